@@ -1,0 +1,1 @@
+"""One module per `bds` subcommand; each defines `register(subparsers)`."""

@@ -1,0 +1,269 @@
+"""Safe YAML loading with positions.
+
+PyYAML's C parser builds the node tree; our own small constructor turns it into
+plain data and refuses everything a hand-written record never needs: tags,
+anchors and aliases, duplicate keys, YAML 1.1 booleans such as `yes`, several
+documents. Timestamps stay strings so that JSON Schema's `format: date` sees
+them. Nothing here raises on bad input: problems come back as findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import findings as F
+
+try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - exercised only without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 256 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
+_resolver = yaml.resolver.Resolver()
+
+
+@dataclass
+class Document:
+    """A loaded file: its data, its node tree for positions, and what went wrong."""
+
+    path: str
+    data: object = None
+    findings: list[F.Finding] = field(default_factory=list)
+    line_offset: int = 0  # guides: front matter starts after the first `---`
+    # Positions are recorded while building, so a Document is plain data that can cross processes.
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    body: str | None = None  # guides: the Markdown after the front matter
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == F.ERROR for f in self.findings)
+
+    def position(self, path: tuple) -> tuple[int, int]:
+        """1-based (line, column) of the value at `path`, or of its nearest ancestor."""
+        for end in range(len(path), -1, -1):
+            found = self.positions.get(path[:end])
+            if found:
+                return found
+        return 1 + self.line_offset, 1
+
+    def key_position(self, path: tuple) -> tuple[int, int]:
+        """Position of the key naming the last element of `path` (for unknown or duplicate fields)."""
+        return self.key_positions.get(path) or self.position(path)
+
+
+def field_name(path: tuple) -> str:
+    """`("dates", "end")` -> `dates.end`; `("zones", 1)` -> `zones[1]`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [F.make("FILE_TOO_LARGE", shown, 1, 1, size=size // 1024, limit=MAX_BYTES // 1024)]
+        return path.read_bytes(), []
+    except OSError as exc:
+        return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason=exc.strerror or type(exc).__name__)]
+
+
+def decode(raw: bytes, shown: str) -> tuple[str | None, list[F.Finding]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [F.make("FILE_NOT_UTF8", shown, line, col, offset=exc.start)]
+    return text.removeprefix("\ufeff"), []
+
+
+def load_path(path: Path, shown: str) -> Document:
+    raw, problems = read_bytes(path, shown)
+    if raw is None:
+        return Document(shown, findings=problems)
+    return load_bytes(raw, shown)
+
+
+def load_bytes(raw: bytes, shown: str, line_offset: int = 0) -> Document:
+    doc = Document(shown, line_offset=line_offset)
+    if len(raw) > MAX_BYTES:
+        doc.findings.append(F.make("FILE_TOO_LARGE", shown, 1, 1, size=len(raw) // 1024, limit=MAX_BYTES // 1024))
+        return doc
+    text, problems = decode(raw, shown)
+    if text is None:
+        doc.findings += problems
+        return doc
+    return load_text(text, shown, line_offset, raw)
+
+
+def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = None) -> Document:
+    doc = Document(shown, line_offset=line_offset)
+    if not text.strip():
+        doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
+        return doc
+    if "\t" in text:
+        raw = raw if raw is not None else text.encode("utf-8")
+        match = _TAB_INDENT.search(raw)
+        if match:
+            line = raw.count(b"\n", 0, match.start()) + 1
+            doc.findings.append(F.make("YAML_TAB", shown, line + line_offset, match.end() - match.start()))
+            return doc
+    loader = _Loader(text)
+    try:
+        if not loader.check_node():
+            doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
+            return doc
+        root = loader.get_node()
+        if loader.check_node():
+            extra = loader.get_node()
+            line = extra.start_mark.line + 1 if extra is not None else 1
+            doc.findings.append(F.make("YAML_MULTIPLE_DOCUMENTS", shown, line + line_offset, 1))
+            return doc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = _italian_problem(exc.problem or exc.context or "")
+        doc.findings.append(F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem))
+        return doc
+    except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
+        doc.findings.append(F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc))))
+        return doc
+    finally:
+        loader.dispose()
+    if root is None:
+        doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
+        return doc
+    if not isinstance(root, yaml.MappingNode):
+        found = "un elenco" if isinstance(root, yaml.SequenceNode) else "un valore singolo"
+        line, col = root.start_mark.line + 1, root.start_mark.column + 1
+        doc.findings.append(F.make("YAML_NOT_MAPPING", shown, line + line_offset, col, found=found))
+        return doc
+    builder = _Builder(doc)
+    doc.data = builder.build(root, ())
+    return doc
+
+
+_PROBLEMS = {
+    "mapping values are not allowed here": "due punti in un punto non ammesso (un testo con «:» va tra virgolette)",
+    "could not find expected ':'": "manca il «:» dopo il nome del campo",
+    "found character that cannot start any token": "carattere non ammesso all'inizio di un valore",
+    "found unexpected end of stream": "il file finisce prima di chiudere le virgolette",
+    "did not find expected key": "rientro non coerente: un campo è allineato male",
+    "did not find expected '-' indicator": "rientro non coerente in un elenco",
+    "found undefined alias": "riferimento «*» a un'ancora che non esiste",
+    "expected <block end>, but found '-'": "trattino di elenco allineato male",
+}
+
+
+def _italian_problem(problem: str) -> str:
+    for english, italian in _PROBLEMS.items():
+        if english in problem:
+            return italian
+    if "special characters are not allowed" in problem or "control characters" in problem:
+        return "il file contiene caratteri di controllo non ammessi"
+    return "struttura non riconosciuta"
+
+
+class _Builder:
+    """Turn a composed node tree into plain data, recording problems as findings."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: set[int] = set()
+
+    def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
+        line = node.start_mark.line + 1 + self.doc.line_offset
+        self.doc.findings.append(
+            F.make(code, self.doc.path, line, node.start_mark.column + 1, field_name(path), **params)
+        )
+
+    def build(self, node: yaml.Node, path: tuple):
+        # The C composer resolves an alias to the very node it names, so a node met twice is an alias.
+        if id(node) in self.seen:
+            self._find("YAML_ALIAS", node, path)
+            return None
+        self.seen.add(id(node))
+        mark = node.start_mark
+        self.doc.positions[path] = (mark.line + 1 + self.doc.line_offset, mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                self._find("YAML_TAG", node, path, tag=node.tag)
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self._find("YAML_TAG", node, path, tag=node.tag)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
+        out: dict = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._find("YAML_ALIAS", key_node, path)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
+                self._find("YAML_KEY_NOT_TEXT", key_node, path, key=shown)
+                continue
+            key = key_node.value
+            if key in first_line:
+                self._find("YAML_DUPLICATE_KEY", key_node, path + (key,), key=key, first_line=first_line[key])
+                continue
+            first_line[key] = key_node.start_mark.line + 1 + self.doc.line_offset
+            self.doc.key_positions[path + (key,)] = (first_line[key], key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: tuple):
+        value = node.value
+        implicit = _STR if node.style else _resolver.resolve(yaml.ScalarNode, value, (True, False))
+        if node.tag != implicit:
+            self._find("YAML_TAG", node, path, tag=node.tag)
+            return value
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            lowered = value.lower()
+            if lowered not in ("true", "false"):
+                self._find("YAML_AMBIGUOUS_BOOLEAN", node, path, value=value)
+                return value
+            return lowered == "true"
+        if tag == _INT:
+            text = value.replace("_", "")
+            try:
+                # Leading zeros (phone numbers, CAP) would be octal in YAML 1.1: keep them as text
+                # so the schema reports a type error instead of a silently changed number.
+                if re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", text):
+                    return int(text)
+                return value
+            except ValueError:
+                return value
+        if tag == _FLOAT:
+            try:
+                number = float(value.replace("_", ""))
+            except ValueError:
+                return value
+            return number if number == number and number not in (float("inf"), float("-inf")) else value
+        return value

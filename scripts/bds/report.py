@@ -1,0 +1,50 @@
+"""Printing findings: like a compiler (text), as GitHub annotations, or as JSON."""
+
+from __future__ import annotations
+
+import json
+
+from . import findings as F
+
+FORMATS = ("text", "github", "json")
+
+
+def text(found: list[F.Finding]) -> str:
+    lines = []
+    for f in found:
+        where = f"{f.field}: " if f.field else ""
+        lines.append(f"{f.file}:{f.line}:{f.column}: {F.SEVERITY_LABEL[f.severity]} [{f.code}] {where}{f.message}")
+    return "\n".join(lines)
+
+
+def _escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github(found: list[F.Finding]) -> str:
+    lines = []
+    for f in found:
+        level = "error" if f.severity == F.ERROR else "warning"
+        title = _escape(f"{f.code} {F.REGISTRY[f.code].title}", prop=True)
+        where = f"{f.field}: " if f.field else ""
+        lines.append(f"::{level} file={_escape(f.file, True)},line={f.line},col={f.column},title={title}::"
+                     f"{_escape(where + f.message)}")
+    return "\n".join(lines)
+
+
+def as_json(found: list[F.Finding]) -> str:
+    return json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=2)
+
+
+def render(found: list[F.Finding], fmt: str) -> str:
+    return {"text": text, "github": github, "json": as_json}[fmt](found)
+
+
+def summary(found: list[F.Finding], files: int) -> str:
+    errors = sum(1 for f in found if f.severity == F.ERROR)
+    warnings = len(found) - errors
+    word_e = "errore" if errors == 1 else "errori"
+    word_w = "avviso" if warnings == 1 else "avvisi"
+    word_f = "file controllato" if files == 1 else "file controllati"
+    return f"{files} {word_f}: {errors} {word_e}, {warnings} {word_w}."

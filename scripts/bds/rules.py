@@ -1,0 +1,226 @@
+"""Rules across records, and the warnings that depend on today's date.
+
+They run after the schema layer and only on records whose shape is valid, so
+every rule can trust the types it reads. `today` is a parameter: date rules are
+tested at fixed dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import findings as F
+from . import schema, textcheck
+from .content import Content
+from .load import Document, field_name
+
+# Raw HTML or script: a "<" followed by a tag name, "!", "/" or "?". Autolinks <https://...> stay allowed.
+_HTML = re.compile(r"<\s*(?!(?:https?|mailto|tel):)[a-zA-Z!/?]")
+# Markdown link targets, inline `](target)` and reference `[x]: target`, with a scheme other than ours.
+_LINK = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)([a-zA-Z][a-zA-Z0-9+.\-]*):", re.MULTILINE)
+_SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_BARE_SCRIPT = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+DEFAULT_REVIEW_DAYS = 180
+READABILITY_MIN = 60
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _at(doc: Document, code: str, path: tuple, **params) -> F.Finding:
+    line, col = doc.position(path)
+    return F.make(code, doc.path, line, col, field_name(path), **params)
+
+
+def _strings(value, path: tuple = ()):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+
+
+def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
+    """No raw HTML and no link to a script anywhere in a record's text."""
+    out = []
+    if not isinstance(doc.data, dict):
+        return out
+    texts = list(_strings(doc.data))
+    if doc.body is not None:
+        texts.append((("__body__",), doc.body))
+    for path, text in texts:
+        is_body = path == ("__body__",)
+        title = "Testo della guida" if is_body else schema.title_for(kind, path)
+        where = () if is_body else path
+        bad_link = any(m.group(1).lower() not in _SAFE_SCHEMES for m in _LINK.finditer(text))
+        if bad_link or _BARE_SCRIPT.search(text):
+            out.append(_body_or_field(doc, "URL_SCHEME", where, text, _LINK, is_body, title=title))
+        if _HTML.search(text):
+            out.append(_body_or_field(doc, "HTML_NOT_ALLOWED", where, text, _HTML, is_body, title=title))
+    return out
+
+
+def _body_or_field(doc, code, path, text, pattern, is_body, **params) -> F.Finding:
+    if not is_body:
+        return _at(doc, code, path, **params)
+    match = pattern.search(text) or _BARE_SCRIPT.search(text)
+    # The body starts on the line after the closing `---` of the front matter.
+    front_lines = max((line for line, _ in doc.positions.values()), default=1)
+    line = front_lines + 2 + (text.count("\n", 0, match.start()) if match else 0)
+    return F.make(code, doc.path, line, 1, "testo", **params)
+
+
+def check(content: Content, today: dt.date) -> list[F.Finding]:
+    out: list[F.Finding] = []
+    for shown, kind in content.kinds.items():
+        doc = _doc(content, shown, kind)
+        if doc is not None and doc.ok:
+            out += markup_findings(doc, kind)
+    territory = content.territory.data if content.territory and content.territory.ok else None
+    zones = {z["id"] for z in territory["zones"]} if territory else None
+    networks = {n["id"] for n in territory.get("networks", [])} if territory else None
+    review_days = territory.get("review_days", DEFAULT_REVIEW_DAYS) if territory else DEFAULT_REVIEW_DAYS
+    if territory:
+        out += _territory(content.territory, zones)
+    out += _ids(content.valid("partner"), "partner")
+    out += _ids(content.valid("opportunity"), "opportunity")
+    partner_ids = {doc.data["id"] for doc in content.valid("partner")}
+    # A partner that failed its schema still exists: don't report every listing that names it.
+    partner_ids |= {_stem(doc.path) for doc in content.partners.values() if not doc.ok}
+    for doc in content.valid("partner"):
+        out += _zones(doc, zones, ("zones",))
+        if networks is not None:
+            for i, net in enumerate(doc.data.get("networks", [])):
+                if net not in networks:
+                    out.append(_at(doc, "NETWORK_UNKNOWN", ("networks", i), value=net,
+                                   allowed=", ".join(sorted(networks)) or "nessuna"))
+        out += _contact(doc)
+        out += _stale(doc, today, review_days)
+        out += _wording(doc, "partner", ("description",))
+    for doc in content.valid("opportunity"):
+        out += _opportunity(doc, partner_ids, zones, today, review_days)
+    for doc in content.valid("guide"):
+        for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
+            out += [_at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+                    for f, s in textcheck.stigmatising(text)]
+    if content.glossary is not None and content.glossary.ok:
+        seen: set[str] = set()
+        for i, term in enumerate(content.glossary.data["terms"]):
+            key = term["term"].casefold()
+            if key in seen:
+                out.append(_at(content.glossary, "GLOSSARY_DUPLICATE", ("terms", i, "term"), value=term["term"]))
+            seen.add(key)
+    return out
+
+
+def _doc(content: Content, shown: str, kind: str) -> Document | None:
+    if kind == "territory":
+        return content.territory
+    if kind == "glossary":
+        return content.glossary
+    return {"partner": content.partners, "opportunity": content.opportunities,
+            "guide": content.guides}[kind].get(shown)
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]
+
+
+def _territory(doc: Document, zones: set[str]) -> list[F.Finding]:
+    out = []
+    seen: set[str] = set()
+    for i, zone in enumerate(doc.data["zones"]):
+        if zone["id"] in seen:
+            out.append(_at(doc, "ID_DUPLICATE", ("zones", i, "id"), value=zone["id"], other="zones"))
+        seen.add(zone["id"])
+    for i, service in enumerate(doc.data["health_services"]):
+        for j, cps in enumerate(service["cps"]):
+            out += _zones(doc, zones, ("health_services", i, "cps", j, "zones"), cps["zones"])
+    return out
+
+
+def _ids(docs: list[Document], kind: str) -> list[F.Finding]:
+    out = []
+    first: dict[str, str] = {}
+    for doc in docs:
+        record_id = doc.data["id"]
+        stem = _stem(doc.path)
+        if record_id != stem:
+            out.append(_at(doc, "ID_MISMATCH", ("id",), value=record_id, expected=stem))
+        if record_id in first:
+            out.append(_at(doc, "ID_DUPLICATE", ("id",), value=record_id, other=first[record_id]))
+        else:
+            first[record_id] = doc.path
+    return out
+
+
+def _zones(doc: Document, zones: set[str] | None, path: tuple, values=None) -> list[F.Finding]:
+    if zones is None:
+        return []
+    values = doc.data.get(path[0], []) if values is None else values
+    return [_at(doc, "ZONE_UNKNOWN", path + (i,), value=z, allowed=", ".join(sorted(zones)))
+            for i, z in enumerate(values) if z not in zones]
+
+
+def _contact(doc: Document) -> list[F.Finding]:
+    contact = doc.data.get("contact") or {}
+    if not any(contact.get(k) for k in ("email", "phone", "url")):
+        return [_at(doc, "CONTACT_MISSING", ("contact",))]
+    return []
+
+
+def _stale(doc: Document, today: dt.date, review_days: int) -> list[F.Finding]:
+    reviewed = _date(doc.data.get("reviewed"))
+    if reviewed and (today - reviewed).days > review_days:
+        return [_at(doc, "REVIEW_STALE", ("reviewed",), date=reviewed.isoformat(), days=review_days)]
+    return []
+
+
+def _wording(doc: Document, kind: str, *paths: tuple) -> list[F.Finding]:
+    out = []
+    for path in paths:
+        text = doc.data.get(path[0])
+        if isinstance(text, str):
+            out += [_at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+                    for f, s in textcheck.stigmatising(text)]
+    return out
+
+
+def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]:
+    data = doc.data
+    out = []
+    if data["partner"] not in partner_ids:
+        out.append(_at(doc, "PARTNER_UNKNOWN", ("partner",), value=data["partner"]))
+    out += _zones(doc, zones, ("zones",))
+    dates = data.get("dates") or {}
+    start, end, deadline = (_date(dates.get(k)) for k in ("start", "end", "deadline"))
+    if start and end and end < start:
+        out.append(_at(doc, "DATE_ORDER", ("dates", "end"), start=start, end=end))
+    if deadline and end and deadline > end:
+        out.append(_at(doc, "DEADLINE_AFTER_END", ("dates", "deadline"), deadline=deadline, end=end))
+    if data["kind"] == "housing" and data["location"]["visibility"] != "zone-only":
+        out.append(_at(doc, "HOUSING_ADDRESS_PUBLIC", ("location", "visibility")))
+    if "stipend" in data and data["kind"] != "internship":
+        out.append(_at(doc, "STIPEND_NOT_INTERNSHIP", ("stipend",)))
+    out += _contact(doc)
+    if data["status"] != "closed":
+        for key, value in (("end", end), ("deadline", deadline)):
+            if value and value < today:
+                out.append(_at(doc, "LISTING_EXPIRED", ("dates", key),
+                               title=schema.title_for("opportunity", ("dates", key)), date=value))
+    out += _stale(doc, today, review_days)
+    score = textcheck.gulpease(data["summary"])
+    if score is not None and score < READABILITY_MIN:
+        out.append(_at(doc, "SUMMARY_HARD_TO_READ", ("summary",), score=score))
+    out += _wording(doc, "opportunity", ("title",), ("summary",), ("description",))
+    return out

@@ -1,0 +1,151 @@
+"""JSON Schema validation of one record, with Italian findings.
+
+The schemas in `schemas/` are Draft 2020-12 and carry Italian titles and
+descriptions; the web form, the issue form and these messages all read them.
+Valid records (the vast majority) are checked by the compiled jsonschema-rs
+validator; a record it rejects is re-checked by `jsonschema` to get precise
+error objects, which we map to stable codes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import jsonschema_rs
+
+from . import findings as F
+from .load import Document, field_name
+
+KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
+
+_TYPE_NAMES = {
+    "string": "un testo",
+    "integer": "un numero intero",
+    "number": "un numero",
+    "boolean": "true o false",
+    "array": "un elenco (righe che iniziano con «- »)",
+    "object": "un gruppo di campi",
+    "null": "vuoto",
+}
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+
+
+def schema_dir() -> Path:
+    """Schemas live at the repository top level; an installed wheel ships a copy in bds/data."""
+    repo = Path(__file__).resolve().parents[2] / "schemas"
+    if (repo / "opportunity.schema.json").is_file():
+        return repo
+    return Path(str(resources.files("bds") / "data" / "schemas"))
+
+
+@cache
+def load_schema(kind: str) -> dict:
+    with open(schema_dir() / f"{kind}.schema.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def _fast(kind: str):
+    return jsonschema_rs.validator_for(load_schema(kind), validate_formats=True)
+
+
+@cache
+def _detailed(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(load_schema(kind), format_checker=jsonschema.FORMAT_CHECKER)
+
+
+def subschema(kind: str, path: tuple) -> dict:
+    """The schema of the value at `path` (list indices step into `items`)."""
+    node = load_schema(kind)
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, {})
+    return node
+
+
+def title_for(kind: str, path: tuple) -> str:
+    """The Italian title of a field; items of a list take the title of the list."""
+    for end in range(len(path), 0, -1):
+        title = subschema(kind, path[:end]).get("title")
+        if title:
+            return title
+    return load_schema(kind).get("title", "scheda")
+
+
+def labels_for(kind: str, path: tuple) -> dict[str, str]:
+    node = subschema(kind, path)
+    return node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+
+
+def validate(doc: Document, kind: str) -> list[F.Finding]:
+    if _fast(kind).is_valid(doc.data):
+        return []
+    out: list[F.Finding] = []
+    seen: set[tuple] = set()
+    for error in _detailed(kind).iter_errors(doc.data):
+        for finding in _to_findings(doc, kind, error):
+            key = (finding.code, finding.field)
+            if key not in seen:
+                seen.add(key)
+                out.append(finding)
+    if not out:  # the two engines disagree: never let an invalid record pass silently
+        out.append(F.make("VALUE_INVALID", doc.path, *doc.position(()), title=title_for(kind, ()),
+                          detail="la scheda non rispetta lo schema"))
+    return sorted(out, key=lambda f: (f.line, f.column, f.code))
+
+
+def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) -> list[F.Finding]:
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    title = title_for(kind, path)
+
+    def at(code: str, where: tuple = path, key: bool = False, **params) -> F.Finding:
+        line, col = doc.key_position(where) if key else doc.position(where)
+        return F.make(code, doc.path, line, col, field_name(where), **params)
+
+    if keyword == "required":
+        match = _REQUIRED.match(error.message)
+        name = match.group(1) if match else "?"
+        return [at("FIELD_REQUIRED", path, title=title_for(kind, path + (name,)), name=name)]
+    if keyword == "additionalProperties":
+        allowed = set(schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        return [at("FIELD_UNKNOWN", path + (k,), key=True, name=k) for k in extras]
+    if keyword == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        return [at("FIELD_TYPE", title=title, expected=" o ".join(_TYPE_NAMES.get(n, n) for n in names))]
+    if keyword == "enum":
+        labels = schema.get("x-labels") or {}
+        allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in error.validator_value)
+        return [at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)]
+    if keyword in ("pattern", "format"):
+        if schema.get("format") == "date":
+            return [at("DATE_INVALID", title=title)]
+        code = schema.get("x-code")
+        if code:
+            return [at(code, title=title)]
+        return [at("VALUE_FORMAT", title=title, expected=schema.get("x-expected", "vedi la descrizione del campo"))]
+    if keyword == "anyOf":
+        return [at("VALUE_FORMAT", title=title, expected=schema.get("x-expected", "vedi la descrizione del campo"))]
+    if keyword in ("minLength", "minItems"):
+        what = "caratteri" if keyword == "minLength" else "voci"
+        return [at("VALUE_TOO_SHORT", title=title, detail=f"almeno {error.validator_value} {what}")]
+    if keyword in ("maxLength", "maxItems"):
+        what = "caratteri" if keyword == "maxLength" else "voci"
+        return [at("VALUE_TOO_LONG", title=title, detail=f"al massimo {error.validator_value} {what}")]
+    if keyword in ("minimum", "exclusiveMinimum"):
+        return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"almeno {error.validator_value}")]
+    if keyword in ("maximum", "exclusiveMaximum"):
+        return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"al massimo {error.validator_value}")]
+    if keyword == "uniqueItems":
+        return [at("VALUE_REPEATED", title=title)]
+    return [at("VALUE_INVALID", title=title, detail=keyword)]

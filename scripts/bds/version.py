@@ -1,0 +1,26 @@
+"""Version string: the package version and the content's last commit."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from . import __version__
+
+
+def content_commit(root: Path | None = None) -> str | None:
+    """Short hash and date of the last commit that touched the content, if git knows it."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%h %cs", "--", "content", "opportunities"],
+            cwd=root or Path.cwd(), capture_output=True, text=True, timeout=5, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def describe(root: Path | None = None) -> str:
+    commit = content_commit(root)
+    suffix = f" (contenuti: {commit})" if commit else " (contenuti: nessun commit)"
+    return f"bds {__version__}{suffix}"
