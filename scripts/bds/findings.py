@@ -70,6 +70,9 @@ _code(_g, "YAML_TAG", ERROR, "Etichetta YAML non ammessa",
 _code(_g, "YAML_ALIAS", ERROR, "Riferimento YAML non ammesso",
       "ancore e riferimenti YAML («&» e «*») non sono ammessi.",
       "Scrivi il valore per intero dove serve.")
+_code(_g, "YAML_TOO_DEEP", ERROR, "Troppi livelli annidati",
+      "il file ha più di {limit} livelli di elenchi o gruppi uno dentro l'altro.",
+      "Una scheda ha pochi livelli: controlla parentesi quadre e graffe e il rientro delle righe.")
 _code(_g, "YAML_AMBIGUOUS_BOOLEAN", ERROR, "Valore sì/no ambiguo",
       "il valore «{value}» viene letto come vero/falso.",
       "Se è un testo mettilo tra virgolette (\"{value}\"); se è un sì/no scrivi true o false.")

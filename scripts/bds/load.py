@@ -23,6 +23,9 @@ except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 256 * 1024
+# libyaml's composer and our builder recurse once per nesting level: a hostile file with thousands of
+# "[" crashes the interpreter (C stack) or the builder. No real record nests more than a few levels.
+MAX_DEPTH = 40
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -34,6 +37,9 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 _TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
+_DEEP_PREFIX = re.compile(rf"^[ ?:-]{{{MAX_DEPTH},}}", re.MULTILINE)
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _resolver = yaml.resolver.Resolver()
 
 
@@ -126,6 +132,11 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
             line = raw.count(b"\n", 0, match.start()) + 1
             doc.findings.append(F.make("YAML_TAB", shown, line + line_offset, match.end() - match.start()))
             return doc
+    too_deep = _too_deep(text)
+    if too_deep:
+        doc.findings.append(F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1],
+                                   limit=MAX_DEPTH))
+        return doc
     loader = _Loader(text)
     try:
         if not loader.check_node():
@@ -161,6 +172,25 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
     return doc
 
 
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Position where nesting passes MAX_DEPTH, or None. Cheap bound first; the event scan is rare."""
+    if text.count("[") + text.count("{") < MAX_DEPTH and not _DEEP_PREFIX.search(text):
+        return None
+    depth = 0
+    try:
+        # The event parser is iterative; stopping early also avoids libyaml's slow deep flow parsing.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the normal path reports the syntax error
+    return None
+
+
 _PROBLEMS = {
     "mapping values are not allowed here": "due punti in un punto non ammesso (un testo con «:» va tra virgolette)",
     "could not find expected ':'": "manca il «:» dopo il nome del campo",
@@ -188,6 +218,7 @@ class _Builder:
     def __init__(self, doc: Document):
         self.doc = doc
         self.seen: set[int] = set()
+        self.alias_lines: set[int] = set()
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -195,10 +226,17 @@ class _Builder:
             F.make(code, self.doc.path, line, node.start_mark.column + 1, field_name(path), **params)
         )
 
+    def _alias(self, node: yaml.Node, path: tuple) -> None:
+        # One finding per line: an expansion bomb repeats the same alias many times on a line.
+        line = node.start_mark.line
+        if line not in self.alias_lines:
+            self.alias_lines.add(line)
+            self._find("YAML_ALIAS", node, path)
+
     def build(self, node: yaml.Node, path: tuple):
         # The C composer resolves an alias to the very node it names, so a node met twice is an alias.
         if id(node) in self.seen:
-            self._find("YAML_ALIAS", node, path)
+            self._alias(node, path)
             return None
         self.seen.add(id(node))
         mark = node.start_mark
@@ -218,7 +256,7 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._find("YAML_ALIAS", key_node, path)
+                self._alias(key_node, path)
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"

@@ -56,7 +56,8 @@ def _fast(kind: str):
 
 @cache
 def _detailed(kind: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(load_schema(kind), format_checker=jsonschema.FORMAT_CHECKER)
+    cls = jsonschema.Draft202012Validator
+    return cls(load_schema(kind), format_checker=cls.FORMAT_CHECKER)
 
 
 def subschema(kind: str, path: tuple) -> dict:
