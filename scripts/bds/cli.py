@@ -32,7 +32,7 @@ _ARGPARSE_IT = [
 
 class ItalianFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix or "uso: ")
+        return super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):

@@ -11,6 +11,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import findings as F
@@ -60,18 +61,24 @@ class Project:
     def opportunities_dir(self) -> Path:
         return self.root / "opportunities"
 
-    def shown(self, path: Path) -> str:
+    def shown(self, path: Path, resolved: Path | None = None) -> str:
         """Paths in messages are relative to the project, in POSIX form, like a compiler's."""
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return (resolved or path.resolve()).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
-    def kind_of(self, path: Path) -> str | None:
-        path = path.resolve()
-        if path == self.territory_file.resolve():
+    @cached_property
+    def _special_files(self) -> tuple[Path, Path]:
+        # Resolving costs a few system calls: done once per project, not once per file.
+        return self.territory_file.resolve(), self.glossary_file.resolve()
+
+    def kind_of(self, path: Path, resolved: bool = False) -> str | None:
+        path = path if resolved else path.resolve()
+        territory, glossary = self._special_files
+        if path == territory:
             return "territory"
-        if path == self.glossary_file.resolve():
+        if path == glossary:
             return "glossary"
         parent = path.parent.name
         if path.suffix == ".md" and parent == "guides":
@@ -87,8 +94,11 @@ class Project:
         files = [self.territory_file]
         if self.glossary_file.is_file():
             files.append(self.glossary_file)
-        for folder, pattern in ((self.partners_dir, "*.y*ml"), (self.guides_dir, "*.md"),
-                                (self.opportunities_dir, "*.y*ml")):
+        for folder, pattern in (
+            (self.partners_dir, "*.y*ml"),
+            (self.guides_dir, "*.md"),
+            (self.opportunities_dir, "*.y*ml"),
+        ):
             if folder.is_dir():
                 files += sorted(p for p in folder.glob(pattern) if not p.name.startswith(("_", ".")))
         return files
@@ -136,6 +146,7 @@ def load_guide(raw: bytes, shown: str) -> Document:
         return Document(shown, findings=[F.make("FRONT_MATTER_MISSING", shown, 1, 1)])
     doc = load.load_text(text[4 : end + 1], shown, line_offset=1)
     doc.body = text[end + 5 :]
+    doc.body_line = text.count("\n", 0, end + 5) + 1
     return doc
 
 
@@ -172,8 +183,12 @@ def load_files(jobs: list[tuple[Path, str, str]], workers: int | None = None) ->
         return [doc for docs in pool.map(_load_batch, batches) for doc in docs]
 
 
-def load_content(project: Project, extra: list[Path] | None = None, workers: int | None = None,
-                 kind_override: str | None = None) -> Content:
+def load_content(
+    project: Project,
+    extra: list[Path] | None = None,
+    workers: int | None = None,
+    kind_override: str | None = None,
+) -> Content:
     """Load the whole project, plus `extra` files that may live elsewhere (a downloaded form output)."""
     content = Content(project)
     if not project.territory_file.is_file():
@@ -185,17 +200,24 @@ def load_content(project: Project, extra: list[Path] | None = None, workers: int
         if resolved in seen:
             continue
         seen.add(resolved)
-        kind = project.kind_of(path) if kind_override is None or path not in (extra or []) else kind_override
+        if kind_override is None or path not in (extra or []):
+            kind = project.kind_of(resolved, resolved=True)
+        else:
+            kind = kind_override
         if kind is None:
             kind = "guide" if path.suffix == ".md" else "opportunity"
-        jobs.append((path, project.shown(path), kind))
-    for (path, shown, kind), doc in zip(jobs, load_files(jobs, workers), strict=True):
+        jobs.append((path, project.shown(path, resolved), kind))
+    for (_path, shown, kind), doc in zip(jobs, load_files(jobs, workers), strict=True):
         content.kinds[shown] = kind
         if kind == "territory":
             content.territory = doc
         elif kind == "glossary":
             content.glossary = doc
         else:
-            table = {"partner": content.partners, "opportunity": content.opportunities, "guide": content.guides}
+            table = {
+                "partner": content.partners,
+                "opportunity": content.opportunities,
+                "guide": content.guides,
+            }
             table[kind][shown] = doc
     return content

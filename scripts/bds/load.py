@@ -55,6 +55,7 @@ class Document:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     body: str | None = None  # guides: the Markdown after the front matter
+    body_line: int = 0  # guides: 1-based line of the file where the body starts
 
     @property
     def ok(self) -> bool:
@@ -111,7 +112,9 @@ def load_path(path: Path, shown: str) -> Document:
 def load_bytes(raw: bytes, shown: str, line_offset: int = 0) -> Document:
     doc = Document(shown, line_offset=line_offset)
     if len(raw) > MAX_BYTES:
-        doc.findings.append(F.make("FILE_TOO_LARGE", shown, 1, 1, size=len(raw) // 1024, limit=MAX_BYTES // 1024))
+        doc.findings.append(
+            F.make("FILE_TOO_LARGE", shown, 1, 1, size=len(raw) // 1024, limit=MAX_BYTES // 1024)
+        )
         return doc
     text, problems = decode(raw, shown)
     if text is None:
@@ -134,8 +137,9 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
             return doc
     too_deep = _too_deep(text)
     if too_deep:
-        doc.findings.append(F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1],
-                                   limit=MAX_DEPTH))
+        doc.findings.append(
+            F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1], limit=MAX_DEPTH)
+        )
         return doc
     loader = _Loader(text)
     try:
@@ -152,10 +156,15 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = _italian_problem(exc.problem or exc.context or "")
+        unclosed = _unclosed_quote(text, line)
+        if unclosed:
+            line, col, problem = unclosed, 1, "virgolette aperte e mai chiuse su questa riga"
         doc.findings.append(F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem))
         return doc
     except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
-        doc.findings.append(F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc))))
+        doc.findings.append(
+            F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc)))
+        )
         return doc
     finally:
         loader.dispose()
@@ -169,7 +178,39 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         return doc
     builder = _Builder(doc)
     doc.data = builder.build(root, ())
+    if builder.has_alias:
+        precise = _alias_findings(text, shown, line_offset)
+        if precise:
+            doc.findings = [f for f in doc.findings if f.code != "YAML_ALIAS"] + precise
     return doc
+
+
+def _alias_findings(text: str, shown: str, line_offset: int) -> list[F.Finding]:
+    """One finding per line holding an alias (`*name`): an expansion bomb repeats many on a line."""
+    out, lines = [], set()
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark.line not in lines:
+            lines.add(event.start_mark.line)
+            out.append(
+                F.make(
+                    "YAML_ALIAS", shown, event.start_mark.line + 1 + line_offset, event.start_mark.column + 1
+                )
+            )
+    return out
+
+
+_QUOTED_START = re.compile(r'^\s*(?:-\s+)?[\w-]+:\s*"')
+
+
+def _unclosed_quote(text: str, error_line: int) -> int | None:
+    """The line that opens a double-quoted value and never closes it, before `error_line`.
+
+    libyaml reads such a value across lines and fails far below, where the next quote closes it.
+    """
+    for number, line in enumerate(text.splitlines()[: error_line - 1], start=1):
+        if _QUOTED_START.match(line) and line.replace('\\"', "").count('"') % 2 == 1:
+            return number
+    return None
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -192,7 +233,8 @@ def _too_deep(text: str) -> tuple[int, int] | None:
 
 
 _PROBLEMS = {
-    "mapping values are not allowed here": "due punti in un punto non ammesso (un testo con «:» va tra virgolette)",
+    "mapping values are not allowed": "due punti in un punto non ammesso "
+    "(un testo con «:» va tra virgolette)",
     "could not find expected ':'": "manca il «:» dopo il nome del campo",
     "found character that cannot start any token": "carattere non ammesso all'inizio di un valore",
     "found unexpected end of stream": "il file finisce prima di chiudere le virgolette",
@@ -218,7 +260,7 @@ class _Builder:
     def __init__(self, doc: Document):
         self.doc = doc
         self.seen: set[int] = set()
-        self.alias_lines: set[int] = set()
+        self.has_alias = False
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -227,11 +269,11 @@ class _Builder:
         )
 
     def _alias(self, node: yaml.Node, path: tuple) -> None:
-        # One finding per line: an expansion bomb repeats the same alias many times on a line.
-        line = node.start_mark.line
-        if line not in self.alias_lines:
-            self.alias_lines.add(line)
-            self._find("YAML_ALIAS", node, path)
+        # The composed node of an alias carries the anchor's position: the aliases are located
+        # afterwards from the event stream (see _alias_findings).
+        if not self.has_alias:
+            self.has_alias = True
+            self._find("YAML_ALIAS", node, path)  # replaced by the precise ones when there are any
 
     def build(self, node: yaml.Node, path: tuple):
         # The C composer resolves an alias to the very node it names, so a node met twice is an alias.

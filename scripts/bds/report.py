@@ -13,7 +13,9 @@ def text(found: list[F.Finding]) -> str:
     lines = []
     for f in found:
         where = f"{f.field}: " if f.field else ""
-        lines.append(f"{f.file}:{f.line}:{f.column}: {F.SEVERITY_LABEL[f.severity]} [{f.code}] {where}{f.message}")
+        lines.append(
+            f"{f.file}:{f.line}:{f.column}: {F.SEVERITY_LABEL[f.severity]} [{f.code}] {where}{f.message}"
+        )
     return "\n".join(lines)
 
 
@@ -28,8 +30,10 @@ def github(found: list[F.Finding]) -> str:
         level = "error" if f.severity == F.ERROR else "warning"
         title = _escape(f"{f.code} {F.REGISTRY[f.code].title}", prop=True)
         where = f"{f.field}: " if f.field else ""
-        lines.append(f"::{level} file={_escape(f.file, True)},line={f.line},col={f.column},title={title}::"
-                     f"{_escape(where + f.message)}")
+        lines.append(
+            f"::{level} file={_escape(f.file, True)},line={f.line},col={f.column},title={title}::"
+            f"{_escape(where + f.message)}"
+        )
     return "\n".join(lines)
 
 

@@ -60,23 +60,25 @@ def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
     for path, text in texts:
         is_body = path == ("__body__",)
         title = "Testo della guida" if is_body else schema.title_for(kind, path)
-        where = () if is_body else path
-        bad_link = any(m.group(1).lower() not in _SAFE_SCHEMES for m in _LINK.finditer(text))
-        if bad_link or _BARE_SCRIPT.search(text):
-            out.append(_body_or_field(doc, "URL_SCHEME", where, text, _LINK, is_body, title=title))
-        if _HTML.search(text):
-            out.append(_body_or_field(doc, "HTML_NOT_ALLOWED", where, text, _HTML, is_body, title=title))
+        bad = [m.start(1) for m in _LINK.finditer(text) if m.group(1).lower() not in _SAFE_SCHEMES]
+        bad += [m.start() for m in _BARE_SCRIPT.finditer(text)]
+        if bad:
+            out.append(_markup(doc, "URL_SCHEME", path, is_body, text, min(bad), title=title))
+        html = _HTML.search(text)
+        if html:
+            out.append(_markup(doc, "HTML_NOT_ALLOWED", path, is_body, text, html.start(), title=title))
     return out
 
 
-def _body_or_field(doc, code, path, text, pattern, is_body, **params) -> F.Finding:
+def _markup(
+    doc: Document, code: str, path: tuple, is_body: bool, text: str, offset: int, **params
+) -> F.Finding:
     if not is_body:
         return _at(doc, code, path, **params)
-    match = pattern.search(text) or _BARE_SCRIPT.search(text)
-    # The body starts on the line after the closing `---` of the front matter.
-    front_lines = max((line for line, _ in doc.positions.values()), default=1)
-    line = front_lines + 2 + (text.count("\n", 0, match.start()) if match else 0)
-    return F.make(code, doc.path, line, 1, "testo", **params)
+    # In a guide's body, point at the offending text: line of the file, column in that line.
+    line = doc.body_line + text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return F.make(code, doc.path, line, column, "testo", **params)
 
 
 def check(content: Content, today: dt.date) -> list[F.Finding]:
@@ -101,8 +103,15 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
         if networks is not None:
             for i, net in enumerate(doc.data.get("networks", [])):
                 if net not in networks:
-                    out.append(_at(doc, "NETWORK_UNKNOWN", ("networks", i), value=net,
-                                   allowed=", ".join(sorted(networks)) or "nessuna"))
+                    out.append(
+                        _at(
+                            doc,
+                            "NETWORK_UNKNOWN",
+                            ("networks", i),
+                            value=net,
+                            allowed=", ".join(sorted(networks)) or "nessuna",
+                        )
+                    )
         out += _contact(doc)
         out += _stale(doc, today, review_days)
         out += _wording(doc, "partner", ("description",))
@@ -110,14 +119,18 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
         out += _opportunity(doc, partner_ids, zones, today, review_days)
     for doc in content.valid("guide"):
         for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
-            out += [_at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
-                    for f, s in textcheck.stigmatising(text)]
+            out += [
+                _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+                for f, s in textcheck.stigmatising(text)
+            ]
     if content.glossary is not None and content.glossary.ok:
         seen: set[str] = set()
         for i, term in enumerate(content.glossary.data["terms"]):
             key = term["term"].casefold()
             if key in seen:
-                out.append(_at(content.glossary, "GLOSSARY_DUPLICATE", ("terms", i, "term"), value=term["term"]))
+                out.append(
+                    _at(content.glossary, "GLOSSARY_DUPLICATE", ("terms", i, "term"), value=term["term"])
+                )
             seen.add(key)
     return out
 
@@ -127,8 +140,9 @@ def _doc(content: Content, shown: str, kind: str) -> Document | None:
         return content.territory
     if kind == "glossary":
         return content.glossary
-    return {"partner": content.partners, "opportunity": content.opportunities,
-            "guide": content.guides}[kind].get(shown)
+    return {"partner": content.partners, "opportunity": content.opportunities, "guide": content.guides}[
+        kind
+    ].get(shown)
 
 
 def _stem(path: str) -> str:
@@ -168,8 +182,11 @@ def _zones(doc: Document, zones: set[str] | None, path: tuple, values=None) -> l
     if zones is None:
         return []
     values = doc.data.get(path[0], []) if values is None else values
-    return [_at(doc, "ZONE_UNKNOWN", path + (i,), value=z, allowed=", ".join(sorted(zones)))
-            for i, z in enumerate(values) if z not in zones]
+    return [
+        _at(doc, "ZONE_UNKNOWN", path + (i,), value=z, allowed=", ".join(sorted(zones)))
+        for i, z in enumerate(values)
+        if z not in zones
+    ]
 
 
 def _contact(doc: Document) -> list[F.Finding]:
@@ -191,8 +208,10 @@ def _wording(doc: Document, kind: str, *paths: tuple) -> list[F.Finding]:
     for path in paths:
         text = doc.data.get(path[0])
         if isinstance(text, str):
-            out += [_at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
-                    for f, s in textcheck.stigmatising(text)]
+            out += [
+                _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+                for f, s in textcheck.stigmatising(text)
+            ]
     return out
 
 
@@ -216,8 +235,15 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
     if data["status"] != "closed":
         for key, value in (("end", end), ("deadline", deadline)):
             if value and value < today:
-                out.append(_at(doc, "LISTING_EXPIRED", ("dates", key),
-                               title=schema.title_for("opportunity", ("dates", key)), date=value))
+                out.append(
+                    _at(
+                        doc,
+                        "LISTING_EXPIRED",
+                        ("dates", key),
+                        title=schema.title_for("opportunity", ("dates", key)),
+                        date=value,
+                    )
+                )
     out += _stale(doc, today, review_days)
     score = textcheck.gulpease(data["summary"])
     if score is not None and score < READABILITY_MIN:

@@ -97,8 +97,15 @@ def validate(doc: Document, kind: str) -> list[F.Finding]:
                 seen.add(key)
                 out.append(finding)
     if not out:  # the two engines disagree: never let an invalid record pass silently
-        out.append(F.make("VALUE_INVALID", doc.path, *doc.position(()), title=title_for(kind, ()),
-                          detail="la scheda non rispetta lo schema"))
+        out.append(
+            F.make(
+                "VALUE_INVALID",
+                doc.path,
+                *doc.position(()),
+                title=title_for(kind, ()),
+                detail="la scheda non rispetta lo schema",
+            )
+        )
     return sorted(out, key=lambda f: (f.line, f.column, f.code))
 
 
@@ -115,7 +122,8 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
     if keyword == "required":
         match = _REQUIRED.match(error.message)
         name = match.group(1) if match else "?"
-        return [at("FIELD_REQUIRED", path, title=title_for(kind, path + (name,)), name=name)]
+        # A missing field has no line: point at the key of the group that lacks it (file start at top level).
+        return [at("FIELD_REQUIRED", path, key=bool(path), title=title_for(kind, path + (name,)), name=name)]
     if keyword == "additionalProperties":
         allowed = set(schema.get("properties", {}))
         extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
@@ -123,7 +131,10 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
     if keyword == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
-        return [at("FIELD_TYPE", title=title, expected=" o ".join(_TYPE_NAMES.get(n, n) for n in names))]
+        # The key's line: a block list or group given where text is expected starts on the next line.
+        return [
+            at("FIELD_TYPE", key=True, title=title, expected=" o ".join(_TYPE_NAMES.get(n, n) for n in names))
+        ]
     if keyword == "enum":
         labels = schema.get("x-labels") or {}
         allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in error.validator_value)
@@ -134,9 +145,21 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
         code = schema.get("x-code")
         if code:
             return [at(code, title=title)]
-        return [at("VALUE_FORMAT", title=title, expected=schema.get("x-expected", "vedi la descrizione del campo"))]
+        return [
+            at(
+                "VALUE_FORMAT",
+                title=title,
+                expected=schema.get("x-expected", "vedi la descrizione del campo"),
+            )
+        ]
     if keyword == "anyOf":
-        return [at("VALUE_FORMAT", title=title, expected=schema.get("x-expected", "vedi la descrizione del campo"))]
+        return [
+            at(
+                "VALUE_FORMAT",
+                title=title,
+                expected=schema.get("x-expected", "vedi la descrizione del campo"),
+            )
+        ]
     if keyword in ("minLength", "minItems"):
         what = "caratteri" if keyword == "minLength" else "voci"
         return [at("VALUE_TOO_SHORT", title=title, detail=f"almeno {error.validator_value} {what}")]

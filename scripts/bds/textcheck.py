@@ -30,12 +30,22 @@ def gulpease(text: str) -> int | None:
 @cache
 def _wording() -> list[tuple[re.Pattern, str]]:
     raw = (resources.files("bds") / "data" / "wording.yml").read_text(encoding="utf-8")
-    return [(re.compile(rf"\b(?:{item['pattern']})\b", re.IGNORECASE), item["suggestion"])
-            for item in yaml.safe_load(raw)]
+    return [
+        (re.compile(rf"\b(?:{item['pattern']})\b", re.IGNORECASE), item["suggestion"])
+        for item in yaml.safe_load(raw)
+    ]
+
+
+@cache
+def _any_wording() -> re.Pattern:
+    # One pass over the text decides whether the per-pattern passes are needed at all.
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _wording()), re.IGNORECASE)
 
 
 def stigmatising(text: str) -> list[tuple[str, str]]:
     """Every (found wording, person-first suggestion) in `text`."""
+    if not _any_wording().search(text):
+        return []
     out = []
     for pattern, suggestion in _wording():
         for match in pattern.finditer(text):

@@ -25,8 +25,12 @@ class Result:
         return [f for f in self.findings if f.severity == F.WARNING]
 
 
-def run(project: Project, paths: list[Path] | None = None, today: dt.date | None = None,
-        workers: int | None = None) -> Result:
+def run(
+    project: Project,
+    paths: list[Path] | None = None,
+    today: dt.date | None = None,
+    workers: int | None = None,
+) -> Result:
     """Validate the whole project; with `paths`, report only on those files (the rest is context)."""
     today = today or dt.date.today()
     content = load_content(project, extra=paths, workers=workers)

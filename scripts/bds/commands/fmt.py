@@ -1,0 +1,106 @@
+"""`bds fmt`: rewrite records in the one canonical form (or, with --check, show what would change)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import fmt
+from .common import project
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "fmt",
+        help="riscrive le schede in forma canonica (ordine dei campi, rientri, virgolette)",
+        description="Riscrive le schede YAML e l'intestazione delle guide in un'unica forma: campi "
+        "nell'ordine dello schema, rientro di due spazi, virgolette dove YAML potrebbe fraintendere un "
+        "valore, testi lunghi come blocchi. I dati restano identici (il comando lo verifica prima di "
+        "scrivere). I commenti in cima al file restano; con commenti altrove il file non viene toccato, "
+        "a meno di --drop-comments.",
+        epilog="Esempio:\n  bds fmt --check\n  bds fmt opportunities/laboratorio-teatro.yml\n"
+        "  bds fmt --drop-comments content/partners/coop-esempio.yml",
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="FILE", help="file da riformattare (di norma: tutto il progetto)"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="non scrive nulla: mostra le differenze ed esce con 1 se qualcosa cambierebbe",
+    )
+    p.add_argument(
+        "--drop-comments",
+        action="store_true",
+        help="accetta di perdere i commenti che non stanno in cima al file",
+    )
+    p.set_defaults(func=run)
+
+
+def _kind(proj, path: Path) -> str:
+    kind = proj.kind_of(path)
+    if kind is None:
+        kind = "guide" if path.suffix == ".md" else "opportunity"
+    return kind
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write next to the target and rename: a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args) -> int:
+    proj = project(args)
+    paths = [Path(p) for p in args.paths] or proj.all_files()
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"bds: errore: file non trovato: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    changed, refused = 0, 0
+    for path in paths:
+        shown = proj.shown(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            print(
+                f"{shown}: non riformattato: il file non si legge o non è in UTF-8 (bds validate)",
+                file=sys.stderr,
+            )
+            refused += 1
+            continue
+        try:
+            result = fmt.format_text(text, _kind(proj, path), drop_comments=args.drop_comments)
+        except fmt.FormatRefused as exc:
+            print(f"{shown}: non riformattato: {exc}.", file=sys.stderr)
+            refused += 1
+            continue
+        if not result.changed:
+            continue
+        changed += 1
+        if args.check:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    result.text.splitlines(keepends=True),
+                    fromfile=f"a/{shown}",
+                    tofile=f"b/{shown}",
+                )
+            )
+        else:
+            write_atomic(path, result.text)
+            print(f"{shown}: riformattato", file=sys.stderr)
+    verb = "da riformattare" if args.check else "riformattati"
+    print(f"{len(paths)} file controllati: {changed} {verb}, {refused} non riformattabili.", file=sys.stderr)
+    return 1 if refused or (args.check and changed) else 0

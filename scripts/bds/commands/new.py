@@ -1,0 +1,266 @@
+"""`bds new opportunity|partner`: ask the questions of the schema and write a valid record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+from .. import fmt, schema
+from .. import validate as validation
+from ..content import load_content
+from ..errors import BdsError
+from ..report import text as report_text
+from .common import add_today, project, today
+
+KINDS = ("opportunity", "partner")
+SKIP = {"example"}  # not a question for a person filling in a record
+FIRST = {"opportunity": ["title", "id"], "partner": ["name", "id"]}  # the id defaults to the title
+
+
+class _Ask:
+    """Questions on stdout, answers from stdin (or from an answers file, for scripts and tests)."""
+
+    def __init__(self, answers: dict | None):
+        self.answers = answers or {}
+
+    def line(self, prompt: str, key: str):
+        if key in self.answers:
+            value = self.answers[key]
+            return value if not isinstance(value, str) else value.strip()
+        print(prompt, end="", flush=True)
+        raw = sys.stdin.readline()
+        if not raw:
+            raise BdsError("le risposte sono finite prima dell'ultima domanda: nessun file scritto", 1)
+        return raw.strip()
+
+
+def slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].strip("-")
+
+
+def _choices(spec: dict, extra: dict[str, list[str]], key: str) -> dict[str, str] | None:
+    if key in extra:
+        return {v: v for v in extra[key]}
+    node = spec.get("items", spec)
+    if "enum" in node:
+        labels = spec.get("x-labels") or node.get("x-labels") or {}
+        return {v: labels.get(v, v) for v in node["enum"]}
+    return None
+
+
+def _pick(ask: _Ask, title: str, key: str, options: dict[str, str], many: bool, required: bool, default=None):
+    values = list(options)
+    menu = "\n".join(
+        f"  {i}. {label} ({value})" if label != value else f"  {i}. {value}"
+        for i, (value, label) in enumerate(options.items(), start=1)
+    )
+    how = "numeri o valori separati da virgole" if many else "un numero o un valore"
+    while True:
+        skip = f"; invio per {default}" if default else ("" if required else "; invio per saltare")
+        answer = ask.line(f"{title}\n{menu}\n  ({how}{skip}): ", key)
+        if answer in ("", None) and default:
+            return default
+        if isinstance(answer, list):
+            parts = [str(a) for a in answer]
+        else:
+            parts = (
+                [p.strip() for p in str(answer).split(",") if p.strip()]
+                if many
+                else ([str(answer)] if answer != "" else [])
+            )
+        if not parts and not required:
+            return None
+        chosen = [values[int(p) - 1] if p.isdigit() and 0 < int(p) <= len(values) else p for p in parts]
+        if chosen and all(c in options for c in chosen) and (many or len(chosen) == 1):
+            return list(dict.fromkeys(chosen)) if many else chosen[0]
+        print(f"  Risposta non valida: scegli tra {', '.join(values)}.")
+        if key in ask.answers:
+            raise BdsError(f"risposta non valida per «{title}» ({key}) nel file delle risposte", 1)
+
+
+def _convert(spec: dict, answer: str):
+    types = spec.get("type")
+    if "anyOf" in spec:  # cost: a word of the list or an amount
+        try:
+            return (
+                float(answer.replace(",", ".")) if re.fullmatch(r"[0-9]+(?:[.,][0-9]+)?", answer) else answer
+            )
+        except ValueError:
+            return answer
+    if types == "integer":
+        return int(answer) if re.fullmatch(r"-?[0-9]+", answer) else answer
+    if types == "number":
+        return float(answer.replace(",", ".")) if re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", answer) else answer
+    if types == "boolean":
+        lowered = answer.lower()
+        return {"si": True, "sì": True, "s": True, "true": True, "no": False, "n": False, "false": False}.get(
+            lowered, answer
+        )
+    if types == "array":
+        return [p.strip() for p in answer.split(",") if p.strip()]
+    return answer
+
+
+def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults, data: dict) -> None:
+    required = set(node.get("required", []))
+    keys = list(node.get("properties", {}))
+    if not prefix:
+        keys = [k for k in FIRST[kind] if k in keys] + [k for k in keys if k not in FIRST[kind]]
+    for key in keys:
+        if key in SKIP:
+            continue
+        spec, path = node["properties"][key], prefix + (key,)
+        dotted = ".".join(path)
+        if kind == "opportunity" and dotted == "stipend" and data.get("kind") != "internship":
+            continue
+        if kind == "opportunity" and dotted == "location.visibility" and _root(data).get("kind") == "housing":
+            data[key] = "zone-only"  # a house's address is never public
+            continue
+        title = spec.get("title", key)
+        if spec.get("type") == "object":
+            print(f"\n{title}: {spec.get('description', '')}")
+            sub: dict = {}
+            sub["__root__"] = _root(data)
+            _ask_object(ask, kind, spec, path, extra, defaults, sub)
+            sub.pop("__root__")
+            if sub or key in required:
+                data[key] = sub
+            continue
+        options = _choices(spec, extra, dotted)
+        is_required = key in required
+        if options is not None:
+            value = _pick(
+                ask, title, dotted, options, spec.get("type") == "array", is_required, defaults(dotted, data)
+            )
+        else:
+            default = defaults(dotted, data)
+            hint = f" [{default}]" if default else ("" if is_required else " (invio per saltare)")
+            answer = ask.line(f"{title} — {spec.get('description', '')}{hint}: ", dotted)
+            if answer in ("", None) and default:
+                answer = default
+            value = (
+                None
+                if answer in ("", None, [])
+                else (answer if not isinstance(answer, str) else _convert(spec, answer))
+            )
+        if value is not None:
+            data[key] = value
+
+
+def _root(data: dict) -> dict:
+    return data.get("__root__", data)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "new",
+        help="crea una nuova scheda (opportunità o ente) rispondendo a delle domande",
+        description="Fa le domande della scheda, una alla volta, con le scelte possibili (tipi, zone, enti). "
+        "Controlla la scheda e la scrive in opportunities/ID.yml o content/partners/ID.yml. Non sovrascrive "
+        "mai un file che esiste già.",
+        epilog="Esempio:\n  bds new opportunity\n  bds new partner --from-answers risposte.yml",
+    )
+    p.add_argument("kind", choices=KINDS, metavar="TIPO", help="opportunity (opportunità) o partner (ente)")
+    p.add_argument(
+        "--from-answers",
+        metavar="FILE.yml",
+        help="prende le risposte da un file YAML (campo: risposta; per i campi annidati "
+        "«location.name: ...») invece di chiederle",
+    )
+    add_today(p)
+    p.set_defaults(func=run)
+
+
+def _answers(path: str | None) -> dict | None:
+    if not path:
+        return None
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise BdsError(f"{path}: file delle risposte non leggibile ({type(exc).__name__})", 2) from None
+    if not isinstance(data, dict):
+        raise BdsError(f"{path}: il file delle risposte deve contenere righe «campo: risposta»", 2)
+    return {str(k): v for k, v in data.items()}
+
+
+def run(args) -> int:
+    proj = project(args)
+    day = today(args.today)
+    content = load_content(proj)
+    territory = content.territory.data if content.territory and content.territory.ok else {}
+    zones = [z["id"] for z in territory.get("zones", [])]
+    extra = {"zones": zones} if zones else {}
+    if args.kind == "opportunity":
+        partners = sorted(d.data["id"] for d in content.valid("partner"))
+        if partners:
+            extra["partner"] = partners
+    networks = [n["id"] for n in territory.get("networks", [])]
+    if args.kind == "partner" and networks:
+        extra["networks"] = networks
+
+    def defaults(dotted: str, data: dict):
+        if dotted == "id":
+            return slug(data.get("title") or data.get("name") or "")
+        if dotted == "reviewed":
+            return day.isoformat()
+        if dotted == "status":
+            return "open"
+        return None
+
+    ask = _Ask(_answers(args.from_answers))
+    node = schema.load_schema(args.kind)
+    print(f"Nuova scheda: {node.get('title', args.kind)}. {node.get('description', '')}")
+    data: dict = {}
+    _ask_object(ask, args.kind, node, (), extra, defaults, data)
+    text = fmt.dump(data, args.kind)
+    record_id = str(data.get("id", ""))
+    folder = proj.opportunities_dir if args.kind == "opportunity" else proj.partners_dir
+    target = folder / f"{record_id}.yml"
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", record_id):
+        raise BdsError(f"identificativo non valido: «{record_id}» (solo minuscole, cifre e trattini)", 1)
+    if target.exists():
+        raise BdsError(
+            f"{proj.shown(target)} esiste già: non lo sovrascrivo. Scegli un altro identificativo.", 1
+        )
+    errors = _check(proj, args.kind, record_id, text, day)
+    if errors:
+        print("\nLa scheda ha dei problemi; nessun file scritto:", file=sys.stderr)
+        print(report_text(errors), file=sys.stderr)
+        return 1
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_new(target, text)
+    print(f"\nScheda scritta: {proj.shown(target)}")
+    return 0
+
+
+def _check(proj, kind: str, record_id: str, text: str, day: dt.date):
+    """Validate the record as if it were in the project, before anything is written there."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / ("opportunities" if kind == "opportunity" else "partners")
+        folder.mkdir()
+        candidate = folder / f"{record_id}.yml"
+        candidate.write_text(text, encoding="utf-8")
+        result = validation.run(proj, [candidate], day)
+        return result.errors
+
+
+def _write_new(target: Path, text: str) -> None:
+    """Write atomically and never replace an existing file (the link fails if the name is taken)."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise BdsError(f"{target.name} esiste già: non lo sovrascrivo.", 1) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,81 @@
+"""Shared helpers: run the CLI in-process, and place fixtures into a copy of the fixture project."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bds import cli
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+FIXTURE_PROJECT = FIXTURES / "project"
+TODAY = "2026-06-01"  # every date in the fixtures is relative to this day
+KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def run_cli(argv: list[str]) -> Run:
+    """`bds ARGV` in this process (much faster than a subprocess); argparse exits become codes."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main([str(a) for a in argv])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for kind in KINDS for p in (FIXTURES / kind).glob("*/*") if p.is_file())
+
+
+def fixture_id(path: Path) -> str:
+    return path.relative_to(FIXTURES).as_posix()
+
+
+def target_name(fixture: Path) -> str:
+    """Opportunity and partner files must be named after their id: KEY_REASON.yml -> key-reason.yml."""
+    return fixture.name.replace("_", "-") if fixture.suffix == ".yml" else fixture.name
+
+
+def place(fixture: Path, root: Path) -> Path:
+    """Copy the fixture project to `root` and put `fixture` where a file of its kind lives."""
+    shutil.copytree(FIXTURE_PROJECT, root, dirs_exist_ok=True)
+    kind = fixture.parent.parent.name
+    target = {
+        "territory": root / "content" / "territory.yml",
+        "glossary": root / "content" / "glossary.yml",
+        "partner": root / "content" / "partners" / target_name(fixture),
+        "guide": root / "content" / "guides" / fixture.name,
+        "opportunity": root / "opportunities" / target_name(fixture),
+    }[kind]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(fixture.read_bytes())
+    return target
+
+
+def validate_fixture(fixture: Path, root: Path, fmt: str = "json") -> tuple[Run, Path]:
+    target = place(fixture, root)
+    return run_cli(["--root", root, "validate", target, "--format", fmt, "--today", TODAY]), target
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    root = tmp_path / "progetto"
+    shutil.copytree(FIXTURE_PROJECT, root)
+    return root

@@ -1,0 +1,143 @@
+"""`bds new`: questions on stdin, a valid file named after the id, never an overwrite."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import yaml
+from conftest import TODAY, run_cli
+
+# Answers in the order of the questions (schema order, title before id; empty = default or skip).
+OPPORTUNITY_STDIN = [
+    "Laboratorio di teatro",
+    "",  # title, id (default: from the title)
+    "6",
+    "3",
+    "1",  # kind social, axes social, partner coop-esempio (choices by number)
+    "Si fa teatro insieme il martedì.",
+    "Un gruppo di teatro per tutte e tutti.",
+    "1,2",
+    "direct",
+    "zona-sud",  # audience (two numbers), access and zones (by value)
+    "Teatro del quartiere",
+    "",
+    "1",  # location: name, no address, public
+    "2026-09-01",
+    "2026-12-20",
+    "",  # dates
+    "",
+    "",
+    "",  # schedule, places, cost
+    "teatro@example.org",
+    "",
+    "",  # contact
+    "",
+    "",
+    "",
+    "",
+    "",  # accessibility, languages, tags, status (default open), reviewed (default today)
+]
+
+
+def _new(monkeypatch, root, answers: list[str], *args):
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(answers) + "\n"))
+    return run_cli(["--root", root, "new", *args, "--today", TODAY])
+
+
+def test_new_opportunity_from_stdin_writes_a_valid_file(monkeypatch, project_copy):
+    run = _new(monkeypatch, project_copy, OPPORTUNITY_STDIN, "opportunity")
+    assert run.code == 0, run.err
+    target = project_copy / "opportunities" / "laboratorio-di-teatro.yml"
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert data["id"] == "laboratorio-di-teatro"
+    assert (data["kind"], data["axes"], data["partner"]) == ("social", ["social"], "coop-esempio")
+    assert data["audience"] == ["cps-users", "families"] and data["zones"] == ["zona-sud"]
+    assert (data["status"], data["reviewed"]) == ("open", TODAY)
+    check = run_cli(["--root", project_copy, "validate", target, "--format", "json", "--today", TODAY])
+    assert (check.code, json.loads(check.out)) == (0, [])
+    assert "Zona nord" not in run.out and "zona-nord" in run.out  # zones offered from the territory
+
+
+def test_new_never_overwrites(monkeypatch, project_copy):
+    assert _new(monkeypatch, project_copy, OPPORTUNITY_STDIN, "opportunity").code == 0
+    target = project_copy / "opportunities" / "laboratorio-di-teatro.yml"
+    before = target.read_bytes()
+    again = _new(monkeypatch, project_copy, OPPORTUNITY_STDIN, "opportunity")
+    assert again.code == 1 and "esiste già" in again.err
+    assert target.read_bytes() == before
+
+
+def test_new_refuses_an_invalid_record_and_writes_nothing(monkeypatch, project_copy):
+    answers = list(OPPORTUNITY_STDIN)
+    answers[14] = "2026-08-01"  # end before start: a cross-record rule, checked before writing
+    run = _new(monkeypatch, project_copy, answers, "opportunity")
+    assert run.code == 1 and "DATE_ORDER" in run.err
+    assert list((project_copy / "opportunities").glob("*.yml")) == []
+
+
+def test_new_stops_cleanly_when_answers_run_out(monkeypatch, project_copy):
+    run = _new(monkeypatch, project_copy, OPPORTUNITY_STDIN[:5], "opportunity")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert list((project_copy / "opportunities").glob("*.yml")) == []
+
+
+def test_new_reasks_an_invalid_choice(monkeypatch, project_copy):
+    answers = OPPORTUNITY_STDIN[:2] + ["corso", "99"] + OPPORTUNITY_STDIN[2:]
+    run = _new(monkeypatch, project_copy, answers, "opportunity")
+    assert run.code == 0, run.err
+    assert run.out.count("Risposta non valida") == 2
+
+
+def test_new_housing_is_always_zone_only(monkeypatch, project_copy, tmp_path):
+    answers = tmp_path / "risposte.yml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                "title": "Appartamento condiviso",
+                "kind": "housing",
+                "axes": ["housing"],
+                "partner": "coop-esempio",
+                "summary": "Una casa da condividere con altre due persone.",
+                "description": "Tre stanze e una cucina.",
+                "audience": ["cps-users"],
+                "access": "via-case-manager",
+                "zones": ["zona-nord"],
+                "location.name": "Zona nord",
+                "contact.phone": "02 1234 5678",
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
+    run = run_cli(["--root", project_copy, "new", "opportunity", "--from-answers", answers, "--today", TODAY])
+    assert run.code == 0, run.err
+    data = yaml.safe_load((project_copy / "opportunities" / "appartamento-condiviso.yml").read_text())
+    assert data["location"] == {"name": "Zona nord", "visibility": "zone-only"}
+
+
+def test_new_partner_from_answers(monkeypatch, project_copy, tmp_path):
+    answers = tmp_path / "ente.yml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                "name": "Associazione Sole",
+                "type": "associazione",
+                "role": "rete",
+                "networks": ["rete-prova"],
+                "description": "Gruppi di cammino e di lettura.",
+                "zones": ["zona-sud"],
+                "services": "Cammino, Lettura",
+                "contact.email": "sole@example.org",
+                "peer_support": "no",
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
+    run = run_cli(["--root", project_copy, "new", "partner", "--from-answers", answers, "--today", TODAY])
+    assert run.code == 0, run.err
+    data = yaml.safe_load((project_copy / "content" / "partners" / "associazione-sole.yml").read_text())
+    assert data["services"] == ["Cammino", "Lettura"] and data["peer_support"] is False
