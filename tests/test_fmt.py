@@ -36,9 +36,20 @@ def test_canonical_form():
     assert out.splitlines()[:3] == ["id: prova", 'title: "yes"', "summary: >-"]
     assert '  - "no"' in out and "  - it" in out  # block lists, YAML 1.1 words quoted
     assert "description: |\n  riga uno\n  riga due\n" in out
-    assert 'reviewed: "2026-05-01"' in out and 'phone: "0212345678"' in out
+    assert "reviewed: 2026-05-01\n" in out and 'phone: "0212345678"' in out  # dates plain, digits quoted
     assert out.index("  email:") < out.index("  phone:")  # nested keys in schema order too
     assert max(len(line) for line in out.splitlines()) <= fmt.WIDTH
+
+
+def test_short_lists_of_plain_words_stay_on_one_line():
+    out = fmt.format_text("id: prova\nzones:\n  - municipio-1\n  - municipio-9\ntags: ['a, b', c]\n", "opportunity").text
+    assert "zones: [municipio-1, municipio-9]\n" in out
+    assert "tags:\n  - a, b\n  - c\n" in out  # a comma inside an item needs the block form
+
+
+def test_shipped_content_is_in_canonical_form():
+    run = run_cli(["fmt", "--check"])
+    assert run.code == 0, run.out
 
 
 def test_header_comments_are_kept_other_comments_refuse():

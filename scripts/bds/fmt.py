@@ -19,11 +19,14 @@ import yaml
 from . import load, schema
 
 WIDTH = 100  # folded text is wrapped at this column
+FLOW_WIDTH = 120  # a short list stays on one line up to this column (yamllint allows 130)
 _STR = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
 _INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 _NUMBER_LIKE = re.compile(r"[-+]?(?:\.?[0-9][0-9_.,:eExXoObB+-]*|\.(?:inf|nan|Inf|NaN|INF|NAN))")
 _HEADER = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FLOW_UNSAFE = set(",[]{}")
 
 
 class FormatRefused(Exception):
@@ -124,13 +127,15 @@ def _folded(text: str, indent: int) -> list[str] | None:
     return [">-"] + lines
 
 
-def _scalar(value, path: tuple, indent: int, room: int) -> list[str]:
+def _scalar(value, path: tuple, indent: int, room: int, node: dict | None = None) -> list[str]:
     """The scalar as a first fragment (after `key: `) plus any following lines."""
     if value is None:
         return ["null"]
     if isinstance(value, (bool, int, float)):
         return [_number(value)]
     text = str(value)
+    if (node or {}).get("format") == "date" and _ISO_DATE.fullmatch(text):
+        return [text]  # bds.load keeps timestamps as text, and people write dates unquoted
     if "\n" in text:
         block = _literal(text, indent)
         if block and _loads_back(block, text):
@@ -139,7 +144,18 @@ def _scalar(value, path: tuple, indent: int, room: int) -> list[str]:
         block = _folded(text, indent)
         if block and _loads_back(block, text):
             return block
-    return [text] if _plain_ok(text) else [_quoted(text)]
+    # Text starting with a digit or "+" (phone numbers, codes) is quoted, as the schema asks people to.
+    return [text] if _plain_ok(text) and not text[:1].isdigit() and text[:1] != "+" else [_quoted(text)]
+
+
+def _flow_list(items: list, indent: int) -> str | None:
+    """`[a, b, c]` for a short list of plain words, which reads better than one item per line."""
+    if not all(isinstance(i, str) and _plain_ok(i) and not _FLOW_UNSAFE & set(i) for i in items):
+        return None
+    if any(i[:1].isdigit() or i[:1] == "+" for i in items):
+        return None
+    text = "[" + ", ".join(items) + "]"
+    return text if indent + len(text) <= FLOW_WIDTH else None
 
 
 def _loads_back(block: list[str], text: str) -> bool:
@@ -173,9 +189,10 @@ def _mapping(data: dict, node: dict, path: tuple, indent: int) -> list[str]:
         if isinstance(value, dict):
             out += [head + " {}"] if not value else [head] + _mapping(value, sub, here, indent + 2)
         elif isinstance(value, list):
-            out += [head + " []"] if not value else [head] + _sequence(value, sub, here, indent + 2)
+            flow = _flow_list(value, len(head) + 1) if value else "[]"
+            out += [f"{head} {flow}"] if flow else [head] + _sequence(value, sub, here, indent + 2)
         else:
-            first, *rest = _scalar(value, here, indent + 2, WIDTH - len(head) - 1)
+            first, *rest = _scalar(value, here, indent + 2, WIDTH - len(head) - 1, sub)
             out += [f"{head} {first}", *rest]
     return out
 
