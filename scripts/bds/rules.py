@@ -123,9 +123,18 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
                 _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
                 for f, s in textcheck.stigmatising(text)
             ]
+        body = doc.body or ""
+        out += [
+            _markup(doc, "WORDING_STIGMATISING", ("__body__",), True, body, offset, found=f, suggestion=s)
+            for offset, f, s in textcheck.stigmatising_at(body)
+        ]
     if content.glossary is not None and content.glossary.ok:
         seen: set[str] = set()
         for i, term in enumerate(content.glossary.data["terms"]):
+            out += [
+                _at(content.glossary, "WORDING_STIGMATISING", ("terms", i, "definition"), found=f, suggestion=s)
+                for f, s in textcheck.stigmatising(term["definition"])
+            ]
             key = term["term"].casefold()
             if key in seen:
                 out.append(

@@ -44,10 +44,15 @@ def _any_wording() -> re.Pattern:
 
 def stigmatising(text: str) -> list[tuple[str, str]]:
     """Every (found wording, person-first suggestion) in `text`."""
+    return [(found, suggestion) for _, found, suggestion in stigmatising_at(text)]
+
+
+def stigmatising_at(text: str) -> list[tuple[int, str, str]]:
+    """Every (offset, found wording, person-first suggestion) in `text`, in order of appearance."""
     if not _any_wording().search(text):
         return []
     out = []
     for pattern, suggestion in _wording():
         for match in pattern.finditer(text):
-            out.append((match.group(0), suggestion))
-    return out
+            out.append((match.start(), match.group(0), suggestion))
+    return sorted(out)

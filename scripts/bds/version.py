@@ -21,6 +21,14 @@ def content_commit(root: Path | None = None) -> str | None:
 
 
 def describe(root: Path | None = None) -> str:
+    if root is None:
+        # Pathspecs are relative to git's working folder: run from the project root, wherever we are.
+        from .content import Project, ProjectNotFound
+
+        try:
+            root = Project.find().root
+        except ProjectNotFound:
+            root = None
     commit = content_commit(root)
     suffix = f" (contenuti: {commit})" if commit else " (contenuti: nessun commit)"
     return f"bds {__version__}{suffix}"
