@@ -14,7 +14,7 @@ import pkgutil
 import re
 import sys
 
-from . import __version__, commands
+from . import commands
 from .errors import BdsError
 
 EXIT_USAGE = 2
@@ -67,7 +67,7 @@ def build_parser() -> Parser:
         "prepara il rapporto privato anonimizzato.",
         epilog="Esempio:\n  bds validate\n  bds build --out site\n\nAiuto su un comando: bds COMANDO --help",
     )
-    parser.add_argument("--version", action="version", version=version_text(), help="mostra la versione ed esci")
+    parser.add_argument("--version", action=VersionAction, help="mostra la versione e l'ultimo commit dei contenuti ed esci")
     parser.add_argument("--root", metavar="CARTELLA",
                         help="cartella del progetto (quella con content/territory.yml); di norma la si cerca "
                         "a partire dalla cartella corrente")
@@ -77,10 +77,25 @@ def build_parser() -> Parser:
     return parser
 
 
-def version_text() -> str:
-    from .version import describe
+class VersionAction(argparse.Action):
+    """Like argparse's version action, but computed late so that a preceding --root is honoured."""
 
-    return describe()
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from pathlib import Path
+
+        from .content import Project, ProjectNotFound
+        from .version import describe
+
+        root = getattr(namespace, "root", None)
+        try:
+            project_root = Project.find(Path(root)).root if root else None
+        except ProjectNotFound:
+            project_root = Path(root)
+        print(describe(project_root))
+        parser.exit()
 
 
 def main(argv: list[str] | None = None) -> int:
