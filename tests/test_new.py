@@ -6,6 +6,7 @@ import io
 import json
 
 import yaml
+from bds import load
 from conftest import TODAY, run_cli
 
 # Answers in the order of the questions (schema order, title before id; empty = default or skip).
@@ -49,7 +50,7 @@ def test_new_opportunity_from_stdin_writes_a_valid_file(monkeypatch, project_cop
     run = _new(monkeypatch, project_copy, OPPORTUNITY_STDIN, "opportunity")
     assert run.code == 0, run.err
     target = project_copy / "opportunities" / "laboratorio-di-teatro.yml"
-    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    data = load.load_text(target.read_text(encoding="utf-8"), "x").data
     assert data["id"] == "laboratorio-di-teatro"
     assert (data["kind"], data["axes"], data["partner"]) == ("social", ["social"], "coop-esempio")
     assert data["audience"] == ["cps-users", "families"] and data["zones"] == ["zona-sud"]
@@ -113,7 +114,7 @@ def test_new_housing_is_always_zone_only(monkeypatch, project_copy, tmp_path):
     monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
     run = run_cli(["--root", project_copy, "new", "opportunity", "--from-answers", answers, "--today", TODAY])
     assert run.code == 0, run.err
-    data = yaml.safe_load((project_copy / "opportunities" / "appartamento-condiviso.yml").read_text())
+    data = load.load_text((project_copy / "opportunities" / "appartamento-condiviso.yml").read_text(), "x").data
     assert data["location"] == {"name": "Zona nord", "visibility": "zone-only"}
 
 
@@ -139,5 +140,5 @@ def test_new_partner_from_answers(monkeypatch, project_copy, tmp_path):
     monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
     run = run_cli(["--root", project_copy, "new", "partner", "--from-answers", answers, "--today", TODAY])
     assert run.code == 0, run.err
-    data = yaml.safe_load((project_copy / "content" / "partners" / "associazione-sole.yml").read_text())
+    data = load.load_text((project_copy / "content" / "partners" / "associazione-sole.yml").read_text(), "x").data
     assert data["services"] == ["Cammino", "Lettura"] and data["peer_support"] is False
