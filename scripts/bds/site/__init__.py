@@ -1,0 +1,12 @@
+"""The public static site: pure renderers from records to pages, plus a thin engine adapter.
+
+Stages, one module each:
+- `model`: which listings are open, labels, facets (plain dicts in, plain dicts out);
+- `text`: Markdown to sanitised HTML, escaping, glossary terms;
+- `render`: one function per page type, returning page Markdown (front matter + HTML);
+- `jsonld`, `qr`, `exports`: structured data, QR codes, open data files;
+- `pages`: the provider registry (`PAGE_PROVIDERS`) that turns content into output files;
+- `generate`: runs the providers and writes a docs folder;
+- `engine`: the only MkDocs-specific module (config, build, serve);
+- `build`: validate, generate, build into a temporary folder, swap it in.
+"""

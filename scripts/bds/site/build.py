@@ -1,0 +1,149 @@
+"""`bds build`: validate, generate the pages, build into a temporary folder, swap it in.
+
+The previous site stays in place until the new one is complete: the new build lives in a
+temporary folder next to the target and replaces it with two renames at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import report
+from .. import validate as validation
+from ..content import Project
+from ..errors import BdsError
+from . import engine, generate, postprocess
+from .preview import copyright_text
+from .text import esc
+
+MARKER = ".bds-site"
+MARKER_TEXT = "Sito generato da bds build: la cartella viene sostituita a ogni costruzione.\n"
+
+
+class ValidationFailed(BdsError):
+    """The content has errors: nothing was built."""
+
+    def __init__(self, findings_text: str, count: int):
+        super().__init__(f"il sito non è stato costruito: {count} errori nei contenuti (vedi sopra)", 1)
+        self.findings_text = findings_text
+
+
+@dataclass
+class Summary:
+    out: Path
+    pages: int
+    listings: int
+    warnings: int
+    seconds: float
+
+    def line(self) -> str:
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
+        word_w = "avviso" if self.warnings == 1 else "avvisi"
+        return (
+            f"Sito costruito in {self.out}: {self.pages} pagine, {self.listings} opportunità aperte, "
+            f"{self.warnings} {word_w}, {seconds} secondi."
+        )
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise BdsError(
+            f"--out: la cartella «{out}» non è vuota e non contiene un sito di bds: "
+            "non la sostituisco (scegli una cartella vuota o nuova)",
+            2,
+        )
+
+
+def swap_in(new_site: Path, out: Path) -> None:
+    """Replace `out` with `new_site`: old aside, new in, old deleted. Both live in the same folder."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(out, old)
+    try:
+        os.rename(new_site, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def progress_printer(stream=sys.stderr, every: int = 500, total: int = 0):
+    def report_pages(done: int) -> None:
+        if done % every == 0:
+            print(f"  … {done}/{total} pagine", file=stream, flush=True)
+
+    return report_pages
+
+
+def build_site(
+    project: Project,
+    out: Path,
+    today: dt.date,
+    *,
+    log=sys.stderr,
+    providers=None,
+    content=None,
+    validate: bool = True,
+) -> Summary:
+    """Build the site of `project` into `out`. Raises ValidationFailed or BdsError; `out` is untouched then.
+
+    `content` with `validate=False` builds already-loaded content as is (tests of hostile input).
+    """
+    started = time.perf_counter()
+    out = out.resolve()
+    _check_target(out)
+    warnings = 0
+    if validate:
+        print("Controllo dei contenuti…", file=log, flush=True)
+        result = validation.run(project, today=today)
+        if result.errors:
+            raise ValidationFailed(report.text(result.findings), len(result.errors))
+        content = result.content
+        warnings += len(result.warnings)
+    ctx = generate.context_from_content(content, today, inline_qr=False)
+    print(f"Generazione delle pagine ({len(ctx.listings)} opportunità aperte)…", file=log, flush=True)
+    generated = generate.run_providers(content, ctx, providers)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        docs, site = work / "docs", work / "site"
+        qr_jobs = postprocess.start_qr(ctx)  # QR codes are drawn in other processes while the engine runs
+        generate.write_docs(generated, docs)
+        total = generated.page_count
+        print(f"Costruzione di {total} pagine…", file=log, flush=True)
+        engine_warnings = engine.build(
+            engine.config_file(project.root),
+            docs,
+            site,
+            generated.nav,
+            site_name=esc(ctx.territory.get("programme") or "Budget di Salute"),
+            site_url=ctx.site_url,
+            copyright_text=copyright_text(ctx.territory),
+            today=today,
+            progress=progress_printer(log, every=max(500, total // 10), total=total)
+            if total >= 1000
+            else None,
+        )
+        for message in engine_warnings:
+            print(f"avviso: {message}", file=log)
+        warnings += len(engine_warnings)
+        postprocess.finish(site, ctx, qr_jobs)
+        (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        swap_in(site, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)

@@ -1,0 +1,119 @@
+"""The only MkDocs-specific module: load the config with our overrides, build, serve.
+
+Moving to another engine (ProperDocs reads the same mkdocs.yml; Zensical too) means replacing
+these functions; the generated docs folder stays the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
+
+
+def config_file(project_root: Path) -> Path:
+    """The project's own mkdocs.yml, else the kit's."""
+    own = project_root / "mkdocs.yml"
+    return own if own.is_file() else REPO_ROOT / "mkdocs.yml"
+
+
+class _Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _source_date(today: date):
+    """SOURCE_DATE_EPOCH makes MkDocs's dates (sitemap.xml.gz header) depend on --today, not the clock."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, time(0, 0), tzinfo=UTC).timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def load(
+    config_path: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list,
+    site_name: str,
+    site_url: str,
+    copyright_text: str,
+    progress=None,
+):
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    cfg = load_config(
+        config_file=str(config_path),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=nav,
+        site_name=site_name,
+        site_url=site_url,
+        copyright=copyright_text,
+    )
+    cfg.extra["bds_pregenerated"] = True
+    if progress is not None:
+        cfg.extra["bds_progress"] = progress
+    return cfg
+
+
+def build(
+    config_path: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list,
+    site_name: str,
+    site_url: str,
+    copyright_text: str,
+    today: date,
+    progress=None,
+) -> list[str]:
+    """Build the site; return the engine's warnings."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    counter = _Counter()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    try:
+        with _source_date(today):
+            cfg = load(config_path, docs_dir, site_dir, nav, site_name, site_url, copyright_text, progress)
+            mkdocs_build(cfg)
+    finally:
+        logger.removeHandler(counter)
+    return counter.messages
+
+
+def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
+    """Live preview: the hook regenerates the pages from the project on every rebuild."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .preview import docs_dir_for
+
+    os.environ["BDS_PROJECT_ROOT"] = str(project_root)
+    docs = docs_dir_for(project_root)
+    docs.mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists before the hook fills it
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    mkdocs_serve(
+        docs_dir=str(docs),
+        config_file=str(config_path),
+        dev_addr=f"{host}:{port}",
+        livereload=True,
+        watch=[str(project_root / "content"), str(project_root / "opportunities")],
+    )

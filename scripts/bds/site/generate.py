@@ -1,0 +1,127 @@
+"""Run the page providers and write their output as a docs folder for the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..errors import BdsError
+from . import pages
+from .context import SiteContext
+from .text import esc
+
+
+@dataclass
+class Generated:
+    files: dict[str, str | bytes]
+    nav: list
+    ctx: SiteContext
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def page_count(self) -> int:
+        return sum(1 for path in self.files if path.endswith(".md"))
+
+
+def context_from_content(content, today: dt.date, inline_qr: bool = True) -> SiteContext:
+    """The SiteContext of a loaded project (only records that passed validation)."""
+    territory = content.territory.data if content.territory is not None and content.territory.ok else {}
+    listings = [doc.data for doc in content.valid("opportunity")]
+    partners = [doc.data for doc in content.valid("partner")]
+    guides = []
+    for doc in content.valid("guide"):
+        record = dict(doc.data)
+        record["body"] = doc.body or ""
+        record["slug"] = PurePosixPath(doc.path).stem
+        guides.append(record)
+    glossary = []
+    if content.glossary is not None and content.glossary.ok and isinstance(content.glossary.data, dict):
+        glossary = list(content.glossary.data.get("terms") or [])
+    return SiteContext.create(territory, listings, partners, guides, glossary, today, inline_qr=inline_qr)
+
+
+def _check_path(path: str) -> None:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not path or "\\" in path:
+        raise BdsError(f"percorso di pagina non valido: «{path}»")
+
+
+def _nav_entries(entries: list) -> list:
+    out = []
+    for title, target in entries:
+        # the theme prints nav titles and the site name unescaped: escape them here
+        out.append({esc(title): _nav_entries(target) if isinstance(target, list) else str(target)})
+    return out
+
+
+PARALLEL_FROM = 1000  # listings; below this a worker process costs more than it saves
+
+_WORK: tuple = ()
+
+
+def _run_in_worker(index: int) -> dict:
+    content, ctx, providers = _WORK
+    return providers[index](content, ctx)
+
+
+def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
+    """Run every provider; merge their files and nav in the order of the list (deterministic).
+
+    On big sites, providers marked `heavy = True` run in a forked worker process while the others
+    run here: the machine has two cores and rendering is CPU-bound.
+    """
+    global _WORK
+    resolved = [
+        pages.resolve(entry) for entry in (providers if providers is not None else pages.PAGE_PROVIDERS)
+    ]
+    heavy = [i for i, p in enumerate(resolved) if getattr(p, "heavy", False)]
+    futures = {}
+    pool = None
+    if heavy and len(ctx.listings) >= PARALLEL_FROM:
+        _WORK = (content, ctx, resolved)  # inherited by the forked worker, never pickled
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        futures = {i: pool.submit(_run_in_worker, i) for i in heavy}
+    files: dict[str, str | bytes] = {}
+    owner: dict[str, str] = {}
+    nav: list = []
+    try:
+        outputs = {i: p(content, ctx) for i, p in enumerate(resolved) if i not in futures}
+        outputs.update({i: f.result() for i, f in futures.items()})
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _WORK = ()
+    for index, provider in enumerate(resolved):
+        name = getattr(provider, "__qualname__", repr(provider))
+        for path, data in outputs[index].items():
+            _check_path(path)
+            if path in files:
+                raise BdsError(
+                    f"due generatori di pagine scrivono lo stesso file «{path}» ({owner[path]}, {name})"
+                )
+            files[path] = data
+            owner[path] = name
+        nav += pages.nav_of(provider, ctx)
+    return Generated(files=files, nav=_nav_entries(nav), ctx=ctx)
+
+
+def write_docs(generated: Generated, docs_dir: Path, only_changed: bool = False) -> None:
+    """Write the files in sorted order; with `only_changed`, leave identical files untouched (live reload)."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(generated.files):
+        data = generated.files[path]
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        target = docs_dir / path
+        if only_changed and target.is_file() and target.read_bytes() == raw:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+    if only_changed:  # a removed listing must disappear from the preview too
+        wanted = {os.path.normpath(docs_dir / p) for p in generated.files}
+        for existing in sorted(docs_dir.rglob("*")):
+            if existing.is_file() and os.path.normpath(existing) not in wanted:
+                existing.unlink()

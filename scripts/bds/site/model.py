@@ -1,0 +1,272 @@
+"""What the site shows, computed from plain records: open listings, labels, facets, URLs.
+
+No I/O and no engine here: every function takes dicts and returns dicts, lists or strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from .. import schema
+
+SHOWN_STATUSES = ("open", "full")
+DEFAULT_REVIEW_DAYS = 180
+
+# Catalogue facets: key in the URL query, Italian name, and how to read the values of a listing.
+FACETS = ("kind", "axis", "zone", "audience", "access", "cost")
+FACET_QUERY = {
+    "kind": "tipo",
+    "axis": "asse",
+    "zone": "zona",
+    "audience": "per",
+    "access": "accesso",
+    "cost": "costo",
+}
+FACET_TITLE = {
+    "kind": "Tipo",
+    "axis": "Asse del Budget di Salute",
+    "zone": "Zona",
+    "audience": "Per chi è",
+    "access": "Come si accede",
+    "cost": "Costo",
+}
+COST_LABELS = {"free": "Gratuito", "budget": "Coperto dal Budget di Salute", "paid": "A pagamento"}
+JOB_KINDS = ("job", "internship", "volunteering")
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def is_expired(listing: dict, today: dt.date) -> bool:
+    """Past `dates.end` or past `dates.deadline`: the listing leaves the catalogue."""
+    dates = listing.get("dates") or {}
+    for key in ("end", "deadline"):
+        day = _date(dates.get(key))
+        if day is not None and day < today:
+            return True
+    return False
+
+
+def is_shown(listing: dict, today: dt.date) -> bool:
+    return listing.get("status") in SHOWN_STATUSES and not is_expired(listing, today)
+
+
+def is_open_now(listing: dict, today: dt.date) -> bool:
+    """Open now: places left (status open) and, if there is a deadline, not passed."""
+    if listing.get("status") != "open" or is_expired(listing, today):
+        return False
+    return True
+
+
+def open_listings(listings: list[dict], today: dt.date) -> list[dict]:
+    """The catalogue: shown listings sorted by title then id (stable, locale-independent)."""
+    shown = [item for item in listings if is_shown(item, today)]
+    return sorted(shown, key=lambda item: (str(item.get("title", "")).casefold(), str(item.get("id", ""))))
+
+
+def is_zone_only(listing: dict) -> bool:
+    """Housing is always zone-only, whatever the record says: an address must never be published."""
+    location = listing.get("location") or {}
+    return listing.get("kind") == "housing" or location.get("visibility") != "public"
+
+
+def public_address(listing: dict) -> str | None:
+    if is_zone_only(listing):
+        return None
+    address = (listing.get("location") or {}).get("address")
+    return address if isinstance(address, str) and address.strip() else None
+
+
+def public_place_name(listing: dict) -> str | None:
+    if is_zone_only(listing):
+        return None
+    name = (listing.get("location") or {}).get("name")
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def cost_key(listing: dict) -> str:
+    cost = listing.get("cost")
+    if cost in ("free", "budget"):
+        return cost
+    if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+        return "free" if cost == 0 else "paid"
+    return "free"
+
+
+def facet_values(listing: dict, facet: str) -> list[str]:
+    if facet == "kind":
+        return [str(listing.get("kind", ""))]
+    if facet == "axis":
+        return [str(v) for v in listing.get("axes") or []]
+    if facet == "zone":
+        return [str(v) for v in listing.get("zones") or []]
+    if facet == "audience":
+        return [str(v) for v in listing.get("audience") or []]
+    if facet == "access":
+        return [str(listing.get("access", ""))]
+    if facet == "cost":
+        return [cost_key(listing)]
+    raise KeyError(facet)
+
+
+def euro(amount) -> str:
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        return str(amount)
+    text = f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return "€ " + (text[:-3] if text.endswith(",00") else text)
+
+
+MONTHS = (
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+)
+
+
+def italian_date(value) -> str:
+    day = _date(value)
+    if day is None:
+        return str(value or "")
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass
+class Labels:
+    """Italian labels for enum values, read from the schemas and the territory."""
+
+    kinds: dict[str, str]
+    axes: dict[str, str]
+    audiences: dict[str, str]
+    access: dict[str, str]
+    statuses: dict[str, str]
+    partner_types: dict[str, str]
+    partner_roles: dict[str, str]
+    guide_audiences: dict[str, str]
+    zones: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, territory: dict) -> Labels:
+        return cls(
+            kinds=schema.labels_for("opportunity", ("kind",)),
+            axes=schema.labels_for("opportunity", ("axes",)),
+            audiences=schema.labels_for("opportunity", ("audience",)),
+            access=schema.labels_for("opportunity", ("access",)),
+            statuses=schema.labels_for("opportunity", ("status",)),
+            partner_types=schema.labels_for("partner", ("type",)),
+            partner_roles=schema.labels_for("partner", ("role",)),
+            guide_audiences=schema.labels_for("guide", ("audience",)),
+            zones={str(z.get("id")): str(z.get("label", z.get("id"))) for z in territory.get("zones") or []},
+        )
+
+    def facet(self, facet: str) -> dict[str, str]:
+        return {
+            "kind": self.kinds,
+            "axis": self.axes,
+            "zone": self.zones,
+            "audience": self.audiences,
+            "access": self.access,
+            "cost": COST_LABELS,
+        }[facet]
+
+    def value(self, facet: str, value: str) -> str:
+        return self.facet(facet).get(value, value)
+
+
+def facet_counts(listings: list[dict], labels: Labels) -> dict[str, list[tuple[str, int]]]:
+    """For each facet, (value, count) in the order of the labels, then any unknown value sorted."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for facet in FACETS:
+        counts: dict[str, int] = {}
+        for item in listings:
+            for value in facet_values(item, facet):
+                counts[value] = counts.get(value, 0) + 1
+        order = [v for v in labels.facet(facet) if v in counts] + sorted(
+            v for v in counts if v not in labels.facet(facet)
+        )
+        out[facet] = [(v, counts[v]) for v in order]
+    return out
+
+
+# -- URLs ----------------------------------------------------------------------------------------
+
+
+def page_url(path: str) -> str:
+    """The directory URL (relative to the site root) of a generated file, like the engine makes it."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def rel(from_path: str, to: str) -> str:
+    """A relative link from the page generated from `from_path` to `to` (a page path or a file)."""
+    here = page_url(from_path)
+    target = page_url(to)
+    base = posixpath.dirname(here.rstrip("/")) if not here.endswith("/") else here.rstrip("/")
+    if here == "":
+        base = ""
+    relative = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") or target == "":
+        relative = relative.rstrip("/") + "/"
+        if relative == "./":
+            return "./"
+    return relative
+
+
+LISTING_DIR = "opportunita"
+PARTNER_DIR = "enti"
+GUIDE_DIR = "guide"
+
+
+def listing_path(listing_id: str) -> str:
+    return f"{LISTING_DIR}/{listing_id}.md"
+
+
+def partner_path(partner_id: str) -> str:
+    return f"{PARTNER_DIR}/{partner_id}.md"
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def is_slug(value: str) -> bool:
+    """Values that may become part of a path (validated content always passes)."""
+    return bool(SLUG.match(str(value)))
+
+
+def facet_path(facet: str, value: str) -> str:
+    return f"catalogo/{FACET_QUERY[facet]}/{value}.md"
+
+
+def absolute(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + page_url(path)
+
+
+def valid_through(listing: dict, review_days: int) -> str:
+    """The last day a listing is valid: deadline, else end, else the next review is due."""
+    dates = listing.get("dates") or {}
+    for key in ("deadline", "end"):
+        if _date(dates.get(key)):
+            return str(dates[key])
+    reviewed = _date(listing.get("reviewed")) or dt.date(2000, 1, 1)
+    return (reviewed + dt.timedelta(days=review_days)).isoformat()

@@ -1,0 +1,162 @@
+"""Page providers: the extension point that turns content into site files.
+
+Contract
+--------
+A provider is a callable ``provider(content, ctx) -> dict[str, str | bytes]``:
+
+- ``content`` is the loaded project (`bds.content.Content`; records are ``doc.data`` dicts) and
+  ``ctx`` is a `bds.site.context.SiteContext` (today, territory, site_url, open listings, partners,
+  guides, glossary, labels, and helpers such as ``ctx.url(path)``).
+- It returns relative output paths (POSIX, inside the site) mapped to their content. A path ending
+  in ``.md`` is a page: YAML front matter plus Markdown or HTML, rendered by the engine with the
+  site theme (see `bds.site.render.page` for a helper that escapes the front matter). Any other
+  path is copied as is (``bytes`` or UTF-8 ``str``): SVG, JSON, CSV...
+- It must be pure and deterministic: same content and ``ctx.today`` -> same bytes; no clock, no
+  network, no absolute links (use `bds.site.model.rel(from_path, to_path)` for internal links).
+- Two providers may not write the same path (the build stops with an error).
+
+Navigation: a provider may carry a ``nav`` attribute, either a list or a callable ``nav(ctx)``
+returning a list, of ``(title, path)`` pairs (``path`` one of its ``.md`` pages) or
+``(title, [(title, path), ...])`` for a section. Entries are appended to the site menu in the order
+of ``PAGE_PROVIDERS``. Pages without a nav entry are still built and linked from other pages.
+
+Performance: a provider may set ``heavy = True``; on big sites it then runs in a forked worker
+process next to the others (its output must be picklable: ``str``/``bytes``).
+
+Registering: append the provider to ``PAGE_PROVIDERS``, either the callable itself or, to avoid
+import cycles, a ``"package.module:function"`` string that is imported when the site is built.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from .. import findings
+from . import exports, model, render
+from .context import SiteContext
+
+Output = dict[str, str | bytes]
+Provider = Callable[..., Output]
+
+
+def core_pages(content, ctx: SiteContext) -> Output:
+    codes = findings.catalogue_markdown()
+    codes_page = (
+        render.front_matter(
+            "Messaggi del validatore", "I codici dei messaggi di bds validate e come risolverli."
+        )
+        + codes
+        + "\n"
+    )
+    return {
+        "index.md": render.home(ctx),
+        f"{model.LISTING_DIR}/index.md": render.catalogue(ctx),
+        f"{model.PARTNER_DIR}/index.md": render.partner_directory(ctx),
+        f"{model.GUIDE_DIR}/index.md": render.guides_index(ctx),
+        "glossario.md": render.glossary_page(ctx),
+        "dati-aperti.md": render.open_data_page(ctx),
+        "accessibilita.md": render.accessibility_page(ctx),
+        "privacy.md": render.privacy_page(ctx),
+        "messaggi-del-validatore.md": codes_page,
+    }
+
+
+def _core_nav(ctx: SiteContext) -> list:
+    guides = [(str(g.get("title", "")), f"{model.GUIDE_DIR}/{g['slug']}.md") for g in ctx.guides]
+    return [
+        ("Home", "index.md"),
+        ("Opportunità", f"{model.LISTING_DIR}/index.md"),
+        ("Enti", f"{model.PARTNER_DIR}/index.md"),
+        ("Guide", [("Tutte le guide", f"{model.GUIDE_DIR}/index.md")] + guides),
+        ("Glossario", "glossario.md"),
+        ("Dati aperti", "dati-aperti.md"),
+        (
+            "Informazioni",
+            [
+                ("Accessibilità", "accessibilita.md"),
+                ("Privacy", "privacy.md"),
+                ("Messaggi del validatore", "messaggi-del-validatore.md"),
+            ],
+        ),
+    ]
+
+
+core_pages.nav = _core_nav
+
+
+def listing_pages(content, ctx: SiteContext) -> Output:
+    out = {}
+    for listing in ctx.listings:
+        path = model.listing_path(str(listing["id"]))
+        out[path] = render.listing_page(listing, ctx, path)
+    return out
+
+
+listing_pages.heavy = True  # big sites render it in a worker process (see generate.run_providers)
+
+
+def facet_pages(content, ctx: SiteContext) -> Output:
+    """Static pages per filter value: the catalogue's filters work without JavaScript too."""
+    out = {}
+    for facet in model.FACETS:
+        values = sorted(
+            {v for item in ctx.listings for v in model.facet_values(item, facet) if model.is_slug(v)}
+        )
+        for value in values:
+            path = model.facet_path(facet, value)
+            out[path] = render.facet_page(ctx, facet, value, path)
+    out[f"{model.LISTING_DIR}/indice-ricerca.json"] = render.search_index(ctx)
+    return out
+
+
+def partner_pages(content, ctx: SiteContext) -> Output:
+    return {
+        model.partner_path(pid): render.partner_page(p, ctx, model.partner_path(pid))
+        for pid, p in ctx.partners.items()
+    }
+
+
+def guide_pages(content, ctx: SiteContext) -> Output:
+    return {
+        f"{model.GUIDE_DIR}/{g['slug']}.md": render.guide_page(g, ctx, f"{model.GUIDE_DIR}/{g['slug']}.md")
+        for g in ctx.guides
+    }
+
+
+def open_data_files(content, ctx: SiteContext) -> Output:
+    return {
+        "dati/opportunita.csv": exports.listings_csv(ctx),
+        "dati/opportunita.json": exports.listings_json(ctx),
+        "dati/datapackage.json": exports.datapackage(ctx),
+        "dati/hsds.json": exports.hsds(ctx),
+        "dati/opportunita.ics": exports.calendar(ctx),
+        "dati/novita.xml": exports.rss(ctx),
+    }
+
+
+PAGE_PROVIDERS: list[Provider | str] = [
+    core_pages,
+    listing_pages,
+    facet_pages,
+    partner_pages,
+    guide_pages,
+    open_data_files,
+    "bds.dataflow:site_files",  # the data-flow diagram shown by the data-protection guide
+    "bds.intake.form:provider",  # «Proponi un'opportunità»: web form, its assets, the CSV template
+    "bds.publish.provider:provider",  # quarterly bulletins stored by `bds publish` (content/bulletins/)
+]
+
+
+def resolve(entry: Provider | str) -> Provider:
+    if callable(entry):
+        return entry
+    module, _, name = str(entry).partition(":")
+    return getattr(importlib.import_module(module), name or "provider")
+
+
+def nav_of(provider: Provider, ctx: SiteContext) -> list:
+    nav = getattr(provider, "nav", None)
+    if nav is None:
+        return []
+    return list(nav(ctx) if callable(nav) else nav)

@@ -1,0 +1,725 @@
+"""One pure function per page type: records and a SiteContext in, page Markdown out.
+
+A page is YAML front matter plus one block of HTML. We write the HTML ourselves, so that every
+value is escaped here (no engine or template decides it) and every internal link is relative
+(the site works from a sub-path). Front matter values are HTML-escaped as well, because the
+theme prints `title` and `description` without escaping.
+"""
+
+# ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
+from __future__ import annotations
+
+import json
+import re
+
+from . import jsonld, model, qr
+from .context import SiteContext
+from .model import rel
+from .text import esc, markdown_html, plain_text, safe_url
+
+QR_PLACEHOLDER = "<!--bds:qr-->"
+
+LANGUAGES = {
+    "it": "italiano",
+    "en": "inglese",
+    "fr": "francese",
+    "es": "spagnolo",
+    "de": "tedesco",
+    "ar": "arabo",
+    "zh": "cinese",
+    "ro": "rumeno",
+    "uk": "ucraino",
+    "ru": "russo",
+    "sq": "albanese",
+    "pt": "portoghese",
+    "tl": "tagalog",
+    "bn": "bengalese",
+    "ur": "urdu",
+    "wo": "wolof",
+}
+
+ACCESS_HELP = {
+    "via-case-manager": "Si partecipa tramite il case manager del CPS: parlane con chi ti segue, che ti aiuta a "
+    "capire se fa per te e prende contatto con l'ente.",
+    "direct": "Puoi contattare direttamente l'ente, ai recapiti qui sotto. Se vuoi, chiedi aiuto al tuo "
+    "case manager.",
+    "both": "Puoi contattare direttamente l'ente oppure chiedere al tuo case manager del CPS.",
+}
+
+
+def front_matter(
+    title: str, description: str = "", *, search: bool = True, lastmod: str = "", hide: tuple[str, ...] = ()
+) -> str:
+    """YAML front matter. JSON strings are valid YAML, so values need no YAML quoting rules."""
+    lines = ["---", f"title: {json.dumps(esc(title), ensure_ascii=False)}"]
+    if description:
+        short = description if len(description) <= 300 else description[:297].rsplit(" ", 1)[0] + "…"
+        lines.append(f"description: {json.dumps(esc(short), ensure_ascii=False)}")
+    if not search:
+        lines.append("search:\n  exclude: true")
+    if lastmod:
+        lines.append(f"lastmod: {json.dumps(lastmod)}")
+    if hide:
+        lines.append("hide: [" + ", ".join(hide) + "]")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _html_block(html: str) -> str:
+    """One raw HTML block for the Markdown engine: no blank line inside, so it stays one block."""
+    return re.sub(r"\n\s*\n", "\n", html).strip() + "\n"
+
+
+def page(title: str, body_html: str, **meta) -> str:
+    return front_matter(title, **meta) + _html_block(body_html)
+
+
+def _latest(*dates) -> str:
+    found = sorted(str(d) for d in dates if d)
+    return found[-1] if found else ""
+
+
+# -- pieces ----------------------------------------------------------------------------------------
+
+
+def example_badge(record: dict, text: str = "Scheda di esempio") -> str:
+    return f'<p class="bds-badge bds-badge--example">{esc(text)}</p>' if record.get("example") is True else ""
+
+
+def contact_html(contact: dict | None, with_address: bool = False) -> str:
+    contact = contact or {}
+    items = []
+    email = contact.get("email")
+    if isinstance(email, str) and re.fullmatch(r"[^@\s<>\"'&]+@[^@\s<>\"'&]+\.[A-Za-z]{2,}", email):
+        items.append(f'<li>Email: <a href="mailto:{esc(email)}">{esc(email)}</a></li>')
+    elif email:
+        items.append(f"<li>Email: {esc(email)}</li>")
+    phone = contact.get("phone")
+    if phone:
+        digits = re.sub(r"[^0-9+]", "", str(phone))
+        if digits and not digits.startswith("+"):
+            digits = "+39" + digits
+        link = f'<a href="tel:{esc(digits)}">{esc(phone)}</a>' if len(digits) >= 6 else esc(phone)
+        items.append(f"<li>Telefono: {link}</li>")
+    url = safe_url(contact.get("url"))
+    if url:
+        items.append(f'<li>Sito: <a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a></li>')
+    elif contact.get("url"):
+        items.append(f"<li>Sito: {esc(contact.get('url'))}</li>")
+    if with_address and contact.get("address"):
+        items.append(f"<li>Sede: {esc(contact['address'])}</li>")
+    return (
+        '<ul class="bds-contact">' + "".join(items) + "</ul>" if items else "<p>Nessun contatto indicato.</p>"
+    )
+
+
+def when_html(listing: dict) -> str:
+    dates = listing.get("dates") or {}
+    parts = []
+    start, end, deadline = dates.get("start"), dates.get("end"), dates.get("deadline")
+    if start and end:
+        parts.append(f"Dal {model.italian_date(start)} al {model.italian_date(end)}")
+    elif start:
+        parts.append(f"Dal {model.italian_date(start)}")
+    elif end:
+        parts.append(f"Fino al {model.italian_date(end)}")
+    else:
+        parts.append("Attività continuativa")
+    if deadline:
+        parts.append(f"Iscrizioni entro il {model.italian_date(deadline)}")
+    if listing.get("schedule"):
+        parts.append(str(listing["schedule"]))
+    return "<br>".join(esc(p) for p in parts)
+
+
+def where_html(listing: dict, labels: model.Labels) -> str:
+    zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
+    if model.is_zone_only(listing):
+        note = " (per riservatezza si indica solo la zona)" if listing.get("kind") == "housing" else ""
+        return f"{esc(zones)}{esc(note)}"
+    parts = [p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p]
+    return "<br>".join(esc(p) for p in parts)
+
+
+def cost_html(listing: dict) -> str:
+    cost = listing.get("cost")
+    if cost == "free" or cost == 0:
+        return "Gratuito"
+    if cost == "budget":
+        return "Coperto dal Budget di Salute"
+    if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+        return esc(model.euro(cost))
+    return "Non indicato"
+
+
+def facts(rows: list[tuple[str, str]]) -> str:
+    return (
+        '<dl class="bds-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v) + "</dl>"
+    )
+
+
+def listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
+    """One catalogue entry. Facet values ride along as data attributes for the catalogue script.
+
+    A listing appears on many pages (catalogue, filter pages, partner): the entry is cached per
+    depth of the linking page (its path to the site root), the only thing the link depends on.
+    """
+    key = ("item", str(listing.get("id", "")), rel(from_path, "index.md"))
+    cached = ctx.cache.get(key)
+    if cached is None:
+        cached = ctx.cache[key] = _listing_item(listing, ctx, from_path)
+    return cached
+
+
+def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
+    labels = ctx.labels
+    attrs = {
+        "data-k": listing.get("kind", ""),
+        "data-x": " ".join(listing.get("axes") or []),
+        "data-z": " ".join(listing.get("zones") or []),
+        "data-u": " ".join(listing.get("audience") or []),
+        "data-r": listing.get("access", ""),
+        "data-c": model.cost_key(listing),
+        "data-o": "1" if model.is_open_now(listing, ctx.today) else "0",
+        "data-d": _latest(
+            (listing.get("dates") or {}).get("deadline"), (listing.get("dates") or {}).get("end")
+        ),
+        "data-id": listing.get("id", ""),
+    }
+    attr_text = " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items() if v)
+    zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
+    meta = [labels.kinds.get(listing.get("kind"), listing.get("kind", "")), zones]
+    if listing.get("status") == "full":
+        meta.append("Posti esauriti")
+    deadline = (listing.get("dates") or {}).get("deadline")
+    if deadline:
+        meta.append(f"Iscrizioni entro il {model.italian_date(deadline)}")
+    badge = (
+        ' <span class="bds-badge bds-badge--example">Esempio</span>' if listing.get("example") is True else ""
+    )
+    href = rel(from_path, model.listing_path(str(listing.get("id", ""))))
+    return (
+        f'<li class="bds-item" {attr_text}><a href="{esc(href)}">{esc(listing.get("title", ""))}</a>{badge}'
+        f"<p>{esc(listing.get('summary', ''))}</p>"
+        f'<p class="bds-meta">{esc(" · ".join(m for m in meta if m))}</p></li>'
+    )
+
+
+def listing_list(listings: list[dict], ctx: SiteContext, from_path: str) -> str:
+    if not listings:
+        return '<p class="bds-empty">Al momento non ci sono opportunità aperte qui.</p>'
+    return (
+        '<ul class="bds-list">' + "".join(listing_item(item, ctx, from_path) for item in listings) + "</ul>"
+    )
+
+
+# -- pages -----------------------------------------------------------------------------------------
+
+
+def home(ctx: SiteContext, path: str = "index.md") -> str:
+    territory = ctx.territory
+    sentences = esc(territory.get("description") or "")
+    partners_guide = next(
+        (g for g in ctx.guides if set(g.get("audience") or []) & {"partners", "volunteers"}), None
+    )
+    understand = next(
+        (
+            g
+            for g in ctx.guides
+            if set(g.get("audience") or []) & {"everyone", "cps-users", "families", "citizens"}
+        ),
+        None,
+    )
+    understand_href = (
+        rel(path, f"{model.GUIDE_DIR}/{understand['slug']}.md")
+        if understand
+        else rel(path, f"{model.GUIDE_DIR}/index.md")
+    )
+    partner_href = (
+        rel(path, f"{model.GUIDE_DIR}/{partners_guide['slug']}.md")
+        if partners_guide
+        else rel(path, f"{model.PARTNER_DIR}/index.md")
+    )
+    paths = [
+        (
+            "Cerco un'opportunità",
+            rel(path, f"{model.LISTING_DIR}/index.md"),
+            f"{len(ctx.listings)} opportunità aperte per la casa, il lavoro e la formazione, la vita sociale.",
+        ),
+        (
+            "Voglio capire il Budget di Salute",
+            understand_href,
+            "Che cos'è, a chi si rivolge, come si comincia: guide in parole semplici.",
+        ),
+        (
+            "Sono un ente o un volontario",
+            partner_href,
+            "Come entrare nella rete, proporre un'opportunità, dare una mano.",
+        ),
+    ]
+    cards = "".join(
+        f'<li class="bds-path"><a href="{esc(href)}"><strong>{esc(title)}</strong></a><p>{esc(text)}</p></li>'
+        for title, href, text in paths
+    )
+    recent = sorted(
+        ctx.listings, key=lambda x: (str(x.get("reviewed", "")), str(x.get("id", ""))), reverse=True
+    )[:5]
+    body = (
+        f'<div class="bds-home"><h1>{esc(territory.get("programme", "Budget di Salute"))}</h1>'
+        f'<p class="bds-lead">{ctx.glossary.mark(sentences, "home")}</p>'
+        f'<h2 id="percorsi">Da dove vuoi cominciare?</h2><ul class="bds-paths">{cards}</ul>'
+        f'<h2 id="novita">Ultime opportunità verificate</h2>{listing_list(recent, ctx, path)}'
+        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Vedi tutte le opportunità</a></p>'
+        "</div>"
+    )
+    return page(
+        territory.get("programme", "Budget di Salute"),
+        body,
+        description=str(territory.get("description") or ""),
+        hide=("navigation", "toc"),
+    )
+
+
+def facet_controls(ctx: SiteContext, path: str) -> str:
+    """Filter form for the catalogue script (hidden without JavaScript) and the no-script facet links."""
+    counts = model.facet_counts(ctx.listings, ctx.labels)
+    groups = []
+    links = []
+    for facet in model.FACETS:
+        if not counts[facet]:
+            continue
+        key = model.FACET_QUERY[facet]
+        boxes = "".join(
+            f'<li><input type="checkbox" id="f-{key}-{esc(v)}" name="{key}" value="{esc(v)}">'
+            f'<label for="f-{key}-{esc(v)}">{esc(ctx.labels.value(facet, v))} '
+            f'<span class="bds-count" data-count-for="{key}:{esc(v)}">({n})</span></label></li>'
+            for v, n in counts[facet]
+        )
+        groups.append(
+            f'<fieldset class="bds-facet"><legend>{esc(model.FACET_TITLE[facet])}</legend>'
+            f"<ul>{boxes}</ul></fieldset>"
+        )
+        items = "".join(
+            f'<li><a href="{esc(rel(path, model.facet_path(facet, v)))}">'
+            f"{esc(ctx.labels.value(facet, v))}</a> ({n})</li>"
+            for v, n in counts[facet]
+            if model.is_slug(v)
+        )
+        links.append(
+            f'<div class="bds-browse-group"><h3>{esc(model.FACET_TITLE[facet])}</h3><ul>{items}</ul></div>'
+        )
+    now_count = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
+    form = (
+        '<form class="bds-filters" id="bds-filters" hidden role="search" aria-label="Filtra le opportunità">'
+        '<p class="bds-search"><label for="bds-q">Cerca tra le opportunità</label>'
+        '<input type="search" id="bds-q" name="q" autocomplete="off"></p>'
+        f'<p class="bds-now"><input type="checkbox" id="f-aperte" name="aperte" value="1">'
+        f'<label for="f-aperte">Aperte ora <span class="bds-count" data-count-for="aperte:1">({now_count})'
+        "</span></label></p>"
+        + '<details class="bds-more" id="bds-facets"><summary>Filtra per tipo, zona, destinatari, accesso e '
+        "costo</summary>"
+        + "".join(groups)
+        + "</details>"
+        + '<p><button type="reset" class="md-button">Togli i filtri</button></p></form>'
+    )
+    browse = (
+        '<nav class="bds-browse" id="bds-browse" aria-labelledby="sfoglia"><h2 id="sfoglia">Sfoglia per</h2>'
+        + "".join(links)
+        + "</nav>"
+    )
+    return form + browse
+
+
+def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> str:
+    by_kind: dict[str, list[dict]] = {}
+    for item in ctx.listings:
+        by_kind.setdefault(str(item.get("kind", "")), []).append(item)
+    order = [k for k in ctx.labels.kinds if k in by_kind] + sorted(
+        k for k in by_kind if k not in ctx.labels.kinds
+    )
+    toc = "".join(
+        f'<li><a href="#tipo-{esc(k)}">{esc(ctx.labels.kinds.get(k, k))}</a> ({len(by_kind[k])})</li>'
+        for k in order
+    )
+    groups = "".join(
+        f'<section class="bds-group" id="tipo-{esc(k)}" data-group="{esc(k)}">'
+        f'<h2>{esc(ctx.labels.kinds.get(k, k))} <span class="bds-count" data-group-count>({len(by_kind[k])})</span></h2>'
+        f"{listing_list(by_kind[k], ctx, path)}</section>"
+        for k in order
+    )
+    index_href = rel(path, f"{model.LISTING_DIR}/indice-ricerca.json")
+    body = (
+        f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}">'
+        "<h1>Opportunità</h1>"
+        f'<p class="bds-lead">{len(ctx.listings)} opportunità aperte: corsi, tirocini, lavoro, casa, '
+        "laboratori e gruppi. Chi è seguito da un CPS può parlarne con il proprio case manager.</p>"
+        + facet_controls(ctx, path)
+        + '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
+        + (f'<nav aria-label="Tipi di opportunità" class="bds-kinds"><ul>{toc}</ul></nav>' if toc else "")
+        + (groups or '<p class="bds-empty">Al momento non ci sono opportunità aperte.</p>')
+        + "</div>"
+    )
+    return page(
+        "Opportunità",
+        body,
+        description="Tutte le opportunità aperte del Budget di Salute: filtri per "
+        "tipo, zona, destinatari, modalità di accesso e costo.",
+        search=False,  # its listings are found by its own search field (indice-ricerca.json)
+        hide=("navigation", "toc"),
+    )
+
+
+def facet_page(ctx: SiteContext, facet: str, value: str, path: str) -> str:
+    chosen = [item for item in ctx.listings if value in model.facet_values(item, facet)]
+    label = ctx.labels.value(facet, value)
+    title = f"{model.FACET_TITLE[facet]}: {label}"
+    body = (
+        f'<div class="bds-facet-page"><h1>{esc(title)}</h1>'
+        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna a tutte le opportunità</a></p>'
+        f"<p>{len(chosen)} opportunità.</p>{listing_list(chosen, ctx, path)}</div>"
+    )
+    return page(title, body, search=False, hide=("navigation", "toc"))
+
+
+def search_index(ctx: SiteContext) -> bytes:
+    """Compact catalogue search data: listing id -> stems of its title, summary, description, tags."""
+    from .text import search_tokens
+
+    entries = {}
+    for item in ctx.listings:
+        tokens = search_tokens(
+            str(item.get("title", "")),
+            str(item.get("summary", "")),
+            plain_text(str(item.get("description", ""))),
+            " ".join(item.get("tags") or []),
+            ctx.partners.get(str(item.get("partner")), {}).get("name", ""),
+        )
+        entries[str(item.get("id"))] = " ".join(tokens)
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
+    labels = ctx.labels
+    partner = ctx.partners.get(str(listing.get("partner", "")))
+    partner_name = (partner or {}).get("name") or listing.get("partner", "")
+    partner_html = (
+        f'<a href="{esc(rel(path, model.partner_path(str(partner.get("id")))))}">{esc(partner_name)}</a>'
+        if partner
+        else esc(partner_name)
+    )
+    status = listing.get("status")
+    status_text = labels.statuses.get(status, status or "")
+    if model.is_expired(listing, ctx.today) or status == "closed":
+        status_text = "Chiusa: non è più possibile partecipare"
+    access = listing.get("access", "")
+    rows = [
+        ("Tipo", esc(labels.kinds.get(listing.get("kind"), listing.get("kind", "")))),
+        (
+            "Assi del Budget di Salute",
+            esc(", ".join(labels.axes.get(a, a) for a in listing.get("axes") or [])),
+        ),
+        ("Ente", partner_html),
+        ("Stato", esc(status_text)),
+        ("Quando", when_html(listing)),
+        ("Dove", where_html(listing, labels)),
+        ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
+        (
+            "Come si partecipa",
+            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(ACCESS_HELP.get(access, ''))}",
+        ),
+        ("Posti", esc(listing["places"]) if isinstance(listing.get("places"), int) else ""),
+        ("Costo", cost_html(listing)),
+        (
+            "Indennità mensile",
+            esc(model.euro(listing["stipend"])) if listing.get("stipend") is not None else "",
+        ),
+        ("Accessibilità", esc(listing.get("accessibility", ""))),
+        ("Lingue", esc(", ".join(LANGUAGES.get(code, code) for code in listing.get("languages") or []))),
+    ]
+    url = ctx.url(path)
+    title = str(listing.get("title", ""))
+    if ctx.inline_qr:
+        qr_html = qr.svg(url, esc(f"Codice QR della pagina «{title}»"))
+    else:
+        qr_html = QR_PLACEHOLDER
+    description = ctx.glossary.mark(markdown_html(str(listing.get("description", "")), 3), "d")
+    data = jsonld.for_listing(listing, partner, ctx.territory, labels, url, ctx.review_days)
+    body = (
+        f'<article class="bds-listing"><h1>{esc(title)}</h1>{example_badge(listing)}'
+        f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
+        f"{facts(rows)}"
+        f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
+        f'<h2 id="descrizione">Descrizione</h2><div class="bds-description">{description}</div>'
+        f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(listing.get("reviewed")))}</p>'
+        f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
+        f'<p>Inquadra il codice per aprire la scheda aggiornata:<br><span class="bds-url">{esc(url)}</span></p></div>'
+        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a></p>'
+        f"{jsonld.script_tag(data)}</article>"
+    )
+    return page(
+        title,
+        body,
+        description=str(listing.get("summary", "")),
+        search=False,
+        lastmod=str(listing.get("reviewed", "")),
+        hide=("navigation",),
+    )
+
+
+def partner_item(partner: dict, ctx: SiteContext, from_path: str) -> str:
+    count = len(ctx.listings_by_partner.get(str(partner.get("id")), []))
+    attrs = (
+        f'data-t="{esc(partner.get("type", ""))}" data-z="{esc(" ".join(partner.get("zones") or []))}" '
+        f'data-e="{"1" if partner.get("peer_support") is True else "0"}"'
+    )
+    zones = ", ".join(ctx.labels.zones.get(z, z) for z in partner.get("zones") or [])
+    extra = " · Con esperti di supporto tra pari (ESP)" if partner.get("peer_support") is True else ""
+    href = rel(from_path, model.partner_path(str(partner.get("id", ""))))
+    return (
+        f'<li class="bds-item" {attrs}><a href="{esc(href)}">{esc(partner.get("name", ""))}</a>'
+        f'<p class="bds-meta">{esc(zones + extra)} · {count} opportunità aperte</p></li>'
+    )
+
+
+def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.md") -> str:
+    partners = sorted(
+        ctx.partners.values(), key=lambda p: (str(p.get("name", "")).casefold(), str(p.get("id")))
+    )
+    by_type: dict[str, list[dict]] = {}
+    for p in partners:
+        by_type.setdefault(str(p.get("type", "")), []).append(p)
+    types = [t for t in ctx.labels.partner_types if t in by_type] + sorted(
+        t for t in by_type if t not in ctx.labels.partner_types
+    )
+    zones_used = sorted(
+        {z for p in partners for z in p.get("zones") or []},
+        key=lambda z: (list(ctx.labels.zones).index(z) if z in ctx.labels.zones else 999, z),
+    )
+
+    def options(values: list[str], labels: dict[str, str]) -> str:
+        return "".join(f'<option value="{esc(v)}">{esc(labels.get(v, v))}</option>' for v in values)
+
+    form = (
+        '<form class="bds-filters bds-partner-filters" id="bds-partner-filters" hidden role="search" '
+        'aria-label="Filtra gli enti">'
+        f'<p><label for="pf-tipo">Tipo di ente</label><select id="pf-tipo" name="tipo">'
+        f'<option value="">Tutti</option>{options(types, ctx.labels.partner_types)}</select></p>'
+        f'<p><label for="pf-zona">Zona</label><select id="pf-zona" name="zona"><option value="">Tutte</option>'
+        f"{options(zones_used, ctx.labels.zones)}</select></p>"
+        '<p class="bds-now"><input type="checkbox" id="pf-esp" name="esp" value="1">'
+        '<label for="pf-esp">Con esperti di supporto tra pari (ESP)</label></p></form>'
+        '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
+    )
+    groups = "".join(
+        f'<section class="bds-group" data-group="{esc(t)}"><h2 id="tipo-{esc(t)}">'
+        f'{esc(ctx.labels.partner_types.get(t, t))} <span class="bds-count" data-group-count>({len(by_type[t])})</span>'
+        f'</h2><ul class="bds-list">{"".join(partner_item(p, ctx, path) for p in by_type[t])}</ul></section>'
+        for t in types
+    )
+    body = (
+        f'<div class="bds-partners"><h1>Enti della rete</h1>'
+        f'<p class="bds-lead">Cooperative, associazioni, fondazioni e servizi pubblici che realizzano il '
+        f"Budget di Salute: {len(partners)} enti.</p>{form}{groups or '<p>Nessun ente.</p>'}</div>"
+    )
+    return page(
+        "Enti della rete",
+        body,
+        description="Gli enti che propongono opportunità nel Budget di Salute, "
+        "con filtri per tipo, zona ed esperti di supporto tra pari.",
+        hide=("navigation", "toc"),
+    )
+
+
+def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
+    labels = ctx.labels
+    networks = {str(n.get("id")): n for n in ctx.territory.get("networks") or []}
+    rows = [
+        ("Tipo di ente", esc(labels.partner_types.get(partner.get("type"), partner.get("type", "")))),
+        ("Ruolo nella rete", esc(labels.partner_roles.get(partner.get("role"), partner.get("role", "")))),
+        ("Zone", esc(", ".join(labels.zones.get(z, z) for z in partner.get("zones") or []))),
+        (
+            "Reti e progetti",
+            esc(", ".join(networks.get(n, {}).get("name", n) for n in partner.get("networks") or [])),
+        ),
+        ("Esperti di supporto tra pari (ESP)", "Sì" if partner.get("peer_support") is True else "No"),
+    ]
+    services = "".join(f"<li>{esc(s)}</li>" for s in partner.get("services") or [])
+    listings = ctx.listings_by_partner.get(str(partner.get("id")), [])
+    name = str(partner.get("name", ""))
+    description = ctx.glossary.mark(markdown_html(str(partner.get("description", ""))), "d")
+    body = (
+        f'<article class="bds-partner"><h1>{esc(name)}</h1>'
+        f"{example_badge(partner, 'Alcuni dati di questa scheda sono di esempio')}"
+        f'<div class="bds-description">{description}</div>{facts(rows)}'
+        f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
+        f'<h2 id="contatti">Contatti</h2>{contact_html(partner.get("contact"), with_address=True)}'
+        f'<h2 id="opportunita">Opportunità aperte ({len(listings)})</h2>{listing_list(listings, ctx, path)}'
+        f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(partner.get("reviewed")))}</p>'
+        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article>'
+    )
+    return page(
+        name,
+        body,
+        description=plain_text(str(partner.get("description", ""))),
+        search=True,
+        lastmod=str(partner.get("reviewed", "")),
+        hide=("navigation",),
+    )
+
+
+def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") -> str:
+    items = "".join(
+        f'<li><a href="{esc(rel(path, model.GUIDE_DIR + "/" + g["slug"] + ".md"))}">{esc(g.get("title", ""))}</a>'
+        f"<p>{esc(g.get('summary', ''))}</p></li>"
+        for g in ctx.guides
+    )
+    body = (
+        '<div class="bds-guides"><h1>Guide</h1><p class="bds-lead">Il Budget di Salute spiegato in parole '
+        f'semplici, per chi lo vive e per chi lo costruisce.</p><ul class="bds-list">{items}</ul></div>'
+    )
+    return page("Guide", body, description="Guide in parole semplici sul Budget di Salute.")
+
+
+def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
+    audience = ", ".join(ctx.labels.guide_audiences.get(a, a) for a in guide.get("audience") or [])
+    content = ctx.glossary.mark(markdown_html(str(guide.get("body", ""))), "g")
+    summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
+    body = (
+        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>'
+        f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
+        f"<p>{summary}</p></div>"
+        f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
+        f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article>'
+    )
+    return page(
+        str(guide.get("title", "")),
+        body,
+        description=str(guide.get("summary", "")),
+        lastmod=str(guide.get("reviewed", "")),
+    )
+
+
+def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
+    terms = sorted(ctx.glossary_terms, key=lambda t: str(t.get("term", "")).casefold())
+    entries = []
+    for term in terms:
+        index = ctx.glossary.entries.index(term) if term in ctx.glossary.entries else 0
+        expansion = (
+            f' <span class="bds-expansion">({esc(term["expansion"])})</span>' if term.get("expansion") else ""
+        )
+        aliases = term.get("aliases") or []
+        extra = f'<br><span class="bds-meta">Anche: {esc(", ".join(aliases))}</span>' if aliases else ""
+        entries.append(
+            f'<dt id="{ctx.glossary.slug(index)}">{esc(term.get("term", ""))}{expansion}</dt>'
+            f"<dd>{esc(term.get('definition', ''))}{extra}</dd>"
+        )
+    body = (
+        '<div class="bds-glossary"><h1>Glossario</h1><p class="bds-lead">Le parole e le sigle che si '
+        "incontrano nel Budget di Salute. Nelle pagine del sito, passa con il mouse o con il tasto Tab su una "
+        f'parola sottolineata per leggerne la spiegazione.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
+    )
+    return page("Glossario", body, description="Le parole e le sigle del Budget di Salute spiegate in breve.")
+
+
+OPEN_DATA_FILES = [
+    (
+        "dati/opportunita.csv",
+        "Opportunità (CSV)",
+        "Una riga per opportunità aperta; si apre con un foglio di calcolo.",
+    ),
+    ("dati/opportunita.json", "Opportunità (JSON)", "Gli stessi dati in JSON, con le etichette in italiano."),
+    (
+        "dati/datapackage.json",
+        "Data Package (Frictionless)",
+        "La descrizione delle colonne del CSV, secondo lo standard Frictionless Data Package.",
+    ),
+    (
+        "dati/hsds.json",
+        "Open Referral HSDS (JSON)",
+        "Enti, servizi e luoghi nel formato Human Services Data "
+        "Specification; per le case non c'è mai l'indirizzo.",
+    ),
+    (
+        "dati/opportunita.ics",
+        "Calendario (iCalendar)",
+        "Un evento per ogni opportunità con una data di inizio; "
+        "si aggiunge a Google Calendar, Outlook o al calendario del telefono.",
+    ),
+    ("dati/novita.xml", "Novità (RSS)", "Le ultime opportunità verificate, per un lettore di feed."),
+]
+
+
+def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
+    licence = esc(ctx.territory.get("content_licence") or "CC BY 4.0")
+    items = "".join(
+        f'<li><a href="{esc(rel(path, f))}">{esc(t)}</a>: {esc(d)}</li>' for f, t, d in OPEN_DATA_FILES
+    )
+    body = (
+        '<div class="bds-open-data"><h1>Dati aperti</h1>'
+        f'<p class="bds-lead">Le {len(ctx.listings)} opportunità aperte e i {len(ctx.partners)} enti della rete '
+        f"sono anche dati aperti, aggiornati a ogni pubblicazione (ultima: {esc(model.italian_date(ctx.today))}).</p>"
+        f'<ul class="bds-files">{items}</ul>'
+        f'<h2 id="licenza">Licenza</h2><p>Dati e testi sono pubblicati con licenza <strong>{licence}</strong>: '
+        "puoi riusarli, anche per scopi commerciali, citando la fonte "
+        f"«{esc(ctx.territory.get('programme', ''))}».</p>"
+        '<h2 id="riservatezza">Riservatezza</h2><p>I dati riguardano solo le opportunità e gli enti, mai le '
+        "persone. Per le case e i luoghi riservati si pubblica solo la zona, mai l'indirizzo, in nessun formato.</p>"
+        "</div>"
+    )
+    return page(
+        "Dati aperti",
+        body,
+        description="Opportunità ed enti del Budget di Salute come dati aperti: CSV, "
+        "JSON, Data Package, Open Referral, calendario e RSS.",
+    )
+
+
+def accessibility_page(ctx: SiteContext, path: str = "accessibilita.md") -> str:
+    coord = ctx.territory.get("coordinators") or {}
+    email = coord.get("email", "")
+    body = (
+        '<div class="bds-legal"><h1>Dichiarazione di accessibilità</h1>'
+        f"<p>Il coordinamento «{esc(coord.get('name', ''))}» si impegna a rendere accessibile questo sito, "
+        "conformemente alla legge 9 gennaio 2004, n. 4, e alle Linee guida AgID sull'accessibilità degli strumenti "
+        f"informatici. La presente dichiarazione riguarda il sito {esc(ctx.site_url)}.</p>"
+        '<h2 id="stato">Stato di conformità</h2><p>Il sito è <strong>parzialmente conforme</strong> ai requisiti '
+        "della norma UNI CEI EN 301549 e alle WCAG 2.2 di livello AA. A ogni pubblicazione le pagine principali "
+        "(pagina iniziale, catalogo, scheda di un'opportunità, scheda di un ente, guida, dati aperti) sono "
+        "controllate in automatico con axe-core, su schermo largo e su schermo di telefono, senza errori. "
+        "Una verifica manuale completa con tecnologie assistive non è ancora stata fatta.</p>"
+        '<h2 id="non-accessibili">Contenuti non accessibili</h2><ul>'
+        "<li>I file di dati aperti (CSV, JSON, calendario, RSS) sono pensati per programmi e non hanno una "
+        "versione descrittiva per ogni voce: le stesse informazioni sono nelle pagine del sito.</li>"
+        "<li>I testi delle opportunità sono scritti dagli enti: la chiarezza della lingua è controllata, "
+        "ma può variare.</li></ul>"
+        '<h2 id="redazione">Redazione della dichiarazione</h2>'
+        f"<p>Dichiarazione redatta il {esc(model.italian_date(ctx.today))} con autovalutazione, sulla base dei "
+        "controlli automatici eseguiti a ogni pubblicazione.</p>"
+        '<h2 id="feedback">Meccanismo di feedback</h2>'
+        "<p>Se trovi una barriera, un contenuto difficile da leggere o da usare, scrivici: "
+        f'<a href="mailto:{esc(email)}">{esc(email)}</a>. Ti risponderemo entro 30 giorni.</p>'
+        '<h2 id="attuazione">Procedura di attuazione</h2>'
+        "<p>Se la risposta non arriva o non è soddisfacente, puoi rivolgerti al Difensore civico per il digitale "
+        "di AgID, attraverso il modulo su form.agid.gov.it.</p></div>"
+    )
+    return page(
+        "Dichiarazione di accessibilità", body, description="Dichiarazione di accessibilità del sito."
+    )
+
+
+def privacy_page(ctx: SiteContext, path: str = "privacy.md") -> str:
+    coord = ctx.territory.get("coordinators") or {}
+    email = coord.get("email", "")
+    body = (
+        '<div class="bds-legal"><h1>Privacy</h1>'
+        "<p>Questo sito <strong>non usa cookie</strong>, non usa strumenti di statistica o di tracciamento e non "
+        "carica niente da altri siti: caratteri, script e immagini stanno tutti qui.</p>"
+        "<p>Le ricerche e i filtri del catalogo funzionano nel tuo browser: quello che cerchi non viene inviato "
+        "a nessuno.</p>"
+        "<p>Come ogni sito, il servizio che lo ospita può registrare per motivi di sicurezza dati tecnici delle "
+        "visite (per esempio l'indirizzo IP), per un tempo limitato e senza usarli per altri scopi.</p>"
+        "<p>Nelle schede non ci sono dati delle persone che seguono un percorso: solo opportunità ed enti. Per le "
+        "case si indica solo la zona.</p>"
+        f'<p>Per domande: <a href="mailto:{esc(email)}">{esc(email)}</a>.</p></div>'
+    )
+    return page("Privacy", body, description="Il sito non usa cookie né strumenti di tracciamento.")

@@ -1,0 +1,257 @@
+"""Text to safe HTML: escaping, Markdown rendering with nh3 sanitising, glossary terms.
+
+Everything that comes from a record passes through `esc` (plain text) or `markdown_html`
+(Markdown). Our own markup is added only after sanitising, from escaped values.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "th": {"align"},
+    "td": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def esc(value) -> str:
+    """Escape any value for HTML text and attribute values (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def safe_url(url) -> str | None:
+    """An http(s) URL or nothing: javascript:, data: and anything odd never become a link."""
+    if isinstance(url, str) and _SAFE_URL.match(url.strip()):
+        return url.strip()
+    return None
+
+
+@lru_cache(maxsize=1)
+def _md() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
+def _shift_headings(fragment: str, top_level: int) -> str:
+    """Move headings so the highest one becomes `top_level`: no skipped level, a single h1 per page."""
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", fragment)]
+    if not levels:
+        return fragment
+    shift = top_level - min(levels)
+    if not shift:
+        return fragment
+
+    def repl(m: re.Match) -> str:
+        level = max(1, min(6, int(m.group(2)) + shift))
+        return f"<{m.group(1)}h{level}"
+
+    return re.sub(r"<(/?)h([1-6])", repl, fragment)
+
+
+@lru_cache(maxsize=20000)  # a listing's description feeds its page, JSON-LD, exports and search
+def markdown_html(source: str, top_level: int = 2) -> str:
+    """Markdown to HTML, then sanitised: no raw HTML, no script, no javascript: link survives.
+
+    Headings are moved so that the highest becomes `top_level` (see `_shift_headings`).
+    """
+    md = _md()
+    md.reset()
+    rendered = md.convert(source or "")
+    rendered = _shift_headings(rendered, top_level)
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+@lru_cache(maxsize=20000)
+def plain_text(source: str) -> str:
+    """Markdown to plain text, for feeds, JSON-LD and meta descriptions."""
+    # top_level=3 is what a listing page uses, so the cached rendering is shared (levels vanish here)
+    cleaned = nh3.clean(markdown_html(source, 3), tags=set(), attributes={})
+    text = html.unescape(cleaned)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: the form used by the catalogue search on both sides."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_STOPWORDS = set(
+    """
+a ad al alla alle allo ai agli anche che chi ci con cui da dal dalla dalle dai degli dei del della delle dello
+di e ed gli ha hai hanno ho i il in la le lo ma mi ne nei nel nella nelle nello noi non o per piu poi quale
+quando se si sia sono su sul sulla sue suo sua tra fra un una uno vi voi come ogni questo questa questi queste
+quello quella essere sempre dove loro anche tutti tutte tutto molto
+""".split()
+)
+
+
+def stem(token: str) -> str:
+    """A light Italian stem: drop one final vowel so singular and plural meet (ceramica/ceramiche)."""
+    if len(token) >= 5 and token[-1] in "aeiou":
+        token = token[:-1]
+        if token.endswith(("ch", "gh")):  # amiche -> amich -> amic, like amica -> amic
+            token = token[:-1]
+    return token
+
+
+def search_tokens(*texts: str) -> list[str]:
+    """Unique stems of a listing's words, in first-seen order (deterministic)."""
+    seen: dict[str, None] = {}
+    for word in re.findall(r"[a-z0-9]+", fold("\n".join(t or "" for t in texts))):
+        if len(word) >= 3 and word not in _STOPWORDS:
+            seen.setdefault(stem(word), None)
+    return list(seen)
+
+
+# -- glossary ------------------------------------------------------------------------------------
+
+_SKIP_INSIDE = {
+    "a",
+    "abbr",
+    "button",
+    "code",
+    "pre",
+    "script",
+    "style",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "label",
+    "summary",
+    "option",
+    "textarea",
+    "dt",
+    "svg",
+    "title",
+}
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
+
+
+class Glossary:
+    """Marks glossary terms in HTML: the first occurrence of each term on a page gets a tooltip.
+
+    The tooltip is CSS-only (shown on hover and on keyboard focus), the definition is also the
+    accessible description of the term (aria-describedby), and Escape hides it (site JS).
+    """
+
+    def __init__(self, terms: list[dict], glossary_url: str = ""):
+        self.entries = []
+        forms: dict[str, int] = {}
+        for index, term in enumerate(terms or []):
+            self.entries.append(term)
+            for form in [term.get("term", "")] + list(term.get("aliases") or []):
+                form = form.strip()
+                if len(form) < 2:
+                    continue
+                forms.setdefault(form, index)
+                if not form.isupper():
+                    forms.setdefault(form[:1].upper() + form[1:], index)
+        self.forms = forms
+        alternatives = sorted(forms, key=lambda f: (-len(f), f))
+        self.pattern = (
+            re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in alternatives) + r")(?![\w-])")
+            if alternatives
+            else None
+        )
+
+    def slug(self, index: int) -> str:
+        return "t-" + re.sub(r"[^a-z0-9]+", "-", fold(self.entries[index]["term"])).strip("-")
+
+    def tooltip_text(self, index: int) -> str:
+        entry = self.entries[index]
+        expansion = entry.get("expansion")
+        head = f"{entry['term']} ({expansion})" if expansion else entry["term"]
+        return f"{head}: {entry['definition']}"
+
+    def mark(self, fragment: str, page_key: str = "p") -> str:
+        """Add tooltips to the first occurrence of each term in `fragment` (already safe HTML)."""
+        if self.pattern is None or not fragment:
+            return fragment
+        done: set[int] = set()
+        stack: list[str] = []
+        out: list[str] = []
+        counter = 0
+        for part in _TAG.split(fragment):
+            if part.startswith("<"):
+                m = _TAG_NAME.match(part)
+                if m and not part.endswith("/>"):
+                    closing, name = m.group(1) == "/", m.group(2).lower()
+                    if name in _SKIP_INSIDE:
+                        if closing:
+                            if name in stack:
+                                while stack and stack.pop() != name:
+                                    pass
+                        else:
+                            stack.append(name)
+                out.append(part)
+                continue
+            if stack or not part:
+                out.append(part)
+                continue
+
+            def repl(m: re.Match) -> str:
+                nonlocal counter
+                index = self.forms[m.group(1)]
+                if index in done:
+                    return m.group(0)
+                done.add(index)
+                counter += 1
+                tip_id = f"gl-{page_key}-{counter}"
+                tip = esc(self.tooltip_text(index))
+                return (
+                    f'<span class="bds-term"><abbr tabindex="0" aria-describedby="{tip_id}">'
+                    f"{m.group(1)}</abbr>"
+                    f'<span role="tooltip" id="{tip_id}" class="bds-tip">{tip}</span></span>'
+                )
+
+            out.append(self.pattern.sub(repl, part))
+        return "".join(out)

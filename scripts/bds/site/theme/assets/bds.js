@@ -1,0 +1,252 @@
+/* bds site script: catalogue and partner filters, catalogue search, glossary tooltips, print button.
+   Plain JavaScript, no library, no request outside this site. Without it every page still works:
+   the catalogue shows grouped lists and links to one page per filter value. */
+(function () {
+  "use strict";
+
+  var STOP = ("a ad al alla alle allo ai agli anche che chi ci con cui da dal dalla dalle dai degli dei del della " +
+    "delle dello di e ed gli ha hai hanno ho i il in la le lo ma mi ne nei nel nella nelle nello noi non o per " +
+    "piu poi quale quando se si sia sono su sul sulla sue suo sua tra fra un una uno vi voi come ogni questo " +
+    "questa questi queste quello quella essere sempre dove loro tutti tutte tutto molto").split(" ");
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  // Same light stemming as bds.site.text.stem: drop one final vowel, then a plural "h".
+  function stem(word) {
+    if (word.length >= 5 && "aeiou".indexOf(word.charAt(word.length - 1)) >= 0) {
+      word = word.slice(0, -1);
+      if (/[cg]h$/.test(word)) { word = word.slice(0, -1); }
+    }
+    return word;
+  }
+
+  function queryStems(text) {
+    var words = fold(text).match(/[a-z0-9]+/g) || [];
+    var out = [];
+    words.forEach(function (w) {
+      if (w.length >= 3 && STOP.indexOf(w) < 0) { out.push(stem(w)); }
+    });
+    return out;
+  }
+
+  function todayIso() {
+    var d = new Date();
+    var m = String(d.getMonth() + 1), day = String(d.getDate());
+    return d.getFullYear() + "-" + (m.length < 2 ? "0" + m : m) + "-" + (day.length < 2 ? "0" + day : day);
+  }
+
+  var FACETS = [
+    ["tipo", "k"], ["asse", "x"], ["zona", "z"], ["per", "u"], ["accesso", "r"], ["costo", "c"]
+  ];
+
+  function setupCatalogue(root) {
+    var form = document.getElementById("bds-filters");
+    if (!form) { return; }
+    var items = Array.prototype.slice.call(root.querySelectorAll("li.bds-item"));
+    var groups = Array.prototype.slice.call(root.querySelectorAll(".bds-group"));
+    var result = document.getElementById("bds-result");
+    var search = document.getElementById("bds-q");
+    var browse = document.getElementById("bds-browse");
+    var now = todayIso();
+    var index = null, loading = false;
+    var data = items.map(function (li) {
+      var entry = { li: li, id: li.getAttribute("data-id"), values: {},
+        open: li.getAttribute("data-o") === "1", until: li.getAttribute("data-d") || "" };
+      FACETS.forEach(function (f) {
+        entry.values[f[0]] = (li.getAttribute("data-" + f[1]) || "").split(" ").filter(Boolean);
+      });
+      entry.text = " " + queryStems(li.textContent).join(" ");
+      return entry;
+    });
+    var counters = {};
+    Array.prototype.forEach.call(form.querySelectorAll("[data-count-for]"), function (el) {
+      counters[el.getAttribute("data-count-for")] = el;
+    });
+
+    function state() {
+      var s = { facets: {}, q: search.value.trim(), now: form.elements.aperte.checked };
+      FACETS.forEach(function (f) {
+        s.facets[f[0]] = Array.prototype.filter.call(form.querySelectorAll('input[name="' + f[0] + '"]'),
+          function (box) { return box.checked; }).map(function (box) { return box.value; });
+      });
+      return s;
+    }
+
+    function matchesText(entry, stems) {
+      if (!stems.length) { return true; }
+      var hay = entry.text + (index && index[entry.id] ? " " + index[entry.id] : "");
+      return stems.every(function (st) { return hay.indexOf(" " + st) >= 0; });
+    }
+
+    function passes(entry, s, stems, skip) {
+      for (var i = 0; i < FACETS.length; i++) {
+        var name = FACETS[i][0], wanted = s.facets[name];
+        if (name === skip || !wanted.length) { continue; }
+        if (!entry.values[name].some(function (v) { return wanted.indexOf(v) >= 0; })) { return false; }
+      }
+      if (skip !== "aperte" && s.now && !(entry.open && (!entry.until || entry.until >= now))) { return false; }
+      return matchesText(entry, stems);
+    }
+
+    function writeUrl(s) {
+      var params = new URLSearchParams();
+      if (s.q) { params.set("q", s.q); }
+      if (s.now) { params.set("aperte", "1"); }
+      FACETS.forEach(function (f) { s.facets[f[0]].forEach(function (v) { params.append(f[0], v); }); });
+      var query = params.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+
+    function apply(updateUrl) {
+      var s = state();
+      var stems = queryStems(s.q);
+      if (stems.length && !index && !loading) { loadIndex(); }
+      var shown = 0, counts = {};
+      data.forEach(function (entry) {
+        var ok = passes(entry, s, stems, null);
+        entry.li.hidden = !ok;
+        if (ok) { shown++; }
+        FACETS.forEach(function (f) {
+          if (!passes(entry, s, stems, f[0])) { return; }
+          entry.values[f[0]].forEach(function (v) {
+            var key = f[0] + ":" + v;
+            counts[key] = (counts[key] || 0) + 1;
+          });
+        });
+        if (passes(entry, s, stems, "aperte") && entry.open && (!entry.until || entry.until >= now)) {
+          counts["aperte:1"] = (counts["aperte:1"] || 0) + 1;
+        }
+      });
+      Object.keys(counters).forEach(function (key) { counters[key].textContent = "(" + (counts[key] || 0) + ")"; });
+      groups.forEach(function (group) {
+        var visible = group.querySelectorAll("li.bds-item:not([hidden])").length;
+        group.hidden = visible === 0;
+        var c = group.querySelector("[data-group-count]");
+        if (c) { c.textContent = "(" + visible + ")"; }
+      });
+      result.textContent = shown === 1 ? "1 opportunità trovata" : shown + " opportunità trovate";
+      if (updateUrl) { writeUrl(s); }
+    }
+
+    function loadIndex() {
+      loading = true;
+      fetch(root.getAttribute("data-index"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (json) { index = json; apply(false); })
+        .catch(function () { index = {}; });
+    }
+
+    // Initial state from the URL: shared links open with the same filters.
+    var params = new URLSearchParams(location.search);
+    search.value = params.get("q") || "";
+    form.elements.aperte.checked = params.get("aperte") === "1";
+    FACETS.forEach(function (f) {
+      var wanted = params.getAll(f[0]);
+      Array.prototype.forEach.call(form.querySelectorAll('input[name="' + f[0] + '"]'), function (box) {
+        box.checked = wanted.indexOf(box.value) >= 0;
+      });
+    });
+    var facets = document.getElementById("bds-facets");
+    if (facets && FACETS.some(function (f) { return params.getAll(f[0]).length > 0; })) { facets.open = true; }
+    form.hidden = false;
+    if (browse) { browse.hidden = true; }
+    var timer = null;
+    form.addEventListener("change", function () { apply(true); });
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { apply(true); }, 150);
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+    apply(false);
+  }
+
+  function setupPartners(root) {
+    var form = document.getElementById("bds-partner-filters");
+    if (!form) { return; }
+    var items = Array.prototype.slice.call(root.querySelectorAll("li.bds-item"));
+    var groups = Array.prototype.slice.call(root.querySelectorAll(".bds-group"));
+    var result = document.getElementById("bds-result");
+    var params = new URLSearchParams(location.search);
+    form.elements.tipo.value = params.get("tipo") || "";
+    form.elements.zona.value = params.get("zona") || "";
+    form.elements.esp.checked = params.get("esp") === "1";
+
+    function apply(updateUrl) {
+      var type = form.elements.tipo.value, zone = form.elements.zona.value, esp = form.elements.esp.checked;
+      var shown = 0;
+      items.forEach(function (li) {
+        var ok = (!type || li.getAttribute("data-t") === type) &&
+          (!zone || (li.getAttribute("data-z") || "").split(" ").indexOf(zone) >= 0) &&
+          (!esp || li.getAttribute("data-e") === "1");
+        li.hidden = !ok;
+        if (ok) { shown++; }
+      });
+      groups.forEach(function (group) {
+        var visible = group.querySelectorAll("li.bds-item:not([hidden])").length;
+        group.hidden = visible === 0;
+        var c = group.querySelector("[data-group-count]");
+        if (c) { c.textContent = "(" + visible + ")"; }
+      });
+      result.textContent = shown === 1 ? "1 ente trovato" : shown + " enti trovati";
+      if (updateUrl) {
+        var p = new URLSearchParams();
+        if (type) { p.set("tipo", type); }
+        if (zone) { p.set("zona", zone); }
+        if (esp) { p.set("esp", "1"); }
+        var q = p.toString();
+        history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+      }
+    }
+    form.hidden = false;
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    apply(false);
+  }
+
+  function setupTooltips() {
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") { return; }
+      Array.prototype.forEach.call(document.querySelectorAll(".bds-term"), function (t) {
+        if (t.matches(":hover") || t.contains(document.activeElement)) { t.classList.add("bds-tip-off"); }
+      });
+    });
+    document.addEventListener("focusout", function (e) {
+      var t = e.target.closest && e.target.closest(".bds-term");
+      if (t) { t.classList.remove("bds-tip-off"); }
+    });
+    document.addEventListener("mouseout", function (e) {
+      var t = e.target.closest && e.target.closest(".bds-term");
+      if (t && !t.contains(e.relatedTarget)) { t.classList.remove("bds-tip-off"); }
+    });
+  }
+
+  function setupPrint() {
+    var actions = document.querySelector(".bds-listing .bds-actions");
+    if (!actions || !window.print) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button";
+    button.textContent = "Stampa la scheda";
+    button.addEventListener("click", function () { window.print(); });
+    actions.appendChild(document.createTextNode(" "));
+    actions.appendChild(button);
+  }
+
+  function start() {
+    var catalogue = document.querySelector(".bds-catalogue");
+    if (catalogue) { setupCatalogue(catalogue); }
+    var partners = document.querySelector(".bds-partners");
+    if (partners) { setupPartners(partners); }
+    setupTooltips();
+    setupPrint();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

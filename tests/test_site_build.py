@@ -1,0 +1,243 @@
+"""Whole-site builds: validation gate, determinism, atomic swap, exports, no reserved address anywhere."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import re
+import shutil
+import struct
+from pathlib import Path
+
+import feedparser
+import icalendar
+import pytest
+import yaml
+from bds import cli
+from bds.content import Project
+from bds.errors import BdsError
+from bds.site import build, pages, synthetic
+
+TODAY = "2026-06-01"
+EXPIRED_ID = "opportunita-scaduta"
+
+
+def write_site_project(root: Path) -> Path:
+    synthetic.write_project(root, listings=40, partners=5, today=dt.date.fromisoformat(TODAY))
+    expired = yaml.safe_load((root / "opportunities" / "opportunita-00001.yml").read_text(encoding="utf-8"))
+    expired.update(id=EXPIRED_ID, dates={"start": "2026-01-10", "end": "2026-05-20"})
+    (root / "opportunities" / f"{EXPIRED_ID}.yml").write_text(
+        yaml.safe_dump(expired, allow_unicode=True), encoding="utf-8"
+    )
+    return root
+
+
+def run_cli(*args) -> int:
+    return cli.main(list(args))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return write_site_project(tmp_path_factory.mktemp("site-project"))
+
+
+@pytest.fixture(scope="module")
+def site(project, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    assert run_cli("--root", str(project), "build", "--out", str(out), "--today", TODAY) == 0
+    return out
+
+
+def all_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def housing_addresses(project: Path) -> list[str]:
+    found = []
+    for path in sorted((project / "opportunities").glob("*.yml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        location = record.get("location") or {}
+        if record["kind"] == "housing" or location.get("visibility") == "zone-only":
+            found.append(location["address"])
+    return found
+
+
+def test_core_pages_exist(site):
+    for page in (
+        "index.html",
+        "opportunita/index.html",
+        "enti/index.html",
+        "guide/index.html",
+        "glossario/index.html",
+        "dati-aperti/index.html",
+        "accessibilita/index.html",
+        "privacy/index.html",
+        "messaggi-del-validatore/index.html",
+        "404.html",
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "opportunita/opportunita-00002/index.html",
+        "enti/ente-001/index.html",
+        "guide/cos-e-il-budget-di-salute/index.html",
+        "catalogo/zona/zona-nord/index.html",
+    ):
+        assert (site / page).is_file(), page
+
+
+def test_housing_address_appears_nowhere(project, site):
+    addresses = housing_addresses(project)
+    assert addresses, "the synthetic project must contain housing"
+    for name, raw in all_files(site).items():
+        data = gzip.decompress(raw) if name.endswith(".gz") else raw
+        for address in addresses:
+            assert address.encode() not in data, (address, name)
+
+
+def test_expired_listing_left_the_catalogue(site):
+    catalogue = (site / "opportunita" / "index.html").read_text(encoding="utf-8")
+    assert 'data-id="opportunita-00002"' in catalogue
+    assert EXPIRED_ID not in catalogue
+    assert not (site / "opportunita" / EXPIRED_ID).exists()
+    assert EXPIRED_ID not in (site / "dati" / "opportunita.csv").read_text(encoding="utf-8")
+
+
+def test_qr_code_in_every_listing_page(site):
+    pages_ = list((site / "opportunita").glob("*/index.html"))
+    assert pages_
+    for page in pages_:
+        text = page.read_text(encoding="utf-8")
+        assert "<!--bds:qr-->" not in text
+        assert text.count('class="bds-qr-svg"') == 1
+
+
+def test_build_is_deterministic(project, site, tmp_path):
+    again = tmp_path / "again"
+    assert run_cli("--root", str(project), "build", "--out", str(again), "--today", TODAY) == 0
+    first, second = all_files(site), all_files(again)
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert different == []
+
+
+def test_sitemap_uses_content_dates(site):
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>" in text
+    for day in re.findall(r"<lastmod>([^<]+)</lastmod>", text):
+        assert dt.date.fromisoformat(day) <= dt.date.fromisoformat(TODAY)
+    raw = (site / "sitemap.xml.gz").read_bytes()
+    mtime = struct.unpack("<I", raw[4:8])[0]
+    assert dt.datetime.fromtimestamp(mtime, dt.UTC).date() == dt.date.fromisoformat(TODAY)
+
+
+def test_failed_build_leaves_previous_site(project, site, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = all_files(out)
+
+    def broken(content, ctx):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        build.build_site(
+            Project(project),
+            out,
+            dt.date.fromisoformat(TODAY),
+            providers=list(pages.PAGE_PROVIDERS) + [broken],
+            log=io.StringIO(),
+        )
+    assert all_files(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left behind
+
+
+def test_validation_errors_refuse_to_build(project, tmp_path, capsys):
+    bad = tmp_path / "bad"
+    shutil.copytree(project, bad)
+    (bad / "opportunities" / "opportunita-00003.yml").write_text(
+        "id: opportunita-00003\ntitle: x\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / build.MARKER).write_text("old", encoding="utf-8")
+    assert run_cli("--root", str(bad), "build", "--out", str(out), "--today", TODAY) == 1
+    printed = capsys.readouterr().out
+    assert "opportunities/opportunita-00003.yml:" in printed and "[FIELD_REQUIRED]" in printed
+    assert [p.name for p in out.iterdir()] == [build.MARKER]
+
+
+def test_refuses_to_replace_a_foreign_folder(project, tmp_path):
+    out = tmp_path / "documenti"
+    out.mkdir()
+    (out / "tesi.txt").write_text("importante", encoding="utf-8")
+    with pytest.raises(BdsError):
+        build.build_site(Project(project), out, dt.date.fromisoformat(TODAY), log=io.StringIO())
+    assert (out / "tesi.txt").read_text(encoding="utf-8") == "importante"
+
+
+def test_csv_and_datapackage_validate_with_frictionless(site):
+    from frictionless import validate
+
+    report = validate(str(site / "dati" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = list(csv.DictReader(io.StringIO((site / "dati" / "opportunita.csv").read_text(encoding="utf-8"))))
+    listed = json.loads((site / "dati" / "opportunita.json").read_text(encoding="utf-8"))["opportunita"]
+    assert len(rows) == len(listed) == len(list((site / "opportunita").glob("*/index.html")))
+
+
+def test_calendar_parses_with_one_event_per_dated_listing(site):
+    cal = icalendar.Calendar.from_ical((site / "dati" / "opportunita.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    listed = json.loads((site / "dati" / "opportunita.json").read_text(encoding="utf-8"))["opportunita"]
+    assert len(events) == sum(1 for item in listed if item["data_inizio"])
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    for event in events:
+        assert event.get("DTSTART") and event.get("SUMMARY")
+
+
+def test_rss_parses(site):
+    feed = feedparser.parse((site / "dati" / "novita.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "rss20"
+    assert feed.entries and all(
+        entry.link.startswith("https://bds.example/opportunita/") for entry in feed.entries
+    )
+    dates = [entry.published_parsed for entry in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_hsds_export_structure(project, site):
+    data = json.loads((site / "dati" / "hsds.json").read_text(encoding="utf-8"))
+    orgs = {o["id"] for o in data["organizations"]}
+    assert data["services"] and all(
+        s["organization_id"] in orgs and s["status"] == "active" for s in data["services"]
+    )
+    assert all(loc["location_type"] == "physical" and loc["id"] for loc in data["locations"])
+    for loc in data["locations"]:
+        for address in loc["addresses"]:
+            assert address["address_1"] not in housing_addresses(project)
+
+
+def test_jsonld_in_built_pages(site):
+    seen = set()
+    for page in sorted((site / "opportunita").glob("*/index.html")):
+        for block in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', page.read_text("utf-8"), re.S
+        ):
+            data = json.loads(block)
+            seen.add(data["@type"])
+            if data["@type"] == "JobPosting":
+                assert {"title", "description", "datePosted", "hiringOrganization", "validThrough"} <= set(
+                    data
+                )
+            if data["@type"] == "Event":
+                assert {"name", "startDate", "location"} <= set(data)
+    assert seen == {"JobPosting", "Event"}
+
+
+def test_search_index_is_compact_and_listings_are_out_of_stock_index(site):
+    stock = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not any(doc["location"].startswith("opportunita/opportunita-") for doc in stock["docs"])
+    index = json.loads((site / "opportunita" / "indice-ricerca.json").read_text(encoding="utf-8"))
+    assert "opportunita-00002" in index

@@ -1,0 +1,229 @@
+"""Unit tests of the site renderers: pure functions from records to HTML, no engine involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from bds.site import exports, jsonld, model, render, synthetic
+from bds.site.context import SiteContext
+from bds.site.text import Glossary, markdown_html, search_tokens
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def make_ctx(listings=None, partners=None, guides=None) -> SiteContext:
+    rng_listings = (
+        listings
+        if listings is not None
+        else [synthetic.listing(i, __import__("random").Random(i), 3, TODAY) for i in range(12)]
+    )
+    rng_partners = (
+        partners
+        if partners is not None
+        else [synthetic.partner(i, __import__("random").Random(i), "2026-05-01") for i in range(3)]
+    )
+    return SiteContext.create(
+        synthetic.territory(), rng_listings, rng_partners, guides or [], synthetic.GLOSSARY["terms"], TODAY
+    )
+
+
+def listing(**changes) -> dict:
+    import random
+
+    record = synthetic.listing(1, random.Random(1), 3, TODAY)
+    record.update(changes)
+    return record
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(html: str) -> list[tuple[str, dict]]:
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def test_expired_listings_leave_the_catalogue():
+    past_end = listing(id="finita", dates={"start": "2026-01-01", "end": "2026-05-31"})
+    past_deadline = listing(id="scaduta", dates={"deadline": "2026-05-31"})
+    today_deadline = listing(id="oggi", dates={"deadline": "2026-06-01"})
+    closed = listing(id="chiusa", status="closed")
+    full = listing(id="piena", status="full")
+    ctx = make_ctx([past_end, past_deadline, today_deadline, closed, full])
+    shown = {item["id"] for item in ctx.listings}
+    assert shown == {"oggi", "piena"}
+    page = render.catalogue(ctx)
+    assert 'data-id="oggi"' in page and 'data-id="piena"' in page
+    for gone in ("finita", "scaduta", "chiusa"):
+        assert f'data-id="{gone}"' not in page
+
+
+def test_open_now_excludes_full_listings():
+    ctx = make_ctx([listing(id="a"), listing(id="b", status="full")])
+    assert model.is_open_now(ctx.listings[0], TODAY) != model.is_open_now(ctx.listings[1], TODAY)
+    page = render.catalogue(ctx)
+    assert re.search(r'data-o="0"[^>]*data-id="b"', page)
+    assert re.search(r'data-o="1"[^>]*data-id="a"', page)
+
+
+@pytest.mark.parametrize(
+    "kind,visibility", [("housing", "public"), ("housing", "zone-only"), ("social", "zone-only")]
+)
+def test_reserved_address_never_rendered(kind, visibility):
+    secret = "Via Segretissima 12"
+    record = listing(
+        id="casa",
+        kind=kind,
+        axes=["housing"],
+        location={"name": "Casa Riservata", "address": secret, "visibility": visibility},
+    )
+    ctx = make_ctx([record])
+    ctx_outputs = [
+        render.listing_page(ctx.listings[0], ctx, model.listing_path("casa")),
+        render.catalogue(ctx),
+        exports.listings_csv(ctx).decode(),
+        exports.listings_json(ctx).decode(),
+        exports.hsds(ctx).decode(),
+        exports.calendar(ctx).decode(),
+        exports.rss(ctx).decode(),
+    ]
+    for output in ctx_outputs:
+        assert secret not in output
+        assert "Casa Riservata" not in output
+
+
+def test_public_address_is_shown():
+    record = listing(
+        id="aperta",
+        kind="social",
+        location={"name": "Spazio Aperto", "address": "Via Pubblica 1", "visibility": "public"},
+    )
+    ctx = make_ctx([record])
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("aperta"))
+    assert "Via Pubblica 1" in page
+
+
+def test_markdown_is_sanitised():
+    html = markdown_html(
+        "ciao <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        '\n\n"><svg onload=alert(1)>'
+    )
+    assert "<script" not in html and "<img" not in html and "<svg" not in html
+    assert "javascript:" not in html
+    for _, attrs in tags_of(html):
+        assert not any(name.startswith("on") for name in attrs)
+
+
+def test_markdown_keeps_one_h1():
+    html = markdown_html("# Titolo\n\n## Sotto\n\ntesto")
+    assert "<h1" not in html and "<h2" in html and "<h3" in html
+
+
+def test_glossary_marks_first_occurrence_outside_links():
+    glossary = Glossary(synthetic.GLOSSARY["terms"])
+    html = glossary.mark(
+        '<p>Vai al CPS. Il CPS ti aiuta. <a href="x">CPS</a></p><h2>ESP</h2><p>ESP e tirocini</p>'
+    )
+    assert html.count('class="bds-term"') == 3  # CPS once, ESP once (not in the heading), tirocinio via alias
+    assert '<a href="x">CPS</a>' in html
+    ids = re.findall(r'aria-describedby="([^"]+)"', html)
+    for tip in ids:
+        assert f'id="{tip}"' in html
+    assert 'tabindex="0"' in html
+
+
+def test_front_matter_escapes_title():
+    page = render.page("<img src=x onerror=alert(1)>", "<p>x</p>", description='"><script>')
+    head = page.split("---")[1]
+    assert "<" not in head and ">" not in head
+
+
+def test_search_index_has_description_words():
+    record = listing(id="cer", description="Impariamo a lavorare la ceramica con il tornio.")
+    ctx = make_ctx([record])
+    index = json.loads(render.search_index(ctx))
+    assert "ceramic" in index["cer"].split()
+    assert search_tokens("ceramiche")[0] == search_tokens("ceramica")[0]
+
+
+def jsonld_of(page: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert match, "no JSON-LD"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("kind", ["job", "internship", "volunteering"])
+def test_jobposting_has_required_properties(kind):
+    record = listing(id="lavoro", kind=kind, axes=["work"])
+    ctx = make_ctx([record])
+    data = jsonld_of(render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro")))
+    assert data["@type"] == "JobPosting"
+    for key in ("title", "description", "datePosted", "hiringOrganization", "validThrough"):
+        assert data[key]
+    assert data.get("jobLocation") or data.get("applicantLocationRequirements")
+    assert dt.date.fromisoformat(data["validThrough"]) >= TODAY
+
+
+def test_event_has_required_properties_and_no_reserved_address():
+    record = listing(
+        id="festa",
+        kind="community-event",
+        axes=["social"],
+        dates={"start": "2026-07-01", "end": "2026-07-02"},
+        location={"name": "Cortile", "address": "Via Nascosta 3", "visibility": "zone-only"},
+    )
+    ctx = make_ctx([record])
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("festa"))
+    data = jsonld_of(page)
+    assert data["@type"] == "Event"
+    assert data["name"] and data["startDate"] == "2026-07-01" and data["location"]
+    assert "Via Nascosta 3" not in json.dumps(data)
+
+
+def test_jsonld_cannot_close_its_script():
+    record = listing(id="x", kind="job", axes=["work"], title="</script><script>alert(1)</script>")
+    ctx = make_ctx([record])
+    data = jsonld.for_listing(ctx.listings[0], None, ctx.territory, ctx.labels, "https://e/", 180)
+    tag = jsonld.script_tag(data)
+    assert tag.count("</script>") == 1 and json.loads(tag[len('<script type="application/ld+json">') : -9])
+
+
+def test_relative_links_resolve_from_each_page():
+    assert model.rel("opportunita/x.md", "enti/y.md") == "../../enti/y/"
+    assert model.rel("index.md", "opportunita/index.md") == "opportunita/"
+    assert model.rel("catalogo/zona/a.md", "opportunita/b.md") == "../../../opportunita/b/"
+    assert model.rel("dati-aperti.md", "dati/opportunita.csv") == "../dati/opportunita.csv"
+
+
+def test_pages_have_no_absolute_internal_links():
+    ctx = make_ctx()
+    path = model.listing_path(ctx.listings[0]["id"])
+    for page in (
+        render.home(ctx),
+        render.catalogue(ctx),
+        render.listing_page(ctx.listings[0], ctx, path),
+        render.partner_directory(ctx),
+        render.open_data_page(ctx),
+    ):
+        for _tag, attrs in tags_of(page):
+            href = attrs.get("href") or ""
+            assert not href.startswith("/"), href
+
+
+def test_facet_counts_follow_labels_order():
+    ctx = make_ctx()
+    counts = model.facet_counts(ctx.listings, ctx.labels)
+    assert sum(n for _, n in counts["kind"]) == len(ctx.listings)
+    kinds = [v for v, _ in counts["kind"]]
+    assert kinds == [k for k in ctx.labels.kinds if k in kinds]
