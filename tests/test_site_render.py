@@ -227,3 +227,17 @@ def test_facet_counts_follow_labels_order():
     assert sum(n for _, n in counts["kind"]) == len(ctx.listings)
     kinds = [v for v, _ in counts["kind"]]
     assert kinds == [k for k in ctx.labels.kinds if k in kinds]
+
+
+def test_guides_show_their_own_pictures_but_never_load_from_elsewhere():
+    from bds.site.text import guide_html, markdown_html
+
+    source = (
+        "![schermata](../img/a.png) ![esterna](https://tracker.example/p.png) "
+        "![radice](/x.png) ![protocollo](//cdn.example/y.png) ![script](javascript:alert(1))"
+    )
+    html = guide_html(source)
+    assert html.count("<img") == 5
+    assert 'src="../img/a.png"' in html
+    assert html.count("src=") == 1  # the other four lose their address
+    assert "<img" not in markdown_html(source)  # listings and partners never show images

@@ -374,11 +374,6 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     )
     out: dict[str, str | bytes] = {f"{PAGE_DIR}/{name}": text for name, text in assets().items()}
     out[f"{PAGE_DIR}/{TEMPLATE_NAME}"] = spreadsheet.template_csv(content)
-    # Screenshots of the partner guide (content/guides/come-pubblicare.md links them as ../img/).
-    images = content.project.root / "content" / "guides" / "img"
-    if images.is_dir():
-        for image in sorted(images.glob("proponi-*.png")):
-            out[f"guide/img/{image.name}"] = image.read_bytes()
     out[f"{PAGE_DIR}/index.md"] = render.page(
         page.title,
         body,

@@ -118,10 +118,16 @@ def partner_pages(content, ctx: SiteContext) -> Output:
 
 
 def guide_pages(content, ctx: SiteContext) -> Output:
-    return {
+    out: Output = {
         f"{model.GUIDE_DIR}/{g['slug']}.md": render.guide_page(g, ctx, f"{model.GUIDE_DIR}/{g['slug']}.md")
         for g in ctx.guides
     }
+    # Pictures of the guides (content/guides/img/), linked from the Markdown as ../img/NAME.
+    images = content.project.guides_dir / "img"
+    if images.is_dir():
+        for image in sorted(p for p in images.iterdir() if p.suffix.lower() in (".png", ".jpg", ".svg", ".webp")):
+            out[f"{model.GUIDE_DIR}/img/{image.name}"] = image.read_bytes()
+    return out
 
 
 def open_data_files(content, ctx: SiteContext) -> Output:

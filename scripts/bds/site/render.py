@@ -15,7 +15,7 @@ import re
 from . import jsonld, model, qr
 from .context import SiteContext
 from .model import rel
-from .text import esc, markdown_html, plain_text, safe_url
+from .text import esc, guide_html, markdown_html, plain_text, safe_url
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
 
@@ -582,7 +582,7 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
 
 def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     audience = ", ".join(ctx.labels.guide_audiences.get(a, a) for a in guide.get("audience") or [])
-    content = ctx.glossary.mark(markdown_html(str(guide.get("body", ""))), "g")
+    content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
         f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>'

@@ -105,6 +105,33 @@ def markdown_html(source: str, top_level: int = 2) -> str:
     )
 
 
+_RELATIVE_SRC = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.\-]*:)(?!/)[^\s<>\"'`]+$")
+
+
+def _relative_images_only(tag: str, attr: str, value: str) -> str | None:
+    # Guides may show their own pictures (screenshots, the data-flow SVG) but never load anything
+    # from another site: an absolute, scheme-relative or rooted address is dropped.
+    if tag == "img" and attr == "src":
+        return value if _RELATIVE_SRC.match(value) else None
+    return value
+
+
+@lru_cache(maxsize=256)
+def guide_html(source: str, top_level: int = 2) -> str:
+    """Like `markdown_html`, plus images with a relative address and their alt text (guides only)."""
+    md = _md()
+    md.reset()
+    rendered = _shift_headings(md.convert(source or ""), top_level)
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS | {"img"},
+        attributes={**ALLOWED_ATTRIBUTES, "img": {"src", "alt"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=_relative_images_only,
+    )
+
+
 @lru_cache(maxsize=20000)
 def plain_text(source: str) -> str:
     """Markdown to plain text, for feeds, JSON-LD and meta descriptions."""
