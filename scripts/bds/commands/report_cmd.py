@@ -1,0 +1,64 @@
+"""`bds report`: the quarterly anonymous aggregate of the outcome data (private, safe to hand on)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..content import Project, ProjectNotFound
+from ..outcomes.release import ValidationFailed, build_report
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report",
+        help="prepara il rapporto trimestrale anonimo sugli esiti",
+        description="Controlla i dati degli esiti e ne ricava l'aggregato anonimo del trimestre: un CSV per "
+        "tabella, datapackage.json, report.html, report.pdf, audit.json (cosa si può dedurre dei dati "
+        "nascosti) e manifest.json. Scrive di norma in private/reports/TRIMESTRE/, mai dentro site/ né in "
+        "cartelle registrate in git, e aggiorna il registro delle pubblicazioni (ledger.json) accanto.",
+        epilog="Esempi:\n  bds report --data private/dati-esiti --quarter 2026Q1\n"
+        "  bds report --data private/demo --quarter 2026Q4 --out private/prove/2026Q4 --force",
+    )
+    p.add_argument("--data", required=True, metavar="CARTELLA", help="cartella con i CSV degli esiti")
+    p.add_argument("--quarter", required=True, metavar="AAAAQn", help="trimestre, per esempio 2026Q1")
+    p.add_argument(
+        "--out", metavar="CARTELLA", help="cartella del rapporto (di norma private/reports/TRIMESTRE)"
+    )
+    p.add_argument(
+        "--ledger", metavar="FILE", help="registro delle pubblicazioni (di norma ledger.json accanto)"
+    )
+    p.add_argument("--force", action="store_true", help="rifà il rapporto se la cartella esiste già")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        proj = Project.find(Path(args.root) if getattr(args, "root", None) else None)
+    except ProjectNotFound:
+        proj = None
+    try:
+        summary = build_report(
+            Path(args.data),
+            args.quarter,
+            Path(args.out) if args.out else None,
+            proj,
+            Path(args.ledger) if args.ledger else None,
+            replace=args.force,
+        )
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            print(problem.text())
+        raise
+    print(
+        f"Rapporto {summary['quarter']} scritto in {summary['out']}: {summary['tables']} tabelle, "
+        f"{summary['suppressed']} dati nascosti su {summary['cells']}.",
+        file=sys.stderr,
+    )
+    if summary["unprotected"]:
+        print(
+            f"bds: avviso: {len(summary['unprotected'])} dati nascosti restano parzialmente deducibili "
+            "dalle pubblicazioni precedenti (vedi audit.json).",
+            file=sys.stderr,
+        )
+    return 0

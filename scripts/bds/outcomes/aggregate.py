@@ -1,0 +1,486 @@
+"""Indicators of one quarter, computed from the validated package as exact (private) cells.
+
+The unit is the distinct person. Quarterly flows and fixed entry-year cohorts are
+preferred to cumulative-to-date figures, so releases overlap as little as possible:
+a cohort is shown only once complete (all its members had time to reach T12), so
+its cells never change from one release to the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from ..errors import BdsError
+from . import package
+from .model import (
+    COUNT,
+    EURO,
+    MEAN,
+    PERCENT,
+    RATE,
+    TOTAL,
+    Aggregate,
+    GroupRule,
+    Relation,
+    Table,
+    population_hash,
+)
+
+AGE_BANDS = [(0, 34, "fino a 34"), (35, 49, "35-49"), (50, 64, "50-64"), (65, 200, "65 e oltre")]
+FLOWS = ("attivi", "ingressi", "uscite")
+PAID_WORK = {"employed", "self-employed"}
+HOUSING = ("residential", "supported", "independent", "other")
+YEAR = 365.25
+
+
+def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
+    match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
+    if not match:
+        raise BdsError(
+            f"trimestre «{label}» non valido: scrivilo come AAAAQn, per esempio 2026Q1", exit_code=2
+        )
+    year, q = int(match.group(1)), int(match.group(2))
+    start = dt.date(year, 3 * q - 2, 1)
+    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def previous_quarter(label: str) -> str:
+    year, q = int(label[:4]), int(label[-1])
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def enum_values(table: str, name: str) -> list[str]:
+    return list(package.fields_by_name(table)[name]["constraints"]["enum"])
+
+
+class People:
+    """Person-level view of the package: each person's projects, assessments, admissions and costs."""
+
+    def __init__(self, data: package.Data, territory: dict | None):
+        ben, proj, asm, adm, cost = (data[t] for t in package.TABLES)
+        self.person = {
+            pid: (birth, sex, pathway, service)
+            for pid, birth, sex, pathway, service in zip(
+                ben["beneficiary_id"],
+                ben["birth_year"],
+                ben["sex"],
+                ben["pathway"],
+                ben["health_service"],
+                strict=False,
+            )
+        }
+        self.projects: dict[str, list[tuple]] = defaultdict(list)
+        owner = {}
+        for row in zip(
+            proj["project_id"],
+            proj["beneficiary_id"],
+            proj["referral_date"],
+            proj["start_date"],
+            proj["end_date"],
+            proj["status"],
+            proj["closure_reason"],
+            proj["axes"],
+            strict=False,
+        ):
+            project_id, pid, referral, start, end, status, reason, axes = row
+            owner[project_id] = pid
+            self.projects[pid].append(
+                (start, end, status, reason, tuple((axes or "").split(";")), referral, project_id)
+            )
+        for spans in self.projects.values():
+            spans.sort()
+        self.assessments: dict[str, dict[str, tuple]] = defaultdict(dict)
+        for project_id, point, day, total, housing, work in zip(
+            asm["project_id"],
+            asm["time_point"],
+            asm["date"],
+            asm["honos_total"],
+            asm["housing"],
+            asm["work"],
+            strict=False,
+        ):
+            self.assessments[project_id][point] = (day, total, housing, work)
+        self.admissions: dict[str, list[tuple]] = defaultdict(list)
+        for pid, start, end in zip(adm["beneficiary_id"], adm["start_date"], adm["end_date"], strict=False):
+            self.admissions[pid].append((start, end))
+        self.costs: dict[str, list[tuple]] = defaultdict(list)
+        for project_id, quarter, source, category, amount in zip(
+            cost["project_id"],
+            cost["quarter"],
+            cost["funding_source"],
+            cost["category"],
+            cost["amount"],
+            strict=False,
+        ):
+            self.costs[quarter].append((owner.get(project_id), source, category, amount or 0.0))
+        services = [s["id"] for s in (territory or {}).get("health_services") or []]
+        seen = sorted({p[3] for p in self.person.values() if p[3]} - set(services))
+        self.domains = {
+            "percorso": enum_values("beneficiaries", "pathway"),
+            "servizio": services + seen,
+            "fascia_eta": [label for _, _, label in AGE_BANDS],
+            "sesso": enum_values("beneficiaries", "sex"),
+            "asse": ["housing", "work", "social", "learning"],
+        }
+
+    def categories(self, dim: str, pid: str, project: tuple, year: int) -> tuple[str, ...]:
+        birth, sex, pathway, service = self.person[pid]
+        if dim == "percorso":
+            return (pathway,)
+        if dim == "servizio":
+            return (service,)
+        if dim == "sesso":
+            return (sex,)
+        if dim == "asse":
+            return project[4]
+        age = year - birth
+        return tuple(label for low, high, label in AGE_BANDS if low <= age <= high)
+
+    def flows(self, quarter: str) -> dict[str, dict[str, tuple]]:
+        """flow -> person -> the project that puts the person in that flow."""
+        qs, qe = quarter_bounds(quarter)
+        out: dict[str, dict[str, tuple]] = {f: {} for f in FLOWS}
+        for pid, spans in self.projects.items():
+            for span in spans:  # sorted by start: the latest project wins
+                start, end = span[0], span[1]
+                if start <= qe and (end is None or end >= qs):
+                    out["attivi"][pid] = span
+                if qs <= start <= qe:
+                    out["ingressi"][pid] = span
+                if end is not None and qs <= end <= qe and span[2] == "closed":
+                    out["uscite"][pid] = span
+        return out
+
+    def first_projects(self) -> dict[str, tuple]:
+        return {pid: spans[0] for pid, spans in self.projects.items() if spans}
+
+
+def _count(agg: Aggregate, key: str, people) -> str:
+    people = list(people)
+    agg.cell(key, kind=COUNT, true=len(people), people=len(people), population=population_hash(people))
+    return key
+
+
+def _margin(agg: Aggregate, members: list[str], total: str, multi: bool = False) -> None:
+    coefs = {m: 1 for m in members}
+    if not multi:
+        coefs[total] = -1
+        agg.relations.append(Relation(coefs, 0, 0))
+        return
+    for m in members:  # a person may fall in several categories: each cell is at most the total
+        agg.relations.append(Relation({m: 1, total: -1}, float("-inf"), 0))
+    coefs[total] = -1
+    agg.relations.append(Relation(coefs, 0, float("inf")))
+
+
+def _if_true(agg: Aggregate, relation: Relation) -> None:
+    """Add a relation an attacker could assume, but only if the data really satisfy it."""
+    value = sum(c * agg.cells[k].true for k, c in relation.coefs.items())
+    if relation.lo <= value <= relation.hi:
+        agg.relations.append(relation)
+
+
+def build(data: package.Data, quarter: str, k: int, territory: dict | None = None) -> Aggregate:
+    qs, qe = quarter_bounds(quarter)
+    people = People(data, territory)
+    agg = Aggregate(quarter, k)
+    _flows(agg, people, quarter)
+    _cohorts(agg, people, qe)
+    _hospital(agg, people, quarter)
+    _costs(agg, people, quarter)
+    _waiting(agg, people, quarter)
+    return agg
+
+
+def flow_key(flow: str, dim: str | None, category: str | None, quarter: str) -> str:
+    if dim is None:
+        return f"flussi|{flow}|{TOTAL}|{quarter}"
+    return f"flussi|{flow}|{dim}={category}|{quarter}"
+
+
+def flow_counts(people: People, quarter: str) -> dict[str, int]:
+    """True counts of every flow cell of a quarter (used for earlier quarters' relations)."""
+    year = quarter_bounds(quarter)[1].year
+    flows = people.flows(quarter)
+    counts: dict[str, int] = {}
+    for flow, members in flows.items():
+        counts[flow_key(flow, None, None, quarter)] = len(members)
+        for dim, domain in people.domains.items():
+            tally = dict.fromkeys(domain, 0)
+            for pid, span in members.items():
+                for c in people.categories(dim, pid, span, year):
+                    tally[c] = tally.get(c, 0) + 1
+            for c, n in tally.items():
+                counts[flow_key(flow, dim, c, quarter)] = n
+    return counts
+
+
+def _flows(agg: Aggregate, people: People, quarter: str) -> None:
+    year = quarter_bounds(quarter)[1].year
+    flows = people.flows(quarter)
+    for flow, members in flows.items():
+        _count(agg, flow_key(flow, None, None, quarter), members)
+    for dim, domain in people.domains.items():
+        table = Table(f"flussi_per_{dim}", "", ["flusso", dim], chart={"type": "bars", "group": "flusso"})
+        for flow, members in flows.items():
+            groups: dict[str, list[str]] = {c: [] for c in domain}
+            for pid, span in members.items():
+                for c in people.categories(dim, pid, span, year):
+                    groups.setdefault(c, []).append(pid)
+            keys = [_count(agg, flow_key(flow, dim, c, quarter), groups[c]) for c in groups]
+            total = flow_key(flow, None, None, quarter)
+            _margin(agg, keys, total, multi=(dim == "asse"))
+            table.rows += [((flow, c), key) for c, key in zip(groups, keys, strict=False)] + [
+                ((flow, TOTAL), total)
+            ]
+        agg.tables.append(table)
+    reasons = enum_values("projects", "closure_reason")
+    groups = {r: [] for r in reasons}
+    for pid, span in flows["uscite"].items():
+        groups.setdefault(span[3] or "other", []).append(pid)
+    keys = [_count(agg, f"uscite|motivo={r}|{quarter}", groups[r]) for r in groups]
+    total = flow_key("uscite", None, None, quarter)
+    _margin(agg, keys, total)
+    agg.groups.append(GroupRule(total, keys))
+    agg.tables.append(
+        Table(
+            "uscite_per_motivo",
+            "",
+            ["motivo_chiusura"],
+            [((r,), key) for r, key in zip(groups, keys, strict=False)] + [((TOTAL,), total)],
+            chart={"type": "bars"},
+        )
+    )
+    # the same people, one quarter earlier: "active now = active before - exits before + entries now"
+    before = previous_quarter(quarter)
+    agg.history = flow_counts(people, before)
+    for dim, domain in [(None, [None])] + list(people.domains.items()):
+        for c in domain:
+            now_active, now_in = flow_key("attivi", dim, c, quarter), flow_key("ingressi", dim, c, quarter)
+            then_active, then_out = flow_key("attivi", dim, c, before), flow_key("uscite", dim, c, before)
+            if now_active not in agg.cells or then_active not in agg.history:
+                continue
+            value = (
+                agg.cells[now_active].true
+                - agg.history[then_active]
+                + agg.history[then_out]
+                - agg.cells[now_in].true
+            )
+            if value == 0:
+                agg.links.append(Relation({now_active: 1, then_active: -1, then_out: 1, now_in: -1}, 0, 0))
+
+
+def _cohorts(agg: Aggregate, people: People, quarter_end: dt.date) -> None:
+    firsts = people.first_projects()
+    years = sorted({span[0].year for span in firsts.values()})
+    cohorts = [y for y in years if dt.date(y + 1, 12, 31) <= quarter_end]
+    housing_table = Table(
+        "transizioni_abitative", "", ["coorte", "abitare_t0", "abitare_t12"], chart={"type": "matrix"}
+    )
+    work_table = Table("lavoro_t12", "", ["coorte", "lavoro_t12"], chart={"type": "bars"})
+    share_table = Table("lavoro_t12_percentuale", "", ["coorte"])
+    honos_table = Table("honos_variazione", "", ["coorte", "indicatore"])
+    for year in cohorts:
+        moves: dict[tuple[str, str], list[str]] = defaultdict(list)
+        work: dict[str, list[str]] = {"retribuito": [], "non-retribuito": []}
+        honos: list[tuple[str, int, int]] = []
+        for pid, span in firsts.items():
+            if span[0].year != year:
+                continue
+            points = people.assessments.get(span[6], {})
+            t0, t12 = points.get("T0"), points.get("T12")
+            if t12 is not None:
+                work["retribuito" if t12[3] in PAID_WORK else "non-retribuito"].append(pid)
+            if t0 is not None and t12 is not None:
+                moves[(t0[2], t12[2])].append(pid)
+                if t0[1] is not None and t12[1] is not None:
+                    honos.append((pid, t0[1], t12[1]))
+        prefix = f"abitare|{year}"
+        grid = {
+            (a, b): _count(agg, f"{prefix}|t0={a}|t12={b}", moves.get((a, b), []))
+            for a in HOUSING
+            for b in HOUSING
+        }
+        rows = {
+            a: _count(
+                agg, f"{prefix}|t0={a}|t12={TOTAL}", [p for b in HOUSING for p in moves.get((a, b), [])]
+            )
+            for a in HOUSING
+        }
+        cols = {
+            b: _count(
+                agg, f"{prefix}|t0={TOTAL}|t12={b}", [p for a in HOUSING for p in moves.get((a, b), [])]
+            )
+            for b in HOUSING
+        }
+        grand = _count(agg, f"{prefix}|t0={TOTAL}|t12={TOTAL}", [p for v in moves.values() for p in v])
+        for a in HOUSING:
+            _margin(agg, [grid[(a, b)] for b in HOUSING], rows[a])
+            agg.groups.append(GroupRule(rows[a], [grid[(a, b)] for b in HOUSING]))
+            housing_table.rows += [((str(year), a, b), grid[(a, b)]) for b in HOUSING]
+            housing_table.rows.append(((str(year), a, TOTAL), rows[a]))
+        for b in HOUSING:
+            _margin(agg, [grid[(a, b)] for a in HOUSING], cols[b])
+            housing_table.rows.append(((str(year), TOTAL, b), cols[b]))
+        _margin(agg, list(rows.values()), grand)
+        _margin(agg, list(cols.values()), grand)
+        housing_table.rows.append(((str(year), TOTAL, TOTAL), grand))
+
+        keys = {w: _count(agg, f"lavoro|{year}|{w}", members) for w, members in work.items()}
+        total = _count(agg, f"lavoro|{year}|{TOTAL}", work["retribuito"] + work["non-retribuito"])
+        _margin(agg, list(keys.values()), total)
+        agg.groups.append(GroupRule(total, list(keys.values())))
+        _if_true(agg, Relation({grand: 1, total: -1}, float("-inf"), 0))
+        work_table.rows += [((str(year), w), key) for w, key in keys.items()] + [((str(year), TOTAL), total)]
+        share = agg.cell(f"lavoro%|{year}", kind=PERCENT, gate=keys["retribuito"], denominator=total)
+        share.true = (
+            100 * len(work["retribuito"]) / max(1, len(work["retribuito"]) + len(work["non-retribuito"]))
+        )
+        share_table.rows.append(((str(year),), share.key))
+
+        n_key = _count(agg, f"honos|{year}|persone", [p for p, _, _ in honos])
+        _if_true(agg, Relation({n_key: 1, grand: -1}, float("-inf"), 0))
+        n = len(honos)
+        means = {
+            "media_t0": sum(a for _, a, _ in honos) / n if n else 0.0,
+            "media_t12": sum(b for _, _, b in honos) / n if n else 0.0,
+            "variazione_media": sum(b - a for _, a, b in honos) / n if n else 0.0,
+        }
+        honos_table.rows.append(((str(year), "persone"), n_key))
+        for name, value in means.items():
+            cell = agg.cell(f"honos|{year}|{name}", kind=MEAN, true=value, people=n, gate=n_key, decimals=1)
+            honos_table.rows.append(((str(year), name), cell.key))
+    for table in (housing_table, work_table, share_table, honos_table):
+        table.note = "" if cohorts else "nessuna coorte completa in questo trimestre"
+        agg.tables.append(table)
+
+
+def _overlap_days(a0: dt.date, a1: dt.date, b0: dt.date, b1: dt.date) -> int:
+    return max(0, (min(a1, b1) - max(a0, b0)).days + 1)
+
+
+def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
+    qs, qe = quarter_bounds(quarter)
+    active = people.flows(quarter)["attivi"]
+    periods = {"prima": [], "dopo": []}  # (person, admissions, bed-days, exposure days)
+    for pid, span in active.items():
+        start, end = span[0], span[1]
+        windows = {
+            "prima": (start - dt.timedelta(days=365), start - dt.timedelta(days=1)),
+            "dopo": (start, min(end or qe, qe)),
+        }
+        for period, (w0, w1) in windows.items():
+            stays = [(a0, a1 or w1) for a0, a1 in people.admissions.get(pid, ()) if w0 <= a0 <= w1]
+            days = sum(_overlap_days(a0, a1, w0, w1) for a0, a1 in stays)
+            periods[period].append((pid, len(stays), days, (w1 - w0).days + 1))
+    table = Table("ricoveri", "", ["periodo", "indicatore"])
+    total = flow_key("attivi", None, None, quarter)
+    for period, rows in periods.items():
+        users = [r for r in rows if r[1]]
+        exposure = sum(r[3] for r in rows) / YEAR or 1.0
+        n_key = _count(agg, f"ricoveri|{period}|persone_con_ricovero|{quarter}", [r[0] for r in users])
+        _if_true(agg, Relation({n_key: 1, total: -1}, float("-inf"), 0))
+        rate = agg.cell(
+            f"ricoveri|{period}|ricoveri_per_anno_persona|{quarter}",
+            kind=RATE,
+            gate=n_key,
+            true=sum(r[1] for r in users) / exposure,
+            people=len(users),
+            decimals=2,
+            contributions=[float(r[1]) for r in users],
+        )
+        days = agg.cell(
+            f"ricoveri|{period}|giornate_per_anno_persona|{quarter}",
+            kind=RATE,
+            gate=n_key,
+            true=sum(r[2] for r in users) / exposure,
+            people=len(users),
+            decimals=1,
+            contributions=[float(r[2]) for r in users],
+        )
+        table.rows += [
+            ((period, "persone_con_ricovero"), n_key),
+            ((period, "ricoveri_per_anno_persona"), rate.key),
+            ((period, "giornate_per_anno_persona"), days.key),
+        ]
+    agg.tables.append(table)
+
+
+def _costs(agg: Aggregate, people: People, quarter: str) -> None:
+    qs, qe = quarter_bounds(quarter)
+    active = people.flows(quarter)["attivi"]
+    exposure = {}
+    for pid in active:
+        exposure[pid] = sum(_overlap_days(s[0], s[1] or qe, qs, qe) for s in people.projects[pid]) / YEAR
+    rows = [r for r in people.costs.get(quarter, ()) if r[0] is not None]
+    total_key = f"spesa|{TOTAL}|persone|{quarter}"
+    spend_all: dict[str, float] = defaultdict(float)
+    for pid, _, _, amount in rows:
+        spend_all[pid] += amount
+    _count(agg, total_key, spend_all)
+    _if_true(agg, Relation({total_key: 1, flow_key("attivi", None, None, quarter): -1}, float("-inf"), 0))
+    total_exposure = sum(exposure.get(p, 0.0) for p in spend_all) or 1.0
+    total_euro = agg.cell(
+        f"spesa|{TOTAL}|euro_per_anno_persona|{quarter}",
+        kind=EURO,
+        gate=total_key,
+        true=sum(spend_all.values()) / total_exposure,
+        people=len(spend_all),
+        contributions=list(spend_all.values()),
+    )
+    for dim, position, domain in (
+        ("fonte", 1, enum_values("costs", "funding_source")),
+        ("categoria", 2, enum_values("costs", "category")),
+    ):
+        table = Table(f"spesa_per_{dim}", "", [dim, "indicatore"], chart={"type": "bars", "value": "euro"})
+        keys = []
+        for value in domain:
+            spend: dict[str, float] = defaultdict(float)
+            for row in rows:
+                if row[position] == value:
+                    spend[row[0]] += row[3]
+            n_key = _count(agg, f"spesa|{dim}={value}|persone|{quarter}", spend)
+            keys.append(n_key)
+            exp = sum(exposure.get(p, 0.0) for p in spend) or 1.0
+            euro = agg.cell(
+                f"spesa|{dim}={value}|euro_per_anno_persona|{quarter}",
+                kind=EURO,
+                gate=n_key,
+                true=sum(spend.values()) / exp,
+                people=len(spend),
+                contributions=list(spend.values()),
+            )
+            table.rows += [((value, "persone"), n_key), ((value, "euro_per_anno_persona"), euro.key)]
+        _margin(agg, keys, total_key, multi=True)
+        table.rows += [((TOTAL, "persone"), total_key), ((TOTAL, "euro_per_anno_persona"), total_euro.key)]
+        agg.tables.append(table)
+
+
+def _waiting(agg: Aggregate, people: People, quarter: str) -> None:
+    entries = people.flows(quarter)["ingressi"]
+    table = Table("attesa", "", ["percorso", "indicatore"])
+    groups: dict[str, list[int]] = {c: [] for c in people.domains["percorso"]}
+    for pid, span in entries.items():
+        if span[5] is not None:
+            groups[people.person[pid][2]].append((span[0] - span[5]).days)
+    everyone = [d for days in groups.values() for d in days]
+    for category, days in [*groups.items(), (TOTAL, everyone)]:
+        gate = flow_key(
+            "ingressi",
+            None if category == TOTAL else "percorso",
+            None if category == TOTAL else category,
+            quarter,
+        )
+        mean = agg.cell(
+            f"attesa|percorso={category}|media_giorni|{quarter}",
+            kind=MEAN,
+            gate=gate,
+            decimals=1,
+            true=sum(days) / len(days) if days else 0.0,
+            people=len(days),
+        )
+        table.rows += [((category, "persone"), gate), ((category, "media_giorni"), mean.key)]
+    agg.tables.append(table)

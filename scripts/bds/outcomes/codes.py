@@ -1,0 +1,234 @@
+"""The registry of outcome-data problems: stable codes, Italian titles and message templates.
+
+Templates only take positions, field titles and allowed values from the schema,
+never a cell's content: the data are about people's health.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    template: str
+    hint: str
+
+
+_CODES: list[Code] = []
+
+
+def _code(code: str, title: str, template: str, hint: str) -> None:
+    _CODES.append(Code(code, title, template, hint))
+
+
+# -- the folder and its files ---------------------------------------------------------------------
+_code(
+    "DIR_IN_REPOSITORY",
+    "Dati dentro il repository",
+    "la cartella dei dati è dentro il repository ({why}): i dati delle persone non devono mai entrarci.",
+    "Sposta i dati fuori dal repository, oppure in private/ che è esclusa da git.",
+)
+_code(
+    "TABLE_MISSING",
+    "Tabella mancante",
+    "manca il file {file}.",
+    "Parti dai modelli in schemas/outcomes/templates/ e salva ogni tabella come CSV con quel nome.",
+)
+_code(
+    "TABLE_UNREADABLE",
+    "File non leggibile",
+    "il file non si può leggere come CSV in UTF-8.",
+    "Salva il foglio come «CSV UTF-8 (delimitato da virgole)».",
+)
+_code(
+    "HEADER_MISSING",
+    "Colonna mancante",
+    "manca la colonna «{title}» ({field}).",
+    "Copia l'intestazione dal modello in schemas/outcomes/templates/.",
+)
+_code(
+    "HEADER_EXTRA",
+    "Colonna non prevista",
+    "la colonna numero {position} non è prevista dal modello.",
+    "Togli la colonna: il pacchetto contiene solo i campi del modello.",
+)
+_code(
+    "HEADER_WRONG",
+    "Intestazione diversa dal modello",
+    "la colonna numero {position} dovrebbe chiamarsi «{field}».",
+    "Copia l'intestazione dal modello, nello stesso ordine.",
+)
+_code(
+    "IDENTIFIER_COLUMN",
+    "Colonna con dati che identificano la persona",
+    "la colonna numero {position} sembra contenere dati che identificano la persona (nome, codice fiscale, "
+    "contatti o indirizzo).",
+    "Togli la colonna: il pacchetto usa solo il codice casuale della persona.",
+)
+_code(
+    "IDENTIFIER_VALUE",
+    "Dato che identifica la persona",
+    "il valore ha la forma di {shape}: qui non devono esserci dati che identificano la persona.",
+    "Sostituisci il valore con quello previsto (per i codici: un UUID casuale).",
+)
+_code("ROW_BLANK", "Riga vuota", "la riga è vuota.", "Cancella la riga.")
+_code(
+    "ROW_EXTRA_CELL",
+    "Cella in più",
+    "la riga ha più celle dell'intestazione.",
+    "Controlla i separatori: una virgola dentro un testo va racchiusa tra virgolette.",
+)
+_code(
+    "ROW_MISSING_CELL",
+    "Cella mancante",
+    "la riga ha meno celle dell'intestazione.",
+    "Completa la riga o controlla i separatori.",
+)
+# -- one cell ------------------------------------------------------------------------------------
+_code(
+    "CELL_REQUIRED",
+    "Valore obbligatorio mancante",
+    "«{title}» è obbligatorio.",
+    "Compila la cella; la guida dei campi spiega come.",
+)
+_code(
+    "CELL_TYPE",
+    "Tipo di valore sbagliato",
+    "«{title}» deve essere {expected}.",
+    "Correggi il valore seguendo la guida dei campi.",
+)
+_code(
+    "CELL_ENUM",
+    "Valore non previsto",
+    "«{title}» ammette solo: {allowed}.",
+    "Scegli uno dei valori elencati, scritto esattamente così.",
+)
+_code(
+    "CELL_PATTERN",
+    "Formato non valido",
+    "«{title}» non ha il formato atteso: {expected}.",
+    "Correggi il valore seguendo la guida dei campi.",
+)
+_code("CELL_RANGE", "Valore fuori intervallo", "«{title}» deve essere {expected}.", "Correggi il valore.")
+_code(
+    "CELL_UNIQUE",
+    "Valore ripetuto",
+    "«{title}» compare già in un'altra riga: deve essere unico.",
+    "Ogni codice si usa una sola volta.",
+)
+_code(
+    "KEY_DUPLICATE",
+    "Riga ripetuta",
+    "la stessa combinazione di {fields} compare già in un'altra riga.",
+    "Unisci le due righe o correggi una delle due.",
+)
+_code(
+    "KEY_UNKNOWN",
+    "Riferimento sconosciuto",
+    "«{title}» non corrisponde a nessuna riga della tabella {other}.",
+    "Controlla il codice, oppure aggiungi prima la riga che manca nell'altra tabella.",
+)
+_code("CELL_INVALID", "Valore non valido", "«{title}» non è valido.", "Correggi il valore.")
+# -- rules across cells and tables ---------------------------------------------------------------
+_code(
+    "ZONE_UNKNOWN",
+    "Zona sconosciuta",
+    "«{title}» non è una zona del territorio né «fuori-territorio».",
+    "Usa un id di zona di content/territory.yml.",
+)
+_code(
+    "SERVICE_UNKNOWN",
+    "Servizio sanitario sconosciuto",
+    "«{title}» non è un servizio del territorio.",
+    "Usa un id di health_services di content/territory.yml.",
+)
+_code(
+    "DATE_ORDER",
+    "Date in ordine sbagliato",
+    "«{title}» viene prima di «{other}».",
+    "Correggi una delle due date.",
+)
+_code(
+    "END_MISSING",
+    "Data di chiusura mancante",
+    "un progetto chiuso deve avere la data di chiusura.",
+    "Compila end_date, oppure cambia lo stato.",
+)
+_code(
+    "END_ON_OPEN_PROJECT",
+    "Chiusura su un progetto aperto",
+    "un progetto in corso o sospeso non ha data né motivo di chiusura.",
+    "Togli end_date e closure_reason, oppure imposta status a closed.",
+)
+_code(
+    "REASON_MISSING",
+    "Motivo di chiusura mancante",
+    "un progetto chiuso deve avere il motivo di chiusura.",
+    "Compila closure_reason.",
+)
+_code(
+    "PROJECTS_OVERLAP",
+    "Progetti sovrapposti",
+    "la persona ha un altro progetto nello stesso periodo.",
+    "Una persona ha un solo progetto alla volta: chiudi il precedente o correggi le date.",
+)
+_code(
+    "ASSESSMENT_OUTSIDE_PROJECT",
+    "Valutazione fuori dal progetto",
+    "la data della valutazione cade fuori dalle date del progetto.",
+    "La valutazione va fatta tra l'avvio e la chiusura del progetto.",
+)
+_code(
+    "TIMEPOINT_ORDER",
+    "Valutazioni in ordine sbagliato",
+    "la valutazione {time_point} ha una data precedente a quella di {previous}.",
+    "Controlla le date: T0, T6, T12, T24 e chiusura vengono in quest'ordine.",
+)
+_code(
+    "TIMEPOINT_CLOSURE_OPEN",
+    "Valutazione di chiusura su un progetto aperto",
+    "c'è una valutazione di chiusura ma il progetto non è chiuso.",
+    "Chiudi il progetto o cambia il momento della valutazione.",
+)
+_code(
+    "HONOS_TOTAL_WITH_UNKNOWN",
+    "Totale HoNOS con item non noti",
+    "il totale HoNOS va lasciato vuoto quando un item vale 9 (non noto).",
+    "Svuota honos_total.",
+)
+_code(
+    "HONOS_TOTAL_MISMATCH",
+    "Totale HoNOS sbagliato",
+    "il totale HoNOS non è la somma dei 12 item.",
+    "Ricalcola la somma o lascia vuoto il totale: il kit lo calcola da sé.",
+)
+_code(
+    "ADMISSION_ORDER",
+    "Date del ricovero in ordine sbagliato",
+    "la dimissione viene prima dell'ingresso.",
+    "Correggi una delle due date.",
+)
+_code(
+    "COST_OUTSIDE_PROJECT",
+    "Spesa fuori dal progetto",
+    "il trimestre della spesa cade fuori dalle date del progetto.",
+    "Controlla il trimestre o le date del progetto.",
+)
+_code(
+    "BIRTH_AFTER_START",
+    "Anno di nascita incoerente",
+    "la persona avrebbe meno di 16 anni all'avvio del progetto.",
+    "Controlla l'anno di nascita.",
+)
+
+REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+def catalogue_markdown() -> str:
+    lines = ["# Codici dei controlli sui dati degli esiti", ""]
+    for c in _CODES:
+        lines += [f"## {c.code}: {c.title}", "", c.hint, ""]
+    return "\n".join(lines)

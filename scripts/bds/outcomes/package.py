@@ -1,0 +1,167 @@
+"""The outcome data package: its schema (schemas/outcomes/) and a fast typed loader.
+
+The package a case manager hands over is a folder with one CSV per table, named
+like the tables (beneficiaries.csv, projects.csv, ...). The schema always comes
+from the kit, never from the folder: a datapackage.json found there is ignored,
+so nobody can loosen the rules by editing it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+SCHEMA_DIR_NAME = "outcomes"
+TABLES = ("beneficiaries", "projects", "assessments", "admissions", "costs")
+
+TABLE_LABELS = {
+    "beneficiaries": "persone",
+    "projects": "progetti",
+    "assessments": "valutazioni",
+    "admissions": "ricoveri",
+    "costs": "spese",
+}
+
+
+def schema_dir() -> Path:
+    """schemas/outcomes of the kit (the repository that holds the code)."""
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        candidate = folder / "schemas" / SCHEMA_DIR_NAME
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    raise FileNotFoundError("schemas/outcomes/datapackage.json not found next to the code")
+
+
+@lru_cache(maxsize=1)
+def descriptor() -> dict:
+    """The package descriptor with every table schema inlined (a fresh copy is made by callers)."""
+    folder = schema_dir()
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        schema = json.loads((folder / resource["schema"]).read_text(encoding="utf-8"))
+        schema.pop("$comment", None)
+        resource["schema"] = schema
+    return package
+
+
+def table_schema(table: str) -> dict:
+    for resource in descriptor()["resources"]:
+        if resource["name"] == table:
+            return resource["schema"]
+    raise KeyError(table)
+
+
+def field_names(table: str) -> list[str]:
+    return [f["name"] for f in table_schema(table)["fields"]]
+
+
+def fields_by_name(table: str) -> dict[str, dict]:
+    return {f["name"]: f for f in table_schema(table)["fields"]}
+
+
+def frictionless_descriptor() -> dict:
+    """A plain descriptor for frictionless: custom keys (x-labels) removed."""
+    package = json.loads(json.dumps(descriptor()))
+    for resource in package["resources"]:
+        for f in resource["schema"]["fields"]:
+            for key in [k for k in f if k.startswith("x-")]:
+                del f[key]
+    return package
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- typed loading ----------------------------------------------------------------------------------
+TRUE = {"true", "True", "TRUE", "1"}
+FALSE = {"false", "False", "FALSE", "0"}
+
+
+def _date(text: str):
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _int(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _float(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _bool(text: str):
+    return True if text in TRUE else False if text in FALSE else None
+
+
+CONVERTERS = {"date": _date, "integer": _int, "number": _float, "boolean": _bool, "string": lambda t: t}
+
+
+@dataclass
+class Table:
+    """Columns of one table, already typed; a cell that does not convert is None (validation reports it)."""
+
+    name: str
+    columns: dict[str, list] = field(default_factory=dict)
+    rows: int = 0
+
+    def __getitem__(self, column: str) -> list:
+        return self.columns[column]
+
+    def row_number(self, index: int) -> int:
+        """Row number as a spreadsheet shows it: the header is row 1."""
+        return index + 2
+
+
+@dataclass
+class Data:
+    tables: dict[str, Table]
+
+    def __getitem__(self, name: str) -> Table:
+        return self.tables[name]
+
+
+def read_table(path: Path, table: str) -> Table:
+    specs = fields_by_name(table)
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        raw = list(itertools.zip_longest(*reader, fillvalue="")) if header else []
+    result = Table(table)
+    result.rows = len(raw[0]) if raw else 0
+    for position, name in enumerate(header):
+        if name not in specs:
+            continue
+        convert = CONVERTERS.get(specs[name]["type"], CONVERTERS["string"])
+        values = raw[position] if position < len(raw) else ()
+        if specs[name]["type"] == "string":
+            result.columns[name] = [v if v != "" else None for v in values]
+        else:
+            result.columns[name] = [convert(v) if v != "" else None for v in values]
+    for name in specs:
+        result.columns.setdefault(name, [None] * result.rows)
+    return result
+
+
+def load(data_dir: Path) -> Data:
+    return Data({t: read_table(data_dir / f"{t}.csv", t) for t in TABLES})

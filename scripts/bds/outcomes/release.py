@@ -1,0 +1,219 @@
+"""One quarterly release, end to end: validate, aggregate, protect, render, record in the ledger.
+
+`build_report` is the library entry point (`bds report` and, later, `bds publish` call it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..errors import BdsError
+from . import aggregate, disclosure, fsutil, package, render
+from . import ledger as ledger_mod
+from .model import COUNT, SUPPRESSED
+from .validate import Problem, validate
+
+DEFAULT_THRESHOLD = 10
+
+
+class ValidationFailed(BdsError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(
+            f"i dati hanno {len(problems)} problemi: il rapporto non è stato prodotto "
+            "(correggili e riprova; `bds outcomes validate` li elenca)",
+            exit_code=1,
+        )
+        self.problems = problems
+
+
+@dataclass
+class Settings:
+    programme: str
+    territory: dict
+    k: int
+    root: Path | None
+
+
+def settings_for(project) -> Settings:
+    if project is None:
+        return Settings("Budget di Salute", {}, DEFAULT_THRESHOLD, None)
+    territory = yaml.safe_load(project.territory_file.read_text(encoding="utf-8")) or {}
+    k = int(territory.get("disclosure_threshold") or DEFAULT_THRESHOLD)
+    return Settings(territory.get("programme") or "Budget di Salute", territory, k, project.root)
+
+
+def default_out(project, quarter: str) -> Path:
+    if project is None:
+        raise BdsError("manca --out e non c'è un progetto da cui ricavare private/reports/", exit_code=2)
+    return project.root / "private" / "reports" / quarter
+
+
+def check_output(out_dir: Path, root: Path | None) -> None:
+    if root is not None and fsutil.inside(out_dir, root / "site"):
+        raise BdsError(
+            f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
+        )
+    why = fsutil.repository_exposure(out_dir)
+    if why:
+        reason = {"tracked": "contiene file registrati in git", "not-ignored": "non è esclusa da .gitignore"}[
+            why
+        ]
+        raise BdsError(
+            f"{out_dir}: la cartella di uscita è dentro il repository e {reason}; usa private/reports/",
+            exit_code=2,
+        )
+
+
+def _versions() -> dict:
+    out = {"bds": __version__}
+    for name in ("frictionless", "numpy", "scipy", "weasyprint"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "assente"
+    return out
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_report(
+    data_dir: Path,
+    quarter: str,
+    out_dir: Path | None = None,
+    project=None,
+    ledger_path: Path | None = None,
+    replace: bool = False,
+    pdf: bool = True,
+) -> dict:
+    """Write the release for `quarter` into `out_dir` and record it in the ledger; return a summary."""
+    aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
+    timings = {}
+    settings = settings_for(project)
+    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
+    check_output(out_dir, settings.root)
+    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
+    check_output(ledger_path, settings.root)
+    if out_dir.exists() and any(out_dir.iterdir()) and not replace:
+        raise BdsError(
+            f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2
+        )
+
+    started = time.perf_counter()
+    checked = validate(Path(data_dir), settings.territory or None)
+    timings["validate"] = time.perf_counter() - started
+    if not checked.ok:
+        raise ValidationFailed(checked.problems)
+
+    started = time.perf_counter()
+    agg = aggregate.build(checked.data, quarter, settings.k, settings.territory or None)
+    timings["aggregate"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    book = ledger_mod.load(ledger_path)
+    seen = ledger_mod.view(book, quarter, settings.k)
+    outcome = disclosure.run(agg, seen)
+    timings["audit"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    services = {
+        s["id"]: s.get("short_name") or s.get("name", s["id"])
+        for s in settings.territory.get("health_services") or []
+    }
+    counts = [c for c in agg.cells.values()]
+    summary = {
+        "quarter": quarter,
+        "k": settings.k,
+        "tables": len(agg.tables),
+        "cells": len(counts),
+        "suppressed": sum(1 for c in counts if c.status == SUPPRESSED),
+        "secondary": len(outcome.secondary),
+        "milp_solves": outcome.solves,
+        "unprotected": outcome.unprotected,
+        "ledger_conflicts": outcome.ledger_conflicts,
+    }
+    files: dict[str, bytes] = {}
+    for table in agg.tables:
+        files[f"{table.name}.csv"] = render.table_csv(agg, table).encode("utf-8")
+    files["datapackage.json"] = _json(render.datapackage(agg, quarter))
+    page = render.report_html(agg, quarter, settings.programme, services, summary)
+    files["report.html"] = page.encode("utf-8")
+    if pdf:
+        files["report.pdf"] = render.report_pdf(page)
+    files["audit.json"] = _json(_audit(agg, outcome, sorted(r for r in book["releases"] if r != quarter)))
+    inputs = {f"{t}.csv": package.file_sha256(Path(data_dir) / f"{t}.csv") for t in package.TABLES}
+    files["manifest.json"] = _json(
+        {
+            "quarter": quarter,
+            "inputs": inputs,
+            "parameters": {
+                "disclosure_threshold": settings.k,
+                "rounding_base": 5,
+                "dominance_share": disclosure.DOMINANCE_SHARE,
+                "p_percent": disclosure.P_PERCENT,
+                "programme": settings.programme,
+            },
+            "ledger_before": _sha(ledger_path.read_bytes()) if ledger_path.is_file() else None,
+            "versions": _versions(),
+            "outputs": {name: _sha(data) for name, data in sorted(files.items())},
+        }
+    )
+    with fsutil.atomic_dir(out_dir, replace=replace) as tmp:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+    relations = list(agg.relations)
+    ledger_mod.save(ledger_path, ledger_mod.record(book, agg, relations))
+    timings["render"] = time.perf_counter() - started
+    summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
+    return summary
+
+
+def _json(data) -> bytes:
+    import json
+
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _audit(agg, outcome, earlier: list[str]) -> dict:
+    where: dict[str, list] = {}
+    for table in agg.tables:
+        for dims, key in table.rows:
+            where.setdefault(key, []).append(
+                {"table": table.name, "dims": dict(zip(table.dims, dims, strict=False))}
+            )
+    cells = []
+    for key, cell in sorted(agg.cells.items()):
+        if cell.status != SUPPRESSED:
+            continue
+        entry = {
+            "key": key,
+            "kind": cell.kind,
+            "reason": cell.reason,
+            "shown": cell.shown,
+            "where": where.get(key, []),
+        }
+        if cell.kind == COUNT and cell.interval is not None:
+            lo, hi = cell.interval
+            entry["interval"] = [lo if lo != float("-inf") else None, hi if hi != float("inf") else None]
+        cells.append(entry)
+    return {
+        "quarter": agg.quarter,
+        "k": agg.k,
+        "attacker": "all published figures of this release and of the earlier releases in the ledger, "
+        "as integer constraints (rounding [r-2,r+2], <k as [1,k-1], margins, quarter-to-quarter "
+        "flows); intervals computed with scipy.optimize.milp",
+        "earlier_releases": earlier,
+        "secondary_suppressions": outcome.secondary,
+        "milp_solves": outcome.solves,
+        "unprotected": outcome.unprotected,
+        "ledger_conflicts": outcome.ledger_conflicts,
+        "suppressed_cells": cells,
+    }

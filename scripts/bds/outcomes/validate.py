@@ -1,0 +1,447 @@
+"""`bds outcomes validate`: frictionless validation of the outcome package plus the domain rules.
+
+Every problem is located (table, row, column) and carries a stable code from
+`codes.REGISTRY`. Messages are built here from the schema, never from
+frictionless' own messages, because those quote the cell's content.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BdsError
+from . import codes, fsutil, package
+
+OUTSIDE_ZONE = "fuori-territorio"
+TIME_POINT_ORDER = {"T0": 0, "T6": 1, "T12": 2, "T24": 3, "closure": 4}
+
+IDENTIFYING_HEADERS = re.compile(
+    r"^(nome|cognome|nominativo|name|first_?name|last_?name|surname|full_?name|codice_?fiscale|cod_?fisc|cf|"
+    r"fiscal_?code|tax_?code|tessera_?sanitaria|email|e-?mail|mail|pec|telefono|tel|cellulare|cell|phone|"
+    r"mobile|indirizzo|address|via|residenza|data_?di_?nascita|birth_?date|date_?of_?birth)$",
+    re.IGNORECASE,
+)
+
+_ALNUM_BEFORE, _ALNUM_AFTER = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+_OMOCODE = "[0-9LMNPQRSTUVlmnpqrstuv]"
+SHAPES = [
+    (
+        "un codice fiscale",
+        re.compile(
+            _ALNUM_BEFORE
+            + rf"[A-Za-z]{{6}}{_OMOCODE}{{2}}[A-Za-z]{_OMOCODE}{{2}}[A-Za-z]{_OMOCODE}{{3}}[A-Za-z]"
+            + _ALNUM_AFTER
+        ),
+    ),
+    ("un indirizzo email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
+    # a phone number only counts when it is the whole cell: ids and amounts contain digit runs too
+    (
+        "un numero di telefono",
+        re.compile(
+            r'(?:(?<=^)|(?<=[,"]))(?:\+39|0039)?[ ]?(?:3[0-9]{2}|0[0-9]{1,3})'
+            r'[ ./-]?[0-9]{3}[ ./-]?[0-9]{3,5}(?=[,"\r\n]|$)',
+            re.MULTILINE,
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str  # shown file name, e.g. projects.csv
+    row: int  # 1 = header; 0 = the whole file
+    column: str
+    code: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.table}:{self.row}:{self.column}: errore [{self.code}] {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Validation:
+    data_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    data: package.Data | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _problem(table: str, row: int, column: str, code: str, **values) -> Problem:
+    template = codes.REGISTRY[code].template
+    return Problem(f"{table}.csv" if table else "", row, column, code, template.format(**values))
+
+
+def _title(table: str, name: str | None) -> str:
+    if not name:
+        return ""
+    spec = package.fields_by_name(table).get(name)
+    return spec.get("title", name) if spec else name
+
+
+# -- the folder ------------------------------------------------------------------------------------
+def check_location(data_dir: Path) -> None:
+    """Refuse a data folder that git could commit (tracked, or inside a work tree and not ignored)."""
+    why = fsutil.repository_exposure(data_dir)
+    if why:
+        reason = {
+            "tracked": "contiene file già registrati in git",
+            "not-ignored": "non è esclusa da .gitignore",
+        }[why]
+        message = codes.REGISTRY["DIR_IN_REPOSITORY"].template.format(why=reason)
+        raise BdsError(f"{data_dir}: [DIR_IN_REPOSITORY] {message}", exit_code=2)
+
+
+def _headers(path: Path) -> list[str] | None:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            return next(csv.reader(fh), [])
+    except (UnicodeDecodeError, csv.Error, OSError):
+        return None
+
+
+def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
+    return [
+        _problem(table, 1, f"colonna {i}", "IDENTIFIER_COLUMN", position=i)
+        for i, name in enumerate(header, start=1)
+        if IDENTIFYING_HEADERS.match(name.strip())
+    ]
+
+
+def _identifier_values(table: str, path: Path) -> list[Problem]:
+    """Scan the raw text once per shape; locate matches by line and column, never quoting them."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    header = _headers(path) or []
+    found: dict[tuple[int, int], str] = {}
+    for shape, pattern in SHAPES:
+        line_no, line_start, scanned = 1, 0, 0
+        for match in pattern.finditer(text):
+            start = match.start()
+            line_no += text.count("\n", scanned, start)
+            scanned = start
+            line_start = text.rfind("\n", 0, start) + 1
+            column = text.count(",", line_start, start)
+            found.setdefault((line_no, column), shape)
+    problems = []
+    for (line_no, column), shape in sorted(found.items()):
+        name = header[column] if column < len(header) and line_no > 1 else f"colonna {column + 1}"
+        problems.append(_problem(table, line_no, name, "IDENTIFIER_VALUE", shape=shape))
+    return problems
+
+
+# -- frictionless ------------------------------------------------------------------------------------
+def _expected_type(spec: dict) -> str:
+    return {
+        "integer": "un numero intero",
+        "number": "un numero (con il punto per i decimali)",
+        "date": "una data nel formato AAAA-MM-GG",
+        "boolean": "true oppure false",
+    }.get(spec.get("type"), "un testo")
+
+
+def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
+    spec = package.fields_by_name(table).get(name, {})
+    title = spec.get("title", name)
+    match = re.match(r'constraint "(\w+)"', note or "")
+    constraint = match.group(1) if match else ""
+    limits = spec.get("constraints", {})
+    if constraint == "required":
+        return _problem(table, row, name, "CELL_REQUIRED", title=title)
+    if constraint == "enum":
+        allowed = ", ".join(str(v) for v in limits.get("enum", []))
+        return _problem(table, row, name, "CELL_ENUM", title=title, allowed=allowed)
+    if constraint == "pattern":
+        return _problem(
+            table,
+            row,
+            name,
+            "CELL_PATTERN",
+            title=title,
+            expected=spec.get("x-expected", spec.get("description", "")),
+        )
+    if constraint in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        low, high = limits.get("minimum"), limits.get("maximum")
+        return _problem(table, row, name, "CELL_RANGE", title=title, expected=f"tra {low} e {high}")
+    if constraint == "unique":
+        return _problem(table, row, name, "CELL_UNIQUE", title=title)
+    return _problem(table, row, name, "CELL_INVALID", title=title)
+
+
+def _frictionless_problems(data_dir: Path) -> list[Problem]:
+    import frictionless
+
+    descriptor = package.frictionless_descriptor()
+    pkg = frictionless.Package(descriptor, basepath=str(data_dir))
+    report = pkg.validate()
+    problems: list[Problem] = []
+    for task in report.tasks:
+        table = task.name
+        names = package.field_names(table)
+        for error in task.errors:
+            kind = error.type
+            row = getattr(error, "row_number", None) or 0
+            name = getattr(error, "field_name", None) or ""
+            position = getattr(error, "field_number", None) or 0
+            if kind == "missing-label":
+                problems.append(
+                    _problem(table, 1, name, "HEADER_MISSING", title=_title(table, name), field=name)
+                )
+            elif kind == "extra-label":
+                problems.append(_problem(table, 1, f"colonna {position}", "HEADER_EXTRA", position=position))
+            elif kind in ("incorrect-label", "duplicate-label", "blank-label"):
+                expected = names[position - 1] if 0 < position <= len(names) else ""
+                problems.append(
+                    _problem(
+                        table, 1, f"colonna {position}", "HEADER_WRONG", position=position, field=expected
+                    )
+                )
+            elif kind == "blank-row":
+                problems.append(_problem(table, row, "", "ROW_BLANK"))
+            elif kind == "extra-cell":
+                problems.append(_problem(table, row, f"colonna {position}", "ROW_EXTRA_CELL"))
+            elif kind == "missing-cell":
+                problems.append(_problem(table, row, name, "ROW_MISSING_CELL"))
+            elif kind == "type-error":
+                spec = package.fields_by_name(table).get(name, {})
+                problems.append(
+                    _problem(
+                        table,
+                        row,
+                        name,
+                        "CELL_TYPE",
+                        title=_title(table, name),
+                        expected=_expected_type(spec),
+                    )
+                )
+            elif kind == "constraint-error":
+                problems.append(_constraint_problem(table, row, name, error.note))
+            elif kind == "unique-error":
+                problems.append(_problem(table, row, name, "CELL_UNIQUE", title=_title(table, name)))
+            elif kind == "primary-key":
+                fields = ", ".join(package.table_schema(table)["primaryKey"])
+                problems.append(_problem(table, row, "", "KEY_DUPLICATE", fields=fields))
+            elif kind == "foreign-key":
+                fk_fields = list(getattr(error, "field_names", None) or [""])
+                other = getattr(error, "reference_name", "") or ""
+                problems.append(
+                    _problem(
+                        table,
+                        row,
+                        ",".join(fk_fields),
+                        "KEY_UNKNOWN",
+                        title=_title(table, fk_fields[0]),
+                        other=f"{other}.csv",
+                    )
+                )
+            elif kind in ("encoding-error", "source-error", "scheme-error", "format-error", "io-error"):
+                problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+            else:
+                problems.append(_problem(table, row, name, "CELL_INVALID", title=_title(table, name) or kind))
+    return problems
+
+
+# -- domain rules ------------------------------------------------------------------------------------
+def _quarter_bounds(label: str) -> tuple[dt.date, dt.date] | None:
+    match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
+    if not match:
+        return None
+    year, q = int(match.group(1)), int(match.group(2))
+    start = dt.date(year, 3 * q - 2, 1)
+    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]:
+    out: list[Problem] = []
+    ben, proj, asm, adm, cost = (data[t] for t in package.TABLES)
+
+    if territory:
+        zones = {z["id"] for z in territory.get("zones") or []} | {OUTSIDE_ZONE}
+        services = {s["id"] for s in territory.get("health_services") or []}
+        for i, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False)):
+            if zone is not None and zone not in zones:
+                out.append(
+                    _problem(
+                        "beneficiaries", i + 2, "zone", "ZONE_UNKNOWN", title=_title("beneficiaries", "zone")
+                    )
+                )
+            if service is not None and services and service not in services:
+                out.append(
+                    _problem(
+                        "beneficiaries",
+                        i + 2,
+                        "health_service",
+                        "SERVICE_UNKNOWN",
+                        title=_title("beneficiaries", "health_service"),
+                    )
+                )
+    birth = dict(zip(ben["beneficiary_id"], ben["birth_year"], strict=False))
+
+    projects: dict[str, tuple] = {}
+    by_person: dict[str, list] = defaultdict(list)
+    cols = [
+        proj[c]
+        for c in (
+            "project_id",
+            "beneficiary_id",
+            "referral_date",
+            "start_date",
+            "end_date",
+            "status",
+            "closure_reason",
+        )
+    ]
+    for i, (pid, person, referral, start, end, status, reason) in enumerate(zip(*cols, strict=False)):
+        row = i + 2
+        if referral and start and referral > start:
+            out.append(
+                _problem(
+                    "projects",
+                    row,
+                    "referral_date",
+                    "DATE_ORDER",
+                    title=_title("projects", "referral_date"),
+                    other=_title("projects", "start_date"),
+                )
+            )
+        if start and end and end < start:
+            out.append(
+                _problem(
+                    "projects",
+                    row,
+                    "end_date",
+                    "DATE_ORDER",
+                    title=_title("projects", "end_date"),
+                    other=_title("projects", "start_date"),
+                )
+            )
+        if status == "closed":
+            if end is None:
+                out.append(_problem("projects", row, "end_date", "END_MISSING"))
+            if reason is None:
+                out.append(_problem("projects", row, "closure_reason", "REASON_MISSING"))
+        elif status is not None and (end is not None or reason is not None):
+            out.append(_problem("projects", row, "status", "END_ON_OPEN_PROJECT"))
+        year = birth.get(person)
+        if start and isinstance(year, int) and start.year - year < 16:
+            out.append(
+                _problem("beneficiaries", 0, "birth_year", "BIRTH_AFTER_START")
+                if False
+                else _problem("projects", row, "start_date", "BIRTH_AFTER_START")
+            )
+        if pid is not None and start is not None:
+            projects[pid] = (start, end, status)
+            by_person[person].append((start, end or dt.date.max, row))
+    for spans in by_person.values():
+        if len(spans) > 1:
+            spans.sort()
+            for (_s1, e1, _), (s2, _e2, row2) in zip(spans, spans[1:], strict=False):
+                if s2 <= e1:
+                    out.append(_problem("projects", row2, "start_date", "PROJECTS_OVERLAP"))
+
+    honos_cols = [asm[f"honos_{k}"] for k in range(1, 13)]
+    seen: dict[str, list] = defaultdict(list)
+    for i, (pid, point, day, total) in enumerate(
+        zip(asm["project_id"], asm["time_point"], asm["date"], asm["honos_total"], strict=False)
+    ):
+        row = i + 2
+        items = [c[i] for c in honos_cols]
+        if total is not None and all(isinstance(v, int) for v in items):
+            if 9 in items:
+                out.append(_problem("assessments", row, "honos_total", "HONOS_TOTAL_WITH_UNKNOWN"))
+            elif sum(items) != total:
+                out.append(_problem("assessments", row, "honos_total", "HONOS_TOTAL_MISMATCH"))
+        span = projects.get(pid)
+        if span is None or day is None:
+            continue
+        start, end, status = span
+        if day < start or (end is not None and day > end):
+            out.append(_problem("assessments", row, "date", "ASSESSMENT_OUTSIDE_PROJECT"))
+        if point == "closure" and status != "closed":
+            out.append(_problem("assessments", row, "time_point", "TIMEPOINT_CLOSURE_OPEN"))
+        if point in TIME_POINT_ORDER:
+            seen[pid].append((TIME_POINT_ORDER[point], day, point, row))
+    for points in seen.values():
+        points.sort()
+        for (_, d1, p1, _), (_, d2, p2, row2) in zip(points, points[1:], strict=False):
+            if d2 < d1:
+                out.append(
+                    _problem("assessments", row2, "date", "TIMEPOINT_ORDER", time_point=p2, previous=p1)
+                )
+
+    for i, (start, end) in enumerate(zip(adm["start_date"], adm["end_date"], strict=False)):
+        if start and end and end < start:
+            out.append(_problem("admissions", i + 2, "end_date", "ADMISSION_ORDER"))
+
+    bounds_cache: dict[str, tuple | None] = {}
+    for i, (pid, quarter) in enumerate(zip(cost["project_id"], cost["quarter"], strict=False)):
+        span = projects.get(pid)
+        if span is None or quarter is None:
+            continue
+        if quarter not in bounds_cache:
+            bounds_cache[quarter] = _quarter_bounds(quarter)
+        q = bounds_cache[quarter]
+        if q and (q[1] < span[0] or (span[1] is not None and q[0] > span[1])):
+            out.append(_problem("costs", i + 2, "quarter", "COST_OUTSIDE_PROJECT"))
+    return out
+
+
+def _order(problems: list[Problem]) -> list[Problem]:
+    tables = {f"{t}.csv": i for i, t in enumerate(package.TABLES)}
+    unique = {(p.table, p.row, p.column, p.code): p for p in problems}
+    for key in [k for k in unique if k[3] == "CELL_REQUIRED"]:
+        if (*key[:3], "ROW_MISSING_CELL") in unique:  # one problem, not two
+            del unique[key]
+    return sorted(unique.values(), key=lambda p: (tables.get(p.table, -1), p.row, p.column, p.code))
+
+
+def validate(
+    data_dir: Path, territory: dict | None = None, check_repository: bool = True, load: bool = True
+) -> Validation:
+    """Validate the package in `data_dir`; `result.data` holds the typed tables when there are no problems."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise BdsError(f"{data_dir}: la cartella dei dati non esiste", exit_code=2)
+    if check_repository:
+        check_location(data_dir)
+    result = Validation(data_dir)
+    missing = [t for t in package.TABLES if not (data_dir / f"{t}.csv").is_file()]
+    for table in missing:
+        result.problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
+    if missing:
+        return result
+    identity: list[Problem] = []
+    for table in package.TABLES:
+        path = data_dir / f"{table}.csv"
+        header = _headers(path)
+        if header is None:
+            result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+            continue
+        identity += _identifier_columns(table, header)
+        identity += _identifier_values(table, path)
+    if any(p.code == "TABLE_UNREADABLE" for p in result.problems):
+        return result
+    structural = _frictionless_problems(data_dir)
+    result.problems += identity + structural
+    data = package.load(data_dir)
+    result.problems += domain_problems(data, territory)
+    result.problems = _order(result.problems)
+    if load and result.ok:
+        result.data = data
+    return result
