@@ -123,7 +123,7 @@ class People:
             "servizio": services + seen,
             "fascia_eta": [label for _, _, label in AGE_BANDS],
             "sesso": enum_values("beneficiaries", "sex"),
-            "asse": ["housing", "work", "social", "learning"],
+            "asse": ["housing", "work", "social"],
         }
 
     def categories(self, dim: str, pid: str, project: tuple, year: int) -> tuple[str, ...]:

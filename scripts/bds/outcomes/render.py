@@ -52,7 +52,6 @@ LABELS = {
     "housing": "Abitare",
     "work": "Lavoro e formazione",
     "social": "Socialità",
-    "learning": "Apprendimento",
     "goals-met": "Obiettivi raggiunti",
     "dropout": "Interruzione",
     "transferred": "Passaggio ad altro servizio",

@@ -74,8 +74,7 @@ SOURCES = {"ssn": 0.45, "comune": 0.30, "foundation": 0.15, "person-family": 0.0
 CATEGORIES = {
     "housing": ["rent", "support-staff", "vouchers"],
     "work": ["internship-stipend", "courses", "transport"],
-    "social": ["vouchers", "transport", "other"],
-    "learning": ["courses", "vouchers"],
+    "social": ["vouchers", "transport", "courses", "other"],
 }
 
 
@@ -125,7 +124,7 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline) -> dt.date | No
         end, status, reason = None, ("suspended" if rng.random() < 0.04 else "active"), ""
     else:
         status, reason = "closed", _pick(rng, CLOSURE)
-    axes = [a for a in ("housing", "work", "social", "learning") if rng.random() < 0.5] or ["social"]
+    axes = [a for a in ("housing", "work", "social") if rng.random() < 0.5] or ["social"]
     if pathway == "residential" and "housing" not in axes:
         axes.insert(0, "housing")
     tables["projects"].append(
