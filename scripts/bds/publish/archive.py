@@ -1,0 +1,121 @@
+"""Stored bulletins: `content/bulletins/<quarter>.yml` (the figures) and `<quarter>/` (the open data).
+
+They are written by `bds publish` and committed with the content, so every later build can render
+every earlier bulletin exactly as it was published. Only catalogue data lives here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import BdsError
+from ..site import exports
+from ..site.context import SiteContext
+from . import bulletin
+
+FOLDER = ("content", "bulletins")
+_NAME = re.compile(r"^\d{4}Q[1-4]$")
+HEADER = (
+    "# Bollettino trimestrale scritto da «bds publish»: solo numeri del catalogo, mai dati sulle persone.\n"
+    "# Non modificarlo a mano: per correggerlo, pubblica di nuovo il trimestre.\n"
+)
+REQUIRED = (
+    "quarter",
+    "title",
+    "period",
+    "reference_date",
+    "totals",
+    "by_kind",
+    "by_axis",
+    "by_zone",
+    "new",
+    "expiring",
+    "partners_active",
+)
+
+
+@dataclass
+class Stored:
+    data: dict
+    files: dict[str, bytes] = field(default_factory=dict)  # open data of the quarter, by file name
+
+
+def folder(root: Path) -> Path:
+    return root.joinpath(*FOLDER)
+
+
+def record_path(root: Path, label: str) -> Path:
+    return folder(root) / f"{label}.yml"
+
+
+def files_path(root: Path, label: str) -> Path:
+    return folder(root) / label
+
+
+def dump(data: dict) -> str:
+    return HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _check(data, shown: str, label: str) -> dict:
+    if not isinstance(data, dict):
+        raise BdsError(
+            f"{shown}: il bollettino non è leggibile (mi aspettavo un elenco di campi)", exit_code=1
+        )
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise BdsError(
+            f"{shown}: mancano i campi {', '.join(missing)}: pubblica di nuovo il trimestre {label}",
+            exit_code=1,
+        )
+    if data["quarter"] != label:
+        raise BdsError(
+            f"{shown}: il campo quarter dice «{data['quarter']}» ma il file è del trimestre {label}",
+            exit_code=1,
+        )
+    return data
+
+
+def load_all(root: Path) -> dict[str, Stored]:
+    """Every stored bulletin of the project, by quarter label. Missing folder: none."""
+    base = folder(root)
+    out: dict[str, Stored] = {}
+    if not base.is_dir():
+        return out
+    for path in sorted(base.glob("*.yml")):
+        if not _NAME.match(path.stem):
+            continue
+        shown = f"{'/'.join(FOLDER)}/{path.name}"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            raise BdsError(
+                f"{shown}: il bollettino non è leggibile: pubblica di nuovo il trimestre {path.stem}",
+                exit_code=1,
+            ) from None
+        stored = Stored(_check(data, shown, path.stem))
+        extra = files_path(root, path.stem)
+        for name in stored.data.get("open_data") or []:
+            if (extra / name).is_file():
+                stored.files[name] = (extra / name).read_bytes()
+        stored.data["open_data"] = sorted(stored.files, key=list(stored.data.get("open_data") or []).index)
+        out[path.stem] = stored
+    return out
+
+
+def previous_of(stored: dict[str, Stored], label: str) -> dict | None:
+    earlier = [q for q in stored if q < label]
+    return stored[max(earlier)].data if earlier else None
+
+
+def open_data_files(ctx: SiteContext) -> dict[str, bytes]:
+    """The quarter's open data, as the site publishes it on the reference day."""
+    made = {
+        "opportunita.csv": exports.listings_csv(ctx),
+        "opportunita.json": exports.listings_json(ctx),
+        "datapackage.json": exports.datapackage(ctx),
+    }
+    return {name: made[name] for name, _, _ in bulletin.OPEN_DATA_FILES}

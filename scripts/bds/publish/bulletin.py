@@ -1,0 +1,404 @@
+"""The quarterly bulletin: catalogue figures of one quarter as data, and its pages as pure functions.
+
+A bulletin carries catalogue figures only (listings, partners, places): never a figure about
+people or outcomes. `snapshot()` computes the data once, at publication; the data is stored in
+`content/bulletins/<quarter>.yml` and every later build renders it again with `page()`, so an
+earlier bulletin stays exactly as it was published, whatever the catalogue becomes.
+
+Definitions (also printed on every bulletin page):
+- the catalogue of the bulletin is the catalogue on the reference day (`today` of the
+  publication: the quarter's last day when it is over): listings open or full, not expired;
+- a listing is «nuova» when it is in that catalogue and either starts within the quarter
+  (`dates.start`) or was not in the catalogue of the previous stored bulletin;
+- a listing is «in scadenza» when it is open or full and the first of its deadline and end
+  falls within the quarter or in the `SOON_DAYS` days after it;
+- a partner is «attivo» when at least one of its listings is in the catalogue;
+- places are summed over the listings that state them; a listing with several axes or zones
+  counts once in each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..site import model
+from ..site.context import SiteContext
+from ..site.model import rel
+from ..site.render import page
+from ..site.text import esc
+from .quarter import Quarter
+
+FORMAT = 1  # version of the stored bulletin data
+SOON_DAYS = 60
+INDEX_PATH = "bollettini/index.md"
+OPEN_DATA_FILES = (
+    ("opportunita.csv", "Opportunità (CSV)", "una riga per opportunità; si apre con un foglio di calcolo"),
+    ("opportunita.json", "Opportunità (JSON)", "gli stessi dati in JSON"),
+    ("datapackage.json", "Data Package (Frictionless)", "la descrizione delle colonne del CSV"),
+)
+
+
+def page_path(label: str) -> str:
+    return f"bollettini/{label}.md"
+
+
+def data_dir(label: str) -> str:
+    return f"dati/{label}"
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def leaves_on(listing: dict) -> dt.date | None:
+    """The first day the listing is past its deadline or end (it then leaves the catalogue)."""
+    dates = listing.get("dates") or {}
+    found = [d for d in (_date(dates.get("deadline")), _date(dates.get("end"))) if d is not None]
+    return min(found) if found else None
+
+
+def _breakdown(listings: list[dict], facet: str, labels: model.Labels) -> list[dict]:
+    rows: dict[str, dict] = {}
+    for item in listings:
+        places = (
+            item.get("places")
+            if isinstance(item.get("places"), int) and not isinstance(item.get("places"), bool)
+            else None
+        )
+        for value in model.facet_values(item, facet):
+            row = rows.setdefault(
+                value,
+                {
+                    "value": value,
+                    "label": labels.value(facet, value),
+                    "listings": 0,
+                    "places": 0,
+                    "unstated": 0,
+                },
+            )
+            row["listings"] += 1
+            if places is None:
+                row["unstated"] += 1
+            else:
+                row["places"] += places
+    known = list(labels.facet(facet))
+    return sorted(
+        rows.values(),
+        key=lambda r: (known.index(r["value"]) if r["value"] in known else len(known), r["value"]),
+    )
+
+
+def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -> dict:
+    """The bulletin of `quarter` from the catalogue on `ctx.today`; `previous` is the earlier stored one."""
+    catalogue = ctx.listings
+    earlier = set(previous.get("catalogue") or []) if previous else None
+    new = []
+    for item in catalogue:
+        start = _date((item.get("dates") or {}).get("start"))
+        if quarter.contains(start):
+            why = "start"
+        elif earlier is not None and str(item.get("id")) not in earlier:
+            why = "first"
+        else:
+            continue
+        new.append(
+            {
+                "id": str(item.get("id")),
+                "title": str(item.get("title", "")),
+                "partner": str(item.get("partner", "")),
+                "kind": str(item.get("kind", "")),
+                "kind_label": ctx.labels.kinds.get(item.get("kind"), str(item.get("kind", ""))),
+                "start": start.isoformat() if start else "",
+                "reason": why,
+            }
+        )
+    window_end = quarter.end + dt.timedelta(days=SOON_DAYS)
+    expiring = []
+    for item in ctx.all_listings:
+        day = leaves_on(item)
+        if item.get("status") not in model.SHOWN_STATUSES or day is None:
+            continue
+        if quarter.start <= day <= window_end:
+            expiring.append(
+                {
+                    "id": str(item.get("id")),
+                    "title": str(item.get("title", "")),
+                    "partner": str(item.get("partner", "")),
+                    "date": day.isoformat(),
+                    "past": day < ctx.today,
+                }
+            )
+    expiring.sort(key=lambda e: (e["date"], e["id"]))
+    active = []
+    for pid, partner in ctx.partners.items():
+        count = len(ctx.listings_by_partner.get(pid, []))
+        if count:
+            active.append({"id": pid, "name": str(partner.get("name", pid)), "listings": count})
+    active.sort(key=lambda p: (p["name"].casefold(), p["id"]))
+    partner_names = {pid: str(p.get("name", pid)) for pid, p in ctx.partners.items()}
+    for row in new + expiring:
+        row["partner_name"] = partner_names.get(row["partner"], row["partner"])
+    places = sum(
+        i["places"]
+        for i in catalogue
+        if isinstance(i.get("places"), int) and not isinstance(i.get("places"), bool)
+    )
+    return {
+        "format": FORMAT,
+        "quarter": quarter.label,
+        "title": f"Bollettino {quarter.title}",
+        "programme": str(ctx.territory.get("programme") or "Budget di Salute"),
+        "period": {"start": quarter.start.isoformat(), "end": quarter.end.isoformat()},
+        "reference_date": ctx.today.isoformat(),
+        "previous": previous.get("quarter") if previous else None,
+        "totals": {
+            "listings": len(catalogue),
+            "new": len(new),
+            "expiring": len(expiring),
+            "partners": len(ctx.partners),
+            "partners_active": len(active),
+            "places": places,
+        },
+        "by_kind": _breakdown(catalogue, "kind", ctx.labels),
+        "by_axis": _breakdown(catalogue, "axis", ctx.labels),
+        "by_zone": _breakdown(catalogue, "zone", ctx.labels),
+        "new": new,
+        "expiring": expiring,
+        "partners_active": active,
+        "open_data": [name for name, _, _ in OPEN_DATA_FILES],
+        "catalogue": sorted(str(i.get("id")) for i in catalogue),
+    }
+
+
+# -- rendering --------------------------------------------------------------------------------------
+
+
+def _num(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def bar_chart(rows: list[dict], key: str, chart_id: str, title: str, description: str) -> str:
+    """A horizontal bar chart as accessible inline SVG: role img, <title> and <desc>; values printed."""
+    label_w, bar_w, row_h, top = 260, 300, 36, 8
+    width = label_w + bar_w + 70
+    height = top * 2 + row_h * max(1, len(rows))
+    top_value = max([r[key] for r in rows] + [1])
+    parts = [
+        f'<svg class="bds-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg" '
+        'style="max-width:100%;height:auto">'
+        f'<title id="{chart_id}-t">{esc(title)}</title><desc id="{chart_id}-d">{esc(description)}</desc>'
+    ]
+    for i, row in enumerate(rows):
+        y = top + i * row_h
+        length = round(bar_w * row[key] / top_value, 1)
+        label = row["label"] if len(row["label"]) <= 24 else row["label"][:23] + "…"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 24}" text-anchor="end" font-size="19" fill="#1f1f1f">'
+            f"{esc(label)}</text>"
+            f'<rect x="{label_w}" y="{y + 6}" width="{length}" height="{row_h - 12}" fill="#1d5a8c"></rect>'
+            f'<text x="{label_w + length + 6}" y="{y + 24}" font-size="19" fill="#1f1f1f">'
+            f"{_num(row[key])}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_CELL = 'style="padding:.45em .7em;border-bottom:1px solid #d0d4d9;text-align:left;vertical-align:top"'
+
+
+def data_table(table_id: str, caption: str, head: list[str], rows: list[list[str]], empty: str) -> str:
+    """An HTML table (cells already escaped) in its own scroll region: named by the caption and
+    focusable, so a narrow screen can scroll it with the keyboard. The class keeps the theme from
+    wrapping it in a scroll box of its own that nothing could focus."""
+    head_html = "".join(f'<th scope="col" {_CELL}>{h}</th>' for h in head)
+    body = (
+        "".join(
+            "<tr>"
+            + f'<th scope="row" {_CELL}>{row[0]}</th>'
+            + "".join(f"<td {_CELL}>{c}</td>" for c in row[1:])
+            + "</tr>"
+            for row in rows
+        )
+        or f'<tr><td colspan="{len(head)}" {_CELL}>{esc(empty)}</td></tr>'
+    )
+    return (
+        f'<div class="bds-table-scroll" role="region" tabindex="0" aria-labelledby="{table_id}-c" '
+        'style="overflow-x:auto;margin:1em 0">'
+        f'<table class="bds-table" id="{table_id}" '
+        'style="border-collapse:collapse;min-width:100%;font-size:.85em">'
+        f'<caption id="{table_id}-c" style="text-align:left;font-weight:700;padding:.3em 0">'
+        f"{esc(caption)}</caption>"
+        f"<thead><tr>{head_html}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _table(rows: list[dict], first: str, caption: str, table_id: str) -> str:
+    cells = [[esc(r["label"]), _num(r["listings"]), _num(r["places"]), _num(r["unstated"])] for r in rows]
+    return data_table(
+        table_id,
+        caption,
+        [esc(first), "Opportunità", "Posti", "Senza posti indicati"],
+        cells,
+        "Nessuna opportunità nel catalogo.",
+    )
+
+
+def _listing_ref(row: dict, path: str, shown: set[str]) -> str:
+    title = esc(row["title"])
+    if row["id"] in shown:
+        return f'<a href="{esc(rel(path, model.listing_path(row["id"])))}">{title}</a>'
+    return title  # no longer in the catalogue: no link that would lead nowhere
+
+
+def _partner_ref(pid: str, name: str, path: str, partners: set[str]) -> str:
+    if pid in partners:
+        return f'<a href="{esc(rel(path, model.partner_path(pid)))}">{esc(name)}</a>'
+    return esc(name)
+
+
+def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> str:
+    """The bulletin page. `shown`/`partners`: ids published in this build (only those get a link)."""
+    totals = data["totals"]
+    label = data["quarter"]
+    start, end, ref = (
+        model.italian_date(data["period"]["start"]),
+        model.italian_date(data["period"]["end"]),
+        model.italian_date(data["reference_date"]),
+    )
+    facts = [
+        ("Opportunità nel catalogo", _num(totals["listings"])),
+        ("Nuove nel trimestre", _num(totals["new"])),
+        ("In scadenza o scadute", _num(totals["expiring"])),
+        (
+            "Enti con almeno un'opportunità aperta",
+            f"{_num(totals['partners_active'])} su {_num(totals['partners'])}",
+        ),
+        ("Posti indicati nelle schede", _num(totals["places"])),
+    ]
+    facts_html = (
+        '<dl class="bds-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+    )
+    by_kind = data["by_kind"]
+    chart_desc = (
+        "; ".join(f"{r['label']}: {r['places']} posti in {r['listings']} opportunità" for r in by_kind)
+        or "Nessuna opportunità nel catalogo."
+    )
+    chart = bar_chart(
+        by_kind,
+        "places",
+        f"grafico-{label}",
+        f"Posti indicati per tipo di opportunità, {data['title']}",
+        chart_desc,
+    )
+    new_items = "".join(
+        f"<li>{_listing_ref(r, path, shown)} ({esc(r['kind_label'])}, "
+        f"{_partner_ref(r['partner'], r['partner_name'], path, partners)})"
+        + (
+            f": inizia il {esc(model.italian_date(r['start']))}"
+            if r["reason"] == "start"
+            else ": nuova nel catalogo"
+        )
+        + "</li>"
+        for r in data["new"]
+    )
+    expiring_items = "".join(
+        f"<li>{_listing_ref(r, path, shown)} "
+        f"({_partner_ref(r['partner'], r['partner_name'], path, partners)}): "
+        f"{'è scaduta' if r['past'] else 'scade'} il {esc(model.italian_date(r['date']))}</li>"
+        for r in data["expiring"]
+    )
+    partner_items = "".join(
+        f"<li>{_partner_ref(p['id'], p['name'], path, partners)}: {_num(p['listings'])} "
+        f"{'opportunità aperta' if p['listings'] == 1 else 'opportunità aperte'}</li>"
+        for p in data["partners_active"]
+    )
+    files = "".join(
+        f'<li><a href="{esc(rel(path, data_dir(label) + "/" + name))}">{esc(title)}</a>: {esc(text)}</li>'
+        for name, title, text in OPEN_DATA_FILES
+        if name in (data.get("open_data") or [])
+    )
+    previous = data.get("previous")
+    new_rule = "Sono «nuove» le opportunità del catalogo che iniziano nel trimestre (data di inizio) " + (
+        f"e quelle che non erano nel catalogo del bollettino precedente ({esc(previous)})."
+        if previous
+        else "; questo è il primo bollettino, quindi non c'è un catalogo precedente con cui confrontarle."
+    )
+    body = (
+        f'<article class="bds-bulletin"><h1>{esc(data["title"])}</h1>'
+        f'<p class="bds-lead">Il catalogo del {esc(data["programme"])} nel trimestre dal {esc(start)} al '
+        f"{esc(end)}, come risultava il {esc(ref)}.</p>"
+        f'<h2 id="in-breve">In breve</h2>{facts_html}'
+        '<h2 id="posti">Posti per tipo, asse e zona</h2>'
+        f'<figure class="bds-figure">{chart}<figcaption>Posti indicati per tipo di opportunità. Gli stessi '
+        "numeri sono nella tabella qui sotto.</figcaption></figure>"
+        + _table(by_kind, "Tipo", "Opportunità e posti per tipo", f"tipo-{label}")
+        + _table(
+            data["by_axis"], "Asse", "Opportunità e posti per asse del Budget di Salute", f"asse-{label}"
+        )
+        + _table(data["by_zone"], "Zona", "Opportunità e posti per zona", f"zona-{label}")
+        + "<p>Un'opportunità che riguarda più assi o più zone è contata in ciascuno.</p>"
+        f'<h2 id="nuove">Nuove opportunità ({_num(totals["new"])})</h2>'
+        + (f"<ul>{new_items}</ul>" if new_items else "<p>Nessuna opportunità nuova in questo trimestre.</p>")
+        + f"<p>{new_rule}</p>"
+        f'<h2 id="in-scadenza">In scadenza ({_num(totals["expiring"])})</h2>'
+        + (f"<ul>{expiring_items}</ul>" if expiring_items else "<p>Nessuna opportunità in scadenza.</p>")
+        + f"<p>Sono le opportunità la cui scadenza per iscriversi o data di fine cade nel trimestre o nei "
+        f"{SOON_DAYS} giorni successivi.</p>"
+        f'<h2 id="enti">Enti attivi ({_num(totals["partners_active"])})</h2>'
+        + (f"<ul>{partner_items}</ul>" if partner_items else "<p>Nessun ente con opportunità aperte.</p>")
+        + '<h2 id="dati">Dati aperti del trimestre</h2>'
+        + (f"<p>Il catalogo com'era il {esc(ref)}, fermo a quel giorno:</p><ul>{files}</ul>" if files else "")
+        + "<p>I dati sempre aggiornati sono nella pagina "
+        + f'<a href="{esc(rel(path, "dati-aperti.md"))}">Dati aperti'
+        "</a>.</p>"
+        '<h2 id="nota">Che cosa c\'è in questo bollettino</h2>'
+        "<p>Il bollettino riporta solo numeri del catalogo: opportunità, enti e posti. Non contiene mai dati "
+        "sulle persone che seguono un percorso né sui loro esiti.</p>"
+        f'<p><a href="{esc(rel(path, INDEX_PATH))}">Tutti i bollettini</a></p></article>'
+    )
+    return page(
+        data["title"],
+        body,
+        description=f"Il catalogo del Budget di Salute nel trimestre {data['quarter']}: "
+        "nuove opportunità, scadenze, enti attivi e posti per tipo, asse e zona.",
+        hide=("navigation",),
+    )
+
+
+def index_html(bulletins: Iterable[dict], path: str = INDEX_PATH) -> str:
+    ordered = sorted(bulletins, key=lambda b: b["quarter"], reverse=True)
+    rows = [
+        [
+            f'<a href="{esc(rel(path, page_path(b["quarter"])))}">{esc(b["title"])}</a>',
+            _num(b["totals"]["listings"]),
+            _num(b["totals"]["new"]),
+            _num(b["totals"]["partners_active"]),
+            _num(b["totals"]["places"]),
+        ]
+        for b in ordered
+    ]
+    table = data_table(
+        "bollettini",
+        "I bollettini pubblicati, dal più recente",
+        ["Bollettino", "Opportunità nel catalogo", "Nuove", "Enti attivi", "Posti indicati"],
+        rows,
+        "Non è ancora stato pubblicato nessun bollettino.",
+    )
+    body = (
+        '<div class="bds-bulletins"><h1>Bollettini trimestrali</h1>'
+        '<p class="bds-lead">Ogni tre mesi il coordinamento pubblica un bollettino: le opportunità nuove e '
+        "quelle in scadenza, gli enti attivi, i posti per tipo, asse e zona, e i dati aperti del trimestre. "
+        "I bollettini restano tutti consultabili.</p>"
+        f"{table}</div>"
+    )
+    return page(
+        "Bollettini trimestrali",
+        body,
+        description="I bollettini trimestrali del catalogo del Budget di "
+        "Salute: novità, scadenze, enti attivi e posti.",
+    )

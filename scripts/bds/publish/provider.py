@@ -1,0 +1,61 @@
+"""The site page provider of the bulletins: every stored bulletin, its open data, and the index.
+
+Registered in `bds.site.pages.PAGE_PROVIDERS` as "bds.publish.provider:provider", so `bds build`
+renders the bulletins stored in `content/bulletins/`. `bds publish` renders, in addition, the
+bulletin it is about to store (`with_pending`), before anything is written.
+"""
+
+from __future__ import annotations
+
+from ..site import pages
+from . import archive, bulletin
+from .archive import Stored
+
+NAV = [("Bollettini", bulletin.INDEX_PATH)]
+
+
+def render_all(stored: dict[str, Stored], ctx) -> dict[str, str | bytes]:
+    shown = {str(item.get("id")) for item in ctx.listings}
+    partners = set(ctx.partners)
+    out: dict[str, str | bytes] = {
+        bulletin.INDEX_PATH: bulletin.index_html([s.data for s in stored.values()])
+    }
+    for label in sorted(stored):
+        path = bulletin.page_path(label)
+        out[path] = bulletin.page_html(stored[label].data, path, shown, partners)
+        for name, raw in sorted(stored[label].files.items()):
+            out[f"{bulletin.data_dir(label)}/{name}"] = raw
+    return out
+
+
+def provider(content, ctx) -> dict[str, str | bytes]:
+    return render_all(archive.load_all(content.project.root), ctx)
+
+
+provider.nav = NAV
+
+
+def with_pending(pending: dict[str, Stored]):
+    """A provider that renders the stored bulletins plus `pending` (which win over stored ones)."""
+
+    def bulletin_pages(content, ctx) -> dict[str, str | bytes]:
+        stored = archive.load_all(content.project.root)
+        stored.update(pending)
+        return render_all(stored, ctx)
+
+    bulletin_pages.nav = NAV
+    return bulletin_pages
+
+
+def providers_with(pending: dict[str, Stored]) -> list:
+    """PAGE_PROVIDERS with the bulletin provider swapped for one that also renders `pending`."""
+    entries, replaced = [], False
+    for entry in pages.PAGE_PROVIDERS:
+        if pages.resolve(entry) is provider:
+            entries.append(with_pending(pending))
+            replaced = True
+        else:
+            entries.append(entry)
+    if not replaced:
+        entries.append(with_pending(pending))
+    return entries

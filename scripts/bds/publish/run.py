@@ -1,0 +1,388 @@
+"""`bds publish`: the quarter's publication in one run, all or nothing.
+
+Steps, in order, each announced on the progress stream:
+1. content validation (same findings as `bds validate`);
+2. outcome-data validation (only with `data`);
+3. the public site with the quarter's bulletin (built aside, never over the published site);
+4. the private report and the release ledger (only with `data`);
+5. the freshness report for the coordinators.
+Nothing already published changes until every step has succeeded: each output is written in a
+temporary folder next to its target, and all of them are swapped in together at the end
+(`staging.Staging.commit`). A failure anywhere leaves the site, the reports, the ledger and the
+stored bulletins exactly as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import freshness as fr
+from .. import report as findings_report
+from .. import validate as validation
+from ..content import Project
+from ..errors import BdsError
+from ..site import build as site_build
+from ..site import generate
+from . import archive, bulletin, freshness_report, provider
+from .archive import Stored
+from .quarter import Quarter
+from .staging import Staging
+
+FRESHNESS_DAYS = 30
+
+
+class PublishFailed(BdsError):
+    """A step found problems: `details` lists them (located, in Italian); nothing was published."""
+
+    def __init__(self, message: str, details: str = "", exit_code: int = 1):
+        super().__init__(message, exit_code)
+        self.details = details
+
+
+@dataclass
+class Result:
+    quarter: Quarter
+    today: dt.date
+    site: Path
+    pages: int = 0
+    listings: int = 0
+    bulletin_file: Path | None = None
+    bulletin_totals: dict = field(default_factory=dict)
+    report_dir: Path | None = None
+    report_files: list[str] = field(default_factory=list)
+    report_summary: dict = field(default_factory=dict)
+    ledger: Path | None = None
+    freshness_dir: Path | None = None
+    freshness_counts: dict = field(default_factory=dict)
+    content_warnings: int = 0
+    site_warnings: int = 0
+    republished: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class _Indented:
+    """Sub-step lines of the site build, indented under the step they belong to."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        lines = text.split("\n")
+        return self.stream.write("\n".join(("    " + line) if line else line for line in lines))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def resolve_today(quarter: Quarter, value: dt.date | None, clock_today: dt.date | None = None) -> dt.date:
+    today = value or quarter.default_today(clock_today or dt.date.today())
+    if today < quarter.start:
+        raise BdsError(
+            f"il trimestre {quarter.label} comincia il {quarter.start.isoformat()}: non si può "
+            f"pubblicare con la data {today.isoformat()}",
+            exit_code=2,
+        )
+    return today
+
+
+def freshness_dir_for(reports: Path, quarter: Quarter, with_data: bool) -> Path:
+    """Beside the private report; without outcome data, in private/freshness/<quarter>/ (a report folder
+    holding only the freshness list would block a later `bds report` for the quarter)."""
+    return reports / quarter.label if with_data else reports.parent / "freshness" / quarter.label
+
+
+def check_targets(project: Project, out: Path, reports: Path, data: Path | None) -> None:
+    """Refuse targets that are not ours before doing any work."""
+    if out.exists() and not out.is_dir():
+        raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
+    if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():
+        raise BdsError(
+            f"--out: la cartella «{out}» non è vuota e non contiene un sito di bds: non la sostituisco "
+            "(scegli una cartella vuota o nuova)",
+            2,
+        )
+    if reports.resolve().is_relative_to(out.resolve()):
+        raise BdsError(
+            f"--reports: «{reports}» è dentro il sito pubblico: i rapporti privati vanno altrove", 2
+        )
+    if data is not None:
+        from ..outcomes import release
+
+        release.check_output(reports / "ledger.json", project.root)
+
+
+# -- steps (module functions, so a test can make one fail) ---------------------------------------------
+
+
+def validate_content(project: Project, today: dt.date) -> validation.Result:
+    result = validation.run(project, today=today)
+    if result.errors:
+        raise PublishFailed(
+            f"i contenuti hanno {len(result.errors)} errori: non ho pubblicato niente "
+            "(correggili e riprova; «bds validate» li elenca)",
+            findings_report.text(result.findings),
+        )
+    return result
+
+
+def validate_data(data: Path, territory: dict | None) -> None:
+    from ..outcomes.validate import validate
+
+    checked = validate(data, territory, load=False)
+    if not checked.ok:
+        raise PublishFailed(
+            f"i dati degli esiti hanno {len(checked.problems)} problemi: non ho pubblicato "
+            "niente (correggili e riprova; «bds outcomes validate» li elenca)",
+            "\n".join(p.text() for p in checked.problems),
+        )
+
+
+def make_bulletin(project: Project, content, quarter: Quarter, today: dt.date) -> tuple[Stored, bool]:
+    stored = archive.load_all(project.root)
+    ctx = generate.context_from_content(content, today, inline_qr=False)
+    data = bulletin.snapshot(ctx, quarter, archive.previous_of(stored, quarter.label))
+    return Stored(data, archive.open_data_files(ctx)), quarter.label in stored
+
+
+def build_site(project: Project, content, today: dt.date, site_dir: Path, pending: dict[str, Stored], log):
+    return site_build.build_site(
+        project,
+        site_dir,
+        today,
+        log=log,
+        providers=provider.providers_with(pending),
+        content=content,
+        validate=False,
+    )
+
+
+def write_report(project: Project, data: Path, quarter: Quarter, report_dir: Path, ledger: Path) -> dict:
+    from ..outcomes import release
+
+    try:
+        return release.build_report(
+            data, quarter.label, out_dir=report_dir, project=project, ledger_path=ledger
+        )
+    except release.ValidationFailed as failed:
+        raise PublishFailed(str(failed), "\n".join(p.text() for p in failed.problems)) from None
+
+
+def write_freshness(content, today: dt.date, quarter: Quarter, folder: Path) -> dict:
+    ctx = generate.context_from_content(content, today, inline_qr=False)
+    found = fr.freshness(content, today, FRESHNESS_DAYS)
+    entries = freshness_report.entries(found, ctx)
+    programme = str(ctx.territory.get("programme") or "Budget di Salute")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "freshness.html").write_text(
+        freshness_report.html(entries, quarter.label, found, programme), encoding="utf-8"
+    )
+    (folder / "freshness.csv").write_bytes(freshness_report.csv_bytes(entries))
+    return freshness_report.counts(entries)
+
+
+# -- the run -----------------------------------------------------------------------------------------------
+
+
+def publish(
+    project: Project,
+    quarter: Quarter,
+    today: dt.date,
+    out: Path,
+    reports: Path,
+    data: Path | None = None,
+    log=None,
+    on_step: Callable[[str, str], None] | None = None,
+) -> Result:
+    """Publish `quarter`. Raises BdsError (PublishFailed with details) and then nothing has changed."""
+    log = log if log is not None else sys.stderr
+    out, reports = Path(out).absolute(), Path(reports).absolute()
+    data = Path(data).absolute() if data is not None else None
+    check_targets(project, out, reports, data)
+    result = Result(quarter, today, out)
+    names = ["content"] + (["data"] if data else []) + ["site"] + (["report"] if data else []) + ["freshness"]
+    titles = {
+        "content": "Controllo dei contenuti",
+        "data": "Controllo dei dati degli esiti",
+        "site": f"Sito pubblico con il Bollettino {quarter.title}",
+        "report": "Rapporto privato anonimizzato e registro delle pubblicazioni",
+        "freshness": "Elenco delle schede da verificare",
+    }
+    state: dict = {}
+    staging_area = Staging()
+
+    def step(name: str, action: Callable[[], object]):
+        print(f"[{names.index(name) + 1}/{len(names)}] {titles[name]}…", file=log, flush=True)
+        if on_step:
+            on_step(name, "start")
+        started = time.perf_counter()
+        value = action()
+        result.seconds[name] = time.perf_counter() - started
+        if on_step:
+            on_step(name, "end")
+        print(f"    fatto ({_seconds(result.seconds[name])} s)", file=log, flush=True)
+        return value
+
+    try:
+        checked = step("content", lambda: validate_content(project, today))
+        content = checked.content
+        result.content_warnings = len(checked.warnings)
+        territory = content.territory.data if content.territory is not None and content.territory.ok else None
+        if data is not None:
+            step("data", lambda: validate_data(data, territory))
+
+        def site_step():
+            stored, result.republished = make_bulletin(project, content, quarter, today)
+            work = staging_area.workspace(out)
+            summary = build_site(
+                project, content, today, work / "site", {quarter.label: stored}, _Indented(log)
+            )
+            staging_area.add(work / "site", out)
+            record = archive.record_path(project.root, quarter.label)
+            staging_area.stage_file(record, archive.dump(stored.data).encode("utf-8"))
+            files_target = archive.files_path(project.root, quarter.label)
+            files_work = staging_area.workspace(files_target) / quarter.label
+            files_work.mkdir()
+            for name, raw in stored.files.items():
+                (files_work / name).write_bytes(raw)
+            staging_area.add(files_work, files_target)
+            result.pages, result.listings, result.site_warnings = (
+                summary.pages,
+                summary.listings,
+                summary.warnings,
+            )
+            result.bulletin_file, result.bulletin_totals = record, dict(stored.data["totals"])
+
+        step("site", site_step)
+
+        fresh_target = freshness_dir_for(reports, quarter, data is not None)
+        if data is not None:
+
+            def report_step():
+                report_target = reports / quarter.label
+                ledger_target = reports / "ledger.json"
+                result.republished = result.republished or report_target.exists()
+                work = staging_area.workspace(report_target) / quarter.label
+                ledger_work = staging_area.workspace(ledger_target) / "ledger.json"
+                if ledger_target.is_file():
+                    shutil.copy2(ledger_target, ledger_work)
+                summary = write_report(project, data, quarter, work, ledger_work)
+                staging_area.add(work, report_target)
+                staging_area.add(ledger_work, ledger_target)
+                result.report_dir, result.ledger, result.report_summary = (
+                    report_target,
+                    ledger_target,
+                    summary,
+                )
+                result.report_files = sorted(p.name for p in work.iterdir())
+                state["fresh_work"] = work  # the freshness list goes beside the report
+
+            step("report", report_step)
+
+        def freshness_step():
+            work = state.get("fresh_work")
+            if work is None:
+                work = staging_area.workspace(fresh_target) / quarter.label
+                staging_area.add(work, fresh_target)
+            result.freshness_counts = write_freshness(content, today, quarter, work)
+            result.freshness_dir = fresh_target
+
+        step("freshness", freshness_step)
+        print("Sostituzione dei file pubblicati…", file=log, flush=True)
+        staging_area.commit()
+    finally:
+        staging_area.discard()
+    return result
+
+
+# -- the summary ---------------------------------------------------------------------------------------
+
+
+def _where(path: Path | None, root: Path) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def summary_text(result: Result, project: Project) -> str:
+    root = project.root
+    q = result.quarter
+    totals = result.bulletin_totals
+    lines = [
+        f"Pubblicazione del trimestre {q.label} completata (dati del catalogo al "
+        f"{result.today.isoformat()}).",
+        "",
+        "Che cosa è stato fatto:",
+    ]
+    lines.append(
+        f"- Sito pubblico: {_where(result.site, root)}/ ({result.pages} pagine, {result.listings} "
+        f"opportunità aperte), con il «Bollettino {q.title}» in bollettini/{q.label}/ "
+        f"({totals.get('new', 0)} nuove, {totals.get('expiring', 0)} in scadenza, "
+        f"{totals.get('partners_active', 0)} enti attivi)."
+    )
+    lines.append(
+        f"- Bollettino salvato in {_where(result.bulletin_file, root)} e nella cartella accanto "
+        "(dati aperti del trimestre)."
+    )
+    if result.report_dir is not None:
+        s = result.report_summary
+        lines.append(
+            f"- Rapporto privato: {_where(result.report_dir, root)}/ (report.html, report.pdf e "
+            f"{len([f for f in result.report_files if f.endswith('.csv')])} tabelle CSV; "
+            f"{s.get('suppressed', 0)} celle oscurate su {s.get('cells', 0)}); registro delle "
+            f"pubblicazioni: {_where(result.ledger, root)}."
+        )
+    else:
+        lines.append(
+            "- Rapporto privato: non prodotto (per farlo aggiungi --data con la cartella dei dati "
+            "degli esiti)."
+        )
+    lines.append(
+        f"- Schede da verificare: {_where(result.freshness_dir, root)}/freshness.html e freshness.csv."
+    )
+    warnings = []
+    if result.content_warnings:
+        warnings.append(f"{result.content_warnings} avvisi nei contenuti (li elenca «bds validate»)")
+    if result.site_warnings:
+        warnings.append(f"{result.site_warnings} avvisi nella costruzione del sito")
+    if result.republished:
+        warnings.append(
+            f"il trimestre {q.label} era già stato pubblicato: questa pubblicazione ha preso il posto "
+            "della precedente"
+        )
+    unprotected = result.report_summary.get("unprotected") if result.report_summary else None
+    if unprotected:
+        warnings.append(
+            f"{len(unprotected)} celle del rapporto non raggiungono la protezione richiesta: "
+            "leggi audit.json prima di consegnarlo"
+        )
+    lines += ["", "Avvisi:"] + ([f"- {w}." for w in warnings] or ["- nessuno."])
+    counts = result.freshness_counts
+    todo = []
+    if counts.get("partners"):
+        todo.append(
+            f"{counts['partners']} enti da ricontattare ({counts.get('listings', 0)} opportunità da "
+            f"verificare, {counts.get('nothing_open', 0)} enti senza opportunità aperte): l'elenco con i "
+            "contatti è in freshness.html"
+        )
+    todo.append(
+        f"registra il bollettino nel repository: {'/'.join(archive.FOLDER)}/{q.label}.yml e la "
+        f"cartella {q.label}/ (git add e commit, o chiedi a chi gestisce il repository)"
+    )
+    todo.append("metti online la cartella del sito come di consueto")
+    if result.report_dir is not None:
+        todo.append("consegna report.pdf ai finanziatori: è anonimizzato, ma resta un documento riservato")
+    lines += ["", "Cosa fare adesso:"] + [f"- {t}." for t in todo]
+    return "\n".join(lines)
