@@ -93,8 +93,13 @@ def build_report(
     ledger_path: Path | None = None,
     replace: bool = False,
     pdf: bool = True,
+    checked=None,
 ) -> dict:
-    """Write the release for `quarter` into `out_dir` and record it in the ledger; return a summary."""
+    """Write the release for `quarter` into `out_dir` and record it in the ledger; return a summary.
+
+    `checked` is a successful `validate()` of the same `data_dir` with its tables loaded; when given,
+    the (slow) validation is not repeated.
+    """
     aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
     timings = {}
     settings = settings_for(project)
@@ -108,7 +113,9 @@ def build_report(
         )
 
     started = time.perf_counter()
-    checked = validate(Path(data_dir), settings.territory or None)
+    reusable = checked is not None and checked.ok and checked.data is not None
+    if not reusable or Path(checked.data_dir).resolve() != Path(data_dir).resolve():
+        checked = validate(Path(data_dir), settings.territory or None)
     timings["validate"] = time.perf_counter() - started
     if not checked.ok:
         raise ValidationFailed(checked.problems)

@@ -135,16 +135,18 @@ def validate_content(project: Project, today: dt.date) -> validation.Result:
     return result
 
 
-def validate_data(data: Path, territory: dict | None) -> None:
+def validate_data(data: Path, territory: dict | None):
+    """Validate the outcome package once; the report step reuses the loaded tables."""
     from ..outcomes.validate import validate
 
-    checked = validate(data, territory, load=False)
+    checked = validate(data, territory)
     if not checked.ok:
         raise PublishFailed(
             f"i dati degli esiti hanno {len(checked.problems)} problemi: non ho pubblicato "
             "niente (correggili e riprova; «bds outcomes validate» li elenca)",
             "\n".join(p.text() for p in checked.problems),
         )
+    return checked
 
 
 def make_bulletin(project: Project, content, quarter: Quarter, today: dt.date) -> tuple[Stored, bool]:
@@ -166,12 +168,14 @@ def build_site(project: Project, content, today: dt.date, site_dir: Path, pendin
     )
 
 
-def write_report(project: Project, data: Path, quarter: Quarter, report_dir: Path, ledger: Path) -> dict:
+def write_report(
+    project: Project, data: Path, quarter: Quarter, report_dir: Path, ledger: Path, checked=None
+) -> dict:
     from ..outcomes import release
 
     try:
         return release.build_report(
-            data, quarter.label, out_dir=report_dir, project=project, ledger_path=ledger
+            data, quarter.label, out_dir=report_dir, project=project, ledger_path=ledger, checked=checked
         )
     except release.ValidationFailed as failed:
         raise PublishFailed(str(failed), "\n".join(p.text() for p in failed.problems)) from None
@@ -237,8 +241,7 @@ def publish(
         content = checked.content
         result.content_warnings = len(checked.warnings)
         territory = content.territory.data if content.territory is not None and content.territory.ok else None
-        if data is not None:
-            step("data", lambda: validate_data(data, territory))
+        data_checked = step("data", lambda: validate_data(data, territory)) if data is not None else None
 
         def site_step():
             stored, result.republished = make_bulletin(project, content, quarter, today)
@@ -275,7 +278,7 @@ def publish(
                 ledger_work = staging_area.workspace(ledger_target) / "ledger.json"
                 if ledger_target.is_file():
                     shutil.copy2(ledger_target, ledger_work)
-                summary = write_report(project, data, quarter, work, ledger_work)
+                summary = write_report(project, data, quarter, work, ledger_work, data_checked)
                 staging_area.add(work, report_target)
                 staging_area.add(ledger_work, ledger_target)
                 result.report_dir, result.ledger, result.report_summary = (
