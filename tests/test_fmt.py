@@ -42,7 +42,9 @@ def test_canonical_form():
 
 
 def test_short_lists_of_plain_words_stay_on_one_line():
-    out = fmt.format_text("id: prova\nzones:\n  - municipio-1\n  - municipio-9\ntags: ['a, b', c]\n", "opportunity").text
+    out = fmt.format_text(
+        "id: prova\nzones:\n  - municipio-1\n  - municipio-9\ntags: ['a, b', c]\n", "opportunity"
+    ).text
     assert "zones: [municipio-1, municipio-9]\n" in out
     assert "tags:\n  - a, b\n  - c\n" in out  # a comma inside an item needs the block form
 

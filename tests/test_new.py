@@ -114,7 +114,9 @@ def test_new_housing_is_always_zone_only(monkeypatch, project_copy, tmp_path):
     monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
     run = run_cli(["--root", project_copy, "new", "opportunity", "--from-answers", answers, "--today", TODAY])
     assert run.code == 0, run.err
-    data = load.load_text((project_copy / "opportunities" / "appartamento-condiviso.yml").read_text(), "x").data
+    data = load.load_text(
+        (project_copy / "opportunities" / "appartamento-condiviso.yml").read_text(), "x"
+    ).data
     assert data["location"] == {"name": "Zona nord", "visibility": "zone-only"}
 
 
@@ -140,5 +142,7 @@ def test_new_partner_from_answers(monkeypatch, project_copy, tmp_path):
     monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
     run = run_cli(["--root", project_copy, "new", "partner", "--from-answers", answers, "--today", TODAY])
     assert run.code == 0, run.err
-    data = load.load_text((project_copy / "content" / "partners" / "associazione-sole.yml").read_text(), "x").data
+    data = load.load_text(
+        (project_copy / "content" / "partners" / "associazione-sole.yml").read_text(), "x"
+    ).data
     assert data["services"] == ["Cammino", "Lettura"] and data["peer_support"] is False

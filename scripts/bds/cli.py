@@ -23,7 +23,10 @@ EXIT_INTERNAL = 70
 _ARGPARSE_IT = [
     (r"the following arguments are required: (.*)", r"mancano gli argomenti obbligatori: \1"),
     (r"unrecognized arguments: (.*)", r"argomenti non riconosciuti: \1"),
-    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"argomento \1: scelta non valida \2 (possibili: \3)"),
+    (
+        r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
+        r"argomento \1: scelta non valida \2 (possibili: \3)",
+    ),
     (r"argument (.*?): expected one argument", r"argomento \1: manca il valore"),
     (r"argument (.*?): invalid (.*) value: (.*)", r"argomento \1: valore non valido \3"),
     (r"argument (.*?): (.*)", r"argomento \1: \2"),
@@ -67,10 +70,15 @@ def build_parser() -> Parser:
         "prepara il rapporto privato anonimizzato.",
         epilog="Esempio:\n  bds validate\n  bds build --out site\n\nAiuto su un comando: bds COMANDO --help",
     )
-    parser.add_argument("--version", action=VersionAction, help="mostra la versione e l'ultimo commit dei contenuti ed esci")
-    parser.add_argument("--root", metavar="CARTELLA",
-                        help="cartella del progetto (quella con content/territory.yml); di norma la si cerca "
-                        "a partire dalla cartella corrente")
+    parser.add_argument(
+        "--version", action=VersionAction, help="mostra la versione e l'ultimo commit dei contenuti ed esci"
+    )
+    parser.add_argument(
+        "--root",
+        metavar="CARTELLA",
+        help="cartella del progetto (quella con content/territory.yml); di norma la si cerca "
+        "a partire dalla cartella corrente",
+    )
     sub = parser.add_subparsers(title="comandi", metavar="COMANDO", parser_class=Parser)
     for module in command_modules():
         module.register(sub)
@@ -115,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for users; BDS_DEBUG=1 shows it for developers
         if os.environ.get("BDS_DEBUG"):
             raise
-        print(f"bds: errore interno ({type(exc).__name__}). Ripeti con BDS_DEBUG=1 e segnala il problema.",
-              file=sys.stderr)
+        print(
+            f"bds: errore interno ({type(exc).__name__}). Ripeti con BDS_DEBUG=1 e segnala il problema.",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

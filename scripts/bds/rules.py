@@ -132,7 +132,13 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
         seen: set[str] = set()
         for i, term in enumerate(content.glossary.data["terms"]):
             out += [
-                _at(content.glossary, "WORDING_STIGMATISING", ("terms", i, "definition"), found=f, suggestion=s)
+                _at(
+                    content.glossary,
+                    "WORDING_STIGMATISING",
+                    ("terms", i, "definition"),
+                    found=f,
+                    suggestion=s,
+                )
                 for f, s in textcheck.stigmatising(term["definition"])
             ]
             key = term["term"].casefold()

@@ -13,7 +13,11 @@ def content_commit(root: Path | None = None) -> str | None:
     try:
         out = subprocess.run(
             ["git", "log", "-1", "--format=%h %cs", "--", "content", "opportunities"],
-            cwd=root or Path.cwd(), capture_output=True, text=True, timeout=5, check=False,
+            cwd=root or Path.cwd(),
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

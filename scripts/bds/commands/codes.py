@@ -9,7 +9,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "codes",
         help="elenca i codici dei messaggi del validatore",
-        description="Stampa in Markdown il catalogo dei codici di errore e di avviso, con il modo di risolverli.",
+        description="Stampa in Markdown il catalogo dei codici di errore e di avviso, "
+        "con il modo di risolverli.",
         epilog="Esempio:\n  bds codes > codici.md",
     )
     p.set_defaults(func=lambda args: print(catalogue_markdown()) or 0)

@@ -26,5 +26,8 @@ def today(value: str | None) -> dt.date:
 
 
 def add_today(parser) -> None:
-    parser.add_argument("--today", metavar="AAAA-MM-GG",
-                        help="data da usare come «oggi» per scadenze e verifiche (di norma la data di oggi)")
+    parser.add_argument(
+        "--today",
+        metavar="AAAA-MM-GG",
+        help="data da usare come «oggi» per scadenze e verifiche (di norma la data di oggi)",
+    )

@@ -16,12 +16,19 @@ def register(sub) -> None:
         help="controlla le schede (opportunità, enti, guide, territorio)",
         description="Controlla le schede con gli schemi e le regole tra schede. Esce con 0 se non ci sono "
         "errori (gli avvisi sono ammessi), 1 se ci sono errori, 2 per un uso sbagliato del comando.",
-        epilog="Esempi:\n  bds validate\n  bds validate opportunities/laboratorio-teatro.yml --format github\n"
+        epilog="Esempi:\n  bds validate\n"
+        "  bds validate opportunities/laboratorio-teatro.yml --format github\n"
         "  bds validate --today 2026-12-31 --format json",
     )
-    p.add_argument("paths", nargs="*", metavar="FILE", help="file da controllare (di norma: tutto il progetto)")
-    p.add_argument("--format", choices=report.FORMATS, default="text",
-                   help="text (come un compilatore), github (annotazioni), json")
+    p.add_argument(
+        "paths", nargs="*", metavar="FILE", help="file da controllare (di norma: tutto il progetto)"
+    )
+    p.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="text",
+        help="text (come un compilatore), github (annotazioni), json",
+    )
     p.add_argument("--quiet", action="store_true", help="non stampare gli avvisi")
     add_today(p)
     p.set_defaults(func=run)
