@@ -241,3 +241,41 @@ def test_search_index_is_compact_and_listings_are_out_of_stock_index(site):
     assert not any(doc["location"].startswith("opportunita/opportunita-") for doc in stock["docs"])
     index = json.loads((site / "opportunita" / "indice-ricerca.json").read_text(encoding="utf-8"))
     assert "opportunita-00002" in index
+
+
+def test_engine_receives_pages_in_docs_folder_order(tmp_path):
+    from bds.site import engine
+
+    paths = ["z.md", "index.md", "a/b.md", "a/index.md", "a/c/index.md", "b.md", "a/z.json", "aa/index.md"]
+    for path in paths:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("x", encoding="utf-8")
+    walked = []
+    for folder, dirs, names in __import__("os").walk(tmp_path):
+        dirs.sort()
+        for name in sorted(names, key=lambda n: (n.rsplit(".", 1)[0] not in ("index", "README"), n)):
+            walked.append((Path(folder) / name).relative_to(tmp_path).as_posix())
+    assert sorted(paths, key=engine.walk_order) == walked
+
+
+def test_qr_codes_drawn_in_a_worker_match_in_process(monkeypatch):
+    from bds.content import load_content
+    from bds.site import postprocess, qr
+    from bds.site.generate import context_from_content
+    from bds.site.text import esc
+
+    project = Path(__file__).resolve().parents[1]
+    ctx = context_from_content(load_content(Project(project)), dt.date.fromisoformat(TODAY), inline_qr=False)
+    monkeypatch.setattr(postprocess, "IN_PROCESS_BELOW", 0)
+    monkeypatch.setattr(postprocess, "BATCH", 7)
+    jobs = postprocess.start_qr(ctx)
+    try:
+        assert jobs.pool is not None
+        for listing in reversed(ctx.listings):  # any order: each page waits for its own batch
+            path = pages.model.listing_path(listing["id"])
+            filled = jobs.fill(path, "<p>a</p><!--bds:qr--><p>b</p>")
+            label = esc(f"Codice QR della pagina «{listing['title']}»")
+            assert filled == "<p>a</p>" + qr.svg(ctx.url(path), label) + "<p>b</p>"
+        assert jobs.fill("index.md", "<!--bds:qr-->") == "<!--bds:qr-->"
+    finally:
+        jobs.close()

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from bds.site import exports, jsonld, model, render, synthetic
@@ -241,3 +242,59 @@ def test_guides_show_their_own_pictures_but_never_load_from_elsewhere():
     assert 'src="../img/a.png"' in html
     assert html.count("src=") == 1  # the other four lose their address
     assert "<img" not in markdown_html(source)  # listings and partners never show images
+
+
+HOSTILE = "<script>alert(1)</script> \"'><img src=x onerror=alert(1)> [x](javascript:alert(1)) & <b>"
+
+
+def _markdown_of_engine(body: str) -> str:
+    """What the engine's Markdown (extensions of mkdocs.yml) makes of a page body."""
+    import markdown
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8"))
+    return markdown.Markdown(extensions=config["markdown_extensions"]).convert(body)
+
+
+def _split(page_text: str) -> tuple[dict, str]:
+    import yaml
+
+    _, meta, body = page_text.split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+def test_prerendered_pages_are_what_markdown_would_make_of_them():
+    # The engine skips Markdown on pages flagged `bds_html`: only valid if Markdown would return
+    # the HTML block unchanged, hostile text included.
+    hostile = listing(
+        title=HOSTILE,
+        summary=HOSTILE,
+        description=f"# {HOSTILE}\n\n{HOSTILE}\n\n- {HOSTILE}\n\n| a | b |\n| - | - |\n| {HOSTILE} | x |",
+        schedule=HOSTILE,
+    )
+    ctx = make_ctx(
+        [hostile] + [synthetic.listing(i, __import__("random").Random(i), 3, TODAY) for i in range(8)]
+    )
+    partner = next(iter(ctx.partners.values()))
+    guide = {"title": HOSTILE, "summary": HOSTILE, "slug": "g", "body": f"## {HOSTILE}\n\nCPS e ASST.\n"}
+    pages_ = [
+        render.home(ctx),
+        render.catalogue(ctx),
+        render.listing_page(ctx.listings[0], ctx, model.listing_path(ctx.listings[0]["id"])),
+        render.partner_page(partner, ctx, model.partner_path(str(partner["id"]))),
+        render.partner_directory(ctx),
+        render.guide_page(guide, ctx, "guide/g.md"),
+        render.glossary_page(ctx),
+        render.open_data_page(ctx),
+    ]
+    for text in pages_:
+        meta, body = _split(text)
+        assert meta[render.PRERENDERED_KEY] is True
+        assert _markdown_of_engine(body) == body.strip()
+
+
+def test_pages_opening_with_an_inline_tag_stay_markdown():
+    text = render.page("Modulo", '<link rel="stylesheet" href="form.css">\n<div>x</div>')
+    meta, body = _split(text)
+    assert render.PRERENDERED_KEY not in meta
+    assert _markdown_of_engine(body) != body.strip()  # why: Markdown wraps the <link> in <p>

@@ -7,6 +7,7 @@ temporary folder next to the target and replaces it with two renames at the end.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import sys
@@ -114,36 +115,49 @@ def build_site(
             raise ValidationFailed(report.text(result.findings), len(result.errors))
         content = result.content
         warnings += len(result.warnings)
-    ctx = generate.context_from_content(content, today, inline_qr=False)
-    print(f"Generazione delle pagine ({len(ctx.listings)} opportunità aperte)…", file=log, flush=True)
-    generated = generate.run_providers(content, ctx, providers)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    # The loaded content lives until the end: frozen, the garbage collector stops re-scanning it at
+    # every collection the generation and the engine trigger (seconds on big sites).
+    gc.freeze()
     try:
-        docs, site = work / "docs", work / "site"
-        qr_jobs = postprocess.start_qr(ctx)  # QR codes are drawn in other processes while the engine runs
-        generate.write_docs(generated, docs)
-        total = generated.page_count
-        print(f"Costruzione di {total} pagine…", file=log, flush=True)
-        engine_warnings = engine.build(
-            engine.config_file(project.root),
-            docs,
-            site,
-            generated.nav,
-            site_name=esc(ctx.territory.get("programme") or "Budget di Salute"),
-            site_url=ctx.site_url,
-            copyright_text=copyright_text(ctx.territory),
-            today=today,
-            progress=progress_printer(log, every=max(500, total // 10), total=total)
-            if total >= 1000
-            else None,
-        )
-        for message in engine_warnings:
-            print(f"avviso: {message}", file=log)
-        warnings += len(engine_warnings)
-        postprocess.finish(site, ctx, qr_jobs)
-        (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        swap_in(site, out)
+        ctx = generate.context_from_content(content, today, inline_qr=False)
+        print(f"Generazione delle pagine ({len(ctx.listings)} opportunità aperte)…", file=log, flush=True)
+        generated = generate.run_providers(content, ctx, providers)
+        # QR codes are drawn in another process while the engine runs (not earlier: the generation
+        # already keeps both cores busy); the engine fills them in page by page.
+        qr_jobs = postprocess.start_qr(ctx)
+        gc.freeze()  # the generated pages too
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+            try:
+                docs, site = work / "docs", work / "site"
+                docs.mkdir()  # stays empty: the pages reach the engine in memory
+                total = generated.page_count
+                print(f"Costruzione di {total} pagine…", file=log, flush=True)
+                engine_warnings = engine.build(
+                    engine.config_file(project.root),
+                    docs,
+                    site,
+                    generated.nav,
+                    site_name=esc(ctx.territory.get("programme") or "Budget di Salute"),
+                    site_url=ctx.site_url,
+                    copyright_text=copyright_text(ctx.territory),
+                    today=today,
+                    progress=progress_printer(log, every=max(500, total // 10), total=total)
+                    if total >= 1000
+                    else None,
+                    files=generated.files,
+                    finish_page=qr_jobs.fill,
+                )
+                for message in engine_warnings:
+                    print(f"avviso: {message}", file=log)
+                warnings += len(engine_warnings)
+                (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+                swap_in(site, out)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        finally:
+            qr_jobs.close()
+        return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
+        gc.unfreeze()

@@ -46,6 +46,14 @@ def _source_date(today: date):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+def walk_order(path: str) -> tuple:
+    """Sort key giving the order of a walk of a docs folder (as MkDocs reads it): in each folder its
+    files first, `index` first among them, then its subfolders by name."""
+    *folders, name = path.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return (*((1, folder) for folder in folders), (0, stem not in ("index", "README"), name))
+
+
 def load(
     config_path: Path,
     docs_dir: Path,
@@ -55,6 +63,8 @@ def load(
     site_url: str,
     copyright_text: str,
     progress=None,
+    files: dict[str, str | bytes] | None = None,
+    finish_page=None,
 ):
     from mkdocs.config import load_config
 
@@ -69,6 +79,10 @@ def load(
         copyright=copyright_text,
     )
     cfg.extra["bds_pregenerated"] = True
+    if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
+        cfg.extra["bds_files"] = [(path, files[path]) for path in sorted(files, key=walk_order)]
+    if finish_page is not None:
+        cfg.extra["bds_finish_page"] = finish_page
     if progress is not None:
         cfg.extra["bds_progress"] = progress
     return cfg
@@ -84,8 +98,15 @@ def build(
     copyright_text: str,
     today: date,
     progress=None,
+    files: dict[str, str | bytes] | None = None,
+    finish_page=None,
 ) -> list[str]:
-    """Build the site; return the engine's warnings."""
+    """Build the site; return the engine's warnings.
+
+    The pages come from `docs_dir`, or from `files` (output path -> content) when given, and
+    `docs_dir` may then be empty. `finish_page(src_path, html)` may change each built page
+    before it is written (the build fills in the QR codes drawn meanwhile by another process).
+    """
     from mkdocs.commands.build import build as mkdocs_build
 
     counter = _Counter()
@@ -93,7 +114,18 @@ def build(
     logger.addHandler(counter)
     try:
         with _source_date(today):
-            cfg = load(config_path, docs_dir, site_dir, nav, site_name, site_url, copyright_text, progress)
+            cfg = load(
+                config_path,
+                docs_dir,
+                site_dir,
+                nav,
+                site_name,
+                site_url,
+                copyright_text,
+                progress,
+                files=files,
+                finish_page=finish_page,
+            )
             mkdocs_build(cfg)
     finally:
         logger.removeHandler(counter)

@@ -1,9 +1,14 @@
-"""MkDocs hook: the thin engine glue for `bds serve` (and a plain `mkdocs serve`).
+"""MkDocs hook: the thin engine glue for `bds build`, `bds serve` (and a plain `mkdocs serve`).
 
-`bds build` generates the pages itself and marks the config (`extra.bds_pregenerated`), so
-this hook then only reports progress. In a preview it regenerates the pages from the project on
-every rebuild (content/ and opportunities/ are watched).
+`bds build` generates the pages itself and hands them over in memory (`extra.bds_files`, added
+here as virtual files: nothing is written to disk and read back). In a preview it regenerates the
+pages from the project on every rebuild (content/ and opportunities/ are watched).
+
+Pages whose front matter says `bds_html: true` are finished HTML: Python-Markdown would parse
+every tag only to return the block unchanged, so the body skips it (see `render.page`).
 """
+
+PRERENDERED_KEY = "bds_html"  # same as bds.site.render.PRERENDERED_KEY (kept import-free here)
 
 
 def on_config(config):
@@ -15,13 +20,42 @@ def on_config(config):
 
 
 _seen = {"pages": 0}
+_prerendered: dict[str, str] = {}
 
 
 def on_pre_build(config):
     _seen["pages"] = 0
+    _prerendered.clear()
+
+
+def on_files(files, config):
+    generated = config.extra.get("bds_files")
+    if generated is None:
+        return files
+    from mkdocs.structure.files import File, Files
+
+    ours = [File.generated(config, path, content=data) for path, data in generated]
+    taken = {f.src_uri for f in ours}
+    # Same order as if they were read from a docs folder: generated files first, then the theme's.
+    return Files(ours + [f for f in files if f.src_uri not in taken])
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.meta.get(PRERENDERED_KEY) is True:
+        _prerendered[page.file.src_uri] = markdown.strip()
+        return ""
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    body = _prerendered.pop(page.file.src_uri, None)
+    return html if body is None else body
 
 
 def on_post_page(output, page, config):
+    finish = config.extra.get("bds_finish_page")
+    if finish is not None:
+        output = finish(page.file.src_uri, output)
     report = config.extra.get("bds_progress")
     if report is not None:
         _seen["pages"] += 1

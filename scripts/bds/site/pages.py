@@ -125,7 +125,9 @@ def guide_pages(content, ctx: SiteContext) -> Output:
     # Pictures of the guides (content/guides/img/), linked from the Markdown as ../img/NAME.
     images = content.project.guides_dir / "img"
     if images.is_dir():
-        for image in sorted(p for p in images.iterdir() if p.suffix.lower() in (".png", ".jpg", ".svg", ".webp")):
+        for image in sorted(
+            p for p in images.iterdir() if p.suffix.lower() in (".png", ".jpg", ".svg", ".webp")
+        ):
             out[f"{model.GUIDE_DIR}/img/{image.name}"] = image.read_bytes()
     return out
 

@@ -1,31 +1,32 @@
-"""After the engine: QR codes into listing pages.
+"""QR codes for listing pages, drawn in another process while the engine builds the pages.
 
-Drawing 5,000 QR codes takes seconds of CPU, so a worker process draws them while the engine
-builds the pages on the other core; here they replace a placeholder in each built listing page.
+Drawing 5,000 QR codes takes seconds of CPU, so a worker process draws them on the other core;
+the engine hands each built listing page to `QrJobs.fill` before writing it, which swaps the
+placeholder for the code (no built file is read back or written twice).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
 from . import model, qr
 from .context import SiteContext
+from .engine import walk_order
 from .render import QR_PLACEHOLDER
 from .text import esc
 
 IN_PROCESS_BELOW = 300  # starting a process costs more than drawing a few hundred codes
+BATCH = 250
 
 
 def _jobs(ctx: SiteContext) -> list[tuple[str, str, str]]:
+    """(page source path, page URL, label), in the order the engine builds the pages."""
     out = []
     for listing in ctx.listings:
         path = model.listing_path(str(listing["id"]))
-        out.append(
-            (model.page_url(path), ctx.url(path), esc(f"Codice QR della pagina «{listing.get('title', '')}»"))
-        )
-    return out
+        out.append((path, ctx.url(path), esc(f"Codice QR della pagina «{listing.get('title', '')}»")))
+    return sorted(out, key=lambda job: walk_order(job[0]))
 
 
 def _draw(batch: list[tuple[str, str, str]]) -> dict[str, str]:
@@ -36,39 +37,36 @@ class QrJobs:
     def __init__(self, ctx: SiteContext):
         jobs = _jobs(ctx)
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future] = []
+        self.pending: dict[str, Future] = {}
         self.ready: dict[str, str] = {}
         if len(jobs) < IN_PROCESS_BELOW:
             self.ready = _draw(jobs)
             return
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        size = 500
-        self.futures = [self.pool.submit(_draw, jobs[i : i + size]) for i in range(0, len(jobs), size)]
+        for i in range(0, len(jobs), BATCH):
+            batch = jobs[i : i + BATCH]
+            future = self.pool.submit(_draw, batch)
+            self.pending.update((where, future) for where, _, _ in batch)
 
-    def results(self) -> dict[str, str]:
-        for future in self.futures:
-            self.ready.update(future.result())
-        self.close()
-        return self.ready
+    def code(self, where: str) -> str | None:
+        """The SVG for the page at source path `where` (waits for its batch), None if not a listing."""
+        if where not in self.ready and where in self.pending:
+            self.ready.update(self.pending[where].result())
+        return self.ready.get(where)
+
+    def fill(self, where: str, html: str) -> str:
+        svg = self.code(where)
+        if svg is None:
+            return html
+        head, found, tail = html.rpartition(QR_PLACEHOLDER)
+        return head + svg + tail if found else html
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        self.pending = {}
 
 
 def start_qr(ctx: SiteContext) -> QrJobs:
     return QrJobs(ctx)
-
-
-def finish(site: Path, ctx: SiteContext, jobs: QrJobs) -> None:
-    marker = QR_PLACEHOLDER.encode()
-    try:
-        for where, svg in sorted(jobs.results().items()):
-            target = site / where / "index.html"
-            raw = target.read_bytes()
-            head, found, tail = raw.rpartition(marker)
-            if found:
-                target.write_bytes(head + svg.encode("utf-8") + tail)
-    finally:
-        jobs.close()

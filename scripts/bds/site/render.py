@@ -47,10 +47,24 @@ ACCESS_HELP = {
 }
 
 
+PRERENDERED_KEY = "bds_html"  # front matter flag: the body is finished HTML, the engine must not re-render it
+
+
 def front_matter(
-    title: str, description: str = "", *, search: bool = True, lastmod: str = "", hide: tuple[str, ...] = ()
+    title: str,
+    description: str = "",
+    *,
+    search: bool = True,
+    lastmod: str = "",
+    hide: tuple[str, ...] = (),
+    prerendered: bool = False,
 ) -> str:
-    """YAML front matter. JSON strings are valid YAML, so values need no YAML quoting rules."""
+    """YAML front matter. JSON strings are valid YAML, so values need no YAML quoting rules.
+
+    `prerendered`: the body is one finished HTML block (see `page`); the engine passes it through
+    as is instead of running Markdown over it, which would return it unchanged after parsing
+    every tag (the most expensive step of the engine on our pages).
+    """
     lines = ["---", f"title: {json.dumps(esc(title), ensure_ascii=False)}"]
     if description:
         short = description if len(description) <= 300 else description[:297].rsplit(" ", 1)[0] + "…"
@@ -61,6 +75,8 @@ def front_matter(
         lines.append(f"lastmod: {json.dumps(lastmod)}")
     if hide:
         lines.append("hide: [" + ", ".join(hide) + "]")
+    if prerendered:
+        lines.append(f"{PRERENDERED_KEY}: true")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 
@@ -70,8 +86,16 @@ def _html_block(html: str) -> str:
     return re.sub(r"\n\s*\n", "\n", html).strip() + "\n"
 
 
+# Python-Markdown keeps a raw HTML block verbatim only when it opens with a block-level tag (an
+# inline one like <link> gets wrapped in <p>): only such pages are marked as pre-rendered.
+_BLOCK_START = re.compile(
+    r"<(?:address|article|aside|div|dl|fieldset|figure|footer|form|h[1-6]|header|main|nav|ol|p|section|table|ul)[\s>]"
+)
+
+
 def page(title: str, body_html: str, **meta) -> str:
-    return front_matter(title, **meta) + _html_block(body_html)
+    block = _html_block(body_html)
+    return front_matter(title, prerendered=bool(_BLOCK_START.match(block)), **meta) + block
 
 
 def _latest(*dates) -> str:
