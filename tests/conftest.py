@@ -48,6 +48,13 @@ def fixture_id(path: Path) -> str:
     return path.relative_to(FIXTURES).as_posix()
 
 
+def copy_fixture_project(root: Path) -> Path:
+    """A writable copy of the fixture project; git keeps no empty folder, so opportunities/ is made here."""
+    shutil.copytree(FIXTURE_PROJECT, root, dirs_exist_ok=True)
+    (root / "opportunities").mkdir(exist_ok=True)
+    return root
+
+
 def target_name(fixture: Path) -> str:
     """Opportunity and partner files must be named after their id: KEY_REASON.yml -> key-reason.yml."""
     return fixture.name.replace("_", "-") if fixture.suffix == ".yml" else fixture.name
@@ -55,7 +62,7 @@ def target_name(fixture: Path) -> str:
 
 def place(fixture: Path, root: Path) -> Path:
     """Copy the fixture project to `root` and put `fixture` where a file of its kind lives."""
-    shutil.copytree(FIXTURE_PROJECT, root, dirs_exist_ok=True)
+    copy_fixture_project(root)
     kind = fixture.parent.parent.name
     target = {
         "territory": root / "content" / "territory.yml",
@@ -76,6 +83,4 @@ def validate_fixture(fixture: Path, root: Path, fmt: str = "json") -> tuple[Run,
 
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
-    root = tmp_path / "progetto"
-    shutil.copytree(FIXTURE_PROJECT, root)
-    return root
+    return copy_fixture_project(tmp_path / "progetto")

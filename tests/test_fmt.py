@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from bds import fmt, load, schema
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, copy_fixture_project, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,7 +68,7 @@ def test_syntax_errors_refuse():
 
 def _project_with(tmp_path, text: str):
     root = tmp_path / "p"
-    shutil.copytree(FIXTURES / "project", root)
+    copy_fixture_project(root)
     target = root / "opportunities" / "prova.yml"
     target.write_text(text, encoding="utf-8")
     return root, target

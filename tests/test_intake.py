@@ -6,7 +6,6 @@ import copy
 import datetime as dt
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from bds import schema as S
 from bds.content import Project, load_content
 from bds.intake import fields as FD
 from bds.intake import form, issue, record, spreadsheet, yamlout
-from conftest import FIXTURE_PROJECT, REPO, TODAY, run_cli
+from conftest import REPO, TODAY, copy_fixture_project, run_cli
 
 DAY = dt.date.fromisoformat(TODAY)
 
@@ -24,7 +23,7 @@ DAY = dt.date.fromisoformat(TODAY)
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "progetto"
-    shutil.copytree(FIXTURE_PROJECT, root)
+    copy_fixture_project(root)
     (root / "opportunities").mkdir(exist_ok=True)
     return root
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 from bds import freshness as FR
 from bds.content import Project, load_content
-from conftest import FIXTURE_PROJECT, run_cli
+from conftest import copy_fixture_project, run_cli
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -30,7 +29,7 @@ reviewed: "{reviewed}"
 
 def _project(tmp_path):
     root = tmp_path / "p"
-    shutil.copytree(FIXTURE_PROJECT, root)
+    copy_fixture_project(root)
     opp = root / "opportunities"
     opp.mkdir(exist_ok=True)
     cases = {
@@ -81,7 +80,7 @@ def test_freshness_markdown_is_one_issue_body(tmp_path):
 
 def test_nothing_to_verify(tmp_path):
     root = tmp_path / "p"
-    shutil.copytree(FIXTURE_PROJECT, root)
+    copy_fixture_project(root)
     report = FR.freshness(load_content(Project(root)), dt.date(2026, 6, 1))
     assert report.groups == [] or all(i.kind == "partner" for g in report.groups for i in g.items)
     assert "Nessuna scheda da verificare." in FR.markdown(FR.Freshness(TODAY, 30, 180, []))
