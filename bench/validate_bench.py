@@ -82,6 +82,7 @@ def make_project(root: Path, n: int) -> list[Path]:
     )
     rng = random.Random(42)
     folder = root / "opportunities"
+    folder.mkdir(exist_ok=True)  # git keeps no empty folder: the fixture project may lack it
     files = []
     for i in range(n):
         path = folder / f"opportunita-{i}.yml"

@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -109,6 +110,8 @@ def test_cross_record_context_applies_to_a_single_path(project_copy):
     [
         ["validate", "--format", "xml"],
         ["validate", "--today", "2026-02-30"],
+        ["validate", "--today", "20260601"],
+        ["validate", "--today", "2026-W22"],
         ["validate", "non-esiste.yml"],
         ["validate", "--opzione-inventata"],
         ["comando-inventato"],
@@ -187,3 +190,36 @@ def test_second_territory_is_valid(tmp_path):
     shutil.copytree(franciacorta, copy)
     run = run_cli(["--root", copy, "validate", "--format", "json"])
     assert run.code == 0, run.out[:2000]
+
+
+def test_a_folder_stands_for_the_records_in_it(project_copy):
+    place(ERRORS, project_copy)
+    run = _validate(project_copy, project_copy / "opportunities", "--format", "json")
+    assert run.code == 1
+    assert {f["file"] for f in run.json()} == {"opportunities/dates-start-after-end.yml"}
+    clean = _validate(project_copy, project_copy / "content", "--format", "json")
+    assert (clean.code, clean.json()) == (0, [])
+    fmt = run_cli(["--root", REPO, "fmt", "--check", REPO / "content"])
+    assert fmt.code == 0, fmt.err
+
+
+@pytest.mark.parametrize("command", [["validate"], ["fmt", "--check"]])
+def test_odd_paths_are_usage_errors_not_crashes(project_copy, tmp_path, command):
+    empty = tmp_path / "vuota"
+    empty.mkdir()
+    odd = [empty, tmp_path / "non-esiste.yml", ""]
+    if Path("/dev/null").exists():
+        odd.append(Path("/dev/null"))  # exists, but is not a regular file
+    for path in odd:
+        run = run_cli(["--root", project_copy, *command, path])
+        assert run.code == 2, (path, run.err)
+        assert "Traceback" not in run.err and "Error" not in run.err, run.err
+
+
+def test_unreadable_answers_are_explained_without_python_names(project_copy, tmp_path):
+    broken = tmp_path / "risposte.yml"
+    broken.write_text("titolo: !!python/object:os.system x\n", encoding="utf-8")
+    for answers in (broken, tmp_path, tmp_path / "non-esiste.yml"):
+        run = run_cli(["--root", project_copy, "new", "opportunity", "--from-answers", answers])
+        assert run.code == 2
+        assert "Error" not in run.err and "Traceback" not in run.err, run.err

@@ -499,6 +499,38 @@ def test_import_rejects_unknown_format_and_headers(project, tmp_path):
     assert run.code == 1 and "Traceback" not in run.err
 
 
+def test_template_saved_as_utf16_text_imports_cleanly(project, tmp_path):
+    """Excel's «Testo Unicode» export: UTF-16 with a byte-order mark and tabs between cells."""
+    text = spreadsheet.template_csv(_content(project)).decode("utf-8-sig").replace(";", "\t")
+    sheet = tmp_path / "modello.csv"
+    sheet.write_bytes(text.encode("utf-16"))
+    run = run_cli(["--root", project, "import", "opportunities", sheet, "--today", TODAY])
+    assert run.code == 0, run.err
+    assert [p.name for p in (project / "opportunities").iterdir()] == ["laboratorio-di-cucina-esempio.yml"]
+
+
+def test_a_broken_csv_is_a_clean_error_and_writes_nothing(project, tmp_path):
+    huge = tmp_path / "enorme.csv"
+    huge.write_text("Titolo;Sintesi\n" + "x" * 200_000 + ";y\n", encoding="utf-8")
+    run = run_cli(["--root", project, "import", "opportunities", huge])
+    assert run.code == 2 and "errore interno" not in run.err, run.err
+    assert list((project / "opportunities").iterdir()) == []
+
+
+def test_odd_files_given_to_import_and_intake(project, tmp_path):
+    for argv in (["import", "opportunities"], ["intake", "issue"]):
+        for path in (tmp_path, tmp_path / "non-esiste.csv"):
+            run = run_cli(["--root", project, *argv, path])
+            assert run.code == 2, (argv, path, run.err)
+            assert "Error" not in run.err and "Traceback" not in run.err, run.err
+    run = run_cli(["--root", project, "intake", "issue-form", "--out", tmp_path])
+    assert run.code == 2 and "errore interno" not in run.err, run.err
+    latin = tmp_path / "corpo.md"
+    latin.write_bytes("### Titolo\n\nCaff\xe8".encode("latin-1"))
+    run = run_cli(["--root", project, "intake", "issue", latin])
+    assert run.code == 2 and "Error" not in run.err, run.err
+
+
 def test_config_is_json_safe_inside_html():
     page = form.build(None, None)
     raw = re.search(

@@ -8,6 +8,7 @@ tested at fixed dates.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from . import findings as F
@@ -17,8 +18,12 @@ from .load import Document, field_name
 
 # Raw HTML or script: a "<" followed by a tag name, "!", "/" or "?". Autolinks <https://...> stay allowed.
 _HTML = re.compile(r"<\s*(?!(?:https?|mailto|tel):)[a-zA-Z!/?]")
-# Markdown link targets, inline `](target)` and reference `[x]: target`, with a scheme other than ours.
-_LINK = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)([a-zA-Z][a-zA-Z0-9+.\-]*):", re.MULTILINE)
+# Markdown link targets, inline `](target)` and reference `[x]: target`. Markdown decodes character
+# references in a target and browsers drop tabs and newlines in a scheme, so `java&#x73;cript:` and
+# `javascript&#58;` are still scripts: the scheme is read after decoding.
+_LINK = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)([^\s)>]+)", re.MULTILINE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_IGNORED_IN_SCHEME = re.compile(r"[\t\n\r\x00-\x1f]")
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 _BARE_SCRIPT = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
@@ -60,7 +65,7 @@ def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
     for path, text in texts:
         is_body = path == ("__body__",)
         title = "Testo della guida" if is_body else schema.title_for(kind, path)
-        bad = [m.start(1) for m in _LINK.finditer(text) if m.group(1).lower() not in _SAFE_SCHEMES]
+        bad = [m.start(1) for m in _LINK.finditer(text) if _unsafe_target(m.group(1))]
         bad += [m.start() for m in _BARE_SCRIPT.finditer(text)]
         if bad:
             out.append(_markup(doc, "URL_SCHEME", path, is_body, text, min(bad), title=title))
@@ -68,6 +73,11 @@ def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
         if html:
             out.append(_markup(doc, "HTML_NOT_ALLOWED", path, is_body, text, html.start(), title=title))
     return out
+
+
+def _unsafe_target(target: str) -> bool:
+    scheme = _SCHEME.match(_IGNORED_IN_SCHEME.sub("", html.unescape(target)))
+    return bool(scheme) and scheme.group(1).lower() not in _SAFE_SCHEMES
 
 
 def _markup(
@@ -91,13 +101,13 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
     zones = {z["id"] for z in territory["zones"]} if territory else None
     networks = {n["id"] for n in territory.get("networks", [])} if territory else None
     review_days = territory.get("review_days", DEFAULT_REVIEW_DAYS) if territory else DEFAULT_REVIEW_DAYS
-    if territory:
-        out += _territory(content.territory, zones)
     out += _ids(content.valid("partner"), "partner")
     out += _ids(content.valid("opportunity"), "opportunity")
     partner_ids = {doc.data["id"] for doc in content.valid("partner")}
     # A partner that failed its schema still exists: don't report every listing that names it.
     partner_ids |= {_stem(doc.path) for doc in content.partners.values() if not doc.ok}
+    if territory:
+        out += _territory(content.territory, zones, partner_ids)
     for doc in content.valid("partner"):
         out += _zones(doc, zones, ("zones",))
         if networks is not None:
@@ -165,7 +175,7 @@ def _stem(path: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def _territory(doc: Document, zones: set[str]) -> list[F.Finding]:
+def _territory(doc: Document, zones: set[str], partner_ids: set[str]) -> list[F.Finding]:
     out = []
     seen: set[str] = set()
     for i, zone in enumerate(doc.data["zones"]):
@@ -173,6 +183,11 @@ def _territory(doc: Document, zones: set[str]) -> list[F.Finding]:
             out.append(_at(doc, "ID_DUPLICATE", ("zones", i, "id"), value=zone["id"], other="zones"))
         seen.add(zone["id"])
     for i, service in enumerate(doc.data["health_services"]):
+        # The site links a health service to its partner page: the page must exist.
+        if "partner" in service and service["partner"] not in partner_ids:
+            out.append(
+                _at(doc, "PARTNER_UNKNOWN", ("health_services", i, "partner"), value=service["partner"])
+            )
         for j, cps in enumerate(service["cps"]):
             out += _zones(doc, zones, ("health_services", i, "cps", j, "zones"), cps["zones"])
     return out

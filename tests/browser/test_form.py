@@ -341,6 +341,22 @@ def test_wrong_input_shows_the_validator_message_on_the_field(form_page, form_sh
     assert page.get_attribute("#f-contact-email", "aria-invalid") is None
 
 
+def test_link_schemes_are_read_like_the_validator(form_page):
+    page = form_page
+    page.fill("#f-description", "Per iscriversi [scrivete qui](java&#x73;cript&#58;alert(1)), grazie.")
+    page.focus("#bds-submit")
+    page.keyboard.press("Enter")
+    assert page.text_content('[data-error-for="description"]') == msg("URL_SCHEME", title="Descrizione")
+    page.fill(
+        "#f-description",
+        "Il [programma](https://example.org/menu:autunno), la [mappa](mappa.html#sala:1) e "
+        "[scriveteci](mailto:info@example.org).",
+    )
+    page.focus("#f-description")
+    page.keyboard.press("Tab")
+    assert page.text_content('[data-error-for="description"]') == ""
+
+
 def test_contact_and_existing_id_rules(form_page, form_url):
     page = form_page
     existing = next(iter(web_form.build(None, _repo_content()).config["existingIds"]))

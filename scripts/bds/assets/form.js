@@ -94,15 +94,24 @@
     var link = new RegExp(C.markup.link, "gm");
     var match;
     while ((match = link.exec(text)) !== null) {
-      if (C.markup.safeSchemes.indexOf(match[1].toLowerCase()) === -1) { return m.url; }
+      if (unsafeTarget(match[1])) { return m.url; }
     }
     if (new RegExp(C.markup.bareScript, "i").test(text)) { return m.url; }
     if (new RegExp(C.markup.html).test(text)) { return m.html; }
     return null;
   }
 
+  /* Like the validator: the scheme is read after decoding character references (java&#x73;cript:)
+     and dropping the tabs and newlines a browser ignores inside a scheme. */
+  var decoder = document.createElement("textarea");
+  function unsafeTarget(target) {
+    decoder.innerHTML = target;
+    var scheme = new RegExp(C.markup.scheme).exec(decoder.value.replace(new RegExp(C.markup.ignoredInScheme, "g"), ""));
+    return scheme !== null && C.markup.safeSchemes.indexOf(scheme[1].toLowerCase()) === -1;
+  }
+
   function validDate(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) { return false; }
+    if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(text)) { return false; }
     var d = new Date(text + "T00:00:00Z");
     return !isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
   }

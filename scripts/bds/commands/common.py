@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+
+import yaml
 
 from ..content import Project, ProjectNotFound
 from ..errors import BdsError
@@ -20,6 +23,8 @@ def today(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError  # fromisoformat also takes 20261231 and 2026-W53: the help promises AAAA-MM-GG
         return dt.date.fromisoformat(value)
     except ValueError:
         raise BdsError(f"--today: «{value}» non è una data nel formato AAAA-MM-GG", exit_code=2) from None
@@ -30,4 +35,79 @@ def add_today(parser) -> None:
         "--today",
         metavar="AAAA-MM-GG",
         help="data da usare come «oggi» per scadenze e verifiche (di norma la data di oggi)",
+    )
+
+
+def read_problem(exc: BaseException) -> str:
+    """Why a file could not be read, in Italian (never a Python class name)."""
+    if isinstance(exc, FileNotFoundError):
+        return "il file non esiste"
+    if isinstance(exc, IsADirectoryError):
+        return "è una cartella, non un file"
+    if isinstance(exc, PermissionError):
+        return "non si ha il permesso di leggerlo"
+    if isinstance(exc, UnicodeDecodeError):
+        return "il testo non è in UTF-8"
+    if isinstance(exc, OSError):
+        return exc.strerror or "errore di lettura"
+    if isinstance(exc, yaml.YAMLError):
+        return "la sintassi YAML non è valida"
+    return "il contenuto non è leggibile"
+
+
+def path_problem(path: Path) -> str | None:
+    """Why `path` cannot be read as a file, or None when it can (it exists and is a regular file)."""
+    if not path.exists():
+        return "file non trovato"
+    if path.is_dir():
+        return "è una cartella, non un file"
+    if not path.is_file():
+        return "non è un file normale"
+    return None
+
+
+def content_paths(proj: Project, given: list[str]) -> list[Path]:
+    """The files named on the command line; a folder stands for the records inside it.
+
+    Inside the project a folder means the project's own content files under it (so `content/` and
+    `opportunities/` work); elsewhere, the YAML and Markdown files directly in it. Raises BdsError
+    (exit 2) for a path that does not exist, is not a regular file, or is a folder with no record in it.
+    """
+    out: list[Path] = []
+    problems: list[str] = []
+    for text in given:
+        path = Path(text)
+        if not text.strip():
+            problems.append(f"«{text}» non è un percorso")
+            continue
+        if path.is_dir():
+            try:
+                found = _records_in(proj, path)
+            except OSError as exc:
+                problems.append(f"{text}: la cartella non si può leggere: {read_problem(exc)}")
+                continue
+            if not found:
+                problems.append(f"{text}: nella cartella non c'è nessuna scheda (.yml, .yaml o .md)")
+            out += found
+            continue
+        problem = path_problem(path)
+        if problem:
+            problems.append(f"{text}: {problem}")
+        else:
+            out.append(path)
+    if problems:
+        raise BdsError("; ".join(problems), exit_code=2)
+    return out
+
+
+def _records_in(proj: Project, folder: Path) -> list[Path]:
+    base = folder.resolve()
+    if base == proj.root or proj.root in base.parents:
+        return [p for p in proj.all_files() if base in p.resolve().parents]
+    # Outside the project only the folder's own files, not its subfolders: `bds validate ~` must not
+    # walk a whole home directory.
+    return sorted(
+        p
+        for p in base.iterdir()
+        if p.suffix in (".yml", ".yaml", ".md") and p.is_file() and not p.name.startswith(("_", "."))
     )

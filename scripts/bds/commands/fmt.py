@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .. import fmt
-from .common import project
+from .common import content_paths, project
 
 
 def register(sub) -> None:
@@ -25,7 +25,10 @@ def register(sub) -> None:
         "  bds fmt --drop-comments content/partners/coop-esempio.yml",
     )
     p.add_argument(
-        "paths", nargs="*", metavar="FILE", help="file da riformattare (di norma: tutto il progetto)"
+        "paths",
+        nargs="*",
+        metavar="PERCORSO",
+        help="file o cartelle da riformattare (di norma: tutto il progetto)",
     )
     p.add_argument(
         "--check",
@@ -63,11 +66,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 def run(args) -> int:
     proj = project(args)
-    paths = [Path(p) for p in args.paths] or proj.all_files()
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        print(f"bds: errore: file non trovato: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    paths = content_paths(proj, args.paths) or proj.all_files()
     changed, refused = 0, 0
     for path in paths:
         shown = proj.shown(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..content import load_content
 from ..intake import spreadsheet
-from .common import add_today, project, today
+from .common import add_today, path_problem, project, today
 
 
 def register(sub) -> None:
@@ -43,8 +43,9 @@ def register(sub) -> None:
 def run(args) -> int:
     proj = project(args)
     path = Path(args.file)
-    if not path.is_file():
-        print(f"bds: errore: file non trovato: {args.file}", file=sys.stderr)
+    problem = path_problem(path)
+    if problem:
+        print(f"bds: errore: {args.file}: {problem}", file=sys.stderr)
         return 2
     content = load_content(proj)
     result = spreadsheet.import_file(

@@ -17,7 +17,7 @@ from ..errors import BdsError
 from ..intake import form as web_form
 from ..intake import issue as issue_form
 from ..intake.spreadsheet import write_new
-from .common import add_today, project, today
+from .common import add_today, path_problem, project, read_problem, today
 
 
 def register(sub) -> None:
@@ -99,12 +99,13 @@ def register(sub) -> None:
 def _read(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
+    problem = path_problem(Path(path))
+    if problem:
+        raise BdsError(f"{path}: {problem}", exit_code=2)
     try:
         return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BdsError(f"file non trovato: {path}", exit_code=2) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BdsError(f"{path}: il file non si può leggere ({type(exc).__name__})", exit_code=2) from None
+        raise BdsError(f"{path}: il file non si può leggere: {read_problem(exc)}", exit_code=2) from None
 
 
 def run_issue(args) -> int:
@@ -138,6 +139,8 @@ def run_issue(args) -> int:
 def run_issue_form(args) -> int:
     proj = project(args)
     target = Path(args.out) if args.out else proj.root / issue_form.PATH
+    if target.is_dir():
+        raise BdsError(f"--out: {target} è una cartella; indica il file da scrivere (.yml)", exit_code=2)
     text = issue_form.form_yaml(load_content(proj))
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else None

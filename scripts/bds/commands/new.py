@@ -17,7 +17,7 @@ from .. import validate as validation
 from ..content import load_content
 from ..errors import BdsError
 from ..report import text as report_text
-from .common import add_today, project, today
+from .common import add_today, project, read_problem, today
 
 KINDS = ("opportunity", "partner")
 SKIP = {"example"}  # not a question for a person filling in a record
@@ -185,7 +185,7 @@ def _answers(path: str | None) -> dict | None:
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise BdsError(f"{path}: file delle risposte non leggibile ({type(exc).__name__})", 2) from None
+        raise BdsError(f"{path}: file delle risposte non leggibile: {read_problem(exc)}", 2) from None
     if not isinstance(data, dict):
         raise BdsError(f"{path}: il file delle risposte deve contenere righe «campo: risposta»", 2)
     return {str(k): v for k, v in data.items()}

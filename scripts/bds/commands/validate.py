@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from .. import report
 from .. import validate as validation
-from .common import add_today, project, today
+from .common import add_today, content_paths, project, today
 
 
 def register(sub) -> None:
@@ -18,10 +17,14 @@ def register(sub) -> None:
         "errori (gli avvisi sono ammessi), 1 se ci sono errori, 2 per un uso sbagliato del comando.",
         epilog="Esempi:\n  bds validate\n"
         "  bds validate opportunities/laboratorio-teatro.yml --format github\n"
+        "  bds validate opportunities/\n"
         "  bds validate --today 2026-12-31 --format json",
     )
     p.add_argument(
-        "paths", nargs="*", metavar="FILE", help="file da controllare (di norma: tutto il progetto)"
+        "paths",
+        nargs="*",
+        metavar="PERCORSO",
+        help="file o cartelle da controllare (di norma: tutto il progetto)",
     )
     p.add_argument(
         "--format",
@@ -36,11 +39,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     proj = project(args)
-    paths = [Path(p) for p in args.paths]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        print(f"bds: errore: file non trovato: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    paths = content_paths(proj, args.paths)
     result = validation.run(proj, paths or None, today(args.today))
     shown = result.errors if args.quiet else result.findings
     out = report.render(shown, args.format)

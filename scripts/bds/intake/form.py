@@ -138,6 +138,8 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         "markup": {
             "html": rules._HTML.pattern,
             "link": rules._LINK.pattern,
+            "scheme": rules._SCHEME.pattern,
+            "ignoredInScheme": rules._IGNORED_IN_SCHEME.pattern,
             "bareScript": rules._BARE_SCRIPT.pattern,
             "safeSchemes": sorted(rules._SAFE_SCHEMES),
         },

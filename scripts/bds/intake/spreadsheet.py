@@ -121,13 +121,24 @@ def _read_csv(path: Path) -> list[list]:
         raw = path.read_bytes()
     except OSError as exc:
         raise BdsError(f"{path}: il file non si può leggere ({exc.strerror})", exit_code=2) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # older Excel "CSV" on Windows
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export is UTF-16
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")  # older Excel "CSV" on Windows
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error:  # a cell over the csv module's size limit, or a broken quote at the end
+        raise BdsError(
+            f"{path}: riga {reader.line_num}: il file non è un CSV leggibile "
+            "(una cella troppo lunga o virgolette non chiuse)",
+            exit_code=2,
+        ) from None
 
 
 def _read_xlsx(path: Path) -> list[list]:
