@@ -271,3 +271,63 @@ def test_synthetic_people_have_no_names():
     text = json.dumps(tables)
     assert "@" not in text
     assert all(len(row[0]) == 36 for row in tables["beneficiaries"][1:])
+
+
+# Every indicator the programme promised its funders (issue: "Indicators per quarter"), one table each.
+INDICATOR_TABLES = {
+    "flussi_per_asse",  # active people, entries and exits, by axis
+    "flussi_per_percorso",  # ... by pathway
+    "flussi_per_servizio",  # ... by health service
+    "flussi_per_fascia_eta",  # ... by age band
+    "flussi_per_sesso",  # ... by sex
+    "uscite_per_motivo",  # exits by closure reason
+    "transizioni_abitative",  # housing T0 -> T12
+    "lavoro_t12",
+    "lavoro_t12_percentuale",  # share in paid work at T12
+    "honos_variazione",  # HoNOS change T0 -> T12 by entry-year cohort
+    "ricoveri",  # admissions and bed-days per person-year, before and after entry
+    "spesa_per_fonte",  # direct-budget euros per beneficiary-year by funding source
+    "spesa_per_categoria",  # ... and by category
+    "attesa",  # waiting time from referral to start
+}
+
+
+def test_every_indicator_is_reported_with_means_to_one_decimal(reports):
+    folder = reports / "2026Q1"
+    assert {p.stem for p in folder.glob("*.csv")} == INDICATOR_TABLES
+    package = json.loads((folder / "datapackage.json").read_text())
+    assert {r["path"] for r in package["resources"]} == {f"{n}.csv" for n in INDICATOR_TABLES}
+    ages = [r[1] for r in rows(folder / "flussi_per_fascia_eta.csv")[1:] if r[1] != "TOTALE"]
+    for band in ages:  # closed bands span at least 15 years
+        if "-" in band:
+            low, high = map(int, band.split("-"))
+            assert high - low + 1 >= 15, band
+    decimals = set()
+    for name in ("honos_variazione", "ricoveri", "attesa"):
+        for row in rows(folder / f"{name}.csv")[1:]:
+            if row[-1] == "published" and "." in row[-2]:
+                decimals.add(len(row[-2].split(".")[1]))
+            assert not any(word in row[1] for word in ("min", "max")), row  # never minimum or maximum
+    assert decimals == {1}
+
+
+def test_audit_states_the_protection_it_checked(reports):
+    audit = json.loads((reports / "2026Q1" / "audit.json").read_text())
+    assert audit["protection"]["min_at_most"] == K // 2 and audit["protection"]["max_at_least"] == K - 1
+    for cell in audit["suppressed_cells"]:
+        if cell["shown"] == f"<{K}":
+            low, high = cell["interval"]
+            assert low <= audit["protection"]["min_at_most"] and high >= audit["protection"]["max_at_least"]
+
+
+def test_report_page_warns_when_the_audit_falls_short():
+    from bds.outcomes import render
+    from bds.outcomes.model import Aggregate
+
+    agg = Aggregate("2026Q1", K)
+    base = {"suppressed": 0, "cells": 0, "unprotected": [], "ledger_conflicts": []}
+    calm = render.report_html(agg, "2026Q1", "Prova", {}, base)
+    short = render.report_html(agg, "2026Q1", "Prova", {}, {**base, "unprotected": ["x"]})
+    revised = render.report_html(agg, "2026Q1", "Prova", {}, {**base, "ledger_conflicts": ["y"]})
+    assert 'class="warn"' not in calm
+    assert 'class="warn"' in short and 'class="warn"' in revised

@@ -204,3 +204,34 @@ def test_attacker_never_narrows_a_suppressed_cell(matrix, sensitive):
                 scope, relations = disclosure._scope(problem, components, list(coefs))
                 assert problem.extent(coefs, scope, relations)[1] >= (K if total.true >= K else 1)
     assert all(math.isfinite(v[0]) for v in view.values())
+
+
+def test_percentages_only_over_k_and_from_rounded_figures():
+    from bds.outcomes.model import PERCENT
+
+    agg = Aggregate("2026Q1", K)
+    agg.cell("paid", kind=COUNT, true=13)  # shown 15
+    agg.cell("all", kind=COUNT, true=37)  # shown 35
+    agg.cell("share", kind=PERCENT, gate="paid", denominator="all", true=100 * 13 / 37)
+    agg.cell("paid_small", kind=COUNT, true=3)
+    agg.cell("all_small", kind=COUNT, true=8)
+    agg.cell("share_small", kind=PERCENT, gate="paid_small", denominator="all_small", true=37.5)
+    disclosure.run(agg)
+    assert agg.cells["share"].shown == str(round(100 * 15 / 35))  # 43, not the exact 35
+    assert agg.cells["share_small"].status == SUPPRESSED and agg.cells["share_small"].shown == ""
+
+
+def test_euro_amounts_need_k_people_and_no_dominant_contributor():
+    from bds.outcomes.model import EURO
+
+    agg = Aggregate("2026Q1", K)
+    agg.cell("n_few", kind=COUNT, true=6)
+    agg.cell("eur_few", kind=EURO, gate="n_few", people=6, true=500.0, contributions=[500.0] * 6)
+    agg.cell("n_one", kind=COUNT, true=12)
+    agg.cell("eur_one", kind=EURO, gate="n_one", people=12, true=900.0, contributions=[9500.0] + [50.0] * 11)
+    agg.cell("n_ok", kind=COUNT, true=12)
+    agg.cell("eur_ok", kind=EURO, gate="n_ok", people=12, true=812.46, contributions=[300.0] * 12)
+    disclosure.run(agg)
+    assert agg.cells["eur_few"].status == SUPPRESSED and agg.cells["eur_few"].reason == "n<k"
+    assert agg.cells["eur_one"].status == SUPPRESSED and agg.cells["eur_one"].reason == "dominance"
+    assert agg.cells["eur_ok"].status == PUBLISHED and agg.cells["eur_ok"].shown == "812"

@@ -165,6 +165,8 @@ def test_validation_errors_refuse_to_build(project, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "opportunities/opportunita-00003.yml:" in printed and "[FIELD_REQUIRED]" in printed
     assert [p.name for p in out.iterdir()] == [build.MARKER]
+    assert run_cli("--root", str(bad), "validate", "--today", TODAY) == 1
+    assert capsys.readouterr().out == printed  # the same findings, word for word, as `bds validate`
 
 
 def test_refuses_to_replace_a_foreign_folder(project, tmp_path):
@@ -279,3 +281,62 @@ def test_qr_codes_drawn_in_a_worker_match_in_process(monkeypatch):
         assert jobs.fill("index.md", "<!--bds:qr-->") == "<!--bds:qr-->"
     finally:
         jobs.close()
+
+
+def test_a_broken_project_config_is_a_clear_error_and_keeps_the_site(project, site, tmp_path):
+    own = tmp_path / "con-config"
+    shutil.copytree(project, own)
+    # the kit's mkdocs.yml copied as is: its theme folder is relative to the kit, not to this project
+    shutil.copy(Path(__file__).resolve().parents[1] / "mkdocs.yml", own / "mkdocs.yml")
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = all_files(out)
+    with pytest.raises(BdsError) as failed:
+        build.build_site(Project(own), out, dt.date.fromisoformat(TODAY), log=io.StringIO())
+    assert failed.value.exit_code == 1 and "mkdocs.yml" in str(failed.value)
+    assert all_files(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_preview_hook_regenerates_the_pages_from_the_project(tmp_path, monkeypatch):
+    """`bds serve` runs the MkDocs hook's on_config on every rebuild: it must regenerate the pages."""
+    from types import SimpleNamespace
+
+    from bds.site import mkdocs_hook, preview
+
+    # the preview shows the catalogue of the real today: listings made around it stay open
+    own = synthetic.write_project(tmp_path / "anteprima", listings=8, partners=2, today=dt.date.today())
+    monkeypatch.setenv("BDS_PROJECT_ROOT", str(own))
+    monkeypatch.setattr(preview.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    config = SimpleNamespace(config_file_path=str(own / "mkdocs.yml"), extra={}, site_name="x", nav=None)
+    config = mkdocs_hook.on_config(config)
+    docs = Path(config.docs_dir)
+    assert docs == preview.docs_dir_for(own)
+    listing = docs / "opportunita" / "opportunita-00002.md"
+    assert listing.is_file() and (docs / "index.md").is_file()
+    assert config.nav and "CC BY 4.0" in config.copyright
+    record_file = own / "opportunities" / "opportunita-00002.yml"
+    record = yaml.safe_load(record_file.read_text(encoding="utf-8"))
+    record["title"] = "Titolo cambiato in anteprima"
+    record_file.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    untouched = docs / "privacy.md"
+    stamp = untouched.stat().st_mtime_ns
+    mkdocs_hook.on_config(config)
+    assert "Titolo cambiato in anteprima" in listing.read_text(encoding="utf-8")
+    assert untouched.stat().st_mtime_ns == stamp  # only changed pages are rewritten: live reload stays quick
+
+
+def test_build_reports_progress_and_ends_with_a_one_line_summary(project, tmp_path):
+    log = io.StringIO()
+    summary = build.build_site(Project(project), tmp_path / "s", dt.date.fromisoformat(TODAY), log=log)
+    assert summary.pages == len(list((tmp_path / "s").rglob("index.html")))
+    assert summary.listings == len(list((tmp_path / "s" / "opportunita").glob("*/index.html")))
+    assert summary.warnings >= 0 and summary.seconds > 0
+    line = summary.line()
+    assert "\n" not in line and str(summary.pages) in line and str(summary.listings) in line
+    assert len(log.getvalue().splitlines()) >= 3  # checking, generating, building: one line per stage
+    ticks = io.StringIO()
+    report = build.progress_printer(ticks, every=500, total=2000)
+    for done in range(1, 2001):
+        report(done)
+    assert ticks.getvalue().splitlines() == [f"  … {n}/2000 pagine" for n in (500, 1000, 1500, 2000)]

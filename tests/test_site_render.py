@@ -298,3 +298,87 @@ def test_pages_opening_with_an_inline_tag_stay_markdown():
     meta, body = _split(text)
     assert render.PRERENDERED_KEY not in meta
     assert _markdown_of_engine(body) != body.strip()  # why: Markdown wraps the <link> in <p>
+
+
+@pytest.mark.parametrize(
+    "licence,spdx",
+    [
+        ("CC BY 4.0", "CC-BY-4.0"),
+        ("CC BY-SA 4.0", "CC-BY-SA-4.0"),
+        ("CC0 1.0", "CC0-1.0"),
+        ("IODL 2.0", "IODL-2.0"),
+    ],
+)
+def test_the_territory_licence_is_stated_wherever_data_leaves(licence, spdx):
+    from bds.site.preview import copyright_text
+
+    ctx = make_ctx()
+    ctx.territory["content_licence"] = licence
+    package = json.loads(exports.datapackage(ctx))
+    assert package["licenses"][0]["name"] == spdx and package["licenses"][0]["path"].startswith("https://")
+    assert json.loads(exports.listings_json(ctx))["licenza"] == licence
+    assert json.loads(exports.hsds(ctx))["licence"] == licence
+    assert licence in copyright_text(ctx.territory)
+    page = render.open_data_page(ctx)
+    links = [attrs.get("href") for tag, attrs in tags_of(page) if tag == "a"]
+    assert package["licenses"][0]["path"] in links and licence in page
+
+
+def test_an_unknown_licence_is_named_without_promises():
+    ctx = make_ctx()
+    ctx.territory["content_licence"] = "Licenza del Comune di Esempio"
+    package = json.loads(exports.datapackage(ctx))
+    assert package["licenses"] == [{"title": "Licenza del Comune di Esempio"}]
+    page = render.open_data_page(ctx)
+    assert "Licenza del Comune di Esempio" in page
+    assert not any("creativecommons" in (attrs.get("href") or "") for _, attrs in tags_of(page))
+    cc_by = make_ctx()
+    assert render.open_data_page(cc_by).count("commerciali") == 1
+    assert "commerciali" not in page  # the reuse terms of CC BY are not claimed for another licence
+
+
+def test_an_expansion_that_repeats_the_term_is_not_doubled():
+    terms = [
+        {"term": "Budget di Salute", "expansion": "Budget di Salute (BdS)", "definition": "Un progetto."},
+        {"term": "CPS", "expansion": "Centro Psico Sociale", "definition": "Il servizio."},
+    ]
+    glossary = Glossary(terms)
+    assert glossary.tooltip_text(0) == "Budget di Salute (BdS): Un progetto."
+    assert glossary.tooltip_text(1) == "CPS (Centro Psico Sociale): Il servizio."
+    ctx = SiteContext.create(synthetic.territory(), [], [], [], terms, TODAY)
+    page = render.glossary_page(ctx)
+    assert re.search(
+        r'<dt id="t-budget-di-salute">Budget di Salute <span class="bds-expansion">\(BdS\)</span></dt>', page
+    )
+
+
+def test_home_offers_the_three_paths():
+    page = render.home(make_ctx())
+    paths = re.findall(r'<li class="bds-path"><a href="([^"]+)">', page)
+    assert len(paths) == 3 and paths[0] == "opportunita/"  # looking for an opportunity
+    assert paths[1].startswith("guide/")  # understanding the Budget di Salute
+    assert paths[2] not in paths[:2]  # partners and volunteers have a way of their own
+
+
+def test_listing_page_shows_every_promised_fact():
+    record = listing(
+        id="tirocinio",
+        kind="internship",
+        axes=["work"],
+        places=4,
+        stipend=500,
+        accessibility="Sede senza barriere, bagno accessibile.",
+        access="via-case-manager",
+        contact={"email": "info@ente.example", "phone": "02 1234"},
+        reviewed="2026-05-20",
+    )
+    ctx = make_ctx([record])
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("tirocinio"))
+    labels = re.findall(r"<dt>([^<]+)</dt>", page)
+    for label in ("Ente", "Quando", "Dove", "Per chi è", "Come si partecipa", "Posti", "Indennità mensile"):
+        assert label in labels, label
+    assert "Accessibilità" in labels and "Sede senza barriere" in page
+    assert re.search(r'<p class="bds-reviewed">[^<]*20 maggio 2026</p>', page)
+    assert 'href="mailto:info@ente.example"' in page
+    assert '<div class="bds-print-card"><div class="bds-qr">' in page
+    assert re.search(r'<h2 id="descrizione">', page) and 'class="bds-lead"' in page

@@ -22,6 +22,7 @@ TODAY = "2026-06-01"
 SUB_PATH = "bds/"  # the site is served from a sub-path: relative links must still work
 UNIQUE_WORD = "zafferano"  # appears only in the description of SEARCH_TARGET
 SEARCH_TARGET = "opportunita-00005"
+LONGEST = "opportunita-lunghissima"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -77,7 +78,28 @@ def site_project(tmp_path_factory) -> Path:
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     record["description"] += f"\n\nIn autunno raccogliamo lo {UNIQUE_WORD} nell'orto."
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    # the longest listing the schema allows: its print card must still fit one A4 sheet
+    longest = dict(record, id=LONGEST, title=fill("Laboratorio di ceramica e pittura", 120))
+    longest.update(
+        summary=fill("Un laboratorio per stare insieme", 200),
+        description="\n\n".join(fill("Ogni settimana si lavora insieme con calma", 490) for _ in range(10)),
+        schedule=fill("Il martedì e il giovedì pomeriggio", 300),
+        accessibility=fill("Sede senza barriere e bagno accessibile", 600),
+        audience=["cps-users", "families", "young-people", "citizens", "volunteers", "operators"],
+        languages=["it", "en", "fr", "es", "ar", "zh"],
+    )
+    (root / "opportunities" / f"{LONGEST}.yml").write_text(
+        yaml.safe_dump(longest, allow_unicode=True), encoding="utf-8"
+    )
     return root
+
+
+def fill(sentence: str, length: int) -> str:
+    """`sentence` repeated up to exactly `length` characters, ending on a full stop."""
+    text = ""
+    while len(text) + len(sentence) + 2 <= length:
+        text += sentence + ". "
+    return (text.strip() + " " + "a" * length)[: length - 1].rstrip() + "."
 
 
 @pytest.fixture(scope="session")
@@ -325,11 +347,49 @@ def test_glossary_tooltip_on_focus_and_escape(site, page_at):
     assert tip.bounding_box()["width"] > 20
     page.keyboard.press("Escape")
     assert tip.bounding_box()["width"] <= 1
+    term.evaluate("el => el.blur()")
+    page.mouse.move(0, 0)
+    assert tip.bounding_box()["width"] <= 1
+    term.hover()  # the mouse shows it too, without focus
+    assert tip.bounding_box()["width"] > 20
+    page.mouse.move(0, 0)
+    assert tip.bounding_box()["width"] <= 1
 
 
-def test_listing_prints_on_one_a4_page(site, page_at):
+def test_partner_directory_filters_by_type_zone_and_peer_support(site, page_at):
     page = page_at()
-    page.goto(site + LISTING)
+    page.goto(site + "enti/")
+    items = page.locator(".bds-partners li.bds-item")
+    total = items.count()
+    assert total > 2 and page.locator("#bds-partner-filters").is_visible()
+
+    def shown() -> list[dict]:
+        return page.eval_on_selector_all(
+            ".bds-partners li.bds-item:not([hidden])",
+            "els => els.map(e => ({t: e.dataset.t, z: e.dataset.z.split(' '), e: e.dataset.e}))",
+        )
+
+    kind = items.first.get_attribute("data-t")
+    page.locator("#pf-tipo").select_option(kind)
+    assert shown() and all(p["t"] == kind for p in shown()) and "tipo=" in page.url
+    page.locator("#pf-tipo").select_option("")
+    zone = page.locator("#pf-zona option").nth(1).get_attribute("value")
+    page.locator("#pf-zona").select_option(zone)
+    assert 0 < len(shown()) < total and all(zone in p["z"] for p in shown())
+    assert f"zona={zone}" in page.url
+    page.locator("#pf-zona").select_option("")
+    page.locator("#pf-esp").check()
+    assert shown() and all(p["e"] == "1" for p in shown()) and "esp=1" in page.url
+    other = page_at()
+    other.goto(page.url)  # the state travels in the URL
+    assert other.locator("#pf-esp").is_checked()
+    assert other.locator(".bds-partners li.bds-item:not([hidden])").count() == len(shown())
+
+
+@pytest.mark.parametrize("listing", [LISTING, f"opportunita/{LONGEST}/"])
+def test_listing_prints_on_one_a4_page(site, page_at, listing):
+    page = page_at()
+    page.goto(site + listing)
     page.emulate_media(media="print")
     assert page.locator(".bds-print-card svg").is_visible()
     pdf = page.pdf(format="A4", print_background=True)

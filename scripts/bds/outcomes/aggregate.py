@@ -384,12 +384,14 @@ def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
         n_key = _count(agg, f"ricoveri|{period}|persone_con_ricovero|{quarter}", [r[0] for r in users])
         _if_true(agg, Relation({n_key: 1, total: -1}, float("-inf"), 0))
         rate = agg.cell(
-            f"ricoveri|{period}|ricoveri_per_anno_persona|{quarter}",
+            f"ricoveri|{period}|ricoveri_per_10_anni_persona|{quarter}",
             kind=RATE,
             gate=n_key,
-            true=sum(r[1] for r in users) / exposure,
+            # a rate is a mean, shown with one decimal like every mean: per 10 person-years, so that
+            # typical rates (0.3-0.6 per person-year) keep two significant digits
+            true=10 * sum(r[1] for r in users) / exposure,
             people=len(users),
-            decimals=2,
+            decimals=1,
             contributions=[float(r[1]) for r in users],
         )
         days = agg.cell(
@@ -403,7 +405,7 @@ def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
         )
         table.rows += [
             ((period, "persone_con_ricovero"), n_key),
-            ((period, "ricoveri_per_anno_persona"), rate.key),
+            ((period, "ricoveri_per_10_anni_persona"), rate.key),
             ((period, "giornate_per_anno_persona"), days.key),
         ]
     agg.tables.append(table)

@@ -196,6 +196,7 @@ def _audit(agg, outcome, earlier: list[str]) -> dict:
             where.setdefault(key, []).append(
                 {"table": table.name, "dims": dict(zip(table.dims, dims, strict=False))}
             )
+    floor = disclosure.protected_floor(agg.k)
     cells = []
     for key, cell in sorted(agg.cells.items()):
         if cell.status != SUPPRESSED:
@@ -217,6 +218,18 @@ def _audit(agg, outcome, earlier: list[str]) -> dict:
         "attacker": "all published figures of this release and of the earlier releases in the ledger, "
         "as integer constraints (rounding [r-2,r+2], <k as [1,k-1], margins, quarter-to-quarter "
         "flows); intervals computed with scipy.optimize.milp",
+        "protection": {
+            "primary": f"each <{agg.k} cell: the attacker can neither exclude {agg.k - 1} people nor "
+            f"prove more than {floor} (attacker min <= {floor}, max >= {agg.k - 1})",
+            "group": f"a group hidden for a shared sensitive category: nobody can prove that fewer than "
+            f"{agg.k} lack it",
+            "last_resort": f"when no published cell is left to hide, a <{agg.k} cell is blanked",
+            "not_covered": "a person who knows their own cell or other people's cells (a coalition): the "
+            "audit can measure it (disclosure.audit with known values) but the release does not defend "
+            "against it",
+            "min_at_most": floor,
+            "max_at_least": agg.k - 1,
+        },
         "earlier_releases": earlier,
         "secondary_suppressions": outcome.secondary,
         "milp_solves": outcome.solves,

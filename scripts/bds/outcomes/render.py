@@ -13,6 +13,7 @@ import io
 import json
 from pathlib import Path
 
+from .disclosure import protected_floor
 from .model import PUBLISHED, SUPPRESSED, TOTAL, ZERO, Aggregate, Table
 
 TABLE_TITLES = {
@@ -66,7 +67,7 @@ LABELS = {
     "prima": "12 mesi prima dell'avvio",
     "dopo": "Dall'avvio",
     "persone_con_ricovero": "Persone con almeno un ricovero",
-    "ricoveri_per_anno_persona": "Ricoveri per anno-persona",
+    "ricoveri_per_10_anni_persona": "Ricoveri ogni 10 anni-persona",
     "giornate_per_anno_persona": "Giornate di ricovero per anno-persona",
     "euro_per_anno_persona": "Euro per anno-persona",
     "media_giorni": "Attesa media (giorni)",
@@ -171,6 +172,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}
 th,td{border:1px solid #999;padding:.2rem .5rem;text-align:left}
 td.num{text-align:right}tr.total td{font-weight:bold}.note{color:#444;font-size:.9em}
 .box{border:1px solid #666;padding:.5rem 1rem;background:#f3f3f3}svg{max-width:100%;height:auto}
+.warn{color:#8a1c00}
 @page{size:A4;margin:1.5cm}
 """
 
@@ -251,6 +253,32 @@ def _html_table(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _audit_sentence(summary: dict, k: int) -> str:
+    """What the attacker audit guarantees, and what it does not: the policy in plain Italian."""
+    floor = protected_floor(k)
+    text = (
+        "Un controllo automatico ha provato a ricostruire ogni dato nascosto combinando tutte le tabelle, "
+        f"anche dei trimestri già consegnati: per ogni «&lt;{k}» non riesce a escludere che le persone siano "
+        f"{k - 1}, né a dimostrare che siano più di {floor}. Il controllo non protegge da chi conosce già il "
+        "proprio caso o quello di altre persone del gruppo: per questo il rapporto resta un documento "
+        "riservato."
+    )
+    problems = []
+    if summary.get("unprotected"):
+        problems.append(
+            f"{len(summary['unprotected'])} dati nascosti restano in parte ricostruibili "
+            "(elenco in audit.json)"
+        )
+    if summary.get("ledger_conflicts"):
+        problems.append(
+            "alcuni dati dei trimestri precedenti sono stati corretti dopo la consegna e il confronto con "
+            "quelli già consegnati è parziale (elenco in audit.json)"
+        )
+    if problems:
+        text += ' <strong class="warn">Attenzione: ' + "; ".join(problems) + ".</strong>"
+    return text
+
+
 def report_html(agg: Aggregate, quarter: str, programme: str, services: dict[str, str], summary: dict) -> str:
     k = agg.k
     sections = []
@@ -268,14 +296,17 @@ def report_html(agg: Aggregate, quarter: str, programme: str, services: dict[str
 <div class="box"><p><strong>Come leggere questi dati.</strong> I numeri contano persone, non interventi.
 Ogni conteggio è arrotondato al multiplo di 5 più vicino. «&lt;{k}» vuol dire «da 1 a {k - 1} persone»:
 il numero esatto non si mostra perché qualcuno potrebbe riconoscere chi c'è dietro.
-Un trattino (—) indica un dato
-nascosto per lo stesso motivo, anche quando il gruppo è più grande: altrimenti si potrebbe ricavarlo per
-differenza. Medie, tassi e spese si mostrano solo per gruppi di almeno {k} persone e quando nessuna persona
-pesa da sola più del 90% del totale. I totali sono arrotondati a parte, quindi la somma delle righe può
-differire dal totale.</p>
-<p>Dati nascosti in questo rapporto: {summary["suppressed"]} su {summary["cells"]}. Il controllo automatico ha
-verificato che nemmeno combinando tutte le tabelle, anche dei trimestri già pubblicati,
-si ricava un dato nascosto.</p></div>
+Un trattino (—) indica un dato nascosto anche quando il gruppo è più grande: altrimenti si potrebbe
+ricavarlo per differenza, oppure rivelerebbe che (quasi) tutto un gruppo condivide una condizione delicata.
+Un dato nascosto in un trimestre già consegnato resta nascosto. A volte anche un «&lt;{k}» diventa un
+trattino, quando non resta altro da nascondere.
+Medie, tassi e spese si mostrano solo per gruppi di almeno {k} persone, con un decimale (le spese in euro
+interi), senza minimo e massimo; tassi e spese solo se nessuna persona pesa da sola più del 90% del totale
+e se tutte le altre, tolte le due che pesano di più, arrivano almeno al 10% della prima.
+Le percentuali si mostrano solo se il totale è almeno {k} e si calcolano dai numeri già arrotondati.
+I totali sono arrotondati a parte, quindi la somma delle righe può differire dal totale.</p>
+<p>Dati nascosti in questo rapporto: {summary["suppressed"]} su {summary["cells"]}.
+{_audit_sentence(summary, k)}</p></div>
 {"".join(sections)}
 <p class="note">Rapporto prodotto con il kit bds.
 Nessun dato personale: solo conteggi aggregati e protetti.</p>

@@ -187,7 +187,8 @@ def html(found: list[Entry], quarter: str, report: fr.Freshness, programme: str)
         f"<p>Elenco al {esc(model.italian_date(report.today))}: le opportunità che scadono entro "
         f"{report.days} giorni o sono già scadute, le schede verificate più di {report.review_days} "
         "giorni fa "
-        "e gli enti senza opportunità aperte (tranne le pubbliche amministrazioni). Quando l'ente conferma i "
+        "e gli enti senza opportunità aperte (tranne quelli di tipo «Ente pubblico», come il Comune, che "
+        "finanziano e coordinano; le ASST invece compaiono). Quando l'ente conferma i "
         "dati, aggiorna il campo <code>reviewed</code> (e le date, se l'attività continua).</p>"
     )
     summary = (

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from ..errors import BdsError
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
@@ -108,25 +110,34 @@ def build(
     before it is written (the build fills in the QR codes drawn meanwhile by another process).
     """
     from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
 
     counter = _Counter()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     try:
         with _source_date(today):
-            cfg = load(
-                config_path,
-                docs_dir,
-                site_dir,
-                nav,
-                site_name,
-                site_url,
-                copyright_text,
-                progress,
-                files=files,
-                finish_page=finish_page,
-            )
-            mkdocs_build(cfg)
+            try:
+                cfg = load(
+                    config_path,
+                    docs_dir,
+                    site_dir,
+                    nav,
+                    site_name,
+                    site_url,
+                    copyright_text,
+                    progress,
+                    files=files,
+                    finish_page=finish_page,
+                )
+                mkdocs_build(cfg)
+            except MkDocsException as failed:  # e.g. a project's own mkdocs.yml pointing at a missing theme
+                details = "; ".join(message.strip() for message in counter.messages if message.strip())
+                raise BdsError(
+                    f"{config_path}: il motore del sito si è fermato ({details or failed.format_message()}); "
+                    "controlla il file o toglilo per usare la configurazione del kit",
+                    1,
+                ) from None
     finally:
         logger.removeHandler(counter)
     return counter.messages

@@ -117,7 +117,7 @@ def listings_csv(ctx: SiteContext) -> bytes:
 def listings_json(ctx: SiteContext) -> bytes:
     data = {
         "programma": ctx.territory.get("programme", ""),
-        "licenza": ctx.territory.get("content_licence", ""),
+        "licenza": model.licence(ctx.territory).text,
         "aggiornato_il": ctx.today.isoformat(),
         "opportunita": [public_record(item, ctx) for item in _by_id(ctx)],
     }
@@ -125,14 +125,10 @@ def listings_json(ctx: SiteContext) -> bytes:
 
 
 def datapackage(ctx: SiteContext) -> bytes:
-    licence = str(ctx.territory.get("content_licence") or "CC BY 4.0")
-    licence_info = {"title": licence}
-    if licence.replace(" ", "-").upper() == "CC-BY-4.0":
-        licence_info = {
-            "name": "CC-BY-4.0",
-            "title": "Creative Commons Attribution 4.0",
-            "path": "https://creativecommons.org/licenses/by/4.0/",
-        }
+    chosen = model.licence(ctx.territory)
+    licence_info = {"title": chosen.title}
+    if chosen.spdx:
+        licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
     fields = []
     for name, kind, title in CSV_FIELDS:
         field = {"name": name, "type": kind, "title": title}
@@ -255,7 +251,7 @@ def hsds(ctx: SiteContext) -> bytes:
     data = {
         "hsds_version": "3.0",
         "generated_on": ctx.today.isoformat(),
-        "licence": str(ctx.territory.get("content_licence", "")),
+        "licence": model.licence(ctx.territory).text,
         "organizations": organizations,
         "services": services,
         "locations": locations,

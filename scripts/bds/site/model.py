@@ -270,3 +270,52 @@ def valid_through(listing: dict, review_days: int) -> str:
             return str(dates[key])
     reviewed = _date(listing.get("reviewed")) or dt.date(2000, 1, 1)
     return (reviewed + dt.timedelta(days=review_days)).isoformat()
+
+
+# Open licences a territory may choose for its content (`content_licence`), keyed by SPDX id.
+# `reuse` completes "Dati e testi sono pubblicati con licenza X: ..." and must say only what that
+# licence allows; an unknown licence gets no promise at all.
+LICENCES = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/deed.it",
+        "puoi riusarli, anche per scopi commerciali, citando la fonte «{source}».",
+    ),
+    "CC-BY-SA-4.0": (
+        "Creative Commons Attribution-ShareAlike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/deed.it",
+        "puoi riusarli, anche per scopi commerciali, citando la fonte «{source}» e distribuendo "
+        "le opere derivate con la stessa licenza.",
+    ),
+    "CC0-1.0": (
+        "Creative Commons Zero 1.0 (pubblico dominio)",
+        "https://creativecommons.org/publicdomain/zero/1.0/deed.it",
+        "puoi riusarli liberamente, per qualsiasi scopo, senza obbligo di citare la fonte.",
+    ),
+    "IODL-2.0": (
+        "Italian Open Data License 2.0",
+        "https://www.dati.gov.it/content/italian-open-data-license-v20",
+        "puoi riusarli, anche per scopi commerciali, citando la fonte «{source}».",
+    ),
+}
+DEFAULT_LICENCE = "CC BY 4.0"
+
+
+@dataclass(frozen=True)
+class Licence:
+    text: str  # as the territory wrote it
+    spdx: str | None  # None when the licence is not one of LICENCES
+    title: str
+    url: str | None
+    reuse: str  # what a reader may do, in Italian
+
+
+def licence(territory: dict) -> Licence:
+    """The territory's `content_licence`, described for the open data page and the data package."""
+    text = str(territory.get("content_licence") or DEFAULT_LICENCE).strip()
+    key = re.sub(r"[\s_]+", "-", text).upper()
+    source = str(territory.get("programme") or "")
+    if key in LICENCES:
+        title, url, reuse = LICENCES[key]
+        return Licence(text, key, title, url, reuse.format(source=source))
+    return Licence(text, None, text, None, "le condizioni di riuso sono quelle scritte nella licenza.")

@@ -13,6 +13,7 @@ from .. import report
 from .. import validate as validation
 from ..content import Project
 from . import generate
+from .model import licence
 from .text import esc
 
 
@@ -41,5 +42,4 @@ def configure(config):
 
 def copyright_text(territory: dict) -> str:
     """Footer text; the theme prints it unescaped, so it is escaped here."""
-    licence = territory.get("content_licence") or "CC BY 4.0"
-    return esc(f"Contenuti e dati: licenza {licence}. {territory.get('programme', '')}.")
+    return esc(f"Contenuti e dati: licenza {licence(territory).text}. {territory.get('programme', '')}.")

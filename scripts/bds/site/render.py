@@ -15,7 +15,7 @@ import re
 from . import jsonld, model, qr
 from .context import SiteContext
 from .model import rel
-from .text import esc, guide_html, markdown_html, plain_text, safe_url
+from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
 
@@ -629,7 +629,7 @@ def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
     for term in terms:
         index = ctx.glossary.entries.index(term) if term in ctx.glossary.entries else 0
         expansion = (
-            f' <span class="bds-expansion">({esc(term["expansion"])})</span>' if term.get("expansion") else ""
+            f' <span class="bds-expansion">({esc(own_expansion(term))})</span>' if own_expansion(term) else ""
         )
         aliases = term.get("aliases") or []
         extra = f'<br><span class="bds-meta">Anche: {esc(", ".join(aliases))}</span>' if aliases else ""
@@ -674,7 +674,10 @@ OPEN_DATA_FILES = [
 
 
 def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
-    licence = esc(ctx.territory.get("content_licence") or "CC BY 4.0")
+    licence = model.licence(ctx.territory)
+    licence_name = (
+        f'<a href="{esc(licence.url)}">{esc(licence.text)}</a>' if licence.url else esc(licence.text)
+    )
     items = "".join(
         f'<li><a href="{esc(rel(path, f))}">{esc(t)}</a>: {esc(d)}</li>' for f, t, d in OPEN_DATA_FILES
     )
@@ -683,9 +686,8 @@ def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
         f'<p class="bds-lead">Le {len(ctx.listings)} opportunità aperte e i {len(ctx.partners)} enti della rete '
         f"sono anche dati aperti, aggiornati a ogni pubblicazione (ultima: {esc(model.italian_date(ctx.today))}).</p>"
         f'<ul class="bds-files">{items}</ul>'
-        f'<h2 id="licenza">Licenza</h2><p>Dati e testi sono pubblicati con licenza <strong>{licence}</strong>: '
-        "puoi riusarli, anche per scopi commerciali, citando la fonte "
-        f"«{esc(ctx.territory.get('programme', ''))}».</p>"
+        f'<h2 id="licenza">Licenza</h2><p>Dati e testi sono pubblicati con licenza <strong>{licence_name}</strong>: '
+        f"{esc(licence.reuse)}</p>"
         '<h2 id="riservatezza">Riservatezza</h2><p>I dati riguardano solo le opportunità e gli enti, mai le '
         "persone. Per le case e i luoghi riservati si pubblica solo la zona, mai l'indirizzo, in nessun formato.</p>"
         "</div>"

@@ -141,6 +141,15 @@ def plain_text(source: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def own_expansion(entry: dict) -> str:
+    """A glossary entry's expansion without the term itself: "Budget di Salute (BdS)" for the term
+    "Budget di Salute" would read "Budget di Salute (Budget di Salute (BdS))", so it gives "BdS"."""
+    term, expansion = str(entry.get("term") or ""), str(entry.get("expansion") or "").strip()
+    if term and fold(expansion).startswith(fold(term)):
+        expansion = expansion[len(term) :].strip().removeprefix("(").removesuffix(")").strip()
+    return expansion
+
+
 def fold(text: str) -> str:
     """Lowercase without accents: the form used by the catalogue search on both sides."""
     decomposed = unicodedata.normalize("NFD", text.lower())
@@ -235,8 +244,8 @@ class Glossary:
 
     def tooltip_text(self, index: int) -> str:
         entry = self.entries[index]
-        expansion = entry.get("expansion")
-        head = f"{entry['term']} ({expansion})" if expansion else entry["term"]
+        term, expansion = entry["term"], own_expansion(entry)
+        head = f"{term} ({expansion})" if expansion else term
         return f"{head}: {entry['definition']}"
 
     def mark(self, fragment: str, page_key: str = "p") -> str:
