@@ -344,7 +344,9 @@ def test_report_refuses_a_territory_whose_threshold_breaks_the_schema(demo, tmp_
         encoding="utf-8",
     )
     out = tmp_path / "rapporto"
-    code = main(["--root", str(root), "report", "--data", str(demo), "--quarter", "2026Q1", "--out", str(out)])
+    code = main(
+        ["--root", str(root), "report", "--data", str(demo), "--quarter", "2026Q1", "--out", str(out)]
+    )
     assert code == 1
     assert "[VALUE_OUT_OF_RANGE] disclosure_threshold" in capsys.readouterr().err
     assert not out.exists()
