@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from . import rules
 from . import schema as S
 from .content import Content
+from .dates import parse as parse_date
 
 EXPIRING = "expiring"
 EXPIRED = "expired"
@@ -106,7 +107,7 @@ def _review_days(content: Content) -> int:
 
 
 def _stale(data: dict, today: dt.date, review_days: int) -> list[Reason]:
-    reviewed = rules._date(data.get("reviewed"))
+    reviewed = parse_date(data.get("reviewed"))
     if reviewed and (today - reviewed).days > review_days:
         return [Reason(STALE, "reviewed", reviewed.isoformat(), (today - reviewed).days)]
     return []
@@ -124,7 +125,7 @@ def freshness(content: Content, today: dt.date, days: int = 30) -> Freshness:
         reasons: list[Reason] = []
         dates = data.get("dates") or {}
         for key in ("deadline", "end"):
-            when = rules._date(dates.get(key))
+            when = parse_date(dates.get(key))
             if when is None:
                 continue
             delta = (when - today).days

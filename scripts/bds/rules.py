@@ -14,6 +14,7 @@ import re
 from . import findings as F
 from . import schema, textcheck
 from .content import Content
+from .dates import parse as parse_date
 from .load import Document, field_name
 
 # Raw HTML or script: a "<" followed by a tag name, "!", "/" or "?". Autolinks <https://...> stay allowed.
@@ -29,13 +30,6 @@ _BARE_SCRIPT = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 DEFAULT_REVIEW_DAYS = 180
 READABILITY_MIN = 60
-
-
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _at(doc: Document, code: str, path: tuple, **params) -> F.Finding:
@@ -227,7 +221,7 @@ def _contact(doc: Document) -> list[F.Finding]:
 
 
 def _stale(doc: Document, today: dt.date, review_days: int) -> list[F.Finding]:
-    reviewed = _date(doc.data.get("reviewed"))
+    reviewed = parse_date(doc.data.get("reviewed"))
     if reviewed and (today - reviewed).days > review_days:
         return [_at(doc, "REVIEW_STALE", ("reviewed",), date=reviewed.isoformat(), days=review_days)]
     return []
@@ -252,7 +246,7 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
         out.append(_at(doc, "PARTNER_UNKNOWN", ("partner",), value=data["partner"]))
     out += _zones(doc, zones, ("zones",))
     dates = data.get("dates") or {}
-    start, end, deadline = (_date(dates.get(k)) for k in ("start", "end", "deadline"))
+    start, end, deadline = (parse_date(dates.get(k)) for k in ("start", "end", "deadline"))
     if start and end and end < start:
         out.append(_at(doc, "DATE_ORDER", ("dates", "end"), start=start, end=end))
     if deadline and end and deadline > end:

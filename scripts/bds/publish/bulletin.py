@@ -22,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from .. import dates
+from ..dates import parse as parse_date
 from ..site import model
 from ..site.context import SiteContext
 from ..site.model import rel
@@ -47,18 +49,7 @@ def data_dir(label: str) -> str:
     return f"dati/{label}"
 
 
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def leaves_on(listing: dict) -> dt.date | None:
-    """The first day the listing is past its deadline or end (it then leaves the catalogue)."""
-    dates = listing.get("dates") or {}
-    found = [d for d in (_date(dates.get("deadline")), _date(dates.get("end"))) if d is not None]
-    return min(found) if found else None
+leaves_on = dates.leaves_catalogue_on
 
 
 def _breakdown(listings: list[dict], facet: str, labels: model.Labels) -> list[dict]:
@@ -98,7 +89,7 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
     earlier = set(previous.get("catalogue") or []) if previous else None
     new = []
     for item in catalogue:
-        start = _date((item.get("dates") or {}).get("start"))
+        start = parse_date((item.get("dates") or {}).get("start"))
         if quarter.contains(start):
             why = "start"
         elif earlier is not None and str(item.get("id")) not in earlier:

@@ -18,6 +18,7 @@ import icalendar
 from . import model
 from .context import SiteContext
 from .text import plain_text
+from ..dates import parse as parse_date
 
 CSV_FIELDS = [
     ("id", "string", "Identificativo della scheda"),
@@ -260,13 +261,6 @@ def hsds(ctx: SiteContext) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def calendar(ctx: SiteContext) -> bytes:
     """One all-day VEVENT per listing with a start date. DTSTAMP is the review date (deterministic)."""
     host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"
@@ -277,16 +271,16 @@ def calendar(ctx: SiteContext) -> bytes:
     cal.add("x-wr-calname", f"{ctx.territory.get('programme', '')}: opportunità")
     for item in _by_id(ctx):
         dates = item.get("dates") or {}
-        start = _date(dates.get("start"))
+        start = parse_date(dates.get("start"))
         if start is None:
             continue
-        end = _date(dates.get("end")) or start
+        end = parse_date(dates.get("end")) or start
         lid = str(item.get("id", ""))
         event = icalendar.Event()
         event.add("uid", f"{lid}@{host}")
         event.add(
             "dtstamp",
-            dt.datetime.combine(_date(item.get("reviewed")) or ctx.today, dt.time(0, 0), tzinfo=dt.UTC),
+            dt.datetime.combine(parse_date(item.get("reviewed")) or ctx.today, dt.time(0, 0), tzinfo=dt.UTC),
         )
         event.add("dtstart", start)
         event.add("dtend", end + dt.timedelta(days=1))
@@ -305,7 +299,7 @@ def calendar(ctx: SiteContext) -> bytes:
 
 
 def _rfc822(day) -> str:
-    moment = dt.datetime.combine(_date(day) or dt.date(2000, 1, 1), dt.time(0, 0), tzinfo=dt.UTC)
+    moment = dt.datetime.combine(parse_date(day) or dt.date(2000, 1, 1), dt.time(0, 0), tzinfo=dt.UTC)
     return format_datetime(moment)
 
 

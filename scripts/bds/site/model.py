@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .. import schema
+from .. import dates
+from ..dates import parse as parse_date
 
 SHOWN_STATUSES = ("open", "full")
 DEFAULT_REVIEW_DAYS = 180
@@ -37,21 +39,7 @@ COST_LABELS = {"free": "Gratuito", "budget": "Coperto dal Budget di Salute", "pa
 JOB_KINDS = ("job", "internship", "volunteering")
 
 
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def is_expired(listing: dict, today: dt.date) -> bool:
-    """Past `dates.end` or past `dates.deadline`: the listing leaves the catalogue."""
-    dates = listing.get("dates") or {}
-    for key in ("end", "deadline"):
-        day = _date(dates.get(key))
-        if day is not None and day < today:
-            return True
-    return False
+is_expired = dates.is_expired  # past `dates.end` or `dates.deadline`: the listing leaves the catalogue
 
 
 def is_shown(listing: dict, today: dt.date) -> bool:
@@ -140,7 +128,7 @@ MONTHS = (
 
 
 def italian_date(value) -> str:
-    day = _date(value)
+    day = parse_date(value)
     if day is None:
         return str(value or "")
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -266,9 +254,9 @@ def valid_through(listing: dict, review_days: int) -> str:
     """The last day a listing is valid: deadline, else end, else the next review is due."""
     dates = listing.get("dates") or {}
     for key in ("deadline", "end"):
-        if _date(dates.get(key)):
+        if parse_date(dates.get(key)):
             return str(dates[key])
-    reviewed = _date(listing.get("reviewed")) or dt.date(2000, 1, 1)
+    reviewed = parse_date(listing.get("reviewed")) or dt.date(2000, 1, 1)
     return (reviewed + dt.timedelta(days=review_days)).isoformat()
 
 
