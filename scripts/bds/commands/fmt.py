@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from .. import fmt
+from .. import files, fmt
 from .common import content_paths, project
 
 
@@ -50,18 +48,7 @@ def _kind(proj, path: Path) -> str:
     return kind
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write next to the target and rename: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+write_atomic = files.write_text
 
 
 def run(args) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sys
 import tempfile
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import fmt, schema
+from .. import files, fmt, schema
 from .. import validate as validation
 from ..content import load_content
 from ..errors import BdsError
@@ -253,14 +252,8 @@ def _check(proj, kind: str, record_id: str, text: str, day: dt.date):
 
 
 def _write_new(target: Path, text: str) -> None:
-    """Write atomically and never replace an existing file (the link fails if the name is taken)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write atomically and never replace an existing file."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        try:
-            os.link(tmp, target)
-        except FileExistsError:
-            raise BdsError(f"{target.name} esiste già: non lo sovrascrivo.", 1) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        files.write_text(target, text, replace=False)
+    except FileExistsError:
+        raise BdsError(f"{target.name} esiste già: non lo sovrascrivo.", 1) from None

@@ -11,14 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files, load
 from .. import findings as F
-from .. import load
 from ..errors import BdsError
 from . import record as R
 from .fields import Field, choices_for, content_choices, fields
@@ -282,21 +280,8 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
 
 
 def write_new(target: Path, text: str, update: bool) -> Path:
-    """Write atomically; without `update`, never replace a file that appeared meanwhile."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    """Write atomically; without `update`, never replace a file, not even one that appeared meanwhile."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        if update:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if the target exists: no overwrite, even in a race
-            except FileExistsError:
-                raise BdsError(f"{target}: il file esiste già; per sostituirlo usa --update", 1) from None
-            os.unlink(tmp)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+        return files.write_text(target, text, replace=update)
+    except FileExistsError:
+        raise BdsError(f"{target}: il file esiste già; per sostituirlo usa --update", 1) from None
