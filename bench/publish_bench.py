@@ -1,6 +1,6 @@
 """Time and peak memory of each step of `bds publish` on a large territory. Not a test.
 
-The shipped content plus N synthetic listings (bds.site.synthetic, remapped onto the shipped
+The shipped content plus N synthetic listings (bds.web.synthetic, remapped onto the shipped
 partners and zones) and P synthetic beneficiaries (`bds demo-data`), published for one quarter.
 
 Usage: .venv/bin/python bench/publish_bench.py [--listings 5000] [--people 50000] [--quarter 2026Q4]
@@ -29,7 +29,7 @@ from bds.content import Project
 from bds.outcomes import synth
 from bds.publish import run
 from bds.publish.quarter import Quarter
-from bds.site import synthetic
+from bds.web import synthetic
 
 REPO = Path(__file__).resolve().parents[1]
 

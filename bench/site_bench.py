@@ -33,9 +33,9 @@ import datetime as dt, json, sys
 from pathlib import Path
 from bds import validate
 from bds.content import Project
-from bds.site import engine, generate
-from bds.site.preview import copyright_text
-from bds.site.text import esc
+from bds.web import engine, generate
+from bds.web.preview import copyright_text
+from bds.web.text import esc
 root, docs = Path(sys.argv[1]), Path(sys.argv[2])
 today = dt.date.fromisoformat(sys.argv[3])
 result = validate.run(Project(root), today=today)
@@ -51,7 +51,7 @@ settings = {"config": str(engine.config_file(root)), "nav": gen.nav,
 FLOOR_SCRIPT = r"""
 import datetime as dt, json, sys
 from pathlib import Path
-from bds.site import engine
+from bds.web import engine
 docs, site = Path(sys.argv[1]), Path(sys.argv[2])
 s = json.loads((docs.parent / (docs.name + ".json")).read_text(encoding="utf-8"))
 engine.build(Path(s["config"]), docs, site, s["nav"], s["site_name"], s["site_url"], s["copyright"],
@@ -86,7 +86,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bds-site-bench-") as tmp:
         root = Path(tmp) / "project"
-        from bds.site import synthetic
+        from bds.web import synthetic
 
         t0 = time.perf_counter()
         synthetic.write_project(

@@ -117,7 +117,7 @@ def test_contrast_helper_can_fail():
 
 
 def test_registered_as_a_site_page_provider():
-    from bds.site import pages
+    from bds.web import pages
 
     assert any(
         entry is dataflow.site_files or entry == "bds.dataflow:site_files" for entry in pages.PAGE_PROVIDERS

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bds.content import Project, load_content
-from bds.site import generate, model
+from bds.web import generate, model
 from conftest import REPO, run_cli
 
 REPO_DOCS = ["README.md", "CONTRIBUTING.md", "SECURITY.md", "CHANGELOG.md", "LICENSES/README.md"]

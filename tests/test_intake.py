@@ -135,7 +135,7 @@ def test_form_files_include_assets_and_template(project):
 
 
 def test_form_provider_adds_a_page_to_the_site(project):
-    pytest.importorskip("bds.site.render")
+    pytest.importorskip("bds.web.render")
     out = form.provider(_content(project), None)
     assert "proponi/index.md" in out and out["proponi/index.md"].startswith("---\n")
     assert form.provider.nav == [("Proponi un'opportunità", "proponi/index.md")]

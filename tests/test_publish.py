@@ -15,7 +15,7 @@ from bds.content import Project
 from bds.errors import BdsError
 from bds.publish import archive, bulletin, freshness_report, provider, run, staging
 from bds.publish.quarter import Quarter
-from bds.site import context, pages
+from bds.web import context, pages
 from conftest import REPO, run_cli
 
 PEOPLE = 150  # small demo package: the report step stays fast

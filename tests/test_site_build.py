@@ -19,7 +19,7 @@ import yaml
 from bds import cli
 from bds.content import Project
 from bds.errors import BdsError
-from bds.site import build, pages, synthetic
+from bds.web import build, pages, synthetic
 
 TODAY = "2026-06-01"
 EXPIRED_ID = "opportunita-scaduta"
@@ -246,7 +246,7 @@ def test_search_index_is_compact_and_listings_are_out_of_stock_index(site):
 
 
 def test_engine_receives_pages_in_docs_folder_order(tmp_path):
-    from bds.site import engine
+    from bds.web import engine
 
     paths = ["z.md", "index.md", "a/b.md", "a/index.md", "a/c/index.md", "b.md", "a/z.json", "aa/index.md"]
     for path in paths:
@@ -262,9 +262,9 @@ def test_engine_receives_pages_in_docs_folder_order(tmp_path):
 
 def test_qr_codes_drawn_in_a_worker_match_in_process(monkeypatch):
     from bds.content import load_content
-    from bds.site import postprocess, qr
-    from bds.site.generate import context_from_content
-    from bds.site.text import esc
+    from bds.web import postprocess, qr
+    from bds.web.generate import context_from_content
+    from bds.web.text import esc
 
     project = Path(__file__).resolve().parents[1]
     ctx = context_from_content(load_content(Project(project)), dt.date.fromisoformat(TODAY), inline_qr=False)
@@ -302,7 +302,7 @@ def test_preview_hook_regenerates_the_pages_from_the_project(tmp_path, monkeypat
     """`bds serve` runs the MkDocs hook's on_config on every rebuild: it must regenerate the pages."""
     from types import SimpleNamespace
 
-    from bds.site import mkdocs_hook, preview
+    from bds.web import mkdocs_hook, preview
 
     # the preview shows the catalogue of the real today: listings made around it stay open
     own = synthetic.write_project(tmp_path / "anteprima", listings=8, partners=2, today=dt.date.today())

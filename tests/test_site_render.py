@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from bds.site import exports, jsonld, model, render, synthetic
-from bds.site.context import SiteContext
-from bds.site.text import Glossary, markdown_html, search_tokens
+from bds.web import exports, jsonld, model, render, synthetic
+from bds.web.context import SiteContext
+from bds.web.text import Glossary, markdown_html, search_tokens
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -231,7 +231,7 @@ def test_facet_counts_follow_labels_order():
 
 
 def test_guides_show_their_own_pictures_but_never_load_from_elsewhere():
-    from bds.site.text import guide_html, markdown_html
+    from bds.web.text import guide_html, markdown_html
 
     source = (
         "![schermata](../img/a.png) ![esterna](https://tracker.example/p.png) "
@@ -310,7 +310,7 @@ def test_pages_opening_with_an_inline_tag_stay_markdown():
     ],
 )
 def test_the_territory_licence_is_stated_wherever_data_leaves(licence, spdx):
-    from bds.site.preview import copyright_text
+    from bds.web.preview import copyright_text
 
     ctx = make_ctx()
     ctx.territory["content_licence"] = licence

@@ -332,7 +332,7 @@ def _arrow(source, target, label: str) -> str:
 
 
 def site_files(content=None, ctx=None) -> dict[str, str]:
-    """Page provider (bds.site.pages): the diagram beside the data-protection guide, with the territory's k.
+    """Page provider (bds.web.pages): the diagram beside the data-protection guide, with the territory's k.
 
     The guide links it as `flusso-dati.svg`, relative to its page URL `guide/protezione-dati/`.
     """

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 from bds.content import Project, load_content
-from bds.site import build, synthetic
+from bds.web import build, synthetic
 
 TODAY = "2026-06-01"
 SUB_PATH = "bds/"  # the site is served from a sub-path: relative links must still work

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..site import build as site_build
+from ..web import build as site_build
 from .common import add_today, project, today
 
 

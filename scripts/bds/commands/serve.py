@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..site import engine
+from ..web import engine
 from .common import project
 
 

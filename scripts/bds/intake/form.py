@@ -366,8 +366,8 @@ def files(content, today: dt.date | None = None, schema: dict | None = None) -> 
 
 
 def provider(content, ctx) -> dict[str, str | bytes]:
-    """Site page provider (see bds.site.pages): the form page, its assets and the CSV template."""
-    from ..site import render
+    """Site page provider (see bds.web.pages): the form page, its assets and the CSV template."""
+    from ..web import render
 
     page = build(None, content, None)
     body = (

@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import BdsError
-from ..site import exports
-from ..site.context import SiteContext
+from ..web import exports
+from ..web.context import SiteContext
 from . import bulletin
 
 FOLDER = ("content", "bulletins")

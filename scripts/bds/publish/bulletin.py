@@ -24,11 +24,11 @@ from collections.abc import Iterable
 
 from .. import dates
 from ..dates import parse as parse_date
-from ..site import model
-from ..site.context import SiteContext
-from ..site.model import rel
-from ..site.render import page
-from ..site.text import esc
+from ..web import model
+from ..web.context import SiteContext
+from ..web.model import rel
+from ..web.render import page
+from ..web.text import esc
 from .quarter import Quarter
 
 FORMAT = 1  # version of the stored bulletin data

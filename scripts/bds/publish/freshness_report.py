@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass, field
 
 from .. import freshness as fr
-from ..site import model
-from ..site.context import SiteContext
-from ..site.text import esc
+from ..web import model
+from ..web.context import SiteContext
+from ..web.text import esc
 
 NOTHING_OPEN = "nothing-open"
 NOT_EXPECTED_TO_OFFER = ("ente-pubblico",)

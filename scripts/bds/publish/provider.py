@@ -1,13 +1,13 @@
 """The site page provider of the bulletins: every stored bulletin, its open data, and the index.
 
-Registered in `bds.site.pages.PAGE_PROVIDERS` as "bds.publish.provider:provider", so `bds build`
+Registered in `bds.web.pages.PAGE_PROVIDERS` as "bds.publish.provider:provider", so `bds build`
 renders the bulletins stored in `content/bulletins/`. `bds publish` renders, in addition, the
 bulletin it is about to store (`with_pending`), before anything is written.
 """
 
 from __future__ import annotations
 
-from ..site import pages
+from ..web import pages
 from . import archive, bulletin
 from .archive import Stored
 

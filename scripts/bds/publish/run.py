@@ -27,8 +27,8 @@ from .. import report as findings_report
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
-from ..site import build as site_build
-from ..site import generate
+from ..web import build as site_build
+from ..web import generate
 from . import archive, bulletin, freshness_report, provider
 from .archive import Stored
 from .quarter import Quarter

@@ -13,7 +13,7 @@
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
 
-  // Same light stemming as bds.site.text.stem: drop one final vowel, then a plural "h".
+  // Same light stemming as bds.web.text.stem: drop one final vowel, then a plural "h".
   function stem(word) {
     if (word.length >= 5 && "aeiou".indexOf(word.charAt(word.length - 1)) >= 0) {
       word = word.slice(0, -1);

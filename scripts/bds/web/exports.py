@@ -15,10 +15,10 @@ from email.utils import format_datetime
 
 import icalendar
 
+from ..dates import parse as parse_date
 from . import model
 from .context import SiteContext
 from .text import plain_text
-from ..dates import parse as parse_date
 
 CSV_FIELDS = [
     ("id", "string", "Identificativo della scheda"),

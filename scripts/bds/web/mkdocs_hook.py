@@ -8,13 +8,13 @@ Pages whose front matter says `bds_html: true` are finished HTML: Python-Markdow
 every tag only to return the block unchanged, so the body skips it (see `render.page`).
 """
 
-PRERENDERED_KEY = "bds_html"  # same as bds.site.render.PRERENDERED_KEY (kept import-free here)
+PRERENDERED_KEY = "bds_html"  # same as bds.web.render.PRERENDERED_KEY (kept import-free here)
 
 
 def on_config(config):
     if config.extra.get("bds_pregenerated"):
         return config
-    from bds.site import preview
+    from bds.web import preview
 
     return preview.configure(config)
 

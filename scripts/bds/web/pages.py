@@ -5,14 +5,14 @@ Contract
 A provider is a callable ``provider(content, ctx) -> dict[str, str | bytes]``:
 
 - ``content`` is the loaded project (`bds.content.Content`; records are ``doc.data`` dicts) and
-  ``ctx`` is a `bds.site.context.SiteContext` (today, territory, site_url, open listings, partners,
+  ``ctx`` is a `bds.web.context.SiteContext` (today, territory, site_url, open listings, partners,
   guides, glossary, labels, and helpers such as ``ctx.url(path)``).
 - It returns relative output paths (POSIX, inside the site) mapped to their content. A path ending
   in ``.md`` is a page: YAML front matter plus Markdown or HTML, rendered by the engine with the
-  site theme (see `bds.site.render.page` for a helper that escapes the front matter). Any other
+  site theme (see `bds.web.render.page` for a helper that escapes the front matter). Any other
   path is copied as is (``bytes`` or UTF-8 ``str``): SVG, JSON, CSV...
 - It must be pure and deterministic: same content and ``ctx.today`` -> same bytes; no clock, no
-  network, no absolute links (use `bds.site.model.rel(from_path, to_path)` for internal links).
+  network, no absolute links (use `bds.web.model.rel(from_path, to_path)` for internal links).
 - Two providers may not write the same path (the build stops with an error).
 
 Navigation: a provider may carry a ``nav`` attribute, either a list or a callable ``nav(ctx)``

@@ -10,8 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .. import schema
-from .. import dates
+from .. import dates, schema
 from ..dates import parse as parse_date
 
 SHOWN_STATUSES = ("open", "full")
