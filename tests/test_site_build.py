@@ -340,3 +340,13 @@ def test_build_reports_progress_and_ends_with_a_one_line_summary(project, tmp_pa
     for done in range(1, 2001):
         report(done)
     assert ticks.getvalue().splitlines() == [f"  … {n}/2000 pagine" for n in (500, 1000, 1500, 2000)]
+
+
+def test_page_titles_name_the_site_once(site):
+    def title(path: str) -> str:
+        return re.search(r"<title>([^<]*)</title>", (site / path).read_text(encoding="utf-8")).group(1)
+
+    home = title("index.html")
+    assert " - " not in home  # the home page is the programme itself
+    catalogue = title("opportunita/index.html")
+    assert catalogue.startswith("Opportunità - ") and catalogue.endswith(home)
