@@ -106,6 +106,11 @@ def facet_pages(content, ctx: SiteContext) -> Output:
         for value in values:
             path = model.facet_path(facet, value)
             out[path] = render.facet_page(ctx, facet, value, path)
+    # The folders above them are pages too, so a shortened address never ends on "not found".
+    out["catalogo/index.md"] = render.browse_page(ctx, "catalogo/index.md", tuple(model.FACETS))
+    for facet in model.FACETS:
+        path = f"catalogo/{model.FACET_QUERY[facet]}/index.md"
+        out[path] = render.browse_page(ctx, path, (facet,))
     out[f"{model.LISTING_DIR}/indice-ricerca.json"] = render.search_index(ctx)
     return out
 

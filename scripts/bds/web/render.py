@@ -323,15 +323,7 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
             f'<fieldset class="bds-facet"><legend>{esc(model.FACET_TITLE[facet])}</legend>'
             f"<ul>{boxes}</ul></fieldset>"
         )
-        items = "".join(
-            f'<li><a href="{esc(rel(path, model.facet_path(facet, v)))}">'
-            f"{esc(ctx.labels.value(facet, v))}</a> ({n})</li>"
-            for v, n in counts[facet]
-            if model.is_slug(v)
-        )
-        links.append(
-            f'<div class="bds-browse-group"><h3>{esc(model.FACET_TITLE[facet])}</h3><ul>{items}</ul></div>'
-        )
+        links.append(_browse_group(ctx, path, facet, counts[facet]))
     now_count = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
     form = (
         '<form class="bds-filters" id="bds-filters" hidden role="search" aria-label="Filtra le opportunità">'
@@ -352,6 +344,30 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         + "</nav>"
     )
     return form + browse
+
+
+def _browse_group(ctx: SiteContext, path: str, facet: str, counted: list, level: int = 3) -> str:
+    """Links to the static page of every value of one filter, with its count."""
+    items = "".join(
+        f'<li><a href="{esc(rel(path, model.facet_path(facet, v)))}">{esc(ctx.labels.value(facet, v))}</a> ({n})</li>'
+        for v, n in counted
+        if model.is_slug(v)
+    )
+    return f'<div class="bds-browse-group"><h{level}>{esc(model.FACET_TITLE[facet])}</h{level}><ul>{items}</ul></div>'
+
+
+def browse_page(ctx: SiteContext, path: str, facets: tuple[str, ...]) -> str:
+    """The folder pages above the filter pages (catalogo/, catalogo/tipo/ ...): where each value leads."""
+    counts = model.facet_counts(ctx.listings, ctx.labels)
+    name = model.FACET_TITLE[facets[0]]
+    title = "Sfoglia il catalogo" if len(facets) > 1 else f"Sfoglia per {name[0].lower()}{name[1:]}"
+    groups = "".join(_browse_group(ctx, path, facet, counts[facet], 2) for facet in facets if counts[facet])
+    body = (
+        f'<div class="bds-facet-page"><h1>{esc(title)}</h1>'
+        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Tutte le opportunità, con la ricerca e i '
+        f"filtri</a></p>{groups}</div>"
+    )
+    return page(title, body, search=False, hide=("navigation", "toc"))
 
 
 def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> str:
