@@ -1,11 +1,15 @@
-"""Shared helpers: run the CLI in-process, and place fixtures into a copy of the fixture project."""
+"""Shared helpers: run the CLI in-process, place fixtures into a copy of the fixture project, serve a
+built site on 127.0.0.1 and launch Debian's Chromium for the browser tests."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import io
 import json
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +21,40 @@ FIXTURES = REPO / "tests" / "fixtures"
 FIXTURE_PROJECT = FIXTURES / "project"
 TODAY = "2026-06-01"  # every date in the fixtures is relative to this day
 KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
+
+# Browser tests: Debian's Chromium (never `playwright install`), with no background traffic.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path):
+    """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
 
 
 @dataclass

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import io
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
@@ -14,18 +11,12 @@ import pytest
 from bds.content import Project
 from bds.publish import run
 from bds.publish.quarter import Quarter
+from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve_directory
 from test_publish import shipped_copy
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PAGES = ["bollettini/", "bollettini/2026Q3/", "bollettini/2026Q4/"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +33,8 @@ def site(tmp_path_factory):
             base / "private" / "reports",
             log=io.StringIO(),
         )
-    handler = functools.partial(QuietHandler, directory=str(served))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/bds/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_directory(served) as url:
+        yield url + "/bds/"
 
 
 def check_pages(site: str, width: int) -> tuple[dict, list]:
@@ -62,7 +48,7 @@ def check_pages(site: str, width: int) -> tuple[dict, list]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page(viewport={"width": width, "height": 900}, locale="it-IT")
         page.on(

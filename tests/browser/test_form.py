@@ -7,10 +7,7 @@ content/guides/img/ (otherwise they go to a temporary folder).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 import urllib.parse
 from pathlib import Path
 
@@ -20,23 +17,12 @@ from bds import load
 from bds import schema as S
 from bds.intake import form as web_form
 from bds.intake import yamlout
+from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve_directory
 
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BUILD_DAY = "2026-10-01"
 
 
@@ -68,28 +54,17 @@ def form_site(tmp_path_factory) -> Path:
     return out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def form_url(form_site):
-    handler = functools.partial(_Quiet, directory=str(form_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serve_directory(form_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def form_browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -4,11 +4,8 @@ XSS payloads stay inert, and no request leaves 127.0.0.1 (checked by the `page_a
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import io
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,23 +14,13 @@ import pytest
 import yaml
 from bds.content import Project, load_content
 from bds.web import build, synthetic
+from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve_directory
 
 TODAY = "2026-06-01"
 SUB_PATH = "bds/"  # the site is served from a sub-path: relative links must still work
 UNIQUE_WORD = "zafferano"  # appears only in the description of SEARCH_TARGET
 SEARCH_TARGET = "opportunita-00005"
 LONGEST = "opportunita-lunghissima"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 XSS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -44,11 +31,6 @@ XSS = [
 XSS_TEXT = " ".join(XSS)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def served_root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("served")
@@ -56,14 +38,8 @@ def served_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(served_root):
-    handler = functools.partial(QuietHandler, directory=str(served_root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve_directory(served_root) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="session")
@@ -208,7 +184,6 @@ def page_at(browser):
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 LISTING = "opportunita/opportunita-00002/"
 PARTNER = "enti/ente-001/"
 GUIDE = "guide/cos-e-il-budget-di-salute/"
