@@ -413,6 +413,22 @@ _code(
     "Metti la persona prima della diagnosi (linguaggio «person-first»).",
 )
 
+# -- Hardening: protected places (issue 10; add codes of this class below) --
+
+
+
+# -- Hardening: text hygiene and dates (issue 10; add codes of this class below) --
+
+
+
+# -- Hardening: files, folders and configuration (issue 10; add codes of this class below) --
+
+
+
+# -- Hardening: import, intake and spreadsheets (issue 10; add codes of this class below) --
+
+
+
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 
