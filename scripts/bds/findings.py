@@ -416,17 +416,101 @@ _code(
 # -- Hardening: protected places (issue 10; add codes of this class below) --
 
 
-
 # -- Hardening: text hygiene and dates (issue 10; add codes of this class below) --
-
 
 
 # -- Hardening: files, folders and configuration (issue 10; add codes of this class below) --
 
 
-
 # -- Hardening: import, intake and spreadsheets (issue 10; add codes of this class below) --
-
+_g = "Importazione, issue e fogli di calcolo"
+_code(
+    _g,
+    "IMPORT_FILE_TOO_LARGE",
+    ERROR,
+    "Foglio di calcolo troppo grande",
+    "il file pesa {size} KB, oltre il limite di {limit} KB.",
+    "Dividi le righe in più file e importali uno alla volta.",
+)
+_code(
+    _g,
+    "IMPORT_TOO_MANY_ROWS",
+    ERROR,
+    "Troppe righe nel foglio",
+    "il foglio ha più di {limit} righe.",
+    "Dividi le righe in più file e importali uno alla volta; togli le righe vuote in fondo.",
+)
+_code(
+    _g,
+    "IMPORT_TOO_MANY_COLUMNS",
+    ERROR,
+    "Troppe colonne nel foglio",
+    "il foglio ha più di {limit} colonne.",
+    "Parti dal modello CSV: ha una colonna per campo. Togli le colonne in più.",
+)
+_code(
+    _g,
+    "IMPORT_XLSX_UNSAFE",
+    ERROR,
+    "File .xlsx non sicuro",
+    "il file .xlsx non si apre: {reason}.",
+    "Apri il file con il foglio di calcolo e salvalo di nuovo come .xlsx, oppure come «CSV UTF-8».",
+)
+_code(
+    _g,
+    "IMPORT_NO_SHEET",
+    ERROR,
+    "Nessun foglio di lavoro",
+    "il file .xlsx non contiene nessun foglio di lavoro con delle celle.",
+    "Salva di nuovo il file dal foglio di calcolo, con le schede nel primo foglio.",
+)
+_code(
+    _g,
+    "IMPORT_NUL_BYTE",
+    ERROR,
+    "Carattere nullo nel file",
+    "il file contiene un carattere nullo (byte 0) alla riga {line}, colonna {column}.",
+    "Spesso è un file UTF-16 senza indicazione della codifica, o un file che non è testo: "
+    "salvalo di nuovo come «CSV UTF-8».",
+)
+_code(
+    _g,
+    "IMPORT_NOT_UTF8",
+    ERROR,
+    "Testo non in UTF-8",
+    "il testo non è in {encoding}: il byte {byte} alla riga {line}, colonna {column} "
+    "(posizione {offset} nel file) non è valido.",
+    "In Excel: File → Salva con nome → «CSV UTF-8». Se il file è davvero in Windows-1252 (Excel "
+    "vecchio), ripeti il comando con --encoding cp1252: la codifica non viene mai indovinata.",
+)
+_code(
+    _g,
+    "IMPORT_OTHER_PARTNER",
+    ERROR,
+    "Scheda di un altro ente",
+    "la scheda {file} è dell'ente «{other}», non di «{partner}»: --update non la sostituisce.",
+    "Ogni importazione aggiorna solo le schede dello stesso ente. Cambia l'identificativo della "
+    "riga, oppure chiedi al coordinamento di modificare quella scheda.",
+)
+_code(
+    _g,
+    "INTAKE_HEADING_AMBIGUOUS",
+    ERROR,
+    "Titolo di un campo dentro una risposta",
+    "la riga «### {label}» {what}: non si capisce dove comincia la risposta.",
+    "Le righe che cominciano con ### seguite dal nome di un campo separano le risposte: "
+    "toglile dal testo delle risposte (o togli i tre #).",
+)
+_code(
+    _g,
+    "INTAKE_CHARACTER_FORBIDDEN",
+    ERROR,
+    "Carattere invisibile o di controllo",
+    "il testo contiene il carattere {name} ({codepoint}) alla riga {line}, carattere {column}: "
+    "è invisibile o cambia la direzione del testo.",
+    "Riscrivi il testo a mano oppure incollalo come testo semplice: questi caratteri arrivano "
+    "spesso copiando da altri programmi.",
+)
 
 
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}

@@ -26,7 +26,8 @@ def register(sub) -> None:
         "maiuscole e minuscole indifferenti, oppure i nomi dei campi come "
         "location.name). Scrive una scheda per "
         "ogni riga valida; per le altre righe stampa gli errori per riga e colonna e non scrive nulla. Gli "
-        "elenchi si separano con «;» o «,». Non sostituisce mai un file esistente senza --update. "
+        "elenchi si separano con «;» o «,». Non sostituisce mai un file esistente senza --update, e con "
+        "--update solo le schede dello stesso ente. "
         "Esce con 1 se almeno una riga ha errori.",
         epilog="Esempi:\n  bds import opportunities proposte.csv\n"
         "  bds import opportunities proposte.xlsx --partner art-up --update",
@@ -36,6 +37,13 @@ def register(sub) -> None:
     o.add_argument("--update", action="store_true", help="sostituisci le schede che esistono già")
     o.add_argument("--out", metavar="CARTELLA", help="cartella di destinazione (di norma opportunities/)")
     o.add_argument("--dry-run", action="store_true", help="controlla soltanto, senza scrivere")
+    o.add_argument(
+        "--encoding",
+        choices=spreadsheet.ENCODINGS,
+        default="utf-8",
+        help="codifica di un file CSV senza BOM: utf-8 (di norma) oppure cp1252 (Excel vecchio, Windows); "
+        "non viene mai indovinata",
+    )
     add_today(o)
     o.set_defaults(func=run)
 
@@ -57,6 +65,7 @@ def run(args) -> int:
         update=args.update,
         out_dir=Path(args.out) if args.out else None,
         dry_run=args.dry_run,
+        encoding=args.encoding,
     )
     for header in result.ignored_columns:
         print(

@@ -120,6 +120,34 @@ def _number(value, integer: bool):
     return int(number) if float(number).is_integer() else float(number)
 
 
+def forbidden_character(text: str) -> dict | None:
+    """The first invisible or control character of a typed answer, as finding parameters, or None.
+
+    Refused: control characters other than newline and tab (C0, C1, DEL), format characters
+    (bidi controls U+202A-202E and U+2066-2069, zero-width U+200B-200D, U+2060, U+FEFF, soft
+    hyphen...), line and paragraph separators U+2028/2029, surrogates, private-use characters and
+    non-characters (U+FFFE, U+FFFF, U+FDD0-FDEF). The text is expected with newlines as «\\n».
+    """
+    for index, char in enumerate(text):
+        if char in "\n\t":
+            continue
+        code = ord(char)
+        category = unicodedata.category(char)
+        if (
+            category in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+            or 0xFDD0 <= code <= 0xFDEF
+            or (code & 0xFFFE) == 0xFFFE
+        ):
+            before = text[:index]
+            return {
+                "name": unicodedata.name(char, "di controllo"),
+                "codepoint": f"U+{code:04X}",
+                "line": before.count("\n") + 1,
+                "column": index - before.rfind("\n"),
+            }
+    return None
+
+
 def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and _fold(value) in EMPTY)
 

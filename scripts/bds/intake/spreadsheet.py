@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import files, load
+from .. import cells, files, load
 from .. import findings as F
 from ..errors import BdsError
 from . import record as R
@@ -79,8 +79,8 @@ def template_csv(content=None, schema: dict | None = None) -> bytes:
     example = example_record(lists)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
-    writer.writerow([f.title for f in all_fields])
-    writer.writerow([_cell(f, example.get(f.name), lists) for f in all_fields])
+    writer.writerow(cells.row([f.title for f in all_fields]))
+    writer.writerow(cells.row([_cell(f, example.get(f.name), lists) for f in all_fields]))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -105,32 +105,137 @@ def header_map(all_fields: list[Field]) -> dict[str, Field]:
     return table
 
 
-def read_rows(path: Path) -> list[list]:
+# Bounds: a spreadsheet of listings is small; anything far bigger is a mistake or an attack.
+MAX_BYTES = 10 * 1024 * 1024  # the file as given (CSV, or XLSX compressed)
+MAX_ROWS = 5_000  # rows with something in them, the header included
+MAX_SCANNED_ROWS = 100_000  # the last row that may hold something (empty rows included)
+EXCEL_MAX_ROWS = 1_048_576
+MAX_COLUMNS = 200
+XLSX_MAX_MEMBERS = 1_000
+XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all the members together, as declared and as read
+XLSX_MAX_SHARED_STRINGS = 30 * 1024 * 1024
+XLSX_MAX_RATIO = 200  # uncompressed / compressed, for members over XLSX_RATIO_FLOOR
+XLSX_RATIO_FLOOR = 1024 * 1024
+ENCODINGS = ("utf-8", "cp1252")
+
+
+def _refuse(path: Path, code: str, line: int | None = None, **params) -> BdsError:
+    """A file-level refusal: located, with its code and hint; exit 1, nothing written."""
+    entry = F.REGISTRY[code]
+    where = f"{path}:riga {line}" if line else f"{path}"
+    message = F.make(code, str(path), line or 0, 0, **params).message
+    return BdsError(f"{where}: [{code}] {message} {entry.hint}", exit_code=1)
+
+
+def read_rows(path: Path, encoding: str = "utf-8") -> list[list]:
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise BdsError(f"{path}: formato non riconosciuto; usa un file .csv o .xlsx", exit_code=2)
+    if suffix not in (".xlsx", ".csv", ".txt"):
+        raise BdsError(f"{path}: formato non riconosciuto; usa un file .csv o .xlsx", exit_code=2)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BdsError(f"{path}: il file non si può leggere ({exc.strerror})", exit_code=2) from None
+    if size > MAX_BYTES:
+        raise _refuse(path, "IMPORT_FILE_TOO_LARGE", size=size // 1024, limit=MAX_BYTES // 1024)
+    rows = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path, encoding)
+    return rows
 
 
-def _read_csv(path: Path) -> list[list]:
+def _bounded(path: Path, rows) -> list[list]:
+    """The rows, refusing too many filled ones and too wide ones.
+
+    Empty rows past MAX_SCANNED_ROWS are skipped without being kept (an .xlsx may declare a
+    used range down to row 1,048,576); a filled row there is refused, never silently dropped.
+    """
+    out: list[list] = []
+    filled = 0
+    for number, row in enumerate(rows, start=1):
+        if number > EXCEL_MAX_ROWS:
+            raise _refuse(path, "IMPORT_TOO_MANY_ROWS", limit=MAX_SCANNED_ROWS)
+        row = list(row)
+        if len(row) > MAX_COLUMNS:
+            if any(_filled(c) for c in row[MAX_COLUMNS:]):
+                raise _refuse(path, "IMPORT_TOO_MANY_COLUMNS", number, limit=MAX_COLUMNS)
+            row = row[:MAX_COLUMNS]
+        if any(_filled(c) for c in row):
+            filled += 1
+            if filled > MAX_ROWS:
+                raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_ROWS)
+            if number > MAX_SCANNED_ROWS:
+                raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_SCANNED_ROWS)
+        if number <= MAX_SCANNED_ROWS:
+            out.append(row)
+    return out
+
+
+def _filled(cell) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte `offset`."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def decode_csv(path: Path, raw: bytes, encoding: str = "utf-8") -> str:
+    """The text of a CSV file. The encoding is read from the byte-order mark or given, never guessed.
+
+    UTF-8 (with or without BOM) by default; UTF-16 and UTF-32 only with their BOM (Excel's «Testo
+    Unicode»); Windows-1252 only when asked (`--encoding cp1252`). A stray byte, or a NUL byte, is a
+    located error, not mojibake.
+    """
+    boms = (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    )
+    codec = next((name for bom, name in boms if raw.startswith(bom)), None)
+    if codec is None:
+        if b"\x00" in raw:
+            offset = raw.index(b"\x00")
+            line, column = _position(raw, offset)
+            raise _refuse(path, "IMPORT_NUL_BYTE", line, line=line, column=column)
+        codec = "utf-8" if encoding == "utf-8" else encoding
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        shown = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}.get(codec, codec.upper())
+        if codec.startswith("utf-8"):
+            line, column = _position(raw, exc.start)
+        else:
+            line, column = raw.count(b"\n", 0, exc.start) + 1, "?"  # a position in bytes of UTF-16
+        raise _refuse(
+            path,
+            "IMPORT_NOT_UTF8",
+            line,
+            encoding=shown,
+            byte=f"0x{raw[exc.start]:02X}",
+            line=line,
+            column=column,
+            offset=exc.start,
+        ) from None
+    if "\x00" in text:  # a NUL inside UTF-16 or UTF-32 text
+        before = text[: text.index("\x00")]
+        line = before.count("\n") + 1
+        raise _refuse(path, "IMPORT_NUL_BYTE", line, line=line, column=len(before) - before.rfind("\n"))
+    return text
+
+
+def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise BdsError(f"{path}: il file non si può leggere ({exc.strerror})", exit_code=2) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export is UTF-16
-        text = raw.decode("utf-16", errors="replace")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")  # older Excel "CSV" on Windows
+    text = decode_csv(path, raw, encoding)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(reader)
+        return _bounded(path, reader)
     except csv.Error:  # a cell over the csv module's size limit, or a broken quote at the end
         raise BdsError(
             f"{path}: riga {reader.line_num}: il file non è un CSV leggibile "
@@ -139,16 +244,100 @@ def _read_csv(path: Path) -> list[list]:
         ) from None
 
 
+_XML_MEMBERS = (".xml", ".rels", ".vml")
+_XML_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse a zip bomb, huge shared strings and XML with a DOCTYPE before openpyxl reads anything.
+
+    openpyxl parses with the standard library (defusedxml is not installed), so an XML member with
+    a DOCTYPE or ENTITY declaration (entity expansion, «billion laughs», external entities) is
+    refused here; the sizes declared in the zip bound what Python's zipfile will ever inflate,
+    and the members are read here in chunks to check them.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > XLSX_MAX_MEMBERS:
+            raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=f"contiene più di {XLSX_MAX_MEMBERS} parti")
+        total = sum(m.file_size for m in members)
+        if total > XLSX_MAX_UNCOMPRESSED:
+            raise _refuse(
+                path,
+                "IMPORT_XLSX_UNSAFE",
+                reason=f"decompresso supererebbe {XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB",
+            )
+        for m in members:
+            if m.flag_bits & 0x1:
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="è protetto da password")
+            if m.file_size > XLSX_RATIO_FLOOR and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
+                raise _refuse(
+                    path, "IMPORT_XLSX_UNSAFE", reason="è compresso in modo anomalo (un possibile «zip bomb»)"
+                )
+            if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > XLSX_MAX_SHARED_STRINGS:
+                raise _refuse(
+                    path,
+                    "IMPORT_XLSX_UNSAFE",
+                    reason=f"i testi delle celle superano {XLSX_MAX_SHARED_STRINGS // (1024 * 1024)} MB",
+                )
+        read = 0
+        for m in members:
+            if not m.filename.lower().endswith(_XML_MEMBERS):
+                continue
+            try:
+                read += _scan_xml(path, archive, m)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+                raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+            if read > XLSX_MAX_UNCOMPRESSED:
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="decompresso è troppo grande")
+
+
+def _scan_xml(path: Path, archive, member) -> int:
+    read, tail, first = 0, b"", True
+    with archive.open(member) as fh:
+        while chunk := fh.read(1024 * 1024):
+            if first:
+                first = False
+                if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:4]:
+                    raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="contiene XML in una codifica non UTF-8")
+            read += len(chunk)
+            window = tail + chunk
+            if any(mark in window for mark in _XML_FORBIDDEN):
+                raise _refuse(
+                    path,
+                    "IMPORT_XLSX_UNSAFE",
+                    reason="contiene dichiarazioni XML non ammesse (DOCTYPE, ENTITY)",
+                )
+            tail = window[-16:]
+            if read > member.file_size or read > XLSX_MAX_UNCOMPRESSED:
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="decompresso è troppo grande")
+    return read
+
+
 def _read_xlsx(path: Path) -> list[list]:
     import openpyxl
 
+    check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged or non-xlsx file
         raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
     try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]
+        if not sheets:
+            raise _refuse(path, "IMPORT_NO_SHEET")
+        try:
+            return _bounded(path, sheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
+        except BdsError:
+            raise
+        except Exception:  # a damaged sheet part
+            raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
     finally:
         book.close()
 
@@ -182,8 +371,9 @@ def import_file(
     update: bool = False,
     out_dir: Path | None = None,
     dry_run: bool = False,
+    encoding: str = "utf-8",
 ) -> ImportResult:
-    rows = read_rows(path)
+    rows = read_rows(path, encoding)
     while rows and all(R.is_empty(c) for c in rows[0]):
         rows.pop(0)
     if not rows:
@@ -241,8 +431,13 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
     for f in all_fields:
         raw = values.get(f.name)
         if isinstance(raw, str):
-            raw = raw.strip()
+            raw = raw.replace("\r\n", "\n").strip()
         if R.is_empty(raw) or raw == "":
+            continue
+        hidden = R.forbidden_character(raw) if isinstance(raw, str) else None
+        if hidden:
+            message = F.make("INTAKE_CHARACTER_FORBIDDEN", "", 0, 0, **hidden).message
+            result.problems.append((f.title, "INTAKE_CHARACTER_FORBIDDEN", message))
             continue
         value, problem = R.parse_value(f, raw, lists)
         if problem:
@@ -271,12 +466,35 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
                 result.problems.append(entry)
         else:
             result.warnings.append(entry)
+    if target is not None and update and not result.problems and (target.exists() or target.is_symlink()):
+        owner = _owner(target)
+        if owner != record.get("partner"):
+            message = F.make(
+                "IMPORT_OTHER_PARTNER",
+                "",
+                0,
+                0,
+                file=f"opportunities/{target.name}",
+                other=owner or "sconosciuto",
+                partner=record.get("partner"),
+            ).message
+            result.problems.append((titles["partner"], "IMPORT_OTHER_PARTNER", message))
     if target is not None and target.exists() and not update and not result.problems:
         shown = f"opportunities/{target.name}"
         message = F.make("ID_DUPLICATE", "", 0, 0, value=record_id, other=shown).message
         result.problems.append((titles["id"], "ID_DUPLICATE", f"{message} Per sostituirlo usa --update."))
     result.record, result.target = record, target
     return result
+
+
+def _owner(target: Path) -> str | None:
+    """The partner of the listing already at `target`; None when it cannot be read or has none."""
+    if target.is_symlink() or not target.is_file():
+        return None
+    doc = load.load_path(target, f"opportunities/{target.name}")
+    data = doc.data if doc.ok else None
+    partner = data.get("partner") if isinstance(data, dict) else None
+    return partner if isinstance(partner, str) else None
 
 
 def write_new(target: Path, text: str, update: bool) -> Path:

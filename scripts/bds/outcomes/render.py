@@ -13,6 +13,7 @@ import io
 import json
 from pathlib import Path
 
+from .. import cells
 from .disclosure import protected_floor
 from .model import PUBLISHED, SUPPRESSED, TOTAL, ZERO, Aggregate, Table
 
@@ -114,7 +115,7 @@ def table_csv(agg: Aggregate, table: Table) -> str:
     writer.writerow([*table.dims, "value", "status"])
     for dims, key in table.rows:
         cell = agg.cells[key]
-        writer.writerow([*dims, cell.shown, cell.status])
+        writer.writerow(cells.row([*dims, cell.shown, cell.status], numeric={len(dims)}))
     return buffer.getvalue()
 
 
@@ -151,6 +152,7 @@ def datapackage(agg: Aggregate, quarter: str) -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "description": cells.RULE_IT,
                 "schema": {"fields": fields, "missingValues": []},
             }
         )

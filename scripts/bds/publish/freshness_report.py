@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from .. import cells
 from .. import freshness as fr
 from ..web import model
 from ..web.context import SiteContext
@@ -84,15 +85,25 @@ def counts(found: list[Entry]) -> dict[str, int]:
 
 
 def _cell(value) -> str:
-    """Free text for a spreadsheet: a leading = + - @ would be read as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Free text as a cell; the writer neutralises formulas once (`_Neutralised`, `bds.cells`)."""
+    return "" if value is None else str(value)
+
+
+class _Neutralised:
+    """Every text cell of every row through `cells.neutralise` (emails, phones, ids, reasons too)."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, values) -> None:
+        self._writer.writerow(cells.row(values))
 
 
 def csv_bytes(found: list[Entry]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    writer = _Neutralised(writer)
     for entry in found:
         contact = [
             entry.partner,

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 
 import icalendar
 
+from .. import cells
 from ..dates import parse as parse_date
 from . import model
 from .context import SiteContext
@@ -110,7 +111,7 @@ def listings_csv(ctx: SiteContext) -> bytes:
             elif kind == "boolean":
                 row.append("true" if value else "false")
             else:
-                row.append(value)
+                row.append(cells.neutralise(value))  # text cells only: see bds.cells
         writer.writerow(row)
     return buffer.getvalue().encode("utf-8")
 
@@ -150,6 +151,7 @@ def datapackage(ctx: SiteContext) -> bytes:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "description": cells.RULE_IT,
                 "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
             }
         ],

@@ -665,7 +665,9 @@ OPEN_DATA_FILES = [
     (
         "dati/opportunita.csv",
         "Opportunità (CSV)",
-        "Una riga per opportunità aperta; si apre con un foglio di calcolo.",
+        "Una riga per opportunità aperta; si apre con un foglio di calcolo. "
+        "Le celle di testo che cominciano con =, +, -, @ o apostrofo hanno un apostrofo in più "
+        "all'inizio, perché il foglio di calcolo non le esegua come formule: un programma lo toglie.",
     ),
     ("dati/opportunita.json", "Opportunità (JSON)", "Gli stessi dati in JSON, con le etichette in italiano."),
     (
