@@ -23,7 +23,6 @@ HEADER = (
     "# Non modificare a mano: si rigenera con `bds intake issue-form`.\n"
 )
 OPTIONAL_HERE = {"id", "reviewed"}  # derived from the title / set to the submission date when empty
-_HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 _CHECKED = re.compile(r"^\s*[-*]\s*\[[xX]\]\s*(.+?)\s*$", re.MULTILINE)
 
 
@@ -96,15 +95,49 @@ def form_yaml(content=None, schema: dict | None = None) -> str:
 # -- Reading an issue body --------------------------------------------------------------------------------
 
 
-def sections(body: str) -> dict[str, str]:
-    """`### Label` -> the text under it (GitHub's rendering of an issue form)."""
-    body = body.replace("\r\n", "\n")
-    marks = list(_HEADING.finditer(body))
-    out = {}
-    for i, mark in enumerate(marks):
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
-        out[_norm(mark.group(1))] = body[mark.end() : end].strip()
-    return out
+def _heading(line: str) -> str | None:
+    """The label of a `### Label` line, or None (linear: no regular expression on user text)."""
+    if not line.startswith("###") or line[3:4] not in (" ", "\t"):
+        return None
+    return line[3:].strip(" \t") or None
+
+
+def sections(body: str, labels: list[str] | None = None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """`### Label` -> the text under it (GitHub's rendering of an issue form), and the ambiguities.
+
+    Only the form's own labels start a section, so a `### Something` typed inside an answer stays
+    part of that answer. GitHub writes every label once, in the form's order: a label that appears
+    twice (a heading typed inside another answer) or out of order makes the body ambiguous, and is
+    returned as (label, what) instead of being guessed.
+    """
+    labels = labels if labels is not None else [_label(f) for f in fields()]
+    order = {_norm(label): i for i, label in enumerate(labels)}
+    shown = {_norm(label): label for label in labels}
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    marks: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        label = _heading(line)
+        if label is not None and _norm(label) in order:
+            marks.append((index, _norm(label)))
+    ambiguous: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for _, key in marks:
+        counts[key] = counts.get(key, 0) + 1
+    for key, count in counts.items():
+        if count > 1:
+            ambiguous.append((shown[key], f"compare {count} volte"))
+    if not ambiguous:
+        last = -1
+        for _, key in marks:
+            if order[key] < last:
+                ambiguous.append((shown[key], "è fuori posto rispetto al modulo"))
+                break
+            last = order[key]
+    out: dict[str, str] = {}
+    for i, (index, key) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(lines)
+        out.setdefault(key, "\n".join(lines[index + 1 : end]).strip())
+    return out, ambiguous
 
 
 def _norm(text: str) -> str:
@@ -120,9 +153,19 @@ class IssueResult:
 
 
 def parse_body(body: str, content, today: dt.date) -> IssueResult:
-    found = sections(body)
     lists = content_choices(content)
     all_fields = fields()
+    found, ambiguous = sections(body, [_label(f) for f in all_fields])
+    if ambiguous:  # nothing is read from a body whose sections cannot be told apart
+        problems = [
+            (
+                label,
+                "INTAKE_HEADING_AMBIGUOUS",
+                F.make("INTAKE_HEADING_AMBIGUOUS", "", 0, 0, label=label, what=what).message,
+            )
+            for label, what in ambiguous
+        ]
+        return IssueResult({}, "", problems)
     titles = {f.name: f.title for f in all_fields}
     values: dict[str, object] = {}
     problems: list[tuple[str, str, str]] = []
@@ -130,6 +173,12 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
     for f in all_fields:
         raw = found.get(_norm(_label(f)))
         if raw is None:
+            continue
+        hidden = R.forbidden_character(raw)
+        if hidden:
+            message = F.make("INTAKE_CHARACTER_FORBIDDEN", "", 0, 0, **hidden).message
+            problems.append((f.title, "INTAKE_CHARACTER_FORBIDDEN", message))
+            failed.add(f.title)
             continue
         if f.widget == "boolean":
             values[f.name] = bool(_CHECKED.search(raw))
@@ -166,8 +215,52 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
     return result
 
 
+# Conservative on purpose: wherever the character before, `@x` or `#1` goes into a code span.
+_MENTION = re.compile(
+    r"@[A-Za-z0-9][A-Za-z0-9_-]{0,100}(?:/[A-Za-z0-9_.-]{1,100})?"
+    r"|(?:[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100})?#[0-9]{1,20}|GH-[0-9]{1,20}"
+)
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def github_text(text: str) -> str:
+    """Text for a GitHub comment that notifies nobody and loads nothing.
+
+    Messages can echo what the submitter typed. Every ASCII punctuation character is escaped with a
+    backslash (CommonMark), so no link, image, autolink, emphasis or raw HTML survives; mentions
+    and references (`@someone`, `@org/team`, `#12`, `owner/repo#3`, `GH-4`) are put in code spans,
+    where GitHub neither notifies nor links; newlines become spaces and invisible or control
+    characters become U+FFFD. No invisible character is added: the text stays what it shows.
+    """
+    out: list[str] = []
+    position = 0
+    for match in _MENTION.finditer(text):
+        out.append(_escape(text[position : match.start()]))
+        out.append(f"`{match.group(0)}`")
+        position = match.end()
+    out.append(_escape(text[position:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    chars = []
+    for char in text:
+        if char in "\n\r\t":
+            chars.append(" ")
+        elif char in _PUNCTUATION:
+            chars.append("\\" + char)
+        elif R.forbidden_character(char):
+            chars.append("\ufffd")
+        else:
+            chars.append(char)
+    return "".join(chars)
+
+
 def problems_markdown(result: IssueResult) -> str:
-    """A comment for the person who opened the issue: which field, what to fix."""
+    """A comment for the person who opened the issue: which field, what to fix.
+
+    What the submitter typed may appear inside the messages: it goes through `github_text`.
+    """
     lines = [
         "La proposta non si può ancora trasformare in una scheda: ci sono dati da correggere.",
         "Modifica la richiesta (menu «…» → «Edit») e correggi questi campi:",
@@ -175,6 +268,6 @@ def problems_markdown(result: IssueResult) -> str:
     ]
     for title, code, message in result.problems:
         hint = F.REGISTRY[code].hint if code in F.REGISTRY else ""
-        lines.append(f"- **{title}**: {message} {hint}".rstrip())
+        lines.append(f"- **{github_text(title)}**: {github_text(message)} {github_text(hint)}".rstrip())
     lines += ["", "Quando salvi le modifiche, il controllo riparte da solo."]
     return "\n".join(lines) + "\n"
