@@ -469,7 +469,7 @@ _code(
     "IMPORT_NUL_BYTE",
     ERROR,
     "Carattere nullo nel file",
-    "il file contiene un carattere nullo (byte 0) alla riga {line}, colonna {column}.",
+    "il file contiene un carattere nullo (byte 0) alla riga {at_line}, colonna {at_column}.",
     "Spesso è un file UTF-16 senza indicazione della codifica, o un file che non è testo: "
     "salvalo di nuovo come «CSV UTF-8».",
 )
@@ -478,7 +478,7 @@ _code(
     "IMPORT_NOT_UTF8",
     ERROR,
     "Testo non in UTF-8",
-    "il testo non è in {encoding}: il byte {byte} alla riga {line}, colonna {column} "
+    "il testo non è in {encoding}: il byte {byte} alla riga {at_line}, colonna {at_column} "
     "(posizione {offset} nel file) non è valido.",
     "In Excel: File → Salva con nome → «CSV UTF-8». Se il file è davvero in Windows-1252 (Excel "
     "vecchio), ripeti il comando con --encoding cp1252: la codifica non viene mai indovinata.",
@@ -488,7 +488,7 @@ _code(
     "IMPORT_OTHER_PARTNER",
     ERROR,
     "Scheda di un altro ente",
-    "la scheda {file} è dell'ente «{other}», non di «{partner}»: --update non la sostituisce.",
+    "la scheda {listing} è dell'ente «{other}», non di «{partner}»: --update non la sostituisce.",
     "Ogni importazione aggiorna solo le schede dello stesso ente. Cambia l'identificativo della "
     "riga, oppure chiedi al coordinamento di modificare quella scheda.",
 )
@@ -506,7 +506,7 @@ _code(
     "INTAKE_CHARACTER_FORBIDDEN",
     ERROR,
     "Carattere invisibile o di controllo",
-    "il testo contiene il carattere {name} ({codepoint}) alla riga {line}, carattere {column}: "
+    "il testo contiene il carattere {name} ({codepoint}) alla riga {at_line}, carattere {at_column}: "
     "è invisibile o cambia la direzione del testo.",
     "Riscrivi il testo a mano oppure incollalo come testo semplice: questi caratteri arrivano "
     "spesso copiando da altri programmi.",

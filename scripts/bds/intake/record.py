@@ -142,8 +142,8 @@ def forbidden_character(text: str) -> dict | None:
             return {
                 "name": unicodedata.name(char, "di controllo"),
                 "codepoint": f"U+{code:04X}",
-                "line": before.count("\n") + 1,
-                "column": index - before.rfind("\n"),
+                "at_line": before.count("\n") + 1,
+                "at_column": index - before.rfind("\n"),
             }
     return None
 

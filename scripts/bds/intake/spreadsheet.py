@@ -112,18 +112,18 @@ MAX_SCANNED_ROWS = 100_000  # the last row that may hold something (empty rows i
 EXCEL_MAX_ROWS = 1_048_576
 MAX_COLUMNS = 200
 XLSX_MAX_MEMBERS = 1_000
-XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all the members together, as declared and as read
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024  # all the members together, as declared and as read
 XLSX_MAX_SHARED_STRINGS = 30 * 1024 * 1024
 XLSX_MAX_RATIO = 200  # uncompressed / compressed, for members over XLSX_RATIO_FLOOR
 XLSX_RATIO_FLOOR = 1024 * 1024
 ENCODINGS = ("utf-8", "cp1252")
 
 
-def _refuse(path: Path, code: str, line: int | None = None, **params) -> BdsError:
-    """A file-level refusal: located, with its code and hint; exit 1, nothing written."""
+def _refuse(path: Path, code: str, at: int | None = None, **params) -> BdsError:
+    """A file-level refusal at line `at`: located, with its code and hint; exit 1, nothing written."""
     entry = F.REGISTRY[code]
-    where = f"{path}:riga {line}" if line else f"{path}"
-    message = F.make(code, str(path), line or 0, 0, **params).message
+    where = f"{path}:riga {at}" if at else f"{path}"
+    message = F.make(code, str(path), at or 0, 0, **params).message
     return BdsError(f"{where}: [{code}] {message} {entry.hint}", exit_code=1)
 
 
@@ -163,8 +163,9 @@ def _bounded(path: Path, rows) -> list[list]:
                 raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_ROWS)
             if number > MAX_SCANNED_ROWS:
                 raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_SCANNED_ROWS)
-        if number <= MAX_SCANNED_ROWS:
             out.append(row)
+        elif number <= MAX_SCANNED_ROWS:
+            out.append([])  # an empty row costs nothing to keep
     return out
 
 
@@ -198,7 +199,7 @@ def decode_csv(path: Path, raw: bytes, encoding: str = "utf-8") -> str:
         if b"\x00" in raw:
             offset = raw.index(b"\x00")
             line, column = _position(raw, offset)
-            raise _refuse(path, "IMPORT_NUL_BYTE", line, line=line, column=column)
+            raise _refuse(path, "IMPORT_NUL_BYTE", line, at_line=line, at_column=column)
         codec = "utf-8" if encoding == "utf-8" else encoding
     try:
         text = raw.decode(codec)
@@ -214,14 +215,14 @@ def decode_csv(path: Path, raw: bytes, encoding: str = "utf-8") -> str:
             line,
             encoding=shown,
             byte=f"0x{raw[exc.start]:02X}",
-            line=line,
-            column=column,
+            at_line=line,
+            at_column=column,
             offset=exc.start,
         ) from None
     if "\x00" in text:  # a NUL inside UTF-16 or UTF-32 text
         before = text[: text.index("\x00")]
         line = before.count("\n") + 1
-        raise _refuse(path, "IMPORT_NUL_BYTE", line, line=line, column=len(before) - before.rfind("\n"))
+        raise _refuse(path, "IMPORT_NUL_BYTE", line, at_line=line, at_column=len(before) - before.rfind("\n"))
     return text
 
 
@@ -332,8 +333,13 @@ def _read_xlsx(path: Path) -> list[list]:
         sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]
         if not sheets:
             raise _refuse(path, "IMPORT_NO_SHEET")
+        sheet = sheets[0]
+        declared = getattr(sheet, "max_column", None)  # from the sheet's <dimension>, when present
+        if isinstance(declared, int) and declared > MAX_COLUMNS:
+            raise _refuse(path, "IMPORT_TOO_MANY_COLUMNS", limit=MAX_COLUMNS)
         try:
-            return _bounded(path, sheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
+            # max_col bounds the width of every row, whatever a row's last cell claims
+            return _bounded(path, sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
         except BdsError:
             raise
         except Exception:  # a damaged sheet part
@@ -474,7 +480,7 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
                 "",
                 0,
                 0,
-                file=f"opportunities/{target.name}",
+                listing=f"opportunities/{target.name}",
                 other=owner or "sconosciuto",
                 partner=record.get("partner"),
             ).message
