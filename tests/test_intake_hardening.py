@@ -634,3 +634,45 @@ def test_the_open_data_page_says_how_to_read_the_apostrophe():
 
     text = " ".join(d for f, _, d in render.OPEN_DATA_FILES if f == "dati/opportunita.csv")
     assert "apostrofo" in text and "formule" in text
+
+
+HOSTILE_LISTING = """\
+id: ostile
+title: '=HYPERLINK("https://evil.example";"clic")'
+kind: social
+axes: [social]
+partner: coop-esempio
+description: Una descrizione.
+summary: "@SUM(1+1) si cammina insieme una volta a settimana."
+audience: [citizens]
+access: direct
+zones: [zona-nord]
+location:
+  name: "-Parco"
+  visibility: public
+schedule: "+il martedì"
+places: 6
+contact:
+  phone: "+39 02 1234 5678"
+status: open
+reviewed: "2026-05-01"
+"""
+
+
+def test_every_csv_of_a_built_site_is_neutral(project, tmp_path):
+    (project / "opportunities" / "ostile.yml").write_text(HOSTILE_LISTING, encoding="utf-8")
+    out = tmp_path / "sito"
+    run = run_cli(["--root", project, "build", "--out", out, "--today", "2026-06-01"])
+    assert run.code == 0, run.err
+    written = sorted(p for p in out.rglob("*") if p.suffix.lower() in (".csv", ".xlsx", ".tsv"))
+    assert {p.name for p in written} >= {"opportunita.csv", "modello-opportunita.csv"}
+    for path in written:
+        for row in _cells_of(path.read_bytes()):
+            bad = [
+                c for c in row if c.startswith(DANGEROUS) and not re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", c)
+            ]
+            assert bad == [], (path.name, bad)
+    rows = list(csv.DictReader(io.StringIO((out / "dati" / "opportunita.csv").read_text(encoding="utf-8"))))
+    listing = next(r for r in rows if r["id"] == "ostile")
+    assert cells.restore(listing["titolo"]) == '=HYPERLINK("https://evil.example";"clic")'
+    assert cells.restore(listing["telefono"]) == "+39 02 1234 5678" and listing["posti"] == "6"
