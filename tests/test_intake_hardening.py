@@ -676,3 +676,14 @@ def test_every_csv_of_a_built_site_is_neutral(project, tmp_path):
     listing = next(r for r in rows if r["id"] == "ostile")
     assert cells.restore(listing["titolo"]) == '=HYPERLINK("https://evil.example";"clic")'
     assert cells.restore(listing["telefono"]) == "+39 02 1234 5678" and listing["posti"] == "6"
+
+
+def test_broken_utf16_is_located_too(project, tmp_path):
+    text = _accented_csv(tmp_path).decode("utf-8")
+    raw = text.encode("utf-16")  # BOM + little-endian
+    cut = raw.index("Orto".encode("utf-16-le"))
+    sheet = tmp_path / "rotto.csv"
+    sheet.write_bytes(raw[:cut] + b"\x00\xd8" + raw[cut:])  # a lone high surrogate
+    run = _import(project, sheet)
+    assert _refused(run, "IMPORT_NOT_UTF8") and "UTF-16" in run.err and "riga 2" in run.err, run.err
+    assert _nothing_written(project)

@@ -205,10 +205,8 @@ def decode_csv(path: Path, raw: bytes, encoding: str = "utf-8") -> str:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
         shown = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}.get(codec, codec.upper())
-        if codec.startswith("utf-8"):
-            line, column = _position(raw, exc.start)
-        else:
-            line, column = raw.count(b"\n", 0, exc.start) + 1, "?"  # a position in bytes of UTF-16
+        before = raw[: exc.start].decode(codec, errors="replace")
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
         raise _refuse(
             path,
             "IMPORT_NOT_UTF8",
