@@ -687,3 +687,32 @@ def test_broken_utf16_is_located_too(project, tmp_path):
     run = _import(project, sheet)
     assert _refused(run, "IMPORT_NOT_UTF8") and "UTF-16" in run.err and "riga 2" in run.err, run.err
     assert _nothing_written(project)
+
+
+def test_a_doctype_in_a_member_with_an_odd_name_is_refused(project, tmp_path):
+    """The relationships can point the sheet at any name: every XML-looking member is scanned."""
+
+    def rename(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            return None
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"worksheets/sheet1.xml", b"worksheets/foglio.bin")
+        if name == "[Content_Types].xml":
+            return data.replace(b"/xl/worksheets/sheet1.xml", b"/xl/worksheets/foglio.bin")
+        if name == "+":
+            return {"xl/worksheets/foglio.bin": LAUGHS + sheet.split(b"?>", 1)[-1]}
+        return data
+
+    source = _workbook(tmp_path)
+    with zipfile.ZipFile(source) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    run = _import(project, _rewrite(source, tmp_path / "nome-strano.xlsx", rename))
+    assert _refused(run, "IMPORT_XLSX_UNSAFE") and "DOCTYPE" in run.err, run.err
+
+
+def test_a_picture_in_the_workbook_is_not_mistaken_for_xml(project, tmp_path):
+    def add_picture(name, data):
+        return {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + os.urandom(4096)} if name == "+" else data
+
+    run = _import(project, _rewrite(_workbook(tmp_path), tmp_path / "con-immagine.xlsx", add_picture))
+    assert run.code == 0, run.err

@@ -243,8 +243,8 @@ def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
         ) from None
 
 
-_XML_MEMBERS = (".xml", ".rels", ".vml")
 _XML_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+_UTF16_XML = (b"\xff\xfe<\x00", b"\xfe\xff\x00<", b"<\x00", b"\x00<")
 
 
 def check_xlsx(path: Path) -> None:
@@ -287,7 +287,7 @@ def check_xlsx(path: Path) -> None:
                 )
         read = 0
         for m in members:
-            if not m.filename.lower().endswith(_XML_MEMBERS):
+            if m.is_dir():
                 continue
             try:
                 read += _scan_xml(path, archive, m)
@@ -298,14 +298,21 @@ def check_xlsx(path: Path) -> None:
 
 
 def _scan_xml(path: Path, archive, member) -> int:
+    """Bytes read of one member; refuses XML with a DOCTYPE or ENTITY, or XML in UTF-16.
+
+    Every member is looked at, whatever its name (the workbook's relationships may point a sheet
+    at any name): one that starts like XML is read through; a binary one (an image) after one chunk.
+    """
     read, tail, first = 0, b"", True
     with archive.open(member) as fh:
         while chunk := fh.read(1024 * 1024):
+            read += len(chunk)
             if first:
                 first = False
-                if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:4]:
+                if chunk.startswith(_UTF16_XML):
                     raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="contiene XML in una codifica non UTF-8")
-            read += len(chunk)
+                if not chunk.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
+                    return read  # not XML: openpyxl does not parse it
             window = tail + chunk
             if any(mark in window for mark in _XML_FORBIDDEN):
                 raise _refuse(
