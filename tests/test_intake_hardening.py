@@ -716,3 +716,22 @@ def test_a_picture_in_the_workbook_is_not_mistaken_for_xml(project, tmp_path):
 
     run = _import(project, _rewrite(_workbook(tmp_path), tmp_path / "con-immagine.xlsx", add_picture))
     assert run.code == 0, run.err
+
+
+def test_the_freshness_issue_body_is_inert_too():
+    """The weekly workflow posts this list as an issue body: titles and names come from the content."""
+    import datetime as dt
+
+    from bds import freshness as fr
+
+    item = fr.Item(
+        "opportunities/una.yml",
+        "opportunity",
+        "una",
+        "@octocat ![x](https://tracker.example/p.png) <img src=x>",
+        (fr.Reason(fr.EXPIRED, "dates.end", "2026-12-01", 30),),
+    )
+    report = fr.Freshness(dt.date(2026, 12, 31), 30, 180, [fr.Group("ente-a", "<b>@org/team</b>", [item])])
+    body = fr.markdown(report, "https://example.org/repo")
+    _assert_inert(body.replace("(https://example.org/repo/blob/main/opportunities/una.yml)", ""))
+    assert "`@octocat`" in body and "`@org/team`" in body

@@ -14,6 +14,7 @@ from . import rules
 from . import schema as S
 from .content import Content
 from .dates import parse as parse_date
+from .ghmarkdown import github_text
 
 EXPIRING = "expiring"
 EXPIRED = "expired"
@@ -176,7 +177,7 @@ def markdown(report: Freshness, repository_url: str | None = None) -> str:
         return "\n".join(lines) + "\n"
     lines.append(f"**{report.count}** schede da verificare.")
     for group in report.groups:
-        lines += ["", f"### {group.name} (`{group.partner}`)", ""]
+        lines += ["", f"### {_escape(group.name)} (`{group.partner}`)", ""]
         for item in group.items:
             label = "Scheda dell'ente" if item.kind == "partner" else item.title
             target = (
@@ -201,4 +202,5 @@ def text(report: Freshness) -> str:
 
 
 def _escape(value: str) -> str:
-    return value.replace("*", "\\*").replace("_", "\\_").replace("[", "\\[").replace("]", "\\]")
+    """A title or name in the issue body: no mention, link, image or HTML (`bds.ghmarkdown`)."""
+    return github_text(value)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import findings as F
+from ..ghmarkdown import github_text
 from . import record as R
 from .fields import Field, choices_for, content_choices, fields
 
@@ -213,47 +214,6 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
         entry = (title, finding.code, finding.message)
         (result.problems if finding.severity == F.ERROR else result.warnings).append(entry)
     return result
-
-
-# Conservative on purpose: wherever the character before, `@x` or `#1` goes into a code span.
-_MENTION = re.compile(
-    r"@[A-Za-z0-9][A-Za-z0-9_-]{0,100}(?:/[A-Za-z0-9_.-]{1,100})?"
-    r"|(?:[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100})?#[0-9]{1,20}|GH-[0-9]{1,20}"
-)
-_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-def github_text(text: str) -> str:
-    """Text for a GitHub comment that notifies nobody and loads nothing.
-
-    Messages can echo what the submitter typed. Every ASCII punctuation character is escaped with a
-    backslash (CommonMark), so no link, image, autolink, emphasis or raw HTML survives; mentions
-    and references (`@someone`, `@org/team`, `#12`, `owner/repo#3`, `GH-4`) are put in code spans,
-    where GitHub neither notifies nor links; newlines become spaces and invisible or control
-    characters become U+FFFD. No invisible character is added: the text stays what it shows.
-    """
-    out: list[str] = []
-    position = 0
-    for match in _MENTION.finditer(text):
-        out.append(_escape(text[position : match.start()]))
-        out.append(f"`{match.group(0)}`")
-        position = match.end()
-    out.append(_escape(text[position:]))
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    chars = []
-    for char in text:
-        if char in "\n\r\t":
-            chars.append(" ")
-        elif char in _PUNCTUATION:
-            chars.append("\\" + char)
-        elif R.forbidden_character(char):
-            chars.append("\ufffd")
-        else:
-            chars.append(char)
-    return "".join(chars)
 
 
 def problems_markdown(result: IssueResult) -> str:
