@@ -735,3 +735,17 @@ def test_the_freshness_issue_body_is_inert_too():
     body = fr.markdown(report, "https://example.org/repo")
     _assert_inert(body.replace("(https://example.org/repo/blob/main/opportunities/una.yml)", ""))
     assert "`@octocat`" in body and "`@org/team`" in body
+
+
+def test_import_reads_back_the_kit_own_apostrophe(project, tmp_path):
+    """A CSV the kit wrote (template, open data) imports with the original text, as documented."""
+    sheet = _write_csv(
+        tmp_path / "giro.csv",
+        HEADER,
+        [_row("'-Tirocinio all'orto", Sintesi="'=Una sintesi, non una formula.")],
+    )
+    run = _import(project, sheet)
+    assert run.code == 0, run.err
+    data = yaml.safe_load((project / "opportunities" / "tirocinio-all-orto.yml").read_text(encoding="utf-8"))
+    assert data["title"] == "-Tirocinio all'orto" and data["summary"] == "=Una sintesi, non una formula."
+    assert cells.read_back("'Ndrangheta") == "'Ndrangheta" and cells.read_back("''x") == "'x"

@@ -44,6 +44,17 @@ def restore(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
+def read_back(value):
+    """A cell read from a spreadsheet: the kit's own apostrophe (one before = + - @ tab CR or ') dropped.
+
+    Only the exact form `neutralise` writes is undone, so a text typed with a leading apostrophe in
+    a spreadsheet program (which never reaches the CSV) or a word like «'Ndrangheta» stays as it is.
+    """
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in TRIGGERS:
+        return value[1:]
+    return value
+
+
 def row(values, numeric: set[int] | frozenset[int] = frozenset()) -> list:
     """A whole row through `neutralise`; `numeric` holds the positions of the number columns."""
     return [neutralise(v, numeric=i in numeric) for i, v in enumerate(values)]

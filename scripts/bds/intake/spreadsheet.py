@@ -442,7 +442,7 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
     for f in all_fields:
         raw = values.get(f.name)
         if isinstance(raw, str):
-            raw = raw.replace("\r\n", "\n").strip()
+            raw = cells.read_back(raw.replace("\r\n", "\n").strip())  # a CSV the kit wrote
         if R.is_empty(raw) or raw == "":
             continue
         hidden = R.forbidden_character(raw) if isinstance(raw, str) else None
