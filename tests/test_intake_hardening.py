@@ -749,3 +749,27 @@ def test_import_reads_back_the_kit_own_apostrophe(project, tmp_path):
     data = yaml.safe_load((project / "opportunities" / "tirocinio-all-orto.yml").read_text(encoding="utf-8"))
     assert data["title"] == "-Tirocinio all'orto" and data["summary"] == "=Una sintesi, non una formula."
     assert cells.read_back("'Ndrangheta") == "'Ndrangheta" and cells.read_back("''x") == "'x"
+
+
+def test_a_cell_a_million_rows_down_is_refused_quickly(project, tmp_path):
+    def far(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            cell = b'<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>z</t></is></c></row>'
+            return data.replace(b"</sheetData>", cell + b"</sheetData>")
+        return None if name == "+" else data
+
+    started = time.monotonic()
+    run = _import(project, _rewrite(_workbook(tmp_path), tmp_path / "lontana.xlsx", far))
+    assert _refused(run, "IMPORT_TOO_MANY_ROWS") and _nothing_written(project), run.err
+    assert time.monotonic() - started < 10
+
+
+def test_rows_past_a_stale_dimension_are_read_not_dropped(project, tmp_path):
+    def stale(name, data):
+        if name == "xl/worksheets/sheet1.xml":
+            return re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B1"', data)
+        return None if name == "+" else data
+
+    run = _import(project, _rewrite(_workbook(tmp_path), tmp_path / "dimensione.xlsx", stale))
+    assert run.code == 0, run.err
+    assert [p.name for p in (project / "opportunities").iterdir()] == ["tirocinio-in-biblioteca.yml"]

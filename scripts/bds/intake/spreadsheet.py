@@ -152,6 +152,10 @@ def _bounded(path: Path, rows) -> list[list]:
     for number, row in enumerate(rows, start=1):
         if number > EXCEL_MAX_ROWS:
             raise _refuse(path, "IMPORT_TOO_MANY_ROWS", limit=MAX_SCANNED_ROWS)
+        if row.count(None) == len(row):  # fast path (in C) for the empty rows a sheet pads gaps with
+            if number <= MAX_SCANNED_ROWS:
+                out.append([])
+            continue
         row = list(row)
         if len(row) > MAX_COLUMNS:
             if any(_filled(c) for c in row[MAX_COLUMNS:]):
@@ -342,8 +346,12 @@ def _read_xlsx(path: Path) -> list[list]:
         declared = getattr(sheet, "max_column", None)  # from the sheet's <dimension>, when present
         if isinstance(declared, int) and declared > MAX_COLUMNS:
             raise _refuse(path, "IMPORT_TOO_MANY_COLUMNS", limit=MAX_COLUMNS)
+        if hasattr(sheet, "reset_dimensions"):
+            # openpyxl stops at the declared last row: a stale or lying <dimension> would drop rows
+            # silently. Read them all (bounded by _bounded); max_col bounds the width of every row
+            # (a cell past column 201 in a sheet that declares fewer columns is the one thing left out).
+            sheet.reset_dimensions()
         try:
-            # max_col bounds the width of every row, whatever a row's last cell claims
             return _bounded(path, sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
         except BdsError:
             raise
