@@ -6,6 +6,7 @@ Each test names the class it closes; each one fails without the fix it covers.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -773,3 +774,18 @@ def test_rows_past_a_stale_dimension_are_read_not_dropped(project, tmp_path):
     run = _import(project, _rewrite(_workbook(tmp_path), tmp_path / "dimensione.xlsx", stale))
     assert run.code == 0, run.err
     assert [p.name for p in (project / "opportunities").iterdir()] == ["tirocinio-in-biblioteca.yml"]
+
+
+@pytest.mark.parametrize(
+    "filler", ["\n" * 65_000, " " * 65_000, "### \n" * 15_000, "- [ ] " * 10_000, "@a#1![" * 10_000]
+)
+def test_reading_an_issue_body_is_linear(project, filler):
+    """GitHub bodies reach 65,536 characters: no answer, however odd, may make the parser crawl."""
+    content = _content(project)
+    body = render_issue(dict(GOOD, description="x" + filler), content)
+    body = body.replace("- [ ] ", "- [ ] " + filler, 1)
+    started = time.monotonic()
+    result = issue.parse_body(body, content, dt.date.fromisoformat(TODAY))
+    issue.problems_markdown(result)
+    issue.github_text(filler)
+    assert time.monotonic() - started < 5

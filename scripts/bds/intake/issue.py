@@ -8,7 +8,6 @@ which `parse_body` reads back by the same labels.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from .. import findings as F
@@ -24,7 +23,6 @@ HEADER = (
     "# Non modificare a mano: si rigenera con `bds intake issue-form`.\n"
 )
 OPTIONAL_HERE = {"id", "reviewed"}  # derived from the title / set to the submission date when empty
-_CHECKED = re.compile(r"^\s*[-*]\s*\[[xX]\]\s*(.+?)\s*$", re.MULTILINE)
 
 
 def _label(f: Field) -> str:
@@ -141,6 +139,15 @@ def sections(body: str, labels: list[str] | None = None) -> tuple[dict[str, str]
     return out, ambiguous
 
 
+def _checked(text: str) -> bool:
+    """A ticked box in GitHub's rendering (`- [X] Label`); line by line, linear on any input."""
+    for line in text.split("\n"):
+        item = line.strip()
+        if item[:1] in ("-", "*") and item[1:].lstrip().startswith(("[x]", "[X]")):
+            return True
+    return False
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -182,7 +189,7 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
             failed.add(f.title)
             continue
         if f.widget == "boolean":
-            values[f.name] = bool(_CHECKED.search(raw))
+            values[f.name] = _checked(raw)
             continue
         if f.widget == "textarea":
             raw = raw.strip()
