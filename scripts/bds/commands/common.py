@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import dates
 from ..content import Project, ProjectNotFound
 from ..errors import BdsError
 
@@ -25,9 +26,16 @@ def today(value: str | None) -> dt.date:
     try:
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise ValueError  # fromisoformat also takes 20261231 and 2026-W53: the help promises AAAA-MM-GG
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise BdsError(f"--today: «{value}» non è una data nel formato AAAA-MM-GG", exit_code=2) from None
+    if not dates.FIRST_YEAR <= day.year <= dates.LAST_YEAR:
+        raise BdsError(
+            f"--today: «{value}» è fuori dall'intervallo ammesso (anni dal {dates.FIRST_YEAR} al "
+            f"{dates.LAST_YEAR})",
+            exit_code=2,
+        )
+    return day
 
 
 def add_today(parser) -> None:
