@@ -161,7 +161,8 @@ class Project:
             try:
                 mode = os.lstat(path).st_mode
             except OSError as exc:
-                found.append(F.make("FILE_UNREADABLE", self.shown(path, path), 1, 1, reason=safefs.reason(exc)))
+                why = safefs.reason(exc)
+                found.append(F.make("FILE_UNREADABLE", self.shown(path, path), 1, 1, reason=why))
                 continue
             if stat.S_ISLNK(mode):
                 found.append(F.make("FILE_SYMLINK", self.shown(path, path), 1, 1))

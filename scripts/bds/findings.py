@@ -438,7 +438,8 @@ _code(
     ERROR,
     "Non è un file normale",
     "non è un file normale ({what}): non viene letto.",
-    "Al suo posto serve un file di testo normale: togli la pipe, il dispositivo o la cartella con questo nome.",
+    "Al suo posto serve un file di testo normale: togli la pipe, il dispositivo o la cartella con "
+    "questo nome.",
 )
 _code(
     _g,
