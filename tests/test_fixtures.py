@@ -26,6 +26,10 @@ UNREACHABLE = {
 }
 # Codes produced by dedicated tests below rather than by a committed file.
 DEDICATED = {"FILE_TOO_LARGE", "FILE_UNREADABLE"}
+# Hardening: files, folders and configuration (issue 10): made by tests/test_files.py.
+DEDICATED |= {"FILE_SYMLINK", "FILE_NOT_REGULAR", "FOLDER_SYMLINK", "FOLDER_NOT_FOLDER", "FOLDER_UNREADABLE"}
+DEDICATED |= {"FILE_EXTENSION", "FILE_NAME_RESERVED", "FILE_NAME_CASE_CLASH", "CONFIG_SYNTAX", "CONFIG_EMPTY"}
+DEDICATED |= {"CONFIG_NOT_MAPPING", "CONFIG_TAG", "CONFIG_ALIAS", "CONFIG_THIRD_PARTY"}
 
 
 def _tree_hashes(root: Path) -> dict[str, str]:

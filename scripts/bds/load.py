@@ -90,6 +90,8 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
     except safefs.NotRegular as exc:
         if exc.symlink:
             return None, [F.make("FILE_SYMLINK", shown, 1, 1)]
+        if exc.what == "cartella":
+            return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason="è una cartella, non un file")]
         return None, [F.make("FILE_NOT_REGULAR", shown, 1, 1, what=exc.what)]
     except safefs.TooLarge as exc:
         return None, [F.make("FILE_TOO_LARGE", shown, 1, 1, size=exc.size // 1024, limit=MAX_BYTES // 1024)]
