@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 from bds import findings, safefs
 from bds.errors import BdsError
+from bds.publish import archive
 from bds.web import engine, siteconfig
 from conftest import FIXTURES, TODAY, run_cli
 
@@ -114,6 +116,15 @@ def test_symlink_loop_is_a_located_error_not_a_crash(project_copy):
     ]
 
 
+def test_symlink_loop_in_a_folder_named_on_the_command_line(project_copy):
+    folder = project_copy / "opportunities"
+    (folder / "a.yml").symlink_to("b.yml")
+    (folder / "b.yml").symlink_to("a.yml")
+    for argv in (["validate", folder, "--format", "json", "--today", TODAY], ["fmt", "--check", folder]):
+        run = run_cli(["--root", project_copy, *argv])
+        assert run.code == 1 and "errore interno" not in run.err, run.err
+
+
 @pytest.mark.parametrize("folder", ["opportunities", "content/partners", "content/guides"])
 def test_symlinked_record_folder_is_refused_and_not_read(project_copy, tmp_path, folder):
     elsewhere = tmp_path / "altrove"
@@ -208,6 +219,37 @@ def test_read_regular_refuses_a_symlink_swapped_in_after_the_check(tmp_path, mon
     monkeypatch.setattr(safefs.os, "lstat", swap_after_lstat)
     with pytest.raises(safefs.NotRegular):
         safefs.read_regular(real, 1000)
+
+
+def _bulletin(root: Path, label: str = "2026Q1") -> Path:
+    stored = root / "content" / "bulletins"
+    stored.mkdir(parents=True, exist_ok=True)
+    fields = dict.fromkeys(archive.REQUIRED, 0) | {"quarter": label, "open_data": ["opportunita.csv"]}
+    path = stored / f"{label}.yml"
+    path.write_text(yaml.safe_dump(fields), encoding="utf-8")
+    return path
+
+
+def test_stored_bulletin_files_that_are_symlinks_are_never_published(project_copy, tmp_path):
+    secret = tmp_path / "privato.csv"
+    secret.write_text("persona;esito\n", encoding="utf-8")
+    _bulletin(project_copy)
+    data = project_copy / "content" / "bulletins" / "2026Q1"
+    data.mkdir()
+    (data / "opportunita.csv").symlink_to(secret)
+    with pytest.raises(BdsError, match="collegamento simbolico"):
+        archive.load_all(project_copy)
+    (data / "opportunita.csv").unlink()
+    (data / "opportunita.csv").write_text("a;b\n", encoding="utf-8")
+    assert archive.load_all(project_copy)["2026Q1"].files == {"opportunita.csv": b"a;b\n"}
+
+
+def test_stored_bulletin_that_is_a_symlink_is_refused(project_copy, tmp_path):
+    path = _bulletin(project_copy)
+    shutil.move(path, tmp_path / "b.yml")
+    path.symlink_to(tmp_path / "b.yml")
+    with pytest.raises(BdsError, match="collegamento simbolico"):
+        archive.load_all(project_copy)
 
 
 # -- names -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .. import dates
-from ..content import Project, ProjectNotFound
+from ..content import Project, ProjectNotFound, absolute
 from ..errors import BdsError
 
 
@@ -111,7 +111,7 @@ def content_paths(proj: Project, given: list[str]) -> list[Path]:
 def _records_in(proj: Project, folder: Path) -> list[Path]:
     base = folder.resolve()
     if base == proj.root or proj.root in base.parents:
-        return [p for p in proj.all_files() if base in p.resolve().parents]
+        return [p for p in proj.all_files() if base in absolute(p).parents]  # a symlink is not followed
     # Outside the project only the folder's own files, not its subfolders: `bds validate ~` must not
     # walk a whole home directory.
     return sorted(
