@@ -6,6 +6,7 @@ Also the site configuration (mkdocs.yml: no code-running tags, no third-party re
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -287,6 +288,27 @@ def test_windows_reserved_names_any_extension_and_folder(project_copy):
     found = _found(_validate(project_copy))
     assert ("content/guides/NUL.tar.md", "FILE_NAME_RESERVED") in found
     assert ("content/partners/Aux.yml", "FILE_NAME_RESERVED") in found
+
+
+def test_new_refuses_a_windows_reserved_id(project_copy, tmp_path, monkeypatch):
+    answers = tmp_path / "ente.yml"
+    fields = {
+        "name": "Associazione Sole",
+        "id": "aux",
+        "type": "associazione",
+        "role": "rete",
+        "networks": ["rete-prova"],
+        "description": "Gruppi di cammino e di lettura.",
+        "zones": ["zona-sud"],
+        "services": "Cammino, Lettura",
+        "contact.email": "sole@example.org",
+        "peer_support": "no",
+    }
+    answers.write_text(yaml.safe_dump(fields), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
+    run = run_cli(["--root", project_copy, "new", "partner", "--from-answers", answers, "--today", TODAY])
+    assert run.code == 1 and "FILE_NAME_RESERVED" in run.out + run.err, (run.out, run.err)
+    assert not (project_copy / "content" / "partners" / "aux.yml").exists()
 
 
 def test_names_differing_only_by_case(project_copy):

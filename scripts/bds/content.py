@@ -211,7 +211,7 @@ class Project:
                 first_of[folded] = name
             if name.startswith(("_", ".")):
                 continue
-            if safefs.is_reserved(name):
+            if safefs.is_reserved(name) and not name.endswith(extensions):  # records: see load_one
                 found.append(F.make("FILE_NAME_RESERVED", shown, 1, 1, name=name))
             if name.endswith(extensions):
                 files.append(path)
@@ -278,6 +278,8 @@ def load_one(path: Path, shown: str, kind: str) -> Document:
         doc = load.load_bytes(raw, shown)
     if kind in ("opportunity", "partner") and not FILE_NAME.match(path.name):
         doc.findings.append(F.make("FILE_NAME_INVALID", shown, 1, 1, name=path.name))
+    if kind in ("opportunity", "partner", "guide") and safefs.is_reserved(path.name):
+        doc.findings.append(F.make("FILE_NAME_RESERVED", shown, 1, 1, name=path.name))  # also `bds new con`
     if doc.ok and isinstance(doc.data, dict):
         doc.findings += schema.validate(doc, kind)
     return doc
