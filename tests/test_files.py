@@ -321,6 +321,36 @@ def test_names_differing_only_by_case(project_copy):
     assert "Corso.yml" in message
 
 
+def test_names_differing_only_by_accent_encoding(project_copy):
+    guides = project_copy / "content" / "guides"
+    guides.mkdir(exist_ok=True)
+    for name in ("caff\u00e8.md", "caffe\u0300.md"):  # è as one character, and as e + combining accent
+        (guides / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    codes = [code for _, code in _found(_validate(project_copy))]
+    assert "FILE_NAME_CASE_CLASH" in codes
+
+
+def test_file_named_through_a_symlinked_folder_is_not_read(project_copy, tmp_path):
+    elsewhere = tmp_path / "altrove"
+    elsewhere.mkdir()
+    (elsewhere / "rotto.yml").write_text("id: [non chiuso\n", encoding="utf-8")
+    (project_copy / "opportunities").rmdir()
+    (project_copy / "opportunities").symlink_to(elsewhere, target_is_directory=True)
+    run = _validate(project_copy, project_copy / "opportunities" / "rotto.yml")
+    assert run.code == 1
+    assert _found(run) == [("opportunities/rotto.yml", "FOLDER_SYMLINK")]
+
+
+def test_guide_picture_folder_ignores_what_the_site_does_not_copy(project_copy):
+    img = project_copy / "content" / "guides" / "img"
+    img.mkdir(parents=True)
+    (img / "bozze").mkdir()
+    (img / "note.txt").symlink_to("/dev/null")
+    (img / "foto.png").write_bytes(b"\x89PNG")
+    run = _validate(project_copy)
+    assert run.code == 0 and _found(run) == []
+
+
 @pytest.mark.parametrize("folder", ["opportunities", "content/partners", "content/guides"])
 def test_record_folder_that_is_a_file(project_copy, folder):
     target = project_copy / folder

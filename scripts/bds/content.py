@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +28,7 @@ _RECORD_LIKE = {
     ".md": re.compile(r"\.(?:md|markdown)[. ]*$", re.IGNORECASE),
     ".img": re.compile(r"(?!)"),  # pictures: any extension (the site copies only the known ones)
 }
+PICTURES = (".png", ".jpg", ".svg", ".webp")  # the guides' pictures the site copies (web/pages.py)
 PARALLEL_FROM = 1500  # below this, starting worker processes costs more than it saves
 
 
@@ -80,10 +82,10 @@ class Project:
 
     def shown(self, path: Path, resolved: Path | None = None) -> str:
         """Paths in messages are relative to the project, in POSIX form, like a compiler's."""
-        try:
-            return (resolved or absolute(path)).relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate in (resolved or absolute(path), Path(os.path.abspath(path))):
+            if candidate.is_relative_to(self.root):  # the second: through a symlinked folder
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()
 
     @cached_property
     def _special_files(self) -> tuple[Path, Path]:
@@ -155,8 +157,8 @@ class Project:
             return
         self._records(folder, names, (), ".img", found)
         for name in names:
-            if name.startswith(("_", ".")):
-                continue
+            if name.startswith(("_", ".")) or Path(name).suffix.lower() not in PICTURES:
+                continue  # the site copies only pictures: anything else here is never read
             path = folder / name
             try:
                 mode = os.lstat(path).st_mode
@@ -204,7 +206,8 @@ class Project:
         for name in names:
             path = folder / name
             shown = self.shown(path, path)
-            folded = name.casefold()
+            # macOS also equates an é written as one character or as e + accent
+            folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
             if folded in first_of:
                 found.append(F.make("FILE_NAME_CASE_CLASH", shown, 1, 1, name=name, other=first_of[folded]))
             else:
@@ -315,6 +318,7 @@ def load_content(
     files, content.problems = project.scan()
     seen = set()
     jobs = []
+    refused: list[tuple[str, str, Document]] = []
     for path in files + list(extra or []):
         resolved = absolute(path)  # a symlink stays itself: reading it reports it
         if resolved in seen:
@@ -326,8 +330,16 @@ def load_content(
             kind = kind_override
         if kind is None:
             kind = "guide" if path.suffix == ".md" else "opportunity"
+        lexical = Path(os.path.abspath(path))
+        if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
+            # named on the command line through a symlinked folder of the project: not read
+            shown = lexical.relative_to(project.root).as_posix()
+            refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
+            continue
         jobs.append((path, project.shown(path, resolved), kind))
-    for (_path, shown, kind), doc in zip(jobs, load_files(jobs, workers), strict=True):
+    docs = load_files(jobs, workers)
+    loaded = [(shown, kind, doc) for (_path, shown, kind), doc in zip(jobs, docs, strict=True)]
+    for shown, kind, doc in loaded + refused:
         content.kinds[shown] = kind
         if kind == "territory":
             content.territory = doc
