@@ -549,6 +549,29 @@ def test_config_theme_fonts_analytics_and_repo_facts(project_copy, text):
     assert run.code == 1 and [code for _, code in _found(run)] == ["CONFIG_THIRD_PARTY"]
 
 
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("theme:\n  name: material\n  font: false\n  custom_dir: /etc\n", "theme.custom_dir"),
+        ("theme:\n  name: material\n  font: false\n  custom_dir: ../../..\n", "theme.custom_dir"),
+        (SAFE_THEME + "hooks:\n  - /tmp/altro.py\n", "hooks[0]"),
+    ],
+)
+def test_config_theme_folder_and_hooks_stay_inside(project_copy, text, field):
+    _config(project_copy, text)
+    run = _validate(project_copy)
+    assert run.code == 1
+    [finding] = run.json()
+    assert (finding["code"], finding["field"]) == ("CONFIG_PATH_OUTSIDE", field)
+
+
+def test_config_kit_theme_folder_is_allowed(project_copy):
+    theme = engine.REPO_ROOT / "scripts" / "bds" / "web" / "theme"
+    _config(project_copy, f"theme:\n  name: material\n  font: false\n  custom_dir: {theme}\n")
+    run = _validate(project_copy)
+    assert run.code == 0 and _found(run) == []
+
+
 def test_config_own_host_and_relative_paths_pass(project_copy):
     _config(
         project_copy,

@@ -542,6 +542,15 @@ _code(
     "Copia il file nel repository (per esempio in scripts/bds/web/theme/assets/) e usa un percorso "
     "relativo; per i caratteri usa «font: false».",
 )
+_code(
+    _g,
+    "CONFIG_PATH_OUTSIDE",
+    ERROR,
+    "Percorso fuori dal progetto nella configurazione",
+    "«{value}» porta fuori dal progetto e dal kit: i file del tema finiscono nel sito pubblico e i "
+    "«hooks» vengono eseguiti.",
+    "Usa una cartella del progetto (o del kit) con un percorso relativo al file mkdocs.yml.",
+)
 
 
 

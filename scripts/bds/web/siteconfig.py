@@ -13,6 +13,7 @@ No MkDocs import here: `bds validate` uses this module too.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -176,6 +177,33 @@ def third_party(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]
     return out
 
 
+KIT_ROOT = Path(__file__).resolve().parents[3]
+
+
+def outside_paths(data: dict, walk: _Walk, config_path: Path) -> list[F.Finding]:
+    """The theme folder is copied into the public site and hooks run: both stay in the project or the kit."""
+    base = Path(os.path.abspath(config_path)).parent
+    allowed = [base.resolve(), KIT_ROOT]
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    hooks = data.get("hooks") if isinstance(data.get("hooks"), list) else []
+    named = [(("theme", "custom_dir"), theme.get("custom_dir"))] + [
+        (("hooks", i), hook) for i, hook in enumerate(hooks)
+    ]
+    out = []
+    for where, value in named:
+        if not isinstance(value, str) or not value.strip():
+            continue
+        try:
+            target = (base / value).resolve()
+        except (OSError, RuntimeError):
+            target = None
+        if target is None or not any(target == root or root in target.parents for root in allowed):
+            line, col = walk.positions.get(where, (1, 1))
+            field = load.field_name(where)
+            out.append(F.make("CONFIG_PATH_OUTSIDE", walk.shown, line, col, field, value=value))
+    return out
+
+
 def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int = 0):
     """Findings for the configuration at `path` (and the files it INHERITs), and its checked bytes."""
     own = {h.lower() for h in own_hosts or ()}
@@ -196,7 +224,7 @@ def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int 
         return None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=found)]
     walk = _Walk(shown)
     data = walk.build(root, ())
-    found = walk.findings + third_party(data, walk, own)
+    found = walk.findings + third_party(data, walk, own) + outside_paths(data, walk, path)
     parent = data.get("INHERIT")
     if isinstance(parent, str) and parent.strip():
         parent_path = path.parent / parent
