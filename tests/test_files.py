@@ -460,6 +460,17 @@ def test_config_tags_never_run(project_copy, tmp_path, tagged):
     assert not marker.exists()
 
 
+def test_publish_refuses_a_tagged_config_and_changes_nothing(project_copy, tmp_path):
+    marker = tmp_path / "ESEGUITO"
+    _config(project_copy, SAFE_THEME + f'site_name: !!python/object/apply:os.system ["touch {marker}"]\n')
+    out, reports = tmp_path / "sito", tmp_path / "rapporti"
+    argv = ["publish", "--quarter", "2026Q2", "--today", TODAY, "--out", out, "--reports", reports]
+    run = run_cli(["--root", project_copy, *argv])
+    assert run.code == 1 and "CONFIG_TAG" in run.out + run.err and "Traceback" not in run.err
+    assert not marker.exists() and not out.exists() and not reports.exists()
+    assert not (project_copy / "content" / "bulletins").exists()
+
+
 def test_config_allow_listed_python_names_pass(project_copy):
     _config(
         project_copy,
