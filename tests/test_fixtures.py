@@ -28,6 +28,10 @@ UNREACHABLE = {
 DEDICATED = {"FILE_TOO_LARGE", "FILE_UNREADABLE"}
 # Import and issue intake report these codes, not the validator (tests/test_intake_hardening.py).
 DEDICATED |= {c for c in findings.REGISTRY if c.startswith(("IMPORT_", "INTAKE_"))}
+# Hardening: files, folders and configuration (issue 10): made by tests/test_files.py.
+DEDICATED |= {"FILE_SYMLINK", "FILE_NOT_REGULAR", "FOLDER_SYMLINK", "FOLDER_NOT_FOLDER", "FOLDER_UNREADABLE"}
+DEDICATED |= {"FILE_EXTENSION", "FILE_NAME_RESERVED", "FILE_NAME_CASE_CLASH", "CONFIG_SYNTAX", "CONFIG_EMPTY"}
+DEDICATED |= {"CONFIG_NOT_MAPPING", "CONFIG_TAG", "CONFIG_ALIAS", "CONFIG_THIRD_PARTY", "CONFIG_PATH_OUTSIDE"}
 
 
 def _tree_hashes(root: Path) -> dict[str, str]:

@@ -9,21 +9,40 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from . import findings as F
-from . import load, schema
+from . import load, safefs, schema
 from .load import Document
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
+# Names that are meant as records but would be skipped: `.YML`, `.Yaml`, `.yml.`, `.md ` (any case,
+# trailing dots or spaces, which Windows drops).
+_RECORD_LIKE = {
+    ".yml": re.compile(r"\.ya?ml[. ]*$", re.IGNORECASE),
+    ".md": re.compile(r"\.(?:md|markdown)[. ]*$", re.IGNORECASE),
+    ".img": re.compile(r"(?!)"),  # pictures: any extension (the site copies only the known ones)
+}
+PICTURES = (".png", ".jpg", ".svg", ".webp")  # the guides' pictures the site copies (web/pages.py)
 PARALLEL_FROM = 1500  # below this, starting worker processes costs more than it saves
 
 
 class ProjectNotFound(Exception):
     pass
+
+
+def absolute(path: Path) -> Path:
+    """`path` made absolute through its real folder, without following `path` itself if it is a symlink."""
+    path = Path(os.path.abspath(path))
+    try:
+        return path.parent.resolve() / path.name
+    except (OSError, RuntimeError):  # a loop among the parent folders
+        return path
 
 
 @dataclass(frozen=True)
@@ -63,18 +82,18 @@ class Project:
 
     def shown(self, path: Path, resolved: Path | None = None) -> str:
         """Paths in messages are relative to the project, in POSIX form, like a compiler's."""
-        try:
-            return (resolved or path.resolve()).relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate in (resolved or absolute(path), Path(os.path.abspath(path))):
+            if candidate.is_relative_to(self.root):  # the second: through a symlinked folder
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()
 
     @cached_property
     def _special_files(self) -> tuple[Path, Path]:
         # Resolving costs a few system calls: done once per project, not once per file.
-        return self.territory_file.resolve(), self.glossary_file.resolve()
+        return absolute(self.territory_file), absolute(self.glossary_file)
 
     def kind_of(self, path: Path, resolved: bool = False) -> str | None:
-        path = path if resolved else path.resolve()
+        path = path if resolved else absolute(path)
         territory, glossary = self._special_files
         if path == territory:
             return "territory"
@@ -91,16 +110,116 @@ class Project:
         return None
 
     def all_files(self) -> list[Path]:
-        files = [self.territory_file]
-        if self.glossary_file.is_file():
-            files.append(self.glossary_file)
-        for folder, pattern in (
-            (self.partners_dir, "*.y*ml"),
-            (self.guides_dir, "*.md"),
-            (self.opportunities_dir, "*.y*ml"),
+        return self.scan()[0]
+
+    def scan(self) -> tuple[list[Path], list[F.Finding]]:
+        """The record files of the project, and findings for what is there but cannot be read.
+
+        Nothing vanishes silently: a record folder that is a symlink, a file or unreadable, a file
+        with an odd extension (`.YML`, `.yaml.`), a Windows-reserved name or a name that differs
+        from another only by case each gives a finding. Symlinks, FIFOs and devices with a record's
+        name are listed, so that reading them reports them (they are never followed or opened).
+        """
+        files: list[Path] = []
+        found: list[F.Finding] = []
+        content_ok = self._folder(self.root / "content", found, required=True)
+        if content_ok:
+            files.append(self.territory_file)
+            if os.path.lexists(self.glossary_file):
+                files.append(self.glossary_file)
+        for folder, extensions, expected in (
+            (self.partners_dir, (".yml", ".yaml"), ".yml"),
+            (self.guides_dir, (".md",), ".md"),
+            (self.opportunities_dir, (".yml", ".yaml"), ".yml"),
         ):
-            if folder.is_dir():
-                files += sorted(p for p in folder.glob(pattern) if not p.name.startswith(("_", ".")))
+            if folder.parent != self.root and not content_ok:
+                continue
+            if not self._folder(folder, found):
+                continue
+            try:
+                names = sorted(entry.name for entry in os.scandir(folder))
+            except OSError as exc:
+                found.append(F.make("FOLDER_UNREADABLE", self.shown(folder), 1, 1, reason=safefs.reason(exc)))
+                continue
+            files += self._records(folder, names, extensions, expected, found)
+            if folder == self.guides_dir and "img" in names:
+                self._pictures(folder / "img", found)
+        return files, found
+
+    def _pictures(self, folder: Path, found: list[F.Finding]) -> None:
+        """The guides' pictures are copied into the site: only regular files, with portable names."""
+        if not self._folder(folder, found):
+            return
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder))
+        except OSError as exc:
+            found.append(F.make("FOLDER_UNREADABLE", self.shown(folder), 1, 1, reason=safefs.reason(exc)))
+            return
+        self._records(folder, names, (), ".img", found)
+        for name in names:
+            if name.startswith(("_", ".")) or Path(name).suffix.lower() not in PICTURES:
+                continue  # the site copies only pictures: anything else here is never read
+            path = folder / name
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as exc:
+                why = safefs.reason(exc)
+                found.append(F.make("FILE_UNREADABLE", self.shown(path, path), 1, 1, reason=why))
+                continue
+            if stat.S_ISLNK(mode):
+                found.append(F.make("FILE_SYMLINK", self.shown(path, path), 1, 1))
+            elif not stat.S_ISREG(mode):
+                what = safefs.describe(mode)
+                found.append(F.make("FILE_NOT_REGULAR", self.shown(path, path), 1, 1, what=what))
+
+    def _folder(self, folder: Path, found: list[F.Finding], required: bool = False) -> bool:
+        """True when `folder` is a real folder to look into; a finding when it is something else."""
+        try:
+            mode = os.lstat(folder).st_mode
+        except FileNotFoundError:
+            return required  # an optional folder may be missing; content/ is checked by the caller
+        except OSError as exc:
+            found.append(F.make("FOLDER_UNREADABLE", self.shown(folder), 1, 1, reason=safefs.reason(exc)))
+            return False
+        if stat.S_ISLNK(mode):
+            found.append(F.make("FOLDER_SYMLINK", self.shown(folder), 1, 1))
+            return False
+        if not stat.S_ISDIR(mode):
+            found.append(
+                F.make(
+                    "FOLDER_NOT_FOLDER",
+                    self.shown(folder),
+                    1,
+                    1,
+                    name=folder.name,
+                    what=safefs.describe(mode) or "file",
+                )
+            )
+            return False
+        return True
+
+    def _records(
+        self, folder: Path, names: list[str], extensions: tuple, expected: str, found: list[F.Finding]
+    ) -> list[Path]:
+        files = []
+        first_of: dict[str, str] = {}
+        for name in names:
+            path = folder / name
+            shown = self.shown(path, path)
+            # macOS also equates an é written as one character or as e + accent
+            folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+            if folded in first_of:
+                found.append(F.make("FILE_NAME_CASE_CLASH", shown, 1, 1, name=name, other=first_of[folded]))
+            else:
+                first_of[folded] = name
+            if name.startswith(("_", ".")):
+                continue
+            if safefs.is_reserved(name) and not name.endswith(extensions):  # records: see load_one
+                found.append(F.make("FILE_NAME_RESERVED", shown, 1, 1, name=name))
+            if name.endswith(extensions):
+                files.append(path)
+            elif _RECORD_LIKE[expected].search(name):
+                found.append(F.make("FILE_EXTENSION", shown, 1, 1, name=name, expected=expected))
         return files
 
 
@@ -115,6 +234,7 @@ class Content:
     opportunities: dict[str, Document] = field(default_factory=dict)
     guides: dict[str, Document] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)  # shown path -> kind
+    problems: list[F.Finding] = field(default_factory=list)  # folders and names that cannot be read
 
     def documents(self):
         for doc in (self.territory, self.glossary):
@@ -126,7 +246,7 @@ class Content:
 
     @property
     def findings(self) -> list[F.Finding]:
-        return [f for doc in self.documents() for f in doc.findings]
+        return self.problems + [f for doc in self.documents() for f in doc.findings]
 
     def valid(self, kind: str) -> list[Document]:
         table = {"partner": self.partners, "opportunity": self.opportunities, "guide": self.guides}[kind]
@@ -161,6 +281,8 @@ def load_one(path: Path, shown: str, kind: str) -> Document:
         doc = load.load_bytes(raw, shown)
     if kind in ("opportunity", "partner") and not FILE_NAME.match(path.name):
         doc.findings.append(F.make("FILE_NAME_INVALID", shown, 1, 1, name=path.name))
+    if kind in ("opportunity", "partner", "guide") and safefs.is_reserved(path.name):
+        doc.findings.append(F.make("FILE_NAME_RESERVED", shown, 1, 1, name=path.name))  # also `bds new con`
     if doc.ok and isinstance(doc.data, dict):
         doc.findings += schema.validate(doc, kind)
     return doc
@@ -191,12 +313,14 @@ def load_content(
 ) -> Content:
     """Load the whole project, plus `extra` files that may live elsewhere (a downloaded form output)."""
     content = Content(project)
-    if not project.territory_file.is_file():
+    if not os.path.lexists(project.territory_file):
         raise ProjectNotFound(f"manca il file del territorio: {project.shown(project.territory_file)}")
+    files, content.problems = project.scan()
     seen = set()
     jobs = []
-    for path in project.all_files() + list(extra or []):
-        resolved = path.resolve()
+    refused: list[tuple[str, str, Document]] = []
+    for path in files + list(extra or []):
+        resolved = absolute(path)  # a symlink stays itself: reading it reports it
         if resolved in seen:
             continue
         seen.add(resolved)
@@ -206,8 +330,16 @@ def load_content(
             kind = kind_override
         if kind is None:
             kind = "guide" if path.suffix == ".md" else "opportunity"
+        lexical = Path(os.path.abspath(path))
+        if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
+            # named on the command line through a symlinked folder of the project: not read
+            shown = lexical.relative_to(project.root).as_posix()
+            refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
+            continue
         jobs.append((path, project.shown(path, resolved), kind))
-    for (_path, shown, kind), doc in zip(jobs, load_files(jobs, workers), strict=True):
+    docs = load_files(jobs, workers)
+    loaded = [(shown, kind, doc) for (_path, shown, kind), doc in zip(jobs, docs, strict=True)]
+    for shown, kind, doc in loaded + refused:
         content.kinds[shown] = kind
         if kind == "territory":
             content.territory = doc

@@ -30,3 +30,8 @@ def is_expired(listing: dict, today: dt.date) -> bool:
     """Past `dates.end` or past `dates.deadline`."""
     day = leaves_catalogue_on(listing)
     return day is not None and day < today
+
+
+# The days a command may take as «today» (--today) or as a quarter (--quarter): past the calendar's
+# last year a date cannot even be moved forward by a day, and no programme runs before 2000.
+FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -420,6 +420,135 @@ _code(
 
 
 # -- Hardening: files, folders and configuration (issue 10; add codes of this class below) --
+_g = "File, cartelle e configurazione del sito"
+_code(
+    _g,
+    "FILE_SYMLINK",
+    ERROR,
+    "Collegamento simbolico",
+    "il file è un collegamento simbolico: non viene seguito né letto.",
+    "Metti al suo posto il file vero (una copia) oppure toglilo: si leggono solo file normali "
+    "dentro il repository.",
+)
+_code(
+    _g,
+    "FILE_NOT_REGULAR",
+    ERROR,
+    "Non è un file normale",
+    "non è un file normale ({what}): non viene letto.",
+    "Al suo posto serve un file di testo normale: togli la pipe, il dispositivo o la cartella con "
+    "questo nome.",
+)
+_code(
+    _g,
+    "FOLDER_SYMLINK",
+    ERROR,
+    "Cartella come collegamento simbolico",
+    "la cartella è un collegamento simbolico: non viene seguita e le schede che contiene non vengono lette.",
+    "Metti al suo posto una cartella vera con le schede dentro il repository.",
+)
+_code(
+    _g,
+    "FOLDER_NOT_FOLDER",
+    ERROR,
+    "File al posto di una cartella",
+    "«{name}» dovrebbe essere una cartella ma non lo è ({what}): le schede non vengono cercate.",
+    "Rinomina o togli il file e crea una cartella con questo nome per le schede.",
+)
+_code(
+    _g,
+    "FOLDER_UNREADABLE",
+    ERROR,
+    "Cartella non leggibile",
+    "la cartella non si può leggere ({reason}): le schede che contiene non vengono controllate.",
+    "Controlla i permessi della cartella (deve poterla leggere chi esegue bds).",
+)
+_code(
+    _g,
+    "FILE_EXTENSION",
+    ERROR,
+    "Estensione del file non valida",
+    "«{name}» non viene letto: l'estensione dev'essere {expected}, in minuscolo e senza punti o spazi "
+    "in fondo.",
+    "Rinomina il file, per esempio corso-di-cucina-2026.yml (le guide: nome-della-guida.md).",
+)
+_code(
+    _g,
+    "FILE_NAME_RESERVED",
+    ERROR,
+    "Nome riservato su Windows",
+    "il nome «{name}» è riservato su Windows (con, aux, nul, prn, com1…, lpt1…): chi usa Windows non "
+    "potrebbe scaricare il repository.",
+    "Rinomina il file con un nome che descriva la scheda, per esempio consulenza-legale.yml.",
+)
+_code(
+    _g,
+    "FILE_NAME_CASE_CLASH",
+    ERROR,
+    "Nomi che differiscono solo per maiuscole",
+    "«{name}» differisce da «{other}» solo per maiuscole e minuscole: su Windows e macOS i due file "
+    "sarebbero lo stesso.",
+    "Tieni uno solo dei due file, oppure rinominane uno (i nomi delle schede sono in minuscolo).",
+)
+_code(
+    _g,
+    "CONFIG_SYNTAX",
+    ERROR,
+    "Configurazione del sito non leggibile",
+    "la configurazione del sito non si legge: {problem}.",
+    "Correggi mkdocs.yml alla riga indicata, oppure toglilo per usare la configurazione del kit.",
+)
+_code(
+    _g,
+    "CONFIG_EMPTY",
+    ERROR,
+    "Configurazione del sito vuota",
+    "la configurazione del sito è vuota.",
+    "Copia il mkdocs.yml del kit e cambia solo ciò che serve, oppure togli il file.",
+)
+_code(
+    _g,
+    "CONFIG_NOT_MAPPING",
+    ERROR,
+    "Configurazione del sito con forma sbagliata",
+    "la configurazione del sito dev'essere una serie di campi «nome: valore», non {found}.",
+    "Copia il mkdocs.yml del kit e cambia solo ciò che serve, oppure togli il file.",
+)
+_code(
+    _g,
+    "CONFIG_TAG",
+    ERROR,
+    "Tag YAML non ammesso nella configurazione",
+    "il tag «{tag}» non è ammesso nella configurazione del sito: può far eseguire codice durante la "
+    "costruzione.",
+    "Togli il tag. Sono ammessi solo !ENV, !relative e pochi !!python/name: noti (emoji, blocchi di codice).",
+)
+_code(
+    _g,
+    "CONFIG_ALIAS",
+    ERROR,
+    "Riferimento YAML nella configurazione",
+    "la configurazione del sito usa un riferimento «*» a un'ancora.",
+    "Scrivi per esteso il valore al posto del riferimento.",
+)
+_code(
+    _g,
+    "CONFIG_THIRD_PARTY",
+    ERROR,
+    "La configurazione fa richieste a terzi",
+    "{what} fa caricare al sito risorse da un altro sito ({host}): il sito non fa richieste a terzi.",
+    "Copia il file nel repository (per esempio in scripts/bds/web/theme/assets/) e usa un percorso "
+    "relativo; per i caratteri usa «font: false».",
+)
+_code(
+    _g,
+    "CONFIG_PATH_OUTSIDE",
+    ERROR,
+    "Percorso fuori dal progetto nella configurazione",
+    "«{value}» porta fuori dal progetto e dal kit: i file del tema finiscono nel sito pubblico e i "
+    "«hooks» vengono eseguiti.",
+    "Usa una cartella del progetto (o del kit) con un percorso relativo al file mkdocs.yml.",
+)
 
 
 # -- Hardening: import, intake and spreadsheets (issue 10; add codes of this class below) --

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from . import findings as F
+from . import safefs
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
     from yaml import CSafeLoader as _Loader
@@ -83,13 +84,19 @@ def field_name(path: tuple) -> str:
 
 
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
+    """The bytes of a regular file; a symlink, FIFO or device is refused, never followed or opened."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [F.make("FILE_TOO_LARGE", shown, 1, 1, size=size // 1024, limit=MAX_BYTES // 1024)]
-        return path.read_bytes(), []
+        return safefs.read_regular(path, MAX_BYTES), []
+    except safefs.NotRegular as exc:
+        if exc.symlink:
+            return None, [F.make("FILE_SYMLINK", shown, 1, 1)]
+        if exc.what == "cartella":
+            return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason="è una cartella, non un file")]
+        return None, [F.make("FILE_NOT_REGULAR", shown, 1, 1, what=exc.what)]
+    except safefs.TooLarge as exc:
+        return None, [F.make("FILE_TOO_LARGE", shown, 1, 1, size=exc.size // 1024, limit=MAX_BYTES // 1024)]
     except OSError as exc:
-        return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason=exc.strerror or type(exc).__name__)]
+        return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason=safefs.reason(exc))]
 
 
 def decode(raw: bytes, shown: str) -> tuple[str | None, list[F.Finding]]:

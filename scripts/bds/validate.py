@@ -9,6 +9,7 @@ from pathlib import Path
 from . import findings as F
 from . import rules
 from .content import Content, Project, load_content
+from .web import siteconfig
 
 
 @dataclass
@@ -35,6 +36,8 @@ def run(
     today = today or dt.date.today()
     content = load_content(project, extra=paths, workers=workers)
     found = content.findings + rules.check(content, today)
+    territory = content.territory.data if content.territory and content.territory.ok else None
+    found += siteconfig.project_findings(project, territory)  # mkdocs.yml: no code, no third party
     if paths:
         wanted = {project.shown(p) for p in paths}
         found = [f for f in found if f.file in wanted]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from ..content import Project, ProjectNotFound
+from .. import dates
+from ..content import Project, ProjectNotFound, absolute
 from ..errors import BdsError
 
 
@@ -25,9 +26,16 @@ def today(value: str | None) -> dt.date:
     try:
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise ValueError  # fromisoformat also takes 20261231 and 2026-W53: the help promises AAAA-MM-GG
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise BdsError(f"--today: «{value}» non è una data nel formato AAAA-MM-GG", exit_code=2) from None
+    if not dates.FIRST_YEAR <= day.year <= dates.LAST_YEAR:
+        raise BdsError(
+            f"--today: «{value}» è fuori dall'intervallo ammesso (anni dal {dates.FIRST_YEAR} al "
+            f"{dates.LAST_YEAR})",
+            exit_code=2,
+        )
+    return day
 
 
 def add_today(parser) -> None:
@@ -103,7 +111,7 @@ def content_paths(proj: Project, given: list[str]) -> list[Path]:
 def _records_in(proj: Project, folder: Path) -> list[Path]:
     base = folder.resolve()
     if base == proj.root or proj.root in base.parents:
-        return [p for p in proj.all_files() if base in p.resolve().parents]
+        return [p for p in proj.all_files() if base in absolute(p).parents]  # a symlink is not followed
     # Outside the project only the folder's own files, not its subfolders: `bds validate ~` must not
     # walk a whole home directory.
     return sorted(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 import sys
 from pathlib import Path
 
-from .. import files, fmt
+from .. import files, fmt, load
 from .common import content_paths, project
 
 
@@ -51,19 +53,29 @@ def _kind(proj, path: Path) -> str:
 write_atomic = files.write_text
 
 
+def _same_regular_file(path: Path, before: os.stat_result) -> bool:
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(now.st_mode) and (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino)
+
+
 def run(args) -> int:
     proj = project(args)
     paths = content_paths(proj, args.paths) or proj.all_files()
     changed, refused = 0, 0
     for path in paths:
         shown = proj.shown(path)
+        raw, problems = load.read_bytes(path, shown)  # a symlink, FIFO or device is never read
         try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            print(
-                f"{shown}: non riformattato: il file non si legge o non è in UTF-8 (bds validate)",
-                file=sys.stderr,
-            )
+            if raw is None:
+                raise ValueError(problems[0].message.rstrip("."))
+            before = os.lstat(path)
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            why = str(exc) if isinstance(exc, ValueError) else "il file non si legge o non è in UTF-8"
+            print(f"{shown}: non riformattato: {why} (bds validate)", file=sys.stderr)
             refused += 1
             continue
         try:
@@ -85,6 +97,10 @@ def run(args) -> int:
                 )
             )
         else:
+            if not _same_regular_file(path, before):  # never replace a symlink put there meanwhile
+                print(f"{shown}: non riformattato: il file è cambiato durante la lettura", file=sys.stderr)
+                refused += 1
+                continue
             write_atomic(path, result.text)
             print(f"{shown}: riformattato", file=sys.stderr)
     verb = "da riformattare" if args.check else "riformattati"

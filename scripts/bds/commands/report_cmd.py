@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..content import Project, ProjectNotFound
 from ..outcomes.release import ValidationFailed, build_report
+from ..publish.quarter import Quarter
 
 
 def register(sub) -> None:
@@ -33,6 +34,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    Quarter.parse(args.quarter)  # a malformed or implausible quarter is a usage error, before any work
     try:
         proj = Project.find(Path(args.root) if getattr(args, "root", None) else None)
     except ProjectNotFound:

@@ -6,12 +6,14 @@ every earlier bulletin exactly as it was published. Only catalogue data lives he
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .. import safefs
 from ..errors import BdsError
 from ..web import exports
 from ..web.context import SiteContext
@@ -19,6 +21,7 @@ from . import bulletin
 
 FOLDER = ("content", "bulletins")
 _NAME = re.compile(r"^\d{4}Q[1-4]$")
+MAX_STORED_BYTES = 64 * 1024 * 1024
 HEADER = (
     "# Bollettino trimestrale scritto da «bds publish»: solo numeri del catalogo, mai dati sulle persone.\n"
     "# Non modificarlo a mano: per correggerlo, pubblica di nuovo il trimestre.\n"
@@ -83,6 +86,7 @@ def load_all(root: Path) -> dict[str, Stored]:
     """Every stored bulletin of the project, by quarter label. Missing folder: none."""
     base = folder(root)
     out: dict[str, Stored] = {}
+    _real_folder(base, "/".join(FOLDER))
     if not base.is_dir():
         return out
     for path in sorted(base.glob("*.yml")):
@@ -90,7 +94,7 @@ def load_all(root: Path) -> dict[str, Stored]:
             continue
         shown = f"{'/'.join(FOLDER)}/{path.name}"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(_read(path, shown).decode("utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             raise BdsError(
                 f"{shown}: il bollettino non è leggibile: pubblica di nuovo il trimestre {path.stem}",
@@ -98,12 +102,30 @@ def load_all(root: Path) -> dict[str, Stored]:
             ) from None
         stored = Stored(_check(data, shown, path.stem))
         extra = files_path(root, path.stem)
+        _real_folder(extra, f"{'/'.join(FOLDER)}/{path.stem}")
         for name in stored.data.get("open_data") or []:
-            if (extra / name).is_file():
-                stored.files[name] = (extra / name).read_bytes()
+            if os.path.lexists(extra / name) and not (extra / name).is_dir():
+                stored.files[name] = _read(extra / name, f"{'/'.join(FOLDER)}/{path.stem}/{name}")
         stored.data["open_data"] = sorted(stored.files, key=list(stored.data.get("open_data") or []).index)
         out[path.stem] = stored
     return out
+
+
+def _real_folder(path: Path, shown: str) -> None:
+    if path.is_symlink():
+        raise BdsError(f"{shown}: la cartella è un collegamento simbolico: non la seguo", exit_code=1)
+
+
+def _read(path: Path, shown: str) -> bytes:
+    """A stored file goes into the public site: only a regular file of the repository, never a symlink."""
+    try:
+        return safefs.read_regular(path, MAX_STORED_BYTES)
+    except safefs.NotRegular as exc:
+        raise BdsError(
+            f"{shown}: non è un file normale ({exc.what}): non lo leggo né lo pubblico", 1
+        ) from None
+    except safefs.TooLarge:
+        raise BdsError(f"{shown}: il file è troppo grande per un bollettino", 1) from None
 
 
 def previous_of(stored: dict[str, Stored], label: str) -> dict | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .. import dates
 from ..errors import BdsError
 
 _LABEL = re.compile(r"(\d{4})Q([1-4])")
@@ -24,7 +25,14 @@ class Quarter:
                 f"--quarter: «{label}» non è un trimestre valido: scrivilo come AAAAQn, per esempio 2026Q4",
                 exit_code=2,
             )
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
+            raise BdsError(
+                f"--quarter: «{label}» è fuori dall'intervallo ammesso (anni dal {dates.FIRST_YEAR} al "
+                f"{dates.LAST_YEAR})",
+                exit_code=2,
+            )
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def of(cls, day: dt.date) -> Quarter:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from ..errors import BdsError
+from . import siteconfig
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -22,7 +23,23 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of
 def config_file(project_root: Path) -> Path:
     """The project's own mkdocs.yml, else the kit's."""
     own = project_root / "mkdocs.yml"
-    return own if own.is_file() else REPO_ROOT / "mkdocs.yml"
+    # lexists: a symlink or a folder named mkdocs.yml is the project's and gets refused, not skipped.
+    return own if os.path.lexists(own) else REPO_ROOT / "mkdocs.yml"
+
+
+def checked_config(config_path: Path, site_url: str | None = None):
+    """The configuration as a file object of the bytes that passed `siteconfig.check`; BdsError if not."""
+    try:
+        shown = Path(config_path).resolve().relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        shown = str(config_path)
+    handle, found = siteconfig.open_checked(Path(config_path), shown, siteconfig.host_of(site_url))
+    if handle is None:
+        errors = [f for f in found if f.severity == "error"] or found
+        first = errors[0]
+        more = f" (e altri {len(errors) - 1} problemi: bds validate li elenca)" if len(errors) > 1 else ""
+        raise BdsError(f"{first.file}:{first.line}:{first.column}: [{first.code}] {first.message}{more}", 1)
+    return handle
 
 
 class _Counter(logging.Handler):
@@ -72,7 +89,8 @@ def load(
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     cfg = load_config(
-        config_file=str(config_path),
+        config_file=checked_config(config_path, site_url),
+        config_file_path=str(config_path),
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=nav,
@@ -153,6 +171,7 @@ def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
     docs = docs_dir_for(project_root)
     docs.mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists before the hook fills it
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    checked_config(config_path).close()  # refuse a tagged or third-party configuration before serving
     mkdocs_serve(
         docs_dir=str(docs),
         config_file=str(config_path),

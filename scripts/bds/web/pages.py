@@ -32,11 +32,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from .. import findings
+from .. import findings, safefs
 from . import exports, model, render
 from .context import SiteContext
 
 Output = dict[str, str | bytes]
+MAX_PICTURE_BYTES = 20 * 1024 * 1024
 Provider = Callable[..., Output]
 
 
@@ -128,12 +129,17 @@ def guide_pages(content, ctx: SiteContext) -> Output:
         for g in ctx.guides
     }
     # Pictures of the guides (content/guides/img/), linked from the Markdown as ../img/NAME.
+    # Only regular files are copied: a symlink (to a private file, say) is never followed (bds validate
+    # reports it).
     images = content.project.guides_dir / "img"
-    if images.is_dir():
+    if images.is_dir() and not images.is_symlink() and not content.project.guides_dir.is_symlink():
         for image in sorted(
             p for p in images.iterdir() if p.suffix.lower() in (".png", ".jpg", ".svg", ".webp")
         ):
-            out[f"{model.GUIDE_DIR}/img/{image.name}"] = image.read_bytes()
+            try:
+                out[f"{model.GUIDE_DIR}/img/{image.name}"] = safefs.read_regular(image, MAX_PICTURE_BYTES)
+            except (safefs.NotRegular, safefs.TooLarge, OSError):
+                continue
     return out
 
 

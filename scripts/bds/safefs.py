@@ -1,0 +1,116 @@
+"""Reading only regular files: a symlink, FIFO, device or socket is never followed, opened or read.
+
+Every content file, guide picture and site configuration the kit reads goes through `read_regular`:
+the name is looked at with lstat (so nothing is opened that is not a plain file), then opened with
+O_NOFOLLOW | O_NONBLOCK (a symlink swapped in meanwhile fails, a FIFO never blocks) and checked
+again with fstat against the first look.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+# Names Windows keeps for devices, whatever the extension: a repository holding one cannot be checked
+# out there. COM0/LPT0 and the superscript digits are reserved too on current Windows versions.
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789\u00b9\u00b2\u00b3"]
+)
+
+
+class NotRegular(Exception):
+    """The path names something other than a regular file; `what` says what, in Italian."""
+
+    def __init__(self, what: str, symlink: bool = False):
+        super().__init__(what)
+        self.what = what
+        self.symlink = symlink
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def describe(mode: int) -> str | None:
+    """What a non-regular file is, in Italian; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "collegamento simbolico"
+    if stat.S_ISDIR(mode):
+        return "cartella"
+    if stat.S_ISFIFO(mode):
+        return "FIFO (pipe con nome)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "dispositivo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "file speciale"
+
+
+def reason(exc: BaseException) -> str:
+    """Why a file or folder could not be read, in Italian (never Python's English text)."""
+    if isinstance(exc, PermissionError):
+        return "non si ha il permesso di leggerlo"
+    if isinstance(exc, FileNotFoundError):
+        return "non esiste"
+    if isinstance(exc, NotADirectoryError):
+        return "una parte del percorso non è una cartella"
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return "collegamenti simbolici in cerchio"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"errore di sistema {errno.errorcode.get(exc.errno, exc.errno)}"
+    return "errore di lettura"
+
+
+def is_reserved(name: str) -> bool:
+    """Windows-reserved device name (con, nul, com1…), with any extension and any case."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in RESERVED_NAMES
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them.
+
+    Raises NotRegular (symlink, FIFO, device, folder…), TooLarge, or OSError (unreadable).
+    """
+    first = os.lstat(path)
+    what = describe(first.st_mode)
+    if what:
+        raise NotRegular(what, symlink=stat.S_ISLNK(first.st_mode))
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # a symlink put in its place meanwhile
+            raise NotRegular("collegamento simbolico", symlink=True) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        what = describe(st.st_mode)
+        if what or (st.st_dev, st.st_ino) != (first.st_dev, first.st_ino):
+            raise NotRegular(what or "file sostituito durante la lettura")
+        if st.st_size > limit:
+            raise TooLarge(st.st_size)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise TooLarge(total)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
