@@ -72,7 +72,11 @@ def run(args) -> int:
         if getattr(failed, "details", ""):
             print(failed.details)
         print(f"bds: errore: {failed}", file=sys.stderr)
-        print("Non è cambiato niente: il sito e i rapporti pubblicati sono quelli di prima.", file=sys.stderr)
+        if not getattr(failed, "changed", False):
+            print(
+                "Non è cambiato niente: il sito e i rapporti pubblicati sono quelli di prima.",
+                file=sys.stderr,
+            )
         return failed.exit_code
     print(publishing.summary_text(result, proj))
     return 0

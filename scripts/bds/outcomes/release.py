@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import sys
 import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .. import __version__, findings, load, report, schema
+from .. import files as filesys
 from ..errors import BdsError
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
@@ -104,19 +107,28 @@ def build_report(
     replace: bool = False,
     pdf: bool = True,
     checked=None,
+    staging=None,
 ) -> dict:
     """Write the release for `quarter` into `out_dir` and record it in the ledger; return a summary.
 
-    `checked` is a successful `validate()` of the same `data_dir` with its tables loaded; when given,
-    the (slow) validation is not repeated.
+    The report folder and the ledger are written together or not at all: both are staged beside
+    their targets and switched in by one journaled commit (`publish.staging`; the journal is
+    `.bds-commit.json` beside the ledger), which the next run completes if a crash interrupts it.
+    With `staging` (a `Staging` of a larger run, `bds publish`) both are only staged into it and
+    its owner commits them. `checked` is a successful `validate()` of the same `data_dir` with its
+    tables loaded; when given, the (slow) validation is not repeated.
     """
+    from ..publish.staging import JOURNAL, Staging, recover_all
+
     aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
     timings = {}
     settings = settings_for(project)
-    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
+    out_dir = Path(out_dir).absolute() if out_dir else default_out(project, quarter)
     check_output(out_dir, settings.root)
-    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
+    ledger_path = Path(ledger_path).absolute() if ledger_path else out_dir.parent / "ledger.json"
     check_output(ledger_path, settings.root)
+    if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
+        recover_all([ledger_path.parent] + ([project.root] if project is not None else []), sys.stderr)
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
         raise BdsError(
             f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2
@@ -183,11 +195,34 @@ def build_report(
             "outputs": {name: _sha(data) for name, data in sorted(files.items())},
         }
     )
-    with fsutil.atomic_dir(out_dir, replace=replace) as tmp:
+    new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    area = staging if staging is not None else Staging()
+    try:
+        # the ledger first: interrupted between the two, a later release is audited against more
+        # than was published, never less
+        ledger_work = area.workspace(ledger_path) / ledger_path.name
+        if ledger_path.is_file():
+            shutil.copy2(ledger_path, ledger_work)  # keeps its permissions
+        ledger_mod.save(ledger_work, new_ledger)
+        area.add(ledger_work, ledger_path)
+        work = area.workspace(out_dir) / out_dir.name
+        work.mkdir()
         for name, data in files.items():
-            (tmp / name).write_bytes(data)
-    relations = list(agg.relations)
-    ledger_mod.save(ledger_path, ledger_mod.record(book, agg, relations))
+            (work / name).write_bytes(data)
+        area.add(work, out_dir)
+        if staging is None:
+            for sentence in area.recovered:
+                print(f"bds: {sentence}.", file=sys.stderr)
+            area.commit(ledger_path.parent / JOURNAL, f"bds report {quarter}")
+    except OSError as exc:  # disk full, read-only, a file where a folder should be...
+        raise filesys.write_failed(
+            exc,
+            "il rapporto",
+            "Il rapporto e il registro delle pubblicazioni precedenti sono rimasti com'erano.",
+        ) from None
+    finally:
+        if staging is None:
+            area.discard()
     timings["render"] = time.perf_counter() - started
     summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
     return summary
