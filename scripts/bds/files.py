@@ -120,3 +120,30 @@ def write_failed(exc: OSError, what: str, kept: str):
     code = 2 if exc.errno in _PATH_PROBLEMS else 1
     message = f"non ho potuto scrivere {what}{where}: {write_problem(exc)}"
     return BdsError(f"{message}. {kept}" if kept else message, code)
+
+
+def check_can_write(path: Path, what: str) -> None:
+    """Refuse early, in Italian, an output `path` whose folder cannot hold files (BdsError).
+
+    The nearest existing folder above `path` must be a folder, writable, on a disk that is not
+    read-only. A full disk cannot be foreseen: `write_failed` explains it when it happens.
+    """
+    from .errors import BdsError
+
+    anchor = Path(os.path.abspath(path)).parent
+    while not os.path.lexists(anchor) and anchor != anchor.parent:
+        anchor = anchor.parent
+    if not anchor.is_dir():
+        raise BdsError(
+            f"{what}: «{anchor}» è un file, non una cartella: lì dentro non si può scrivere «{path}»", 2
+        )
+    try:
+        read_only = bool(os.statvfs(anchor).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        read_only = False
+    if read_only:
+        raise BdsError(
+            f"{what}: la cartella «{anchor}» è su un disco in sola lettura: non vi si può scrivere", 1
+        )
+    if not os.access(anchor, os.W_OK):
+        raise BdsError(f"{what}: non si ha il permesso di scrivere nella cartella «{anchor}»", 1)

@@ -69,6 +69,7 @@ def default_out(project, quarter: str) -> Path:
 
 
 def check_output(out_dir: Path, root: Path | None) -> None:
+    filesys.check_can_write(out_dir, str(out_dir))
     if root is not None and fsutil.inside(out_dir, root / "site"):
         raise BdsError(
             f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
@@ -123,12 +124,14 @@ def build_report(
     aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
     timings = {}
     settings = settings_for(project)
-    out_dir = Path(out_dir).absolute() if out_dir else default_out(project, quarter)
+    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
     check_output(out_dir, settings.root)
-    ledger_path = Path(ledger_path).absolute() if ledger_path else out_dir.parent / "ledger.json"
+    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
     check_output(ledger_path, settings.root)
     if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
-        recover_all([ledger_path.parent] + ([project.root] if project is not None else []), sys.stderr)
+        recover_all(
+            [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
+        )
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
         raise BdsError(
             f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2
@@ -196,24 +199,25 @@ def build_report(
         }
     )
     new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    out_target, ledger_target = out_dir.absolute(), ledger_path.absolute()  # the journal outlives the cwd
     area = staging if staging is not None else Staging()
     try:
         # the ledger first: interrupted between the two, a later release is audited against more
         # than was published, never less
-        ledger_work = area.workspace(ledger_path) / ledger_path.name
-        if ledger_path.is_file():
-            shutil.copy2(ledger_path, ledger_work)  # keeps its permissions
+        ledger_work = area.workspace(ledger_target) / ledger_target.name
+        if ledger_target.is_file():
+            shutil.copy2(ledger_target, ledger_work)  # keeps its permissions
         ledger_mod.save(ledger_work, new_ledger)
-        area.add(ledger_work, ledger_path)
-        work = area.workspace(out_dir) / out_dir.name
+        area.add(ledger_work, ledger_target)
+        work = area.workspace(out_target) / out_target.name
         work.mkdir()
         for name, data in files.items():
             (work / name).write_bytes(data)
-        area.add(work, out_dir)
+        area.add(work, out_target)
         if staging is None:
             for sentence in area.recovered:
                 print(f"bds: {sentence}.", file=sys.stderr)
-            area.commit(ledger_path.parent / JOURNAL, f"bds report {quarter}")
+            area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
         raise filesys.write_failed(
             exc,

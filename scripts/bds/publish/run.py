@@ -105,6 +105,9 @@ def freshness_dir_for(reports: Path, quarter: Quarter, with_data: bool) -> Path:
 
 def check_targets(project: Project, out: Path, reports: Path, data: Path | None) -> None:
     """Refuse targets that are not ours before doing any work."""
+    files.check_can_write(out, "--out")
+    files.check_can_write(reports / "x", "--reports")
+    files.check_can_write(archive.record_path(project.root, "x"), "content/bulletins")
     if out.exists() and not out.is_dir():
         raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():

@@ -60,6 +60,7 @@ class Summary:
 
 
 def _check_target(out: Path) -> None:
+    files.check_can_write(out, "--out")
     if out.exists() and not out.is_dir():
         raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
