@@ -19,7 +19,9 @@ def register(sub) -> None:
         "controlla i dati degli esiti (con --data), costruisce il sito pubblico con il bollettino del "
         "trimestre, prepara il rapporto privato anonimizzato (con --data) e l'elenco delle schede da "
         "verificare. Tutto è scritto a parte e sostituisce i file pubblicati solo se ogni passo riesce: al "
-        "primo errore non cambia niente. Il bollettino (solo numeri del catalogo) è salvato in "
+        "primo errore non cambia niente; se si interrompe mentre sostituisce i file (per esempio per un "
+        "calo di corrente), la prossima esecuzione completa la sostituzione e lo dice. Il bollettino "
+        "(solo numeri del catalogo) è salvato in "
         "content/bulletins/ per restare consultabile nelle pubblicazioni successive. Esce con 1 se i "
         "contenuti o i dati hanno errori.",
         epilog="Esempi:\n  bds publish --quarter 2026Q4\n"
