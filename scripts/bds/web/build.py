@@ -120,7 +120,7 @@ def build_site(
     out: Path,
     today: dt.date,
     *,
-    log=sys.stderr,
+    log=None,
     providers=None,
     content=None,
     validate: bool = True,
@@ -130,6 +130,7 @@ def build_site(
     `content` with `validate=False` builds already-loaded content as is (tests of hostile input).
     """
     started = time.perf_counter()
+    log = log if log is not None else sys.stderr  # the stream of the moment (tests redirect it)
     out = out.resolve()
     recover(project, out, log)
     _check_target(out)
