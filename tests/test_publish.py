@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import shutil
@@ -206,24 +207,25 @@ def test_failure_while_swapping_puts_everything_back(published, monkeypatch):
     out, reports, project = published["out"], published["reports"], published["project"]
     bulletins = project / "content" / "bulletins"
     before = (tree(out), tree(reports), tree(bulletins))
-    real_rename = staging.os.rename
+    real_switch = staging.switch
     calls = {"n": 0}
 
-    def flaky_rename(src, dst):
+    def flaky_switch(staged, target, backup, index):
         calls["n"] += 1
-        if Path(dst) == out and not calls.get("failed"):  # the site goes last: all else is already in place
-            calls["failed"] = True
-            raise OSError("rename interrotto (simulato)")
-        return real_rename(src, dst)
+        if calls["n"] == 3:  # the site, the bulletin and its folder are already in place
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_switch(staged, target, backup, index)
 
-    monkeypatch.setattr(staging.os, "rename", flaky_rename)
-    with pytest.raises(OSError):  # without outcome data, to keep it quick: the staging test covers the rest
+    monkeypatch.setattr(staging, "switch", flaky_switch)
+    with pytest.raises(BdsError) as failed:  # without outcome data, to keep it quick
         run.publish(
             Project(project), Quarter.parse("2027Q1"), dt.date(2027, 3, 31), out, reports, log=io.StringIO()
         )
-    assert calls["n"] > 2
+    assert "il disco è pieno" in str(failed.value)
+    assert calls["n"] == 3
     assert (tree(out), tree(reports), tree(bulletins)) == before
     assert not (reports.parent / "freshness").exists()
+    assert not (project / staging.JOURNAL).exists()
 
 
 def test_content_errors_stop_before_anything_is_built(published, tmp_path):
@@ -479,18 +481,18 @@ def test_staging_rolls_back_a_partial_commit(tmp_path, monkeypatch):
     work.mkdir()
     (work / "f").write_text("nuovo b", encoding="utf-8")
     area.add(work, second)
-    real = staging.os.rename
+    real = staging.switch
     failed = []
 
-    def flaky(src, dst):
-        if Path(dst) == second and not failed:
-            failed.append(dst)
+    def flaky(staged, target, backup, index):
+        if Path(target) == second and not failed:
+            failed.append(target)
             raise OSError("rename interrotto (simulato)")
-        return real(src, dst)
+        return real(staged, target, backup, index)
 
-    monkeypatch.setattr(staging.os, "rename", flaky)
+    monkeypatch.setattr(staging, "switch", flaky)
     with pytest.raises(OSError):
-        area.commit()
+        area.commit(tmp_path / staging.JOURNAL, "prova")
     area.discard()
     assert first.read_text("utf-8") == "vecchio a" and (second / "f").read_text("utf-8") == "vecchio b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]

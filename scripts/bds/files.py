@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import sys
 import tempfile
 from pathlib import Path
+
+from . import faults
 
 
 def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
@@ -29,3 +34,116 @@ def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+# -- swapping two names in one step --------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+_renameat2 = None
+
+
+def _libc_renameat2():
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if sys.platform.startswith("linux"):
+            try:
+                function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+            except (OSError, AttributeError):
+                pass
+            else:
+                function.argtypes = [
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_uint,
+                ]
+                function.restype = ctypes.c_int
+                _renameat2 = function
+    return _renameat2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap the names `first` and `second` (both exist, same file system) in one atomic step.
+
+    Returns False, having changed nothing, where the system cannot do it (not Linux, an old C
+    library or kernel, a file system without RENAME_EXCHANGE): the caller then falls back to two
+    renames it can recover from. Other failures raise OSError.
+    """
+    function = _libc_renameat2()
+    if not function or faults.enabled("no-exchange"):
+        return False
+    done = function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+# -- why a write failed, in Italian ---------------------------------------------------------------------
+
+_WHY = {
+    errno.ENOSPC: "il disco è pieno",
+    errno.EDQUOT: "lo spazio disponibile (quota) è esaurito",
+    errno.EROFS: "il disco è in sola lettura",
+    errno.EACCES: "non si ha il permesso di scrivere",
+    errno.EPERM: "non si ha il permesso di scrivere",
+    errno.ENOTDIR: "una parte del percorso è un file, non una cartella",
+    errno.EEXIST: "al suo posto c'è già un file",
+    errno.EISDIR: "al suo posto c'è una cartella",
+    errno.ENAMETOOLONG: "il nome è troppo lungo",
+    errno.EXDEV: "la cartella temporanea e quella di arrivo sono su dischi diversi",
+    errno.EMLINK: "la cartella contiene troppi elementi",
+    errno.EIO: "errore del disco",
+}
+_PATH_PROBLEMS = (errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.ENAMETOOLONG)
+
+
+def write_problem(exc: OSError) -> str:
+    """Why writing failed, in plain Italian (never a Python class name)."""
+    return _WHY.get(exc.errno, exc.strerror or "errore di scrittura")
+
+
+def write_failed(exc: OSError, what: str, kept: str):
+    """A BdsError for a failed write: what could not be written, why, and what stayed as it was.
+
+    A path that cannot hold files (a file where a folder should be, a name too long) is a usage
+    error (exit 2); a full, read-only or forbidden disk is exit 1.
+    """
+    from .errors import BdsError
+
+    where = f" («{exc.filename}»)" if exc.filename else ""
+    code = 2 if exc.errno in _PATH_PROBLEMS else 1
+    message = f"non ho potuto scrivere {what}{where}: {write_problem(exc)}"
+    return BdsError(f"{message}. {kept}" if kept else message, code)
+
+
+def check_can_write(path: Path, what: str) -> None:
+    """Refuse early, in Italian, an output `path` whose folder cannot hold files (BdsError).
+
+    The nearest existing folder above `path` must be a folder, writable, on a disk that is not
+    read-only. A full disk cannot be foreseen: `write_failed` explains it when it happens.
+    """
+    from .errors import BdsError
+
+    anchor = Path(os.path.abspath(path)).parent
+    while not os.path.lexists(anchor) and anchor != anchor.parent:
+        anchor = anchor.parent
+    if not anchor.is_dir():
+        raise BdsError(
+            f"{what}: «{anchor}» è un file, non una cartella: lì dentro non si può scrivere «{path}»", 2
+        )
+    try:
+        read_only = bool(os.statvfs(anchor).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        read_only = False
+    if read_only:
+        raise BdsError(
+            f"{what}: la cartella «{anchor}» è su un disco in sola lettura: non vi si può scrivere", 1
+        )
+    if not os.access(anchor, os.W_OK):
+        raise BdsError(f"{what}: non si ha il permesso di scrivere nella cartella «{anchor}»", 1)

@@ -19,7 +19,9 @@ def register(sub) -> None:
         "controlla i dati degli esiti (con --data), costruisce il sito pubblico con il bollettino del "
         "trimestre, prepara il rapporto privato anonimizzato (con --data) e l'elenco delle schede da "
         "verificare. Tutto è scritto a parte e sostituisce i file pubblicati solo se ogni passo riesce: al "
-        "primo errore non cambia niente. Il bollettino (solo numeri del catalogo) è salvato in "
+        "primo errore non cambia niente; se si interrompe mentre sostituisce i file (per esempio per un "
+        "calo di corrente), la prossima esecuzione completa la sostituzione e lo dice. Il bollettino "
+        "(solo numeri del catalogo) è salvato in "
         "content/bulletins/ per restare consultabile nelle pubblicazioni successive. Esce con 1 se i "
         "contenuti o i dati hanno errori.",
         epilog="Esempi:\n  bds publish --quarter 2026Q4\n"
@@ -72,7 +74,11 @@ def run(args) -> int:
         if getattr(failed, "details", ""):
             print(failed.details)
         print(f"bds: errore: {failed}", file=sys.stderr)
-        print("Non è cambiato niente: il sito e i rapporti pubblicati sono quelli di prima.", file=sys.stderr)
+        if not getattr(failed, "changed", False):
+            print(
+                "Non è cambiato niente: il sito e i rapporti pubblicati sono quelli di prima.",
+                file=sys.stderr,
+            )
         return failed.exit_code
     print(publishing.summary_text(result, proj))
     return 0

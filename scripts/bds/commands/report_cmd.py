@@ -17,7 +17,8 @@ def register(sub) -> None:
         description="Controlla i dati degli esiti e ne ricava l'aggregato anonimo del trimestre: un CSV per "
         "tabella, datapackage.json, report.html, report.pdf, audit.json (cosa si può dedurre dei dati "
         "nascosti) e manifest.json. Scrive di norma in private/reports/TRIMESTRE/, mai dentro site/ né in "
-        "cartelle registrate in git, e aggiorna il registro delle pubblicazioni (ledger.json) accanto.",
+        "cartelle registrate in git, e aggiorna il registro delle pubblicazioni (ledger.json) accanto: "
+        "rapporto e registro cambiano insieme o per niente.",
         epilog="Esempi:\n  bds report --data private/dati-esiti --quarter 2026Q1\n"
         "  bds report --data private/demo --quarter 2026Q4 --out private/prove/2026Q4 --force",
     )

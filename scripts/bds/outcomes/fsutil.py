@@ -79,7 +79,9 @@ def atomic_dir(target: Path, replace: bool = False):
     try:
         yield tmp
         os.chmod(tmp, 0o755)
-        if target.exists():
+        if target.exists() and files.exchange(tmp, target):
+            shutil.rmtree(tmp)  # the old folder, now at the temporary name (one atomic step)
+        elif target.exists():
             old = target.with_name(f".{target.name}.old")
             if old.exists():
                 shutil.rmtree(old)

@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import sys
 import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .. import __version__, findings, load, report, schema
+from .. import files as filesys
 from ..errors import BdsError
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
@@ -66,6 +69,7 @@ def default_out(project, quarter: str) -> Path:
 
 
 def check_output(out_dir: Path, root: Path | None) -> None:
+    filesys.check_can_write(out_dir, str(out_dir))
     if root is not None and fsutil.inside(out_dir, root / "site"):
         raise BdsError(
             f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
@@ -104,12 +108,19 @@ def build_report(
     replace: bool = False,
     pdf: bool = True,
     checked=None,
+    staging=None,
 ) -> dict:
     """Write the release for `quarter` into `out_dir` and record it in the ledger; return a summary.
 
-    `checked` is a successful `validate()` of the same `data_dir` with its tables loaded; when given,
-    the (slow) validation is not repeated.
+    The report folder and the ledger are written together or not at all: both are staged beside
+    their targets and switched in by one journaled commit (`publish.staging`; the journal is
+    `.bds-commit.json` beside the ledger), which the next run completes if a crash interrupts it.
+    With `staging` (a `Staging` of a larger run, `bds publish`) both are only staged into it and
+    its owner commits them. `checked` is a successful `validate()` of the same `data_dir` with its
+    tables loaded; when given, the (slow) validation is not repeated.
     """
+    from ..publish.staging import JOURNAL, Staging, recover_all
+
     aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
     timings = {}
     settings = settings_for(project)
@@ -117,6 +128,10 @@ def build_report(
     check_output(out_dir, settings.root)
     ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
     check_output(ledger_path, settings.root)
+    if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
+        recover_all(
+            [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
+        )
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
         raise BdsError(
             f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2
@@ -183,11 +198,35 @@ def build_report(
             "outputs": {name: _sha(data) for name, data in sorted(files.items())},
         }
     )
-    with fsutil.atomic_dir(out_dir, replace=replace) as tmp:
+    new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    out_target, ledger_target = out_dir.absolute(), ledger_path.absolute()  # the journal outlives the cwd
+    area = staging if staging is not None else Staging()
+    try:
+        # the ledger first: interrupted between the two, a later release is audited against more
+        # than was published, never less
+        ledger_work = area.workspace(ledger_target) / ledger_target.name
+        if ledger_target.is_file():
+            shutil.copy2(ledger_target, ledger_work)  # keeps its permissions
+        ledger_mod.save(ledger_work, new_ledger)
+        area.add(ledger_work, ledger_target)
+        work = area.workspace(out_target) / out_target.name
+        work.mkdir()
         for name, data in files.items():
-            (tmp / name).write_bytes(data)
-    relations = list(agg.relations)
-    ledger_mod.save(ledger_path, ledger_mod.record(book, agg, relations))
+            (work / name).write_bytes(data)
+        area.add(work, out_target)
+        if staging is None:
+            for sentence in area.recovered:
+                print(f"bds: {sentence}.", file=sys.stderr)
+            area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")
+    except OSError as exc:  # disk full, read-only, a file where a folder should be...
+        raise filesys.write_failed(
+            exc,
+            "il rapporto",
+            "Il rapporto e il registro delle pubblicazioni precedenti sono rimasti com'erano.",
+        ) from None
+    finally:
+        if staging is None:
+            area.discard()
     timings["render"] = time.perf_counter() - started
     summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
     return summary

@@ -7,21 +7,23 @@ Steps, in order, each announced on the progress stream:
 4. the private report and the release ledger (only with `data`);
 5. the freshness report for the coordinators.
 Nothing already published changes until every step has succeeded: each output is written in a
-temporary folder next to its target, and all of them are swapped in together at the end
-(`staging.Staging.commit`). A failure anywhere leaves the site, the reports, the ledger and the
-stored bulletins exactly as they were.
+temporary folder next to its target, and all of them are switched in together at the end
+(`staging.Staging.commit`, journaled in `.bds-commit.json` at the project root). A failure
+anywhere leaves the site, the reports, the ledger and the stored bulletins exactly as they were;
+a crash while switching is completed (or undone) by the next run of `bds publish`, `bds build`
+or `bds report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from .. import freshness as fr
 from .. import report as findings_report
 from .. import validate as validation
@@ -32,7 +34,7 @@ from ..web import generate
 from . import archive, bulletin, freshness_report, provider
 from .archive import Stored
 from .quarter import Quarter
-from .staging import Staging
+from .staging import JOURNAL, Staging, recover_all
 
 FRESHNESS_DAYS = 30
 
@@ -103,6 +105,9 @@ def freshness_dir_for(reports: Path, quarter: Quarter, with_data: bool) -> Path:
 
 def check_targets(project: Project, out: Path, reports: Path, data: Path | None) -> None:
     """Refuse targets that are not ours before doing any work."""
+    files.check_can_write(out, "--out")
+    files.check_can_write(reports / "x", "--reports")
+    files.check_can_write(archive.record_path(project.root, "x"), "content/bulletins")
     if out.exists() and not out.is_dir():
         raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():
@@ -169,13 +174,27 @@ def build_site(project: Project, content, today: dt.date, site_dir: Path, pendin
 
 
 def write_report(
-    project: Project, data: Path, quarter: Quarter, report_dir: Path, ledger: Path, checked=None
+    project: Project,
+    data: Path,
+    quarter: Quarter,
+    report_dir: Path,
+    ledger: Path,
+    checked=None,
+    staging: Staging | None = None,
 ) -> dict:
+    """The report and the ledger that records it, staged into `staging` (switched in by its commit)."""
     from ..outcomes import release
 
     try:
         return release.build_report(
-            data, quarter.label, out_dir=report_dir, project=project, ledger_path=ledger, checked=checked
+            data,
+            quarter.label,
+            out_dir=report_dir,
+            project=project,
+            ledger_path=ledger,
+            replace=True,
+            checked=checked,
+            staging=staging,
         )
     except release.ValidationFailed as failed:
         raise PublishFailed(str(failed), "\n".join(p.text() for p in failed.problems)) from None
@@ -211,6 +230,7 @@ def publish(
     log = log if log is not None else sys.stderr
     out, reports = Path(out).absolute(), Path(reports).absolute()
     data = Path(data).absolute() if data is not None else None
+    recover_all([project.root, reports], log)  # an earlier run that a crash interrupted
     check_targets(project, out, reports, data)
     result = Result(quarter, today, out)
     names = ["content"] + (["data"] if data else []) + ["site"] + (["report"] if data else []) + ["freshness"]
@@ -274,13 +294,10 @@ def publish(
                 report_target = reports / quarter.label
                 ledger_target = reports / "ledger.json"
                 result.republished = result.republished or report_target.exists()
-                work = staging_area.workspace(report_target) / quarter.label
-                ledger_work = staging_area.workspace(ledger_target) / "ledger.json"
-                if ledger_target.is_file():
-                    shutil.copy2(ledger_target, ledger_work)
-                summary = write_report(project, data, quarter, work, ledger_work, data_checked)
-                staging_area.add(work, report_target)
-                staging_area.add(ledger_work, ledger_target)
+                summary = write_report(
+                    project, data, quarter, report_target, ledger_target, data_checked, staging_area
+                )
+                work = staging_area.staged_for(report_target)
                 result.report_dir, result.ledger, result.report_summary = (
                     report_target,
                     ledger_target,
@@ -300,8 +317,12 @@ def publish(
             result.freshness_dir = fresh_target
 
         step("freshness", freshness_step)
+        for sentence in staging_area.recovered:
+            print(f"bds: {sentence}.", file=log, flush=True)
         print("Sostituzione dei file pubblicati…", file=log, flush=True)
-        staging_area.commit()
+        staging_area.commit(project.root / JOURNAL, f"bds publish {quarter.label}")
+    except OSError as exc:  # disk full, read-only, a file where a folder should be...
+        raise files.write_failed(exc, "la pubblicazione", "") from None
     finally:
         staging_area.discard()
     return result

@@ -1,18 +1,44 @@
-"""All or nothing: every output is written aside, next to its target, and swapped in at the end.
+"""All or nothing: every output is written aside, next to its target, and switched in together.
 
-`Staging.workspace(target)` gives a fresh temporary folder in the target's own folder (so the
-final rename never crosses a file system); `add(staged, target)` records that `staged` will
-replace `target`. `commit()` swaps every pair: the old target goes aside, the new one moves in;
-if any rename fails, the pairs already swapped are put back as they were. `discard()` (always
-called at the end) removes what is left aside.
+`Staging.workspace(target)` gives a fresh folder in the target's own folder (so the final switch
+never crosses a file system); `add(staged, target)` records that `staged` will replace `target`.
+`commit(journal, what)` switches every pair:
+
+1. it writes a journal (atomically) listing every planned switch and the identity (device, inode)
+   of each new output; from then on the publication is decided;
+2. each pair is switched in one atomic step (`files.exchange`, Linux `renameat2`), or, where the
+   file system cannot, with two renames (old aside, new in);
+3. the old outputs are removed and the journal is deleted.
+
+A crash at any instant (even `kill -9`) leaves, for each target, the old or the new output in
+place (with the two-rename fallback, at worst the old one aside, under a name the journal
+knows); `recover(folder)`, called by the next run of any command touching those outputs,
+completes the switches the journal lists, or, if a new output has gone missing, puts every old
+one back. An error (not a crash) while switching puts back the pairs already switched at once.
+`discard()` (always called at the end) removes the workspaces.
+
+Workspaces and backups are named `.<target name>.bds-<pid>-...`: `sweep(target)` removes the
+ones left by a process that no longer runs (and puts back an old output left aside, if the target
+is missing). The journal is `.bds-commit.json` in the folder given to `commit`. Both are
+git-ignored. Fault points (`faults.point`): commit-start, commit-journal, commit-<i>-aside
+(fallback only), commit-<i> (after pair i is switched), commit-switched, commit-cleaned.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+
+from .. import faults, files
+from ..errors import BdsError
+
+JOURNAL = ".bds-commit.json"
+FORMAT = 1
+_STAGED = re.compile(r"\.bds-(\d+)-(.+)$")
 
 
 def _remove(path: Path) -> None:
@@ -22,57 +48,169 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _identity(path: Path) -> list[int] | None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return [info.st_dev, info.st_ino]
+
+
+def _present(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def backup_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.bds-{os.getpid()}-old"
+
+
+def sweep(target: Path) -> list[str]:
+    """Remove what a dead process left beside `target`; put back its old output if `target` is missing.
+
+    Returns the Italian sentences saying what was put back (removing leftovers goes unsaid).
+    """
+    said = []
+    folder, prefix = target.parent, f".{target.name}.bds-"
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return said
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        found = _STAGED.match(name[len(prefix) - 5 :])
+        if not found or _alive(int(found.group(1))):
+            continue
+        leftover = folder / name
+        if found.group(2) == "old" and not _present(target):
+            os.rename(leftover, target)
+            said.append(
+                f"«{target}» mancava dopo un'interruzione: ho rimesso al suo posto la versione precedente"
+            )
+        else:
+            _remove(leftover)
+    return said
+
+
+def switch(staged: Path, target: Path, backup: Path, index: int) -> None:
+    """Put `staged` in the place of `target`: one atomic exchange, or two renames (old aside, new in)."""
+    if not _present(target):
+        os.rename(staged, target)
+        return
+    if files.exchange(staged, target):
+        return  # the old output now sits at `staged`
+    if _present(backup):
+        raise FileExistsError(17, "esiste già", str(backup))
+    os.rename(target, backup)
+    faults.point(f"commit-{index}-aside")
+    try:
+        os.rename(staged, target)
+    except OSError:
+        os.rename(backup, target)
+        raise
+
+
+def _write_journal(path: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    files.write_text(path, text)
+    try:  # on disk before the first switch, also across a power cut
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError:
+        pass
+
+
 class Staging:
     def __init__(self) -> None:
         self.pairs: list[tuple[Path, Path]] = []
         self.workspaces: list[Path] = []
-        self.backups: list[Path] = []
         self.created: list[Path] = []
+        self.swept: set[Path] = set()
+        self.recovered: list[str] = []  # what sweeping put back, for the caller to say
 
     def workspace(self, target: Path) -> Path:
         missing = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
         self.created += missing  # removed again by discard() if nothing was committed into them
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.publish-", dir=target.parent))
+        if target not in self.swept:
+            self.swept.add(target)
+            self.recovered += sweep(target)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.bds-{os.getpid()}-", dir=target.parent))
         self.workspaces.append(work)
         return work
 
     def add(self, staged: Path, target: Path) -> None:
         self.pairs.append((staged, target))
 
+    def staged_for(self, target: Path) -> Path:
+        return next(staged for staged, planned in self.pairs if planned == target)
+
     def stage_file(self, target: Path, data: bytes) -> None:
         staged = self.workspace(target) / target.name
         staged.write_bytes(data)
         self.add(staged, target)
 
-    def commit(self) -> None:
-        done: list[tuple[Path, Path, Path | None]] = []
+    def commit(self, journal: Path, what: str) -> None:
+        """Switch every pair, journaled in `journal` (see the module docstring)."""
+        faults.point("commit-start")
+        plan = [
+            {
+                "staged": str(staged),
+                "target": str(target),
+                "backup": str(backup_path(target)),
+                "new": _identity(staged),
+            }
+            for staged, target in self.pairs
+        ]
+        data = {
+            "format": FORMAT,
+            "what": what,
+            "pid": os.getpid(),
+            "pairs": plan,
+            "workspaces": [str(w) for w in self.workspaces],
+        }
+        _write_journal(journal, data)
+        faults.point("commit-journal")
+        done: list[dict] = []
         try:
-            for staged, target in self.pairs:
-                backup = None
-                if target.exists() or target.is_symlink():
-                    backup = target.parent / f".{target.name}.prev-{os.getpid()}"
-                    _remove(backup)
-                    os.rename(target, backup)
-                    self.backups.append(backup)
-                try:
-                    os.rename(staged, target)
-                except OSError:
-                    if backup is not None:
-                        os.rename(backup, target)
-                        self.backups.remove(backup)
-                    raise
-                done.append((staged, target, backup))
-        except BaseException:
-            for staged, target, backup in reversed(done):
-                os.rename(target, staged)  # the new output back aside, discarded below
-                if backup is not None:
-                    os.rename(backup, target)
-                    self.backups.remove(backup)
+            for index, pair in enumerate(plan):
+                switch(Path(pair["staged"]), Path(pair["target"]), Path(pair["backup"]), index)
+                done.append(pair)
+                faults.point(f"commit-{index}")
+        except OSError:
+            try:
+                for pair in reversed(done):
+                    _put_back(pair)
+            except OSError:
+                failed = BdsError(
+                    f"la sostituzione dei file si è interrotta e non ho potuto rimettere a posto quelli di "
+                    f"prima: la prossima esecuzione ci riproverà (registro: {journal})"
+                )
+                failed.changed = True  # the command must not say that nothing changed
+                raise failed from None
+            journal.unlink(missing_ok=True)
             raise
-        for backup in self.backups:
-            _remove(backup)
-        self.backups.clear()
+        faults.point("commit-switched")
+        _clean(data)
+        faults.point("commit-cleaned")
+        journal.unlink(missing_ok=True)
 
     def discard(self) -> None:
         for work in self.workspaces:
@@ -84,3 +222,111 @@ class Staging:
             except OSError:
                 pass  # not empty: something was committed into it
         self.created.clear()
+
+
+# -- completing or undoing an interrupted commit ----------------------------------------------------------
+
+
+def _finish(pair: dict, index: int) -> None:
+    staged, target, backup = Path(pair["staged"]), Path(pair["target"]), Path(pair["backup"])
+    if _identity(target) == pair["new"]:
+        return  # already switched
+    if _present(target) or not _present(backup):
+        switch(staged, target, backup, index)
+    else:  # interrupted between the two renames: the old one is aside already
+        os.rename(staged, target)
+
+
+def _put_back(pair: dict) -> None:
+    """Undo one pair: the old output back in place, the new one aside (removed with the workspace)."""
+    staged, target, backup = Path(pair["staged"]), Path(pair["target"]), Path(pair["backup"])
+    new_in_place = _identity(target) == pair["new"]
+    if new_in_place and _present(staged):  # exchanged: the old one sits at `staged`
+        if not files.exchange(staged, target):
+            aside = target.with_name(target.name + ".bds-new")
+            os.rename(target, aside)
+            os.rename(staged, target)
+            os.rename(aside, staged)
+        return
+    if new_in_place:
+        os.rename(target, staged)
+    if _present(backup) and not _present(target):
+        os.rename(backup, target)
+
+
+def _clean(data: dict) -> None:
+    for pair in data["pairs"]:
+        _remove(Path(pair["backup"]))
+        staged = Path(pair["staged"])
+        if _present(staged) and _identity(staged) != pair["new"]:
+            _remove(staged)  # the old output, exchanged out
+    for work in data.get("workspaces", []):
+        _remove(Path(work))
+
+
+def _read_journal(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise BdsError(
+            f"{path}: il registro di una sostituzione interrotta non è leggibile; controlla che il sito e i "
+            "rapporti siano completi, poi cancellalo e riprova",
+            1,
+        ) from None
+    pairs = data.get("pairs") if isinstance(data, dict) else None
+    if data.get("format") != FORMAT or not isinstance(pairs, list):
+        raise BdsError(f"{path}: il registro di una sostituzione interrotta ha un formato sconosciuto", 1)
+    return data
+
+
+def recover(folder: Path) -> str | None:
+    """Complete (or, if it cannot, undo) a commit a crash interrupted; say what was done, in Italian.
+
+    Returns None when `folder` holds no journal.
+    """
+    journal = Path(folder) / JOURNAL
+    if not journal.is_file():
+        return None
+    data = _read_journal(journal)
+    what = data.get("what") or "una sostituzione"
+    pairs = data["pairs"]
+    ready = all(
+        _identity(Path(p["target"])) == p["new"] or _identity(Path(p["staged"])) == p["new"] for p in pairs
+    )
+    try:
+        if ready:
+            for index, pair in enumerate(pairs):
+                _finish(pair, index)
+            said = (
+                f"«{what}» si era interrotta mentre sostituiva i file: l'ho completata, ora sono al loro "
+                "posto i file nuovi"
+            )
+        else:
+            for pair in reversed(pairs):
+                _put_back(pair)
+            said = (
+                f"«{what}» si era interrotta mentre sostituiva i file e alcuni file nuovi mancano: l'ho "
+                "annullata, sono tornati al loro posto i file di prima"
+            )
+        _clean(data)
+    except OSError as exc:
+        raise BdsError(
+            f"«{what}» si era interrotta mentre sostituiva i file e non ho potuto rimetterli a posto "
+            f"({files.write_problem(exc)}): registro {journal}",
+            1,
+        ) from None
+    journal.unlink(missing_ok=True)
+    return said
+
+
+def recover_all(folders, log) -> None:
+    """`recover` each folder (once), printing what was done on `log`."""
+    seen = set()
+    for folder in folders:
+        folder = Path(folder).absolute()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        said = recover(folder)
+        if said:
+            print(f"bds: {said}.", file=log, flush=True)

@@ -1,7 +1,12 @@
 """`bds build`: validate, generate the pages, build into a temporary folder, swap it in.
 
 The previous site stays in place until the new one is complete: the new build lives in a
-temporary folder next to the target and replaces it with two renames at the end.
+temporary folder next to the target (`.<name>.bds-<pid>-...`, git-ignored) and takes its place
+in one atomic exchange of the two names (`files.exchange`); a crash at any instant leaves the
+old or the new site in place, never none. Where the file system cannot exchange, two renames
+(old aside as `.<name>.bds-<pid>-old`, new in): a crash between them leaves the old site aside,
+and the next build puts it back (`staging.sweep`). Fault points: build-staged, build-aside
+(fallback only), build-switched.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import report
+from .. import faults, files, report
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
+from ..publish import staging
 from . import engine, generate, postprocess
 from .preview import copyright_text
 from .text import esc
@@ -54,6 +60,7 @@ class Summary:
 
 
 def _check_target(out: Path) -> None:
+    files.check_can_write(out, "--out")
     if out.exists() and not out.is_dir():
         raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -65,21 +72,39 @@ def _check_target(out: Path) -> None:
 
 
 def swap_in(new_site: Path, out: Path) -> None:
-    """Replace `out` with `new_site`: old aside, new in, old deleted. Both live in the same folder."""
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
-        os.rename(out, old)
+    """Put `new_site` in the place of `out` (both in the same folder) and delete the old site."""
+    if not os.path.lexists(out):
+        os.rename(new_site, out)
+        faults.point("build-switched")
+        return
+    if files.exchange(new_site, out):
+        faults.point("build-switched")
+        shutil.rmtree(new_site, ignore_errors=True)  # the old site, now at the new one's name
+        return
+    old = staging.backup_path(out)
+    if os.path.lexists(old):
+        shutil.rmtree(old)
+    os.rename(out, old)
+    faults.point("build-aside")
     try:
         os.rename(new_site, out)
     except OSError:
-        if old is not None:
-            os.rename(old, out)
+        os.rename(old, out)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    faults.point("build-switched")
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(project: Project | None, out: Path, log) -> None:
+    """Before touching `out`: finish an interrupted publication, put back a site a crash left aside."""
+    if project is not None:
+        staging.recover_all([project.root], log)
+    try:
+        said = staging.sweep(out)
+    except OSError as exc:
+        raise files.write_failed(exc, "il sito", "") from None
+    for sentence in said:
+        print(f"bds: {sentence}.", file=log, flush=True)
 
 
 def progress_printer(stream=sys.stderr, every: int = 500, total: int = 0):
@@ -95,7 +120,7 @@ def build_site(
     out: Path,
     today: dt.date,
     *,
-    log=sys.stderr,
+    log=None,
     providers=None,
     content=None,
     validate: bool = True,
@@ -105,7 +130,9 @@ def build_site(
     `content` with `validate=False` builds already-loaded content as is (tests of hostile input).
     """
     started = time.perf_counter()
+    log = log if log is not None else sys.stderr  # the stream of the moment (tests redirect it)
     out = out.resolve()
+    recover(project, out, log)
     _check_target(out)
     warnings = 0
     if validate:
@@ -128,7 +155,7 @@ def build_site(
         gc.freeze()  # the generated pages too
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+            work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
             try:
                 docs, site = work / "docs", work / "site"
                 docs.mkdir()  # stays empty: the pages reach the engine in memory
@@ -153,9 +180,16 @@ def build_site(
                     print(f"avviso: {message}", file=log)
                 warnings += len(engine_warnings)
                 (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+                faults.point("build-staged")
                 swap_in(site, out)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
+        except OSError as exc:  # disk full, read-only, a file where a folder should be...
+            raise files.write_failed(
+                exc,
+                f"il sito in «{out}»",
+                "Il sito precedente è rimasto com'era." if out.is_dir() else "Non ho scritto niente.",
+            ) from None
         finally:
             qr_jobs.close()
         return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
