@@ -12,9 +12,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from .. import kitfiles
 from ..errors import BdsError
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
 
@@ -22,7 +21,16 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of
 def config_file(project_root: Path) -> Path:
     """The project's own mkdocs.yml, else the kit's."""
     own = project_root / "mkdocs.yml"
-    return own if own.is_file() else REPO_ROOT / "mkdocs.yml"
+    return own if own.is_file() else kitfiles.mkdocs_config()
+
+
+def _overrides(config_path: Path) -> dict:
+    """The kit's own configuration gets absolute theme and hook paths (see kitfiles.mkdocs_overrides)."""
+    try:
+        is_kit = config_path.resolve() == kitfiles.mkdocs_config().resolve()
+    except OSError:
+        is_kit = False
+    return kitfiles.mkdocs_overrides() if is_kit else {}
 
 
 class _Counter(logging.Handler):
@@ -79,6 +87,7 @@ def load(
         site_name=site_name,
         site_url=site_url,
         copyright=copyright_text,
+        **_overrides(config_path),
     )
     cfg.extra["bds_pregenerated"] = True
     if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
@@ -159,4 +168,5 @@ def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
         dev_addr=f"{host}:{port}",
         livereload=True,
         watch=[str(project_root / "content"), str(project_root / "opportunities")],
+        **_overrides(config_path),
     )
