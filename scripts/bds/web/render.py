@@ -625,7 +625,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
-        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>'
+        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>{example_badge(guide, "Guida di esempio")}'
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
         f"<p>{summary}</p></div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
