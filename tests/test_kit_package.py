@@ -86,6 +86,8 @@ def test_the_wheel_carries_the_kit_files(wheel):
         "bds/web/theme/main.html",
         "bds/web/mkdocs_hook.py",
         "bds/data/wording.yml",
+        "bds/data/init/content/territory.yml",
+        "bds/data/init/gitignore",
         "bds/assets/form.js",
     ):
         assert needed in names, needed
@@ -162,3 +164,13 @@ def test_the_installed_wheel_works_outside_the_source_tree(wheel, tmp_path):
     assert report.returncode == 0, report.stdout + report.stderr
     assert (tmp_path / "rapporto" / "2026Q1" / "report.html").is_file()
     assert not list(territory.rglob("*.whl"))
+
+    # A new territory from the installed kit: written, valid and buildable at once.
+    new = tmp_path / "rete-nuova"
+    started = bds("init", str(new), "--territory", "Ambito di prova", "--today", "2026-11-25")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert (new / ".github" / "workflows" / "validate.yml").is_file()
+    checked = bds("--root", str(new), "validate", "--today", "2026-11-25")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = bds("--root", str(new), "build", "--out", str(tmp_path / "sito-nuovo"), "--today", "2026-11-25")
+    assert built.returncode == 0, built.stdout + built.stderr
