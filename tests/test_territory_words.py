@@ -64,6 +64,10 @@ def test_cremasco_shows_its_own_words(cremasco):
     assert "Tramite il referente della UONPIA o del consultorio" in listing
     assert "Coperto dal budget di cura" in cremasco["opportunita/gruppo-genitori-soncino/index.html"]
     assert "Voglio capire il budget di cura" in cremasco["index.html"]
+    assert (
+        "aperte: casa e vita in famiglia; scuola, formazione e lavoro; amicizie e tempo libero."
+        in (cremasco["index.html"])
+    )
     assert "realizzano il budget di cura" in cremasco["enti/index.html"].replace("\n", " ")
 
 

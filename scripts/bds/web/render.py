@@ -247,6 +247,15 @@ def listing_list(listings: list[dict], ctx: SiteContext, from_path: str) -> str:
 # -- pages -----------------------------------------------------------------------------------------
 
 
+def axes_sentence(labels: model.Labels) -> str:
+    """The three axes in the territory's words, as a list inside a sentence: «abitare; lavoro e formazione; ...»."""
+
+    def lower_first(text: str) -> str:  # «Abitare» -> «abitare», but «UONPIA» stays as it is
+        return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+    return "; ".join(lower_first(labels.axes.get(axis, axis)) for axis in ("housing", "work", "social"))
+
+
 def home(ctx: SiteContext, path: str = "index.md") -> str:
     territory = ctx.territory
     sentences = esc(territory.get("description") or "")
@@ -275,7 +284,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         (
             "Cerco un'opportunità",
             rel(path, f"{model.LISTING_DIR}/index.md"),
-            f"{len(ctx.listings)} opportunità aperte per la casa, il lavoro e la formazione, la vita sociale.",
+            f"{len(ctx.listings)} opportunità aperte: {axes_sentence(ctx.labels)}.",
         ),
         (
             f"Voglio capire il {ctx.labels.words.programme}",
