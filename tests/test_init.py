@@ -173,3 +173,45 @@ def test_without_a_terminal_it_never_waits_for_input(tmp_path):
     assert process.returncode == 0, err
     assert "Repository scritto" in out
     assert "invio per" not in out  # no question was printed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
+def test_on_a_terminal_it_asks_what_the_options_did_not_say(tmp_path):
+    import pty
+
+    target = tmp_path / "rete"
+    master, slave = pty.openpty()
+    env = os.environ | {"PYTHONPATH": str(ROOT / "scripts")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bds", "init", str(target), "--region", "Lombardia", "--today", TODAY],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(slave)
+    # territory, programme (empty: the default), email, site address (empty: the placeholder)
+    os.write(master, b"Cremasco\n\nbdc@crema.example\n\n")
+    shown = b""
+    try:
+        process.wait(timeout=120)
+    finally:
+        process.kill()
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.returncode == 0, process.stderr.read()
+    assert "Nome del territorio" in shown.decode("utf-8", "replace")
+    assert "Regione" not in shown.decode("utf-8", "replace")  # given as an option: not asked
+    territory = yaml.safe_load((target / "content/territory.yml").read_text(encoding="utf-8"))
+    assert territory["territory"] == "Cremasco"
+    assert territory["programme"] == "Budget di Salute – Cremasco"
+    assert territory["region"] == "Lombardia"
+    assert territory["coordinators"]["email"] == "bdc@crema.example"
+    assert territory["site_url"] == "https://da-completare.example/"
