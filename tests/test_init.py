@@ -96,6 +96,11 @@ def test_the_workflow_rewrite_refuses_an_install_it_does_not_know():
         init.workflow("steps:\n  - run: python -m pip install -r scripts/other.txt\n")
 
 
+def test_the_records_are_in_canonical_form(repo):
+    checked = run_cli(["--root", repo, "fmt", "--check"])
+    assert checked.code == 0, checked.out + checked.err
+
+
 def test_the_issue_form_is_the_generated_one(repo):
     checked = run_cli(["--root", repo, "intake", "issue-form", "--check"])
     assert checked.code == 0, checked.err

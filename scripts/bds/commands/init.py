@@ -22,7 +22,7 @@ from string import Template
 
 import yaml
 
-from .. import __version__, kitfiles
+from .. import __version__, fmt, kitfiles
 from .. import validate as validation
 from ..content import Project, load_content
 from ..errors import BdsError
@@ -143,8 +143,24 @@ def content_files(values: dict[str, str], day: dt.date) -> dict[str, str]:
             mapping = {k: _quoted(v) for k, v in values.items()} | common
         else:
             mapping = values | common
-        out[RENAMED.get(rel, rel)] = Template(text).substitute(mapping)
+        text = Template(text).substitute(mapping)
+        kind = _record_kind(rel)
+        if kind:  # the canonical form of `bds fmt`, so that `bds fmt --check` passes at once
+            text = fmt.format_text(text, kind).text
+        out[RENAMED.get(rel, rel)] = text
     return out
+
+
+def _record_kind(rel: str) -> str | None:
+    if rel == "content/territory.yml":
+        return "territory"
+    if rel.startswith("content/partners/"):
+        return "partner"
+    if rel.startswith("opportunities/"):
+        return "opportunity"
+    if rel.startswith("content/guides/") and rel.endswith(".md"):
+        return "guide"
+    return None
 
 
 _LOCK_INSTALL = re.compile(r"^(\s*)python -m pip install .*scripts/requirements\.lock\s*$")
