@@ -174,3 +174,13 @@ def test_the_installed_wheel_works_outside_the_source_tree(wheel, tmp_path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     built = bds("--root", str(new), "build", "--out", str(tmp_path / "sito-nuovo"), "--today", "2026-11-25")
     assert built.returncode == 0, built.stdout + built.stderr
+
+
+def test_only_kitfiles_computes_paths_from_the_code_location():
+    """One resolver: a module that finds files next to its own code breaks in the installed wheel."""
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "scripts" / "bds").rglob("*.py"))
+        if path.name != "kitfiles.py" and "__file__" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
