@@ -114,3 +114,56 @@ def test_an_unknown_word_is_a_schema_error(tmp_path):
     run = run_cli(["--root", project, "validate", "--today", TODAY, "--format", "json"])
     assert run.code == 1
     assert any(f["field"].startswith("vocabulary") for f in run.json())
+
+
+def test_the_issue_form_speaks_the_territorys_words_and_reads_them_back(tmp_path):
+    """Generated issue form and intake use the same labels: a proposal in Cremasco's words becomes a
+    listing with the usual values."""
+    from bds.content import Project, load_content
+    from bds.intake import issue
+
+    project = tmp_path / "cremasco"
+    shutil.copytree(TERRITORIES / "cremasco", project)
+    content = load_content(Project(project))
+    form = issue.form(content)
+    options = {
+        e["id"]: [o if isinstance(o, str) else o["label"] for o in e["attributes"].get("options", [])]
+        for e in form["body"]
+        if e["type"] != "markdown"
+    }
+    assert "Ragazze e ragazzi seguiti dai servizi" in options["audience"]
+    assert "Scuola, formazione e lavoro" in options["axes"]
+    assert "Tramite il referente della UONPIA o del consultorio" in options["access"]
+    answers = {
+        "title": "Laboratorio di fumetto",
+        "kind": next(o for o in options["kind"] if o.startswith("Laboratorio")),
+        "axes": "Scuola, formazione e lavoro, Amicizie e tempo libero",
+        "partner": "Cooperativa Sociale Sentieri (esempio)",
+        "summary": "Disegniamo storie a fumetti in un piccolo gruppo.",
+        "description": "Un laboratorio di fumetto per ragazze e ragazzi.",
+        "audience": "Ragazze e ragazzi seguiti dai servizi, Genitori e familiari",
+        "access": "Tramite il referente della UONPIA o del consultorio",
+        "zones": "Crema",
+        "location-name": "Sede della cooperativa",
+        "location-visibility": next(o for o in options["location-visibility"] if o.startswith("Indirizzo")),
+        "contact-email": "fumetto@coop-sentieri.example",
+        "status": "Aperta",
+    }
+    parts = []
+    for element in form["body"]:
+        if element["type"] == "markdown":
+            continue
+        value = answers.get(element["id"], "")
+        if element["type"] == "checkboxes":
+            value = "\n".join(f"- [ ] {o['label']}" for o in element["attributes"]["options"])
+        parts.append(f"### {element['attributes']['label']}\n\n{value or '_No response_'}")
+    body = tmp_path / "issue.md"
+    body.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    run = run_cli(["--root", project, "intake", "issue", body, "--today", TODAY])
+    assert run.code == 0, run.err
+    data = yaml.safe_load(
+        (project / "opportunities" / "laboratorio-di-fumetto.yml").read_text(encoding="utf-8")
+    )
+    assert data["audience"] == ["cps-users", "families"]
+    assert data["axes"] == ["work", "social"]
+    assert data["access"] == "via-case-manager"
