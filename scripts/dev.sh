@@ -10,9 +10,10 @@ setup_python() {
   if [ ! -x .venv/bin/python ]; then
     python3.11 -m venv .venv
   fi
-  .venv/bin/pip install --quiet -r scripts/requirements.lock
-  .venv/bin/pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null \
-    || .venv/bin/pip install --quiet --no-deps -e .
+  # Every package, the build backend (setuptools) included, is checked against the lock's hashes; the
+  # project itself is then installed from this folder with that backend: no other download, no isolation.
+  .venv/bin/pip install --quiet --require-hashes -r scripts/requirements.lock
+  .venv/bin/pip install --quiet --no-deps --no-build-isolation -e .
 }
 
 setup_system() {

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import jsonschema_rs
 
 from . import findings as F
+from . import kitfiles
 from .load import Document, field_name
 
 KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
@@ -36,11 +36,8 @@ _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 
 
 def schema_dir() -> Path:
-    """Schemas live at the repository top level; an installed wheel ships a copy in bds/data."""
-    repo = Path(__file__).resolve().parents[2] / "schemas"
-    if (repo / "opportunity.schema.json").is_file():
-        return repo
-    return Path(str(resources.files("bds") / "data" / "schemas"))
+    """Schemas live at the repository top level; an installed wheel ships them in bds/_kit (kitfiles)."""
+    return kitfiles.schemas()
 
 
 @cache

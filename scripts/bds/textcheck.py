@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 import yaml
+
+from . import kitfiles
 
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9']+")
 _SENTENCE_END = re.compile(r"[.!?;:]+(?:\s|$)")
@@ -29,7 +30,7 @@ def gulpease(text: str) -> int | None:
 
 @cache
 def _wording() -> list[tuple[re.Pattern, str]]:
-    raw = (resources.files("bds") / "data" / "wording.yml").read_text(encoding="utf-8")
+    raw = kitfiles.data("wording.yml").read_text(encoding="utf-8")
     return [
         (re.compile(rf"\b(?:{item['pattern']})\b", re.IGNORECASE), item["suggestion"])
         for item in yaml.safe_load(raw)

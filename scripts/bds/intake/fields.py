@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import schema as S
+from .. import vocabulary
 
 KIND = "opportunity"
 # Choices that come from the content of the territory rather than from the schema.
@@ -154,10 +155,20 @@ def content_choices(content) -> dict[str, list[tuple[str, str]]]:
         for zone in content.territory.data.get("zones") or []:
             if isinstance(zone, dict) and "id" in zone:
                 zones.append((zone["id"], zone.get("label") or zone["id"]))
-    return {"partners": sorted(partners, key=lambda p: p[1].casefold()), "zones": zones}
+    territory = content.territory.data if content is not None and content.territory is not None else None
+    words = vocabulary.of(territory if isinstance(territory, dict) else None)
+    return {
+        "partners": sorted(partners, key=lambda p: p[1].casefold()),
+        "zones": zones,
+        # the territory's words for these enum values (its `vocabulary`); the values stay the same
+        "labels": {"axes": words.axes, "audience": words.audiences, "access": words.access},
+    }
 
 
 def choices_for(f: Field, content_lists: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
     if f.source:
         return list(content_lists.get(f.source, []))
+    own = (content_lists.get("labels") or {}).get(f.name)
+    if own:
+        return [(value, own.get(value, label)) for value, label in f.choices]
     return list(f.choices)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .. import kitfiles
+
 SCHEMA_DIR_NAME = "outcomes"
 TABLES = ("beneficiaries", "projects", "assessments", "admissions", "costs")
 
@@ -30,13 +32,8 @@ TABLE_LABELS = {
 
 
 def schema_dir() -> Path:
-    """schemas/outcomes of the kit (the repository that holds the code)."""
-    here = Path(__file__).resolve()
-    for folder in here.parents:
-        candidate = folder / "schemas" / SCHEMA_DIR_NAME
-        if (candidate / "datapackage.json").is_file():
-            return candidate
-    raise FileNotFoundError("schemas/outcomes/datapackage.json not found next to the code")
+    """schemas/outcomes of the kit (in the checkout, or shipped in the package: see kitfiles)."""
+    return kitfiles.outcome_schemas()
 
 
 @lru_cache(maxsize=1)

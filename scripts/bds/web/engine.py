@@ -12,10 +12,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from .. import kitfiles
 from ..errors import BdsError
 from . import siteconfig
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
 
@@ -24,7 +23,7 @@ def config_file(project_root: Path) -> Path:
     """The project's own mkdocs.yml, else the kit's."""
     own = project_root / "mkdocs.yml"
     # lexists: a symlink or a folder named mkdocs.yml is the project's and gets refused, not skipped.
-    return own if os.path.lexists(own) else REPO_ROOT / "mkdocs.yml"
+    return own if os.path.lexists(own) else kitfiles.mkdocs_config()
 
 
 def checked_config(config_path: Path, site_url: str | None = None):
@@ -40,6 +39,15 @@ def checked_config(config_path: Path, site_url: str | None = None):
         more = f" (e altri {len(errors) - 1} problemi: bds validate li elenca)" if len(errors) > 1 else ""
         raise BdsError(f"{first.file}:{first.line}:{first.column}: [{first.code}] {first.message}{more}", 1)
     return handle
+
+
+def _overrides(config_path: Path) -> dict:
+    """The kit's own configuration gets absolute theme and hook paths (see kitfiles.mkdocs_overrides)."""
+    try:
+        is_kit = config_path.resolve() == kitfiles.mkdocs_config().resolve()
+    except OSError:
+        is_kit = False
+    return kitfiles.mkdocs_overrides() if is_kit else {}
 
 
 class _Counter(logging.Handler):
@@ -97,6 +105,7 @@ def load(
         site_name=site_name,
         site_url=site_url,
         copyright=copyright_text,
+        **_overrides(config_path),
     )
     cfg.extra["bds_pregenerated"] = True
     if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
@@ -178,4 +187,5 @@ def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
         dev_addr=f"{host}:{port}",
         livereload=True,
         watch=[str(project_root / "content"), str(project_root / "opportunities")],
+        **_overrides(config_path),
     )

@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .. import dates, schema
+from .. import dates, schema, vocabulary
 from ..dates import parse as parse_date
 
 SHOWN_STATUSES = ("open", "full")
@@ -146,19 +146,25 @@ class Labels:
     partner_roles: dict[str, str]
     guide_audiences: dict[str, str]
     zones: dict[str, str] = field(default_factory=dict)
+    costs: dict[str, str] = field(default_factory=lambda: dict(COST_LABELS))
+    words: vocabulary.Words = field(default_factory=lambda: vocabulary.of(None))  # the territory's words
 
     @classmethod
     def load(cls, territory: dict) -> Labels:
+        """Axes, audiences and access modes in the territory's own words (its `vocabulary`)."""
+        words = vocabulary.of(territory)
         return cls(
             kinds=schema.labels_for("opportunity", ("kind",)),
-            axes=schema.labels_for("opportunity", ("axes",)),
-            audiences=schema.labels_for("opportunity", ("audience",)),
-            access=schema.labels_for("opportunity", ("access",)),
+            axes=dict(words.axes),
+            audiences=vocabulary.listing_audiences(words),
+            access=dict(words.access),
             statuses=schema.labels_for("opportunity", ("status",)),
             partner_types=schema.labels_for("partner", ("type",)),
             partner_roles=schema.labels_for("partner", ("role",)),
-            guide_audiences=schema.labels_for("guide", ("audience",)),
+            guide_audiences=vocabulary.guide_audiences(words),
             zones={str(z.get("id")): str(z.get("label", z.get("id"))) for z in territory.get("zones") or []},
+            costs=COST_LABELS | {"budget": f"Coperto dal {words.programme}"},
+            words=words,
         )
 
     def facet(self, facet: str) -> dict[str, str]:
@@ -168,11 +174,16 @@ class Labels:
             "zone": self.zones,
             "audience": self.audiences,
             "access": self.access,
-            "cost": COST_LABELS,
+            "cost": self.costs,
         }[facet]
 
     def value(self, facet: str, value: str) -> str:
         return self.facet(facet).get(value, value)
+
+    def facet_title(self, facet: str) -> str:
+        if facet == "axis":
+            return f"Asse del {self.words.programme}"
+        return FACET_TITLE[facet]
 
 
 def facet_counts(listings: list[dict], labels: Labels) -> dict[str, list[tuple[str, int]]]:

@@ -39,12 +39,19 @@ LANGUAGES = {
 }
 
 ACCESS_HELP = {
-    "via-case-manager": "Si partecipa tramite il case manager del CPS: parlane con chi ti segue, che ti aiuta a "
-    "capire se fa per te e prende contatto con l'ente.",
-    "direct": "Puoi contattare direttamente l'ente, ai recapiti qui sotto. Se vuoi, chiedi aiuto al tuo "
-    "case manager.",
-    "both": "Puoi contattare direttamente l'ente oppure chiedere al tuo case manager del CPS.",
+    "via-case-manager": "Si partecipa tramite {coordinator_the} del servizio che ti segue: parlane con lui o con "
+    "lei, che ti aiuta a capire se fa per te e prende contatto con l'ente.",
+    "direct": "Puoi contattare direttamente l'ente, ai recapiti qui sotto. Se vuoi, chiedi aiuto a chi ti "
+    "segue ({coordinator}).",
+    "both": "Puoi contattare direttamente l'ente oppure chiedere a chi ti segue ({coordinator}).",
 }
+
+
+def access_help(access: str, words) -> str:
+    """The help under the access mode, in the territory's words."""
+    return ACCESS_HELP.get(access, "").format(
+        coordinator=words.coordinator, coordinator_the=words.coordinator_the
+    )
 
 
 PRERENDERED_KEY = "bds_html"  # front matter flag: the body is finished HTML, the engine must not re-render it
@@ -165,12 +172,12 @@ def where_html(listing: dict, labels: model.Labels) -> str:
     return "<br>".join(esc(p) for p in parts)
 
 
-def cost_html(listing: dict) -> str:
+def cost_html(listing: dict, labels: model.Labels | None = None) -> str:
     cost = listing.get("cost")
     if cost == "free" or cost == 0:
         return "Gratuito"
     if cost == "budget":
-        return "Coperto dal Budget di Salute"
+        return esc((labels.costs if labels else model.COST_LABELS)["budget"])
     if isinstance(cost, (int, float)) and not isinstance(cost, bool):
         return esc(model.euro(cost))
     return "Non indicato"
@@ -240,6 +247,15 @@ def listing_list(listings: list[dict], ctx: SiteContext, from_path: str) -> str:
 # -- pages -----------------------------------------------------------------------------------------
 
 
+def axes_sentence(labels: model.Labels) -> str:
+    """The three axes in the territory's words, as a list inside a sentence: «abitare; lavoro e formazione; ...»."""
+
+    def lower_first(text: str) -> str:  # «Abitare» -> «abitare», but «UONPIA» stays as it is
+        return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+    return "; ".join(lower_first(labels.axes.get(axis, axis)) for axis in ("housing", "work", "social"))
+
+
 def home(ctx: SiteContext, path: str = "index.md") -> str:
     territory = ctx.territory
     sentences = esc(territory.get("description") or "")
@@ -268,10 +284,10 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         (
             "Cerco un'opportunità",
             rel(path, f"{model.LISTING_DIR}/index.md"),
-            f"{len(ctx.listings)} opportunità aperte per la casa, il lavoro e la formazione, la vita sociale.",
+            f"{len(ctx.listings)} opportunità aperte: {axes_sentence(ctx.labels)}.",
         ),
         (
-            "Voglio capire il Budget di Salute",
+            f"Voglio capire il {ctx.labels.words.programme}",
             understand_href,
             "Che cos'è, a chi si rivolge, come si comincia: guide in parole semplici.",
         ),
@@ -320,7 +336,7 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
             for v, n in counts[facet]
         )
         groups.append(
-            f'<fieldset class="bds-facet"><legend>{esc(model.FACET_TITLE[facet])}</legend>'
+            f'<fieldset class="bds-facet"><legend>{esc(ctx.labels.facet_title(facet))}</legend>'
             f"<ul>{boxes}</ul></fieldset>"
         )
         links.append(_browse_group(ctx, path, facet, counts[facet]))
@@ -353,13 +369,13 @@ def _browse_group(ctx: SiteContext, path: str, facet: str, counted: list, level:
         for v, n in counted
         if model.is_slug(v)
     )
-    return f'<div class="bds-browse-group"><h{level}>{esc(model.FACET_TITLE[facet])}</h{level}><ul>{items}</ul></div>'
+    return f'<div class="bds-browse-group"><h{level}>{esc(ctx.labels.facet_title(facet))}</h{level}><ul>{items}</ul></div>'
 
 
 def browse_page(ctx: SiteContext, path: str, facets: tuple[str, ...]) -> str:
     """The folder pages above the filter pages (catalogo/, catalogo/tipo/ ...): where each value leads."""
     counts = model.facet_counts(ctx.listings, ctx.labels)
-    name = model.FACET_TITLE[facets[0]]
+    name = ctx.labels.facet_title(facets[0])
     title = "Sfoglia il catalogo" if len(facets) > 1 else f"Sfoglia per {name[0].lower()}{name[1:]}"
     groups = "".join(_browse_group(ctx, path, facet, counts[facet], 2) for facet in facets if counts[facet])
     body = (
@@ -392,7 +408,7 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
         f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}">'
         "<h1>Opportunità</h1>"
         f'<p class="bds-lead">{len(ctx.listings)} opportunità aperte: corsi, tirocini, lavoro, casa, '
-        "laboratori e gruppi. Chi è seguito da un CPS può parlarne con il proprio case manager.</p>"
+        f"laboratori e gruppi. Chi è già seguito dai servizi può parlarne con {esc(ctx.labels.words.coordinator_the)}.</p>"
         + facet_controls(ctx, path)
         + '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
         + (f'<nav aria-label="Tipi di opportunità" class="bds-kinds"><ul>{toc}</ul></nav>' if toc else "")
@@ -402,7 +418,7 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
     return page(
         "Opportunità",
         body,
-        description="Tutte le opportunità aperte del Budget di Salute: filtri per "
+        description=f"Tutte le opportunità aperte del {ctx.labels.words.programme}: filtri per "
         "tipo, zona, destinatari, modalità di accesso e costo.",
         search=False,  # its listings are found by its own search field (indice-ricerca.json)
         hide=("navigation", "toc"),
@@ -412,7 +428,7 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
 def facet_page(ctx: SiteContext, facet: str, value: str, path: str) -> str:
     chosen = [item for item in ctx.listings if value in model.facet_values(item, facet)]
     label = ctx.labels.value(facet, value)
-    title = f"{model.FACET_TITLE[facet]}: {label}"
+    title = f"{ctx.labels.facet_title(facet)}: {label}"
     body = (
         f'<div class="bds-facet-page"><h1>{esc(title)}</h1>'
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna a tutte le opportunità</a></p>'
@@ -455,7 +471,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     rows = [
         ("Tipo", esc(labels.kinds.get(listing.get("kind"), listing.get("kind", "")))),
         (
-            "Assi del Budget di Salute",
+            f"Assi del {labels.words.programme}",
             esc(", ".join(labels.axes.get(a, a) for a in listing.get("axes") or [])),
         ),
         ("Ente", partner_html),
@@ -465,10 +481,10 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
         (
             "Come si partecipa",
-            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(ACCESS_HELP.get(access, ''))}",
+            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(access_help(access, labels.words))}",
         ),
         ("Posti", esc(listing["places"]) if isinstance(listing.get("places"), int) else ""),
-        ("Costo", cost_html(listing)),
+        ("Costo", cost_html(listing, labels)),
         (
             "Indennità mensile",
             esc(model.euro(listing["stipend"])) if listing.get("stipend") is not None else "",
@@ -559,12 +575,12 @@ def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.
     body = (
         f'<div class="bds-partners"><h1>Enti della rete</h1>'
         f'<p class="bds-lead">Cooperative, associazioni, fondazioni e servizi pubblici che realizzano il '
-        f"Budget di Salute: {len(partners)} enti.</p>{form}{groups or '<p>Nessun ente.</p>'}</div>"
+        f"{esc(ctx.labels.words.programme)}: {len(partners)} enti.</p>{form}{groups or '<p>Nessun ente.</p>'}</div>"
     )
     return page(
         "Enti della rete",
         body,
-        description="Gli enti che propongono opportunità nel Budget di Salute, "
+        description=f"Gli enti che propongono opportunità nel {ctx.labels.words.programme}, "
         "con filtri per tipo, zona ed esperti di supporto tra pari.",
         hide=("navigation", "toc"),
     )
@@ -614,10 +630,10 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
         for g in ctx.guides
     )
     body = (
-        '<div class="bds-guides"><h1>Guide</h1><p class="bds-lead">Il Budget di Salute spiegato in parole '
-        f'semplici, per chi lo vive e per chi lo costruisce.</p><ul class="bds-list">{items}</ul></div>'
+        f'<div class="bds-guides"><h1>Guide</h1><p class="bds-lead">Il {esc(ctx.labels.words.programme)} spiegato '
+        f'in parole semplici, per chi lo vive e per chi lo costruisce.</p><ul class="bds-list">{items}</ul></div>'
     )
-    return page("Guide", body, description="Guide in parole semplici sul Budget di Salute.")
+    return page("Guide", body, description=f"Guide in parole semplici sul {ctx.labels.words.programme}.")
 
 
 def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
@@ -625,7 +641,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
-        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>'
+        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>{example_badge(guide, "Guida di esempio")}'
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
         f"<p>{summary}</p></div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
@@ -655,10 +671,14 @@ def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
         )
     body = (
         '<div class="bds-glossary"><h1>Glossario</h1><p class="bds-lead">Le parole e le sigle che si '
-        "incontrano nel Budget di Salute. Nelle pagine del sito, passa con il mouse o con il tasto Tab su una "
+        f"incontrano nel {esc(ctx.labels.words.programme)}. Nelle pagine del sito, passa con il mouse o con il tasto Tab su una "
         f'parola sottolineata per leggerne la spiegazione.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
     )
-    return page("Glossario", body, description="Le parole e le sigle del Budget di Salute spiegate in breve.")
+    return page(
+        "Glossario",
+        body,
+        description=f"Le parole e le sigle del {ctx.labels.words.programme} spiegate in breve.",
+    )
 
 
 OPEN_DATA_FILES = [
@@ -713,7 +733,7 @@ def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
     return page(
         "Dati aperti",
         body,
-        description="Opportunità ed enti del Budget di Salute come dati aperti: CSV, "
+        description=f"Opportunità ed enti del {ctx.labels.words.programme} come dati aperti: CSV, "
         "JSON, Data Package, Open Referral, calendario e RSS.",
     )
 

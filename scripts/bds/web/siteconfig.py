@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .. import findings as F
-from .. import load
+from .. import kitfiles, load
 
 MAX_INHERIT = 5
 PYTHON_NAME = "tag:yaml.org,2002:python/name:"
@@ -177,13 +177,10 @@ def third_party(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]
     return out
 
 
-KIT_ROOT = Path(__file__).resolve().parents[3]
-
-
 def outside_paths(data: dict, walk: _Walk, config_path: Path) -> list[F.Finding]:
     """The theme folder is copied into the public site and hooks run: both stay in the project or the kit."""
     base = Path(os.path.abspath(config_path)).parent
-    allowed = [base.resolve(), KIT_ROOT]
+    allowed = [base.resolve(), kitfiles.root().resolve(), kitfiles.PACKAGE]
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
     hooks = data.get("hooks") if isinstance(data.get("hooks"), list) else []
     named = [(("theme", "custom_dir"), theme.get("custom_dir"))] + [

@@ -1,0 +1,108 @@
+"""Where the kit's own files are, in a source checkout and in an installed package.
+
+Some of the kit's files live at the repository's top level (the layout the client fixed): the JSON
+schemas and their commented templates (`schemas/`), the default site configuration (`mkdocs.yml`), the
+GitHub workflows and the pre-commit configuration that `bds init` gives a new territory. In a source
+checkout (PYTHONPATH=scripts, or `pip install -e .`) they are read from there; a built wheel carries
+the same files as `bds/_kit/` (pyproject.toml maps the top-level folders into the package: nothing is
+copied in git). The theme, the hook and `data/` are inside the package in both cases.
+
+Every module that needs one of these files asks here; nothing else computes paths from `__file__`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import BdsError
+
+PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = PACKAGE.parents[1]
+_MARKER = Path("schemas") / "opportunity.schema.json"
+
+
+def _is_checkout(folder: Path) -> bool:
+    return (
+        (folder / "scripts" / "bds").resolve() == PACKAGE
+        and (folder / _MARKER).is_file()
+        and (folder / "mkdocs.yml").is_file()
+    )
+
+
+@cache
+def root() -> Path:
+    """The folder holding `schemas/` and `mkdocs.yml`: the checkout's top level, else `bds/_kit`."""
+    if _is_checkout(_CHECKOUT):
+        return _CHECKOUT
+    shipped = Path(str(resources.files("bds"))) / "_kit"
+    if (shipped / _MARKER).is_file() and (shipped / "mkdocs.yml").is_file():
+        return shipped
+    raise BdsError(
+        f"i file del kit (schemi e configurazione del sito) non si trovano né in {_CHECKOUT} né in "
+        f"{shipped}: l'installazione di bds è incompleta, reinstallala",
+        70,
+    )
+
+
+def is_checkout() -> bool:
+    """True when the code runs from the kit's own repository (not from an installed wheel)."""
+    return root() == _CHECKOUT
+
+
+def schemas() -> Path:
+    return root() / "schemas"
+
+
+def schema_templates() -> Path:
+    return schemas() / "templates"
+
+
+def outcome_schemas() -> Path:
+    return schemas() / "outcomes"
+
+
+def mkdocs_config() -> Path:
+    """The kit's default site configuration, used when a territory has no mkdocs.yml of its own."""
+    return root() / "mkdocs.yml"
+
+
+def theme() -> Path:
+    return PACKAGE / "web" / "theme"
+
+
+def mkdocs_hook() -> Path:
+    return PACKAGE / "web" / "mkdocs_hook.py"
+
+
+def data(name: str) -> Path:
+    return PACKAGE / "data" / name
+
+
+def workflows() -> Path:
+    return root() / ".github" / "workflows"
+
+
+def precommit_config() -> Path:
+    return root() / ".pre-commit-config.yaml"
+
+
+def yamllint_config() -> Path:
+    return root() / ".yamllint.yaml"
+
+
+@cache
+def mkdocs_overrides() -> dict:
+    """Settings that make the kit's mkdocs.yml work wherever it is read from.
+
+    Its paths (theme `custom_dir`, `hooks`) are relative to the repository's top level; inside an
+    installed package that folder does not exist, so the engine gives MkDocs the absolute paths.
+    """
+    import yaml
+
+    with open(mkdocs_config(), encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    theme_config = dict(config.get("theme") or {})
+    theme_config["custom_dir"] = str(theme())
+    return {"theme": theme_config, "hooks": [str(mkdocs_hook())]}

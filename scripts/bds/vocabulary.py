@@ -1,0 +1,73 @@
+"""The territory's own words (`vocabulary` in content/territory.yml) over the kit's defaults.
+
+The defaults are Milan's words (Budget di Salute, ASST, CPS, case manager); the labels of the axes,
+audiences and access modes default to the schemas' `x-labels`, so there is one source for each. A
+territory overrides any of them; the site's pages ask `of(territory)` for the words they show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import schema
+
+DEFAULTS = {
+    "programme": "Budget di Salute",
+    "programme_short": "BdS",
+    "health_service": "ASST",
+    "unit": "CPS",
+    "unit_long": "Centro Psico Sociale",
+    "coordinator": "case manager",
+    "coordinator_the": "il case manager",
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    programme: str
+    programme_short: str
+    health_service: str
+    unit: str
+    unit_long: str
+    coordinator: str
+    coordinator_the: str
+    axes: dict[str, str] = field(default_factory=dict)
+    audiences: dict[str, str] = field(default_factory=dict)
+    access: dict[str, str] = field(default_factory=dict)
+
+
+def default_labels() -> dict[str, dict[str, str]]:
+    audiences = dict(schema.labels_for("guide", ("audience",)))
+    audiences.update(schema.labels_for("opportunity", ("audience",)))
+    return {
+        "axes": dict(schema.labels_for("opportunity", ("axes",))),
+        "audiences": audiences,
+        "access": dict(schema.labels_for("opportunity", ("access",))),
+    }
+
+
+def _text(value, default: str) -> str:
+    return value.strip() if isinstance(value, str) and value.strip() else default
+
+
+def of(territory: dict | None) -> Words:
+    """The words of `territory` (a loaded territory.yml), each missing one taken from the defaults."""
+    own = (territory or {}).get("vocabulary")
+    own = own if isinstance(own, dict) else {}
+    labels = default_labels()
+    for group, values in labels.items():
+        given = own.get(group)
+        if isinstance(given, dict):
+            values.update({str(k): _text(v, values.get(str(k), str(k))) for k, v in given.items()})
+    return Words(**{key: _text(own.get(key), default) for key, default in DEFAULTS.items()}, **labels)
+
+
+def guide_audiences(words: Words) -> dict[str, str]:
+    """Guide audience labels: the guide schema's keys, with the territory's words."""
+    keys = schema.labels_for("guide", ("audience",))
+    return {key: words.audiences.get(key, label) for key, label in keys.items()}
+
+
+def listing_audiences(words: Words) -> dict[str, str]:
+    keys = schema.labels_for("opportunity", ("audience",))
+    return {key: words.audiences.get(key, label) for key, label in keys.items()}
