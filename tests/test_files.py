@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bds import findings, safefs
+from bds import findings, kitfiles, safefs
 from bds.errors import BdsError
 from bds.publish import archive
 from bds.web import engine, siteconfig
@@ -430,7 +430,7 @@ SAFE_THEME = "theme:\n  name: material\n  font: false\n"
 
 
 def test_shipped_config_passes():
-    raw, found = siteconfig.check(engine.REPO_ROOT / "mkdocs.yml", "mkdocs.yml", {"bds.example.org"})
+    raw, found = siteconfig.check(kitfiles.root() / "mkdocs.yml", "mkdocs.yml", {"bds.example.org"})
     assert raw is not None and found == []
 
 
@@ -514,7 +514,7 @@ def test_config_broken_empty_or_list_shaped(project_copy, tmp_path, text, code, 
 
 def test_config_symlink_is_refused(project_copy, tmp_path):
     real = tmp_path / "mkdocs.yml"
-    shutil.copy(engine.REPO_ROOT / "mkdocs.yml", real)
+    shutil.copy(kitfiles.root() / "mkdocs.yml", real)
     (project_copy / "mkdocs.yml").symlink_to(real)
     run = _validate(project_copy)
     assert run.code == 1 and ("mkdocs.yml", "FILE_SYMLINK") in _found(run)
@@ -577,7 +577,7 @@ def test_config_theme_folder_and_hooks_stay_inside(project_copy, text, field):
 
 
 def test_config_kit_theme_folder_is_allowed(project_copy):
-    theme = engine.REPO_ROOT / "scripts" / "bds" / "web" / "theme"
+    theme = kitfiles.root() / "scripts" / "bds" / "web" / "theme"
     _config(project_copy, f"theme:\n  name: material\n  font: false\n  custom_dir: {theme}\n")
     run = _validate(project_copy)
     assert run.code == 0 and _found(run) == []
