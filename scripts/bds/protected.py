@@ -431,8 +431,13 @@ def scan_slug(slug: str) -> list[Leak]:
                     break
         if found:
             break
-    if any(re.fullmatch(r"\d{5}", w) for w in words):
-        found.append(Leak(POSTCODE, "PROTECTED_TEXT_ADDRESS"))
+    # A postcode next to a town ("20121-milano") or after "cap"; a bare counter ("opportunita-00004") is not.
+    for i, word in enumerate(words):
+        if re.fullmatch(r"\d{5}", word) and (
+            (i + 1 < len(words) and re.fullmatch(r"[a-z]{3,}", words[i + 1])) or (i and words[i - 1] == "cap")
+        ):
+            found.append(Leak(POSTCODE, "PROTECTED_TEXT_ADDRESS"))
+            break
     for a, b in zip(words, words[1:], strict=False):
         if a in ("interno", "int", "scala", "piano", "citofono") and re.fullmatch(r"\d{1,3}|[a-h]", b):
             found.append(Leak(BUILDING, "PROTECTED_TEXT_ADDRESS"))

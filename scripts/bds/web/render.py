@@ -159,7 +159,7 @@ def when_html(listing: dict) -> str:
 def where_html(listing: dict, labels: model.Labels) -> str:
     zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
     if model.is_zone_only(listing):
-        note = " (per riservatezza si indica solo la zona)" if listing.get("kind") == "housing" else ""
+        note = " (per riservatezza si indica solo la zona)"  # a protected place (bds.protected)
         return f"{esc(zones)}{esc(note)}"
     parts = [p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p]
     return "<br>".join(esc(p) for p in parts)
