@@ -705,7 +705,8 @@ def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
         f'<h2 id="licenza">Licenza</h2><p>Dati e testi sono pubblicati con licenza <strong>{licence_name}</strong>: '
         f"{esc(licence.reuse)}</p>"
         '<h2 id="riservatezza">Riservatezza</h2><p>I dati riguardano solo le opportunità e gli enti, mai le '
-        "persone. Per le case e i luoghi riservati si pubblica solo la zona, mai l'indirizzo, in nessun formato.</p>"
+        "persone. Per le case e i luoghi protetti (dove abitano delle persone, o «solo zona») si pubblica solo "
+        "la zona: mai l'indirizzo, il nome del luogo o coordinate, in nessun formato.</p>"
         "</div>"
     )
     return page(
