@@ -400,6 +400,10 @@ def test_protected_place_hides_the_address_and_refuses_address_text(form_page, f
     page.fill("#f-location-name", "Appartamento del gruppo")
     page.keyboard.press("Tab")
     assert page.is_hidden(address_box) and page.input_value("#f-location-address") == ""
+    page.fill("#f-title", "Pranzo insieme")
+    page.check(f"#f-zones-{option_index(page, 'zones', 'municipio-9')}")
+    card = page.inner_text("#bds-card")  # the preview shows what the catalogue will: only the zone
+    assert "Pranzo insieme" in card and "solo la zona" in card and "Appartamento" not in card
     page.fill("#f-description", "La casa è in Via Segreta 4, scala B.")
     page.fill("#f-schedule", "Ci trovi a 45.4799, 9.2101.")
     page.fill("#f-accessibility", "Vedi https://maps.app.goo.gl/AbCdEf123")

@@ -456,8 +456,10 @@
     if (rec.summary) { card.appendChild(el("p", "bds-card-summary", rec.summary)); }
     var facts = el("ul", "bds-card-facts");
     function fact(label, text) { if (text) { facts.appendChild(el("li", "", label + ": " + text)); } }
-    fact("Dove", (rec.zones || []).map(function (z) { return labelOf("zones", z); }).join(", ") +
-      (rec.location && rec.location.name ? " – " + rec.location.name : ""));
+    var zonesText = (rec.zones || []).map(function (z) { return labelOf("zones", z); }).join(", ");
+    // Like the catalogue: a protected place shows only its zones, never the place's name or address.
+    fact("Dove", isProtected(rec) ? (zonesText ? zonesText + " (per riservatezza si indica solo la zona)" : "") :
+      zonesText + (rec.location && rec.location.name ? " – " + rec.location.name : ""));
     var d = rec.dates || {};
     fact("Quando", [d.start ? "dal " + itDate(d.start) : "", d.end ? "al " + itDate(d.end) : ""].join(" ").trim() ||
       rec.schedule || "");
