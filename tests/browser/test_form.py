@@ -404,6 +404,7 @@ def test_protected_place_hides_the_address_and_refuses_address_text(form_page, f
     page.check(f"#f-zones-{option_index(page, 'zones', 'municipio-9')}")
     card = page.inner_text("#bds-card")  # the preview shows what the catalogue will: only the zone
     assert "Pranzo insieme" in card and "solo la zona" in card and "Appartamento" not in card
+    page.fill("#f-id", "pranzo-via-segreta-4")
     page.fill("#f-description", "La casa è in Via Segreta 4, scala B.")
     page.fill("#f-schedule", "Ci trovi a 45.4799, 9.2101.")
     page.fill("#f-accessibility", "Vedi https://maps.app.goo.gl/AbCdEf123")
@@ -414,6 +415,9 @@ def test_protected_place_hides_the_address_and_refuses_address_text(form_page, f
         return page.text_content(f'[data-error-for="{name}"]')
 
     assert error_of("location.visibility") == msg("PROTECTED_PLACE_PUBLIC", word="appartamento")
+    assert error_of("id") == msg(
+        "PROTECTED_TEXT_ADDRESS", title="Identificativo", what="un indirizzo (via e numero civico)"
+    )
     assert error_of("description") == msg(
         "PROTECTED_TEXT_ADDRESS", title="Descrizione", what="un indirizzo (via e numero civico)"
     )

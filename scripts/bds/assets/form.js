@@ -142,6 +142,20 @@
   }
 
   var SKIP_SCAN = { id: true, "location.address": true };
+  var SLUG_ODONYMS = ["via", "viale", "piazza", "piazzale", "piazzetta", "corso", "largo", "vicolo", "strada",
+    "alzaia", "ripa", "lungomare", "contrada", "localita", "salita", "calle", "traversa", "bastioni"];
+
+  /* Like bds.protected.scan_slug: a street name followed by a civic number in the id (the file name). */
+  function slugLeak(id) {
+    var words = String(id || "").split(/[^a-z0-9]+/).filter(Boolean);
+    for (var i = 0; i < words.length; i++) {
+      if (SLUG_ODONYMS.indexOf(words[i]) === -1) { continue; }
+      for (var j = i + 2; j < Math.min(i + 7, words.length); j++) {
+        if (/^\d{1,4}[a-z]?$/.test(words[j])) { return !/^(?:19|20)\d\d$/.test(words[j]); }
+      }
+    }
+    return false;
+  }
 
   function protectedChecks(rec, errors) {
     if (!P || !isProtected(rec)) { return; }
@@ -149,6 +163,9 @@
     var loc = rec.location || {};
     if (rec.kind !== "housing" && loc.visibility === "public" && word && !errors["location.visibility"]) {
       errors["location.visibility"] = fill(P.templates.PROTECTED_PLACE_PUBLIC, { word: word });
+    }
+    if (rec.id && !errors.id && slugLeak(rec.id)) {
+      errors.id = fill(P.templates.PROTECTED_TEXT_ADDRESS, { title: byName.id.title, what: P.what.address });
     }
     C.fields.forEach(function (f) {
       if (SKIP_SCAN[f.name] || errors[f.name] || ["text", "textarea", "list"].indexOf(f.widget) === -1) { return; }
