@@ -137,6 +137,8 @@ NOT_LEAKS = [
     "in primo piano",
     "su una scala da 1 a 10",
     "https://www.example.org/dir/casa",
+    "https://www.nowhere.com/x",
+    "https://www.bing.com/search?q=casa",
     "12000 Euro",
     "il 12.05.2026",
     "e così via, 3 persone",

@@ -311,23 +311,24 @@ _W3W = _Anchored(
     "/", r"(?<![/\w:])///[a-zà-ÿ]{2,20}\.[a-zà-ÿ]{2,20}\.[a-zà-ÿ]{2,20}\b", needs=r"///", reach=1
 )
 _MAP_HOST_WORD = re.compile(
-    r"(?i)(?:^|[.\-/])(?:maps?|mappa|mappe|mapy|carto|gis|geo|osm|waze|w3w)(?:[.\-/?#]|$)"
+    r"(?i)(?:^|[.\-])(?:maps?|mappa|mappe|mapy|carto|gis|geo|osm|umap|waze|w3w|geohack)(?:[.\-]|$)"
 )
-_KNOWN_MAP_HOSTS = (
-    "openstreetmap.",
+# Hosts of map services (and the domains they belong to): a URL on one of them is a map link.
+_KNOWN_MAP_DOMAINS = (
+    "openstreetmap.org",
+    "openstreetmap.fr",
     "osm.org",
     "goo.gl",
     "g.page",
     "g.co",
     "waze.com",
-    "what3words",
+    "what3words.com",
     "w3w.co",
-    "mapquest",
+    "mapquest.com",
     "here.com",
-    "wikimapia",
-    "geohack",
-    "umap.",
-    "mapillary",
+    "wikimapia.org",
+    "mapillary.com",
+    "bing.com",  # only its /maps pages, see below
 )
 _STRIP_FORMATTING = re.compile(r"[*_`~\\]+")
 # Format characters (category Cf) a reader does not see: soft hyphen, zero-width, bidi controls, BOM.
@@ -352,12 +353,13 @@ def _is_map_url(url: str) -> bool:
     lowered = url.lower()
     rest = lowered.split("://", 1)[-1]
     host, _, path = rest.partition("/")
-    host = host.rsplit("@", 1)[-1].split(":", 1)[0]
-    if any(h in host for h in _KNOWN_MAP_HOSTS):
-        return True
+    host = re.split(r"[?#]", host.rsplit("@", 1)[-1], maxsplit=1)[0].split(":", 1)[0]
+    first = "/" + path.split("?", 1)[0].split("#", 1)[0]
+    for domain in _KNOWN_MAP_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain != "bing.com" or first.startswith("/maps")
     if _MAP_HOST_WORD.search(host):
         return True
-    first = "/" + path.split("?", 1)[0].split("#", 1)[0]
     return bool(re.search(r"/(?:maps?|mappa|mappe)(?:/|$)|/@-?\d", first[:300]))
 
 

@@ -129,7 +129,7 @@
       "\\b[Pp]iano\\s+\\d{1,2}(?![\\w.,/-])|\\b[Cc]itofon\\w{0,4}\\s+[A-Z]")],
     ["coordinates", "PROTECTED_TEXT_COORDINATES", /(?:^|[^\w.,])[-+]?\d{1,3}[.]\d{4,12}°?\s*[NSEWO]?\s*[,;/ ]\s*[NSEWO]?\s*[-+]?\d{1,3}[.]\d{2,12}(?!\d|\.\d)|(?:^|[^\w.,])[-+]?\d{1,3}[.]\d{2,12}\s*[,;/ ]\s*[-+]?\d{1,3}[.]\d{4,12}(?!\d|\.\d)|(?:^|[^\w.,])\d{1,3},\d{4,12}\s*[;/ ]\s*\d{1,3},\d{2,12}(?!\d|,\d)|\d{1,3}\s*°\s*\d{1,2}\s*['′’]|\b(?:[Ll]at|[Ll]atitudine|[Ll]on|[Ll]ng|[Ll]ong|[Ll]ongitudine)\.?\s*[:=]?\s*[-+]?\d{1,3}[.,]\d{3,12}/],
     ["plusCode", "PROTECTED_TEXT_COORDINATES", /(?:^|[^\w+])(?:[23456789CFGHJMPQRVWX]{4,8}\+[23456789CFGHJMPQRVWX]{0,3}|[23456789CFGHJMPQRVWX]{2,6}0{2,6}\+)(?![\w+])/i],
-    ["map", "PROTECTED_TEXT_MAP_LINK", /maps\.app\.goo\.gl|goo\.gl\/maps|g\.page\/|google\.[a-z.]{2,6}\/maps|maps\.google\.|maps\.apple\.|bing\.com\/maps|openstreetmap\.|osm\.org\/|here\.com\/|waze\.com|what3words|w3w\.co|mapquest|\bgeo:\s*[-+]?\d|(?:^|[^\/\w:])\/\/\/[a-z]+\.[a-z]+\.[a-z]+|:\/\/[^\s\/]*\b(?:maps?|mappa|mappe|mapy)\b/i]
+    ["map", "PROTECTED_TEXT_MAP_LINK", /maps\.app\.goo\.gl|goo\.gl\/maps|g\.page\/|google\.[a-z.]{2,6}\/maps|maps\.google\.|maps\.apple\.|bing\.com\/maps|openstreetmap\.|\bosm\.org\/|\bhere\.com\/|\bwaze\.com|what3words|\bw3w\.co|mapquest|\bgeo:\s*[-+]?\d|(?:^|[^\/\w:])\/\/\/[a-z]+\.[a-z]+\.[a-z]+|:\/\/[^\s\/]*\b(?:maps?|mappa|mappe|mapy)\b/i]
   ];
 
   /* The first leak in one text: [code, what], or null. */
