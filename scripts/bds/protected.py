@@ -86,7 +86,7 @@ DWELLING_WORDS = (
 )
 DWELLING = re.compile(
     r"(?<![\w-])(?:"
-    + "|".join(re.escape(w) for w in sorted(DWELLING_WORDS, key=len, reverse=True))
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(DWELLING_WORDS, key=len, reverse=True))
     + r")(?![\w-])",
     re.IGNORECASE,
 )
