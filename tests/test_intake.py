@@ -537,3 +537,70 @@ def test_config_is_json_safe_inside_html():
         r'<script type="application/json" id="bds-form-config">(.*?)</script>', page.fragment, re.S
     )
     assert json.loads(raw.group(1))["fields"]
+
+
+# -- protected places (issue 10) ------------------------------------------------------------------------
+
+
+def test_issue_form_never_asks_for_an_address_and_says_it_is_public():
+    body = issue.form(None)["body"]
+    ids = {e.get("id") for e in body}
+    assert "location-address" not in ids and "location-visibility" in ids
+    assert "**Questa richiesta è pubblica.**" in body[0]["attributes"]["value"]
+
+
+HOUSING = dict(
+    GOOD,
+    title="Casa condivisa",
+    kind="Abitare",
+    axes="Abitare",
+    **{"location-name": "Zona nord", "location-visibility": "Solo la zona (indirizzo riservato)"},
+)
+
+
+def test_issue_for_a_protected_place_with_address_text_is_refused(project):
+    answers = dict(HOUSING, description="La casa è in Via Segreta 4, al terzo piano.")
+    answers["summary"] = "Una casa da condividere: https://maps.app.goo.gl/AbCdEf123"
+    body = project / "issue.md"
+    body.write_text(render_issue(answers, _content(project)), encoding="utf-8")
+    for fmt in ("text", "markdown"):
+        run = run_cli(["--root", project, "intake", "issue", body, "--today", TODAY, "--format", fmt])
+        assert run.code == 1
+        assert "Segreta" not in run.out + run.err and "AbCdEf" not in run.out + run.err
+        assert list((project / "opportunities").iterdir()) == []
+    run = run_cli(["--root", project, "intake", "issue", body, "--today", TODAY])
+    found = set(re.findall(r"campo «([^»]+)»: errore \[(\w+)\]", run.err))
+    assert found == {("Descrizione", "PROTECTED_TEXT_ADDRESS"), ("Sintesi", "PROTECTED_TEXT_MAP_LINK")}
+    # The same place without the address becomes a listing.
+    body.write_text(render_issue(HOUSING, _content(project)), encoding="utf-8")
+    assert run_cli(["--root", project, "intake", "issue", body, "--today", TODAY]).code == 0
+
+
+def test_issue_with_an_address_section_for_a_protected_place_is_refused(project):
+    # The form has no address question; an «Indirizzo» section typed by hand is still read and refused.
+    body = project / "issue.md"
+    text = render_issue(HOUSING, _content(project)) + "\n### Indirizzo\n\nVia Segreta 4\n"
+    body.write_text(text, encoding="utf-8")
+    run = run_cli(["--root", project, "intake", "issue", body, "--today", TODAY])
+    assert run.code == 1 and "PROTECTED_ADDRESS_FIELD" in run.err and "Segreta" not in run.err
+    assert list((project / "opportunities").iterdir()) == []
+
+
+def test_import_refuses_an_address_for_a_protected_row_and_writes_nothing(project, tmp_path):
+    header = HEADER + ["Indirizzo", "Orari"]
+    rows = [
+        _row("Casa condivisa", **{"TIPO DI OPPORTUNITÀ": "Abitare", "Indennità mensile": ""})
+        + ["Via Segreta 4", ""],
+        _row("Casa ponte", **{"TIPO DI OPPORTUNITÀ": "Abitare", "Indennità mensile": ""})[:-7]
+        + ["zone-only", "01/07/2026", "2026-12-31", "casa@example.org", "open", "", ""]
+        + ["", "Ritrovo a 45.4799, 9.2101"],
+    ]
+    sheet = _write_csv(tmp_path / "case.csv", header, rows)
+    run = run_cli(
+        ["--root", project, "import", "opportunities", sheet, "--partner", "coop-esempio", "--today", TODAY]
+    )
+    assert run.code == 1 and "Segreta" not in run.err and "4799" not in run.err
+    errors = set(re.findall(r":riga (\d+):colonna «([^»]+)»: errore \[(\w+)\]", run.err))
+    assert ("2", "Indirizzo", "PROTECTED_ADDRESS_FIELD") in errors
+    assert ("3", "Orari", "PROTECTED_TEXT_COORDINATES") in errors
+    assert list((project / "opportunities").iterdir()) == []

@@ -22,8 +22,8 @@ OPPORTUNITY_STDIN = [
     "direct",
     "zona-sud",  # audience (two numbers), access and zones (by value)
     "Teatro del quartiere",
-    "",
-    "1",  # location: name, no address, public
+    "1",
+    "",  # location: name, public, no address (asked after the visibility, only for public places)
     "2026-09-01",
     "2026-12-20",
     "",  # dates
@@ -118,6 +118,58 @@ def test_new_housing_is_always_zone_only(monkeypatch, project_copy, tmp_path):
         (project_copy / "opportunities" / "appartamento-condiviso.yml").read_text(), "x"
     ).data
     assert data["location"] == {"name": "Zona nord", "visibility": "zone-only"}
+
+
+PROTECTED_ANSWERS = {
+    "title": "Pranzo insieme",
+    "kind": "social",
+    "axes": ["social", "housing"],
+    "partner": "coop-esempio",
+    "summary": "Si cucina e si mangia insieme una volta a settimana.",
+    "description": "Un pranzo per conoscersi.",
+    "audience": ["cps-users"],
+    "access": "via-case-manager",
+    "zones": ["zona-nord"],
+    "location.name": "Appartamento del gruppo",
+    "contact.phone": "02 1234 5678",
+}
+
+
+def _from_answers(monkeypatch, root, tmp_path, answers: dict):
+    path = tmp_path / "risposte.yml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 40))
+    return run_cli(["--root", root, "new", "opportunity", "--from-answers", path, "--today", TODAY])
+
+
+def test_new_home_on_the_housing_axis_is_protected_and_never_asked_an_address(
+    monkeypatch, project_copy, tmp_path
+):
+    run = _from_answers(monkeypatch, project_copy, tmp_path, PROTECTED_ANSWERS)
+    assert run.code == 0, run.err
+    data = load.load_text((project_copy / "opportunities" / "pranzo-insieme.yml").read_text(), "x").data
+    assert data["location"] == {"name": "Appartamento del gruppo", "visibility": "zone-only"}
+    assert "Indirizzo —" not in run.out and "solo la zona" in run.out
+
+
+def test_new_refuses_an_address_for_a_protected_place(monkeypatch, project_copy, tmp_path):
+    answers = dict(PROTECTED_ANSWERS, **{"location.address": "Via Segreta 4"})
+    run = _from_answers(monkeypatch, project_copy, tmp_path, answers)
+    assert run.code == 1 and "luogo protetto" in run.err and "Segreta" not in run.out + run.err
+    assert list((project_copy / "opportunities").iterdir()) == []
+    # Chosen as zone-only by the person: no address question either.
+    public = dict(PROTECTED_ANSWERS, axes=["social"], **{"location.visibility": "zone-only"})
+    public["location.address"] = "Via Segreta 4"
+    run = _from_answers(monkeypatch, project_copy, tmp_path, public)
+    assert run.code == 1 and "Segreta" not in run.out + run.err
+    assert list((project_copy / "opportunities").iterdir()) == []
+
+
+def test_new_protected_text_is_refused_and_nothing_written(monkeypatch, project_copy, tmp_path):
+    answers = dict(PROTECTED_ANSWERS, description="La casa è in Via Segreta 4, scala B.")
+    run = _from_answers(monkeypatch, project_copy, tmp_path, answers)
+    assert run.code == 1 and "PROTECTED_TEXT_ADDRESS" in run.err and "Segreta" not in run.out + run.err
+    assert list((project_copy / "opportunities").iterdir()) == []
 
 
 def test_new_partner_from_answers(monkeypatch, project_copy, tmp_path):

@@ -414,7 +414,69 @@ _code(
 )
 
 # -- Hardening: protected places (issue 10; add codes of this class below) --
-
+_g = "Luoghi protetti"
+_code(
+    _g,
+    "PROTECTED_ADDRESS_FIELD",
+    ERROR,
+    "Indirizzo di un luogo protetto",
+    "un luogo protetto (una casa, o un luogo «solo zona») non ha l'indirizzo nella scheda: "
+    "il repository è pubblico.",
+    "Togli il campo address. L'indirizzo vero lo custodisce il coordinamento fuori dal repository "
+    "(guida «Protezione dei dati»).",
+)
+_code(
+    _g,
+    "PROTECTED_PLACE_PUBLIC",
+    ERROR,
+    "Abitazione con indirizzo pubblico",
+    "la scheda è sull'asse abitare e il luogo è un'abitazione («{word}»): è un luogo protetto, "
+    "quindi serve visibility: zone-only.",
+    "Imposta visibility: zone-only e togli l'indirizzo. Se le persone non abitano lì (per esempio una "
+    "sala pubblica), chiama il luogo e il titolo con il nome della sala.",
+)
+_code(
+    _g,
+    "PROTECTED_TEXT_ADDRESS",
+    ERROR,
+    "Indirizzo nel testo di un luogo protetto",
+    "«{title}» contiene {what}: in un luogo protetto non si scrive in nessun campo.",
+    "Scrivi solo la zona o il quartiere (per esempio «zona Corvetto»). Chi ha bisogno dell'indirizzo "
+    "lo riceve dall'ente o dal case manager.",
+)
+_code(
+    _g,
+    "PROTECTED_TEXT_COORDINATES",
+    ERROR,
+    "Coordinate di un luogo protetto",
+    "«{title}» contiene {what}: con questo dato il luogo protetto si trova su una mappa.",
+    "Togli le coordinate o il codice di posizione; indica solo la zona.",
+)
+_code(
+    _g,
+    "PROTECTED_TEXT_MAP_LINK",
+    ERROR,
+    "Mappa di un luogo protetto",
+    "«{title}» contiene {what}: una mappa mostra dove si trova il luogo protetto.",
+    "Togli il link (anche se accorciato); indica solo la zona.",
+)
+_code(
+    _g,
+    "PARTNER_ADDRESS_PROTECTED",
+    ERROR,
+    "Indirizzo dell'ente che coincide con un luogo protetto",
+    "«{title}» pubblica {what}, ma {reason}.",
+    "Togli l'indirizzo dalla scheda dell'ente, oppure indica un luogo protetto che non sia la sede: "
+    "l'indirizzo di una casa non si pubblica mai.",
+)
+_code(
+    _g,
+    "PROTECTED_AT_PUBLIC_SEAT",
+    ERROR,
+    "Luogo protetto nella sede pubblica dell'ente",
+    "il luogo protetto è nella sede dell'ente «{partner}», che pubblica il suo indirizzo.",
+    "Togli l'indirizzo dalla scheda dell'ente o, se il luogo non è la sede, chiamalo con la sola zona.",
+)
 
 # -- Hardening: text hygiene and dates (issue 10; add codes of this class below) --
 
@@ -550,7 +612,6 @@ _code(
     "Usa una cartella del progetto (o del kit) con un percorso relativo al file mkdocs.yml.",
 )
 
-
 # -- Hardening: import, intake and spreadsheets (issue 10; add codes of this class below) --
 _g = "Importazione, issue e fogli di calcolo"
 _code(
@@ -640,7 +701,6 @@ _code(
     "Riscrivi il testo a mano oppure incollalo come testo semplice: questi caratteri arrivano "
     "spesso copiando da altri programmi.",
 )
-
 
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 

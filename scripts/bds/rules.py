@@ -12,7 +12,7 @@ import html
 import re
 
 from . import findings as F
-from . import schema, textcheck
+from . import protected, schema, textcheck
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
@@ -121,6 +121,7 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
         out += _wording(doc, "partner", ("description",))
     for doc in content.valid("opportunity"):
         out += _opportunity(doc, partner_ids, zones, today, review_days)
+    out += protected.check(content)  # protected places: no address, coordinates or map anywhere
     for doc in content.valid("guide"):
         for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
             out += [

@@ -167,6 +167,8 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
         return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"almeno {error.validator_value}")]
     if keyword in ("maximum", "exclusiveMaximum"):
         return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"al massimo {error.validator_value}")]
+    if keyword == "not" and schema.get("x-code"):  # a field forbidden here (an address on a zone-only place)
+        return [at(schema["x-code"], title=title)]
     if keyword == "uniqueItems":
         return [at("VALUE_REPEATED", title=title)]
     return [at("VALUE_INVALID", title=title, detail=keyword)]

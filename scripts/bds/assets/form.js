@@ -80,7 +80,120 @@
       for (var i = 0; i < parts.length - 1; i++) { node[parts[i]] = node[parts[i]] || {}; node = node[parts[i]]; }
       node[parts[parts.length - 1]] = v;
     });
+    if (out.location && isProtected(out)) { delete out.location.address; }  // never written, never sent
     return out;
+  }
+
+  /* -- protected places: the rule of bds.protected, and a first net for what must not be written --- */
+
+  var P = C.protected || null;
+  var dwelling = P ? new RegExp(P.dwelling, "i") : null;
+
+  function dwellingWord(rec) {
+    var texts = [rec.title || "", (rec.location && rec.location.name) || ""];
+    for (var i = 0; i < texts.length; i++) {
+      var m = dwelling ? dwelling.exec(String(texts[i]).normalize("NFKC")) : null;
+      if (m) { return m[0].toLowerCase(); }
+    }
+    return null;
+  }
+
+  /* Same rule as the validator: housing, not public (zone-only or not chosen yet), or a home on the
+     housing axis. */
+  function isProtected(rec) {
+    var loc = rec.location || {};
+    if (rec.kind === "housing" || loc.visibility !== "public") { return true; }
+    return (rec.axes || []).indexOf("housing") !== -1 && dwellingWord(rec) !== null;
+  }
+
+  function cased(words) {
+    return "(?:" + words.map(function (w) { return "[" + w[0].toUpperCase() + w[0] + "]" + w.slice(1); }).join("|") + ")";
+  }
+  var ODONYM = cased(["via", "viale", "v\\.le", "piazza", "piazzale", "piazzetta", "p\\.za", "p\\.zza", "p\\.le",
+    "corso", "c\\.so", "largo", "vicolo", "vico", "strada", "alzaia", "ripa", "riva", "lungo[a-z]{2,12}", "borgo",
+    "contrada", "località", "salita", "calle", "traversa", "galleria", "bastioni"]);
+  var PARTICLE = "(?:di|del|dei|degli|della|delle|dello|de|da|dal|dalla|e|al|alla|san|santa|santo|la|le|il|s\\.)";
+  var UPWORD = "(?:(?:(?:d|l|dell|dall|sant)['’]\\s?)?[A-ZÀ-ÖØ-Þ][\\w'’.-]{0,30}|\\d{1,2}\\s+[A-ZÀ-ÖØ-Þ][a-zà-ÿ]{2,12})";
+  var NOT_CIVIC = "(?!\\s*(?:%|€|°|[.:]\\d|,\\d{1,2}(?!\\d)|-\\s*\\d|volt|or[ae]\\b|giorn|settiman|mes[ei]\\b|ann[oi]\\b|" +
+    "minut|person|post[oi]\\b|euro|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|" +
+    "novembre|dicembre|alle\\b|al\\b))";
+  var SCANS = [
+    ["address", "PROTECTED_TEXT_ADDRESS", new RegExp("(?:^|[^\\w.])" + ODONYM + "\\.?\\s+(?:" + PARTICLE + "\\s+){0,2}" + UPWORD +
+      "(?:\\s+(?:" + PARTICLE + "\\s+){0,2}" + UPWORD + "){0,4}\\s*,?\\s*(?:n\\.\\s*)?\\d{1,4}(?:\\s?\\/\\s?[A-Za-z0-9]{1,2}|[A-Za-z](?!\\w))?(?![\\w/])" + NOT_CIVIC)],
+    ["address", "PROTECTED_TEXT_ADDRESS", new RegExp("(?:^|[^\\w.])" + ODONYM + "\\s+[a-zà-ÿ][\\w'’-]{1,30}(?:\\s+[a-zà-ÿ][\\w'’-]{0,30}){0,3}" +
+      "\\s*(?:,|\\bn\\.)\\s*\\d{1,4}\\b" + NOT_CIVIC)],
+    ["address", "PROTECTED_TEXT_ADDRESS", /\b[Cc]ivico\s*\d{1,4}\b/],
+    ["postcode", "PROTECTED_TEXT_ADDRESS", /\b[Cc]\.?[Aa]\.?[Pp]\.?\s*:?\s*\d{5}(?!\d)|(?:^|[^\w.,])\d{5}(?![\w.,])\s*[-–,]?\s*(?!Euro\b)[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’]{2,30}/],
+    ["building", "PROTECTED_TEXT_ADDRESS", new RegExp("\\b(?:[Ii]nterno|[Ii]nt\\.)\\s*\\d{1,3}[A-Za-z]?\\b|\\b(?:[Ss]cala|[Ss]c\\.)\\s+[A-Z]\\b|" +
+      "(?<!\\bin )\\b(?:\\d{1,2}\\s*[°º]?|primo|secondo|terzo|quarto|quinto|sesto|settimo|ottavo|nono|decimo|ultimo)\\s+piano\\b|" +
+      "\\b[Pp]iano\\s+\\d{1,2}(?![\\w.,/-])|\\b[Cc]itofon\\w{0,4}\\s+[A-Z]")],
+    ["coordinates", "PROTECTED_TEXT_COORDINATES", /(?:^|[^\w.,])[-+]?\d{1,3}[.]\d{4,12}°?\s*[NSEWO]?\s*[,;/ ]\s*[NSEWO]?\s*[-+]?\d{1,3}[.]\d{2,12}(?!\d|\.\d)|(?:^|[^\w.,])[-+]?\d{1,3}[.]\d{2,12}\s*[,;/ ]\s*[-+]?\d{1,3}[.]\d{4,12}(?!\d|\.\d)|(?:^|[^\w.,])\d{1,3},\d{4,12}\s*[;/ ]\s*\d{1,3},\d{2,12}(?!\d|,\d)|\d{1,3}\s*°\s*\d{1,2}\s*['′’]|\b(?:[Ll]at|[Ll]atitudine|[Ll]on|[Ll]ng|[Ll]ong|[Ll]ongitudine)\.?\s*[:=]?\s*[-+]?\d{1,3}[.,]\d{3,12}/],
+    ["plusCode", "PROTECTED_TEXT_COORDINATES", /(?:^|[^\w+])(?:[23456789CFGHJMPQRVWX]{4,8}\+[23456789CFGHJMPQRVWX]{0,3}|[23456789CFGHJMPQRVWX]{2,6}0{2,6}\+)(?![\w+])/i],
+    ["map", "PROTECTED_TEXT_MAP_LINK", /maps\.app\.goo\.gl|goo\.gl\/maps|g\.page\/|google\.[a-z.]{2,6}\/maps|maps\.google\.|maps\.apple\.|bing\.com\/maps|openstreetmap\.|\bosm\.org\/|\bhere\.com\/|\bwaze\.com|what3words|\bw3w\.co|mapquest|\bgeo:\s*[-+]?\d|(?:^|[^\/\w:])\/\/\/[a-z]+\.[a-z]+\.[a-z]+|:\/\/[^\s\/]*\b(?:maps?|mappa|mappe|mapy)\b/i]
+  ];
+
+  /* The first leak in one text: [code, what], or null. */
+  function leakOf(text) {
+    var view = String(text).normalize("NFKC").replace(/[*_`~\\]+/g, "");
+    for (var i = 0; i < SCANS.length; i++) {
+      if (SCANS[i][2].test(view)) { return [SCANS[i][1], P.what[SCANS[i][0]]]; }
+    }
+    return null;
+  }
+
+  var SKIP_SCAN = { id: true, "location.address": true };
+  var SLUG_ODONYMS = ["via", "viale", "piazza", "piazzale", "piazzetta", "corso", "largo", "vicolo", "strada",
+    "alzaia", "ripa", "lungomare", "contrada", "localita", "salita", "calle", "traversa", "bastioni"];
+
+  /* Like bds.protected.scan_slug: a street name followed by a civic number in the id (the file name). */
+  function slugLeak(id) {
+    var words = String(id || "").split(/[^a-z0-9]+/).filter(Boolean);
+    for (var i = 0; i < words.length; i++) {
+      if (SLUG_ODONYMS.indexOf(words[i]) === -1) { continue; }
+      for (var j = i + 2; j < Math.min(i + 7, words.length); j++) {
+        if (/^\d{1,4}[a-z]?$/.test(words[j])) { return !/^(?:19|20)\d\d$/.test(words[j]); }
+      }
+    }
+    return false;
+  }
+
+  function protectedChecks(rec, errors) {
+    if (!P || !isProtected(rec)) { return; }
+    var word = dwellingWord(rec);
+    var loc = rec.location || {};
+    if (rec.kind !== "housing" && loc.visibility === "public" && word && !errors["location.visibility"]) {
+      errors["location.visibility"] = fill(P.templates.PROTECTED_PLACE_PUBLIC, { word: word });
+    }
+    if (rec.id && !errors.id && slugLeak(rec.id)) {
+      errors.id = fill(P.templates.PROTECTED_TEXT_ADDRESS, { title: byName.id.title, what: P.what.address });
+    }
+    C.fields.forEach(function (f) {
+      if (SKIP_SCAN[f.name] || errors[f.name] || ["text", "textarea", "list"].indexOf(f.widget) === -1) { return; }
+      var v = value(f);
+      var items = v === undefined ? [] : (Array.isArray(v) ? v : [v]);
+      for (var i = 0; i < items.length; i++) {
+        var leak = leakOf(items[i]);
+        if (leak) { errors[f.name] = fill(P.templates[leak[0]], { title: f.title, what: leak[1] }); return; }
+      }
+    });
+  }
+
+  /* The address field is shown only for a public place; for a protected one a note says why. */
+  function updateProtected() {
+    var box = form.querySelector('[data-field="location.address"]');
+    if (!box || !P) { return; }
+    var rec = record();
+    var hide = isProtected(rec);
+    var note = form.querySelector("[data-protected-note]");
+    if (!note) {
+      note = el("p", "bds-help bds-protected-note", P.note);
+      note.setAttribute("data-protected-note", "");
+      box.parentNode.insertBefore(note, box);
+    }
+    box.hidden = hide;
+    note.hidden = !hide;
+    var input = box.querySelector("input");
+    if (hide && input && input.value) { input.value = ""; saveDraft(); }
   }
 
   /* -- checks: same rules and messages as `bds validate` ------------------------------- */
@@ -177,6 +290,7 @@
         rec.location.visibility !== "zone-only" && !errors["location.visibility"]) {
       errors["location.visibility"] = C.messages.HOUSING_ADDRESS_PUBLIC;
     }
+    protectedChecks(rec, errors);
     if (rec.stipend !== undefined && rec.kind !== "internship" && !errors.stipend) {
       errors.stipend = C.messages.STIPEND_NOT_INTERNSHIP;
     }
@@ -190,8 +304,13 @@
 
   function allErrors() {
     var errors = {};
-    C.fields.forEach(function (f) { var e = checkField(f); if (e) { errors[f.name] = e; } });
-    crossChecks(record(), errors);
+    var rec = record();
+    C.fields.forEach(function (f) {
+      if (f.name === "location.address" && isProtected(rec)) { return; }  // hidden: never written
+      var e = checkField(f);
+      if (e) { errors[f.name] = e; }
+    });
+    crossChecks(rec, errors);
     return errors;
   }
 
@@ -354,8 +473,10 @@
     if (rec.summary) { card.appendChild(el("p", "bds-card-summary", rec.summary)); }
     var facts = el("ul", "bds-card-facts");
     function fact(label, text) { if (text) { facts.appendChild(el("li", "", label + ": " + text)); } }
-    fact("Dove", (rec.zones || []).map(function (z) { return labelOf("zones", z); }).join(", ") +
-      (rec.location && rec.location.name ? " – " + rec.location.name : ""));
+    var zonesText = (rec.zones || []).map(function (z) { return labelOf("zones", z); }).join(", ");
+    // Like the catalogue: a protected place shows only its zones, never the place's name or address.
+    fact("Dove", isProtected(rec) ? (zonesText ? zonesText + " (per riservatezza si indica solo la zona)" : "") :
+      zonesText + (rec.location && rec.location.name ? " – " + rec.location.name : ""));
     var d = rec.dates || {};
     fact("Quando", [d.start ? "dal " + itDate(d.start) : "", d.end ? "al " + itDate(d.end) : ""].join(" ").trim() ||
       rec.schedule || "");
@@ -402,6 +523,7 @@
     idTouched = false;
     submitted = false;
     setDefaults();
+    updateProtected();
     render({}, false);
     output.hidden = true;
     preview();
@@ -482,10 +604,12 @@
     }
     output.hidden = true;
     saveDraft();
+    updateProtected();
     preview();
   });
   form.addEventListener("change", function () {
     saveDraft();
+    updateProtected();
     preview();
     if (submitted) { render(allErrors(), false); }
   });
@@ -501,7 +625,8 @@
 
   if (loadDraft()) { announce("Abbiamo ripristinato la bozza salvata in questo browser."); }
   setDefaults();
+  updateProtected();
   preview();
 
-  window.bdsForm = { record: record, dump: dump, errors: allErrors };
+  window.bdsForm = { record: record, dump: dump, errors: allErrors, isProtected: isProtected, leakOf: leakOf };
 })();

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import files, fmt, schema
+from .. import files, fmt, protected, schema
 from .. import validate as validation
 from ..content import load_content
 from ..errors import BdsError
@@ -113,6 +113,8 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
     keys = list(node.get("properties", {}))
     if not prefix:
         keys = [k for k in FIRST[kind] if k in keys] + [k for k in keys if k not in FIRST[kind]]
+    if kind == "opportunity" and prefix == ("location",) and "address" in keys:
+        keys = [k for k in keys if k != "address"] + ["address"]  # asked only once we know it is public
     for key in keys:
         if key in SKIP:
             continue
@@ -120,9 +122,19 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
         dotted = ".".join(path)
         if kind == "opportunity" and dotted == "stipend" and data.get("kind") != "internship":
             continue
-        if kind == "opportunity" and dotted == "location.visibility" and _root(data).get("kind") == "housing":
-            data[key] = "zone-only"  # a house's address is never public
+        if kind == "opportunity" and dotted == "location.visibility" and _protected(data, "public"):
+            data[key] = "zone-only"  # a protected place's address is never public
+            why = protected.why_protected(_place(data, "public"))
+            print(f"\n{spec.get('title', key)}: solo la zona, perché {why}.")
             continue
+        if kind == "opportunity" and dotted == "location.address" and _protected(data):
+            if dotted in ask.answers and ask.answers[dotted] not in ("", None):
+                raise BdsError(
+                    "il file delle risposte contiene un indirizzo (location.address) per un luogo protetto: "
+                    "toglilo, nella scheda va solo la zona. Nessun file scritto.",
+                    1,
+                )
+            continue  # a protected place has no address: the question is not asked
         title = spec.get("title", key)
         if spec.get("type") == "object":
             print(f"\n{title}: {spec.get('description', '')}")
@@ -156,6 +168,18 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
 
 def _root(data: dict) -> dict:
     return data.get("__root__", data)
+
+
+def _place(location: dict, visibility: str | None = None) -> dict:
+    """The record as answered so far, with the location being asked."""
+    answered = {k: v for k, v in location.items() if k != "__root__"}
+    if visibility is not None:
+        answered.setdefault("visibility", visibility)
+    return {**_root(location), "location": answered}
+
+
+def _protected(location: dict, visibility: str | None = None) -> bool:
+    return protected.is_protected(_place(location, visibility))
 
 
 def register(sub) -> None:

@@ -17,7 +17,7 @@ from html import escape
 from importlib import resources
 
 from .. import findings as F
-from .. import rules
+from .. import protected, rules
 from .. import schema as S
 from . import fields as FD
 from . import spreadsheet
@@ -133,7 +133,9 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
             "CONTACT_MISSING": _msg("CONTACT_MISSING"),
             "HOUSING_ADDRESS_PUBLIC": _msg("HOUSING_ADDRESS_PUBLIC"),
             "STIPEND_NOT_INTERNSHIP": _msg("STIPEND_NOT_INTERNSHIP"),
+            "PROTECTED_ADDRESS_FIELD": _msg("PROTECTED_ADDRESS_FIELD"),
         },
+        "protected": _protected_config(),
         "templates": _templates(),
         "markup": {
             "html": rules._HTML.pattern,
@@ -150,7 +152,45 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         "storageKey": STORAGE_KEY,
         "today": today.isoformat() if today else None,
     }
-    return FormPage(_fragment(schema, all_fields, lists, config), config)
+    return FormPage(_fragment(schema, _address_last(all_fields), lists, config), config)
+
+
+def _protected_config() -> dict:
+    """The protected-place rule (bds.protected) for the browser: which places hide their address, and the
+    validator's messages for what must not be written about them. The browser's scan is a first net
+    with simpler patterns; the validator runs the full scan when the coordinators check the listing."""
+    return {
+        "dwelling": protected.DWELLING.pattern,
+        "templates": {
+            code: F.REGISTRY[code].template
+            for code in (
+                "PROTECTED_PLACE_PUBLIC",
+                "PROTECTED_TEXT_ADDRESS",
+                "PROTECTED_TEXT_COORDINATES",
+                "PROTECTED_TEXT_MAP_LINK",
+            )
+        },
+        "what": {
+            "address": protected.ADDRESS,
+            "postcode": protected.POSTCODE,
+            "building": protected.BUILDING,
+            "coordinates": protected.COORDINATES,
+            "plusCode": protected.PLUS_CODE,
+            "map": protected.MAP_LINK,
+        },
+        "note": "Per un luogo protetto (una casa, un luogo dove abitano delle persone o «solo zona») "
+        "l'indirizzo non si scrive: nel catalogo compare solo la zona.",
+    }
+
+
+def _address_last(all_fields: list[FD.Field]) -> list[FD.Field]:
+    """On the page the address comes after the visibility: it is asked only for a public place."""
+    address = [f for f in all_fields if f.name == "location.address"]
+    rest = [f for f in all_fields if f.name != "location.address"]
+    if not address or "location.visibility" not in [f.name for f in rest]:
+        return all_fields
+    at = [f.name for f in rest].index("location.visibility") + 1
+    return rest[:at] + address + rest[at:]
 
 
 # -- HTML ----------------------------------------------------------------------------------------------

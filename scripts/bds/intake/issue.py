@@ -23,6 +23,9 @@ HEADER = (
     "# Non modificare a mano: si rigenera con `bds intake issue-form`.\n"
 )
 OPTIONAL_HERE = {"id", "reviewed"}  # derived from the title / set to the submission date when empty
+# An issue is public the moment it is opened, and the form cannot tell a house from a public room:
+# it never asks for an address (the coordinators add a public place's address when they review it).
+NOT_ASKED = {"location.address"}
 
 
 def _label(f: Field) -> str:
@@ -71,10 +74,13 @@ def form(content=None, schema: dict | None = None) -> dict:
     intro = (
         "Grazie! Compila i campi: il coordinamento riceve la proposta, la controlla e la pubblica nel "
         "catalogo. Non scrivere dati personali delle persone seguite. Le voci con l'asterisco sono "
-        "obbligatorie. Se preferisci, puoi usare anche il modulo sul sito («Proponi un'opportunità»)."
+        "obbligatorie. Se preferisci, puoi usare anche il modulo sul sito («Proponi un'opportunità»).\n\n"
+        "**Questa richiesta è pubblica.** Per una casa o un luogo dove abitano delle persone scegli "
+        "«Solo la zona» e non scrivere in nessun campo indirizzi, CAP, interno, scala, piano, coordinate "
+        "o link a mappe. L'indirizzo di un luogo aperto al pubblico lo aggiunge il coordinamento."
     )
     body = [{"type": "markdown", "attributes": {"value": intro}}]
-    body += [_element(f, lists) for f in fields(schema)]
+    body += [_element(f, lists) for f in fields(schema) if f.name not in NOT_ASKED]
     return {
         "name": "Nuova opportunità",
         "description": "Proponi un'opportunità per il catalogo del Budget di Salute.",

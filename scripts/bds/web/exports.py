@@ -1,7 +1,8 @@
 """Open data files from the open listings: CSV, JSON, Data Package, HSDS, iCalendar, RSS.
 
 Pure functions returning bytes. Deterministic: ordering is by id, dates come from the records
-and from `today`, never from the clock. Housing and zone-only places never carry an address.
+and from `today`, never from the clock. Protected places (`bds.protected`: housing, zone-only,
+homes on the housing axis) never carry an address, a place name or coordinates: only their zones.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ CSV_FIELDS = [
     ("ente_nome", "string", "Nome dell'ente"),
     ("sintesi", "string", "Sintesi"),
     ("zone", "string", "Zone, separate da «;»"),
-    ("luogo", "string", "Nome del luogo (vuoto se riservato)"),
-    ("indirizzo", "string", "Indirizzo (vuoto se riservato: mai per le case)"),
+    ("luogo", "string", "Nome del luogo (vuoto per i luoghi protetti)"),
+    ("indirizzo", "string", "Indirizzo (vuoto per i luoghi protetti: mai per le case)"),
     ("data_inizio", "date", "Data di inizio"),
     ("data_fine", "date", "Data di fine"),
     ("scadenza", "date", "Scadenza per iscriversi"),
@@ -169,7 +170,7 @@ def _uuid(kind: str, key: str, site_url: str) -> str:
 def hsds(ctx: SiteContext) -> bytes:
     """Open Referral HSDS 3.0-style JSON: organizations, services, locations, service_at_locations.
 
-    Reserved places (housing, zone-only) become a location with the zone as its name and no address.
+    Protected places (bds.protected) become a location with the zone as its name and no address.
     """
     site = ctx.site_url
     organizations = []

@@ -18,7 +18,7 @@ def _place(listing: dict, territory: dict, labels: model.Labels) -> dict:
         "addressRegion": territory.get("region", ""),
         "addressCountry": "IT",
     }
-    street = model.public_address(listing)  # never for housing or zone-only places
+    street = model.public_address(listing)  # never for a protected place (bds.protected); no geo either
     if street:
         address["streetAddress"] = street
     return {

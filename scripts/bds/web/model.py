@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .. import dates, schema, vocabulary
+from .. import dates, protected, schema, vocabulary
 from ..dates import parse as parse_date
 
 SHOWN_STATUSES = ("open", "full")
@@ -59,9 +59,9 @@ def open_listings(listings: list[dict], today: dt.date) -> list[dict]:
 
 
 def is_zone_only(listing: dict) -> bool:
-    """Housing is always zone-only, whatever the record says: an address must never be published."""
-    location = listing.get("location") or {}
-    return listing.get("kind") == "housing" or location.get("visibility") != "public"
+    """A protected place (`bds.protected.is_protected`: housing, zone-only, or a home on the housing
+    axis) shows only its zones, whatever the record says: its address and place name are never published."""
+    return protected.is_protected(listing)
 
 
 def public_address(listing: dict) -> str | None:

@@ -166,7 +166,7 @@ def when_html(listing: dict) -> str:
 def where_html(listing: dict, labels: model.Labels) -> str:
     zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
     if model.is_zone_only(listing):
-        note = " (per riservatezza si indica solo la zona)" if listing.get("kind") == "housing" else ""
+        note = " (per riservatezza si indica solo la zona)"  # a protected place (bds.protected)
         return f"{esc(zones)}{esc(note)}"
     parts = [p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p]
     return "<br>".join(esc(p) for p in parts)
@@ -727,7 +727,8 @@ def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
         f'<h2 id="licenza">Licenza</h2><p>Dati e testi sono pubblicati con licenza <strong>{licence_name}</strong>: '
         f"{esc(licence.reuse)}</p>"
         '<h2 id="riservatezza">Riservatezza</h2><p>I dati riguardano solo le opportunità e gli enti, mai le '
-        "persone. Per le case e i luoghi riservati si pubblica solo la zona, mai l'indirizzo, in nessun formato.</p>"
+        "persone. Per le case e i luoghi protetti (dove abitano delle persone, o «solo zona») si pubblica solo "
+        "la zona: mai l'indirizzo, il nome del luogo o coordinate, in nessun formato.</p>"
         "</div>"
     )
     return page(

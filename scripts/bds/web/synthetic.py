@@ -199,11 +199,7 @@ def listing(i: int, rng: random.Random, partners: int, today: dt.date) -> dict:
         "tags": [rng.choice(WORDS)],
     }
     if kind == "housing":
-        record["location"] = {
-            "name": "Appartamento condiviso",
-            "address": f"Via Riservata {i}, Borgoprova",
-            "visibility": "zone-only",
-        }
+        record["location"] = {"name": "Appartamento condiviso", "visibility": "zone-only"}  # never an address
     if i % 4 == 0:
         start = today + dt.timedelta(days=rng.randint(5, 90))
         record["dates"] = {
