@@ -101,6 +101,29 @@ def repository_exposure(path: Path) -> str | None:
     return "not-ignored"
 
 
+def check_writable(target: Path, folder: bool) -> None:
+    """Refuse, before any work, an output that cannot be written: a folder (`folder=True`) or a file
+    whose place is taken by the other kind, a path under a regular file, a folder without write
+    permission or on a read-only disk. Root passes permission bits, not a read-only mount."""
+    target = Path(target)
+    if target.exists() and folder and not target.is_dir():
+        why = f"«{target}» esiste e non è una cartella"
+        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+    if target.exists() and not folder and target.is_dir():
+        why = f"«{target}» è una cartella, non un file"
+        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+    parent = Path(os.path.abspath(target)).parent
+    while not os.path.lexists(parent) and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        why = f"«{parent}» è un file, non una cartella: dentro non si possono creare cartelle"
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        why = f"non si ha il permesso di scrivere in «{parent}», o il disco è in sola lettura"
+    else:
+        return
+    raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+
+
 def inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
