@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..content import Project, ProjectNotFound
 from ..errors import BdsError
-from ..outcomes import codes
+from ..outcomes import codes, fsutil
 from ..outcomes.release import ValidationFailed, build_report
 
 
@@ -54,7 +54,7 @@ def run(args) -> int:
         raise
     except OSError as exc:  # disk full, read-only disk, a folder that vanished: never a traceback
         where = exc.filename or args.out or "la cartella del rapporto"
-        why = exc.strerror or "errore di scrittura"
+        why = fsutil.write_problem(exc)
         raise BdsError(f"{where}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=1) from None
     print(
         f"Rapporto {summary['quarter']} scritto in {summary['out']}: {summary['tables']} tabelle, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import subprocess
@@ -99,6 +100,20 @@ def repository_exposure(path: Path) -> str | None:
     if ignored.returncode == 0:
         return None
     return "not-ignored"
+
+
+def write_problem(exc: OSError) -> str:
+    """Why a write failed, in Italian."""
+    return {
+        errno.EROFS: "il disco è in sola lettura",
+        errno.ENOSPC: "il disco è pieno",
+        errno.EDQUOT: "lo spazio a disposizione è finito",
+        errno.EACCES: "non si ha il permesso di scrivere",
+        errno.EPERM: "non si ha il permesso di scrivere",
+        errno.ENOTDIR: "una parte del percorso è un file, non una cartella",
+        errno.EISDIR: "al posto del file c'è una cartella",
+        errno.ENOENT: "una cartella del percorso non esiste più",
+    }.get(exc.errno, "errore di scrittura")
 
 
 def check_writable(target: Path, folder: bool) -> None:
