@@ -179,6 +179,17 @@ def test_too_many_rows_are_refused(data, monkeypatch):
     assert "50 righe" in problems[0].message
 
 
+def test_a_row_with_thousands_of_cells_is_refused_quickly(data):
+    rows = _rows(data / "projects.csv")
+    rows[0] += [""] * 5_000  # frictionless took minutes over the extra labels
+    rows[4] += ["1"] * 5_000
+    _write(data / "projects.csv", rows)
+    started = time.perf_counter()
+    found = _found(data)
+    assert time.perf_counter() - started < 5
+    assert ("projects.csv", 1, "", "TABLE_TOO_LARGE") in found
+
+
 def test_the_same_problem_is_reported_a_bounded_number_of_times(data):
     rows = _rows(data / "costs.csv")
     for row in rows[1:]:
@@ -466,6 +477,8 @@ def test_an_out_folder_under_a_regular_file_gets_a_message(demo, tmp_path):
     assert run.code == 2 and "[OUTPUT_NOT_WRITABLE]" in run.err
     run = _report(demo, blocker)
     assert run.code == 2 and "[OUTPUT_NOT_WRITABLE]" in run.err
+    run = _report(demo, tmp_path / "r" / "2026Q1", "--ledger", blocker / "ledger.json")
+    assert run.code == 2 and "[OUTPUT_NOT_WRITABLE]" in run.err and not (tmp_path / "r").exists()
     assert blocker.read_text(encoding="utf-8") == "x"
 
 

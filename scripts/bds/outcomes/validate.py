@@ -126,6 +126,7 @@ def check_location(data_dir: Path) -> None:
 MAX_TABLE_BYTES = 64 * 1024 * 1024  # a programme of a hundred thousand people stays well below
 MAX_TABLE_ROWS = 1_000_000
 MAX_CELL_CHARS = 1_000  # the longest field of the model is a 36-character UUID
+MAX_COLUMNS = 100  # the widest table has 20 columns; frictionless slows down sharply with many more
 MAX_SAME_PROBLEM = 100  # per table and code: past this, more of the same tell nothing new
 MAX_MATCHES = 1_000  # identifier values reported per table and shape
 
@@ -228,6 +229,11 @@ def _read_table(table: str, path: Path) -> _Read:
             if row > MAX_TABLE_ROWS + 1:
                 result.problems.append(
                     _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_ROWS} righe")
+                )
+                return result
+            if len(cells) > MAX_COLUMNS:
+                result.problems.append(
+                    _problem(table, row, "", "TABLE_TOO_LARGE", limit=f"{MAX_COLUMNS} colonne in una riga")
                 )
                 return result
             if cells and max(map(len, cells)) > MAX_CELL_CHARS:
