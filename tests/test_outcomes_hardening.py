@@ -305,6 +305,16 @@ def test_csvs_that_are_links_to_committed_files_are_refused(demo, tmp_path):
     _refused(linked, "TABLE_NOT_REGULAR", tmp_path, exit_code=1)
 
 
+def test_csvs_that_are_hard_links_to_committed_files_are_refused(demo, tmp_path):
+    repo = _repo(tmp_path, demo)
+    subprocess.run(["git", "-C", str(repo), "add", "altro"], check=True)
+    linked = tmp_path / "fuori"
+    shutil.copytree(demo, linked)
+    (linked / "costs.csv").unlink()
+    os.link(repo / "altro" / "costs.csv", linked / "costs.csv")
+    assert ("costs.csv", 0, "", "TABLE_NOT_REGULAR") in _found(linked)
+
+
 def test_a_data_folder_that_is_a_link_into_the_repository_is_refused(demo, tmp_path):
     repo = _repo(tmp_path, demo)
     link = tmp_path / "scorciatoia"

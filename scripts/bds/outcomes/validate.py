@@ -131,13 +131,16 @@ MAX_SAME_PROBLEM = 100  # per table and code: past this, more of the same tell n
 MAX_MATCHES = 1_000  # identifier values reported per table and shape
 
 
-def _not_regular(mode: int) -> str | None:
+def _not_regular(info: os.stat_result) -> str | None:
+    mode = info.st_mode
     if stat.S_ISLNK(mode):
         return "è un collegamento simbolico"
     if stat.S_ISDIR(mode):
         return "è una cartella"
     if not stat.S_ISREG(mode):
         return "è un file speciale"
+    if info.st_nlink > 1:  # the other name may be a file committed in a repository
+        return "ha anche un altro nome sul disco (un collegamento fisico)"
     return None
 
 
@@ -166,14 +169,14 @@ def _read_table(table: str, path: Path) -> _Read:
     quote the file's content."""
     result = _Read()
     try:
-        mode = os.lstat(path).st_mode
+        info = os.lstat(path)
     except FileNotFoundError:
         result.problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
         return result
     except OSError:
         result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
         return result
-    why = _not_regular(mode)
+    why = _not_regular(info)
     if why:
         result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
         return result
@@ -183,7 +186,7 @@ def _read_table(table: str, path: Path) -> _Read:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             opened = os.fstat(fh.fileno())
-            why = _not_regular(opened.st_mode)
+            why = _not_regular(opened)
             if why is None and opened.st_size <= MAX_TABLE_BYTES:
                 raw = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since
     except OSError:
