@@ -28,7 +28,8 @@ def register(sub) -> None:
         "assessments.csv, admissions.csv, costs.csv) con gli schemi di schemas/outcomes/ e le regole tra "
         "tabelle. I messaggi indicano tabella, riga e colonna, mai il contenuto della cella. Esce con 0 se "
         "non ci sono errori, 1 se ce ne sono, 2 se la cartella non va bene (per esempio è dentro il "
-        "repository).",
+        "repository, oppure git non permette di verificarlo). Legge solo file normali in UTF-8, senza "
+        "seguire collegamenti.",
         epilog="Esempi:\n  bds outcomes validate private/dati-esiti\n"
         "  bds outcomes validate private/dati-esiti --format json",
     )
