@@ -6,9 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
-from ..content import ProjectNotFound
+from ..errors import BdsError
+from ..outcomes.territory import load_territory
 from ..outcomes.validate import validate
 from .common import project
 
@@ -29,7 +28,8 @@ def register(sub) -> None:
         "assessments.csv, admissions.csv, costs.csv) con gli schemi di schemas/outcomes/ e le regole tra "
         "tabelle. I messaggi indicano tabella, riga e colonna, mai il contenuto della cella. Esce con 0 se "
         "non ci sono errori, 1 se ce ne sono, 2 se la cartella non va bene (per esempio è dentro il "
-        "repository).",
+        "repository, oppure git non permette di verificarlo). Legge solo file normali in UTF-8, senza "
+        "seguire collegamenti.",
         epilog="Esempi:\n  bds outcomes validate private/dati-esiti\n"
         "  bds outcomes validate private/dati-esiti --format json",
     )
@@ -42,13 +42,12 @@ def register(sub) -> None:
 
 
 def territory_of(args) -> dict | None:
+    """The project's territory, through the validated loader; None outside a project (rules skipped)."""
     try:
         proj = project(args)
-    except Exception as exc:  # outside a project the territory rules are simply skipped
-        if isinstance(exc, ProjectNotFound) or exc.__class__.__name__ == "BdsError":
-            return None
-        raise
-    return yaml.safe_load(proj.territory_file.read_text(encoding="utf-8")) or {}
+    except BdsError:
+        return None
+    return load_territory(proj)
 
 
 def run_validate(args) -> int:

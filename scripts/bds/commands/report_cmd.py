@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from ..content import Project, ProjectNotFound
+from ..errors import BdsError
+from ..outcomes import codes, fsutil
 from ..outcomes.release import ValidationFailed, build_report
 from ..publish.quarter import Quarter
 
@@ -53,6 +55,10 @@ def run(args) -> int:
         for problem in exc.problems:
             print(problem.text())
         raise
+    except OSError as exc:  # disk full, read-only disk, a folder that vanished: never a traceback
+        where = exc.filename or args.out or "la cartella del rapporto"
+        why = fsutil.write_problem(exc)
+        raise BdsError(f"{where}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=1) from None
     print(
         f"Rapporto {summary['quarter']} scritto in {summary['out']}: {summary['tables']} tabelle, "
         f"{summary['suppressed']} dati nascosti su {summary['cells']}.",

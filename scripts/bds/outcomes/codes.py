@@ -224,7 +224,86 @@ _code(
     "Controlla l'anno di nascita.",
 )
 
+# -- hardening: reading the files, the repository guard, the ledger, the outputs (issue 10) ---------
+_code(
+    "TABLE_NOT_REGULAR",
+    "Non è un file normale",
+    "{file} {why}: il kit legge solo file normali e non segue i collegamenti.",
+    "Metti nella cartella una copia vera del file (non un collegamento, non una cartella).",
+)
+_code(
+    "TABLE_TOO_LARGE",
+    "File troppo grande",
+    "il file supera il limite di {limit}.",
+    "Controlla di aver salvato la tabella giusta; un programma di Budget di Salute resta molto sotto "
+    "questo limite.",
+)
+_code(
+    "TABLE_NOT_UTF8",
+    "Testo non in UTF-8",
+    "da qui il testo non è in UTF-8 (byte {offset} del file): il kit non indovina la codifica.",
+    "Salva il foglio come «CSV UTF-8 (delimitato da virgole)»: con un'altra codifica le lettere accentate "
+    "si rovinano.",
+)
+_code(
+    "CELL_NUL",
+    "Carattere nullo",
+    "la cella contiene un carattere nullo (NUL), che in un CSV non ci può essere.",
+    "Di solito il file è salvato in UTF-16 o è rovinato: salvalo di nuovo come «CSV UTF-8».",
+)
+_code(
+    "CELL_TOO_LONG",
+    "Cella troppo lunga",
+    "la cella ha più di {limit} caratteri: nessun campo del modello è così lungo.",
+    "Controlla le virgolette: una virgoletta non chiusa o un testo incollato uniscono molte celle in una.",
+)
+_code(
+    "GIT_MISSING",
+    "Git non disponibile",
+    "la cartella è dentro il repository in {repo}, ma il programma git non si trova: non posso "
+    "verificare che i dati restino fuori da git, quindi mi fermo.",
+    "Installa git (o aggiungilo al PATH), oppure sposta i dati fuori da qualunque repository.",
+)
+_code(
+    "GIT_REFUSED",
+    "Repository di un altro utente",
+    "git non accetta di leggere il repository in {repo} (appartiene a un altro utente): non posso "
+    "verificare che i dati restino fuori da git, quindi mi fermo.",
+    "Lavora con l'utente a cui appartiene il repository, oppure sposta i dati fuori da qualunque repository.",
+)
+_code(
+    "GIT_FAILED",
+    "Repository non leggibile",
+    "git non riesce a leggere il repository in {repo}: non posso verificare che i dati restino fuori da "
+    "git, quindi mi fermo.",
+    "Controlla il repository con «git status», oppure sposta i dati fuori da qualunque repository.",
+)
+_code(
+    "LEDGER_UNREADABLE",
+    "Registro delle pubblicazioni non leggibile",
+    "il registro delle pubblicazioni non si può leggere ({why}).",
+    "Ripristina ledger.json da una copia: senza registro i dati nascosti delle pubblicazioni precedenti "
+    "non sono più protetti.",
+)
+_code(
+    "LEDGER_INVALID",
+    "Registro delle pubblicazioni non valido",
+    "il registro delle pubblicazioni non è valido in «{where}»: {problem}.",
+    "Ripristina ledger.json da una copia; il registro lo scrive solo bds report, non va modificato a mano.",
+)
+_code(
+    "OUTPUT_NOT_WRITABLE",
+    "Cartella di uscita non scrivibile",
+    "non si può scrivere qui: {why}.",
+    "Scegli con --out (o --ledger) una cartella in cui hai il permesso di scrivere.",
+)
+
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+def message(code: str, **values) -> str:
+    """`[CODE] message` for errors that stop a command (not located in a table)."""
+    return f"[{code}] " + REGISTRY[code].template.format(**values)
 
 
 def catalogue_markdown() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import subprocess
@@ -11,11 +12,28 @@ from pathlib import Path
 
 from .. import files
 from ..errors import BdsError
+from . import codes
+
+
+def _git_env() -> dict[str, str]:
+    """The environment without GIT_* variables: GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES,
+    GIT_CONFIG_* and the like would make git answer about another repository than the one on disk."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_DISCOVERY_ACROSS_FILESYSTEM="1", LC_ALL="C")
+    return env
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
+    """Run git in `folder`; None when git cannot be run at all (missing from PATH, timed out)."""
     try:
-        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=30)
+        return subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=_git_env(),
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -27,33 +45,98 @@ def _existing(path: Path) -> Path:
     return path
 
 
+def _enclosing_repository(folder: Path) -> Path | None:
+    """The nearest folder, from `folder` upwards, holding a `.git` entry (folder or file), found without
+    asking git: it tells "not in a repository" (safe) from "git could not answer" (not safe)."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
+def _cannot_verify(path: Path, repo: Path, result: subprocess.CompletedProcess | None) -> BdsError:
+    if result is None:
+        code = "GIT_MISSING"
+    elif "dubious ownership" in (result.stderr or "") or "safe.directory" in (result.stderr or ""):
+        code = "GIT_REFUSED"
+    else:
+        code = "GIT_FAILED"
+    return BdsError(f"{path}: {codes.message(code, repo=repo)}", exit_code=2)
+
+
 def repository_exposure(path: Path) -> str | None:
     """Why `path` could end up in a git repository, or None when it is safe.
 
     "tracked": it is, or contains, a tracked file; "not-ignored": it lies in a work
     tree and .gitignore does not exclude it (one `git add .` away from a commit).
+    Fails closed: when a repository encloses `path` but git cannot say (git missing, a
+    repository owned by another user, any git error), a BdsError is raised instead.
     """
     anchor = _existing(path)
     folder = anchor if anchor.is_dir() else anchor.parent
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    if top is None or top.returncode != 0:
+    enclosing = _enclosing_repository(folder)
+    if enclosing is None:
         return None
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top is None or top.returncode != 0 or not top.stdout.strip():
+        raise _cannot_verify(path, enclosing, top)
     root = Path(top.stdout.strip()).resolve()
     target = path.resolve()
     try:
         relative = target.relative_to(root)
     except ValueError:
-        return None
+        raise _cannot_verify(path, enclosing, top) from None
     if str(relative) in ("", "."):
         return "tracked"
-    listed = _git(root, "ls-files", "--cached", "--", relative.as_posix())
-    if listed is not None and listed.stdout.strip():
+    listed = _git(root, "--literal-pathspecs", "ls-files", "--cached", "--", relative.as_posix())
+    if listed is None or listed.returncode != 0:
+        raise _cannot_verify(path, root, listed)
+    if listed.stdout.strip():
         return "tracked"
     # a tracked file above it (the folder is a file's name) also counts
     ignored = _git(root, "check-ignore", "-q", "--no-index", relative.as_posix())
-    if ignored is not None and ignored.returncode == 0:
+    if ignored is None or ignored.returncode not in (0, 1):
+        raise _cannot_verify(path, root, ignored)
+    if ignored.returncode == 0:
         return None
     return "not-ignored"
+
+
+def write_problem(exc: OSError) -> str:
+    """Why a write failed, in Italian."""
+    return {
+        errno.EROFS: "il disco è in sola lettura",
+        errno.ENOSPC: "il disco è pieno",
+        errno.EDQUOT: "lo spazio a disposizione è finito",
+        errno.EACCES: "non si ha il permesso di scrivere",
+        errno.EPERM: "non si ha il permesso di scrivere",
+        errno.ENOTDIR: "una parte del percorso è un file, non una cartella",
+        errno.EISDIR: "al posto del file c'è una cartella",
+        errno.ENOENT: "una cartella del percorso non esiste più",
+    }.get(exc.errno, "errore di scrittura")
+
+
+def check_writable(target: Path, folder: bool) -> None:
+    """Refuse, before any work, an output that cannot be written: a folder (`folder=True`) or a file
+    whose place is taken by the other kind, a path under a regular file, a folder without write
+    permission or on a read-only disk. Root passes permission bits, not a read-only mount."""
+    target = Path(target)
+    if target.exists() and folder and not target.is_dir():
+        why = f"«{target}» esiste e non è una cartella"
+        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+    if target.exists() and not folder and target.is_dir():
+        why = f"«{target}» è una cartella, non un file"
+        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+    parent = Path(os.path.abspath(target)).parent
+    while not os.path.lexists(parent) and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        why = f"«{parent}» è un file, non una cartella: dentro non si possono creare cartelle"
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        why = f"non si ha il permesso di scrivere in «{parent}», o il disco è in sola lettura"
+    else:
+        return
+    raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
 
 
 def inside(path: Path, folder: Path) -> bool:

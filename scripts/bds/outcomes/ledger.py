@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+import stat
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import BdsError
+from . import codes, package
 from .disclosure import LedgerView, or_zero, prior
 from .fsutil import atomic_write_text
 from .model import COUNT, SUPPRESSED, Aggregate, Relation
@@ -27,18 +30,137 @@ def _inf(value, sign: int) -> float:
     return sign * math.inf if value is None else value
 
 
+MAX_BYTES = 64 * 1024 * 1024
+MAX_PROBLEMS = 5
+
+_TYPES = {
+    "object": "un insieme di campi {…}",
+    "array": "un elenco […]",
+    "integer": "un numero intero",
+    "number": "un numero",
+    "string": "un testo",
+    "null": "null",
+}
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    schema = json.loads((package.schema_dir() / "ledger.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _fail(path: Path, code: str, **values) -> BdsError:
+    return BdsError(f"{path}: {codes.message(code, **values)}", exit_code=1)
+
+
+def _where(parts) -> str:
+    return ".".join(str(p) for p in parts) or "(radice)"
+
+
+def _problem(error) -> str:
+    """An Italian sentence for one schema error; never the offending value (it might be anything)."""
+    kind, expected = error.validator, error.validator_value
+    if kind == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        return "deve essere " + " oppure ".join(_TYPES.get(n, n) for n in names)
+    if kind == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        missing = [name for name in expected if name not in instance]
+        return "manca il campo «" + "», «".join(missing) + "»"
+    if kind == "dependentRequired":
+        return "«lo» e «hi» vanno insieme"
+    if kind in ("enum", "const"):
+        return "ha un valore non previsto"
+    if kind == "additionalProperties":
+        return "contiene un campo non previsto"
+    if kind in ("propertyNames", "pattern"):
+        return "contiene un nome non previsto (i trimestri si scrivono AAAAQn)"
+    if kind == "minimum":
+        return f"deve essere almeno {expected}"
+    if kind in ("minItems", "maxItems", "prefixItems"):
+        return "deve essere un elenco [coefficienti, minimo, massimo]"
+    if kind == "minProperties":
+        return "non può essere vuoto"
+    return "non è valido"
+
+
+def _no_duplicates(pairs):
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        raise ValueError("duplicate")
+    return dict(pairs)
+
+
+def _no_constant(name):
+    raise ValueError(name)  # NaN and Infinity are not JSON, and would void every bound they touch
+
+
 def load(path: Path) -> dict:
-    if not path.is_file():
-        return {"format": FORMAT, "releases": {}}
+    """The ledger at `path` (empty when there is none), validated against schemas/outcomes/ledger.schema.json.
+
+    Anything else stops the release before a file is written: a ledger that cannot be trusted cannot
+    protect the cells that earlier releases hid."""
+    path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise BdsError(
-            f"{path}: il registro delle pubblicazioni non è leggibile; ripristinalo da una copia", exit_code=1
-        ) from None
-    if data.get("format") != FORMAT or not isinstance(data.get("releases"), dict):
-        raise BdsError(f"{path}: il registro delle pubblicazioni ha un formato sconosciuto", exit_code=1)
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise _fail(path, "LEDGER_UNREADABLE", why="è un collegamento a un file che non c'è") from None
+        return {"format": FORMAT, "releases": {}}
+    except OSError as exc:
+        raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or "errore di lettura") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _fail(path, "LEDGER_UNREADABLE", why="al suo posto c'è una cartella")
+    if not stat.S_ISREG(info.st_mode):
+        raise _fail(path, "LEDGER_UNREADABLE", why="non è un file normale")
+    if info.st_size > MAX_BYTES:
+        raise _fail(path, "LEDGER_UNREADABLE", why=f"supera {MAX_BYTES // 2**20} MB")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise _fail(path, "LEDGER_UNREADABLE", why="il testo non è in UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise _fail(path, "LEDGER_UNREADABLE", why=f"non è JSON valido alla riga {exc.lineno}") from None
+    except (ValueError, RecursionError):
+        why = "non è JSON valido: un nome ripetuto, un valore non numerico o troppi livelli"
+        raise _fail(path, "LEDGER_UNREADABLE", why=why) from None
+    except OSError as exc:
+        raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or "errore di lettura") from None
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    lines = [
+        codes.message("LEDGER_INVALID", where=_where(e.absolute_path), problem=_problem(e))
+        for e in errors[:MAX_PROBLEMS]
+    ]
+    if not errors:
+        lines = _contradictions(data)[:MAX_PROBLEMS]
+    if lines:
+        more = len(errors) - MAX_PROBLEMS
+        tail = f"\n(e altri {more} problemi)" if more > 0 else ""
+        raise BdsError(f"{path}: " + f"\n{path}: ".join(lines) + tail, exit_code=1)
     return data
+
+
+def _contradictions(data: dict) -> list[str]:
+    """Bounds the schema cannot compare: a minimum above its maximum."""
+    out = []
+    for label, release in sorted(data["releases"].items()):
+        for key, cell in sorted(release["cells"].items()):
+            lo, hi = cell.get("lo"), cell.get("hi")
+            if lo is not None and hi is not None and lo > hi:
+                where = _where(("releases", label, "cells", key))
+                out.append(
+                    codes.message("LEDGER_INVALID", where=where, problem="il minimo supera il massimo")
+                )
+        for i, (_coefs, lo, hi) in enumerate(release["relations"]):
+            if lo is not None and hi is not None and lo > hi:
+                where = _where(("releases", label, "relations", i))
+                out.append(
+                    codes.message("LEDGER_INVALID", where=where, problem="il minimo supera il massimo")
+                )
+    return out
 
 
 def view(ledger: dict, quarter: str, k: int) -> LedgerView:

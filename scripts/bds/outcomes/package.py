@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -138,9 +139,14 @@ class Data:
         return self.tables[name]
 
 
-def read_table(path: Path, table: str) -> Table:
+def read_table(path: Path, table: str, text: str | None = None) -> Table:
+    """Typed columns of one table, from `text` when given (already read and checked by validation)."""
     specs = fields_by_name(table)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    with (
+        io.StringIO(text, newline="")
+        if text is not None
+        else path.open(newline="", encoding="utf-8-sig") as fh
+    ):
         reader = csv.reader(fh)
         header = next(reader, [])
         raw = list(itertools.zip_longest(*reader, fillvalue="")) if header else []
@@ -160,5 +166,6 @@ def read_table(path: Path, table: str) -> Table:
     return result
 
 
-def load(data_dir: Path) -> Data:
-    return Data({t: read_table(data_dir / f"{t}.csv", t) for t in TABLES})
+def load(data_dir: Path, texts: dict[str, str] | None = None) -> Data:
+    texts = texts or {}
+    return Data({t: read_table(data_dir / f"{t}.csv", t, texts.get(t)) for t in TABLES})

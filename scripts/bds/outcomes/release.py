@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__, findings, load, report, schema
+from .. import __version__
 from .. import files as filesys
 from ..errors import BdsError
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
 from .model import COUNT, SUPPRESSED
+from .territory import load_territory
 from .validate import Problem, validate
 
 DEFAULT_THRESHOLD = 10
@@ -48,14 +49,7 @@ def settings_for(project) -> Settings:
         return Settings("Budget di Salute", {}, DEFAULT_THRESHOLD, None)
     # The threshold protects people: read it through the validator, so a territory file that breaks
     # its schema (e.g. disclosure_threshold below 5) stops the report instead of weakening it.
-    doc = load.load_path(project.territory_file, project.shown(project.territory_file))
-    problems = doc.findings + (schema.validate(doc, "territory") if doc.ok else [])
-    errors = [f for f in problems if f.severity == findings.ERROR]
-    if errors:
-        raise BdsError(
-            "il file del territorio non è valido, il rapporto non è stato prodotto:\n" + report.text(errors)
-        )
-    territory = doc.data
+    territory = load_territory(project)
     k = int(territory.get("disclosure_threshold") or DEFAULT_THRESHOLD)
     if k < MIN_THRESHOLD:  # the schema already says so; kept here because this is the privacy boundary
         raise BdsError(f"la soglia di riservatezza deve essere almeno {MIN_THRESHOLD}")
@@ -132,6 +126,8 @@ def build_report(
         recover_all(
             [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
         )
+    fsutil.check_writable(out_dir, folder=True)
+    fsutil.check_writable(ledger_path, folder=False)
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
         raise BdsError(
             f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2

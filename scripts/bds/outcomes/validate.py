@@ -7,9 +7,14 @@ frictionless' own messages, because those quote the cell's content.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
+import itertools
+import os
 import re
+import stat
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -40,7 +45,12 @@ SHAPES = [
             + _ALNUM_AFTER
         ),
     ),
-    ("un indirizzo email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
+    # The look-behind makes a match start only where a run of address characters starts: without it a
+    # long run with no "@" (one pasted 300,000-letter cell) is rescanned from each of its letters.
+    (
+        "un indirizzo email",
+        re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    ),
     # a phone number only counts when it is the whole cell: ids and amounts contain digit runs too
     (
         "un numero di telefono",
@@ -113,12 +123,136 @@ def check_location(data_dir: Path) -> None:
         raise BdsError(f"{data_dir}: [DIR_IN_REPOSITORY] {message}", exit_code=2)
 
 
-def _headers(path: Path) -> list[str] | None:
+MAX_TABLE_BYTES = 64 * 1024 * 1024  # a programme of a hundred thousand people stays well below
+MAX_TABLE_ROWS = 1_000_000
+MAX_CELL_CHARS = 1_000  # the longest field of the model is a 36-character UUID
+MAX_COLUMNS = 100  # the widest table has 20 columns; frictionless slows down sharply with many more
+MAX_SAME_PROBLEM = 100  # per table and code: past this, more of the same tell nothing new
+MAX_MATCHES = 1_000  # identifier values reported per table and shape
+
+
+def _not_regular(info: os.stat_result) -> str | None:
+    mode = info.st_mode
+    if stat.S_ISLNK(mode):
+        return "è un collegamento simbolico"
+    if stat.S_ISDIR(mode):
+        return "è una cartella"
+    if not stat.S_ISREG(mode):
+        return "è un file speciale"
+    if info.st_nlink > 1:  # the other name may be a file committed in a repository
+        return "ha anche un altro nome sul disco (un collegamento fisico)"
+    return None
+
+
+def _column_name(header: list[str], row: int, position: int) -> str:
+    """The header's name of the column at `position` (0-based), or «colonna N» on the header itself."""
+    if row > 1 and position < len(header) and header[position]:
+        return header[position]
+    return f"colonna {position + 1}"
+
+
+def _raw_header(raw: bytes) -> list[str]:
+    first = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    return next(csv.reader([first]), [])
+
+
+@dataclass
+class _Read:
+    text: str | None = None
+    header: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _read_table(table: str, path: Path) -> _Read:
+    """Read one table once, safely: a regular file (never through a link), bounded in size and rows,
+    strict UTF-8 (never a guessed encoding), no NUL, no over-long cell. Problems are located and never
+    quote the file's content."""
+    result = _Read()
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            return next(csv.reader(fh), [])
-    except (UnicodeDecodeError, csv.Error, OSError):
-        return None
+        info = os.lstat(path)
+    except FileNotFoundError:
+        result.problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
+        return result
+    except OSError:
+        result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+        return result
+    why = _not_regular(info)
+    if why:
+        result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
+        return result
+    raw = b""
+    try:
+        # O_NOFOLLOW: a link swapped in after the check above is refused too; O_NONBLOCK: never wait
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            opened = os.fstat(fh.fileno())
+            why = _not_regular(opened)
+            if why is None and opened.st_size <= MAX_TABLE_BYTES:
+                raw = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since
+    except OSError:
+        why = "è un collegamento simbolico" if os.path.islink(path) else None
+        if why is None:
+            result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+            return result
+    if why:
+        result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
+        return result
+    if len(raw) > MAX_TABLE_BYTES or opened.st_size > MAX_TABLE_BYTES:
+        result.problems.append(
+            _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_BYTES // 2**20} MB")
+        )
+        return result
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = bom + exc.start
+        line = raw.count(b"\n", 0, at) + 1
+        position = raw.count(b",", raw.rfind(b"\n", 0, at) + 1, at)
+        name = _column_name(_raw_header(raw[bom:]), line, position)
+        result.problems.append(_problem(table, line, name, "TABLE_NOT_UTF8", offset=at))
+        return result
+    del raw
+    counts: dict[str, int] = defaultdict(int)
+
+    def found(row: int, position: int, code: str, **values) -> None:
+        counts[code] += 1
+        if counts[code] <= MAX_SAME_PROBLEM:
+            name = _column_name(result.header, row, position)
+            result.problems.append(_problem(table, row, name, code, **values))
+
+    has_nul = "\x00" in text
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_TABLE_BYTES + 1))  # so that an over-long cell is located below
+    row = 0
+    try:
+        for row, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if row == 1:
+                result.header = cells
+            if row > MAX_TABLE_ROWS + 1:
+                result.problems.append(
+                    _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_ROWS} righe")
+                )
+                return result
+            if len(cells) > MAX_COLUMNS:
+                result.problems.append(
+                    _problem(table, row, "", "TABLE_TOO_LARGE", limit=f"{MAX_COLUMNS} colonne in una riga")
+                )
+                return result
+            if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+                for position, cell in enumerate(cells):
+                    if len(cell) > MAX_CELL_CHARS:
+                        found(row, position, "CELL_TOO_LONG", limit=MAX_CELL_CHARS)
+            if has_nul:
+                for position, cell in enumerate(cells):
+                    if "\x00" in cell:
+                        found(row, position, "CELL_NUL")
+    except csv.Error:
+        result.problems.append(_problem(table, row + 1, "", "TABLE_UNREADABLE"))
+    finally:
+        csv.field_size_limit(limit)
+    result.text = text
+    return result
 
 
 def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
@@ -129,23 +263,27 @@ def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
     ]
 
 
-def _identifier_values(table: str, path: Path) -> list[Problem]:
-    """Scan the raw text once per shape; locate matches by line and column, never quoting them."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    header = _headers(path) or []
+def _identifier_values(table: str, text: str, header: list[str]) -> list[Problem]:
+    """Scan the raw text once per shape; locate matches by line and column, never quoting them.
+
+    Linear in the text: the patterns are, and each match's line and column are counted from the
+    previous match, never from the start of its line again."""
     found: dict[tuple[int, int], str] = {}
     for shape, pattern in SHAPES:
-        line_no, line_start, scanned = 1, 0, 0
-        for match in pattern.finditer(text):
+        line_no, column, scanned = 1, 0, 0
+        for match in itertools.islice(pattern.finditer(text), MAX_MATCHES):
             start = match.start()
-            line_no += text.count("\n", scanned, start)
+            newlines = text.count("\n", scanned, start)
+            if newlines:
+                line_no += newlines
+                scanned = text.rfind("\n", scanned, start) + 1
+                column = 0
+            column += text.count(",", scanned, start)
             scanned = start
-            line_start = text.rfind("\n", 0, start) + 1
-            column = text.count(",", line_start, start)
             found.setdefault((line_no, column), shape)
     problems = []
     for (line_no, column), shape in sorted(found.items()):
-        name = header[column] if column < len(header) and line_no > 1 else f"colonna {column + 1}"
+        name = _column_name(header, line_no, column)
         problems.append(_problem(table, line_no, name, "IDENTIFIER_VALUE", shape=shape))
     return problems
 
@@ -426,17 +564,13 @@ def validate(
     if check_repository:
         check_location(data_dir)
     result = Validation(data_dir)
-    missing = [t for t in package.TABLES if not (data_dir / f"{t}.csv").is_file()]
-    for table in missing:
-        result.problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
-    if missing:
-        return result
-    headers = {table: _headers(data_dir / f"{table}.csv") for table in package.TABLES}
-    for table, header in headers.items():
-        if header is None:
-            result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+    read = {table: _read_table(table, data_dir / f"{table}.csv") for table in package.TABLES}
+    for table in package.TABLES:
+        result.problems += read[table].problems
     if result.problems:
         return result
+    texts = {table: r.text for table, r in read.items()}
+    headers = {table: r.header for table, r in read.items()}
     # frictionless is the contract and the slowest step (one core, ~30k rows/s): on a large package it
     # runs in a second process while this one scans for identifiers, loads the tables and checks the
     # domain rules, so the whole validation costs little more than frictionless alone.
@@ -446,8 +580,8 @@ def validate(
         identity: list[Problem] = []
         for table, header in headers.items():
             identity += _identifier_columns(table, header)
-            identity += _identifier_values(table, data_dir / f"{table}.csv")
-        data = package.load(data_dir)
+            identity += _identifier_values(table, texts[table], header)
+        data = package.load(data_dir, texts)
         domain = domain_problems(data, territory)
         structural = pending.result() if pending else _frictionless_problems(data_dir)
     result.problems += identity + structural + domain
