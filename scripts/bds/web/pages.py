@@ -33,7 +33,7 @@ import importlib
 from collections.abc import Callable
 
 from .. import findings
-from . import exports, model, render
+from . import exports, model, render, services
 from .context import SiteContext
 
 Output = dict[str, str | bytes]
@@ -53,6 +53,7 @@ def core_pages(content, ctx: SiteContext) -> Output:
         "index.md": render.home(ctx),
         f"{model.LISTING_DIR}/index.md": render.catalogue(ctx),
         f"{model.PARTNER_DIR}/index.md": render.partner_directory(ctx),
+        services.CPS_PAGE: services.cps_page(ctx),
         f"{model.GUIDE_DIR}/index.md": render.guides_index(ctx),
         "glossario.md": render.glossary_page(ctx),
         "dati-aperti.md": render.open_data_page(ctx),
@@ -68,6 +69,7 @@ def _core_nav(ctx: SiteContext) -> list:
         ("Home", "index.md"),
         ("Opportunità", f"{model.LISTING_DIR}/index.md"),
         ("Enti", f"{model.PARTNER_DIR}/index.md"),
+        ("Trova il CPS", services.CPS_PAGE),
         ("Guide", [("Tutte le guide", f"{model.GUIDE_DIR}/index.md")] + guides),
         ("Glossario", "glossario.md"),
         ("Dati aperti", "dati-aperti.md"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import jsonld, model, qr
+from . import jsonld, model, qr, services
 from .context import SiteContext
 from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
@@ -254,6 +254,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         ),
         None,
     )
+    families = services.family_guide(ctx)
     understand_href = (
         rel(path, f"{model.GUIDE_DIR}/{understand['slug']}.md")
         if understand
@@ -271,9 +272,25 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
             f"{len(ctx.listings)} opportunità aperte per la casa, il lavoro e la formazione, la vita sociale.",
         ),
         (
+            "Trova il CPS della tua zona",
+            rel(path, services.CPS_PAGE),
+            "Scrivi il tuo quartiere: indirizzo, telefono, orari e come avere un appuntamento.",
+        ),
+        (
             "Voglio capire il Budget di Salute",
             understand_href,
             "Che cos'è, a chi si rivolge, come si comincia: guide in parole semplici.",
+        ),
+        *(
+            [
+                (
+                    "Sono un familiare",
+                    rel(path, f"{model.GUIDE_DIR}/{families['slug']}.md"),
+                    "Come stare accanto alla persona, sostegno e gruppi anche per te.",
+                )
+            ]
+            if families
+            else []
         ),
         (
             "Sono un ente o un volontario",
@@ -294,7 +311,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         f'<h2 id="percorsi">Da dove vuoi cominciare?</h2><ul class="bds-paths">{cards}</ul>'
         f'<h2 id="novita">Ultime opportunità verificate</h2>{listing_list(recent, ctx, path)}'
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Vedi tutte le opportunità</a></p>'
-        "</div>"
+        f"{services.crisis_html(ctx, path, compact=True)}</div>"
     )
     return page(
         territory.get("programme", "Budget di Salute"),
@@ -620,9 +637,56 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
     return page("Guide", body, description="Guide in parole semplici sul Budget di Salute.")
 
 
+# Links a guide writes by id, `[text](@target)`, resolved here for the page they appear on:
+# @cps, @catalogo?per=families, @proponi, @enti, @guide, @glossario, @dati-aperti, @guida/SLUG,
+# @ente/ID, @opportunita/ID, @coordinamento (the coordinators' email). A fragment may follow (#...).
+GUIDE_LINK = re.compile(r"\]\(@([a-z0-9][a-z0-9/-]*)([?#][^)\s]*)?\)")
+GUIDE_PAGES = {
+    "cps": services.CPS_PAGE,
+    "catalogo": f"{model.LISTING_DIR}/index.md",
+    "proponi": "proponi/index.md",
+    "enti": f"{model.PARTNER_DIR}/index.md",
+    "guide": f"{model.GUIDE_DIR}/index.md",
+    "glossario": "glossario.md",
+    "dati-aperti": "dati-aperti.md",
+}
+
+
+def guide_link_target(target: str, ctx: SiteContext) -> str | None:
+    """The site path (or mailto: address) of a guide's `@target`, or None when it names nothing."""
+    if target in GUIDE_PAGES:
+        return GUIDE_PAGES[target]
+    if target == "coordinamento":
+        email = (ctx.territory.get("coordinators") or {}).get("email")
+        return f"mailto:{email}" if email else None
+    kind, _, name = target.partition("/")
+    if kind == "guida" and any(g.get("slug") == name for g in ctx.guides):
+        return f"{model.GUIDE_DIR}/{name}.md"
+    if kind == "ente" and name in ctx.partners:
+        return model.partner_path(name)
+    if kind == "opportunita" and any(str(item.get("id")) == name for item in ctx.listings):
+        return model.listing_path(name)
+    return None
+
+
+def resolve_guide_links(source: str, ctx: SiteContext, path: str) -> str:
+    """`](@target)` -> a relative link from `path`; a target that names nothing leaves plain text."""
+
+    def repl(m: re.Match) -> str:
+        found = guide_link_target(m.group(1), ctx)
+        if found is None:
+            return "](#)"
+        href = found if found.startswith("mailto:") else rel(path, found)
+        return f"]({href}{m.group(2) or ''})"
+
+    text = GUIDE_LINK.sub(repl, source)
+    return re.sub(r"\[([^\]]*)\]\(#\)", r"\1", text)  # unresolved: the words stay, the link goes
+
+
 def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     audience = ", ".join(ctx.labels.guide_audiences.get(a, a) for a in guide.get("audience") or [])
-    content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
+    source = resolve_guide_links(str(guide.get("body", "")), ctx, path)
+    content = ctx.glossary.mark(guide_html(source), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
         f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>'

@@ -223,6 +223,85 @@
     });
   }
 
+  // CPS finder: a neighbourhood or zone name, typed with or without accents, leads to its CPS card.
+  function finderKey(text) { return (fold(text).match(/[a-z0-9]+/g) || []).join(" "); }
+
+  function setupCpsFinder(root) {
+    var form = document.getElementById("bds-cps-finder");
+    var answer = document.getElementById("bds-cps-answer");
+    if (!form || !answer || !document.getElementById("bds-cps-cards")) { return; }
+    var input = document.getElementById("bds-cps-q");
+    var shown = document.getElementById("bds-cps-cards");
+    var entries = Array.prototype.map.call(root.querySelectorAll("#bds-areas li[data-n]"), function (li) {
+      return { key: li.getAttribute("data-n"), name: li.querySelector("a").textContent,
+        cps: (li.getAttribute("data-c") || "").split(" ").filter(Boolean) };
+    });
+    var cards = {};
+    Array.prototype.forEach.call(root.querySelectorAll("section.bds-cps[data-cps]"), function (s) {
+      cards[s.getAttribute("data-cps")] = s;
+    });
+
+    function find(q) {
+      var key = finderKey(q);
+      if (!key) { return []; }
+      var exact = entries.filter(function (e) { return e.key === key; });
+      if (exact.length) { return exact; }
+      if (/^[0-9]+$/.test(key)) {
+        return entries.filter(function (e) { return (" " + e.key).slice(-key.length - 1) === " " + key; });
+      }
+      if (key.length < 3) { return []; }
+      return entries.filter(function (e) {
+        return e.key.indexOf(key) === 0 || (" " + e.key).indexOf(" " + key) >= 0;
+      });
+    }
+
+    function show(updateUrl) {
+      var q = input.value.trim();
+      answer.textContent = "";
+      shown.textContent = "";
+      if (!q) { return; }
+      var found = find(q);
+      var ids = [];
+      found.forEach(function (e) {
+        e.cps.forEach(function (id) { if (ids.indexOf(id) < 0 && cards[id]) { ids.push(id); } });
+      });
+      var names = ids.map(function (id) { return cards[id].querySelector("h3").textContent; });
+      if (!names.length) {
+        answer.textContent = "Non abbiamo trovato «" + q + "». Prova con il nome del quartiere o della zona, " +
+          "oppure cerca nell'elenco dalla A alla Z qui sotto.";
+      } else {
+        var where = found.length === 1 ? found[0].name : q;
+        answer.textContent = names.length === 1 ?
+          "Per " + where + " il tuo CPS è: " + names[0] + "." :
+          "Per «" + q + "» ci sono " + names.length + " CPS:";
+        ids.forEach(function (id, i) {
+          var copy = document.createElement("div");
+          copy.className = "bds-cps";
+          copy.innerHTML = cards[id].innerHTML;
+          Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+          var h = copy.querySelector("h3");
+          var h2 = document.createElement("h2");
+          h2.textContent = h.textContent;
+          h.parentNode.replaceChild(h2, h);
+          shown.appendChild(copy);
+        });
+      }
+      if (updateUrl) {
+        history.replaceState(null, "", location.pathname + "?q=" + encodeURIComponent(q) + location.hash);
+      }
+    }
+
+    form.hidden = false;
+    var params = new URLSearchParams(location.search);
+    if (params.get("q")) { input.value = params.get("q"); show(false); }
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { show(true); }, 250);
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); show(true); });
+  }
+
   function setupPrint() {
     var actions = document.querySelector(".bds-listing .bds-actions");
     if (!actions || !window.print) { return; }
@@ -240,6 +319,8 @@
     if (catalogue) { setupCatalogue(catalogue); }
     var partners = document.querySelector(".bds-partners");
     if (partners) { setupPartners(partners); }
+    var finder = document.querySelector(".bds-cps-page");
+    if (finder) { setupCpsFinder(finder); }
     setupTooltips();
     setupPrint();
   }
