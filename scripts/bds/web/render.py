@@ -39,8 +39,8 @@ LANGUAGES = {
 }
 
 ACCESS_HELP = {
-    "via-case-manager": "Si partecipa tramite il case manager del CPS: parlane con chi ti segue, che ti aiuta a "
-    "capire se fa per te e prende contatto con l'ente.",
+    "via-case-manager": "Parlane con chi ti segue al CPS: ti aiuta a capire se fa per te e prende contatto "
+    "con l'ente.",
     "direct": "Puoi contattare direttamente l'ente, ai recapiti qui sotto. Se vuoi, chiedi aiuto al tuo "
     "case manager.",
     "both": "Puoi contattare direttamente l'ente oppure chiedere al tuo case manager del CPS.",
@@ -141,16 +141,18 @@ def when_html(listing: dict) -> str:
     dates = listing.get("dates") or {}
     parts = []
     start, end, deadline = dates.get("start"), dates.get("end"), dates.get("deadline")
-    if start and end:
-        parts.append(f"Dal {model.italian_date(start)} al {model.italian_date(end)}")
+    if start and end and start == end:
+        parts.append(model.italian_day(start).capitalize())
+    elif start and end:
+        parts.append(f"Da {model.italian_day(start)} a {model.italian_day(end)}")
     elif start:
-        parts.append(f"Dal {model.italian_date(start)}")
+        parts.append(f"Da {model.italian_day(start)}")
     elif end:
-        parts.append(f"Fino al {model.italian_date(end)}")
+        parts.append(f"Fino a {model.italian_day(end)}")
     else:
         parts.append("Attività continuativa")
     if deadline:
-        parts.append(f"Iscrizioni entro il {model.italian_date(deadline)}")
+        parts.append(f"Iscrizioni entro {model.italian_day(deadline)}")
     if listing.get("schedule"):
         parts.append(str(listing["schedule"]))
     return "<br>".join(esc(p) for p in parts)
@@ -165,10 +167,25 @@ def where_html(listing: dict, labels: model.Labels) -> str:
     return "<br>".join(esc(p) for p in parts)
 
 
-def cost_html(listing: dict) -> str:
+def places_html(listing: dict, ctx: SiteContext) -> str:
+    """Places and status in one sentence that never contradicts the status."""
+    places = listing.get("places")
+    counted = isinstance(places, int) and not isinstance(places, bool) and places > 0
+    status = listing.get("status")
+    if status == "full" or (counted is False and places == 0):
+        total = f" ({places} in tutto)" if counted else ""
+        return f"Tutti occupati{esc(total)}. Puoi chiedere all'ente se si libera un posto."
+    if model.is_expired(listing, ctx.today) or status == "closed":
+        return ""
+    if counted:
+        return esc("1 posto" if places == 1 else f"{places} posti")
+    return ""
+
+
+def cost_html(listing: dict, for_person: bool = False) -> str:
     cost = listing.get("cost")
     if cost == "free" or cost == 0:
-        return "Gratuito"
+        return "Nessuno: non paghi niente" if for_person else "Gratuito"
     if cost == "budget":
         return "Coperto dal Budget di Salute"
     if isinstance(cost, (int, float)) and not isinstance(cost, bool):
@@ -213,11 +230,18 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     attr_text = " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items() if v)
     zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
     meta = [labels.kinds.get(listing.get("kind"), listing.get("kind", "")), zones]
+    if model.pays(listing):
+        stipend = listing.get("stipend")
+        meta.append(
+            f"Indennità {model.euro(stipend)} al mese"
+            if isinstance(stipend, (int, float)) and not isinstance(stipend, bool) and stipend > 0
+            else ("Retribuito" if listing.get("kind") == "job" else "")
+        )
     if listing.get("status") == "full":
         meta.append("Posti esauriti")
     deadline = (listing.get("dates") or {}).get("deadline")
     if deadline:
-        meta.append(f"Iscrizioni entro il {model.italian_date(deadline)}")
+        meta.append(f"Iscrizioni entro {model.italian_day(deadline)}")
     badge = (
         ' <span class="bds-badge bds-badge--example">Esempio</span>' if listing.get("example") is True else ""
     )
@@ -484,11 +508,11 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
             "Come si partecipa",
             f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(ACCESS_HELP.get(access, ''))}",
         ),
-        ("Posti", esc(listing["places"]) if isinstance(listing.get("places"), int) else ""),
-        ("Costo", cost_html(listing)),
+        ("Posti", places_html(listing, ctx)),
+        ("Paga", esc(model.pay_text(listing))),
         (
-            "Indennità mensile",
-            esc(model.euro(listing["stipend"])) if listing.get("stipend") is not None else "",
+            "Costo per te" if model.pays(listing) else "Costo",
+            cost_html(listing, for_person=model.pays(listing)),
         ),
         ("Accessibilità", esc(listing.get("accessibility", ""))),
         ("Lingue", esc(", ".join(LANGUAGES.get(code, code) for code in listing.get("languages") or []))),

@@ -94,9 +94,9 @@ def area_index(cpss: list[Cps]) -> list[tuple[str, str, list[Cps]]]:
 
 
 def tel_href(phone: str) -> str:
-    """A tel: address: digits only, Italian numbers with +39 (short numbers like 112 stay as they are)."""
+    """A tel: address: digits only, Italian numbers with +39 (service numbers like 112, 116117 stay as they are)."""
     digits = re.sub(r"[^0-9+]", "", phone)
-    if digits and not digits.startswith("+") and len(digits) >= 6:
+    if digits[:1] in ("0", "3") and len(digits) >= 6:
         digits = "+39" + digits
     return "tel:" + digits
 
