@@ -302,6 +302,64 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); show(true); });
   }
 
+  // A table wider than the screen scrolls inside its box: the box then takes keyboard focus (arrow keys
+  // scroll it) and is named, so nobody is stuck without a mouse (axe scrollable-region-focusable).
+  function markScrollableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .bds-table"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var heading = box.previousElementSibling;
+        while (heading && !/^H[2-4]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+        box.setAttribute("aria-label", "Tabella" + (heading ? ": " + heading.textContent.trim() : "") +
+          " (scorre di lato)");
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  function setupTables() {
+    markScrollableTables();
+    setTimeout(markScrollableTables, 0);
+    window.addEventListener("load", markScrollableTables);
+    var timer = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(markScrollableTables, 150);
+    });
+  }
+
+  // On narrow screens the menu opens from a label, which the keyboard cannot reach: a real button takes
+  // its place (Enter or Space opens the menu, Escape closes it and brings focus back).
+  function setupMenuButton() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
+    if (!toggle || !label) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon bds-menu-button";
+    button.innerHTML = label.innerHTML;
+    button.setAttribute("aria-label", "Menu");
+    button.setAttribute("aria-expanded", "false");
+    label.parentNode.insertBefore(button, label);
+    label.classList.add("bds-replaced");
+    button.addEventListener("click", function () {
+      toggle.click();
+      if (toggle.checked) {
+        var first = document.querySelector(".md-sidebar--primary .md-nav__link[href]");
+        if (first) { setTimeout(function () { first.focus(); }, 50); }
+      }
+    });
+    toggle.addEventListener("change", function () { button.setAttribute("aria-expanded", String(toggle.checked)); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && toggle.checked) { toggle.click(); button.focus(); }
+    });
+  }
+
   function setupPrint() {
     var actions = document.querySelector(".bds-listing .bds-actions");
     if (!actions || !window.print) { return; }
@@ -322,6 +380,8 @@
     var finder = document.querySelector(".bds-cps-page");
     if (finder) { setupCpsFinder(finder); }
     setupTooltips();
+    setupTables();
+    setupMenuButton();
     setupPrint();
   }
 
