@@ -174,3 +174,26 @@ def test_dates_are_in_words_with_the_weekday():
         "Iscrizioni entro venerdì 9 gennaio 2026",
     ]
     assert model.italian_day("2026-12-01") == "martedì 1 dicembre 2026"
+
+
+def test_a_neighbourhood_name_finds_the_listings_of_its_zone(shipped):
+    import json
+
+    from bds.web.text import search_tokens
+
+    index = json.loads(render.search_index(shipped))
+    (affori,) = search_tokens("Affori")
+    in_zone = {str(i["id"]) for i in shipped.listings if "municipio-9" in (i.get("zones") or [])}
+    found = {key for key, stems in index.items() if f" {affori} " in f" {stems} "}
+    assert in_zone and found == in_zone
+    page = render.catalogue(shipped)
+    assert re.search(r'<span class="bds-zone-areas">Niguarda, Bicocca, Affori, Comasina', page)
+
+
+def test_catalogue_counts_agree_and_kinds_can_follow_the_filters(shipped):
+    page = render.catalogue(shipped)
+    now = sum(1 for i in shipped.listings if model.is_open_now(i, TODAY))
+    assert f"{len(shipped.listings)} opportunità, {now} aperte ora" in page
+    assert f'data-count-for="aperte:1">({now})' in page
+    assert re.search(r'<li data-kind="internship"><a href="#tipo-internship">', page)
+    assert 'class="md-button md-button--primary bds-jump" href="#bds-result"' in page

@@ -293,7 +293,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         (
             "Cerco un'opportunità",
             rel(path, f"{model.LISTING_DIR}/index.md"),
-            f"{len(ctx.listings)} opportunità aperte per la casa, il lavoro e la formazione, la vita sociale.",
+            f"{_in_catalogue(ctx)} per la casa, il lavoro e la formazione, la vita sociale.",
         ),
         (
             "Trova il CPS della tua zona",
@@ -345,6 +345,27 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
     )
 
 
+def zone_areas(ctx: SiteContext) -> dict[str, list[str]]:
+    """Zone id -> the neighbourhoods people know it by: the zone's areas and those of the CPS serving it."""
+    out: dict[str, list[str]] = {}
+    for zone in ctx.territory.get("zones") or []:
+        out[str(zone.get("id"))] = [str(a) for a in zone.get("areas") or []]
+    for cps in services.directory(ctx.territory):  # a CPS of one zone names that zone's neighbourhoods
+        if len(cps.zones) == 1 and cps.zones[0][0] in out:
+            known = out[cps.zones[0][0]]
+            known += [a for a in cps.areas if a not in known]
+    return out
+
+
+def _in_catalogue(ctx: SiteContext) -> str:
+    """«54 opportunità, 50 aperte ora»: the same two numbers as the catalogue's «Aperte ora» box."""
+    now = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
+    total = len(ctx.listings)
+    if now == total:
+        return f"{total} opportunità aperte"
+    return f"{total} opportunità, {now} aperte ora"
+
+
 def facet_controls(ctx: SiteContext, path: str) -> str:
     """Filter form for the catalogue script (hidden without JavaScript) and the no-script facet links."""
     counts = model.facet_counts(ctx.listings, ctx.labels)
@@ -354,10 +375,13 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         if not counts[facet]:
             continue
         key = model.FACET_QUERY[facet]
+        areas = zone_areas(ctx) if facet == "zone" else {}
         boxes = "".join(
             f'<li><input type="checkbox" id="f-{key}-{esc(v)}" name="{key}" value="{esc(v)}">'
             f'<label for="f-{key}-{esc(v)}">{esc(ctx.labels.value(facet, v))} '
-            f'<span class="bds-count" data-count-for="{key}:{esc(v)}">({n})</span></label></li>'
+            f'<span class="bds-count" data-count-for="{key}:{esc(v)}">({n})</span>'
+            + (f'<span class="bds-zone-areas">{esc(", ".join(areas[v]))}</span>' if areas.get(v) else "")
+            + "</label></li>"
             for v, n in counts[facet]
         )
         groups.append(
@@ -376,6 +400,8 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         + '<details class="bds-more" id="bds-facets"><summary>Filtra per tipo, zona, destinatari, accesso e '
         "costo</summary>"
         + "".join(groups)
+        + '<p class="bds-jump-p"><a class="md-button md-button--primary bds-jump" href="#bds-result" '
+        "hidden>Vedi i risultati</a></p>"
         + "</details>"
         + '<p><button type="reset" class="md-button">Togli i filtri</button></p></form>'
     )
@@ -419,7 +445,8 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
         k for k in by_kind if k not in ctx.labels.kinds
     )
     toc = "".join(
-        f'<li><a href="#tipo-{esc(k)}">{esc(ctx.labels.kinds.get(k, k))}</a> ({len(by_kind[k])})</li>'
+        f'<li data-kind="{esc(k)}"><a href="#tipo-{esc(k)}">{esc(ctx.labels.kinds.get(k, k))}</a> '
+        f'<span class="bds-count" data-kind-count>({len(by_kind[k])})</span></li>'
         for k in order
     )
     groups = "".join(
@@ -432,7 +459,7 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
     body = (
         f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}">'
         "<h1>Opportunità</h1>"
-        f'<p class="bds-lead">{len(ctx.listings)} opportunità aperte: corsi, tirocini, lavoro, casa, '
+        f'<p class="bds-lead">{_in_catalogue(ctx)}: corsi, tirocini, lavoro, casa, '
         "laboratori e gruppi. Chi è seguito da un CPS può parlarne con il proprio case manager.</p>"
         + facet_controls(ctx, path)
         + '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
@@ -467,13 +494,17 @@ def search_index(ctx: SiteContext) -> bytes:
     from .text import search_tokens
 
     entries = {}
+    areas = zone_areas(ctx)
     for item in ctx.listings:
+        zones = [z for z in item.get("zones") or [] if isinstance(z, str)]
         tokens = search_tokens(
             str(item.get("title", "")),
             str(item.get("summary", "")),
             plain_text(str(item.get("description", ""))),
             " ".join(item.get("tags") or []),
             ctx.partners.get(str(item.get("partner")), {}).get("name", ""),
+            # a neighbourhood's name finds the listings of its zone («Affori» -> Municipio 9)
+            " ".join(ctx.labels.zones.get(z, z) + " " + " ".join(areas.get(z, [])) for z in zones),
         )
         entries[str(item.get("id"))] = " ".join(tokens)
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")

@@ -49,6 +49,7 @@
     var result = document.getElementById("bds-result");
     var search = document.getElementById("bds-q");
     var browse = document.getElementById("bds-browse");
+    var jump = root.querySelector(".bds-jump");
     var now = todayIso();
     var index = null, loading = false;
     var data = items.map(function (li) {
@@ -126,8 +127,25 @@
         var c = group.querySelector("[data-group-count]");
         if (c) { c.textContent = "(" + visible + ")"; }
       });
+      Array.prototype.forEach.call(root.querySelectorAll(".bds-kinds li[data-kind]"), function (li) {
+        var group = document.getElementById("tipo-" + li.getAttribute("data-kind"));
+        var visible = group ? group.querySelectorAll("li.bds-item:not([hidden])").length : 0;
+        li.hidden = visible === 0;
+        var c = li.querySelector("[data-kind-count]");
+        if (c) { c.textContent = "(" + visible + ")"; }
+      });
+      var kinds = root.querySelector(".bds-kinds");
+      if (kinds) { kinds.hidden = shown === 0; }
       result.textContent = shown === 1 ? "1 opportunità trovata" : shown + " opportunità trovate";
+      if (shown === 0) {
+        result.textContent += ". Prova a togliere qualche filtro, oppure chiedi al tuo case manager.";
+      }
+      if (jump) {
+        jump.hidden = false;
+        jump.textContent = shown === 1 ? "Vedi 1 risultato" : "Vedi " + shown + " risultati";
+      }
       if (updateUrl) { writeUrl(s); }
+      try { sessionStorage.setItem("bds-catalogue", location.pathname + location.search); } catch (e) { /* private mode */ }
     }
 
     function loadIndex() {
@@ -360,6 +378,17 @@
     });
   }
 
+  // «Torna al catalogo» goes back to the catalogue as it was left, filters included (same tab only).
+  function setupBackToCatalogue() {
+    var back = document.querySelector(".bds-listing .bds-actions a");
+    if (!back) { return; }
+    var saved = null;
+    try { saved = sessionStorage.getItem("bds-catalogue"); } catch (e) { return; }
+    if (!saved || saved.indexOf("?") < 0) { return; }
+    var target = new URL(back.getAttribute("href"), location.href);
+    if (target.pathname === saved.split("?")[0]) { back.setAttribute("href", saved); }
+  }
+
   function setupPrint() {
     var actions = document.querySelector(".bds-listing .bds-actions");
     if (!actions || !window.print) { return; }
@@ -382,6 +411,7 @@
     setupTooltips();
     setupTables();
     setupMenuButton();
+    setupBackToCatalogue();
     setupPrint();
   }
 
