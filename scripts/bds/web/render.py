@@ -532,15 +532,20 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         ),
         ("Ente", partner_html),
         ("Stato", esc(status_text)),
+        ("Paga", esc(model.pay_text(listing))),  # right after the status: what a job seeker asks first
+        ("Posti", places_html(listing, ctx)),
         ("Quando", when_html(listing)),
         ("Dove", where_html(listing, labels)),
         ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
         (
             "Come si partecipa",
-            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(ACCESS_HELP.get(access, ''))}",
+            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(ACCESS_HELP.get(access, ''))}"
+            + (
+                f' <a href="{esc(rel(path, services.CPS_PAGE))}">Trova il CPS della tua zona</a>.'
+                if access in ("via-case-manager", "both")
+                else ""
+            ),
         ),
-        ("Posti", places_html(listing, ctx)),
-        ("Paga", esc(model.pay_text(listing))),
         (
             "Costo per te" if model.pays(listing) else "Costo",
             cost_html(listing, for_person=model.pays(listing)),

@@ -241,11 +241,11 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         '<p class="bds-lead">Il CPS (Centro Psico Sociale) è il servizio pubblico di salute mentale della tua zona: '
         "è da lì che comincia un Budget di Salute. Ci si può andare da soli o con un familiare, senza la "
         f"richiesta del medico. {esc(territory)}: {len(cpss)} CPS.</p>"
-        f"{finder}{guides}"
+        f"{finder}{guides}{crisis_html(ctx, path)}"
         f'<h2 id="quartieri">Quartieri e zone dalla A alla Z</h2><ul class="bds-areas" id="bds-areas">{entries}</ul>'
         f"{ask}"
         f'<h2 id="elenco">I CPS, zona per zona</h2>{cards}'
-        f"{crisis_html(ctx, path)}</div>"
+        "</div>"
     )
     return page(
         CPS_TITLE,
