@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+from .. import guidelinks
 from . import jsonld, model, qr, services
 from .context import SiteContext
 from .model import rel
@@ -700,7 +701,7 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
 # Links a guide writes by id, `[text](@target)`, resolved here for the page they appear on:
 # @cps, @catalogo?per=families, @proponi, @enti, @guide, @glossario, @dati-aperti, @guida/SLUG,
 # @ente/ID, @opportunita/ID, @coordinamento (the coordinators' email). A fragment may follow (#...).
-GUIDE_LINK = re.compile(r"\]\(@([a-z0-9][a-z0-9/-]*)([?#][^)\s]*)?\)")
+GUIDE_LINK = guidelinks.LINK
 GUIDE_PAGES = {
     "cps": services.CPS_PAGE,
     "catalogo": f"{model.LISTING_DIR}/index.md",
