@@ -197,3 +197,15 @@ def test_catalogue_counts_agree_and_kinds_can_follow_the_filters(shipped):
     assert f'data-count-for="aperte:1">({now})' in page
     assert re.search(r'<li data-kind="internship"><a href="#tipo-internship">', page)
     assert 'class="md-button md-button--primary bds-jump" href="#bds-result"' in page
+
+
+def test_the_header_search_finds_listings_first_with_clean_text(shipped):
+    item = next(i for i in shipped.listings if i["id"] == "tirocinio-risocializzante-orto")
+    page = render.listing_page(item, shipped, model.listing_path(item["id"]))
+    head = page.split("---", 2)[1]
+    assert "boost: 4" in head and "exclude" not in head  # in the header search, ahead of other pages
+    hidden = re.search(r'<p class="bds-search-text" hidden>([^<]+)</p>', page).group(1)
+    assert "Dove: Orto condiviso di Niguarda; Municipio 9 (Niguarda, Bicocca, Affori, Comasina)." in hidden
+    assert "Paga: Indennità di € 300 al mese." in hidden and ".." not in hidden
+    assert '<dl class="bds-facts" data-search-exclude>' in page
+    assert "data-search-exclude>" in shipped.glossary.mark("<p>Il CPS ti segue.</p>", "t")  # no tooltip text

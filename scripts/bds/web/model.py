@@ -177,6 +177,7 @@ class Labels:
     partner_roles: dict[str, str]
     guide_audiences: dict[str, str]
     zones: dict[str, str] = field(default_factory=dict)
+    zone_areas: dict[str, list[str]] = field(default_factory=dict)  # zone id -> its neighbourhoods
 
     @classmethod
     def load(cls, territory: dict) -> Labels:
@@ -190,6 +191,9 @@ class Labels:
             partner_roles=schema.labels_for("partner", ("role",)),
             guide_audiences=schema.labels_for("guide", ("audience",)),
             zones={str(z.get("id")): str(z.get("label", z.get("id"))) for z in territory.get("zones") or []},
+            zone_areas={
+                str(z.get("id")): [str(a) for a in z.get("areas") or []] for z in territory.get("zones") or []
+            },
         )
 
     def facet(self, facet: str) -> dict[str, str]:

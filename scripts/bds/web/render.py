@@ -56,6 +56,7 @@ def front_matter(
     description: str = "",
     *,
     search: bool = True,
+    boost: float = 0,
     lastmod: str = "",
     hide: tuple[str, ...] = (),
     prerendered: bool = False,
@@ -72,6 +73,8 @@ def front_matter(
         lines.append(f"description: {json.dumps(esc(short), ensure_ascii=False)}")
     if not search:
         lines.append("search:\n  exclude: true")
+    elif boost:
+        lines.append(f"search:\n  boost: {boost:g}")  # the header search ranks these pages first
     if lastmod:
         lines.append(f"lastmod: {json.dumps(lastmod)}")
     if hide:
@@ -108,7 +111,11 @@ def _latest(*dates) -> str:
 
 
 def example_badge(record: dict, text: str = "Scheda di esempio") -> str:
-    return f'<p class="bds-badge bds-badge--example">{esc(text)}</p>' if record.get("example") is True else ""
+    return (
+        f'<p class="bds-badge bds-badge--example" data-search-exclude>{esc(text)}</p>'
+        if record.get("example") is True
+        else ""
+    )
 
 
 def contact_html(contact: dict | None, with_address: bool = False) -> str:
@@ -160,7 +167,11 @@ def when_html(listing: dict) -> str:
 
 
 def where_html(listing: dict, labels: model.Labels) -> str:
-    zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
+    # a zone with the neighbourhoods people know it by: «Municipio 9 (Niguarda, Bicocca, Affori, Comasina)»
+    zones = ", ".join(
+        labels.zones.get(z, z) + (f" ({', '.join(labels.zone_areas[z])})" if labels.zone_areas.get(z) else "")
+        for z in listing.get("zones") or []
+    )
     if model.is_zone_only(listing):
         note = " (per riservatezza si indica solo la zona)" if listing.get("kind") == "housing" else ""
         return f"{esc(zones)}{esc(note)}"
@@ -194,10 +205,19 @@ def cost_html(listing: dict, for_person: bool = False) -> str:
     return "Non indicato"
 
 
-def facts(rows: list[tuple[str, str]]) -> str:
-    return (
-        '<dl class="bds-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v) + "</dl>"
+def facts(rows: list[tuple[str, str]], searchable: bool = False) -> str:
+    """The key facts as a definition list. `searchable`: the header search indexes them as sentences
+    («Dove: Municipio 9 (…, Affori, …).»), in a copy nobody sees, since dt and dd would run together."""
+    shown = [(k, v) for k, v in rows if v]
+    html = (
+        f'<dl class="bds-facts"{" data-search-exclude" if searchable else ""}>'
+        + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in shown)
+        + "</dl>"
     )
+    if searchable:
+        text = " ".join(f"{k}: {plain_text(re.sub(r'<br>', '; ', v)).rstrip('.')}." for k, v in shown)
+        html += f'<p class="bds-search-text" hidden>{esc(text)}</p>'
+    return html
 
 
 def listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
@@ -565,7 +585,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     body = (
         f'<article class="bds-listing"><h1>{esc(title)}</h1>{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
-        f"{facts(rows)}"
+        f"{facts(rows, searchable=True)}"
         f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
         f'<h2 id="descrizione">Descrizione</h2><div class="bds-description">{description}</div>'
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(listing.get("reviewed")))}</p>'
@@ -578,7 +598,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         title,
         body,
         description=str(listing.get("summary", "")),
-        search=False,
+        boost=4,  # the header search finds listings first («tirocinio», «cucina», «Affori»)
         lastmod=str(listing.get("reviewed", "")),
         hide=("navigation",),
     )
@@ -679,7 +699,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         name,
         body,
         description=plain_text(str(partner.get("description", ""))),
-        search=True,
+        boost=0.5,  # listings come first in the header search
         lastmod=str(partner.get("reviewed", "")),
         hide=("navigation",),
     )
