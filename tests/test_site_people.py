@@ -209,3 +209,14 @@ def test_the_header_search_finds_listings_first_with_clean_text(shipped):
     assert "Paga: Indennità di € 300 al mese." in hidden and ".." not in hidden
     assert '<dl class="bds-facts" data-search-exclude>' in page
     assert "data-search-exclude>" in shipped.glossary.mark("<p>Il CPS ti segue.</p>", "t")  # no tooltip text
+
+
+def test_a_big_catalogue_stays_out_of_the_header_search():
+    import random
+
+    many = [
+        synthetic.listing(i, random.Random(i), 3, TODAY) for i in range(render.HEADER_SEARCH_MAX_LISTINGS + 1)
+    ]
+    ctx = SiteContext.create(synthetic.territory(), many, [], [], [], TODAY)
+    head = render.listing_page(ctx.listings[0], ctx, "opportunita/x.md").split("---", 2)[1]
+    assert "exclude: true" in head

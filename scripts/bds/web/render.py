@@ -19,6 +19,7 @@ from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
+HEADER_SEARCH_MAX_LISTINGS = 400  # above this, listings are found only by the catalogue's own search
 
 LANGUAGES = {
     "it": "italiano",
@@ -598,7 +599,10 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         title,
         body,
         description=str(listing.get("summary", "")),
-        boost=4,  # the header search finds listings first («tirocinio», «cucina», «Affori»)
+        # the header search finds listings first («tirocinio», «cucina», «Affori»); a big catalogue
+        # stays out of it (its index would weigh megabytes) and is searched by its own field
+        search=len(ctx.listings) <= HEADER_SEARCH_MAX_LISTINGS,
+        boost=4,
         lastmod=str(listing.get("reviewed", "")),
         hide=("navigation",),
     )
