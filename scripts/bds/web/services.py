@@ -39,20 +39,26 @@ def _text(record: dict, key: str) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
+def _records(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _strings(value) -> list[str]:
+    return [str(v) for v in value if isinstance(v, (str, int))] if isinstance(value, list) else []
+
+
 def directory(territory: dict) -> list[Cps]:
     """Every CPS of the territory, ordered by the first zone it serves (then by name)."""
-    zones = [z for z in territory.get("zones") or [] if isinstance(z, dict)]
+    zones = _records(territory.get("zones"))
     order = {str(z.get("id")): i for i, z in enumerate(zones)}
     labels = {str(z.get("id")): str(z.get("label") or z.get("id")) for z in zones}
-    zone_areas = {str(z.get("id")): [str(a) for a in z.get("areas") or []] for z in zones}
+    zone_areas = {str(z.get("id")): _strings(z.get("areas")) for z in zones}
     out = []
-    for service in territory.get("health_services") or []:
+    for service in _records(territory.get("health_services")):
         short = str(service.get("short_name") or service.get("name") or "")
-        for cps in service.get("cps") or []:
-            ids = sorted((str(z) for z in cps.get("zones") or []), key=lambda z: (order.get(z, 999), z))
-            areas = [str(a) for a in cps.get("areas") or []] or [
-                a for z in ids for a in zone_areas.get(z, [])
-            ]
+        for cps in _records(service.get("cps")):
+            ids = sorted(_strings(cps.get("zones")), key=lambda z: (order.get(z, 999), z))
+            areas = _strings(cps.get("areas")) or [a for z in ids for a in zone_areas.get(z, [])]
             out.append(
                 Cps(
                     id=str(cps.get("id")),
@@ -151,7 +157,7 @@ DEFAULT_CRISIS = [
 
 
 def crisis_entries(territory: dict) -> list[dict]:
-    entries = [e for e in territory.get("crisis") or [] if isinstance(e, dict) and e.get("name")]
+    entries = [e for e in _records(territory.get("crisis")) if e.get("name")]
     return entries or DEFAULT_CRISIS
 
 
