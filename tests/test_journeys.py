@@ -299,3 +299,21 @@ def test_journey(site, open_page, who, mode, size):
     steps = JOURNEYS[(who, mode)](page, size, site)
     STEPS[f"{who}-{mode}-{size}"] = steps
     print(f"\n{who} {mode} {size}: {steps} {'taps' if mode == 'pointer' else 'keys'}")
+
+
+def test_mother_without_javascript_finds_her_cps_in_the_plain_list(site, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site)
+        page.get_by_role("link", name="Trova il CPS della tua zona").click()
+        page.wait_for_url(re.compile(r"/cps/"))
+        assert not page.locator("#bds-cps-finder").is_visible()  # the finder needs JavaScript
+        page.locator('#bds-areas a[href="#cps-niguarda"]', has_text="Affori").click()
+        card = page.locator("section#cps-niguarda")
+        assert card.locator('a[href="tel:+390200001101"]').is_visible()
+        assert "dal lunedì al venerdì" in card.inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "j1-phone-nojs-cps-card.png"))
+    finally:
+        context.close()
