@@ -220,3 +220,8 @@ def test_a_big_catalogue_stays_out_of_the_header_search():
     ctx = SiteContext.create(synthetic.territory(), many, [], [], [], TODAY)
     head = render.listing_page(ctx.listings[0], ctx, "opportunita/x.md").split("---", 2)[1]
     assert "exclude: true" in head
+
+
+def test_a_health_service_page_links_to_its_cps_cards(shipped):
+    page = render.partner_page(shipped.partners["asst-niguarda"], shipped, "enti/asst-niguarda.md")
+    assert '<a href="../../cps/#cps-niguarda">CPS Niguarda</a>: Municipio 9' in page

@@ -420,7 +420,7 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         f'<label for="f-aperte">Aperte ora <span class="bds-count" data-count-for="aperte:1">({now_count})'
         "</span></label></p>"
         + '<details class="bds-more" id="bds-facets"><summary>Filtra per tipo, zona, destinatari, accesso e '
-        "costo</summary>"
+        'costo<span class="bds-active" data-active></span></summary>'
         + "".join(groups)
         + '<p class="bds-jump-p"><a class="md-button md-button--primary bds-jump" href="#bds-result" '
         "hidden>Vedi i risultati</a></p>"
@@ -672,6 +672,25 @@ def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.
     )
 
 
+def _partner_cps(partner: dict, ctx: SiteContext, path: str) -> str:
+    """On a health service's page: its CPS, each a link to its card (phone, hours) in the CPS finder."""
+    services_of = [
+        s
+        for s in ctx.territory.get("health_services") or []
+        if isinstance(s, dict) and s.get("partner") == partner.get("id")
+    ]
+    ids = {str(c.get("id")) for s in services_of for c in s.get("cps") or [] if isinstance(c, dict)}
+    cpss = [c for c in services.directory(ctx.territory) if c.id in ids]
+    if not cpss:
+        return ""
+    items = "".join(
+        f'<li><a href="{esc(rel(path, services.CPS_PAGE))}#{esc(c.id)}">{esc(c.name)}</a>: '
+        f"{esc(', '.join(label for _, label in c.zones))}</li>"
+        for c in cpss
+    )
+    return f'<h2 id="cps">I CPS: indirizzi, telefoni e orari</h2><ul>{items}</ul>'
+
+
 def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
     networks = {str(n.get("id")): n for n in ctx.territory.get("networks") or []}
@@ -695,6 +714,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         f'<div class="bds-description">{description}</div>{facts(rows)}'
         f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
         f'<h2 id="contatti">Contatti</h2>{contact_html(partner.get("contact"), with_address=True)}'
+        f"{_partner_cps(partner, ctx, path)}"
         f'<h2 id="opportunita">Opportunità aperte ({len(listings)})</h2>{listing_list(listings, ctx, path)}'
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(partner.get("reviewed")))}</p>'
         f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article>'

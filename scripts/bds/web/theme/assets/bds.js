@@ -50,6 +50,7 @@
     var search = document.getElementById("bds-q");
     var browse = document.getElementById("bds-browse");
     var jump = root.querySelector(".bds-jump");
+    var activeNote = root.querySelector("[data-active]");
     var now = todayIso();
     var index = null, loading = false;
     var data = items.map(function (li) {
@@ -121,6 +122,10 @@
         }
       });
       Object.keys(counters).forEach(function (key) { counters[key].textContent = "(" + (counts[key] || 0) + ")"; });
+      var active = FACETS.reduce(function (n, f) { return n + s.facets[f[0]].length; }, 0);
+      if (activeNote) {
+        activeNote.textContent = active === 0 ? "" : active === 1 ? " (1 filtro attivo)" : " (" + active + " filtri attivi)";
+      }
       groups.forEach(function (group) {
         var visible = group.querySelectorAll("li.bds-item:not([hidden])").length;
         group.hidden = visible === 0;
@@ -166,8 +171,8 @@
         box.checked = wanted.indexOf(box.value) >= 0;
       });
     });
-    var facets = document.getElementById("bds-facets");
-    if (facets && FACETS.some(function (f) { return params.getAll(f[0]).length > 0; })) { facets.open = true; }
+    // A link that arrives with filters (a guide's «vedi le proposte per i familiari») shows the results
+    // at once: the panel stays closed and its title says how many filters are on.
     form.hidden = false;
     if (browse) { browse.hidden = true; }
     var timer = null;
