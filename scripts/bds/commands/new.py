@@ -120,6 +120,8 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
         dotted = ".".join(path)
         if kind == "opportunity" and dotted == "stipend" and data.get("kind") != "internship":
             continue
+        if kind == "opportunity" and dotted == "pay" and data.get("kind") != "job":
+            continue  # asked for jobs only (an internship has its stipend)
         if kind == "opportunity" and dotted == "location.visibility" and _root(data).get("kind") == "housing":
             data[key] = "zone-only"  # a house's address is never public
             continue
