@@ -187,5 +187,6 @@ def test_guide_pages_of_a_built_site_link_existing_files(tmp_path):
 
 
 def test_links_by_id_are_checked_too(site_files):
-    body = "[a](@cps) [b](@catalogo?per=families) [c](@guida/non-esiste) [d](@ente/nessuno) [e](@coordinamento)"
+    body = "[a](@cps) [b](@catalogo?per=families) [c](@guida/non-esiste) [d](@ente/nessuno) "
+    body += "[e](@coordinamento)"
     assert broken_site_links("per-le-famiglie", body, site_files) == ["@guida/non-esiste", "@ente/nessuno"]
