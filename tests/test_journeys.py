@@ -241,6 +241,7 @@ def man_pointer(page, size, site):
     you.hit(page.get_by_role("link", name="Torna al catalogo"))
     page.wait_for_url(re.compile(r"/opportunita/\?"))
     assert "tipo=internship" in page.url and page.locator("#bds-q").input_value() == "Affori"
+    assert not page.locator("#__search").is_checked()  # the header search stays closed
     return you.count - 1  # the way back is not part of reaching the goal
 
 

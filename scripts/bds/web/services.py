@@ -241,7 +241,12 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         f'<a href="{esc(rel(path, "guide/" + slug + ".md"))}">{esc(g.get("title", ""))}</a>'
         for slug, g in chosen.items()
     ]
-    guides = f"<p>Cosa dire al primo colloquio e cosa succede dopo: {' · '.join(read)}.</p>" if read else ""
+    guides = (
+        '<h2 id="cosa-dire">Quando chiami</h2><p>Puoi dire semplicemente: «Vorrei un primo colloquio. '
+        "Abito in questo quartiere e non sono seguito da un CPS.» Se chiami per un familiare adulto, dillo: "
+        "è meglio che la persona sia d'accordo, e puoi accompagnarla al primo incontro.</p>"
+        + (f"<p>Cosa succede dopo: {' · '.join(read)}.</p>" if read else "")
+    )
     body = (
         f'<div class="bds-cps-page"><h1>{esc(CPS_TITLE)}</h1>'
         '<p class="bds-lead">Il CPS (Centro Psico Sociale) è il servizio pubblico di salute mentale della tua zona: '

@@ -94,7 +94,8 @@
 
     function writeUrl(s) {
       var params = new URLSearchParams();
-      if (s.q) { params.set("q", s.q); }
+      // "cerca", not "q": Material's header search opens itself on any page whose address has ?q=
+      if (s.q) { params.set("cerca", s.q); }
       if (s.now) { params.set("aperte", "1"); }
       FACETS.forEach(function (f) { s.facets[f[0]].forEach(function (v) { params.append(f[0], v); }); });
       var query = params.toString();
@@ -163,7 +164,7 @@
 
     // Initial state from the URL: shared links open with the same filters.
     var params = new URLSearchParams(location.search);
-    search.value = params.get("q") || "";
+    search.value = params.get("cerca") || params.get("q") || "";
     form.elements.aperte.checked = params.get("aperte") === "1";
     FACETS.forEach(function (f) {
       var wanted = params.getAll(f[0]);
@@ -310,13 +311,13 @@
         });
       }
       if (updateUrl) {
-        history.replaceState(null, "", location.pathname + "?q=" + encodeURIComponent(q) + location.hash);
+        history.replaceState(null, "", location.pathname + "?quartiere=" + encodeURIComponent(q) + location.hash);
       }
     }
 
     form.hidden = false;
     var params = new URLSearchParams(location.search);
-    if (params.get("q")) { input.value = params.get("q"); show(false); }
+    if (params.get("quartiere")) { input.value = params.get("quartiere"); show(false); }
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
