@@ -225,3 +225,10 @@ def test_a_big_catalogue_stays_out_of_the_header_search():
 def test_a_health_service_page_links_to_its_cps_cards(shipped):
     page = render.partner_page(shipped.partners["asst-niguarda"], shipped, "enti/asst-niguarda.md")
     assert '<a href="../../cps/#cps-niguarda">CPS Niguarda</a>: Municipio 9' in page
+
+
+def test_a_guide_summary_sending_to_the_cps_gets_the_link(shipped):
+    guide = next(g for g in shipped.guides if g["slug"] == "come-accedere")
+    page = render.guide_page(guide, shipped, "guide/come-accedere.md")
+    box = page.split('class="bds-easy"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="../../cps/">Trova il CPS della tua zona</a>' in box

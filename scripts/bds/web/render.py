@@ -788,6 +788,16 @@ def resolve_guide_links(source: str, ctx: SiteContext, path: str) -> str:
     return re.sub(r"\[([^\]]*)\]\(#\)", r"\1", text)  # unresolved: the words stay, the link goes
 
 
+_SUMMARY_CPS = re.compile(r"\b(?:tuo|suo) CPS\b|\bCPS della (?:tua )?zona\b", re.IGNORECASE)
+
+
+def _summary_cps_link(guide: dict, path: str) -> str:
+    """A summary that sends the reader to «il CPS della tua zona» (plain text) gets the link beside it."""
+    if not _SUMMARY_CPS.search(str(guide.get("summary", ""))):
+        return ""
+    return f'<p><a href="{esc(rel(path, services.CPS_PAGE))}">Trova il CPS della tua zona</a></p>'
+
+
 def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     audience = ", ".join(ctx.labels.guide_audiences.get(a, a) for a in guide.get("audience") or [])
     source = resolve_guide_links(str(guide.get("body", "")), ctx, path)
@@ -796,7 +806,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     body = (
         f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>'
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
-        f"<p>{summary}</p></div>"
+        f"<p>{summary}</p>{_summary_cps_link(guide, path)}</div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
         f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article>'
     )
