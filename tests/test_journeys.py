@@ -318,3 +318,23 @@ def test_mother_without_javascript_finds_her_cps_in_the_plain_list(site, browser
         page.screenshot(path=str(SHOTS / "j1-phone-nojs-cps-card.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 640])
+def test_glossary_explanation_fits_the_screen_and_closes_with_a_tap_elsewhere(site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 700}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(site)
+        term = page.locator(".bds-lead .bds-term", has_text="CPS").first
+        tip = term.locator(".bds-tip")
+        assert tip.get_attribute("aria-hidden") == "true"  # read on focus (aria-describedby), not inline
+        term.locator("abbr").tap()
+        box = tip.bounding_box()
+        assert box["width"] > 100 and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") == width  # the page does not widen
+        page.screenshot(path=str(SHOTS / f"tip-{width}-open.png"))
+        page.locator("h1").tap()
+        assert tip.bounding_box()["width"] <= 1
+    finally:
+        context.close()

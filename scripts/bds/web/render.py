@@ -834,8 +834,9 @@ def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
         )
     body = (
         '<div class="bds-glossary"><h1>Glossario</h1><p class="bds-lead">Le parole e le sigle che si '
-        "incontrano nel Budget di Salute. Nelle pagine del sito, passa con il mouse o con il tasto Tab su una "
-        f'parola sottolineata per leggerne la spiegazione.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
+        "incontrano nel Budget di Salute. Nelle pagine del sito, tocca una parola sottolineata (o passaci sopra "
+        f"con il mouse, o raggiungila con il tasto Tab) per leggerne la spiegazione; tocca altrove o premi Esc "
+        f'per chiuderla.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
     )
     return page("Glossario", body, description="Le parole e le sigle del Budget di Salute spiegate in breve.")
 

@@ -230,7 +230,35 @@
     apply(false);
   }
 
+  // Keep an explanation inside the screen: shifted left when it would run past the right edge.
+  function fitTip(term) {
+    var tip = term.querySelector(".bds-tip");
+    if (!tip) { return; }
+    tip.style.left = "";
+    var r = tip.getBoundingClientRect();
+    var room = document.documentElement.clientWidth - 8;
+    if (r.width > 1 && r.right > room) {
+      tip.style.left = Math.min(0, room - r.right) + "px";
+      r = tip.getBoundingClientRect();
+      if (r.left < 8) { tip.style.left = (parseFloat(tip.style.left) + 8 - r.left) + "px"; }
+    }
+  }
+
   function setupTooltips() {
+    document.addEventListener("focusin", function (e) {
+      var t = e.target.closest && e.target.closest(".bds-term");
+      if (t) { fitTip(t); }
+    });
+    document.addEventListener("mouseover", function (e) {
+      var t = e.target.closest && e.target.closest(".bds-term");
+      if (t) { fitTip(t); }
+    });
+    // A tap elsewhere closes an open explanation (on touch screens focus stays on the term otherwise).
+    document.addEventListener("pointerdown", function (e) {
+      var open = document.activeElement && document.activeElement.closest &&
+        document.activeElement.closest(".bds-term");
+      if (open && !open.contains(e.target)) { document.activeElement.blur(); }
+    });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "Escape") { return; }
       Array.prototype.forEach.call(document.querySelectorAll(".bds-term"), function (t) {
