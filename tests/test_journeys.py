@@ -338,3 +338,31 @@ def test_glossary_explanation_fits_the_screen_and_closes_with_a_tap_elsewhere(si
         assert tip.bounding_box()["width"] <= 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("words", ["tirocinio", "cucina", "Affori"])
+def test_header_search_returns_listings_first(site, open_page, words):
+    page = open_page("laptop")
+    page.goto(site)
+    field = page.locator(".md-search__input")
+    field.click()
+    # the search worker builds its index first (slow on a busy machine): type when it is ready
+    page.wait_for_function(
+        "!document.querySelector('.md-search-result__meta').textContent.includes('Inizializza')",
+        timeout=60000,
+    )
+    field.press_sequentially(words)
+    first = page.locator(".md-search-result__item > a").first
+    first.wait_for(timeout=20000)
+    assert "/opportunita/" in first.get_attribute("href"), first.get_attribute("href")
+    assert "Scheda di esempio" not in first.inner_text()  # the badge stays out of the snippet
+
+
+def test_header_search_with_no_result_says_what_to_try(site, open_page):
+    page = open_page("phone")
+    page.goto(site)
+    page.locator('label.md-header__button[for="__search"]').tap()
+    page.keyboard.type("zzzzqq")
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Prova')")
+    assert "tirocinio" in meta.inner_text()
