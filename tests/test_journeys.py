@@ -60,6 +60,7 @@ def open_page(browser):
             has_touch=phone,
             is_mobile=phone,
             device_scale_factor=1,
+            accept_downloads=True,
         )
         contexts.append(context)
         page = context.new_page()
@@ -366,3 +367,36 @@ def test_header_search_with_no_result_says_what_to_try(site, open_page):
     meta = page.locator(".md-search-result__meta")
     page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Prova')")
     assert "tirocinio" in meta.inner_text()
+
+
+def volunteer_pointer(page, size, site):
+    """Journey 3: a citizen finds a community event and adds it to the calendar of the phone."""
+    import icalendar
+
+    you = Pointer(page, size)
+    page.goto(site)
+    you.hit(page.get_by_role("link", name="Cerco un'opportunità"))
+    page.wait_for_url(re.compile(r"/opportunita/$"))
+    you.hit(page.locator("#bds-facets > summary"))
+    you.hit(page.locator('label[for="f-tipo-community-event"]'))
+    you.hit(page.locator(".bds-jump"))
+    visible = page.locator(".bds-catalogue li.bds-item:visible")
+    assert set(visible.evaluate_all("els => els.map(e => e.dataset.k)")) == {"community-event"}
+    axe_clean(page, f"j3-{size}-pointer-1-events")
+    you.hit(visible.first.locator("a").first)
+    page.wait_for_url(re.compile(r"/opportunita/[a-z0-9-]+/$"))
+    title = page.locator("h1").inner_text()
+    axe_clean(page, f"j3-{size}-pointer-2-listing")
+    with page.expect_download() as download:
+        you.hit(page.get_by_role("link", name="Aggiungi al calendario"))
+    path = download.value.path()
+    events = [c for c in icalendar.Calendar.from_ical(Path(path).read_bytes()).walk("VEVENT")]
+    assert len(events) == 1 and str(events[0]["summary"]) == title
+    assert download.value.suggested_filename.endswith(".ics")
+    return you.count
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_volunteer_adds_a_community_event_to_the_calendar(site, open_page, size):
+    steps = volunteer_pointer(open_page(size), size, site)
+    print(f"\nvolunteer pointer {size}: {steps} taps")

@@ -160,6 +160,7 @@ PAGE_PROVIDERS: list[Provider | str] = [
     "bds.dataflow:site_files",  # the data-flow diagram shown by the data-protection guide
     "bds.intake.form:provider",  # «Proponi un'opportunità»: web form, its assets, the CSV template
     "bds.publish.provider:provider",  # quarterly bulletins stored by `bds publish` (content/bulletins/)
+    "bds.web.calendar_links:provider",  # «Aggiungi al calendario»: one .ics beside each dated listing
 ]
 
 

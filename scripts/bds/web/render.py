@@ -13,7 +13,7 @@ import json
 import re
 
 from .. import guidelinks
-from . import jsonld, model, qr, services
+from . import calendar_links, jsonld, model, qr, services
 from .context import SiteContext
 from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
@@ -592,7 +592,14 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(listing.get("reviewed")))}</p>'
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
         f'<p>Inquadra il codice per aprire la scheda aggiornata:<br><span class="bds-url">{esc(url)}</span></p></div>'
-        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a></p>'
+        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a>'
+        + (
+            f' <a class="md-button bds-ics" href="{esc(calendar_links.FILE_NAME)}" download>'
+            "Aggiungi al calendario</a>"
+            if calendar_links.has_event(listing)
+            else ""
+        )
+        + "</p>"
         f"{jsonld.script_tag(data)}</article>"
     )
     return page(
