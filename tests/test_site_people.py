@@ -236,7 +236,6 @@ def test_a_guide_summary_sending_to_the_cps_gets_the_link(shipped):
 
 def test_each_dated_listing_has_its_own_calendar_file(shipped):
     import icalendar
-
     from bds.web import calendar_links
 
     files = calendar_links.provider(None, shipped)
