@@ -57,11 +57,30 @@ def broken_repo_links(doc: Path, repo: Path, repository_url: str) -> list[str]:
     return broken
 
 
+def by_id_resolves(target: str, site_files: set[str]) -> bool:
+    from bds.web import render
+
+    name = re.split(r"[?#]", target, maxsplit=1)[0]
+    if name == "coordinamento":
+        return True  # the coordinators' email, from the territory
+    kind, _, rest = name.partition("/")
+    page = render.GUIDE_PAGES.get(name) or {
+        "guida": f"{model.GUIDE_DIR}/{rest}.md",
+        "ente": f"{model.PARTNER_DIR}/{rest}.md",
+        "opportunita": f"{model.LISTING_DIR}/{rest}.md",
+    }.get(kind)
+    return page in site_files
+
+
 def broken_site_links(guide_slug: str, body: str, site_files: set[str]) -> list[str]:
     """Relative targets of a guide that are neither a generated page nor a generated file."""
     here = model.page_url(f"{model.GUIDE_DIR}/{guide_slug}.md")
     broken = []
     for target in links(body):
+        if target.startswith("@"):  # a link by id (bds.guidelinks): it must name a generated page
+            if not by_id_resolves(target[1:], site_files):
+                broken.append(target)
+            continue
         if _SCHEME.match(target) or target.startswith(("#", "//")):
             continue
         path = posixpath.normpath(posixpath.join(here, target.split("#", 1)[0].split("?", 1)[0]))
@@ -165,3 +184,9 @@ def test_guide_pages_of_a_built_site_link_existing_files(tmp_path):
             if not path.is_file():
                 broken.append((page.parent.name, target))
     assert broken == []
+
+
+def test_links_by_id_are_checked_too(site_files):
+    body = "[a](@cps) [b](@catalogo?per=families) [c](@guida/non-esiste) [d](@ente/nessuno) "
+    body += "[e](@coordinamento)"
+    assert broken_site_links("per-le-famiglie", body, site_files) == ["@guida/non-esiste", "@ente/nessuno"]

@@ -355,9 +355,10 @@ def test_an_expansion_that_repeats_the_term_is_not_doubled():
 def test_home_offers_the_three_paths():
     page = render.home(make_ctx())
     paths = re.findall(r'<li class="bds-path"><a href="([^"]+)">', page)
-    assert len(paths) == 3 and paths[0] == "opportunita/"  # looking for an opportunity
-    assert paths[1].startswith("guide/")  # understanding the Budget di Salute
-    assert paths[2] not in paths[:2]  # partners and volunteers have a way of their own
+    assert len(paths) == 4 and paths[0] == "opportunita/"  # looking for an opportunity
+    assert paths[1] == "cps/"  # the CPS of one's neighbourhood
+    assert paths[2].startswith("guide/")  # understanding the Budget di Salute
+    assert paths[3] not in paths[:3]  # partners and volunteers have a way of their own
 
 
 def test_listing_page_shows_every_promised_fact():
@@ -375,7 +376,7 @@ def test_listing_page_shows_every_promised_fact():
     ctx = make_ctx([record])
     page = render.listing_page(ctx.listings[0], ctx, model.listing_path("tirocinio"))
     labels = re.findall(r"<dt>([^<]+)</dt>", page)
-    for label in ("Ente", "Quando", "Dove", "Per chi è", "Come si partecipa", "Posti", "Indennità mensile"):
+    for label in ("Ente", "Quando", "Dove", "Per chi è", "Come si partecipa", "Posti", "Paga"):
         assert label in labels, label
     assert "Accessibilità" in labels and "Sede senza barriere" in page
     assert re.search(r'<p class="bds-reviewed">[^<]*20 maggio 2026</p>', page)

@@ -702,6 +702,26 @@ _code(
     "spesso copiando da altri programmi.",
 )
 
+# -- Journeys: guides link where they point (issue 13) --
+_g = "Avvisi"
+_code(
+    _g,
+    "GUIDE_MENTION_UNLINKED",
+    WARNING,
+    "Menzione senza link",
+    "«{found}» non ha un link: chi legge non sa dove andare.",
+    "Scrivilo come link, per esempio [il CPS della tua zona](@cps) o [il filtro](@catalogo?per=families).",
+)
+_code(
+    _g,
+    "GUIDE_LINK_UNKNOWN",
+    WARNING,
+    "Link a una pagina che non c'è",
+    "il link «@{target}» non porta a nessuna pagina del sito: sul sito resta solo il testo.",
+    "Usa @cps, @catalogo, @proponi, @enti, @guide, @glossario, @dati-aperti, @coordinamento, "
+    "@guida/NOME-DELLA-GUIDA, @ente/ID o @opportunita/ID.",
+)
+
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 

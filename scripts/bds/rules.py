@@ -12,7 +12,7 @@ import html
 import re
 
 from . import findings as F
-from . import protected, schema, textcheck
+from . import guidelinks, protected, schema, textcheck
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
@@ -133,6 +133,7 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
             _markup(doc, "WORDING_STIGMATISING", ("__body__",), True, body, offset, found=f, suggestion=s)
             for offset, f, s in textcheck.stigmatising_at(body)
         ]
+        out += _guide_links(doc, body, content, partner_ids)
     if content.glossary is not None and content.glossary.ok:
         seen: set[str] = set()
         for i, term in enumerate(content.glossary.data["terms"]):
@@ -274,4 +275,19 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
     if score is not None and score < READABILITY_MIN:
         out.append(_at(doc, "SUMMARY_HARD_TO_READ", ("summary",), score=score))
     out += _wording(doc, "opportunity", ("title",), ("summary",), ("description",))
+    return out
+
+
+def _guide_links(doc: Document, body: str, content: Content, partner_ids: set[str]) -> list[F.Finding]:
+    """Guides link where they point: a link by id names a page, a mention of a page has a link."""
+    guides = {_stem(g.path) for g in content.valid("guide")}
+    listings = {str(o.data.get("id")) for o in content.valid("opportunity")}
+    out = [
+        _markup(doc, "GUIDE_LINK_UNKNOWN", ("__body__",), True, body, offset, target=target)
+        for offset, target in guidelinks.unknown_targets(body, guides, partner_ids, listings)
+    ]
+    out += [
+        _markup(doc, "GUIDE_MENTION_UNLINKED", ("__body__",), True, body, offset, found=found)
+        for offset, found in guidelinks.unlinked_mentions(body)
+    ]
     return out

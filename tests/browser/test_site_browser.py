@@ -290,7 +290,7 @@ def test_search_finds_a_listing_by_a_word_of_its_description(site, page_at):
         "document.querySelectorAll('.bds-catalogue li.bds-item:not([hidden])').length == 1"
     )
     assert page.locator(".bds-catalogue li.bds-item:visible").get_attribute("data-id") == SEARCH_TARGET
-    assert f"q={UNIQUE_WORD.capitalize()}" in page.url
+    assert f"cerca={UNIQUE_WORD.capitalize()}" in page.url
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -122,6 +122,8 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
         dotted = ".".join(path)
         if kind == "opportunity" and dotted == "stipend" and data.get("kind") != "internship":
             continue
+        if kind == "opportunity" and dotted == "pay" and data.get("kind") != "job":
+            continue  # asked for jobs only (an internship has its stipend)
         if kind == "opportunity" and dotted == "location.visibility" and _protected(data, "public"):
             data[key] = "zone-only"  # a protected place's address is never public
             why = protected.why_protected(_place(data, "public"))

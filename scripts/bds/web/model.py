@@ -126,6 +126,37 @@ MONTHS = (
 )
 
 
+WEEKDAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
+
+
+def italian_day(value) -> str:
+    """A date in words with its weekday, as people say it: «lunedì 12 gennaio 2026»."""
+    day = parse_date(value)
+    if day is None:
+        return str(value or "")
+    return f"{WEEKDAYS[day.weekday()]} {italian_date(day)}"
+
+
+def pays(listing: dict) -> bool:
+    """A job or an internship: what matters is what it pays, and it costs the person nothing."""
+    return listing.get("kind") in ("job", "internship")
+
+
+def pay_text(listing: dict) -> str:
+    """What a job or internship pays, in words; "" for other kinds."""
+    if not pays(listing):
+        return ""
+    stipend = listing.get("stipend")
+    if isinstance(stipend, (int, float)) and not isinstance(stipend, bool) and stipend > 0:
+        return f"Indennità di {euro(stipend)} al mese"
+    pay = listing.get("pay")
+    if isinstance(pay, str) and pay.strip():
+        return " ".join(pay.split())
+    if listing.get("kind") == "job":
+        return "Lavoro retribuito: chiedi all'ente quanto e con che contratto"
+    return "Senza indennità"
+
+
 def italian_date(value) -> str:
     day = parse_date(value)
     if day is None:
@@ -148,6 +179,7 @@ class Labels:
     zones: dict[str, str] = field(default_factory=dict)
     costs: dict[str, str] = field(default_factory=lambda: dict(COST_LABELS))
     words: vocabulary.Words = field(default_factory=lambda: vocabulary.of(None))  # the territory's words
+    zone_areas: dict[str, list[str]] = field(default_factory=dict)  # zone id -> its neighbourhoods
 
     @classmethod
     def load(cls, territory: dict) -> Labels:
@@ -165,6 +197,9 @@ class Labels:
             zones={str(z.get("id")): str(z.get("label", z.get("id"))) for z in territory.get("zones") or []},
             costs=COST_LABELS | {"budget": f"Coperto dal {words.programme}"},
             words=words,
+            zone_areas={
+                str(z.get("id")): [str(a) for a in z.get("areas") or []] for z in territory.get("zones") or []
+            },
         )
 
     def facet(self, facet: str) -> dict[str, str]:

@@ -33,7 +33,7 @@ import importlib
 from collections.abc import Callable
 
 from .. import findings, safefs
-from . import exports, model, render
+from . import exports, model, render, services
 from .context import SiteContext
 
 Output = dict[str, str | bytes]
@@ -54,6 +54,7 @@ def core_pages(content, ctx: SiteContext) -> Output:
         "index.md": render.home(ctx),
         f"{model.LISTING_DIR}/index.md": render.catalogue(ctx),
         f"{model.PARTNER_DIR}/index.md": render.partner_directory(ctx),
+        services.CPS_PAGE: services.cps_page(ctx),
         f"{model.GUIDE_DIR}/index.md": render.guides_index(ctx),
         "glossario.md": render.glossary_page(ctx),
         "dati-aperti.md": render.open_data_page(ctx),
@@ -69,6 +70,7 @@ def _core_nav(ctx: SiteContext) -> list:
         ("Home", "index.md"),
         ("Opportunità", f"{model.LISTING_DIR}/index.md"),
         ("Enti", f"{model.PARTNER_DIR}/index.md"),
+        ("Trova il CPS", services.CPS_PAGE),
         ("Guide", [("Tutte le guide", f"{model.GUIDE_DIR}/index.md")] + guides),
         ("Glossario", "glossario.md"),
         ("Dati aperti", "dati-aperti.md"),
@@ -164,6 +166,7 @@ PAGE_PROVIDERS: list[Provider | str] = [
     "bds.dataflow:site_files",  # the data-flow diagram shown by the data-protection guide
     "bds.intake.form:provider",  # «Proponi un'opportunità»: web form, its assets, the CSV template
     "bds.publish.provider:provider",  # quarterly bulletins stored by `bds publish` (content/bulletins/)
+    "bds.web.calendar_links:provider",  # «Aggiungi al calendario»: one .ics beside each dated listing
 ]
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import re
 
-from . import jsonld, model, qr
+from .. import guidelinks
+from . import calendar_links, jsonld, model, qr, services
 from .context import SiteContext
 from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
+HEADER_SEARCH_MAX_LISTINGS = 400  # above this, listings are found only by the catalogue's own search
 
 LANGUAGES = {
     "it": "italiano",
@@ -62,6 +64,7 @@ def front_matter(
     description: str = "",
     *,
     search: bool = True,
+    boost: float = 0,
     lastmod: str = "",
     hide: tuple[str, ...] = (),
     prerendered: bool = False,
@@ -78,6 +81,8 @@ def front_matter(
         lines.append(f"description: {json.dumps(esc(short), ensure_ascii=False)}")
     if not search:
         lines.append("search:\n  exclude: true")
+    elif boost:
+        lines.append(f"search:\n  boost: {boost:g}")  # the header search ranks these pages first
     if lastmod:
         lines.append(f"lastmod: {json.dumps(lastmod)}")
     if hide:
@@ -114,7 +119,11 @@ def _latest(*dates) -> str:
 
 
 def example_badge(record: dict, text: str = "Scheda di esempio") -> str:
-    return f'<p class="bds-badge bds-badge--example">{esc(text)}</p>' if record.get("example") is True else ""
+    return (
+        f'<p class="bds-badge bds-badge--example" data-search-exclude>{esc(text)}</p>'
+        if record.get("example") is True
+        else ""
+    )
 
 
 def contact_html(contact: dict | None, with_address: bool = False) -> str:
@@ -148,23 +157,29 @@ def when_html(listing: dict) -> str:
     dates = listing.get("dates") or {}
     parts = []
     start, end, deadline = dates.get("start"), dates.get("end"), dates.get("deadline")
-    if start and end:
-        parts.append(f"Dal {model.italian_date(start)} al {model.italian_date(end)}")
+    if start and end and start == end:
+        parts.append(model.italian_day(start).capitalize())
+    elif start and end:
+        parts.append(f"Da {model.italian_day(start)} a {model.italian_day(end)}")
     elif start:
-        parts.append(f"Dal {model.italian_date(start)}")
+        parts.append(f"Da {model.italian_day(start)}")
     elif end:
-        parts.append(f"Fino al {model.italian_date(end)}")
+        parts.append(f"Fino a {model.italian_day(end)}")
     else:
         parts.append("Attività continuativa")
     if deadline:
-        parts.append(f"Iscrizioni entro il {model.italian_date(deadline)}")
+        parts.append(f"Iscrizioni entro {model.italian_day(deadline)}")
     if listing.get("schedule"):
         parts.append(str(listing["schedule"]))
     return "<br>".join(esc(p) for p in parts)
 
 
 def where_html(listing: dict, labels: model.Labels) -> str:
-    zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
+    # a zone with the neighbourhoods people know it by: «Municipio 9 (Niguarda, Bicocca, Affori, Comasina)»
+    zones = ", ".join(
+        labels.zones.get(z, z) + (f" ({', '.join(labels.zone_areas[z])})" if labels.zone_areas.get(z) else "")
+        for z in listing.get("zones") or []
+    )
     if model.is_zone_only(listing):
         note = " (per riservatezza si indica solo la zona)"  # a protected place (bds.protected)
         return f"{esc(zones)}{esc(note)}"
@@ -172,10 +187,25 @@ def where_html(listing: dict, labels: model.Labels) -> str:
     return "<br>".join(esc(p) for p in parts)
 
 
-def cost_html(listing: dict, labels: model.Labels | None = None) -> str:
+def places_html(listing: dict, ctx: SiteContext) -> str:
+    """Places and status in one sentence that never contradicts the status."""
+    places = listing.get("places")
+    counted = isinstance(places, int) and not isinstance(places, bool) and places > 0
+    status = listing.get("status")
+    if status == "full" or (counted is False and places == 0):
+        total = f" ({places} in tutto)" if counted else ""
+        return f"Tutti occupati{esc(total)}. Puoi chiedere all'ente se si libera un posto."
+    if model.is_expired(listing, ctx.today) or status == "closed":
+        return ""
+    if counted:
+        return esc("1 posto" if places == 1 else f"{places} posti")
+    return ""
+
+
+def cost_html(listing: dict, labels: model.Labels | None = None, for_person: bool = False) -> str:
     cost = listing.get("cost")
     if cost == "free" or cost == 0:
-        return "Gratuito"
+        return "Nessuno: non paghi niente" if for_person else "Gratuito"
     if cost == "budget":
         return esc((labels.costs if labels else model.COST_LABELS)["budget"])
     if isinstance(cost, (int, float)) and not isinstance(cost, bool):
@@ -183,10 +213,19 @@ def cost_html(listing: dict, labels: model.Labels | None = None) -> str:
     return "Non indicato"
 
 
-def facts(rows: list[tuple[str, str]]) -> str:
-    return (
-        '<dl class="bds-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows if v) + "</dl>"
+def facts(rows: list[tuple[str, str]], searchable: bool = False) -> str:
+    """The key facts as a definition list. `searchable`: the header search indexes them as sentences
+    («Dove: Municipio 9 (…, Affori, …).»), in a copy nobody sees, since dt and dd would run together."""
+    shown = [(k, v) for k, v in rows if v]
+    html = (
+        f'<dl class="bds-facts"{" data-search-exclude" if searchable else ""}>'
+        + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in shown)
+        + "</dl>"
     )
+    if searchable:
+        text = " ".join(f"{k}: {plain_text(re.sub(r'<br>', '; ', v)).rstrip('.')}." for k, v in shown)
+        html += f'<p class="bds-search-text" hidden>{esc(text)}</p>'
+    return html
 
 
 def listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
@@ -220,11 +259,18 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     attr_text = " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items() if v)
     zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
     meta = [labels.kinds.get(listing.get("kind"), listing.get("kind", "")), zones]
+    if model.pays(listing):
+        stipend = listing.get("stipend")
+        meta.append(
+            f"Indennità {model.euro(stipend)} al mese"
+            if isinstance(stipend, (int, float)) and not isinstance(stipend, bool) and stipend > 0
+            else ("Retribuito" if listing.get("kind") == "job" else "")
+        )
     if listing.get("status") == "full":
         meta.append("Posti esauriti")
     deadline = (listing.get("dates") or {}).get("deadline")
     if deadline:
-        meta.append(f"Iscrizioni entro il {model.italian_date(deadline)}")
+        meta.append(f"Iscrizioni entro {model.italian_day(deadline)}")
     badge = (
         ' <span class="bds-badge bds-badge--example">Esempio</span>' if listing.get("example") is True else ""
     )
@@ -270,6 +316,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         ),
         None,
     )
+    families = services.family_guide(ctx)
     understand_href = (
         rel(path, f"{model.GUIDE_DIR}/{understand['slug']}.md")
         if understand
@@ -284,12 +331,28 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         (
             "Cerco un'opportunità",
             rel(path, f"{model.LISTING_DIR}/index.md"),
-            f"{len(ctx.listings)} opportunità aperte: {axes_sentence(ctx.labels)}.",
+            f"{_in_catalogue(ctx)}: {axes_sentence(ctx.labels)}.",
+        ),
+        (
+            "Trova il CPS della tua zona",
+            rel(path, services.CPS_PAGE),
+            "Scrivi il tuo quartiere: indirizzo, telefono, orari e come avere un appuntamento.",
         ),
         (
             f"Voglio capire il {ctx.labels.words.programme}",
             understand_href,
             "Che cos'è, a chi si rivolge, come si comincia: guide in parole semplici.",
+        ),
+        *(
+            [
+                (
+                    "Sono un familiare",
+                    rel(path, f"{model.GUIDE_DIR}/{families['slug']}.md"),
+                    "Come stare accanto alla persona, sostegno e gruppi anche per te.",
+                )
+            ]
+            if families
+            else []
         ),
         (
             "Sono un ente o un volontario",
@@ -310,7 +373,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         f'<h2 id="percorsi">Da dove vuoi cominciare?</h2><ul class="bds-paths">{cards}</ul>'
         f'<h2 id="novita">Ultime opportunità verificate</h2>{listing_list(recent, ctx, path)}'
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Vedi tutte le opportunità</a></p>'
-        "</div>"
+        f"{services.crisis_html(ctx, path, compact=True)}</div>"
     )
     return page(
         territory.get("programme", "Budget di Salute"),
@@ -318,6 +381,27 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         description=str(territory.get("description") or ""),
         hide=("navigation", "toc"),
     )
+
+
+def zone_areas(ctx: SiteContext) -> dict[str, list[str]]:
+    """Zone id -> the neighbourhoods people know it by: the zone's areas and those of the CPS serving it."""
+    out: dict[str, list[str]] = {}
+    for zone in ctx.territory.get("zones") or []:
+        out[str(zone.get("id"))] = [str(a) for a in zone.get("areas") or []]
+    for cps in services.directory(ctx.territory):  # a CPS of one zone names that zone's neighbourhoods
+        if len(cps.zones) == 1 and cps.zones[0][0] in out:
+            known = out[cps.zones[0][0]]
+            known += [a for a in cps.areas if a not in known]
+    return out
+
+
+def _in_catalogue(ctx: SiteContext) -> str:
+    """«54 opportunità, 50 aperte ora»: the same two numbers as the catalogue's «Aperte ora» box."""
+    now = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
+    total = len(ctx.listings)
+    if now == total:
+        return f"{total} opportunità aperte"
+    return f"{total} opportunità, {now} aperte ora"
 
 
 def facet_controls(ctx: SiteContext, path: str) -> str:
@@ -329,10 +413,13 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         if not counts[facet]:
             continue
         key = model.FACET_QUERY[facet]
+        areas = zone_areas(ctx) if facet == "zone" else {}
         boxes = "".join(
             f'<li><input type="checkbox" id="f-{key}-{esc(v)}" name="{key}" value="{esc(v)}">'
             f'<label for="f-{key}-{esc(v)}">{esc(ctx.labels.value(facet, v))} '
-            f'<span class="bds-count" data-count-for="{key}:{esc(v)}">({n})</span></label></li>'
+            f'<span class="bds-count" data-count-for="{key}:{esc(v)}">({n})</span>'
+            + (f'<span class="bds-zone-areas">{esc(", ".join(areas[v]))}</span>' if areas.get(v) else "")
+            + "</label></li>"
             for v, n in counts[facet]
         )
         groups.append(
@@ -349,8 +436,10 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         f'<label for="f-aperte">Aperte ora <span class="bds-count" data-count-for="aperte:1">({now_count})'
         "</span></label></p>"
         + '<details class="bds-more" id="bds-facets"><summary>Filtra per tipo, zona, destinatari, accesso e '
-        "costo</summary>"
+        'costo<span class="bds-active" data-active></span></summary>'
         + "".join(groups)
+        + '<p class="bds-jump-p"><a class="md-button md-button--primary bds-jump" href="#bds-result" '
+        "hidden>Vedi i risultati</a></p>"
         + "</details>"
         + '<p><button type="reset" class="md-button">Togli i filtri</button></p></form>'
     )
@@ -394,7 +483,8 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
         k for k in by_kind if k not in ctx.labels.kinds
     )
     toc = "".join(
-        f'<li><a href="#tipo-{esc(k)}">{esc(ctx.labels.kinds.get(k, k))}</a> ({len(by_kind[k])})</li>'
+        f'<li data-kind="{esc(k)}"><a href="#tipo-{esc(k)}">{esc(ctx.labels.kinds.get(k, k))}</a> '
+        f'<span class="bds-count" data-kind-count>({len(by_kind[k])})</span></li>'
         for k in order
     )
     groups = "".join(
@@ -407,7 +497,7 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
     body = (
         f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}">'
         "<h1>Opportunità</h1>"
-        f'<p class="bds-lead">{len(ctx.listings)} opportunità aperte: corsi, tirocini, lavoro, casa, '
+        f'<p class="bds-lead">{_in_catalogue(ctx)}: corsi, tirocini, lavoro, casa, '
         f"laboratori e gruppi. Chi è già seguito dai servizi può parlarne con {esc(ctx.labels.words.coordinator_the)}.</p>"
         + facet_controls(ctx, path)
         + '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
@@ -442,13 +532,17 @@ def search_index(ctx: SiteContext) -> bytes:
     from .text import search_tokens
 
     entries = {}
+    areas = zone_areas(ctx)
     for item in ctx.listings:
+        zones = [z for z in item.get("zones") or [] if isinstance(z, str)]
         tokens = search_tokens(
             str(item.get("title", "")),
             str(item.get("summary", "")),
             plain_text(str(item.get("description", ""))),
             " ".join(item.get("tags") or []),
             ctx.partners.get(str(item.get("partner")), {}).get("name", ""),
+            # a neighbourhood's name finds the listings of its zone («Affori» -> Municipio 9)
+            " ".join(ctx.labels.zones.get(z, z) + " " + " ".join(areas.get(z, [])) for z in zones),
         )
         entries[str(item.get("id"))] = " ".join(tokens)
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
@@ -476,18 +570,23 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         ),
         ("Ente", partner_html),
         ("Stato", esc(status_text)),
+        ("Paga", esc(model.pay_text(listing))),  # right after the status: what a job seeker asks first
+        ("Posti", places_html(listing, ctx)),
         ("Quando", when_html(listing)),
         ("Dove", where_html(listing, labels)),
         ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
         (
             "Come si partecipa",
-            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(access_help(access, labels.words))}",
+            f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(access_help(access, labels.words))}"
+            + (
+                f' <a href="{esc(rel(path, services.CPS_PAGE))}">Trova il CPS della tua zona</a>.'
+                if access in ("via-case-manager", "both")
+                else ""
+            ),
         ),
-        ("Posti", esc(listing["places"]) if isinstance(listing.get("places"), int) else ""),
-        ("Costo", cost_html(listing, labels)),
         (
-            "Indennità mensile",
-            esc(model.euro(listing["stipend"])) if listing.get("stipend") is not None else "",
+            "Costo per te" if model.pays(listing) else "Costo",
+            cost_html(listing, labels, for_person=model.pays(listing)),
         ),
         ("Accessibilità", esc(listing.get("accessibility", ""))),
         ("Lingue", esc(", ".join(LANGUAGES.get(code, code) for code in listing.get("languages") or []))),
@@ -503,20 +602,30 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     body = (
         f'<article class="bds-listing"><h1>{esc(title)}</h1>{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
-        f"{facts(rows)}"
+        f"{facts(rows, searchable=True)}"
         f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
         f'<h2 id="descrizione">Descrizione</h2><div class="bds-description">{description}</div>'
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(listing.get("reviewed")))}</p>'
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
         f'<p>Inquadra il codice per aprire la scheda aggiornata:<br><span class="bds-url">{esc(url)}</span></p></div>'
-        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a></p>'
+        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a>'
+        + (
+            f' <a class="md-button bds-ics" href="{esc(calendar_links.FILE_NAME)}" download>'
+            "Aggiungi al calendario</a>"
+            if calendar_links.has_event(listing)
+            else ""
+        )
+        + "</p>"
         f"{jsonld.script_tag(data)}</article>"
     )
     return page(
         title,
         body,
         description=str(listing.get("summary", "")),
-        search=False,
+        # the header search finds listings first («tirocinio», «cucina», «Affori»); a big catalogue
+        # stays out of it (its index would weigh megabytes) and is searched by its own field
+        search=len(ctx.listings) <= HEADER_SEARCH_MAX_LISTINGS,
+        boost=4,
         lastmod=str(listing.get("reviewed", "")),
         hide=("navigation",),
     )
@@ -586,6 +695,25 @@ def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.
     )
 
 
+def _partner_cps(partner: dict, ctx: SiteContext, path: str) -> str:
+    """On a health service's page: its CPS, each a link to its card (phone, hours) in the CPS finder."""
+    services_of = [
+        s
+        for s in ctx.territory.get("health_services") or []
+        if isinstance(s, dict) and s.get("partner") == partner.get("id")
+    ]
+    ids = {str(c.get("id")) for s in services_of for c in s.get("cps") or [] if isinstance(c, dict)}
+    cpss = [c for c in services.directory(ctx.territory) if c.id in ids]
+    if not cpss:
+        return ""
+    items = "".join(
+        f'<li><a href="{esc(rel(path, services.CPS_PAGE))}#{esc(c.id)}">{esc(c.name)}</a>: '
+        f"{esc(', '.join(label for _, label in c.zones))}</li>"
+        for c in cpss
+    )
+    return f'<h2 id="cps">I CPS: indirizzi, telefoni e orari</h2><ul>{items}</ul>'
+
+
 def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
     networks = {str(n.get("id")): n for n in ctx.territory.get("networks") or []}
@@ -609,6 +737,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         f'<div class="bds-description">{description}</div>{facts(rows)}'
         f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
         f'<h2 id="contatti">Contatti</h2>{contact_html(partner.get("contact"), with_address=True)}'
+        f"{_partner_cps(partner, ctx, path)}"
         f'<h2 id="opportunita">Opportunità aperte ({len(listings)})</h2>{listing_list(listings, ctx, path)}'
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(partner.get("reviewed")))}</p>'
         f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article>'
@@ -617,7 +746,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         name,
         body,
         description=plain_text(str(partner.get("description", ""))),
-        search=True,
+        boost=0.5,  # listings come first in the header search
         lastmod=str(partner.get("reviewed", "")),
         hide=("navigation",),
     )
@@ -636,14 +765,71 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
     return page("Guide", body, description=f"Guide in parole semplici sul {ctx.labels.words.programme}.")
 
 
+# Links a guide writes by id, `[text](@target)`, resolved here for the page they appear on:
+# @cps, @catalogo?per=families, @proponi, @enti, @guide, @glossario, @dati-aperti, @guida/SLUG,
+# @ente/ID, @opportunita/ID, @coordinamento (the coordinators' email). A fragment may follow (#...).
+GUIDE_LINK = guidelinks.LINK
+GUIDE_PAGES = {
+    "cps": services.CPS_PAGE,
+    "catalogo": f"{model.LISTING_DIR}/index.md",
+    "proponi": "proponi/index.md",
+    "enti": f"{model.PARTNER_DIR}/index.md",
+    "guide": f"{model.GUIDE_DIR}/index.md",
+    "glossario": "glossario.md",
+    "dati-aperti": "dati-aperti.md",
+}
+
+
+def guide_link_target(target: str, ctx: SiteContext) -> str | None:
+    """The site path (or mailto: address) of a guide's `@target`, or None when it names nothing."""
+    if target in GUIDE_PAGES:
+        return GUIDE_PAGES[target]
+    if target == "coordinamento":
+        email = (ctx.territory.get("coordinators") or {}).get("email")
+        return f"mailto:{email}" if email else None
+    kind, _, name = target.partition("/")
+    if kind == "guida" and any(g.get("slug") == name for g in ctx.guides):
+        return f"{model.GUIDE_DIR}/{name}.md"
+    if kind == "ente" and name in ctx.partners:
+        return model.partner_path(name)
+    if kind == "opportunita" and any(str(item.get("id")) == name for item in ctx.listings):
+        return model.listing_path(name)
+    return None
+
+
+def resolve_guide_links(source: str, ctx: SiteContext, path: str) -> str:
+    """`](@target)` -> a relative link from `path`; a target that names nothing leaves plain text."""
+
+    def repl(m: re.Match) -> str:
+        found = guide_link_target(m.group(1), ctx)
+        if found is None:
+            return "](#)"
+        href = found if found.startswith("mailto:") else rel(path, found)
+        return f"]({href}{m.group(2) or ''})"
+
+    text = GUIDE_LINK.sub(repl, source)
+    return re.sub(r"\[([^\]]*)\]\(#\)", r"\1", text)  # unresolved: the words stay, the link goes
+
+
+_SUMMARY_CPS = re.compile(r"\b(?:tuo|suo) CPS\b|\bCPS della (?:tua )?zona\b", re.IGNORECASE)
+
+
+def _summary_cps_link(guide: dict, path: str) -> str:
+    """A summary that sends the reader to «il CPS della tua zona» (plain text) gets the link beside it."""
+    if not _SUMMARY_CPS.search(str(guide.get("summary", ""))):
+        return ""
+    return f'<p><a href="{esc(rel(path, services.CPS_PAGE))}">Trova il CPS della tua zona</a></p>'
+
+
 def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     audience = ", ".join(ctx.labels.guide_audiences.get(a, a) for a in guide.get("audience") or [])
-    content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
+    source = resolve_guide_links(str(guide.get("body", "")), ctx, path)
+    content = ctx.glossary.mark(guide_html(source), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
         f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>{example_badge(guide, "Guida di esempio")}'
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
-        f"<p>{summary}</p></div>"
+        f"<p>{summary}</p>{_summary_cps_link(guide, path)}</div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
         f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article>'
     )
@@ -671,8 +857,9 @@ def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
         )
     body = (
         '<div class="bds-glossary"><h1>Glossario</h1><p class="bds-lead">Le parole e le sigle che si '
-        f"incontrano nel {esc(ctx.labels.words.programme)}. Nelle pagine del sito, passa con il mouse o con il tasto Tab su una "
-        f'parola sottolineata per leggerne la spiegazione.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
+        f"incontrano nel {esc(ctx.labels.words.programme)}. Nelle pagine del sito, tocca una parola sottolineata "
+        "(o passaci sopra con il mouse, o raggiungila con il tasto Tab) per leggerne la spiegazione; tocca altrove "
+        f'o premi Esc per chiuderla.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
     )
     return page(
         "Glossario",

@@ -286,7 +286,8 @@ class Glossary:
                 return (
                     f'<span class="bds-term"><abbr tabindex="0" aria-describedby="{tip_id}">'
                     f"{m.group(1)}</abbr>"
-                    f'<span role="tooltip" id="{tip_id}" class="bds-tip">{tip}</span></span>'
+                    f'<span role="tooltip" id="{tip_id}" class="bds-tip" aria-hidden="true" '
+                    f"data-search-exclude>{tip}</span></span>"
                 )
 
             out.append(self.pattern.sub(repl, part))

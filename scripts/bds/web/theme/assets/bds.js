@@ -49,6 +49,8 @@
     var result = document.getElementById("bds-result");
     var search = document.getElementById("bds-q");
     var browse = document.getElementById("bds-browse");
+    var jump = root.querySelector(".bds-jump");
+    var activeNote = root.querySelector("[data-active]");
     var now = todayIso();
     var index = null, loading = false;
     var data = items.map(function (li) {
@@ -92,7 +94,8 @@
 
     function writeUrl(s) {
       var params = new URLSearchParams();
-      if (s.q) { params.set("q", s.q); }
+      // "cerca", not "q": Material's header search opens itself on any page whose address has ?q=
+      if (s.q) { params.set("cerca", s.q); }
       if (s.now) { params.set("aperte", "1"); }
       FACETS.forEach(function (f) { s.facets[f[0]].forEach(function (v) { params.append(f[0], v); }); });
       var query = params.toString();
@@ -120,14 +123,35 @@
         }
       });
       Object.keys(counters).forEach(function (key) { counters[key].textContent = "(" + (counts[key] || 0) + ")"; });
+      var active = FACETS.reduce(function (n, f) { return n + s.facets[f[0]].length; }, 0);
+      if (activeNote) {
+        activeNote.textContent = active === 0 ? "" : active === 1 ? " (1 filtro attivo)" : " (" + active + " filtri attivi)";
+      }
       groups.forEach(function (group) {
         var visible = group.querySelectorAll("li.bds-item:not([hidden])").length;
         group.hidden = visible === 0;
         var c = group.querySelector("[data-group-count]");
         if (c) { c.textContent = "(" + visible + ")"; }
       });
+      Array.prototype.forEach.call(root.querySelectorAll(".bds-kinds li[data-kind]"), function (li) {
+        var group = document.getElementById("tipo-" + li.getAttribute("data-kind"));
+        var visible = group ? group.querySelectorAll("li.bds-item:not([hidden])").length : 0;
+        li.hidden = visible === 0;
+        var c = li.querySelector("[data-kind-count]");
+        if (c) { c.textContent = "(" + visible + ")"; }
+      });
+      var kinds = root.querySelector(".bds-kinds");
+      if (kinds) { kinds.hidden = shown === 0; }
       result.textContent = shown === 1 ? "1 opportunità trovata" : shown + " opportunità trovate";
+      if (shown === 0) {
+        result.textContent += ". Prova a togliere qualche filtro, oppure chiedi al tuo case manager.";
+      }
+      if (jump) {
+        jump.hidden = false;
+        jump.textContent = shown === 1 ? "Vedi 1 risultato" : "Vedi " + shown + " risultati";
+      }
       if (updateUrl) { writeUrl(s); }
+      try { sessionStorage.setItem("bds-catalogue", location.pathname + location.search); } catch (e) { /* private mode */ }
     }
 
     function loadIndex() {
@@ -140,7 +164,7 @@
 
     // Initial state from the URL: shared links open with the same filters.
     var params = new URLSearchParams(location.search);
-    search.value = params.get("q") || "";
+    search.value = params.get("cerca") || params.get("q") || "";
     form.elements.aperte.checked = params.get("aperte") === "1";
     FACETS.forEach(function (f) {
       var wanted = params.getAll(f[0]);
@@ -148,8 +172,8 @@
         box.checked = wanted.indexOf(box.value) >= 0;
       });
     });
-    var facets = document.getElementById("bds-facets");
-    if (facets && FACETS.some(function (f) { return params.getAll(f[0]).length > 0; })) { facets.open = true; }
+    // A link that arrives with filters (a guide's «vedi le proposte per i familiari») shows the results
+    // at once: the panel stays closed and its title says how many filters are on.
     form.hidden = false;
     if (browse) { browse.hidden = true; }
     var timer = null;
@@ -206,7 +230,35 @@
     apply(false);
   }
 
+  // Keep an explanation inside the screen: shifted left when it would run past the right edge.
+  function fitTip(term) {
+    var tip = term.querySelector(".bds-tip");
+    if (!tip) { return; }
+    tip.style.left = "";
+    var r = tip.getBoundingClientRect();
+    var room = document.documentElement.clientWidth - 8;
+    if (r.width > 1 && r.right > room) {
+      tip.style.left = Math.min(0, room - r.right) + "px";
+      r = tip.getBoundingClientRect();
+      if (r.left < 8) { tip.style.left = (parseFloat(tip.style.left) + 8 - r.left) + "px"; }
+    }
+  }
+
   function setupTooltips() {
+    document.addEventListener("focusin", function (e) {
+      var t = e.target.closest && e.target.closest(".bds-term");
+      if (t) { fitTip(t); }
+    });
+    document.addEventListener("mouseover", function (e) {
+      var t = e.target.closest && e.target.closest(".bds-term");
+      if (t) { fitTip(t); }
+    });
+    // A tap elsewhere closes an open explanation (on touch screens focus stays on the term otherwise).
+    document.addEventListener("pointerdown", function (e) {
+      var open = document.activeElement && document.activeElement.closest &&
+        document.activeElement.closest(".bds-term");
+      if (open && !open.contains(e.target)) { document.activeElement.blur(); }
+    });
     document.addEventListener("keydown", function (e) {
       if (e.key !== "Escape") { return; }
       Array.prototype.forEach.call(document.querySelectorAll(".bds-term"), function (t) {
@@ -221,6 +273,154 @@
       var t = e.target.closest && e.target.closest(".bds-term");
       if (t && !t.contains(e.relatedTarget)) { t.classList.remove("bds-tip-off"); }
     });
+  }
+
+  // CPS finder: a neighbourhood or zone name, typed with or without accents, leads to its CPS card.
+  function finderKey(text) { return (fold(text).match(/[a-z0-9]+/g) || []).join(" "); }
+
+  function setupCpsFinder(root) {
+    var form = document.getElementById("bds-cps-finder");
+    var answer = document.getElementById("bds-cps-answer");
+    if (!form || !answer || !document.getElementById("bds-cps-cards")) { return; }
+    var input = document.getElementById("bds-cps-q");
+    var shown = document.getElementById("bds-cps-cards");
+    var entries = Array.prototype.map.call(root.querySelectorAll("#bds-areas li[data-n]"), function (li) {
+      return { key: li.getAttribute("data-n"), name: li.querySelector("a").textContent,
+        cps: (li.getAttribute("data-c") || "").split(" ").filter(Boolean) };
+    });
+    var cards = {};
+    Array.prototype.forEach.call(root.querySelectorAll("section.bds-cps[data-cps]"), function (s) {
+      cards[s.getAttribute("data-cps")] = s;
+    });
+
+    function find(q) {
+      var key = finderKey(q);
+      if (!key) { return []; }
+      var exact = entries.filter(function (e) { return e.key === key; });
+      if (exact.length) { return exact; }
+      if (/^[0-9]+$/.test(key)) {
+        return entries.filter(function (e) { return (" " + e.key).slice(-key.length - 1) === " " + key; });
+      }
+      if (key.length < 3) { return []; }
+      return entries.filter(function (e) {
+        return e.key.indexOf(key) === 0 || (" " + e.key).indexOf(" " + key) >= 0;
+      });
+    }
+
+    function show(updateUrl) {
+      var q = input.value.trim();
+      answer.textContent = "";
+      shown.textContent = "";
+      if (!q) { return; }
+      var found = find(q);
+      var ids = [];
+      found.forEach(function (e) {
+        e.cps.forEach(function (id) { if (ids.indexOf(id) < 0 && cards[id]) { ids.push(id); } });
+      });
+      var names = ids.map(function (id) { return cards[id].querySelector("h3").textContent; });
+      if (!names.length) {
+        answer.textContent = "Non abbiamo trovato «" + q + "». Prova con il nome del quartiere o della zona, " +
+          "oppure cerca nell'elenco dalla A alla Z qui sotto.";
+      } else {
+        var where = found.length === 1 ? found[0].name : q;
+        answer.textContent = names.length === 1 ?
+          "Per " + where + " il tuo CPS è: " + names[0] + "." :
+          "Per «" + q + "» ci sono " + names.length + " CPS:";
+        ids.forEach(function (id, i) {
+          var copy = document.createElement("div");
+          copy.className = "bds-cps";
+          copy.innerHTML = cards[id].innerHTML;
+          Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+          var h = copy.querySelector("h3");
+          var h2 = document.createElement("h2");
+          h2.textContent = h.textContent;
+          h.parentNode.replaceChild(h2, h);
+          shown.appendChild(copy);
+        });
+      }
+      if (updateUrl) {
+        history.replaceState(null, "", location.pathname + "?quartiere=" + encodeURIComponent(q) + location.hash);
+      }
+    }
+
+    form.hidden = false;
+    var params = new URLSearchParams(location.search);
+    if (params.get("quartiere")) { input.value = params.get("quartiere"); show(false); }
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { show(true); }, 250);
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); show(true); });
+  }
+
+  // A table wider than the screen scrolls inside its box: the box then takes keyboard focus (arrow keys
+  // scroll it) and is named, so nobody is stuck without a mouse (axe scrollable-region-focusable).
+  function markScrollableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .bds-table"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var heading = box.previousElementSibling;
+        while (heading && !/^H[2-4]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+        box.setAttribute("aria-label", "Tabella" + (heading ? ": " + heading.textContent.trim() : "") +
+          " (scorre di lato)");
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  function setupTables() {
+    markScrollableTables();
+    setTimeout(markScrollableTables, 0);
+    window.addEventListener("load", markScrollableTables);
+    var timer = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(markScrollableTables, 150);
+    });
+  }
+
+  // On narrow screens the menu opens from a label, which the keyboard cannot reach: a real button takes
+  // its place (Enter or Space opens the menu, Escape closes it and brings focus back).
+  function setupMenuButton() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
+    if (!toggle || !label) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon bds-menu-button";
+    button.innerHTML = label.innerHTML;
+    button.setAttribute("aria-label", "Menu");
+    button.setAttribute("aria-expanded", "false");
+    label.parentNode.insertBefore(button, label);
+    label.classList.add("bds-replaced");
+    button.addEventListener("click", function () {
+      toggle.click();
+      if (toggle.checked) {
+        var first = document.querySelector(".md-sidebar--primary .md-nav__link[href]");
+        if (first) { setTimeout(function () { first.focus(); }, 50); }
+      }
+    });
+    toggle.addEventListener("change", function () { button.setAttribute("aria-expanded", String(toggle.checked)); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && toggle.checked) { toggle.click(); button.focus(); }
+    });
+  }
+
+  // «Torna al catalogo» goes back to the catalogue as it was left, filters included (same tab only).
+  function setupBackToCatalogue() {
+    var back = document.querySelector(".bds-listing .bds-actions a");
+    if (!back) { return; }
+    var saved = null;
+    try { saved = sessionStorage.getItem("bds-catalogue"); } catch (e) { return; }
+    if (!saved || saved.indexOf("?") < 0) { return; }
+    var target = new URL(back.getAttribute("href"), location.href);
+    if (target.pathname === saved.split("?")[0]) { back.setAttribute("href", saved); }
   }
 
   function setupPrint() {
@@ -240,7 +440,12 @@
     if (catalogue) { setupCatalogue(catalogue); }
     var partners = document.querySelector(".bds-partners");
     if (partners) { setupPartners(partners); }
+    var finder = document.querySelector(".bds-cps-page");
+    if (finder) { setupCpsFinder(finder); }
     setupTooltips();
+    setupTables();
+    setupMenuButton();
+    setupBackToCatalogue();
     setupPrint();
   }
 

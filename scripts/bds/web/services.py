@@ -1,0 +1,267 @@
+"""The CPS directory and finder, and the urgent-help numbers: from `content/territory.yml` to a page.
+
+Pure functions: the territory record in, plain data (`directory`, `area_index`) or HTML out. The finder
+works in the browser (bds.js, `setupCpsFinder`) over the A-Z list of neighbourhoods this page prints,
+so without JavaScript the same list still leads, by plain links, from a neighbourhood to its CPS.
+"""
+
+# ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .context import SiteContext
+from .model import rel
+from .text import esc, fold
+
+CPS_PAGE = "cps.md"
+CPS_TITLE = "Trova il tuo CPS"
+
+
+@dataclass(frozen=True)
+class Cps:
+    id: str
+    name: str
+    service: str  # the health service's short name
+    zones: tuple[tuple[str, str], ...]  # (zone id, zone label), in the territory's order
+    areas: tuple[str, ...]  # neighbourhoods it serves: its own list, else its zones' areas
+    address: str
+    phone: str
+    email: str
+    hours: str
+    booking: str
+    example: bool
+
+
+def _text(record: dict, key: str) -> str:
+    value = record.get(key)
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _records(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _strings(value) -> list[str]:
+    return [str(v) for v in value if isinstance(v, (str, int))] if isinstance(value, list) else []
+
+
+def directory(territory: dict) -> list[Cps]:
+    """Every CPS of the territory, ordered by the first zone it serves (then by name)."""
+    zones = _records(territory.get("zones"))
+    order = {str(z.get("id")): i for i, z in enumerate(zones)}
+    labels = {str(z.get("id")): str(z.get("label") or z.get("id")) for z in zones}
+    zone_areas = {str(z.get("id")): _strings(z.get("areas")) for z in zones}
+    out = []
+    for service in _records(territory.get("health_services")):
+        short = str(service.get("short_name") or service.get("name") or "")
+        for cps in _records(service.get("cps")):
+            ids = sorted(_strings(cps.get("zones")), key=lambda z: (order.get(z, 999), z))
+            areas = _strings(cps.get("areas")) or [a for z in ids for a in zone_areas.get(z, [])]
+            out.append(
+                Cps(
+                    id=str(cps.get("id")),
+                    name=str(cps.get("name") or cps.get("id")),
+                    service=short,
+                    zones=tuple((z, labels.get(z, z)) for z in ids),
+                    areas=tuple(dict.fromkeys(areas)),
+                    address=_text(cps, "address"),
+                    phone=_text(cps, "phone"),
+                    email=_text(cps, "email"),
+                    hours=_text(cps, "hours"),
+                    booking=_text(cps, "booking"),
+                    example=cps.get("example") is True,
+                )
+            )
+    return sorted(
+        out, key=lambda c: (min((order.get(z, 999) for z, _ in c.zones), default=999), c.name, c.id)
+    )
+
+
+def finder_key(text: str) -> str:
+    """What the finder compares: lowercase, no accents, words split on anything else ("Città-Studi" -> "citta studi")."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(str(text))))
+
+
+def area_index(cpss: list[Cps]) -> list[tuple[str, str, list[Cps]]]:
+    """(name shown, finder key, CPSs) for every neighbourhood and zone, sorted as a reader looks them up."""
+    by_key: dict[str, tuple[str, list[Cps]]] = {}
+    for cps in cpss:
+        names = list(cps.areas) + [label for _, label in cps.zones]
+        for name in names:
+            key = finder_key(name)
+            if not key:
+                continue
+            shown, found = by_key.setdefault(key, (name, []))
+            if cps not in found:
+                found.append(cps)
+    return sorted(((shown, key, found) for key, (shown, found) in by_key.items()), key=lambda e: (e[1], e[0]))
+
+
+def tel_href(phone: str) -> str:
+    """A tel: address: digits only, Italian numbers with +39 (service numbers like 112, 116117 stay as they are)."""
+    digits = re.sub(r"[^0-9+]", "", phone)
+    if digits[:1] in ("0", "3") and len(digits) >= 6:
+        digits = "+39" + digits
+    return "tel:" + digits
+
+
+def phone_link(phone: str) -> str:
+    return f'<a class="bds-tel" href="{esc(tel_href(phone))}">{esc(phone)}</a>'
+
+
+def _zone_names(cps: Cps) -> str:
+    labels = [label for _, label in cps.zones]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " e " + labels[-1]
+
+
+def cps_card(cps: Cps, ctx: SiteContext, heading: int = 3) -> str:
+    coord = ctx.territory.get("coordinators") or {}
+    missing = "Non ancora indicato" + (
+        f": chiedi al coordinamento, {esc(coord['phone'])}" if coord.get("phone") else ""
+    )
+    rows = [
+        ("Telefono", phone_link(cps.phone) if cps.phone else esc(missing)),
+        ("Indirizzo", esc(cps.address) if cps.address else esc(missing)),
+        ("Orari", esc(cps.hours) if cps.hours else esc(missing)),
+        ("Come avere un appuntamento", esc(cps.booking) if cps.booking else esc(missing)),
+    ]
+    if cps.email:
+        rows.append(("Email", f'<a href="mailto:{esc(cps.email)}">{esc(cps.email)}</a>'))
+    if cps.areas:
+        rows.append(("Quartieri", esc(", ".join(cps.areas))))
+    badge = (
+        '<p class="bds-badge bds-badge--example">Esempio: indirizzo, telefono e orari sono inventati, '
+        "per mostrare come si presenta la scheda</p>"
+        if cps.example
+        else ""
+    )
+    facts = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
+    return (
+        f'<section class="bds-cps" id="{esc(cps.id)}" data-cps="{esc(cps.id)}" aria-labelledby="{esc(cps.id)}-t">'
+        f'<h{heading} id="{esc(cps.id)}-t">{esc(cps.name)}</h{heading}>'
+        f'<p class="bds-meta">{esc(_zone_names(cps))} · {esc(cps.service)}</p>{badge}'
+        f'<dl class="bds-facts">{facts}</dl></section>'
+    )
+
+
+DEFAULT_CRISIS = [
+    {
+        "name": "Numero unico di emergenza",
+        "phone": "112",
+        "when": "sempre, giorno e notte",
+        "what": "Se c'è un pericolo immediato per la persona o per altri.",
+    }
+]
+
+
+def crisis_entries(territory: dict) -> list[dict]:
+    entries = [e for e in _records(territory.get("crisis")) if e.get("name")]
+    return entries or DEFAULT_CRISIS
+
+
+def crisis_html(ctx: SiteContext, path: str, heading: int = 2, compact: bool = False) -> str:
+    """«Se serve aiuto subito»: the numbers that answer at night and at weekends, from the territory."""
+    items = []
+    for entry in crisis_entries(ctx.territory):
+        phone = phone_link(str(entry["phone"])) if entry.get("phone") else ""
+        badge = (
+            ' <span class="bds-badge bds-badge--example">Esempio</span>'
+            if entry.get("example") is True
+            else ""
+        )
+        what = "" if compact or not entry.get("what") else f"<br>{esc(entry['what'])}"
+        items.append(
+            f"<li><strong>{esc(entry['name'])}</strong>{badge}: {phone}"
+            f'{" · " if phone else ""}<span class="bds-when">{esc(entry.get("when", ""))}</span>{what}</li>'
+        )
+    more = (
+        f'<p><a href="{esc(rel(path, CPS_PAGE))}#aiuto-urgente">Tutti i numeri per l\'aiuto urgente</a></p>'
+        if compact
+        else ""
+    )
+    return (
+        f'<section class="bds-crisis" aria-labelledby="aiuto-urgente"><h{heading} id="aiuto-urgente">'
+        f"Se serve aiuto subito</h{heading}>"
+        "<p>Il sito non è un servizio di emergenza. Se c'è un pericolo immediato chiama il <strong>112</strong>. "
+        "Quando il CPS è chiuso, di notte e nel fine settimana:</p>"
+        f'<ul class="bds-crisis-list">{"".join(items)}</ul>{more}</section>'
+    )
+
+
+def guide_for(ctx: SiteContext, slug: str) -> dict | None:
+    return next((g for g in ctx.guides if g.get("slug") == slug), None)
+
+
+def family_guide(ctx: SiteContext) -> dict | None:
+    """The guide written for families: only for them if there is one, else the first that includes them."""
+    for_families = [g for g in ctx.guides if "families" in (g.get("audience") or [])]
+    return next((g for g in for_families if list(g.get("audience")) == ["families"]), None) or next(
+        iter(for_families), None
+    )
+
+
+def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
+    from .render import page  # render imports this module for the home page
+
+    cpss = directory(ctx.territory)
+    index = area_index(cpss)
+    territory = str(ctx.territory.get("territory") or "")
+    entries = "".join(
+        f'<li data-n="{esc(key)}" data-c="{esc(" ".join(c.id for c in found))}"><a href="#{esc(found[0].id)}">{esc(shown)}</a>: '
+        f"{esc(', '.join(c.name for c in found))}</li>"
+        for shown, key, found in index
+    )
+    finder = (
+        '<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="Trova il CPS">'
+        '<p><label for="bds-cps-q">Scrivi il tuo quartiere o la tua zona</label>'
+        '<span class="bds-hint" id="bds-cps-hint">Per esempio: Affori, Città Studi, Municipio 4</span>'
+        '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
+        'aria-describedby="bds-cps-hint" enterkeyhint="search">'
+        '<button type="submit" class="md-button md-button--primary">Trova</button></span></p></form>'
+        '<p id="bds-cps-answer" class="bds-cps-answer" role="status" aria-live="polite"></p>'
+        '<div id="bds-cps-cards" class="bds-cps-cards"></div>'
+    )
+    cards = "".join(cps_card(c, ctx) for c in cpss)
+    coord = ctx.territory.get("coordinators") or {}
+    ask = ""
+    if coord.get("email") or coord.get("phone"):
+        contacts = []
+        if coord.get("phone"):
+            contacts.append(phone_link(str(coord["phone"])))
+        if coord.get("email"):
+            contacts.append(f'<a href="mailto:{esc(coord["email"])}">{esc(coord["email"])}</a>')
+        ask = (
+            "<p>Non trovi il tuo quartiere o non sai quale sia il tuo CPS? Chiedi al medico di famiglia, "
+            f"oppure al coordinamento: {' · '.join(contacts)}.</p>"
+        )
+    chosen = {g["slug"]: g for g in (guide_for(ctx, "come-accedere"), family_guide(ctx)) if g}
+    read = [
+        f'<a href="{esc(rel(path, "guide/" + slug + ".md"))}">{esc(g.get("title", ""))}</a>'
+        for slug, g in chosen.items()
+    ]
+    guides = (
+        '<h2 id="cosa-dire">Quando chiami</h2><p>Puoi dire semplicemente: «Vorrei un primo colloquio. '
+        "Abito in questo quartiere e non sono seguito da un CPS.» Se chiami per un familiare adulto, dillo: "
+        "è meglio che la persona sia d'accordo, e puoi accompagnarla al primo incontro.</p>"
+        + (f"<p>Cosa succede dopo: {' · '.join(read)}.</p>" if read else "")
+    )
+    body = (
+        f'<div class="bds-cps-page"><h1>{esc(CPS_TITLE)}</h1>'
+        '<p class="bds-lead">Il CPS (Centro Psico Sociale) è il servizio pubblico di salute mentale della tua zona: '
+        "è da lì che comincia un Budget di Salute. Ci si può andare da soli o con un familiare, senza la "
+        f"richiesta del medico. {esc(territory)}: {len(cpss)} CPS.</p>"
+        f"{finder}{guides}{crisis_html(ctx, path)}"
+        f'<h2 id="quartieri">Quartieri e zone dalla A alla Z</h2><ul class="bds-areas" id="bds-areas">{entries}</ul>'
+        f"{ask}"
+        f'<h2 id="elenco">I CPS, zona per zona</h2>{cards}'
+        "</div>"
+    )
+    return page(
+        CPS_TITLE,
+        body,
+        description="Il CPS della tua zona: indirizzo, telefono, orari e come avere un appuntamento. "
+        "E i numeri per l'aiuto urgente, di notte e nel fine settimana.",
+        hide=("navigation", "toc"),
+    )
