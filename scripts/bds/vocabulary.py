@@ -17,6 +17,8 @@ DEFAULTS = {
     "health_service": "ASST",
     "unit": "CPS",
     "unit_long": "Centro Psico Sociale",
+    "unit_the": "il CPS",
+    "unit_your": "il tuo CPS",
     "coordinator": "case manager",
     "coordinator_the": "il case manager",
 }
@@ -29,6 +31,8 @@ class Words:
     health_service: str
     unit: str
     unit_long: str
+    unit_the: str
+    unit_your: str
     coordinator: str
     coordinator_the: str
     axes: dict[str, str] = field(default_factory=dict)

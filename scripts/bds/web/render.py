@@ -334,7 +334,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
             f"{_in_catalogue(ctx)}: {axes_sentence(ctx.labels)}.",
         ),
         (
-            "Trova il CPS della tua zona",
+            services.finder_title(ctx.labels.words),
             rel(path, services.CPS_PAGE),
             "Scrivi il tuo quartiere: indirizzo, telefono, orari e come avere un appuntamento.",
         ),
@@ -579,7 +579,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
             "Come si partecipa",
             f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(access_help(access, labels.words))}"
             + (
-                f' <a href="{esc(rel(path, services.CPS_PAGE))}">Trova il CPS della tua zona</a>.'
+                f' <a href="{esc(rel(path, services.CPS_PAGE))}">{esc(services.finder_title(labels.words))}</a>.'
                 if access in ("via-case-manager", "both")
                 else ""
             ),
@@ -711,7 +711,7 @@ def _partner_cps(partner: dict, ctx: SiteContext, path: str) -> str:
         f"{esc(', '.join(label for _, label in c.zones))}</li>"
         for c in cpss
     )
-    return f'<h2 id="cps">I CPS: indirizzi, telefoni e orari</h2><ul>{items}</ul>'
+    return f'<h2 id="cps">{esc(ctx.labels.words.unit)}: indirizzi, telefoni e orari</h2><ul>{items}</ul>'
 
 
 def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
@@ -814,11 +814,11 @@ def resolve_guide_links(source: str, ctx: SiteContext, path: str) -> str:
 _SUMMARY_CPS = re.compile(r"\b(?:tuo|suo) CPS\b|\bCPS della (?:tua )?zona\b", re.IGNORECASE)
 
 
-def _summary_cps_link(guide: dict, path: str) -> str:
+def _summary_cps_link(guide: dict, path: str, ctx: SiteContext) -> str:
     """A summary that sends the reader to «il CPS della tua zona» (plain text) gets the link beside it."""
     if not _SUMMARY_CPS.search(str(guide.get("summary", ""))):
         return ""
-    return f'<p><a href="{esc(rel(path, services.CPS_PAGE))}">Trova il CPS della tua zona</a></p>'
+    return f'<p><a href="{esc(rel(path, services.CPS_PAGE))}">{esc(services.finder_title(ctx.labels.words))}</a></p>'
 
 
 def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
@@ -829,7 +829,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     body = (
         f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>{example_badge(guide, "Guida di esempio")}'
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
-        f"<p>{summary}</p>{_summary_cps_link(guide, path)}</div>"
+        f"<p>{summary}</p>{_summary_cps_link(guide, path, ctx)}</div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
         f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article>'
     )

@@ -16,7 +16,11 @@ from .model import rel
 from .text import esc, fold
 
 CPS_PAGE = "cps.md"
-CPS_TITLE = "Trova il tuo CPS"
+
+
+def finder_title(words) -> str:
+    """«Trova il CPS della tua zona», in the territory's words (home card, tab, links, page title)."""
+    return f"Trova {words.unit_the} della tua zona"
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def crisis_html(ctx: SiteContext, path: str, heading: int = 2, compact: bool = F
         f'<section class="bds-crisis" aria-labelledby="aiuto-urgente"><h{heading} id="aiuto-urgente">'
         f"Se serve aiuto subito</h{heading}>"
         "<p>Il sito non è un servizio di emergenza. Se c'è un pericolo immediato chiama il <strong>112</strong>. "
-        "Quando il CPS è chiuso, di notte e nel fine settimana:</p>"
+        f"Quando {esc(ctx.labels.words.unit_the)} è chiuso, di notte e nel fine settimana:</p>"
         f'<ul class="bds-crisis-list">{"".join(items)}</ul>{more}</section>'
     )
 
@@ -205,6 +209,8 @@ def family_guide(ctx: SiteContext) -> dict | None:
 def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
     from .render import page  # render imports this module for the home page
 
+    words = ctx.labels.words
+    title = finder_title(words)
     cpss = directory(ctx.territory)
     index = area_index(cpss)
     territory = str(ctx.territory.get("territory") or "")
@@ -214,7 +220,8 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         for shown, key, found in index
     )
     finder = (
-        '<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="Trova il CPS">'
+        f'<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="{esc(title)}" '
+        f'data-your="{esc(words.unit_your)}" data-many="{esc(words.unit)}">'
         '<p><label for="bds-cps-q">Scrivi il tuo quartiere o la tua zona</label>'
         '<span class="bds-hint" id="bds-cps-hint">Per esempio: Affori, Città Studi, Municipio 4</span>'
         '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
@@ -233,7 +240,7 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         if coord.get("email"):
             contacts.append(f'<a href="mailto:{esc(coord["email"])}">{esc(coord["email"])}</a>')
         ask = (
-            "<p>Non trovi il tuo quartiere o non sai quale sia il tuo CPS? Chiedi al medico di famiglia, "
+            "<p>Non trovi il tuo quartiere o non sai a quale servizio rivolgerti? Chiedi al medico di famiglia, "
             f"oppure al coordinamento: {' · '.join(contacts)}.</p>"
         )
     chosen = {g["slug"]: g for g in (guide_for(ctx, "come-accedere"), family_guide(ctx)) if g}
@@ -243,25 +250,25 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
     ]
     guides = (
         '<h2 id="cosa-dire">Quando chiami</h2><p>Puoi dire semplicemente: «Vorrei un primo colloquio. '
-        "Abito in questo quartiere e non sono seguito da un CPS.» Se chiami per un familiare adulto, dillo: "
+        "Abito in questo quartiere e non sono ancora seguito dal servizio.» Se chiami per un familiare adulto, dillo: "
         "è meglio che la persona sia d'accordo, e puoi accompagnarla al primo incontro.</p>"
         + (f"<p>Cosa succede dopo: {' · '.join(read)}.</p>" if read else "")
     )
     body = (
-        f'<div class="bds-cps-page"><h1>{esc(CPS_TITLE)}</h1>'
-        '<p class="bds-lead">Il CPS (Centro Psico Sociale) è il servizio pubblico di salute mentale della tua zona: '
-        "è da lì che comincia un Budget di Salute. Ci si può andare da soli o con un familiare, senza la "
-        f"richiesta del medico. {esc(territory)}: {len(cpss)} CPS.</p>"
+        f'<div class="bds-cps-page"><h1>{esc(title)}</h1>'
+        f'<p class="bds-lead">{esc(words.unit_long)} ({esc(words.unit)}): il servizio pubblico della tua zona. '
+        f"È da lì che comincia un {esc(words.programme)}. Ci si può andare da soli o con un familiare, senza la "
+        f"richiesta del medico. {esc(territory)}: {len(cpss)} {'sede' if len(cpss) == 1 else 'sedi'}.</p>"
         f"{finder}{guides}{crisis_html(ctx, path)}"
         f'<h2 id="quartieri">Quartieri e zone dalla A alla Z</h2><ul class="bds-areas" id="bds-areas">{entries}</ul>'
         f"{ask}"
-        f'<h2 id="elenco">I CPS, zona per zona</h2>{cards}'
+        f'<h2 id="elenco">{esc(words.unit)}, zona per zona</h2>{cards}'
         "</div>"
     )
     return page(
-        CPS_TITLE,
+        title,
         body,
-        description="Il CPS della tua zona: indirizzo, telefono, orari e come avere un appuntamento. "
+        description=f"{words.unit_the[:1].upper()}{words.unit_the[1:]} della tua zona: indirizzo, telefono, orari e come avere un appuntamento. "
         "E i numeri per l'aiuto urgente, di notte e nel fine settimana.",
         hide=("navigation", "toc"),
     )

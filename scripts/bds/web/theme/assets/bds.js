@@ -324,8 +324,8 @@
       } else {
         var where = found.length === 1 ? found[0].name : q;
         answer.textContent = names.length === 1 ?
-          "Per " + where + " il tuo CPS è: " + names[0] + "." :
-          "Per «" + q + "» ci sono " + names.length + " CPS:";
+          "Per " + where + " " + (form.getAttribute("data-your") || "il servizio") + " è: " + names[0] + "." :
+          "Per «" + q + "» ci sono " + names.length + " sedi:";
         ids.forEach(function (id, i) {
           var copy = document.createElement("div");
           copy.className = "bds-cps";
