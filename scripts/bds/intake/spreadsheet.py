@@ -228,6 +228,9 @@ def decode_csv(path: Path, raw: bytes, encoding: str = "utf-8") -> str:
     return text
 
 
+MAX_CELL = 131_072  # characters in one cell (the csv module's own default)
+
+
 def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
     try:
         raw = path.read_bytes()
@@ -237,6 +240,8 @@ def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # The cell limit is the kit's, not whatever another library left in the process-wide setting.
+    previous = csv.field_size_limit(MAX_CELL)
     try:
         return _bounded(path, reader)
     except csv.Error:  # a cell over the csv module's size limit, or a broken quote at the end
@@ -245,6 +250,8 @@ def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
             "(una cella troppo lunga o virgolette non chiuse)",
             exit_code=2,
         ) from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 _XML_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")

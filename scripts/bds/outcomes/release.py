@@ -63,7 +63,7 @@ def default_out(project, quarter: str) -> Path:
 
 
 def check_output(out_dir: Path, root: Path | None) -> None:
-    filesys.check_can_write(out_dir, str(out_dir))
+    fsutil.check_writable(out_dir, folder=True)
     if root is not None and fsutil.inside(out_dir, root / "site"):
         raise BdsError(
             f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
@@ -126,7 +126,6 @@ def build_report(
         recover_all(
             [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
         )
-    fsutil.check_writable(out_dir, folder=True)
     fsutil.check_writable(ledger_path, folder=False)
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
         raise BdsError(
