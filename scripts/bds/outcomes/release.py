@@ -62,8 +62,8 @@ def default_out(project, quarter: str) -> Path:
     return project.root / "private" / "reports" / quarter
 
 
-def check_output(out_dir: Path, root: Path | None) -> None:
-    fsutil.check_writable(out_dir, folder=True)
+def check_output(out_dir: Path, root: Path | None, folder: bool = True) -> None:
+    fsutil.check_writable(out_dir, folder=folder)
     if root is not None and fsutil.inside(out_dir, root / "site"):
         raise BdsError(
             f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
@@ -121,12 +121,11 @@ def build_report(
     out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
     check_output(out_dir, settings.root)
     ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
-    check_output(ledger_path, settings.root)
+    check_output(ledger_path, settings.root, folder=False)
     if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
         recover_all(
             [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
         )
-    fsutil.check_writable(ledger_path, folder=False)
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
         raise BdsError(
             f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2

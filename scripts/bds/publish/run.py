@@ -123,7 +123,7 @@ def check_targets(project: Project, out: Path, reports: Path, data: Path | None)
     if data is not None:
         from ..outcomes import release
 
-        release.check_output(reports / "ledger.json", project.root)
+        release.check_output(reports / "ledger.json", project.root, folder=False)
 
 
 # -- steps (module functions, so a test can make one fail) ---------------------------------------------
