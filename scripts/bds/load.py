@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from . import findings as F
+from . import unicodetext
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
     from yaml import CSafeLoader as _Loader
@@ -128,6 +129,10 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
     if not text.strip():
         doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
         return doc
+    hidden = unicodetext.scan(text)  # bidi, invisible and control characters (text hygiene)
+    if hidden and unicodetext.yaml_unreadable(text):  # the parser would stop at 1:1 without a name
+        doc.findings += unicodetext.document_findings(doc, hidden, [])
+        return doc
     if "\t" in text:
         raw = raw if raw is not None else text.encode("utf-8")
         match = _TAB_INDENT.search(raw)
@@ -178,6 +183,8 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         return doc
     builder = _Builder(doc)
     doc.data = builder.build(root, ())
+    if hidden or builder.suspects:
+        doc.findings += unicodetext.document_findings(doc, hidden, builder.suspects)
     if builder.has_alias:
         precise = _alias_findings(text, shown, line_offset)
         if precise:
@@ -261,6 +268,7 @@ class _Builder:
         self.doc = doc
         self.seen: set[int] = set()
         self.has_alias = False
+        self.suspects: list[tuple[tuple, str]] = []  # strings holding a possibly refused character
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -321,7 +329,9 @@ class _Builder:
             return value
         tag = node.tag
         if tag == _STR or tag == _TIMESTAMP:
-            return value
+            if unicodetext.suspect(value):
+                self.suspects.append((path, value))
+            return unicodetext.nfc(value)  # one spelling of "è" for the site, the search and comparisons
         if tag == _NULL:
             return None
         if tag == _BOOL:
