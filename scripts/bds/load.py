@@ -184,7 +184,7 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
     builder = _Builder(doc)
     doc.data = builder.build(root, ())
     if hidden or builder.suspects:
-        doc.findings += unicodetext.document_findings(doc, hidden, builder.suspects)
+        doc.findings += unicodetext.document_findings(doc, hidden, builder.suspects, text)
     if builder.has_alias:
         precise = _alias_findings(text, shown, line_offset)
         if precise:

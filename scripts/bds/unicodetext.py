@@ -48,8 +48,9 @@ _SUSPECT = re.compile(
     + "]"
 )
 
-# YAML (and so libyaml) refuses these outright: the file cannot be parsed at all.
-_YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# YAML refuses these outright, or reads them as line breaks (NEL, U+2028/2029) that shift the rest of
+# the file: the file cannot be parsed usefully, so only these findings are reported.
+_YAML_BREAKING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 _CONTROL_NAMES = {
     0x00: "NULL",
@@ -80,7 +81,8 @@ def _is_noncharacter(code: int) -> bool:
 
 
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+    # Letters only: the right-to-left mark is itself of bidi class R.
+    return any(unicodedata.bidirectional(c) in ("R", "AL") and c.isalpha() for c in text)
 
 
 def _symbol(ch: str) -> bool:
@@ -149,8 +151,8 @@ def scan(text: str, limit: int = MAX_PER_FILE) -> list[tuple[int, int, str, str]
 
 
 def yaml_unreadable(text: str) -> bool:
-    """True when the text holds a character that stops the YAML parser itself."""
-    return bool(_YAML_UNPRINTABLE.search(text))
+    """True when the text holds a character that stops or misleads the YAML parser itself."""
+    return bool(_YAML_BREAKING.search(text))
 
 
 def text_findings(text: str, shown: str, line_offset: int = 0, field: str = "") -> list[F.Finding]:
@@ -161,7 +163,7 @@ def text_findings(text: str, shown: str, line_offset: int = 0, field: str = "") 
     ]
 
 
-def document_findings(doc, hits: list, suspects: list[tuple[tuple, str]]) -> list[F.Finding]:
+def document_findings(doc, hits: list, suspects: list[tuple[tuple, str]], text: str = "") -> list[F.Finding]:
     """Findings for a loaded YAML document (`bds.load.Document`).
 
     `hits` come from `scan` of the file's text (line numbers of that text); each is named after the
@@ -172,12 +174,13 @@ def document_findings(doc, hits: list, suspects: list[tuple[tuple, str]]) -> lis
     from .load import field_name
 
     ordered = sorted((pos, path) for path, pos in doc.positions.items())
+    comments = {n for n, line in enumerate(text.split("\n"), start=1) if line.lstrip().startswith("#")}
     out = []
     for line, column, code, ch in hits:
         where = (line + doc.line_offset, column)
         path = ()
         for pos, candidate in ordered:  # few hits per file (MAX_PER_FILE): a plain scan is enough
-            if pos > where:
+            if pos > where or line in comments:
                 break
             path = candidate
         out.append(F.make(code, doc.path, where[0], where[1], field_name(path), char=char_name(ch)))
