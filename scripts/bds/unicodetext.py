@@ -206,7 +206,8 @@ def value_findings(value: str, shown: str, line: int, column: int, field: str) -
     for match in _SUSPECT.finditer(value):
         if rtl is None and ord(match.group(0)) in BIDI_MARKS:
             rtl = _has_rtl(value)
-        code = classify(value, match.start(), rtl)
+        # A value never holds a carriage return unless a YAML escape wrote it: never a line end there.
+        code = "TEXT_CONTROL_CHAR" if match.group(0) == "\r" else classify(value, match.start(), rtl)
         if code and (code, match.group(0)) not in seen:
             seen.add((code, match.group(0)))
             out.append(F.make(code, shown, line, column, field, char=char_name(match.group(0))))
