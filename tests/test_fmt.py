@@ -126,9 +126,7 @@ DATA = st.dictionaries(
     st.sampled_from(KEYS) | KEY,
     st.recursive(
         LEAF,
-        lambda inner: (
-            st.lists(inner, max_size=3) | st.dictionaries(KEY, inner, max_size=3)
-        ),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEY, inner, max_size=3),
         max_leaves=12,
     ),
     min_size=1,
