@@ -23,8 +23,9 @@ _HTML = re.compile(r"<\s*(?!(?:https?|mailto|tel):)[a-zA-Z!/?]")
 # references in a target and browsers drop tabs and newlines in a scheme, so `java&#x73;cript:` and
 # `javascript&#58;` are still scripts: the scheme is read after decoding.
 # Linear: a reference definition starts a line (`[ \t]*`, not `\s*`, which would rescan every following
-# blank line from every line start) and its label stays on that line.
-_LINK = re.compile(r"(?:\]\(\s*+<?|^[ \t]*+\[[^\]\n]++\]:\s*+<?)([^\s)>]++)", re.MULTILINE)
+# blank line from every line start) and its label stays on that line. The form's JavaScript compiles the
+# same pattern (intake/form.py), so no possessive quantifier.
+_LINK = re.compile(r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:\s*<?)([^\s)>]+)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _IGNORED_IN_SCHEME = re.compile(r"[\t\n\r\x00-\x1f]")
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
