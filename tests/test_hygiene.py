@@ -283,6 +283,13 @@ def test_deep_nesting_is_refused_and_never_crashes_the_renderer(line):
     assert "fine" in webtext.guide_html("\n".join(line * i + "x" for i in range(300)) + "\nfine")
 
 
+def test_overlong_paragraph_is_refused_and_rendered_plain():
+    source = "Testo **forte**. " * (webtext.MAX_BLOCK // 10)
+    assert webtext.longest_block("a\n\n" + source + "\n\nb") == (len(source), 3)
+    html = webtext.markdown_html(source)
+    assert "<strong>" not in html and "**forte**" in html
+
+
 # -- time bounds: validate and build finish on pathological input -----------------------------------
 
 TIMEOUT = 60  # seconds; before the fix these took from 10 s (validate) to hours (build)
@@ -300,27 +307,45 @@ def _bds(*args) -> subprocess.CompletedProcess:
     )
 
 
+def _paragraphs(unit: str) -> str:
+    """As many paragraphs of `unit` repeated as the longest accepted ones, as fit in a guide file."""
+    block = unit * ((webtext.MAX_BLOCK - 1) // len(unit))
+    return "\n\n".join([block] * (240_000 // len(block)))
+
+
 def test_pathological_guides_and_descriptions_validate_and_build_in_bounded_time(tmp_path):
     root = copy_fixture_project(tmp_path / "p")
     guides = root / "content" / "guides"
     guides.mkdir()
-    (guides / "parentesi.md").write_text(GUIDE_HEAD + "[" * 200_000 + "\n", encoding="utf-8")
     (guides / "a-capo.md").write_text(GUIDE_HEAD + "testo" + "\n" * 100_000 + "fine\n", encoding="utf-8")
-    (guides / "link-aperti.md").write_text(GUIDE_HEAD + "[a](" * 50_000 + "\n", encoding="utf-8")
-    (guides / "immagini-aperte.md").write_text(GUIDE_HEAD + "![" * 100_000 + "\n", encoding="utf-8")
+    for name, unit in (("parentesi", "["), ("link-aperti", "[a]("), ("immagini", "!["), ("grassetto", "**a")):
+        (guides / f"{name}.md").write_text(GUIDE_HEAD + _paragraphs(unit) + "\n", encoding="utf-8")
     for i in range(40):
-        description = "[" * 4990
         (root / "opportunities" / f"o{i}.yml").write_text(
-            _opportunity(f"o{i}", description=description), encoding="utf-8"
+            _opportunity(f"o{i}", description="[" * 4990), encoding="utf-8"
         )
     validated = _bds("--root", root, "validate", "--today", TODAY)
     assert validated.returncode == 0, validated.stdout[-2000:] + validated.stderr[-2000:]
-    assert "Traceback" not in validated.stderr
     built = _bds("--root", root, "build", "--out", tmp_path / "site", "--today", TODAY)
     assert built.returncode == 0, built.stderr[-2000:]
-    assert (tmp_path / "site" / "guide" / "parentesi" / "index.html").is_file() or any(
-        (tmp_path / "site").rglob("parentesi*")
-    )
+    assert "Traceback" not in validated.stderr + built.stderr
+
+
+def test_one_huge_paragraph_is_reported_in_bounded_time(tmp_path):
+    root = copy_fixture_project(tmp_path / "p")
+    guides = root / "content" / "guides"
+    guides.mkdir()
+    (guides / "parentesi.md").write_text(GUIDE_HEAD + "[" * 200_000 + "\n", encoding="utf-8")
+    (guides / "link-aperti.md").write_text(GUIDE_HEAD + "[a](" * 50_000 + "\n", encoding="utf-8")
+    run = _bds("--root", root, "validate", "--today", TODAY, "--format", "json")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert sorted((f["file"], f["code"], f["line"]) for f in json.loads(run.stdout)) == [
+        ("content/guides/link-aperti.md", "MARKDOWN_BLOCK_TOO_LONG", 9),
+        ("content/guides/parentesi.md", "MARKDOWN_BLOCK_TOO_LONG", 9),
+    ]
+    # The renderer itself (also used by the preview, which shows invalid content) stays fast too.
+    for source in ("[" * 200_000, "[a](" * 50_000, "![" * 100_000, "[[]" * 60_000):
+        assert webtext.guide_html(source).startswith("<p>")
 
 
 def test_deeply_nested_guide_is_reported_in_bounded_time(tmp_path):

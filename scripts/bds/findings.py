@@ -531,6 +531,14 @@ _code(
     "il testo ha {depth} livelli di elenchi, citazioni o rientri uno dentro l'altro (al massimo {limit}).",
     "Semplifica la struttura: pochi livelli di elenco si leggono meglio.",
 )
+_code(
+    _g,
+    "MARKDOWN_BLOCK_TOO_LONG",
+    ERROR,
+    "Paragrafo troppo lungo",
+    "un paragrafo del testo è lungo {length} caratteri (al massimo {limit}).",
+    "Dividi il testo in paragrafi più brevi, lasciando una riga vuota tra l'uno e l'altro.",
+)
 
 
 # -- Hardening: files, folders and configuration (issue 10; add codes of this class below) --

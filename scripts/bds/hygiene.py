@@ -7,7 +7,9 @@
   (Cyrillic "А" for Latin "A"), or that mixes alphabets in one word, is a warning: a person judges.
 - Guides: an image must be a file of the site (see `web.text.local_image`), whatever spelling a browser
   would read as another site.
-- Markdown nested deeper than `web.text.MAX_NESTING` levels is refused (the renderer would recurse).
+- Markdown nested deeper than `web.text.MAX_NESTING` levels is refused (the renderer would recurse), and
+  so is a guide paragraph longer than `web.text.MAX_BLOCK` characters (rendering time grows with its
+  square).
 """
 
 from __future__ import annotations
@@ -115,6 +117,11 @@ def guide_findings(doc: Document) -> list[F.Finding]:
     depth, where = webtext.nesting_depth(body)
     if depth > webtext.MAX_NESTING:
         return [_body_finding(doc, "MARKDOWN_TOO_DEEP", body, where, depth=depth, limit=webtext.MAX_NESTING)]
+    length, where = webtext.longest_block(body)
+    if length > webtext.MAX_BLOCK:
+        return [
+            _body_finding(doc, "MARKDOWN_BLOCK_TOO_LONG", body, where, length=length, limit=webtext.MAX_BLOCK)
+        ]
     if "![" not in body:
         return out
     cursor = 0

@@ -158,6 +158,26 @@ def nesting_depth(source: str) -> tuple[int, int]:
     return deepest, where
 
 
+# Python-Markdown rebuilds a paragraph's text after every inline match (bold, link, code...), so a single
+# paragraph costs time proportional to its length times its matches: "**a" repeated over 256 KB takes
+# seconds per guide. The validator refuses blocks longer than MAX_BLOCK characters
+# (MARKDOWN_BLOCK_TOO_LONG; the longest shipped one has ~1,300) and the renderer shows such text plain.
+MAX_BLOCK = 8000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def longest_block(source: str) -> tuple[int, int]:
+    """(Length, offset) of the longest run of text between blank lines. Linear."""
+    longest, where, start = 0, 0, 0
+    for match in _BLANK_LINE.finditer(source + "\n\n"):
+        while start < match.start() and source[start] == "\n":  # the block starts at its first line
+            start += 1
+        if match.start() - start > longest:
+            longest, where = match.start() - start, start
+        start = match.end()
+    return longest, where
+
+
 def _plain_paragraphs(source: str) -> str:
     return "".join(f"<p>{esc(part)}</p>" for part in re.split(r"\n[ \t]*\n", source) if part.strip())
 
@@ -165,7 +185,7 @@ def _plain_paragraphs(source: str) -> str:
 def _convert(source: str) -> str:
     """Markdown to (unsanitised) HTML; text nested too deep becomes escaped paragraphs instead."""
     source = source or ""
-    if nesting_depth(source)[0] > MAX_NESTING:
+    if nesting_depth(source)[0] > MAX_NESTING or longest_block(source)[0] > MAX_BLOCK:
         return _plain_paragraphs(source)
     md = _md()
     md.reset()
