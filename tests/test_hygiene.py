@@ -360,3 +360,18 @@ def test_deeply_nested_guide_is_reported_in_bounded_time(tmp_path):
         ("content/guides/annidata.md", "MARKDOWN_TOO_DEEP"),
         ("content/guides/elenchi.md", "MARKDOWN_TOO_DEEP"),
     ]
+
+
+def test_every_control_format_and_noncharacter_code_point_is_refused():
+    """Exhaustive over Unicode: the fast pre-filter regex misses no character the rules refuse."""
+    allowed = {"\t", "\n", "\r", "\u200d", "\u200e", "\u200f", "\u061c"}  # CR, joiner, marks: by context
+    missed = []
+    for code in range(0x110000):
+        ch = chr(code)
+        refused = unicodedata.category(ch) in ("Cc", "Cf") or (code & 0xFFFE) == 0xFFFE
+        refused |= 0xFDD0 <= code <= 0xFDEF or ch in "\u2028\u2029"
+        if not refused or ch in allowed:
+            continue
+        if unicodetext.classify("a" + ch + "a", 1) is None or not unicodetext.suspect(ch):
+            missed.append(hex(code))
+    assert missed == []

@@ -33,8 +33,9 @@ BIDI_MARKS = frozenset({0x200E, 0x200F, 0x061C})
 LINE_SEPARATORS = frozenset({0x2028, 0x2029})
 ZWJ = 0x200D
 _HANGUL_FILLERS = frozenset({0x115F, 0x1160, 0x3164, 0xFFA0})
-# Cf (format) characters are refused unless listed here; variation selectors are Mn and stay allowed.
-_ALLOWED_FORMAT = frozenset()
+# Every Cf (format) character is refused but the joiner between two symbols; variation selectors (Mn,
+# as in the emoji "❤️") stay allowed, the Mongolian ones aside.
+_OTHER_INVISIBLE = frozenset({0x034F, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F})
 
 # Every character that may need a look; the rest of the text is skipped in C by this one regex.
 _SUSPECT = re.compile(
@@ -70,9 +71,7 @@ def char_name(ch: str) -> str:
     code = ord(ch)
     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(code, "")
     if not name:
-        name = "CARATTERE DI CONTROLLO" if unicodedata.category(ch) == "Cc" else "NON-CARATTERE"
-        if _is_noncharacter(code):
-            name = "NON-CARATTERE"
+        name = "NON-CARATTERE" if _is_noncharacter(code) else "CARATTERE DI CONTROLLO"
     return f"«{name} (U+{code:04X})»"
 
 
@@ -113,9 +112,7 @@ def classify(text: str, i: int, rtl: bool | None = None) -> str | None:
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         return None if _symbol(before) and _symbol(after) else "TEXT_INVISIBLE_CHAR"
-    if category == "Cf" and code not in _ALLOWED_FORMAT:
-        return "TEXT_INVISIBLE_CHAR"
-    if code in _HANGUL_FILLERS or code in (0x034F, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F):
+    if category == "Cf" or code in _HANGUL_FILLERS or code in _OTHER_INVISIBLE:
         return "TEXT_INVISIBLE_CHAR"
     return None
 
