@@ -375,3 +375,13 @@ def test_every_control_format_and_noncharacter_code_point_is_refused():
         if unicodetext.classify("a" + ch + "a", 1) is None or not unicodetext.suspect(ch):
             missed.append(hex(code))
     assert missed == []
+
+
+def test_messages_never_carry_hidden_characters_to_the_terminal(project_copy):
+    target = project_copy / "opportunities" / "chiave.yml"
+    target.write_text(OPPORTUNITY.replace("id: minimal", 'id: chiave\n"\\e[2J\\u202e": 1'), encoding="utf-8")
+    for fmt in ("text", "json"):
+        run = run_cli(["--root", project_copy, "validate", target, "--format", fmt, "--today", TODAY])
+        assert run.code == 1 and "TEXT_CONTROL_CHAR" in run.out + run.err
+        assert not unicodetext.scan(run.out + run.err.replace("\n", " ")), run.out + run.err
+        assert "\x1b" not in run.out + run.err and "U+001B[2J" in run.out + run.err

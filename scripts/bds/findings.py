@@ -7,6 +7,7 @@ positions; the catalogue page of the site is generated from `REGISTRY`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
@@ -580,11 +581,19 @@ def make(code: str, file: str, line: int, column: int, field: str = "", **params
     """Build a finding from the registry; unknown codes are a programming error."""
     entry = REGISTRY[code]
     message = entry.template.format_map(_SafeDict({k: _short(v) for k, v in params.items()}))
+    field = _UNSHOWABLE.sub(lambda m: f"U+{ord(m.group(0)):04X}", field)  # a field is a key of the file
     return Finding(file, line, column, field, code, message, entry.severity)
 
 
+# A value echoed in a message never carries a control, bidi or invisible character to the terminal or the
+# page that shows it (an escape sequence in a YAML key would otherwise reach the terminal): shown as U+XXXX.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
 def _short(value: object, limit: int = 80) -> str:
-    text = str(value)
+    text = _UNSHOWABLE.sub(lambda m: f"U+{ord(m.group(0)):04X}", str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -313,6 +313,8 @@ class _Builder:
                 self._find("YAML_KEY_NOT_TEXT", key_node, path, key=shown)
                 continue
             key = key_node.value
+            if unicodetext.suspect(key):  # an escaped control character in a key names a field too
+                self.suspects.append((path + (key,), key))
             if key in first_line:
                 self._find("YAML_DUPLICATE_KEY", key_node, path + (key,), key=key, first_line=first_line[key])
                 continue
