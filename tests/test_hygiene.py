@@ -232,6 +232,7 @@ def test_feeds_and_calendar_stay_well_formed_after_any_accepted_text(title, summ
 ABSOLUTE = [
     "\\/host.example/p.png",
     "\\\\host.example/p.png",
+    "\\\\\\\\host.example/p.png",  # Markdown unescapes "\\\\" to "\\": the browser reads "\\\\host" as "//host"
     "/\\host.example/p.png",
     "//host.example/p.png",
     "/p.png",
