@@ -226,8 +226,9 @@ def nfc(value: str) -> str:
 
 # Cyrillic and Greek letters that look like Latin ones: the "prototype" of each in the confusables
 # table of Unicode Technical Standard #39 (https://www.unicode.org/Public/security/latest/confusables.txt,
-# Unicode License v3, see LICENSES/). A hand-picked subset: the letters an attacker uses to spell an
-# Italian or Latin-script name, lower and upper case.
+# data under the Unicode License v3, https://www.unicode.org/license.txt: copyright Unicode, Inc., use
+# allowed with this notice). A hand-picked subset of its mappings: the letters an attacker uses to spell
+# an Italian or Latin-script name, lower and upper case, plus "rn" read as "m" (see `skeleton`).
 _CONFUSABLE_SOURCE = (
     # Cyrillic
     "аa бb вb гr дd еe ёë жж зз иu йu кk лл мm нh оo пn рp сc тt уy фф хx цц чч шш щщ ъъ ыы ьb эз юю яя"
