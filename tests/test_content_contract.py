@@ -188,7 +188,7 @@ def test_commented_template_is_valid_and_names_every_field(kind, template, folde
     name = f"{record_id.group(1)}.yml" if record_id else "modello.md"
     target = project / folder / name
     target.write_text(text, encoding="utf-8")
-    run = run_cli(["--root", project, "validate", target, "--format", "json", "--today", "2026-06-01"])
+    run = run_cli(["--root", project, "validate", target, "--format", "json", "--today", "2026-11-23"])
     assert run.code == 0, run.out
     assert [f for f in run.json() if f["severity"] == "error"] == []
 

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import findings as F
-from . import load, safefs, schema
+from . import load, safefs, schema, unicodetext
 from .load import Document
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
@@ -265,8 +265,10 @@ def load_guide(raw: bytes, shown: str) -> Document:
     if end == -1:
         return Document(shown, findings=[F.make("FRONT_MATTER_MISSING", shown, 1, 1)])
     doc = load.load_text(text[4 : end + 1], shown, line_offset=1)
-    doc.body = text[end + 5 :]
+    body = text[end + 5 :]
     doc.body_line = text.count("\n", 0, end + 5) + 1
+    doc.findings += unicodetext.text_findings(body, shown, doc.body_line - 1, "testo")  # text hygiene
+    doc.body = unicodetext.nfc(body)
     return doc
 
 

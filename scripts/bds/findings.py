@@ -7,6 +7,7 @@ positions; the catalogue page of the site is generated from `REGISTRY`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
@@ -479,6 +480,128 @@ _code(
 )
 
 # -- Hardening: text hygiene and dates (issue 10; add codes of this class below) --
+_g = "Testo e date"
+_HIDDEN_HINT = (
+    "Cancella il carattere: di solito arriva copiando il testo da un altro programma. "
+    "Se non lo vedi nell'editor, riscrivi a mano la parola alla riga e colonna indicate."
+)
+_code(
+    _g,
+    "TEXT_BIDI_CONTROL",
+    ERROR,
+    "Carattere che inverte la direzione del testo",
+    "il testo contiene il carattere invisibile {char}, che mostra le parole in un ordine diverso da "
+    "quello scritto.",
+    _HIDDEN_HINT + " I segni di direzione sono ammessi solo in una riga scritta in arabo o in ebraico.",
+)
+_code(
+    _g,
+    "TEXT_INVISIBLE_CHAR",
+    ERROR,
+    "Carattere invisibile nel testo",
+    "il testo contiene il carattere invisibile {char}: non si vede, ma spezza le parole per la ricerca "
+    "e per i controlli.",
+    _HIDDEN_HINT,
+)
+_code(
+    _g,
+    "TEXT_CONTROL_CHAR",
+    ERROR,
+    "Carattere di controllo nel testo",
+    "il testo contiene il carattere di controllo {char}, che non è testo.",
+    _HIDDEN_HINT + " Sono ammessi solo l'a capo e la tabulazione.",
+)
+_code(
+    _g,
+    "TEXT_NONCHARACTER",
+    ERROR,
+    "Carattere non valido",
+    "il testo contiene {char}, che non è un carattere valido.",
+    _HIDDEN_HINT,
+)
+_code(
+    _g,
+    "TEXT_LINE_SEPARATOR",
+    ERROR,
+    "Separatore di riga non ammesso",
+    "il testo contiene {char}: alcuni programmi lo leggono come a capo, altri no.",
+    "Sostituiscilo con un normale a capo (tasto Invio) o con uno spazio.",
+)
+_code(
+    _g,
+    "PARTNER_NAME_DUPLICATE",
+    WARNING,
+    "Nome dell'ente ripetuto",
+    "il nome «{name}» è lo stesso dell'ente in {other}.",
+    "Se è lo stesso ente, tieni una sola scheda; se sono due enti diversi, rendi i nomi distinguibili.",
+)
+_code(
+    _g,
+    "PARTNER_NAME_CONFUSABLE",
+    WARNING,
+    "Nome dell'ente che sembra un altro",
+    "il nome «{name}» si legge come quello dell'ente in {other}, ma è scritto con lettere diverse.",
+    "Controlla che non sia una copia ingannevole: riscrivi il nome a mano con la tastiera italiana.",
+)
+_code(
+    _g,
+    "PARTNER_NAME_MIXED_SCRIPT",
+    WARNING,
+    "Nome dell'ente con alfabeti mescolati",
+    "nella parola «{word}» ci sono lettere latine insieme a lettere di un altro alfabeto "
+    "(per esempio cirillico o greco) che sembrano uguali.",
+    "Riscrivi la parola a mano con la tastiera italiana.",
+)
+_code(
+    _g,
+    "DATE_TOO_EARLY",
+    ERROR,
+    "Data troppo lontana nel passato",
+    "la data «{title}» ({date}) è prima del {limit}.",
+    "Controlla l'anno: probabilmente è un errore di battitura.",
+)
+_code(
+    _g,
+    "DATE_TOO_FAR",
+    ERROR,
+    "Data troppo lontana nel futuro",
+    "la data «{title}» ({date}) è più di {years} anni dopo oggi (il limite è il {limit}).",
+    "Controlla l'anno: probabilmente è un errore di battitura. Per un'attività senza fine lascia la "
+    "data vuota.",
+)
+_code(
+    _g,
+    "REVIEWED_IN_FUTURE",
+    ERROR,
+    "Verifica con una data futura",
+    "la data dell'ultima verifica ({date}) è dopo oggi ({today}).",
+    "Scrivi il giorno in cui l'ente ha davvero confermato i dati: oggi o un giorno passato.",
+)
+_code(
+    _g,
+    "IMAGE_NOT_LOCAL",
+    ERROR,
+    "Immagine da un altro sito",
+    "l'immagine «{src}» non è un file della guida: il browser la chiederebbe a un altro sito.",
+    "Salva l'immagine in content/guides/img/ e scrivi un indirizzo relativo, per esempio img/foto.png "
+    "(senza «/», «\\» o «http» all'inizio).",
+)
+_code(
+    _g,
+    "MARKDOWN_TOO_DEEP",
+    ERROR,
+    "Elenchi o citazioni annidati troppo",
+    "il testo ha {depth} livelli di elenchi, citazioni o rientri uno dentro l'altro (al massimo {limit}).",
+    "Semplifica la struttura: pochi livelli di elenco si leggono meglio.",
+)
+_code(
+    _g,
+    "MARKDOWN_BLOCK_TOO_LONG",
+    ERROR,
+    "Paragrafo troppo lungo",
+    "un paragrafo del testo è lungo {length} caratteri (al massimo {limit}).",
+    "Dividi il testo in paragrafi più brevi, lasciando una riga vuota tra l'uno e l'altro.",
+)
 
 
 # -- Hardening: files, folders and configuration (issue 10; add codes of this class below) --
@@ -755,11 +878,19 @@ def make(code: str, file: str, line: int, column: int, field: str = "", **params
     """Build a finding from the registry; unknown codes are a programming error."""
     entry = REGISTRY[code]
     message = entry.template.format_map(_SafeDict({k: _short(v) for k, v in params.items()}))
+    field = _UNSHOWABLE.sub(lambda m: f"U+{ord(m.group(0)):04X}", field)  # a field is a key of the file
     return Finding(file, line, column, field, code, message, entry.severity)
 
 
+# A value echoed in a message never carries a control, bidi or invisible character to the terminal or the
+# page that shows it (an escape sequence in a YAML key would otherwise reach the terminal): shown as U+XXXX.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
 def _short(value: object, limit: int = 80) -> str:
-    text = str(value)
+    text = _UNSHOWABLE.sub(lambda m: f"U+{ord(m.group(0)):04X}", str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from . import findings as F
-from . import safefs
+from . import safefs, unicodetext
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
     from yaml import CSafeLoader as _Loader
@@ -135,6 +135,10 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
     if not text.strip():
         doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
         return doc
+    hidden = unicodetext.scan(text)  # bidi, invisible and control characters (text hygiene)
+    if hidden and unicodetext.yaml_unreadable(text):  # the parser would stop at 1:1 without a name
+        doc.findings += unicodetext.document_findings(doc, hidden, [])
+        return doc
     if "\t" in text:
         raw = raw if raw is not None else text.encode("utf-8")
         match = _TAB_INDENT.search(raw)
@@ -185,6 +189,8 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         return doc
     builder = _Builder(doc)
     doc.data = builder.build(root, ())
+    if hidden or builder.suspects:
+        doc.findings += unicodetext.document_findings(doc, hidden, builder.suspects, text)
     if builder.has_alias:
         precise = _alias_findings(text, shown, line_offset)
         if precise:
@@ -268,6 +274,7 @@ class _Builder:
         self.doc = doc
         self.seen: set[int] = set()
         self.has_alias = False
+        self.suspects: list[tuple[tuple, str]] = []  # strings holding a possibly refused character
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -312,6 +319,8 @@ class _Builder:
                 self._find("YAML_KEY_NOT_TEXT", key_node, path, key=shown)
                 continue
             key = key_node.value
+            if unicodetext.suspect(key):  # an escaped control character in a key names a field too
+                self.suspects.append((path + (key,), key))
             if key in first_line:
                 self._find("YAML_DUPLICATE_KEY", key_node, path + (key,), key=key, first_line=first_line[key])
                 continue
@@ -328,7 +337,9 @@ class _Builder:
             return value
         tag = node.tag
         if tag == _STR or tag == _TIMESTAMP:
-            return value
+            if unicodetext.suspect(value):
+                self.suspects.append((path, value))
+            return unicodetext.nfc(value)  # one spelling of "è" for the site, the search and comparisons
         if tag == _NULL:
             return None
         if tag == _BOOL:

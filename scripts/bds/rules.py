@@ -12,7 +12,7 @@ import html
 import re
 
 from . import findings as F
-from . import guidelinks, protected, schema, textcheck
+from . import guidelinks, hygiene, protected, schema, textcheck
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
@@ -22,7 +22,10 @@ _HTML = re.compile(r"<\s*(?!(?:https?|mailto|tel):)[a-zA-Z!/?]")
 # Markdown link targets, inline `](target)` and reference `[x]: target`. Markdown decodes character
 # references in a target and browsers drop tabs and newlines in a scheme, so `java&#x73;cript:` and
 # `javascript&#58;` are still scripts: the scheme is read after decoding.
-_LINK = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)([^\s)>]+)", re.MULTILINE)
+# Linear: a reference definition starts a line (`[ \t]*`, not `\s*`, which would rescan every following
+# blank line from every line start) and its label stays on that line. The form's JavaScript compiles the
+# same pattern (intake/form.py), so no possessive quantifier.
+_LINK = re.compile(r"(?:\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:\s*<?)([^\s)>]+)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _IGNORED_IN_SCHEME = re.compile(r"[\t\n\r\x00-\x1f]")
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -153,6 +156,7 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
                     _at(content.glossary, "GLOSSARY_DUPLICATE", ("terms", i, "term"), value=term["term"])
                 )
             seen.add(key)
+    out += hygiene.check(content, today)  # dates in range, partner look-alikes, guide images, nesting
     return out
 
 

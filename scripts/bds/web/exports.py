@@ -286,7 +286,7 @@ def calendar(ctx: SiteContext) -> bytes:
             dt.datetime.combine(parse_date(item.get("reviewed")) or ctx.today, dt.time(0, 0), tzinfo=dt.UTC),
         )
         event.add("dtstart", start)
-        event.add("dtend", end + dt.timedelta(days=1))
+        event.add("dtend", end + dt.timedelta(days=1) if end < dt.date.max else end)  # exclusive end day
         event.add("summary", str(item.get("title", "")))
         url = ctx.url(model.listing_path(lid))
         text = str(item.get("summary", ""))

@@ -302,7 +302,8 @@ def valid_through(listing: dict, review_days: int) -> str:
         if parse_date(dates.get(key)):
             return str(dates[key])
     reviewed = parse_date(listing.get("reviewed")) or dt.date(2000, 1, 1)
-    return (reviewed + dt.timedelta(days=review_days)).isoformat()
+    # Never past the last representable day, whatever date the record holds (no crash in JSON-LD).
+    return (reviewed + dt.timedelta(days=min(review_days, (dt.date.max - reviewed).days))).isoformat()
 
 
 # Open licences a territory may choose for its content (`content_licence`), keyed by SPDX id.

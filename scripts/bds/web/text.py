@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -65,9 +66,141 @@ def safe_url(url) -> str | None:
     return None
 
 
+# Python-Markdown looks for the closing "]" of every "[" (and the closing ")" of every "](") up to the
+# end of the paragraph: a paragraph of 200,000 "[" costs 200,000 scans of the whole paragraph and stops
+# the build for hours. Link text and targets are looked for within LINK_SCAN characters instead, so the
+# work per bracket is bounded and a paragraph costs time proportional to its length. Real links are far
+# shorter; a longer one stays plain text.
+LINK_SCAN = 1000
+LINK_NESTING = 16  # "]" looked at per "[": link text with more nested brackets stays plain text
+
+
+class _BoundedLinks:
+    """Mixin for Python-Markdown's link, image and reference processors: bounded look-ahead."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (Markdown's API)
+        limit = min(len(data), index + LINK_SCAN)
+        depth, pos = 1, index
+        for _ in range(LINK_NESTING):
+            close = data.find("]", pos, limit)
+            if close == -1:
+                break
+            depth += data.count("[", pos, close) - 1
+            pos = close + 1
+            if depth <= 0:  # the "]" that closes the first "[": same result as Markdown's own scan
+                return data[index:close], pos, True
+        return "", index, False
+
+    def getLink(self, data: str, index: int):  # noqa: N802
+        window = data[index : index + LINK_SCAN]
+        if ")" not in window:
+            return "", None, index, False
+        href, title, end, handled = super().getLink(window, 0)
+        return href, title, index + end, handled
+
+    def evalId(self, data: str, index: int, text: str):  # noqa: N802
+        found, end, handled = super().evalId(data[index : index + LINK_SCAN], 0, text)
+        return found, index + end, handled
+
+
+class _BoundedLinksExtension(markdown.Extension):
+    # name in Python-Markdown's inline registry -> (its class, its priority); see build_inlinepatterns
+    PROCESSORS = {
+        "reference": ("ReferenceInlineProcessor", 170),
+        "link": ("LinkInlineProcessor", 160),
+        "image_link": ("ImageInlineProcessor", 150),
+        "image_reference": ("ImageReferenceInlineProcessor", 140),
+        "short_reference": ("ShortReferenceInlineProcessor", 130),
+        "short_image_ref": ("ShortImageReferenceInlineProcessor", 125),
+    }
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        from markdown import inlinepatterns
+
+        for name, (class_name, priority) in self.PROCESSORS.items():
+            base = getattr(inlinepatterns, class_name)
+            old = md.inlinePatterns[name]
+            if type(old) is not base:  # a Markdown upgrade that changes them must fail loudly
+                raise RuntimeError(f"unexpected Markdown inline processor {name}: {type(old).__name__}")
+            bounded = type(f"Bounded{class_name}", (_BoundedLinks, base), {})
+            md.inlinePatterns.register(bounded(old.pattern, md), name, priority)
+        # Raw HTML is never allowed in records (the validator refuses it and nh3 strips it), and the
+        # raw-HTML block preprocessor re-parses the rest of the text at every "<": quadratic on "<a<a<a…".
+        md.preprocessors.deregister("html_block")
+
+
+# Python-Markdown recurses once per level of nested lists and quotes: a few hundred levels ("1. 1. 1. …",
+# "> > > …", deeper and deeper indentation) exhaust Python's stack. The validator refuses text nested
+# deeper than MAX_NESTING (MARKDOWN_TOO_DEEP) and the renderer shows such text as plain paragraphs.
+MAX_NESTING = 16
+_LINE_PREFIX = re.compile(r"[ \t]*(?:(?:>|[-*+]|[0-9]{1,9}[.)])[ \t]*)*")
+
+
+def nesting_depth(source: str) -> tuple[int, int]:
+    """(An upper bound of the nesting depth of lists and quotes in Markdown, offset of the deepest line).
+
+    Linear: one anchored match per line. Every 4 columns of indentation and every list or quote
+    marker at the start of a line count as a level.
+    """
+    deepest, where = 0, 0
+    pos, size = 0, len(source)
+    while pos <= size:
+        end = source.find("\n", pos)
+        end = size if end == -1 else end
+        prefix = _LINE_PREFIX.match(source, pos, end).group(0)
+        lead = len(prefix) - len(prefix.lstrip(" \t"))
+        columns = len(prefix[:lead].expandtabs(4))
+        markers = len(re.findall(r">|[-*+]|[0-9]{1,9}[.)]", prefix[lead:]))
+        depth = columns // 4 + markers
+        if depth > deepest:
+            deepest, where = depth, pos
+        pos = end + 1
+    return deepest, where
+
+
+# Python-Markdown rebuilds a paragraph's text after every inline match (bold, link, code...), so a single
+# paragraph costs time proportional to its length times its matches: "**a" repeated over 256 KB takes
+# seconds per guide. The validator refuses blocks longer than MAX_BLOCK characters
+# (MARKDOWN_BLOCK_TOO_LONG; the longest shipped one has ~1,300) and the renderer shows such text plain.
+MAX_BLOCK = 8000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def longest_block(source: str) -> tuple[int, int]:
+    """(Length, offset) of the longest run of text between blank lines. Linear."""
+    longest, where, start = 0, 0, 0
+    for match in _BLANK_LINE.finditer(source + "\n\n"):
+        while start < match.start() and source[start] == "\n":  # the block starts at its first line
+            start += 1
+        if match.start() - start > longest:
+            longest, where = match.start() - start, start
+        start = match.end()
+    return longest, where
+
+
+def _plain_paragraphs(source: str) -> str:
+    return "".join(f"<p>{esc(part)}</p>" for part in re.split(r"\n[ \t]*\n", source) if part.strip())
+
+
+def _convert(source: str) -> str:
+    """Markdown to (unsanitised) HTML; text nested too deep becomes escaped paragraphs instead."""
+    source = source or ""
+    if nesting_depth(source)[0] > MAX_NESTING or longest_block(source)[0] > MAX_BLOCK:
+        return _plain_paragraphs(source)
+    md = _md()
+    md.reset()
+    try:
+        return md.convert(source)
+    except RecursionError:  # a structure the depth bound did not foresee: plain text, never a crash
+        md.reset()
+        return _plain_paragraphs(source)
+
+
 @lru_cache(maxsize=1)
 def _md() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    return markdown.Markdown(
+        extensions=["sane_lists", "tables", _BoundedLinksExtension()], output_format="html"
+    )
 
 
 def _shift_headings(fragment: str, top_level: int) -> str:
@@ -92,10 +225,7 @@ def markdown_html(source: str, top_level: int = 2) -> str:
 
     Headings are moved so that the highest becomes `top_level` (see `_shift_headings`).
     """
-    md = _md()
-    md.reset()
-    rendered = md.convert(source or "")
-    rendered = _shift_headings(rendered, top_level)
+    rendered = _shift_headings(_convert(source), top_level)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -105,23 +235,48 @@ def markdown_html(source: str, top_level: int = 2) -> str:
     )
 
 
-_RELATIVE_SRC = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.\-]*:)(?!/)[^\s<>\"'`]+$")
+# A picture of the site itself: a relative path made only of plain path characters. Browsers read
+# "\\host", "\\/host", "/\\host", "//host" and "https:host" (tabs and newlines removed, entities decoded)
+# as another site, so a leading slash or backslash, a colon, a backslash anywhere, whitespace and
+# control characters are all refused rather than recognised one by one.
+_LOCAL_SRC = re.compile(r"(?:\.{1,2}/)*[A-Za-z0-9_][A-Za-z0-9._~%+\-/]*")
+
+
+def local_image(src: str) -> bool:
+    """True when a browser can only read `src` (already entity-decoded) as a file of this site."""
+    return bool(_LOCAL_SRC.fullmatch(src)) and "//" not in src
 
 
 def _relative_images_only(tag: str, attr: str, value: str) -> str | None:
     # Guides may show their own pictures (screenshots, the data-flow SVG) but never load anything
-    # from another site: an absolute, scheme-relative or rooted address is dropped.
+    # from another site: any address that is not plainly relative is dropped.
     if tag == "img" and attr == "src":
-        return value if _RELATIVE_SRC.match(value) else None
+        return value if local_image(value) else None
     return value
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources += [value or "" for name, value in attrs if name == "src"]
+
+
+def guide_image_sources(source: str) -> list[str]:
+    """Every image address a guide's Markdown produces (inline, reference, any spelling), decoded."""
+    parser = _ImageSources()
+    parser.feed(_convert(source))
+    parser.close()
+    return parser.sources
 
 
 @lru_cache(maxsize=256)
 def guide_html(source: str, top_level: int = 2) -> str:
     """Like `markdown_html`, plus images with a relative address and their alt text (guides only)."""
-    md = _md()
-    md.reset()
-    rendered = _shift_headings(md.convert(source or ""), top_level)
+    rendered = _shift_headings(_convert(source), top_level)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS | {"img"},

@@ -1,0 +1,160 @@
+"""Rules of text hygiene and dates across records (issue 10), run by `rules.check`.
+
+- Dates: every field the schemas declare as `format: date` lies between MIN_DATE and YEARS_AHEAD years
+  after today, and a `reviewed` date is never after today. Outside that range a date is a typing
+  error, and the calendar, JSON-LD and feeds need dates they can compute with.
+- Partners: a name that repeats another partner's, or that reads the same with look-alike letters
+  (Cyrillic "А" for Latin "A"), or that mixes alphabets in one word, is a warning: a person judges.
+- Guides: an image must be a file of the site (see `web.text.local_image`), whatever spelling a browser
+  would read as another site.
+- Markdown nested deeper than `web.text.MAX_NESTING` levels is refused (the renderer would recurse), and
+  so is a guide paragraph longer than `web.text.MAX_BLOCK` characters (rendering time grows with its
+  square).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import findings as F
+from . import schema, unicodetext
+from .content import Content
+from .dates import parse as parse_date
+from .load import Document, field_name
+from .web import text as webtext
+
+MIN_DATE = dt.date(2000, 1, 1)
+YEARS_AHEAD = 5
+MAX_IMAGE_FINDINGS = 10
+MARKDOWN_FIELDS = {"opportunity": ("description",), "partner": ("description",)}
+
+
+def _at(doc: Document, code: str, path: tuple, **params) -> F.Finding:
+    line, col = doc.position(path)
+    return F.make(code, doc.path, line, col, field_name(path), **params)
+
+
+def latest_date(today: dt.date) -> dt.date:
+    """The last accepted day: YEARS_AHEAD years after today (28 February for a 29 February)."""
+    year = min(dt.MAXYEAR, today.year + YEARS_AHEAD)
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
+
+
+def _strings(value, path: tuple = ()):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+
+
+def _documents(content: Content):
+    for kind, doc in (("territory", content.territory), ("glossary", content.glossary)):
+        if doc is not None and doc.ok and isinstance(doc.data, dict):
+            yield kind, doc
+    for kind in ("partner", "opportunity", "guide"):
+        for doc in content.valid(kind):
+            yield kind, doc
+
+
+def date_findings(kind: str, doc: Document, today: dt.date) -> list[F.Finding]:
+    out = []
+    latest = latest_date(today)
+    for path, value in _strings(doc.data):
+        if schema.subschema(kind, path).get("format") != "date":
+            continue
+        day = parse_date(value)
+        if day is None:
+            continue  # the schema layer reports it
+        title = schema.title_for(kind, path)
+        if day < MIN_DATE:
+            out.append(_at(doc, "DATE_TOO_EARLY", path, title=title, date=value, limit="1° gennaio 2000"))
+        elif path[-1] == "reviewed" and day > today:
+            out.append(_at(doc, "REVIEWED_IN_FUTURE", path, date=value, today=today.isoformat()))
+        elif day > latest:
+            out.append(
+                _at(doc, "DATE_TOO_FAR", path, title=title, date=value, years=YEARS_AHEAD, limit=latest)
+            )
+    return out
+
+
+def partner_name_findings(partners: list[Document]) -> list[F.Finding]:
+    out = []
+    plain: dict[str, Document] = {}
+    skeletons: dict[str, Document] = {}
+    for doc in sorted(partners, key=lambda d: d.path):
+        name = doc.data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            continue
+        word = unicodetext.mixed_script_word(name)
+        if word:
+            out.append(_at(doc, "PARTNER_NAME_MIXED_SCRIPT", ("name",), word=word))
+        key, shape = unicodetext.plain_key(name), unicodetext.skeleton(name)
+        if key in plain:
+            out.append(_at(doc, "PARTNER_NAME_DUPLICATE", ("name",), name=name, other=plain[key].path))
+        elif shape in skeletons:
+            out.append(_at(doc, "PARTNER_NAME_CONFUSABLE", ("name",), name=name, other=skeletons[shape].path))
+        plain.setdefault(key, doc)
+        skeletons.setdefault(shape, doc)
+    return out
+
+
+def _body_finding(doc: Document, code: str, body: str, offset: int, **params) -> F.Finding:
+    line = doc.body_line + body.count("\n", 0, offset)
+    column = offset - (body.rfind("\n", 0, offset) + 1) + 1
+    return F.make(code, doc.path, line, column, "testo", **params)
+
+
+def guide_findings(doc: Document) -> list[F.Finding]:
+    body = doc.body or ""
+    out = []
+    depth, where = webtext.nesting_depth(body)
+    if depth > webtext.MAX_NESTING:
+        return [_body_finding(doc, "MARKDOWN_TOO_DEEP", body, where, depth=depth, limit=webtext.MAX_NESTING)]
+    length, where = webtext.longest_block(body)
+    if length > webtext.MAX_BLOCK:
+        return [
+            _body_finding(doc, "MARKDOWN_BLOCK_TOO_LONG", body, where, length=length, limit=webtext.MAX_BLOCK)
+        ]
+    if "![" not in body:
+        return out
+    cursor = 0
+    for src in webtext.guide_image_sources(body):
+        if webtext.local_image(src):
+            continue
+        found = body.find(src, cursor) if src else -1
+        offset = found if found != -1 else max(0, body.find("![", cursor))
+        cursor = offset + 1
+        out.append(_body_finding(doc, "IMAGE_NOT_LOCAL", body, offset, src=src))
+        if len(out) >= MAX_IMAGE_FINDINGS:
+            break
+    return out
+
+
+def markdown_findings(kind: str, doc: Document) -> list[F.Finding]:
+    out = []
+    for key in MARKDOWN_FIELDS.get(kind, ()):
+        value = doc.data.get(key)
+        if isinstance(value, str):
+            depth, _where = webtext.nesting_depth(value)
+            if depth > webtext.MAX_NESTING:
+                out.append(_at(doc, "MARKDOWN_TOO_DEEP", (key,), depth=depth, limit=webtext.MAX_NESTING))
+    return out
+
+
+def check(content: Content, today: dt.date) -> list[F.Finding]:
+    out: list[F.Finding] = []
+    for kind, doc in _documents(content):
+        out += date_findings(kind, doc, today)
+        if kind == "guide":
+            out += guide_findings(doc)
+        else:
+            out += markdown_findings(kind, doc)
+    out += partner_name_findings(content.valid("partner"))
+    return out
