@@ -15,7 +15,8 @@ import re
 LINK = re.compile(r"\]\(@([a-z0-9][a-z0-9/-]*)([?#][^)\s]*)?\)")
 PAGES = ("cps", "catalogo", "proponi", "enti", "guide", "glossario", "dati-aperti", "coordinamento")
 KINDS = ("guida", "ente", "opportunita")
-_ANY_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+# Each part stops at the next bracket of its kind, so a text of thousands of «[» stays linear.
+_ANY_LINK = re.compile(r"\[[^\[\]]*\]\([^()]*\)")
 MENTIONS = re.compile(
     r"CPS della (?:tua )?zona|CPS della zona in cui abiti|filtro\s+«[^»\n]+»|guida\s+«[^»\n]+»|"
     r"modulo\s+«Proponi un'opportunità»|scrivi\s+al\s+coordinamento",

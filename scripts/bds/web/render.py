@@ -808,7 +808,7 @@ def resolve_guide_links(source: str, ctx: SiteContext, path: str) -> str:
         return f"]({href}{m.group(2) or ''})"
 
     text = GUIDE_LINK.sub(repl, source)
-    return re.sub(r"\[([^\]]*)\]\(#\)", r"\1", text)  # unresolved: the words stay, the link goes
+    return re.sub(r"\[([^\[\]]*)\]\(#\)", r"\1", text)  # unresolved: the words stay, the link goes
 
 
 _SUMMARY_CPS = re.compile(r"\b(?:tuo|suo) CPS\b|\bCPS della (?:tua )?zona\b", re.IGNORECASE)
