@@ -11,16 +11,15 @@ import csv
 import datetime as dt
 import io
 import json
-import uuid
 from email.utils import format_datetime
 
 import icalendar
 
 from .. import cells
 from ..dates import parse as parse_date
+from . import hsds as hsds_export
 from . import model
 from .context import SiteContext
-from .text import plain_text
 
 CSV_FIELDS = [
     ("id", "string", "Identificativo della scheda"),
@@ -160,108 +159,13 @@ def datapackage(ctx: SiteContext) -> bytes:
     return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-_NAMESPACE = uuid.UUID("6f1c7a52-3f0e-4d8e-9a35-0c8b2f4e1d10")
-
-
-def _uuid(kind: str, key: str, site_url: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"{site_url}|{kind}|{key}"))
-
-
 def hsds(ctx: SiteContext) -> bytes:
-    """Open Referral HSDS 3.0-style JSON: organizations, services, locations, service_at_locations.
+    """Open Referral HSDS 3.0: an array of compiled service objects (see bds.web.hsds)."""
+    return hsds_export.hsds_json(ctx)
 
-    Protected places (bds.protected) become a location with the zone as its name and no address.
-    """
-    site = ctx.site_url
-    organizations = []
-    for pid, partner in ctx.partners.items():
-        contact = partner.get("contact") or {}
-        org = {
-            "id": _uuid("organization", pid, site),
-            "name": str(partner.get("name", "")),
-            "description": plain_text(str(partner.get("description", ""))),
-            "email": contact.get("email"),
-            "website": contact.get("url"),
-            "phones": [{"id": _uuid("phone", pid, site), "number": contact["phone"]}]
-            if contact.get("phone")
-            else [],
-            "attributes": [
-                {
-                    "id": _uuid("attribute", pid + "|esp", site),
-                    "tag": "peer_support",
-                    "value": "true" if partner.get("peer_support") is True else "false",
-                }
-            ],
-        }
-        organizations.append({k: v for k, v in org.items() if v is not None})
-    services, locations, links = [], [], []
-    for item in _by_id(ctx):
-        lid = str(item.get("id", ""))
-        partner_uuid = _uuid("organization", str(item.get("partner", "")), site)
-        contact = item.get("contact") or {}
-        status = "active"
-        service = {
-            "id": _uuid("service", lid, site),
-            "organization_id": partner_uuid,
-            "name": str(item.get("title", "")),
-            "description": " ".join(
-                (str(item.get("summary", "")), plain_text(str(item.get("description", ""))))
-            ),
-            "url": ctx.url(model.listing_path(lid)),
-            "email": contact.get("email"),
-            "status": status,
-            "application_process": ctx.labels.access.get(item.get("access"), ""),
-            "fees_description": {"free": "Gratuito", "budget": "Coperto dal Budget di Salute"}.get(
-                item.get("cost"), model.euro(item["cost"]) if _num(item.get("cost")) is not None else None
-            ),
-            "eligibility_description": ", ".join(
-                ctx.labels.audiences.get(a, a) for a in item.get("audience") or []
-            ),
-            "assured_date": str(item.get("reviewed", "")),
-            "last_modified": f"{item.get('reviewed', '')}T00:00:00Z",
-        }
-        services.append({k: v for k, v in service.items() if v is not None})
-        zones = ", ".join(ctx.labels.zones.get(z, z) for z in item.get("zones") or [])
-        location = {
-            "id": _uuid("location", lid, site),
-            "location_type": "physical",
-            "organization_id": partner_uuid,
-            "name": model.public_place_name(item) or zones,
-            "description": f"Zona: {zones}",
-            "addresses": [],
-        }
-        address = model.public_address(item)
-        if address:
-            location["addresses"].append(
-                {
-                    "id": _uuid("address", lid, site),
-                    "location_id": location["id"],
-                    "address_1": address,
-                    "city": str(ctx.territory.get("territory", "")),
-                    "state_province": str(ctx.territory.get("region", "")),
-                    "postal_code": "",
-                    "country": "IT",
-                    "address_type": "physical",
-                }
-            )
-        locations.append(location)
-        links.append(
-            {
-                "id": _uuid("service_at_location", lid, site),
-                "service_id": service["id"],
-                "location_id": location["id"],
-            }
-        )
-    data = {
-        "hsds_version": "3.0",
-        "generated_on": ctx.today.isoformat(),
-        "licence": model.licence(ctx.territory).text,
-        "organizations": organizations,
-        "services": services,
-        "locations": locations,
-        "service_at_locations": links,
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+def hsds_taxonomy(ctx: SiteContext) -> bytes:
+    return hsds_export.taxonomy_json(ctx)
 
 
 def calendar(ctx: SiteContext) -> bytes:

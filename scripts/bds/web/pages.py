@@ -149,6 +149,7 @@ def open_data_files(content, ctx: SiteContext) -> Output:
         "dati/opportunita.json": exports.listings_json(ctx),
         "dati/datapackage.json": exports.datapackage(ctx),
         "dati/hsds.json": exports.hsds(ctx),
+        "dati/hsds-taxonomy.json": exports.hsds_taxonomy(ctx),
         "dati/opportunita.ics": exports.calendar(ctx),
         "dati/novita.xml": exports.rss(ctx),
     }

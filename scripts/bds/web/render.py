@@ -697,9 +697,15 @@ OPEN_DATA_FILES = [
     ),
     (
         "dati/hsds.json",
-        "Open Referral HSDS (JSON)",
-        "Enti, servizi e luoghi nel formato Human Services Data "
-        "Specification; per le case non c'è mai l'indirizzo.",
+        "Open Referral HSDS 3.0 (JSON)",
+        "Le opportunità come servizi nel formato Human Services Data Specification 3.0 (un elenco di "
+        "oggetti «service» completi di ente, zone, telefoni, orari e costi); per le case ci sono solo "
+        "le zone, mai il luogo o l'indirizzo.",
+    ),
+    (
+        "dati/hsds-taxonomy.json",
+        "Tassonomia HSDS (JSON)",
+        "Le voci usate nel file HSDS (tipo, asse, destinatari, accesso, zona), con i loro identificativi.",
     ),
     (
         "dati/opportunita.ics",
