@@ -7,90 +7,19 @@ homes on the housing axis) never carry an address, a place name or coordinates: 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from email.utils import format_datetime
 
 import icalendar
 
-from .. import cells
 from ..dates import parse as parse_date
 from . import hsds as hsds_export
-from . import model
+from . import model, tabular
 from .context import SiteContext
 
-CSV_FIELDS = [
-    ("id", "string", "Identificativo della scheda"),
-    ("titolo", "string", "Titolo"),
-    ("tipo", "string", "Tipo di opportunità (codice)"),
-    ("tipo_etichetta", "string", "Tipo di opportunità"),
-    ("assi", "string", "Assi del Budget di Salute, separati da «;»"),
-    ("ente", "string", "Identificativo dell'ente"),
-    ("ente_nome", "string", "Nome dell'ente"),
-    ("sintesi", "string", "Sintesi"),
-    ("zone", "string", "Zone, separate da «;»"),
-    ("luogo", "string", "Nome del luogo (vuoto per i luoghi protetti)"),
-    ("indirizzo", "string", "Indirizzo (vuoto per i luoghi protetti: mai per le case)"),
-    ("data_inizio", "date", "Data di inizio"),
-    ("data_fine", "date", "Data di fine"),
-    ("scadenza", "date", "Scadenza per iscriversi"),
-    ("orari", "string", "Orari"),
-    ("posti", "integer", "Posti disponibili"),
-    ("costo", "string", "free, budget oppure importo in euro"),
-    ("indennita_mensile", "number", "Indennità mensile in euro"),
-    ("accesso", "string", "Come si accede (codice)"),
-    ("destinatari", "string", "Per chi è (codici separati da «;»)"),
-    ("email", "string", "Email di contatto"),
-    ("telefono", "string", "Telefono di contatto"),
-    ("sito", "string", "Sito web"),
-    ("stato", "string", "open oppure full"),
-    ("verificata_il", "date", "Data dell'ultima verifica"),
-    ("esempio", "boolean", "true se è una scheda di esempio"),
-    ("url", "string", "Pagina della scheda sul sito"),
-]
-
-
-def _num(value):
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def public_record(listing: dict, ctx: SiteContext) -> dict:
-    """A listing as published: the address and place name are dropped when the place is reserved."""
-    dates = listing.get("dates") or {}
-    contact = listing.get("contact") or {}
-    partner = ctx.partners.get(str(listing.get("partner")), {})
-    cost = listing.get("cost")
-    return {
-        "id": str(listing.get("id", "")),
-        "titolo": str(listing.get("title", "")),
-        "tipo": str(listing.get("kind", "")),
-        "tipo_etichetta": ctx.labels.kinds.get(listing.get("kind"), ""),
-        "assi": ";".join(listing.get("axes") or []),
-        "ente": str(listing.get("partner", "")),
-        "ente_nome": str(partner.get("name", "")),
-        "sintesi": str(listing.get("summary", "")),
-        "zone": ";".join(listing.get("zones") or []),
-        "luogo": model.public_place_name(listing) or "",
-        "indirizzo": model.public_address(listing) or "",
-        "data_inizio": str(dates.get("start") or ""),
-        "data_fine": str(dates.get("end") or ""),
-        "scadenza": str(dates.get("deadline") or ""),
-        "orari": str(listing.get("schedule") or ""),
-        "posti": listing["places"] if isinstance(listing.get("places"), int) else None,
-        "costo": "" if cost is None else str(cost),
-        "indennita_mensile": _num(listing.get("stipend")),
-        "accesso": str(listing.get("access", "")),
-        "destinatari": ";".join(listing.get("audience") or []),
-        "email": str(contact.get("email") or ""),
-        "telefono": str(contact.get("phone") or ""),
-        "sito": str(contact.get("url") or ""),
-        "stato": str(listing.get("status", "")),
-        "verificata_il": str(listing.get("reviewed", "")),
-        "esempio": listing.get("example") is True,
-        "url": ctx.url(model.listing_path(str(listing.get("id", "")))),
-    }
+CSV_FIELDS = [(c.name, c.type, c.title or c.name) for c in tabular.OPPORTUNITY_COLUMNS]
+public_record = tabular.public_record
 
 
 def _by_id(ctx: SiteContext) -> list[dict]:
@@ -98,22 +27,13 @@ def _by_id(ctx: SiteContext) -> list[dict]:
 
 
 def listings_csv(ctx: SiteContext) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _, _ in CSV_FIELDS])
-    for item in _by_id(ctx):
-        record = public_record(item, ctx)
-        row = []
-        for name, kind, _ in CSV_FIELDS:
-            value = record[name]
-            if value is None:
-                row.append("")
-            elif kind == "boolean":
-                row.append("true" if value else "false")
-            else:
-                row.append(cells.neutralise(value))  # text cells only: see bds.cells
-        writer.writerow(row)
-    return buffer.getvalue().encode("utf-8")
+    """opportunita.csv (see bds.web.tabular: columns derived from the JSON Schemas)."""
+    return tabular.listings_csv(ctx)
+
+
+def table_files(ctx: SiteContext) -> dict[str, bytes]:
+    """All the CSV tables of the data package, by file name (opportunita.csv included)."""
+    return tabular.csv_files(ctx)
 
 
 def listings_json(ctx: SiteContext) -> bytes:
@@ -127,36 +47,8 @@ def listings_json(ctx: SiteContext) -> bytes:
 
 
 def datapackage(ctx: SiteContext) -> bytes:
-    chosen = model.licence(ctx.territory)
-    licence_info = {"title": chosen.title}
-    if chosen.spdx:
-        licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
-    fields = []
-    for name, kind, title in CSV_FIELDS:
-        field = {"name": name, "type": kind, "title": title}
-        if kind == "boolean":
-            field["trueValues"] = ["true"]
-            field["falseValues"] = ["false"]
-        fields.append(field)
-    package = {
-        "profile": "tabular-data-package",
-        "name": "bds-opportunita",
-        "title": f"{ctx.territory.get('programme', '')}: opportunità aperte",
-        "licenses": [licence_info],
-        "resources": [
-            {
-                "name": "opportunita",
-                "path": "opportunita.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "description": cells.RULE_IT,
-                "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
-            }
-        ],
-    }
-    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """datapackage.json: the Table Schemas of the CSV tables, derived from the JSON Schemas."""
+    return tabular.datapackage(ctx)
 
 
 def hsds(ctx: SiteContext) -> bytes:

@@ -691,9 +691,21 @@ OPEN_DATA_FILES = [
     ),
     ("dati/opportunita.json", "Opportunità (JSON)", "Gli stessi dati in JSON, con le etichette in italiano."),
     (
+        "dati/enti.csv",
+        "Enti (CSV)",
+        "Gli enti della rete, uno per riga: la colonna ente delle opportunità rimanda qui.",
+    ),
+    ("dati/zone.csv", "Zone (CSV)", "Le zone del territorio, con i quartieri."),
+    (
+        "dati/opportunita-zone.csv",
+        "Zone di ogni opportunità (CSV)",
+        "Una riga per ogni opportunità e ogni sua zona, per collegare le tabelle.",
+    ),
+    (
         "dati/datapackage.json",
         "Data Package (Frictionless)",
-        "La descrizione delle colonne del CSV, secondo lo standard Frictionless Data Package.",
+        "La descrizione delle tabelle CSV secondo lo standard Frictionless Data Package: per ogni colonna "
+        "il significato, il tipo, i valori ammessi e i collegamenti tra le tabelle.",
     ),
     (
         "dati/hsds.json",
