@@ -177,3 +177,14 @@ def test_same_bytes_for_the_same_day(ctx):
     assert exports.table_files(ctx) == exports.table_files(ctx)
     assert exports.datapackage(ctx) == exports.datapackage(ctx)
     assert list(exports.table_files(ctx)) == [r["path"] for r in tabular.descriptor(ctx)["resources"]]
+
+
+@pytest.mark.parametrize("name", ["franciacorta", "cremasco"])
+def test_other_territories_publish_valid_packages_and_hsds(name, tmp_path):
+    from test_open_data_hsds import errors_of, validator
+
+    result = validation.run(Project.find(ROOT / "tests" / "territories" / name), today=TODAY)
+    assert not result.errors
+    other = generate.context_from_content(result.content, TODAY, inline_qr=False)
+    assert problems(write_package(other, tmp_path / "dati")) == []
+    assert errors_of(validator("service_package"), json.loads(exports.hsds(other))) == []
