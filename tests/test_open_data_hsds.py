@@ -7,13 +7,14 @@ Strict as the specification's CI checks its examples (`compiletojsonschema
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
-from bds import protected
+from bds import cells, protected
 from bds import validate as validation
 from bds.content import Project
 from bds.web import exports, generate, model
@@ -131,6 +132,7 @@ def test_kit_vocabulary_term_ids_do_not_depend_on_the_territory(shipped):
     other = copy.copy(ctx)
     other.site_url = "https://altro.example/"
     again = {t["code"]: t["id"] for t in hsds_export.terms(other) if t["taxonomy"] == "bds-tipo"}
+    assert "bds-tipo/housing" in again
     assert again == {t["code"]: t["id"] for t in taxonomy if t["taxonomy"] == "bds-tipo"}
     zones = {t["id"] for t in taxonomy if t["taxonomy"] == "bds-zona"}
     assert zones.isdisjoint(t["id"] for t in hsds_export.terms(other) if t["taxonomy"] == "bds-zona")
@@ -146,11 +148,16 @@ def test_every_shipped_open_listing_round_trips_with_its_key_facts(shipped):
         assert found["organization"]["name"] == ctx.partners[item["partner"]]["name"]
         assert [a["name"] for a in found["service_areas"]] == [ctx.labels.zones[z] for z in item["zones"]]
         zone_codes = [a["attributes"][0]["taxonomy_term"]["code"] for a in found["service_areas"]]
-        assert zone_codes == item["zones"]
+        assert zone_codes == [f"bds-zona/{z}" for z in item["zones"]]
         phone = (item.get("contact") or {}).get("phone")
         assert [p["number"] for p in found.get("phones", [])] == ([phone] if phone else [])
         codes = {a["taxonomy_term"]["code"] for a in found["attributes"]}
-        assert {item["kind"], item["access"], *item["axes"], *item["audience"]} <= codes
+        assert {
+            f"bds-tipo/{item['kind']}",
+            f"bds-accesso/{item['access']}",
+            *(f"bds-asse/{a}" for a in item["axes"]),
+            *(f"bds-destinatari/{a}" for a in item["audience"]),
+        } <= codes
         assert found["assured_date"] == item["reviewed"]
         if item.get("schedule"):
             assert found["schedules"][0]["description"] == item["schedule"]
@@ -207,3 +214,68 @@ def test_same_bytes_for_the_same_day(shipped):
     ctx, _, _ = shipped
     assert exports.hsds(ctx) == exports.hsds(ctx)
     assert exports.hsds_taxonomy(ctx) == exports.hsds_taxonomy(ctx)
+
+
+# -- The tabular form (dati/hsds/) ------------------------------------------------------------------
+
+# scripts/bds/data/hsds/datapackage.json is openreferral/specification v3.0 datapackage.json, unchanged
+OFFICIAL_SHA256 = "06d063ec1a22f8797da3ee9cd1e2a9e519fa813d6f3e93140bbdd7814d36984b"
+
+
+def write_tabular(ctx, folder: Path) -> Path:
+    for path, data in exports.hsds_tabular(ctx).items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return folder / hsds_export.TABULAR_DIR / "datapackage.json"
+
+
+def test_the_tabular_descriptor_uses_the_specification_tables_unchanged(shipped):
+    import hashlib
+
+    from bds import kitfiles
+
+    ctx, _, _ = shipped
+    official = kitfiles.data("hsds/datapackage.json").read_bytes()
+    assert hashlib.sha256(official).hexdigest() == OFFICIAL_SHA256
+    package = json.loads(exports.hsds_tabular(ctx)[f"{hsds_export.TABULAR_DIR}/datapackage.json"])
+    assert package["resources"] == json.loads(official)["resources"]
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_tabular_package_validates_and_matches_the_json(shipped, tmp_path):
+    from frictionless import validate
+
+    ctx, data, _ = shipped
+    descriptor = write_tabular(ctx, tmp_path)
+    report = validate(str(descriptor))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    folder = descriptor.parent
+    services = read_rows(folder / "services.csv")
+    assert [(s["id"], cells.read_back(s["name"])) for s in services] == [(s["id"], s["name"]) for s in data]
+    located = {r["service_id"] for r in read_rows(folder / "service_at_location.csv")}
+    guarded_urls = {ctx.url(model.listing_path(i["id"])) for i in ctx.listings if protected.is_protected(i)}
+    guarded = {s["id"] for s in data if s["url"] in guarded_urls}
+    assert guarded and not guarded & located
+    assert read_rows(folder / "addresses.csv") == []  # no address is published (no postal codes)
+
+
+def test_the_tabular_package_rejects_an_unknown_taxonomy_term(shipped, tmp_path):
+    from frictionless import validate
+
+    ctx, _, _ = shipped
+    descriptor = write_tabular(ctx, tmp_path)
+    path = descriptor.parent / "attributes.csv"
+    rows = read_rows(path)
+    rows[0]["taxonomy_term_id"] = "00000000-0000-5000-8000-000000000000"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    report = validate(str(descriptor))
+    assert not report.valid
+    assert "foreign-key" in {t for (t,) in report.flatten(["type"])}

@@ -60,6 +60,11 @@ def hsds_taxonomy(ctx: SiteContext) -> bytes:
     return hsds_export.taxonomy_json(ctx)
 
 
+def hsds_tabular(ctx: SiteContext) -> dict[str, bytes]:
+    """dati/hsds/: the HSDS 3.0 tabular data package (site paths -> bytes)."""
+    return hsds_export.tabular_files(ctx)
+
+
 def calendar(ctx: SiteContext) -> bytes:
     """One all-day VEVENT per listing with a start date. DTSTAMP is the review date (deterministic)."""
     host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"

@@ -23,10 +23,13 @@ listings do not record one (none is invented). Schedules: the free text as `desc
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import uuid
 
+from .. import cells, kitfiles
 from . import model
 from .context import SiteContext
 from .text import plain_text
@@ -103,7 +106,7 @@ def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
     name, description = _terms_of(ctx, taxonomy).get(code, (code, f"{TAXONOMIES[taxonomy][1]}: {code}."))
     return {
         "id": _term_id(ctx, taxonomy, code),
-        "code": code,
+        "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
         "name": name,
         "description": description,
         "taxonomy": taxonomy,
@@ -374,3 +377,106 @@ def hsds_json(ctx: SiteContext) -> bytes:
 
 def taxonomy_json(ctx: SiteContext) -> bytes:
     return _dump(terms(ctx))
+
+
+# -- The HSDS tabular data package (dati/hsds/) -----------------------------------------------------
+
+TABULAR_DIR = "dati/hsds"
+
+
+def _official_package() -> dict:
+    """The HSDS 3.0 datapackage.json of the specification (bds/data/hsds/, CC BY-SA 4.0)."""
+    return json.loads(kitfiles.data("hsds/datapackage.json").read_text(encoding="utf-8"))
+
+
+def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
+    """Resource name -> rows: the same objects as dati/hsds.json, one table per HSDS object."""
+    rows: dict[str, list[dict]] = {}
+
+    def add(table: str, record: dict) -> None:
+        rows.setdefault(table, []).append(record)
+
+    def attributes(node: dict) -> None:
+        for attribute in node.get("attributes") or []:
+            add("attribute", attribute)
+
+    orgs = {pid: _organization(ctx, pid) for pid in ctx.partners}
+    for org in orgs.values():
+        add("organization", org)
+        for phone in org.get("phones") or []:
+            add("phone", phone)
+        attributes(org)
+    for item in services(ctx):
+        add("service", item)
+        attributes(item)
+        for key, table in (
+            ("phones", "phone"),
+            ("schedules", "schedule"),
+            ("languages", "language"),
+            ("cost_options", "cost_option"),
+        ):
+            for record in item.get(key) or []:
+                add(table, record)
+        for area in item.get("service_areas") or []:
+            add("service_area", area)
+            attributes(area)
+        for link in item.get("service_at_locations") or []:
+            add("service_at_location", link)
+            location = link["location"]
+            add("location", location)
+            for access in location.get("accessibility") or []:
+                add("accessibility", access)
+    for term in terms(ctx):
+        add("taxonomy_term", term)
+        detail = term["taxonomy_detail"]
+        if detail["id"] not in {t["id"] for t in rows.get("taxonomy", [])}:
+            add("taxonomy", detail)
+    return rows
+
+
+def _cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "time" and re.fullmatch(r"[0-9]{2}:[0-9]{2}", str(value)):
+        return f"{value}:00"  # Table Schema time is HH:MM:SS
+    if kind in ("number", "integer"):
+        return str(value)
+    return cells.neutralise(str(value))  # text cells only: see bds.cells
+
+
+def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
+    """dati/hsds/: every table of the HSDS 3.0 tabular package (empty ones with their header) and its
+    datapackage.json, whose resources are the specification's own, unchanged."""
+    official = _official_package()
+    rows = _rows(ctx)
+    out: dict[str, bytes] = {}
+    for resource in official["resources"]:
+        fields = resource["schema"]["fields"]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([f["name"] for f in fields])
+        for record in rows.get(resource["name"], []):
+            writer.writerow([_cell(record.get(f["name"]), f["type"]) for f in fields])
+        out[f"{TABULAR_DIR}/{resource['path']}"] = buffer.getvalue().encode("utf-8")
+    chosen = model.licence(ctx.territory)
+    licence_info = {"title": chosen.title}
+    if chosen.spdx:
+        licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
+    programme = str(ctx.territory.get("programme", ""))
+    package = {
+        "profile": "tabular-data-package",
+        "name": "bds-hsds",
+        "title": f"{programme}: servizi in formato HSDS 3.0 (tabellare)",
+        "description": (
+            f"Le opportunità aperte del {programme} nel formato tabellare di Open Referral HSDS "
+            f"{official.get('version', '3.0.0')}: gli stessi oggetti di ../hsds.json, una tabella CSV per "
+            "tipo di oggetto. Le tabelle, i campi e le chiavi sono quelli della specifica HSDS "
+            "(datapackage.json di github.com/openreferral/specification, v3.0, CC BY-SA 4.0). "
+            f"{cells.RULE_IT}"
+        ),
+        "licenses": [licence_info],
+        "sources": [{"title": "Human Services Data Specification 3.0", "path": "https://openreferral.org/"}],
+        "resources": official["resources"],
+    }
+    out[f"{TABULAR_DIR}/datapackage.json"] = _dump(package)
+    return out

@@ -150,6 +150,7 @@ def open_data_files(content, ctx: SiteContext) -> Output:
         "dati/datapackage.json": exports.datapackage(ctx),
         "dati/hsds.json": exports.hsds(ctx),
         "dati/hsds-taxonomy.json": exports.hsds_taxonomy(ctx),
+        **exports.hsds_tabular(ctx),
         "dati/opportunita.ics": exports.calendar(ctx),
         "dati/novita.xml": exports.rss(ctx),
     }

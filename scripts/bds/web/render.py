@@ -715,6 +715,12 @@ OPEN_DATA_FILES = [
         "le zone, mai il luogo o l'indirizzo.",
     ),
     (
+        "dati/hsds/datapackage.json",
+        "Open Referral HSDS 3.0 (tabelle CSV)",
+        "Gli stessi dati HSDS come pacchetto di tabelle CSV (una per tipo di oggetto), con la descrizione "
+        "ufficiale della specifica.",
+    ),
+    (
         "dati/hsds-taxonomy.json",
         "Tassonomia HSDS (JSON)",
         "Le voci usate nel file HSDS (tipo, asse, destinatari, accesso, zona), con i loro identificativi.",
