@@ -156,6 +156,12 @@ _EVERY = re.compile(rf"(?:il|la) {_DAY}((?: e (?:il|la) {_DAY})*){_HOURS}", re.I
 _RANGE = re.compile(rf"da(?:l)? {_DAY} a(?:l)? {_DAY}{_HOURS}", re.IGNORECASE)
 
 
+def schedule_text_of(item: dict) -> str:
+    """The listing's hours in words (`schedule` is free text; anything else is not read here)."""
+    value = item.get("schedule")
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _hhmm(hour: str, minute: str | None) -> str | None:
     h, m = int(hour), int(minute or 0)
     return f"{h:02d}:{m:02d}" if h < 24 and m < 60 else None
@@ -275,7 +281,7 @@ def service(ctx: SiteContext, item: dict) -> dict:
     out["last_modified"] = f"{item.get('reviewed', '')}T00:00:00Z"
     if contact.get("phone"):
         out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(contact["phone"])}]
-    schedule_text = str(item.get("schedule") or "").strip()
+    schedule_text = schedule_text_of(item)
     if schedule_text or dates.get("start") or dates.get("end"):
         schedule = {"id": _uuid(f"{sid}|schedule"), "service_id": sid}
         if dates.get("start"):

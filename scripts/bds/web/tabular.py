@@ -270,7 +270,7 @@ def public_record(listing: dict, ctx: SiteContext) -> dict:
         "data_inizio": str(dates.get("start") or ""),
         "data_fine": str(dates.get("end") or ""),
         "scadenza": str(dates.get("deadline") or ""),
-        "orari": str(listing.get("schedule") or ""),
+        "orari": listing["schedule"] if isinstance(listing.get("schedule"), str) else "",
         "posti": listing["places"] if isinstance(listing.get("places"), int) else None,
         "costo_tipo": "importo" if amount is not None else (cost if cost in ("free", "budget") else ""),
         "costo_euro": amount,
