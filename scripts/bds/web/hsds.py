@@ -312,7 +312,8 @@ def service(ctx: SiteContext, item: dict) -> dict:
         )
     place, address = model.public_place_name(item), model.public_address(item)
     if place or address:  # never for a protected place (bds.protected): zones only
-        loc_id = _scoped(ctx, "location", lid)
+        # one location per place: the listings of a partner held in the same place share it
+        loc_id = _scoped(ctx, "location", f"{pid}|{place or ''}|{address or ''}")
         location: dict = {
             "id": loc_id,
             "location_type": "physical",
@@ -324,7 +325,7 @@ def service(ctx: SiteContext, item: dict) -> dict:
         if item.get("accessibility"):
             location["accessibility"] = [
                 {
-                    "id": _uuid(f"{loc_id}|accessibility"),
+                    "id": _uuid(f"{loc_id}|accessibility|{item['accessibility']}"),
                     "location_id": loc_id,
                     "description": item["accessibility"],
                 }
@@ -406,6 +407,7 @@ def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
         for attribute in node.get("attributes") or []:
             add("attribute", attribute)
 
+    seen: set[str] = set()
     orgs = {pid: _organization(ctx, pid) for pid in ctx.partners}
     for org in orgs.values():
         add("organization", org)
@@ -429,9 +431,13 @@ def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
         for link in item.get("service_at_locations") or []:
             add("service_at_location", link)
             location = link["location"]
-            add("location", location)
+            if location["id"] not in seen:  # a place shared by several listings is one row
+                seen.add(location["id"])
+                add("location", {k: v for k, v in location.items() if k != "accessibility"})
             for access in location.get("accessibility") or []:
-                add("accessibility", access)
+                if access["id"] not in seen:
+                    seen.add(access["id"])
+                    add("accessibility", access)
     for term in terms(ctx):
         add("taxonomy_term", term)
         detail = term["taxonomy_detail"]
