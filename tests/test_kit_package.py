@@ -88,6 +88,7 @@ def test_the_wheel_carries_the_kit_files(wheel):
         "bds/data/wording.yml",
         "bds/data/init/content/territory.yml",
         "bds/data/init/gitignore",
+        "bds/data/hsds/datapackage.json",
         "bds/assets/form.js",
     ):
         assert needed in names, needed

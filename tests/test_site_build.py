@@ -210,17 +210,20 @@ def test_rss_parses(site):
 
 
 def test_hsds_export_structure(project, site):
+    # HSDS 3.0 service objects (tests/test_open_data_hsds.py validates them with the official schemas).
     data = json.loads((site / "dati" / "hsds.json").read_text(encoding="utf-8"))
-    orgs = {o["id"] for o in data["organizations"]}
-    assert data["services"] and all(
-        s["organization_id"] in orgs and s["status"] == "active" for s in data["services"]
-    )
-    assert all(loc["location_type"] == "physical" and loc["id"] for loc in data["locations"])
-    # Only public places have an address; a protected place is a location named after its zones.
-    with_address = [loc for loc in data["locations"] if loc["addresses"]]
+    assert isinstance(data, list) and data
+    assert all(s["organization_id"] == s["organization"]["id"] and s["status"] == "active" for s in data)
+    assert all(s["service_areas"] for s in data)
+    # Only public places have a location; a protected place is its zones (service_areas) only.
+    located = [s for s in data if s.get("service_at_locations")]
     names = {r["location"]["name"] for r in protected_records(project)}
-    assert with_address and len(with_address) < len(data["locations"])
-    assert not any(loc["name"] in names for loc in data["locations"])
+    assert located and len(located) < len(data)
+    locations = [s["service_at_locations"][0]["location"] for s in located]
+    assert all(loc["location_type"] == "physical" and "addresses" not in loc for loc in locations)
+    assert not any(loc["name"] in names for loc in locations)
+    terms = json.loads((site / "dati" / "hsds-taxonomy.json").read_text(encoding="utf-8"))
+    assert {t["taxonomy"] for t in terms} >= {"bds-tipo", "bds-asse", "bds-zona"}
 
 
 def test_jsonld_in_built_pages(site):

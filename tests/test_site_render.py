@@ -317,7 +317,6 @@ def test_the_territory_licence_is_stated_wherever_data_leaves(licence, spdx):
     package = json.loads(exports.datapackage(ctx))
     assert package["licenses"][0]["name"] == spdx and package["licenses"][0]["path"].startswith("https://")
     assert json.loads(exports.listings_json(ctx))["licenza"] == licence
-    assert json.loads(exports.hsds(ctx))["licence"] == licence
     assert licence in copyright_text(ctx.territory)
     page = render.open_data_page(ctx)
     links = [attrs.get("href") for tag, attrs in tags_of(page) if tag == "a"]

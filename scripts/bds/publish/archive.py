@@ -136,7 +136,7 @@ def previous_of(stored: dict[str, Stored], label: str) -> dict | None:
 def open_data_files(ctx: SiteContext) -> dict[str, bytes]:
     """The quarter's open data, as the site publishes it on the reference day."""
     made = {
-        "opportunita.csv": exports.listings_csv(ctx),
+        **exports.table_files(ctx),
         "opportunita.json": exports.listings_json(ctx),
         "datapackage.json": exports.datapackage(ctx),
     }

@@ -37,7 +37,10 @@ INDEX_PATH = "bollettini/index.md"
 OPEN_DATA_FILES = (
     ("opportunita.csv", "Opportunità (CSV)", "una riga per opportunità; si apre con un foglio di calcolo"),
     ("opportunita.json", "Opportunità (JSON)", "gli stessi dati in JSON"),
-    ("datapackage.json", "Data Package (Frictionless)", "la descrizione delle colonne del CSV"),
+    ("datapackage.json", "Data Package (Frictionless)", "la descrizione delle colonne delle tabelle CSV"),
+    ("enti.csv", "Enti (CSV)", "gli enti della rete, a cui rimanda la colonna ente"),
+    ("zone.csv", "Zone (CSV)", "le zone del territorio"),
+    ("opportunita-zone.csv", "Zone di ogni opportunità (CSV)", "una riga per opportunità e zona"),
 )
 
 

@@ -7,91 +7,19 @@ homes on the housing axis) never carry an address, a place name or coordinates: 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-import uuid
 from email.utils import format_datetime
 
 import icalendar
 
-from .. import cells
 from ..dates import parse as parse_date
-from . import model
+from . import hsds as hsds_export
+from . import model, tabular
 from .context import SiteContext
-from .text import plain_text
 
-CSV_FIELDS = [
-    ("id", "string", "Identificativo della scheda"),
-    ("titolo", "string", "Titolo"),
-    ("tipo", "string", "Tipo di opportunità (codice)"),
-    ("tipo_etichetta", "string", "Tipo di opportunità"),
-    ("assi", "string", "Assi del Budget di Salute, separati da «;»"),
-    ("ente", "string", "Identificativo dell'ente"),
-    ("ente_nome", "string", "Nome dell'ente"),
-    ("sintesi", "string", "Sintesi"),
-    ("zone", "string", "Zone, separate da «;»"),
-    ("luogo", "string", "Nome del luogo (vuoto per i luoghi protetti)"),
-    ("indirizzo", "string", "Indirizzo (vuoto per i luoghi protetti: mai per le case)"),
-    ("data_inizio", "date", "Data di inizio"),
-    ("data_fine", "date", "Data di fine"),
-    ("scadenza", "date", "Scadenza per iscriversi"),
-    ("orari", "string", "Orari"),
-    ("posti", "integer", "Posti disponibili"),
-    ("costo", "string", "free, budget oppure importo in euro"),
-    ("indennita_mensile", "number", "Indennità mensile in euro"),
-    ("accesso", "string", "Come si accede (codice)"),
-    ("destinatari", "string", "Per chi è (codici separati da «;»)"),
-    ("email", "string", "Email di contatto"),
-    ("telefono", "string", "Telefono di contatto"),
-    ("sito", "string", "Sito web"),
-    ("stato", "string", "open oppure full"),
-    ("verificata_il", "date", "Data dell'ultima verifica"),
-    ("esempio", "boolean", "true se è una scheda di esempio"),
-    ("url", "string", "Pagina della scheda sul sito"),
-]
-
-
-def _num(value):
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def public_record(listing: dict, ctx: SiteContext) -> dict:
-    """A listing as published: the address and place name are dropped when the place is reserved."""
-    dates = listing.get("dates") or {}
-    contact = listing.get("contact") or {}
-    partner = ctx.partners.get(str(listing.get("partner")), {})
-    cost = listing.get("cost")
-    return {
-        "id": str(listing.get("id", "")),
-        "titolo": str(listing.get("title", "")),
-        "tipo": str(listing.get("kind", "")),
-        "tipo_etichetta": ctx.labels.kinds.get(listing.get("kind"), ""),
-        "assi": ";".join(listing.get("axes") or []),
-        "ente": str(listing.get("partner", "")),
-        "ente_nome": str(partner.get("name", "")),
-        "sintesi": str(listing.get("summary", "")),
-        "zone": ";".join(listing.get("zones") or []),
-        "luogo": model.public_place_name(listing) or "",
-        "indirizzo": model.public_address(listing) or "",
-        "data_inizio": str(dates.get("start") or ""),
-        "data_fine": str(dates.get("end") or ""),
-        "scadenza": str(dates.get("deadline") or ""),
-        "orari": str(listing.get("schedule") or ""),
-        "posti": listing["places"] if isinstance(listing.get("places"), int) else None,
-        "costo": "" if cost is None else str(cost),
-        "indennita_mensile": _num(listing.get("stipend")),
-        "accesso": str(listing.get("access", "")),
-        "destinatari": ";".join(listing.get("audience") or []),
-        "email": str(contact.get("email") or ""),
-        "telefono": str(contact.get("phone") or ""),
-        "sito": str(contact.get("url") or ""),
-        "stato": str(listing.get("status", "")),
-        "verificata_il": str(listing.get("reviewed", "")),
-        "esempio": listing.get("example") is True,
-        "url": ctx.url(model.listing_path(str(listing.get("id", "")))),
-    }
+CSV_FIELDS = [(c.name, c.type, c.title or c.name) for c in tabular.OPPORTUNITY_COLUMNS]
+public_record = tabular.public_record
 
 
 def _by_id(ctx: SiteContext) -> list[dict]:
@@ -99,22 +27,13 @@ def _by_id(ctx: SiteContext) -> list[dict]:
 
 
 def listings_csv(ctx: SiteContext) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _, _ in CSV_FIELDS])
-    for item in _by_id(ctx):
-        record = public_record(item, ctx)
-        row = []
-        for name, kind, _ in CSV_FIELDS:
-            value = record[name]
-            if value is None:
-                row.append("")
-            elif kind == "boolean":
-                row.append("true" if value else "false")
-            else:
-                row.append(cells.neutralise(value))  # text cells only: see bds.cells
-        writer.writerow(row)
-    return buffer.getvalue().encode("utf-8")
+    """opportunita.csv (see bds.web.tabular: columns derived from the JSON Schemas)."""
+    return tabular.listings_csv(ctx)
+
+
+def table_files(ctx: SiteContext) -> dict[str, bytes]:
+    """All the CSV tables of the data package, by file name (opportunita.csv included)."""
+    return tabular.csv_files(ctx)
 
 
 def listings_json(ctx: SiteContext) -> bytes:
@@ -128,140 +47,22 @@ def listings_json(ctx: SiteContext) -> bytes:
 
 
 def datapackage(ctx: SiteContext) -> bytes:
-    chosen = model.licence(ctx.territory)
-    licence_info = {"title": chosen.title}
-    if chosen.spdx:
-        licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
-    fields = []
-    for name, kind, title in CSV_FIELDS:
-        field = {"name": name, "type": kind, "title": title}
-        if kind == "boolean":
-            field["trueValues"] = ["true"]
-            field["falseValues"] = ["false"]
-        fields.append(field)
-    package = {
-        "profile": "tabular-data-package",
-        "name": "bds-opportunita",
-        "title": f"{ctx.territory.get('programme', '')}: opportunità aperte",
-        "licenses": [licence_info],
-        "resources": [
-            {
-                "name": "opportunita",
-                "path": "opportunita.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "description": cells.RULE_IT,
-                "schema": {"fields": fields, "primaryKey": ["id"], "missingValues": [""]},
-            }
-        ],
-    }
-    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-_NAMESPACE = uuid.UUID("6f1c7a52-3f0e-4d8e-9a35-0c8b2f4e1d10")
-
-
-def _uuid(kind: str, key: str, site_url: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"{site_url}|{kind}|{key}"))
+    """datapackage.json: the Table Schemas of the CSV tables, derived from the JSON Schemas."""
+    return tabular.datapackage(ctx)
 
 
 def hsds(ctx: SiteContext) -> bytes:
-    """Open Referral HSDS 3.0-style JSON: organizations, services, locations, service_at_locations.
+    """Open Referral HSDS 3.0: an array of compiled service objects (see bds.web.hsds)."""
+    return hsds_export.hsds_json(ctx)
 
-    Protected places (bds.protected) become a location with the zone as its name and no address.
-    """
-    site = ctx.site_url
-    organizations = []
-    for pid, partner in ctx.partners.items():
-        contact = partner.get("contact") or {}
-        org = {
-            "id": _uuid("organization", pid, site),
-            "name": str(partner.get("name", "")),
-            "description": plain_text(str(partner.get("description", ""))),
-            "email": contact.get("email"),
-            "website": contact.get("url"),
-            "phones": [{"id": _uuid("phone", pid, site), "number": contact["phone"]}]
-            if contact.get("phone")
-            else [],
-            "attributes": [
-                {
-                    "id": _uuid("attribute", pid + "|esp", site),
-                    "tag": "peer_support",
-                    "value": "true" if partner.get("peer_support") is True else "false",
-                }
-            ],
-        }
-        organizations.append({k: v for k, v in org.items() if v is not None})
-    services, locations, links = [], [], []
-    for item in _by_id(ctx):
-        lid = str(item.get("id", ""))
-        partner_uuid = _uuid("organization", str(item.get("partner", "")), site)
-        contact = item.get("contact") or {}
-        status = "active"
-        service = {
-            "id": _uuid("service", lid, site),
-            "organization_id": partner_uuid,
-            "name": str(item.get("title", "")),
-            "description": " ".join(
-                (str(item.get("summary", "")), plain_text(str(item.get("description", ""))))
-            ),
-            "url": ctx.url(model.listing_path(lid)),
-            "email": contact.get("email"),
-            "status": status,
-            "application_process": ctx.labels.access.get(item.get("access"), ""),
-            "fees_description": {"free": "Gratuito", "budget": "Coperto dal Budget di Salute"}.get(
-                item.get("cost"), model.euro(item["cost"]) if _num(item.get("cost")) is not None else None
-            ),
-            "eligibility_description": ", ".join(
-                ctx.labels.audiences.get(a, a) for a in item.get("audience") or []
-            ),
-            "assured_date": str(item.get("reviewed", "")),
-            "last_modified": f"{item.get('reviewed', '')}T00:00:00Z",
-        }
-        services.append({k: v for k, v in service.items() if v is not None})
-        zones = ", ".join(ctx.labels.zones.get(z, z) for z in item.get("zones") or [])
-        location = {
-            "id": _uuid("location", lid, site),
-            "location_type": "physical",
-            "organization_id": partner_uuid,
-            "name": model.public_place_name(item) or zones,
-            "description": f"Zona: {zones}",
-            "addresses": [],
-        }
-        address = model.public_address(item)
-        if address:
-            location["addresses"].append(
-                {
-                    "id": _uuid("address", lid, site),
-                    "location_id": location["id"],
-                    "address_1": address,
-                    "city": str(ctx.territory.get("territory", "")),
-                    "state_province": str(ctx.territory.get("region", "")),
-                    "postal_code": "",
-                    "country": "IT",
-                    "address_type": "physical",
-                }
-            )
-        locations.append(location)
-        links.append(
-            {
-                "id": _uuid("service_at_location", lid, site),
-                "service_id": service["id"],
-                "location_id": location["id"],
-            }
-        )
-    data = {
-        "hsds_version": "3.0",
-        "generated_on": ctx.today.isoformat(),
-        "licence": model.licence(ctx.territory).text,
-        "organizations": organizations,
-        "services": services,
-        "locations": locations,
-        "service_at_locations": links,
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+def hsds_taxonomy(ctx: SiteContext) -> bytes:
+    return hsds_export.taxonomy_json(ctx)
+
+
+def hsds_tabular(ctx: SiteContext) -> dict[str, bytes]:
+    """dati/hsds/: the HSDS 3.0 tabular data package (site paths -> bytes)."""
+    return hsds_export.tabular_files(ctx)
 
 
 def calendar(ctx: SiteContext) -> bytes:

@@ -147,10 +147,12 @@ def guide_pages(content, ctx: SiteContext) -> Output:
 
 def open_data_files(content, ctx: SiteContext) -> Output:
     return {
-        "dati/opportunita.csv": exports.listings_csv(ctx),
+        **{f"dati/{name}": data for name, data in exports.table_files(ctx).items()},
         "dati/opportunita.json": exports.listings_json(ctx),
         "dati/datapackage.json": exports.datapackage(ctx),
         "dati/hsds.json": exports.hsds(ctx),
+        "dati/hsds-taxonomy.json": exports.hsds_taxonomy(ctx),
+        **exports.hsds_tabular(ctx),
         "dati/opportunita.ics": exports.calendar(ctx),
         "dati/novita.xml": exports.rss(ctx),
     }

@@ -878,15 +878,39 @@ OPEN_DATA_FILES = [
     ),
     ("dati/opportunita.json", "Opportunità (JSON)", "Gli stessi dati in JSON, con le etichette in italiano."),
     (
+        "dati/enti.csv",
+        "Enti (CSV)",
+        "Gli enti della rete, uno per riga: la colonna ente delle opportunità rimanda qui.",
+    ),
+    ("dati/zone.csv", "Zone (CSV)", "Le zone del territorio, con i quartieri."),
+    (
+        "dati/opportunita-zone.csv",
+        "Zone di ogni opportunità (CSV)",
+        "Una riga per ogni opportunità e ogni sua zona, per collegare le tabelle.",
+    ),
+    (
         "dati/datapackage.json",
         "Data Package (Frictionless)",
-        "La descrizione delle colonne del CSV, secondo lo standard Frictionless Data Package.",
+        "La descrizione delle tabelle CSV secondo lo standard Frictionless Data Package: per ogni colonna "
+        "il significato, il tipo, i valori ammessi e i collegamenti tra le tabelle.",
     ),
     (
         "dati/hsds.json",
-        "Open Referral HSDS (JSON)",
-        "Enti, servizi e luoghi nel formato Human Services Data "
-        "Specification; per le case non c'è mai l'indirizzo.",
+        "Open Referral HSDS 3.0 (JSON)",
+        "Le opportunità come servizi nel formato Human Services Data Specification 3.0 (un elenco di "
+        "oggetti «service» completi di ente, zone, telefoni, orari e costi); per le case ci sono solo "
+        "le zone, mai il luogo o l'indirizzo.",
+    ),
+    (
+        "dati/hsds/datapackage.json",
+        "Open Referral HSDS 3.0 (tabelle CSV)",
+        "Gli stessi dati HSDS come pacchetto di tabelle CSV (una per tipo di oggetto), con la descrizione "
+        "ufficiale della specifica.",
+    ),
+    (
+        "dati/hsds-taxonomy.json",
+        "Tassonomia HSDS (JSON)",
+        "Le voci usate nel file HSDS (tipo, asse, destinatari, accesso, zona), con i loro identificativi.",
     ),
     (
         "dati/opportunita.ics",

@@ -1,0 +1,494 @@
+"""Open Referral HSDS 3.0 export: `dati/hsds.json` and its taxonomy, `dati/hsds-taxonomy.json`.
+
+Shape: `dati/hsds.json` is a JSON array of complete HSDS 3.0 *service* objects, exactly the
+official compiled schema `schema/compiled/service_package.json` (an array of `service.json`
+objects, each with its nested organization, phones, schedules, service_areas, cost_options,
+languages, attributes and service_at_locations/location). A consumer reads it as it would read the
+bodies of `GET /services/{id}`; no envelope, no keys outside the standard.
+
+The BdS facets (kind, axes, audience, access, zones) and two properties (peer-support workers in
+the organization, accessibility notes) are taxonomy terms. Every attribute carries its
+`taxonomy_term` (embedded taxonomy: code, name, description, taxonomy_id);
+`dati/hsds-taxonomy.json` lists all the terms, each with its `taxonomy_detail`. Ids are UUID v5:
+the kit's vocabularies have the same term ids in every territory; zones and records are scoped by
+the site address.
+
+Protected places (`bds.protected.is_protected`): the zones as `service_areas`, never a location,
+an address or coordinates. Public places: a location with the place name; the street address goes
+in the location description, because HSDS requires a postal code for a structured address and the
+listings do not record one (none is invented). Schedules: the free text as `description`; `freq`,
+`byday`, `opens_at`, `closes_at` only when the whole text is one of the plain weekly forms
+(«Il martedì dalle 10 alle 12», «Dal lunedì al venerdì, dalle 9 alle 13»): nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+
+from .. import cells, kitfiles
+from . import model
+from .context import SiteContext
+from .text import plain_text
+
+_NAMESPACE = uuid.UUID("6f1c7a52-3f0e-4d8e-9a35-0c8b2f4e1d10")
+TAXONOMY_URL = "dati/hsds-taxonomy.json"
+
+LANGUAGE_NAMES = {
+    "it": "Italiano",
+    "en": "Inglese",
+    "fr": "Francese",
+    "es": "Spagnolo",
+    "de": "Tedesco",
+    "ar": "Arabo",
+    "zh": "Cinese",
+    "ro": "Rumeno",
+    "uk": "Ucraino",
+    "ru": "Russo",
+    "sq": "Albanese",
+    "pt": "Portoghese",
+    "tl": "Tagalog",
+    "bn": "Bengalese",
+}
+
+# taxonomy code -> (facet of model.Labels, or None, taxonomy title, scoped by territory)
+TAXONOMIES = {
+    "bds-tipo": ("kind", "Tipo di opportunità", False),
+    "bds-asse": ("axis", "Asse del progetto", False),
+    "bds-destinatari": ("audience", "Per chi è", False),
+    "bds-accesso": ("access", "Come si accede", False),
+    "bds-zona": ("zone", "Zona del territorio", True),
+    "bds-ente": (None, "Caratteristiche dell'ente", False),
+    "bds-luogo": (None, "Informazioni sul luogo", False),
+}
+EXTRA_TERMS = {
+    "bds-ente": {"esp": ("Esperti di supporto tra pari (ESP)", "Il valore dice se nell'ente lavorano ESP.")},
+    "bds-luogo": {
+        "accessibilita": ("Accessibilità", "Il valore descrive barriere, accompagnamento e altri aiuti.")
+    },
+}
+
+
+def _uuid(key: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def _scoped(ctx: SiteContext, kind: str, key: str) -> str:
+    """The id of a record of this site (same scheme as the previous export: ids stay stable)."""
+    return _uuid(f"{ctx.site_url}|{kind}|{key}")
+
+
+def _taxonomy_id(ctx: SiteContext, code: str) -> str:
+    return _uuid(f"{ctx.site_url}|taxonomy|{code}") if TAXONOMIES[code][2] else _uuid(f"bds|taxonomy|{code}")
+
+
+def _term_id(ctx: SiteContext, taxonomy: str, code: str) -> str:
+    if TAXONOMIES[taxonomy][2]:
+        return _uuid(f"{ctx.site_url}|taxonomy_term|{taxonomy}|{code}")
+    return _uuid(f"bds|taxonomy_term|{taxonomy}|{code}")
+
+
+def _terms_of(ctx: SiteContext, taxonomy: str) -> dict[str, tuple[str, str]]:
+    facet, title, _ = TAXONOMIES[taxonomy]
+    if facet is None:
+        return EXTRA_TERMS[taxonomy]
+    labels = ctx.labels.facet(facet)
+    if facet == "axis":
+        title = ctx.labels.facet_title("axis")
+    return {code: (label, f"{title}: {label}.") for code, label in labels.items()}
+
+
+def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
+    """One HSDS taxonomy_term with its taxonomy_detail; an unknown code keeps its code as name."""
+    name, description = _terms_of(ctx, taxonomy).get(code, (code, f"{TAXONOMIES[taxonomy][1]}: {code}."))
+    return {
+        "id": _term_id(ctx, taxonomy, code),
+        "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
+        "name": name,
+        "description": description,
+        "taxonomy": taxonomy,
+        "taxonomy_detail": {
+            "id": _taxonomy_id(ctx, taxonomy),
+            "name": TAXONOMIES[taxonomy][1],
+            "description": f"Vocabolario del kit bds ({taxonomy}), {ctx.territory.get('programme', '')}.",
+            "uri": ctx.url(TAXONOMY_URL),
+        },
+        "language": "it",
+        "taxonomy_id": _taxonomy_id(ctx, taxonomy),
+    }
+
+
+def _attribute(ctx, owner_id: str, entity: str, taxonomy: str, code: str, value: str | None = None) -> dict:
+    term = taxonomy_term(ctx, taxonomy, code)
+    del term["taxonomy_detail"]  # in dati/hsds-taxonomy.json, once per taxonomy term
+    out = {
+        "id": _uuid(f"{owner_id}|attribute|{taxonomy}|{code}"),
+        "link_id": owner_id,
+        "taxonomy_term_id": term["id"],
+        "link_type": taxonomy,
+        "link_entity": entity,
+    }
+    if value is not None:
+        out["value"] = value
+    out["taxonomy_term"] = term
+    return out
+
+
+# -- Schedules from the free text (only the plain weekly forms) ------------------------------------
+
+_DAYS = {
+    "lunedì": "MO",
+    "martedì": "TU",
+    "mercoledì": "WE",
+    "giovedì": "TH",
+    "venerdì": "FR",
+    "sabato": "SA",
+    "domenica": "SU",
+}
+_ORDER = list(_DAYS)
+_DAY = "(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"
+_TIME = r"([0-9]{1,2})(?:[.:]([0-9]{2}))?"
+_HOURS = rf",? dalle {_TIME} alle {_TIME}\.?"
+_EVERY = re.compile(rf"(?:il|la) {_DAY}((?: e (?:il|la) {_DAY})*){_HOURS}", re.IGNORECASE)
+_RANGE = re.compile(rf"da(?:l)? {_DAY} a(?:l)? {_DAY}{_HOURS}", re.IGNORECASE)
+
+
+def schedule_text_of(item: dict) -> str:
+    """The listing's hours in words (`schedule` is free text; anything else is not read here)."""
+    value = item.get("schedule")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _hhmm(hour: str, minute: str | None) -> str | None:
+    h, m = int(hour), int(minute or 0)
+    return f"{h:02d}:{m:02d}" if h < 24 and m < 60 else None
+
+
+def weekly(text: str) -> dict | None:
+    """freq/byday/opens_at/closes_at when the whole text is a plain weekly timetable, else None."""
+    text = " ".join(text.split())
+    every = _EVERY.fullmatch(text)
+    if every:
+        days = [every.group(1).lower()] + [d.lower() for d in re.findall(_DAY, every.group(2) or "", re.I)]
+        times = every.groups()[-4:]
+    else:
+        span = _RANGE.fullmatch(text)
+        if not span:
+            return None
+        first, last = _ORDER.index(span.group(1).lower()), _ORDER.index(span.group(2).lower())
+        if last <= first:
+            return None
+        days = _ORDER[first : last + 1]
+        times = span.groups()[-4:]
+    opens, closes = _hhmm(times[0], times[1]), _hhmm(times[2], times[3])
+    if not opens or not closes or closes <= opens:
+        return None
+    return {
+        "freq": "WEEKLY",
+        "byday": ",".join(_DAYS[d] for d in days),
+        "opens_at": opens,
+        "closes_at": closes,
+    }
+
+
+# -- Services -------------------------------------------------------------------------------------
+
+
+def _organization(ctx: SiteContext, pid: str) -> dict:
+    partner = ctx.partners.get(pid, {})
+    contact = partner.get("contact") or {}
+    oid = _scoped(ctx, "organization", pid)
+    org = {
+        "id": oid,
+        "name": str(partner.get("name", pid)),
+        "description": plain_text(str(partner.get("description", ""))),
+    }
+    if contact.get("email"):
+        org["email"] = str(contact["email"])
+    if contact.get("url"):
+        org["website"] = str(contact["url"])
+    org["uri"] = ctx.url(model.partner_path(pid)) if pid in ctx.partners else None
+    if org["uri"] is None:
+        del org["uri"]
+    if contact.get("phone"):
+        org["phones"] = [
+            {"id": _scoped(ctx, "phone", pid), "organization_id": oid, "number": str(contact["phone"])}
+        ]
+    if isinstance(partner.get("peer_support"), bool):
+        org["attributes"] = [
+            _attribute(ctx, oid, "organization", "bds-ente", "esp", str(partner["peer_support"]).lower())
+        ]
+    return org
+
+
+def _cost_options(item: dict, sid: str, ctx: SiteContext) -> list[dict]:
+    cost = item.get("cost")
+    base = {"id": _uuid(f"{sid}|cost_option"), "service_id": sid}
+    if cost == "free":
+        return [base | {"option": ctx.labels.costs.get("free", "Gratuito"), "currency": "EUR", "amount": 0}]
+    if cost == "budget":
+        return [base | {"option": ctx.labels.costs.get("budget", "Coperto dal Budget di Salute")}]
+    amount = cost if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None
+    if amount is None:
+        return []
+    return [base | {"option": "A pagamento", "currency": "EUR", "amount": amount}]
+
+
+def _fees(item: dict, ctx: SiteContext) -> str | None:
+    cost = item.get("cost")
+    if cost in ("free", "budget"):
+        return ctx.labels.costs.get(cost)
+    if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+        return model.euro(cost)
+    return None
+
+
+def service(ctx: SiteContext, item: dict) -> dict:
+    lid = str(item.get("id", ""))
+    pid = str(item.get("partner", ""))
+    sid = _scoped(ctx, "service", lid)
+    dates = item.get("dates") or {}
+    contact = item.get("contact") or {}
+    description = " ".join(
+        p for p in (str(item.get("summary", "")), plain_text(str(item.get("description", "")))) if p
+    )
+    stipend = item.get("stipend")
+    if isinstance(stipend, (int, float)) and not isinstance(stipend, bool):
+        description += f" Indennità mensile: {model.euro(stipend)}."
+    out: dict = {
+        "id": sid,
+        "organization_id": _scoped(ctx, "organization", pid),
+        "name": str(item.get("title", "")),
+        "description": description,
+        "url": ctx.url(model.listing_path(lid)),
+    }
+    if contact.get("email"):
+        out["email"] = str(contact["email"])
+    out["status"] = "active"
+    out["application_process"] = ctx.labels.access.get(item.get("access"), str(item.get("access", "")))
+    fees = _fees(item, ctx)
+    if fees:
+        out["fees_description"] = fees
+    out["eligibility_description"] = ", ".join(
+        ctx.labels.audiences.get(a, a) for a in item.get("audience") or []
+    )
+    out["assured_date"] = str(item.get("reviewed", ""))
+    if item.get("status") == "full":
+        out["alert"] = ctx.labels.statuses.get("full", "Posti esauriti")
+    out["last_modified"] = f"{item.get('reviewed', '')}T00:00:00Z"
+    if contact.get("phone"):
+        out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(contact["phone"])}]
+    schedule_text = schedule_text_of(item)
+    if schedule_text or dates.get("start") or dates.get("end"):
+        schedule = {"id": _uuid(f"{sid}|schedule"), "service_id": sid}
+        if dates.get("start"):
+            schedule["valid_from"] = str(dates["start"])
+        if dates.get("end"):
+            schedule["valid_to"] = str(dates["end"])
+        if dates.get("start"):
+            schedule["dtstart"] = str(dates["start"])
+        schedule |= weekly(schedule_text) or {}
+        if schedule_text:
+            schedule["description"] = schedule_text
+        out["schedules"] = [schedule]
+    locality = str(ctx.territory.get("locality") or ctx.territory.get("territory", ""))
+    areas = {str(z.get("id")): z for z in ctx.territory.get("zones") or []}
+    out["service_areas"] = []
+    for zone in item.get("zones") or []:
+        said = _uuid(f"{sid}|service_area|{zone}")
+        label = ctx.labels.zones.get(zone, zone)
+        parts = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
+        out["service_areas"].append(
+            {
+                "id": said,
+                "service_id": sid,
+                "name": label,
+                "description": f"{label} ({locality})" + (f": {parts}" if parts else ""),
+                "attributes": [_attribute(ctx, said, "service_area", "bds-zona", str(zone))],
+            }
+        )
+    place, address = model.public_place_name(item), model.public_address(item)
+    if place or address:  # never for a protected place (bds.protected): zones only
+        # one location per place: the listings of a partner held in the same place share it
+        loc_id = _scoped(ctx, "location", f"{pid}|{place or ''}|{address or ''}")
+        location: dict = {
+            "id": loc_id,
+            "location_type": "physical",
+            "organization_id": out["organization_id"],
+        }
+        location["name"] = place or address
+        if address:
+            location["description"] = f"Indirizzo: {address}"
+        if item.get("accessibility"):
+            location["accessibility"] = [
+                {
+                    "id": _uuid(f"{loc_id}|accessibility|{item['accessibility']}"),
+                    "location_id": loc_id,
+                    "description": item["accessibility"],
+                }
+            ]
+        out["service_at_locations"] = [
+            {
+                "id": _scoped(ctx, "service_at_location", lid),
+                "service_id": sid,
+                "location_id": loc_id,
+                "location": location,
+            }
+        ]
+    languages = [str(code) for code in item.get("languages") or []]
+    if languages:
+        out["languages"] = []
+        for code in languages:
+            language = {"id": _uuid(f"{sid}|language|{code}"), "service_id": sid}
+            if code in LANGUAGE_NAMES:
+                language["name"] = LANGUAGE_NAMES[code]
+            language["code"] = code
+            out["languages"].append(language)
+    out["organization"] = _organization(ctx, pid)
+    costs = _cost_options(item, sid, ctx)
+    if costs:
+        out["cost_options"] = costs
+    attributes = [_attribute(ctx, sid, "service", "bds-tipo", str(item.get("kind", "")))]
+    attributes += [_attribute(ctx, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
+    attributes += [
+        _attribute(ctx, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
+    ]
+    attributes.append(_attribute(ctx, sid, "service", "bds-accesso", str(item.get("access", ""))))
+    if item.get("accessibility"):
+        attributes.append(
+            _attribute(ctx, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
+        )
+    out["attributes"] = attributes
+    return out
+
+
+def services(ctx: SiteContext) -> list[dict]:
+    return [service(ctx, item) for item in sorted(ctx.listings, key=lambda x: str(x.get("id", "")))]
+
+
+def terms(ctx: SiteContext) -> list[dict]:
+    """Every term of the BdS taxonomies, taxonomy by taxonomy, in the order of the labels."""
+    return [taxonomy_term(ctx, code, term) for code in TAXONOMIES for term in _terms_of(ctx, code)]
+
+
+def _dump(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def hsds_json(ctx: SiteContext) -> bytes:
+    return _dump(services(ctx))
+
+
+def taxonomy_json(ctx: SiteContext) -> bytes:
+    return _dump(terms(ctx))
+
+
+# -- The HSDS tabular data package (dati/hsds/) -----------------------------------------------------
+
+TABULAR_DIR = "dati/hsds"
+
+
+def _official_package() -> dict:
+    """The HSDS 3.0 datapackage.json of the specification (bds/data/hsds/, CC BY-SA 4.0)."""
+    return json.loads(kitfiles.data("hsds/datapackage.json").read_text(encoding="utf-8"))
+
+
+def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
+    """Resource name -> rows: the same objects as dati/hsds.json, one table per HSDS object."""
+    rows: dict[str, list[dict]] = {}
+
+    def add(table: str, record: dict) -> None:
+        rows.setdefault(table, []).append(record)
+
+    def attributes(node: dict) -> None:
+        for attribute in node.get("attributes") or []:
+            add("attribute", attribute)
+
+    seen: set[str] = set()
+    orgs = {pid: _organization(ctx, pid) for pid in ctx.partners}
+    for org in orgs.values():
+        add("organization", org)
+        for phone in org.get("phones") or []:
+            add("phone", phone)
+        attributes(org)
+    for item in services(ctx):
+        add("service", item)
+        attributes(item)
+        for key, table in (
+            ("phones", "phone"),
+            ("schedules", "schedule"),
+            ("languages", "language"),
+            ("cost_options", "cost_option"),
+        ):
+            for record in item.get(key) or []:
+                add(table, record)
+        for area in item.get("service_areas") or []:
+            add("service_area", area)
+            attributes(area)
+        for link in item.get("service_at_locations") or []:
+            add("service_at_location", link)
+            location = link["location"]
+            if location["id"] not in seen:  # a place shared by several listings is one row
+                seen.add(location["id"])
+                add("location", {k: v for k, v in location.items() if k != "accessibility"})
+            for access in location.get("accessibility") or []:
+                if access["id"] not in seen:
+                    seen.add(access["id"])
+                    add("accessibility", access)
+    for term in terms(ctx):
+        add("taxonomy_term", term)
+        detail = term["taxonomy_detail"]
+        if detail["id"] not in {t["id"] for t in rows.get("taxonomy", [])}:
+            add("taxonomy", detail)
+    return rows
+
+
+def _cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "time" and re.fullmatch(r"[0-9]{2}:[0-9]{2}", str(value)):
+        return f"{value}:00"  # Table Schema time is HH:MM:SS
+    if kind in ("number", "integer"):
+        return str(value)
+    return cells.neutralise(str(value))  # text cells only: see bds.cells
+
+
+def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
+    """dati/hsds/: every table of the HSDS 3.0 tabular package (empty ones with their header) and its
+    datapackage.json, whose resources are the specification's own, unchanged."""
+    official = _official_package()
+    rows = _rows(ctx)
+    out: dict[str, bytes] = {}
+    for resource in official["resources"]:
+        fields = resource["schema"]["fields"]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([f["name"] for f in fields])
+        for record in rows.get(resource["name"], []):
+            writer.writerow([_cell(record.get(f["name"]), f["type"]) for f in fields])
+        out[f"{TABULAR_DIR}/{resource['path']}"] = buffer.getvalue().encode("utf-8")
+    chosen = model.licence(ctx.territory)
+    licence_info = {"title": chosen.title}
+    if chosen.spdx:
+        licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
+    programme = str(ctx.territory.get("programme", ""))
+    package = {
+        "profile": "tabular-data-package",
+        "name": "bds-hsds",
+        "title": f"{programme}: servizi in formato HSDS 3.0 (tabellare)",
+        "description": (
+            f"Le opportunità aperte del {programme} nel formato tabellare di Open Referral HSDS "
+            f"{official.get('version', '3.0.0')}: gli stessi oggetti di ../hsds.json, una tabella CSV per "
+            "tipo di oggetto. Le tabelle, i campi e le chiavi sono quelli della specifica HSDS "
+            "(datapackage.json di github.com/openreferral/specification, v3.0, CC BY-SA 4.0). "
+            f"{cells.RULE_IT}"
+        ),
+        "licenses": [licence_info],
+        "sources": [{"title": "Human Services Data Specification 3.0", "path": "https://openreferral.org/"}],
+        "resources": official["resources"],
+    }
+    out[f"{TABULAR_DIR}/datapackage.json"] = _dump(package)
+    return out

@@ -1,0 +1,468 @@
+"""The open-data tables (CSV) and their Frictionless Data Package, derived from the JSON Schemas.
+
+One source: every column says which property of `schemas/opportunity.schema.json`,
+`schemas/partner.schema.json` or `schemas/territory.schema.json` (zones) it comes from, and its
+Table Schema field (type, `format`, `constraints`: required, enum, pattern, minLength/maxLength,
+minimum/maximum; description in Italian) is built from that property. Zone ids come from the
+territory, so a row with an unknown zone is rejected.
+
+Tables: `opportunita.csv` (one row per open listing), `enti.csv` (partners), `zone.csv` (zones of
+the territory), `opportunita-zone.csv` (one row per listing and zone). Foreign keys: listing ->
+partner, listing-zone -> listing and zone. Lists inside one cell (axes, zones, audience) are codes
+separated by «;», checked by a pattern built from the allowed codes.
+
+Text cells go through `bds.cells` (formula-injection neutralisation): a text cell that starts with
+=, +, -, @, tab, CR or an apostrophe gets one more apostrophe in front. Patterns of the columns
+whose values can start that way (the phone, «+39...») accept that apostrophe, and maxLength counts
+it. The descriptor says how to undo it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+from .. import cells, schema
+from . import model
+from .context import SiteContext
+
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    source: str | None  # dotted path of the property in the record's JSON Schema, or None
+    type: str = "string"
+    title: str = ""  # default: the schema's title
+    description: str = ""  # default: the schema's description
+    required: bool | None = None  # default: required in the schema (top level only)
+    packed: bool = False  # a list of codes in one cell, separated by LIST_SEPARATOR
+    format: str | None = None
+    extra: dict = field(default_factory=dict)  # constraints added by hand (e.g. the zone codes)
+
+
+def _node(kind: str, path: str) -> tuple[dict, bool]:
+    """The JSON Schema node of `path` and whether every record has it (required all the way down)."""
+    if kind == "zone":  # the zones of territory.schema.json
+        node = schema.load_schema("territory")["properties"]["zones"]["items"]
+    else:
+        node = schema.load_schema(kind)
+    required = True
+    for part in path.split("."):
+        required = required and part in (node.get("required") or [])
+        node = node["properties"][part]
+    return node, required
+
+
+def _bare(pattern: str) -> str:
+    """A JSON Schema pattern as a Table Schema one (always anchored: no ^ and $)."""
+    return pattern.removeprefix("^").removesuffix("$")
+
+
+def _codes_pattern(codes) -> str:
+    one = "(?:" + "|".join(re.escape(str(c)) for c in codes) + ")"
+    return f"{one}(?:{re.escape(LIST_SEPARATOR)}{one})*"
+
+
+def field_of(kind: str, column: Column) -> dict:
+    """The Table Schema field of one column, from its JSON Schema property."""
+    node, required = _node(kind, column.source) if column.source else ({}, False)
+    items = node.get("items") or {}
+    out: dict = {"name": column.name, "type": column.type}
+    if column.format:
+        out["format"] = column.format
+    out["title"] = column.title or str(node.get("title", column.name))
+    description = column.description or str(node.get("description", ""))
+    if column.packed:
+        description += f" Più valori sono separati da «{LIST_SEPARATOR}»."
+    out["description"] = description.strip()
+    constraints: dict = {}
+    if column.required if column.required is not None else required:
+        constraints["required"] = True
+    if column.type == "string":
+        enum = items.get("enum") if column.packed else node.get("enum")
+        if enum and column.packed:
+            constraints["pattern"] = _codes_pattern(enum)
+        elif enum:
+            constraints["enum"] = list(enum)
+        pattern = items.get("pattern") if column.packed else node.get("pattern")
+        risky = True  # free text can begin with a character that bds.cells guards with an apostrophe
+        if pattern and not enum and not column.packed:
+            bare = _bare(pattern)
+            # bds.cells puts an apostrophe before a value starting with + - = @ ' (a phone "+39 ...")
+            risky = bare.startswith(("\\+", "-", "=", "@", "'", "[^"))
+            constraints["pattern"] = ("'?" if risky else "") + bare
+        if not column.packed and not enum:
+            if "minLength" in node:
+                constraints["minLength"] = node["minLength"]
+            if "maxLength" in node:
+                constraints["maxLength"] = node["maxLength"] + (1 if risky else 0)
+    if column.type in ("integer", "number"):
+        numeric = (
+            node if "minimum" in node else next((o for o in node.get("anyOf", []) if "minimum" in o), {})
+        )
+        for key in ("minimum", "maximum"):
+            if key in numeric:
+                constraints[key] = numeric[key]
+    constraints |= column.extra
+    if constraints:
+        out["constraints"] = constraints
+    if column.type == "boolean":
+        out["trueValues"] = ["true"]
+        out["falseValues"] = ["false"]
+    return out
+
+
+# -- Columns ----------------------------------------------------------------------------------------
+
+COST_CODES = ("free", "budget", "importo")
+
+OPPORTUNITY_COLUMNS = [
+    Column("id", "id"),
+    Column("titolo", "title"),
+    Column("tipo", "kind", description="Che cosa si offre (codice).", required=True),
+    Column(
+        "tipo_etichetta",
+        None,
+        title="Tipo di opportunità (etichetta)",
+        description="Il tipo di opportunità in parole.",
+    ),
+    Column("assi", "axes", packed=True, description="Assi del Budget di Salute (codici)."),
+    Column("ente", "partner", description="Identificativo dell'ente proponente: la colonna id di enti.csv."),
+    Column("ente_nome", None, title="Nome dell'ente", description="Il nome dell'ente, come in enti.csv."),
+    Column("sintesi", "summary"),
+    Column(
+        "zone",
+        "zones",
+        packed=True,
+        description="Le zone del territorio in cui si svolge (codici: la colonna id di zone.csv; "
+        "le stesse coppie sono in opportunita-zone.csv).",
+    ),
+    Column(
+        "luogo",
+        "location.name",
+        required=False,
+        description="Nome del luogo. Vuoto per i luoghi protetti (case, luoghi dove abitano delle "
+        "persone, luoghi «solo zona»): di questi si pubblica solo la zona.",
+    ),
+    Column(
+        "indirizzo",
+        "location.address",
+        description="Via e numero civico dei luoghi aperti al pubblico. Vuoto per i luoghi protetti: "
+        "mai per le case.",
+    ),
+    Column("data_inizio", "dates.start", "date"),
+    Column("data_fine", "dates.end", "date"),
+    Column("scadenza", "dates.deadline", "date"),
+    Column("orari", "schedule", description="Giorni e orari, in parole (come nella scheda)."),
+    Column("posti", "places", "integer"),
+    Column(
+        "costo_tipo",
+        None,
+        title="Costo (tipo)",
+        description="free: gratuito; budget: coperto dal Budget di Salute; importo: a pagamento, "
+        "l'importo in euro è nella colonna costo_euro. Vuoto se la scheda non lo dice.",
+        extra={"enum": list(COST_CODES)},
+    ),
+    Column(
+        "costo_euro",
+        "cost",
+        "number",
+        title="Costo in euro",
+        description="L'importo da pagare in euro, solo quando costo_tipo è importo.",
+    ),
+    Column("indennita_mensile", "stipend", "number"),
+    Column("accesso", "access", description="Come si accede (codice).", required=True),
+    Column("destinatari", "audience", packed=True, description="Per chi è (codici)."),
+    Column("email", "contact.email", format="email"),
+    Column("telefono", "contact.phone"),
+    Column("sito", "contact.url", format="uri"),
+    Column("stato", "status", description="open: si può partecipare; full: posti esauriti."),
+    Column("verificata_il", "reviewed", "date"),
+    Column("esempio", "example", "boolean", required=True, description="true se è una scheda di esempio."),
+    Column(
+        "url",
+        None,
+        format="uri",
+        title="Pagina della scheda",
+        description="L'indirizzo della scheda sul sito.",
+        required=True,
+    ),
+]
+
+PARTNER_COLUMNS = [
+    Column("id", "id"),
+    Column("nome", "name"),
+    Column("nome_breve", "short_name"),
+    Column("tipo", "type"),
+    Column("ruolo", "role"),
+    Column("reti", "networks", packed=True, description="Le reti o i progetti di cui fa parte (codici)."),
+    Column(
+        "zone", "zones", packed=True, description="Le zone in cui l'ente è presente (codici di zone.csv)."
+    ),
+    Column("email", "contact.email", format="email"),
+    Column("telefono", "contact.phone"),
+    Column("sito", "contact.url", format="uri"),
+    Column("sede", "contact.address"),
+    Column("esp", "peer_support", "boolean"),
+    Column("verificato_il", "reviewed", "date"),
+    Column(
+        "esempio", "example", "boolean", required=True, description="true se alcuni dati sono di esempio."
+    ),
+    Column(
+        "url",
+        None,
+        format="uri",
+        title="Pagina dell'ente",
+        description="L'indirizzo della pagina dell'ente sul sito.",
+        required=True,
+    ),
+]
+
+ZONE_COLUMNS = [
+    Column("id", "id"),
+    Column("nome", "label"),
+    Column("quartieri", "areas", packed=True),
+]
+
+LINK_COLUMNS = [
+    Column(
+        "opportunita",
+        "id",
+        title="Opportunità",
+        description="La colonna id di opportunita.csv.",
+        required=True,
+    ),
+    Column("zona", None, title="Zona", description="La colonna id di zone.csv.", required=True),
+]
+
+
+# -- Rows ---------------------------------------------------------------------------------------------
+
+
+def _num(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def public_record(listing: dict, ctx: SiteContext) -> dict:
+    """A listing as published: the address and place name are dropped when the place is reserved."""
+    dates = listing.get("dates") or {}
+    contact = listing.get("contact") or {}
+    partner = ctx.partners.get(str(listing.get("partner")), {})
+    cost = listing.get("cost")
+    amount = _num(cost)
+    return {
+        "id": str(listing.get("id", "")),
+        "titolo": str(listing.get("title", "")),
+        "tipo": str(listing.get("kind", "")),
+        "tipo_etichetta": ctx.labels.kinds.get(listing.get("kind"), ""),
+        "assi": LIST_SEPARATOR.join(listing.get("axes") or []),
+        "ente": str(listing.get("partner", "")),
+        "ente_nome": str(partner.get("name", "")),
+        "sintesi": str(listing.get("summary", "")),
+        "zone": LIST_SEPARATOR.join(listing.get("zones") or []),
+        "luogo": model.public_place_name(listing) or "",
+        "indirizzo": model.public_address(listing) or "",
+        "data_inizio": str(dates.get("start") or ""),
+        "data_fine": str(dates.get("end") or ""),
+        "scadenza": str(dates.get("deadline") or ""),
+        "orari": listing["schedule"] if isinstance(listing.get("schedule"), str) else "",
+        "posti": listing["places"] if isinstance(listing.get("places"), int) else None,
+        "costo_tipo": "importo" if amount is not None else (cost if cost in ("free", "budget") else ""),
+        "costo_euro": amount,
+        "indennita_mensile": _num(listing.get("stipend")),
+        "accesso": str(listing.get("access", "")),
+        "destinatari": LIST_SEPARATOR.join(listing.get("audience") or []),
+        "email": str(contact.get("email") or ""),
+        "telefono": str(contact.get("phone") or ""),
+        "sito": str(contact.get("url") or ""),
+        "stato": str(listing.get("status", "")),
+        "verificata_il": str(listing.get("reviewed", "")),
+        "esempio": listing.get("example") is True,
+        "url": ctx.url(model.listing_path(str(listing.get("id", "")))),
+    }
+
+
+def partner_record(pid: str, partner: dict, ctx: SiteContext) -> dict:
+    contact = partner.get("contact") or {}
+    return {
+        "id": pid,
+        "nome": str(partner.get("name", "")),
+        "nome_breve": str(partner.get("short_name") or ""),
+        "tipo": str(partner.get("type", "")),
+        "ruolo": str(partner.get("role", "")),
+        "reti": LIST_SEPARATOR.join(partner.get("networks") or []),
+        "zone": LIST_SEPARATOR.join(partner.get("zones") or []),
+        "email": str(contact.get("email") or ""),
+        "telefono": str(contact.get("phone") or ""),
+        "sito": str(contact.get("url") or ""),
+        "sede": str(contact.get("address") or ""),
+        "esp": partner.get("peer_support") if isinstance(partner.get("peer_support"), bool) else None,
+        "verificato_il": str(partner.get("reviewed", "")),
+        "esempio": partner.get("example") is True,
+        "url": ctx.url(model.partner_path(pid)),
+    }
+
+
+def _listings(ctx: SiteContext) -> list[dict]:
+    return sorted(ctx.listings, key=lambda item: str(item.get("id", "")))
+
+
+def _zones(ctx: SiteContext) -> list[dict]:
+    return [z for z in ctx.territory.get("zones") or [] if isinstance(z, dict)]
+
+
+def tables(ctx: SiteContext) -> dict[str, tuple[list[Column], list[dict]]]:
+    """File name -> (columns, records), in the order of the data package."""
+    zones = [
+        {
+            "id": str(z.get("id", "")),
+            "nome": str(z.get("label", "")),
+            "quartieri": LIST_SEPARATOR.join(str(a) for a in z.get("areas") or []),
+        }
+        for z in _zones(ctx)
+    ]
+    links = [
+        {"opportunita": str(item.get("id", "")), "zona": str(zone)}
+        for item in _listings(ctx)
+        for zone in item.get("zones") or []
+    ]
+    return {
+        "opportunita.csv": (OPPORTUNITY_COLUMNS, [public_record(item, ctx) for item in _listings(ctx)]),
+        "enti.csv": (PARTNER_COLUMNS, [partner_record(pid, p, ctx) for pid, p in ctx.partners.items()]),
+        "zone.csv": (ZONE_COLUMNS, zones),
+        "opportunita-zone.csv": (LINK_COLUMNS, links),
+    }
+
+
+def to_csv(columns: list[Column], records: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for record in records:
+        row = []
+        for column in columns:
+            value = record[column.name]
+            if value is None:
+                row.append("")
+            elif column.type == "boolean":
+                row.append("true" if value else "false")
+            else:
+                row.append(cells.neutralise(value))  # text cells only: see bds.cells
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_files(ctx: SiteContext) -> dict[str, bytes]:
+    return {name: to_csv(columns, records) for name, (columns, records) in tables(ctx).items()}
+
+
+def listings_csv(ctx: SiteContext) -> bytes:
+    columns, records = tables(ctx)["opportunita.csv"]
+    return to_csv(columns, records)
+
+
+# -- The descriptor -----------------------------------------------------------------------------------
+
+UNTOUCHED_IT = "Le colonne di numeri, date e valori vero/falso non sono mai toccate."
+
+
+def _fields(kind: str, columns: list[Column], ctx: SiteContext) -> list[dict]:
+    out = []
+    for column in columns:
+        out.append(field_of(kind, column))
+    zone_codes = [str(z.get("id", "")) for z in _zones(ctx)]
+    networks = [str(n.get("id", "")) for n in ctx.territory.get("networks") or [] if isinstance(n, dict)]
+    for built in out:
+        constraints = built.setdefault("constraints", {})
+        if built["name"] in ("zone", "zona"):
+            # the zones of this territory, not any slug
+            key = "pattern" if built["name"] == "zone" else "enum"
+            if zone_codes:
+                constraints[key] = _codes_pattern(zone_codes) if key == "pattern" else zone_codes
+        if built["name"] == "reti" and networks:
+            constraints["pattern"] = _codes_pattern(networks)
+        if not constraints:
+            del built["constraints"]
+    return out
+
+
+def _resource(name: str, path: str, title: str, description: str, fields: list[dict], **schema_extra) -> dict:
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": fields, "missingValues": [""], **schema_extra},
+    }
+
+
+def descriptor(ctx: SiteContext) -> dict:
+    chosen = model.licence(ctx.territory)
+    licence_info = {"title": chosen.title}
+    if chosen.spdx:
+        licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
+    programme = str(ctx.territory.get("programme", ""))
+    rule = f"{cells.RULE_IT} {UNTOUCHED_IT}"
+    return {
+        "profile": "tabular-data-package",
+        "name": "bds-opportunita",
+        "title": f"{programme}: opportunità aperte",
+        "description": (
+            f"Le opportunità aperte del {programme}, gli enti e le zone. Le colonne sono ricavate dagli "
+            f"schemi delle schede (schemas/*.schema.json del kit bds). {rule}"
+        ),
+        "licenses": [licence_info],
+        "resources": [
+            _resource(
+                "opportunita",
+                "opportunita.csv",
+                "Opportunità aperte",
+                f"Una riga per opportunità aperta. {rule}",
+                _fields("opportunity", OPPORTUNITY_COLUMNS, ctx),
+                primaryKey=["id"],
+                foreignKeys=[{"fields": ["ente"], "reference": {"resource": "enti", "fields": ["id"]}}],
+            ),
+            _resource(
+                "enti",
+                "enti.csv",
+                "Enti",
+                f"Gli enti della rete. {rule}",
+                _fields("partner", PARTNER_COLUMNS, ctx),
+                primaryKey=["id"],
+            ),
+            _resource(
+                "zone",
+                "zone.csv",
+                "Zone",
+                f"Le zone del territorio. {rule}",
+                _fields("zone", ZONE_COLUMNS, ctx),
+                primaryKey=["id"],
+            ),
+            _resource(
+                "opportunita-zone",
+                "opportunita-zone.csv",
+                "Zone di ogni opportunità",
+                "Una riga per ogni coppia opportunità e zona: la stessa informazione della colonna zone "
+                "di opportunita.csv, in una forma che si collega alle altre tabelle.",
+                _fields("opportunity", LINK_COLUMNS, ctx),
+                primaryKey=["opportunita", "zona"],
+                foreignKeys=[
+                    {"fields": ["opportunita"], "reference": {"resource": "opportunita", "fields": ["id"]}},
+                    {"fields": ["zona"], "reference": {"resource": "zone", "fields": ["id"]}},
+                ],
+            ),
+        ],
+    }
+
+
+def datapackage(ctx: SiteContext) -> bytes:
+    return (json.dumps(descriptor(ctx), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
