@@ -38,6 +38,9 @@ def register(sub) -> None:
         "--format", choices=("text", "json"), default="text", help="text (come un compilatore) o json"
     )
     v.set_defaults(func=run_validate)
+    from . import outcomes_workbook
+
+    outcomes_workbook.add_commands(inner)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
 
