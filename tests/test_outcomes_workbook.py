@@ -168,6 +168,7 @@ def test_an_identifier_in_a_cell_is_refused_located_never_echoed(template_file, 
     filled = fill(template_file, tmp_path / "servizio.xlsx", tables)
     book = openpyxl.load_workbook(filled)
     book["Progetti"]["H3"] = CANARY_CF  # the axes of the second project
+    book["Persone"]["B4"] = int("333" + "7654321")  # a phone number typed as a number
     notes = book["Istruzioni"]
     notes["B7"] = CANARY_MAIL  # anywhere: also outside the data sheets
     book.save(filled)
@@ -177,6 +178,8 @@ def test_an_identifier_in_a_cell_is_refused_located_never_echoed(template_file, 
     out = capsys.readouterr()
     assert f"{filled}:Progetti:3:H: errore [IDENTIFIER_VALUE]" in out.out
     assert f"{filled}:Istruzioni:7:B: errore [IDENTIFIER_VALUE]" in out.out
+    assert f"{filled}:Persone:4:B: errore [IDENTIFIER_VALUE]" in out.out
+    assert "7654321" not in out.out + out.err
     assert CANARY_CF not in out.out + out.err and CANARY_MAIL not in out.out + out.err
     assert "mario" not in (out.out + out.err).lower()
     assert not data.exists()

@@ -613,7 +613,6 @@ def _read_sheet(book: _Book, ws, table: str | None) -> None:
             text = _scan_text(value)
             if text is not None and len(text) > validate.MAX_CELL_CHARS:
                 found(number, letter, "CELL_TOO_LONG", limit=validate.MAX_CELL_CHARS)
-                continue
             shape = _identifier(text) if text else None
             if shape:
                 found(number, letter, "IDENTIFIER_VALUE", shape=shape)
