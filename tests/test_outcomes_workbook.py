@@ -319,3 +319,29 @@ def test_an_existing_output_is_never_replaced_unasked(template_file, tables, tmp
     assert (data / "vecchio.txt").read_text() == "x"
     assert _bds("outcomes", "import", str(filled), "--out", str(data), "--force") == 0
     assert not (data / "vecchio.txt").exists() and (data / "projects.csv").is_file()
+
+
+def test_a_missing_column_is_refused_unless_optional(template_file, tables, tmp_path, capsys):
+    """An older template lacks optional fields added since: it still imports; a required one is refused."""
+    specs = package.table_schema("projects")["fields"]
+    optional = next(i for i, s in enumerate(specs, 1) if not s.get("constraints", {}).get("required"))
+    required = next(i for i, s in enumerate(specs, 1) if s.get("constraints", {}).get("required"))
+    filled = fill(template_file, tmp_path / "servizio.xlsx", tables)
+    book = openpyxl.load_workbook(filled)
+    book["Progetti"].delete_cols(optional)
+    book.save(tmp_path / "senza-facoltativa.xlsx")
+    data = tmp_path / "dati"
+    capsys.readouterr()
+    assert _bds("outcomes", "import", str(tmp_path / "senza-facoltativa.xlsx"), "--out", str(data)) in (0, 1)
+    out = capsys.readouterr().out
+    assert "[HEADER_MISSING]" not in out
+    book = openpyxl.load_workbook(filled)
+    book["Progetti"].delete_cols(required)
+    book.save(tmp_path / "senza-obbligatoria.xlsx")
+    assert (
+        _bds("outcomes", "import", str(tmp_path / "senza-obbligatoria.xlsx"), "--out", str(tmp_path / "d2"))
+        == 1
+    )
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'senza-obbligatoria.xlsx'}:Progetti:1: errore [HEADER_MISSING]" in out
+    assert not (tmp_path / "d2").exists()

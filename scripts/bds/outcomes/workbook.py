@@ -641,7 +641,8 @@ def _read_sheet(book: _Book, ws, table: str | None) -> None:
     if sheet is None:
         return
     for spec in ordered:
-        if spec["name"] not in sheet.letters:
+        # a workbook made from an older template may lack a field added since: only if it is optional
+        if spec["name"] not in sheet.letters and spec.get("constraints", {}).get("required"):
             found(1, "", "HEADER_MISSING", title=spec.get("title", spec["name"]), field=spec["name"])
             book.structural = True
     book.sheets[table] = sheet
