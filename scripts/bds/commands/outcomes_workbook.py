@@ -82,6 +82,10 @@ def run_import(args) -> int:
     out = Path(args.out)
     fsutil.check_writable(out, folder=True)
     validate.check_location(out)
+    if out.is_dir() and any(out.iterdir()) and not args.force:  # said before reading the workbooks
+        raise BdsError(
+            f"la cartella {out} esiste già e non è vuota: scegli un'altra cartella o usa --force", exit_code=2
+        )
     proj = _project(args)
     if proj is not None and fsutil.inside(out, proj.root / "site"):
         raise BdsError(f"{out}: i dati delle persone non si scrivono dentro il sito (site/)", 2)
