@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -345,3 +346,24 @@ def test_a_missing_column_is_refused_unless_optional(template_file, tables, tmp_
     out = capsys.readouterr().out
     assert f"{tmp_path / 'senza-obbligatoria.xlsx'}:Progetti:1: errore [HEADER_MISSING]" in out
     assert not (tmp_path / "d2").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice non installato")
+def test_a_workbook_saved_again_by_libreoffice_gives_the_same_csvs(template_file, tables, tmp_path, capsys):
+    """What a case manager does: open the file in a spreadsheet program, save it, hand it over."""
+    filled = fill(template_file, tmp_path / "servizio.xlsx", tables, lambda t, r: t != "costs")
+    saved = tmp_path / "salvato"
+    run = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(saved), str(filled)],
+        capture_output=True,
+        timeout=300,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert run.returncode == 0 and (saved / "servizio.xlsx").is_file(), run.stderr
+    assert _bds("outcomes", "import", str(filled), "--out", str(tmp_path / "a")) == 0
+    assert _bds("outcomes", "import", str(saved / "servizio.xlsx"), "--out", str(tmp_path / "b")) == 0
+    for table in package.TABLES:
+        assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (
+            tmp_path / "b" / f"{table}.csv"
+        ).read_bytes()
