@@ -261,9 +261,13 @@ def test_validation_problems_are_located_in_the_sheet(template_file, tables, tmp
     capsys.readouterr()
     assert _bds("outcomes", "import", str(filled), "--out", str(tmp_path / "dati")) == 1
     out = capsys.readouterr().out
-    assert f"{filled}:Persone:5:C: errore [CELL_ENUM]" in out
+    assert f"{filled}:Persone:5:C: errore [CELL_ENUM] «Sesso» ammette solo: Femmina, Maschio," in out
     assert f"{filled}:Persone:9:B: errore [CELL_TYPE]" in out
     assert "sconosciuto" not in out and "milleottocento" not in out
+    assert _bds("outcomes", "import", str(filled), "--out", str(tmp_path / "dati"), "--format", "json") == 1
+    found = json.loads(capsys.readouterr().out)
+    assert {"file": str(filled), "sheet": "Persone", "row": 9, "column": "B"}.items() <= found[1].items()
+    assert {p["code"] for p in found} == {"CELL_ENUM", "CELL_TYPE"}
 
 
 def test_excel_dates_and_numbers_typed_as_text():

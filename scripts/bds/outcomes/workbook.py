@@ -726,7 +726,15 @@ def _located(problem: validate.Problem, origins, books: list[_Book]) -> Problem:
         sheet, number = origins[table][problem.row - 2]
         first = problem.column.split(",")[0]
         letter = sheet.letters.get(first, "")
-        return Problem(sheet.file, sheet.title, number, letter, problem.code, problem.message)
+        message = problem.message
+        spec = package.fields_by_name(table).get(first)
+        if problem.code == "CELL_ENUM" and spec is not None:
+            # the sheet shows the drop-down's labels: the message lists those, not the package's codes
+            allowed = ", ".join(labels(spec).values())
+            message = codes.REGISTRY["CELL_ENUM"].template.format(
+                title=spec.get("title", first), allowed=allowed
+            )
+        return Problem(sheet.file, sheet.title, number, letter, problem.code, message)
     files = ", ".join(b.file for b in books)
     return Problem(files, title, 0, "", problem.code, problem.message)
 
