@@ -18,7 +18,9 @@ def register(sub) -> None:
         help="controlla i dati privati sugli esiti (persone, progetti, valutazioni, ricoveri, spese)",
         description="Comandi sui dati privati degli esiti. I dati restano fuori dal repository: "
         "il kit ne ricava solo un aggregato anonimo (bds report).",
-        epilog="Esempio:\n  bds outcomes validate private/dati-esiti",
+        epilog="Esempi:\n  bds outcomes validate private/dati-esiti\n"
+        "  bds outcomes template --out esiti-modello.xlsx\n"
+        "  bds outcomes import esiti.xlsx --out private/dati-esiti",
     )
     inner = p.add_subparsers(title="comandi", metavar="COMANDO", parser_class=type(p))
     v = inner.add_parser(
@@ -38,6 +40,9 @@ def register(sub) -> None:
         "--format", choices=("text", "json"), default="text", help="text (come un compilatore) o json"
     )
     v.set_defaults(func=run_validate)
+    from . import outcomes_workbook
+
+    outcomes_workbook.add_commands(inner)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
 

@@ -298,6 +298,44 @@ _code(
     "Scegli con --out (o --ledger) una cartella in cui hai il permesso di scrivere.",
 )
 
+# -- workbooks: bds outcomes template and bds outcomes import (issue 16) ------------------------------
+_code(
+    "WORKBOOK_IN_REPOSITORY",
+    "Foglio compilato dentro il repository",
+    "il foglio compilato è dentro il repository e {why}: i dati delle persone non devono mai entrarci.",
+    "Sposta il file fuori dal repository, oppure in private/ che è esclusa da git.",
+)
+_code(
+    "WORKBOOK_SHEET_MISSING",
+    "Foglio mancante",
+    "manca il foglio «{sheet}».",
+    "Parti dal modello di «bds outcomes template»: ha un foglio per tabella, anche se resta vuoto.",
+)
+_code(
+    "WORKBOOK_SHEET_UNKNOWN",
+    "Foglio non previsto",
+    "il foglio numero {position} non è previsto dal modello.",
+    "Togli il foglio (appunti e elenchi di lavoro restano in un altro file, mai insieme ai dati).",
+)
+_code(
+    "WORKBOOK_SHEET_TWICE",
+    "Foglio ripetuto",
+    "c'è più di un foglio «{sheet}».",
+    "Copia le righe in un solo foglio e cancella l'altro.",
+)
+_code(
+    "WORKBOOK_HEADER_TWICE",
+    "Colonna ripetuta",
+    "la colonna «{title}» compare due volte.",
+    "Tieni una sola colonna con questa intestazione.",
+)
+_code(
+    "WORKBOOK_KEY_ACROSS",
+    "Riga presente in due file",
+    "la stessa combinazione di {fields} compare anche in {other}, foglio «{other_sheet}», riga {other_row}.",
+    "Ogni codice si usa in un solo file: togli la riga da uno dei due, o correggi il codice.",
+)
+
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 

@@ -1,0 +1,797 @@
+"""The outcome data as a workbook: a template made from the package schema, and its import.
+
+`template()` writes an .xlsx with one sheet per table of schemas/outcomes/datapackage.json, the fields'
+Italian titles as headers (a comment each: description, unit, allowed values), a drop-down list for
+every enum, date and number validation from the constraints and an instructions sheet. Everything is
+read from the schema at run time: a field added there appears in the workbook by itself. The bytes are
+the same for the same kit version (and territory): dates inside the file and in the zip are fixed.
+
+`import_workbooks()` turns one or more filled workbooks (one per service) into the package's CSVs and
+checks them with `validate.validate`, so the checks and messages are those of `bds outcomes validate`;
+each problem is located back in its file, sheet, row and column, never quoting a cell. Identifiers
+(the shapes of `validate.SHAPES`, the headers of `validate.IDENTIFYING_HEADERS`) are looked for in every
+cell of every sheet. The workbook is checked for zip bombs and XML declarations by the content
+importer's guards (`intake.spreadsheet.check_xlsx`) before openpyxl reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__, cells
+from ..errors import BdsError
+from ..intake import spreadsheet
+from . import codes, fsutil, package, validate
+
+INSTRUCTIONS = "Istruzioni"
+LISTS = "Elenchi"
+LAST_ROW = 1_048_576  # the validations cover the whole column below the header
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entries and document properties: no build time in the file
+FIXED_STAMP = "2000-01-01T00:00:00Z"
+YES, NO = "sì", "no"
+TRUE_WORDS = {"sì", "si", "true", "vero", "1"}
+FALSE_WORDS = {"no", "false", "falso", "0"}
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+# -- the schema, as the workbook shows it -------------------------------------------------------------
+def resources() -> list[dict]:
+    return [r for r in package.descriptor()["resources"] if r["name"] in package.TABLES]
+
+
+def sheet_title(resource: dict) -> str:
+    return str(resource.get("title") or resource["name"])[:31]
+
+
+def _norm(text) -> str:
+    return " ".join(str(text).replace("*", " ").split()).casefold()
+
+
+def header_title(spec: dict, specs: list[dict]) -> str:
+    """The field's title, or «title (name)» when two fields of the table share a title."""
+    title = str(spec.get("title") or spec["name"])
+    same = [s for s in specs if _norm(s.get("title") or s["name"]) == _norm(title)]
+    return f"{title} ({spec['name']})" if len(same) > 1 else title
+
+
+def labels(spec: dict) -> dict[str, str]:
+    """enum value -> what the drop-down shows (the x-labels when they tell the values apart)."""
+    values = [str(v) for v in spec.get("constraints", {}).get("enum", [])]
+    given = spec.get("x-labels") or {}
+    shown = {v: str(given.get(v, v)) for v in values}
+    if len({_norm(s) for s in shown.values()}) != len(shown):
+        return {v: v for v in values}
+    return shown
+
+
+def territory_lists(territory: dict | None) -> dict[str, list[str]]:
+    """Drop-down values for the fields whose allowed values come from the territory, not the schema."""
+    if not territory:
+        return {}
+    zones = [z["id"] for z in territory.get("zones") or [] if z.get("id")]
+    services = [s["id"] for s in territory.get("health_services") or [] if s.get("id")]
+    out = {}
+    if zones:
+        out["zone"] = [*zones, validate.OUTSIDE_ZONE]
+    if services:
+        out["health_service"] = services
+    return out
+
+
+def _comment_text(spec: dict, shown: list[str] | None) -> str:
+    limits = spec.get("constraints", {})
+    lines = [str(spec.get("title") or spec["name"])]
+    if spec.get("description"):
+        lines.append(str(spec["description"]))
+    lines.append("Obbligatorio." if limits.get("required") else "Facoltativo: si può lasciare vuoto.")
+    if shown:
+        lines.append("Valori: " + "; ".join(shown) + ".")
+    elif spec.get("type") == "boolean":
+        lines.append(f"Valori: {YES} oppure {NO}.")
+    if spec.get("x-unit"):
+        lines.append(f"Unità: {spec['x-unit']}.")
+    if spec.get("x-expected"):
+        lines.append(f"Formato: {spec['x-expected']}.")
+    if spec.get("type") == "date":
+        lines.append("Data: per esempio 31/01/2026.")
+    low, high = limits.get("minimum"), limits.get("maximum")
+    if spec.get("type") in ("integer", "number") and not shown and (low is not None or high is not None):
+        lines.append(f"Da {low if low is not None else '…'} a {high if high is not None else '…'}.")
+    lines.append(f"Nome del campo: {spec['name']}.")
+    return "\n".join(lines)
+
+
+# -- writing the template -----------------------------------------------------------------------------
+def _excel_serial(day: str) -> str:
+    from openpyxl.utils.datetime import to_excel
+
+    return str(int(to_excel(dt.datetime.fromisoformat(day))))
+
+
+def _validation(spec: dict, list_ref: str | None):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    limits = spec.get("constraints", {})
+    kind = spec.get("type")
+    allow_blank = not limits.get("required")
+    common = dict(allow_blank=allow_blank, showErrorMessage=True, errorStyle="stop")
+    if list_ref:
+        return DataValidation(
+            type="list",
+            formula1=list_ref,
+            errorTitle="Valore non previsto",
+            error="Scegli uno dei valori dell'elenco (freccia a destra della cella).",
+            **common,
+        )
+    low, high = limits.get("minimum"), limits.get("maximum")
+    if kind == "date":
+        low, high = _excel_serial(low or "1900-01-01"), _excel_serial(high or "2099-12-31")
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1=low,
+            formula2=high,
+            errorTitle="Data non valida",
+            error="Scrivi una data, per esempio 31/01/2026.",
+            **common,
+        )
+    if kind in ("integer", "number") and (low is not None or high is not None):
+        what = "un numero intero" if kind == "integer" else "un numero"
+        if low is not None and high is not None:
+            rule = dict(operator="between", formula1=str(low), formula2=str(high))
+            error = f"Scrivi {what} da {low} a {high}."
+        elif low is not None:
+            rule = dict(operator="greaterThanOrEqual", formula1=str(low))
+            error = f"Scrivi {what} da {low} in su."
+        else:
+            rule = dict(operator="lessThanOrEqual", formula1=str(high))
+            error = f"Scrivi {what} fino a {high}."
+        return DataValidation(
+            type="whole" if kind == "integer" else "decimal",
+            errorTitle="Numero non valido",
+            error=error,
+            **rule,
+            **common,
+        )
+    if kind == "string" and limits.get("pattern") == UUID_PATTERN:
+        return DataValidation(
+            type="textLength",
+            operator="equal",
+            formula1="36",
+            errorTitle="Codice non valido",
+            error="Il codice è un UUID di 36 caratteri, per esempio 3f2b9c1e-8a4d-4c2b-9e1f-0a6b7c8d9e0f.",
+            **common,
+        )
+    return None
+
+
+def _width(spec: dict, title: str, shown: list[str] | None) -> float:
+    longest = max([len(title) * 0.9, *(len(s) for s in shown or [])], default=10)
+    typical = {"date": 12, "integer": 8, "number": 10, "boolean": 8}.get(spec.get("type"), 12)
+    if spec.get("constraints", {}).get("pattern") == UUID_PATTERN:
+        typical = 38
+    return round(min(max(longest, typical) + 3, 45), 1)
+
+
+def _instructions(ws, territory_named: bool) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    lines: list[tuple[str, str]] = [
+        ("h1", "Dati sugli esiti dei progetti di Budget di Salute"),
+        ("", f"Modello vuoto creato da bds {__version__}: solo intestazioni ed elenchi, nessun dato."),
+        ("", ""),
+        ("h2", "Prima di cominciare"),
+        (
+            "",
+            "• In questo file non si scrivono mai nome, cognome, codice fiscale, telefono, email o indirizzo "
+            "della persona: in nessun foglio e in nessuna cella. Il kit rifiuta il file se li trova.",
+        ),
+        (
+            "",
+            "• Al posto del nome si usa un codice casuale (UUID), per esempio "
+            "3f2b9c1e-8a4d-4c2b-9e1f-0a6b7c8d9e0f. L'elenco che collega il codice alla persona resta nel "
+            "servizio, in un luogo protetto, e non si consegna mai.",
+        ),
+        (
+            "",
+            "• Salvate il file compilato in una cartella privata, mai nel repository del sito.",
+        ),
+        ("", ""),
+        ("h2", "Come si compila"),
+        (
+            "",
+            "• Ogni foglio è una tabella; ogni riga è una persona, un progetto, una valutazione, un "
+            "ricovero o una spesa.",
+        ),
+        (
+            "",
+            "• Passate con il mouse sull'intestazione di una colonna (il triangolino rosso): una nota "
+            "spiega cosa scrivere, se è obbligatorio e quali valori sono ammessi.",
+        ),
+        ("", "• Nelle colonne con la freccia scegliete il valore dall'elenco."),
+        ("", "• Le date si scrivono come giorno/mese/anno, per esempio 31/01/2026."),
+        ("", "• Gli importi sono in euro; i decimali si possono scrivere con la virgola."),
+        ("", "• Le celle facoltative che non conoscete restano vuote."),
+        (
+            "",
+            "• Non cambiate i nomi dei fogli e le intestazioni, non aggiungete fogli o colonne: "
+            "il kit accetta solo quelli del modello.",
+        ),
+        (
+            "",
+            "• Ogni servizio può compilare il suo file: il kit li unisce. Uno stesso codice non deve "
+            "comparire in due file.",
+        ),
+    ]
+    if territory_named:
+        lines.append(("", "• Zona e servizio si scelgono dall'elenco del vostro territorio."))
+    lines += [("", ""), ("h2", "I fogli")]
+    for resource in resources():
+        specs = package.table_schema(resource["name"])["fields"]
+        required = sum(1 for s in specs if s.get("constraints", {}).get("required"))
+        lines.append(
+            ("", f"• {sheet_title(resource)}: {len(specs)} colonne, di cui {required} obbligatorie.")
+        )
+    lines += [
+        ("", ""),
+        ("h2", "Quando avete finito"),
+        (
+            "",
+            "Consegnate il file a chi prepara il rapporto. Il kit lo controlla e lo trasforma nei dati del "
+            "rapporto con il comando:",
+        ),
+        ("code", "bds outcomes import servizio.xlsx --out private/dati-esiti"),
+        (
+            "",
+            "Ogni errore indica file, foglio, riga e colonna, mai il contenuto della cella. La guida "
+            "«Compilare il foglio dei dati sugli esiti» spiega ogni passo.",
+        ),
+    ]
+    ws.column_dimensions["A"].width = 110
+    for number, (style, text) in enumerate(lines, start=1):
+        cell = ws.cell(row=number, column=1, value=cells.neutralise(text) if text else None)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if style == "h1":
+            cell.font = Font(bold=True, size=14)
+        elif style == "h2":
+            cell.font = Font(bold=True, size=12)
+        elif style == "code":
+            cell.font = Font(name="Courier New")
+
+
+def template(territory: dict | None = None) -> bytes:
+    """The workbook's bytes: the same for the same kit version, schema and territory."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    guide = book.active
+    guide.title = INSTRUCTIONS
+    _instructions(guide, bool(territory_lists(territory)))
+    lists = book.create_sheet(LISTS)
+    lists_column = 0
+    from_territory = territory_lists(territory)
+    header_fill = PatternFill("solid", fgColor="DDE7F0")
+    for resource in resources():
+        ws = book.create_sheet(sheet_title(resource))
+        specs = package.table_schema(resource["name"])["fields"]
+        for position, spec in enumerate(specs, start=1):
+            letter = get_column_letter(position)
+            title = header_title(spec, specs)
+            shown: list[str] | None = None
+            if spec.get("constraints", {}).get("enum"):
+                shown = list(labels(spec).values())
+            elif spec["name"] in from_territory:
+                shown = list(from_territory[spec["name"]])
+            elif spec.get("type") == "boolean":
+                shown = [YES, NO]
+            cell = ws.cell(row=1, column=position, value=cells.neutralise(title))
+            cell.font = Font(bold=bool(spec.get("constraints", {}).get("required")))
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            comment = Comment(_comment_text(spec, shown if spec.get("type") != "boolean" else None), "bds")
+            comment.width, comment.height = 320, 200
+            cell.comment = comment
+            list_ref = None
+            if shown:
+                lists_column += 1
+                list_letter = get_column_letter(lists_column)
+                lists.cell(row=1, column=lists_column, value=cells.neutralise(f"{ws.title}: {title}"))
+                for row, value in enumerate(shown, start=2):
+                    number = spec.get("type") == "integer" and re.fullmatch(r"-?[0-9]+", value)
+                    shown_value = int(value) if number else cells.neutralise(value)
+                    lists.cell(row=row, column=lists_column, value=shown_value)
+                list_ref = f"{LISTS}!${list_letter}$2:${list_letter}${len(shown) + 1}"
+            rule = _validation(spec, list_ref)
+            if rule is not None:
+                rule.add(f"{letter}2:{letter}{LAST_ROW}")
+                ws.add_data_validation(rule)
+            dimension = ws.column_dimensions[letter]
+            dimension.width = _width(spec, title, shown)
+            if spec.get("type") == "date":
+                dimension.number_format = "DD/MM/YYYY"
+            elif spec.get("type") == "string":
+                dimension.number_format = "@"  # «1-2» or «0» stay text, not a date or a number
+        ws.row_dimensions[1].height = 45
+        ws.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    book.active = 0
+    fixed = dt.datetime(*FIXED_TIME)
+    book.properties.creator = "bds"
+    book.properties.lastModifiedBy = "bds"
+    book.properties.title = "Dati sugli esiti (modello vuoto)"
+    book.properties.created = fixed
+    book.properties.modified = fixed
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry dates and document dates (openpyxl stamps the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + FIXED_STAMP.encode() + rb"\g<2>",
+                    content,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content, compresslevel=9)
+    return out.getvalue()
+
+
+def write_bytes(path: Path, data: bytes, replace: bool) -> None:
+    """Write next to `path` and move into place in one step; without `replace` never overwrite."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# -- reading a filled workbook ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    """A problem located in a workbook: file, sheet, row (1 = header, 0 = the whole sheet), column."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str  # a column letter, or ""
+    code: str
+    message: str
+
+    def text(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.sheet, self.row or "", self.column) if p != "")
+        return f"{where}: errore [{self.code}] {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def _problem(file: str, sheet: str, row: int, column: str, code: str, **values) -> Problem:
+    return Problem(file, sheet, row, column, code, codes.REGISTRY[code].template.format(**values))
+
+
+@dataclass
+class _Sheet:
+    table: str
+    file: str
+    title: str
+    letters: dict[str, str] = field(default_factory=dict)  # field name -> column letter
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # sheet row, field -> text
+
+
+@dataclass
+class _Book:
+    file: str
+    sheets: dict[str, _Sheet] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    structural: bool = False  # a problem that keeps the tables from being built
+
+
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+")
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def cell_text(value, spec: dict, shown: dict[str, str] | None = None) -> str:
+    """The CSV text of a cell for the field `spec`: Excel dates and numbers, and numbers typed as text,
+    to the package's forms; a drop-down label to its value. What does not convert is kept as typed, so
+    that validation reports it."""
+    kind = spec.get("type")
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ("true" if value else "false") if kind == "boolean" else str(value).lower()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if kind == "date" else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if kind == "date" and 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date().isoformat()
+        if kind == "boolean" and value in (0, 1):
+            return "true" if value else "false"
+        return _number_text(value)
+    text = " ".join(str(value).split())  # no line breaks: one row of the sheet is one line of the CSV
+    if shown:
+        for code, label in shown.items():
+            if _norm(text) == _norm(label) and text != code:
+                return code
+    if kind == "date":
+        match = _DAY_FIRST.fullmatch(text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return dt.date(year, month, day).isoformat()
+            except ValueError:
+                return text
+    elif kind in ("integer", "number"):
+        bare = text.replace("€", "").replace(" ", "")
+        if _THOUSANDS.fullmatch(bare):
+            bare = bare.replace(".", "")
+        if _DECIMAL_COMMA.fullmatch(bare):
+            bare = bare.replace(",", ".")
+        if re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?", bare):
+            if kind == "integer" and re.fullmatch(r"[+-]?[0-9]+\.0+", bare):
+                bare = bare.split(".")[0]
+            return bare
+    elif kind == "boolean":
+        if _norm(text) in TRUE_WORDS:
+            return "true"
+        if _norm(text) in FALSE_WORDS:
+            return "false"
+    return text
+
+
+def _scan_text(value) -> str | None:
+    """The text to scan for identifiers: every cell but dates and times."""
+    if value is None or isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+        return None
+    return _number_text(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _identifier(text: str) -> str | None:
+    for shape, pattern in validate.SHAPES:
+        if pattern.search(text):
+            return shape
+    return None
+
+
+def _check_file(path: Path) -> None:
+    shown = str(path)
+    if path.suffix.lower() != ".xlsx":
+        raise BdsError(f"{shown}: il file deve essere un foglio .xlsx (fatto con bds outcomes template)", 2)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise BdsError(f"{shown}: il file non esiste", 2) from None
+    except OSError:
+        raise BdsError(f"{shown}: il file non si può leggere", 2) from None
+    why = validate._not_regular(info)
+    if why:
+        raise BdsError(f"{shown}: {codes.message('TABLE_NOT_REGULAR', file=path.name, why=why)}", 2)
+    if info.st_size > spreadsheet.MAX_BYTES:
+        limit = f"{spreadsheet.MAX_BYTES // 2**20} MB"
+        raise BdsError(f"{shown}: {codes.message('TABLE_TOO_LARGE', limit=limit)}", 2)
+    exposure = fsutil.repository_exposure(path)
+    if exposure:
+        reason = {"tracked": "è registrato in git", "not-ignored": "non è escluso da .gitignore"}[exposure]
+        raise BdsError(f"{shown}: {codes.message('WORKBOOK_IN_REPOSITORY', why=reason)}", 2)
+    spreadsheet.check_xlsx(path)  # zip bomb, password, DOCTYPE/ENTITY, sizes: before openpyxl reads it
+
+
+def read_workbook(path: Path) -> _Book:
+    """The data sheets of one workbook, typed to CSV text, and the problems found in it."""
+    import openpyxl
+
+    _check_file(path)
+    book = _Book(str(path))
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+    by_name = {}
+    for resource in resources():
+        by_name[_norm(sheet_title(resource))] = resource["name"]
+        by_name[_norm(resource["name"])] = resource["name"]
+    try:
+        for position, ws in enumerate(workbook.worksheets, start=1):
+            name = _norm(ws.title)
+            table = by_name.get(name)
+            if table is None and name not in (_norm(INSTRUCTIONS), _norm(LISTS)):
+                # the sheet's name is typed by a person: it is not shown
+                where = f"foglio {position}"
+                book.problems.append(
+                    _problem(book.file, where, 0, "", "WORKBOOK_SHEET_UNKNOWN", position=position)
+                )
+                book.structural = True
+            if table is not None and table in book.sheets:
+                book.problems.append(
+                    _problem(book.file, ws.title, 0, "", "WORKBOOK_SHEET_TWICE", sheet=ws.title)
+                )
+                book.structural = True
+                table = None
+            try:
+                _read_sheet(book, ws, table)
+            except BdsError:
+                raise
+            except Exception:  # a damaged sheet part
+                raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+    finally:
+        workbook.close()
+    for resource in resources():
+        if resource["name"] not in book.sheets:
+            title = sheet_title(resource)
+            book.problems.append(_problem(book.file, title, 0, "", "WORKBOOK_SHEET_MISSING", sheet=title))
+            book.structural = True
+    return book
+
+
+def _read_sheet(book: _Book, ws, table: str | None) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet = _Sheet(table, book.file, ws.title) if table else None
+    specs = package.fields_by_name(table) if table else {}
+    ordered = package.table_schema(table)["fields"] if table else []
+    headers = {}
+    for spec in ordered:
+        headers[_norm(header_title(spec, ordered))] = spec["name"]
+        headers.setdefault(_norm(spec.get("title") or spec["name"]), spec["name"])
+        headers[_norm(spec["name"])] = spec["name"]
+    shown = {name: labels(spec) for name, spec in specs.items() if spec.get("constraints", {}).get("enum")}
+    columns: dict[int, str] = {}  # 0-based position -> field name
+    counts: dict[str, int] = defaultdict(int)
+
+    def found(row: int, column: str, code: str, **values) -> None:
+        counts[code] += 1
+        if counts[code] <= validate.MAX_SAME_PROBLEM:
+            book.problems.append(_problem(book.file, ws.title, row, column, code, **values))
+
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # a stale <dimension> would drop rows silently
+    filled = 0
+    for number, values in enumerate(ws.iter_rows(values_only=True, max_col=spreadsheet.MAX_COLUMNS + 1), 1):
+        if number > spreadsheet.EXCEL_MAX_ROWS:
+            break
+        if values.count(None) == len(values):
+            continue
+        if not any(spreadsheet._filled(v) for v in values):
+            continue  # empty rows, at the end or in between, are left out
+        filled += 1
+        if filled > validate.MAX_TABLE_ROWS + 1:
+            found(0, "", "TABLE_TOO_LARGE", limit=f"{validate.MAX_TABLE_ROWS} righe")
+            book.structural = True
+            return
+        for position, value in enumerate(values):
+            if value is None:
+                continue
+            letter = get_column_letter(position + 1)
+            text = _scan_text(value)
+            if text is not None and len(text) > validate.MAX_CELL_CHARS:
+                found(number, letter, "CELL_TOO_LONG", limit=validate.MAX_CELL_CHARS)
+            shape = _identifier(text) if text else None
+            if shape:
+                found(number, letter, "IDENTIFIER_VALUE", shape=shape)
+            if sheet is None or not spreadsheet._filled(value):
+                continue
+            if number == 1:
+                name = headers.get(_norm(value))
+                if name is None:
+                    identifying = validate.IDENTIFYING_HEADERS.match(str(value).strip())
+                    code = "IDENTIFIER_COLUMN" if identifying else "HEADER_EXTRA"
+                    found(1, letter, code, position=position + 1)
+                    book.structural = True
+                elif name in sheet.letters:
+                    found(1, letter, "WORKBOOK_HEADER_TWICE", title=specs[name].get("title", name))
+                    book.structural = True
+                else:
+                    columns[position] = name
+                    sheet.letters[name] = letter
+            elif position not in columns and filled > 1:
+                found(number, letter, "ROW_EXTRA_CELL")
+                book.structural = True
+        if sheet is not None and number > 1 and filled > 1:
+            row = {name: cell_text(values[p], specs[name], shown.get(name)) for p, name in columns.items()}
+            if any(row.values()):
+                sheet.rows.append((number, row))
+    if sheet is None:
+        return
+    for spec in ordered:
+        # a workbook made from an older template may lack a field added since: only if it is optional
+        if spec["name"] not in sheet.letters and spec.get("constraints", {}).get("required"):
+            found(1, "", "HEADER_MISSING", title=spec.get("title", spec["name"]), field=spec["name"])
+            book.structural = True
+    book.sheets[table] = sheet
+
+
+# -- several workbooks into one package ---------------------------------------------------------------
+def _keys(table: str) -> list[list[str]]:
+    schema = package.table_schema(table)
+    keys = [list(schema.get("primaryKey") or [])]
+    keys += [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
+    out: list[list[str]] = []
+    for key in keys:
+        if key and key not in out:
+            out.append(key)
+    return out
+
+
+def _across(books: list[_Book]) -> list[Problem]:
+    """The same key in two workbooks: an error at the second, naming the first."""
+    out = []
+    for table in package.TABLES:
+        for key in _keys(table):
+            seen: dict[tuple, tuple[_Sheet, int]] = {}
+            for book in books:
+                sheet = book.sheets.get(table)
+                if sheet is None:
+                    continue
+                for number, row in sheet.rows:
+                    value = tuple(row.get(name, "") for name in key)
+                    if not all(value):
+                        continue
+                    first = seen.get(value)
+                    if first is None:
+                        seen[value] = (sheet, number)
+                    elif first[0].file != book.file:
+                        fields = ", ".join(package.fields_by_name(table)[n].get("title", n) for n in key)
+                        out.append(
+                            _problem(
+                                book.file,
+                                sheet.title,
+                                number,
+                                sheet.letters.get(key[0], ""),
+                                "WORKBOOK_KEY_ACROSS",
+                                fields=fields,
+                                other=first[0].file,
+                                other_sheet=first[0].title,
+                                other_row=first[1],
+                            )
+                        )
+    return out
+
+
+def _write_tables(folder: Path, books: list[_Book]) -> dict[str, list[tuple[_Sheet, int]]]:
+    """One CSV per table, rows in file order; returns where each CSV row comes from."""
+    origins: dict[str, list[tuple[_Sheet, int]]] = {}
+    for table in package.TABLES:
+        specs = package.table_schema(table)["fields"]
+        names = [s["name"] for s in specs]
+        numeric = {i for i, s in enumerate(specs) if s.get("type") in ("integer", "number")}
+        origins[table] = []
+        with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(names)
+            for book in books:
+                sheet = book.sheets[table]
+                for number, row in sheet.rows:
+                    writer.writerow(cells.row([row.get(n, "") for n in names], numeric=numeric))
+                    origins[table].append((sheet, number))
+    (folder / "datapackage.json").write_text(
+        json.dumps(package.frictionless_descriptor(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return origins
+
+
+def _located(problem: validate.Problem, origins, books: list[_Book]) -> Problem:
+    table = problem.table.removesuffix(".csv")
+    if table not in origins:
+        return Problem("", "", 0, "", problem.code, problem.message)
+    title = sheet_title(next(r for r in resources() if r["name"] == table))
+    if problem.row >= 2 and problem.row - 2 < len(origins[table]):
+        sheet, number = origins[table][problem.row - 2]
+        first = problem.column.split(",")[0]
+        letter = sheet.letters.get(first, "")
+        message = problem.message
+        spec = package.fields_by_name(table).get(first)
+        if problem.code == "CELL_ENUM" and spec is not None:
+            # the sheet shows the drop-down's labels: the message lists those, not the package's codes
+            allowed = ", ".join(labels(spec).values())
+            message = codes.REGISTRY["CELL_ENUM"].template.format(
+                title=spec.get("title", first), allowed=allowed
+            )
+        return Problem(sheet.file, sheet.title, number, letter, problem.code, message)
+    files = ", ".join(b.file for b in books)
+    return Problem(files, title, 0, "", problem.code, problem.message)
+
+
+class ImportFailed(BdsError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} errori nei fogli: nessun file scritto", exit_code=1)
+        self.problems = problems
+
+
+def _order(problems: list[Problem], books: list[_Book]) -> list[Problem]:
+    files = {b.file: i for i, b in enumerate(books)}
+    sheets = {sheet_title(r): i for i, r in enumerate(resources())}
+    unique = {(p.file, p.sheet, p.row, p.column, p.code): p for p in problems}
+    return sorted(
+        unique.values(),
+        key=lambda p: (
+            files.get(p.file, -1),
+            sheets.get(p.sheet, 99),
+            p.sheet,
+            p.row,
+            len(p.column),
+            p.column,
+            p.code,
+        ),
+    )
+
+
+def import_workbooks(paths: list[Path], out_dir: Path, territory: dict | None, replace: bool = False) -> dict:
+    """Read, merge and check the workbooks, then write the package into `out_dir` in one step.
+
+    Raises ImportFailed with every located problem, and writes nothing, when any check fails."""
+    resolved = [Path(p).resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise BdsError("lo stesso file è indicato due volte: ogni foglio si importa una volta", exit_code=2)
+    books = [read_workbook(Path(p)) for p in paths]
+    problems = [p for b in books for p in b.problems]
+    if any(b.structural for b in books):
+        raise ImportFailed(_order(problems, books))
+    across = _across(books)
+    with fsutil.atomic_dir(out_dir, replace=replace) as tmp:
+        origins = _write_tables(tmp, books)
+        result = validate.validate(tmp, territory, check_repository=False, load=False)
+        taken = {(p.file, p.sheet, p.row) for p in across}
+        for problem in result.problems:
+            located = _located(problem, origins, books)
+            if problem.code == "IDENTIFIER_VALUE" and located.row:
+                continue  # the workbook scan has located it already, cell by cell
+            place = (located.file, located.sheet, located.row)
+            if problem.code in ("KEY_DUPLICATE", "CELL_UNIQUE") and place in taken:
+                continue  # said once, naming the other file
+            problems.append(located)
+        problems += across
+        if problems:
+            raise ImportFailed(_order(problems, books))
+    return {
+        "out": str(out_dir),
+        "files": len(books),
+        "rows": {t: sum(len(b.sheets[t].rows) for b in books) for t in package.TABLES},
+    }
