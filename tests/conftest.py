@@ -122,3 +122,15 @@ def validate_fixture(fixture: Path, root: Path, fmt: str = "json") -> tuple[Run,
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     return copy_fixture_project(tmp_path / "progetto")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session: Playwright's sync API cannot run two at once in a process."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium non installato")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

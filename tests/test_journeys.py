@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from bds.content import Project
 from bds.web import build
-from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, REPO, serve_directory
+from conftest import AXE_TAGS, REPO, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +34,6 @@ def site(tmp_path_factory):
     build.build_site(Project(REPO), out, dt.date.fromisoformat(TODAY), log=io.StringIO())
     with serve_directory(out) as url:
         yield url + "/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bds import load
 from bds import schema as S
 from bds.intake import form as web_form
 from bds.intake import yamlout
-from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve_directory
+from conftest import AXE_TAGS, CHROMIUM, serve_directory
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,12 +61,8 @@ def form_url(form_site):
 
 
 @pytest.fixture(scope="module")
-def form_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+def form_browser(browser):
+    return browser  # the session's one Chromium (tests/conftest.py)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bds.content import Project, load_content
 from bds.web import build, synthetic
-from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve_directory
+from conftest import AXE_TAGS, serve_directory
 
 TODAY = "2026-06-01"
 SUB_PATH = "bds/"  # the site is served from a sub-path: relative links must still work
@@ -143,16 +143,6 @@ def xss_site(tmp_path_factory, served_root) -> str:
         log=io.StringIO(),
     )
     return "xss/"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
