@@ -40,6 +40,10 @@ TABLE_TITLES = {
     "spesa_per_fonte": "Spesa diretta del budget per fonte di finanziamento (euro per anno-persona)",
     "spesa_per_categoria": "Spesa diretta del budget per voce (euro per anno-persona)",
     "attesa": "Attesa dalla proposta all'avvio del progetto (giorni), per chi è entrato nel trimestre",
+    "attesa_adolescenti": (
+        "Attesa dal primo contatto all'avvio del progetto e alla prima visita specialistica (giorni), "
+        "per servizio, per chi è entrato nel trimestre"
+    ),
 }
 
 LABELS = {
@@ -76,6 +80,9 @@ LABELS = {
     "giornate_per_anno_persona": "Giornate di ricovero per anno-persona",
     "euro_per_anno_persona": "Euro per anno-persona",
     "media_giorni": "Attesa media (giorni)",
+    "contatto_avvio": "Dal primo contatto all'avvio del progetto (giorni, media)",
+    "persone_visita": "Persone con la prima visita specialistica",
+    "contatto_visita": "Dal primo contatto alla prima visita specialistica (giorni, media)",
     "ssn": "Servizio sanitario",
     "comune": "Comune",
     "person-family": "Persona o famiglia",
@@ -603,7 +610,17 @@ def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[He
                 "Dal primo contatto all'avvio",
                 lambda q: f"attesa_adolescenti|servizio={TOTAL}|contatto_avvio|{q}",
                 " giorni",
-                f"Giorni in media dal primo contatto con il servizio all'avvio del progetto, {period}.",
+                f"Giorni in media dal primo contatto con il servizio all'avvio del progetto, per chi è "
+                f"entrato {period}.",
+            )
+        )
+        items.append(
+            quarterly(
+                "Dal primo contatto alla prima visita",
+                lambda q: f"attesa_adolescenti|servizio={TOTAL}|contatto_visita|{q}",
+                " giorni",
+                "Giorni in media dal primo contatto alla prima visita specialistica, per chi è entrato "
+                f"{period} e ha già fatto la visita.",
             )
         )
     return [h for h in items if h is not None]
