@@ -402,6 +402,11 @@ class Figure:
         shown = itformat.value(self.kind, self.status, self.shown)
         return f"{shown}{unit}" if self.number is not None else shown
 
+    def inline(self) -> str:
+        """The figure inside a sentence: a hidden one reads «nascosto», not a lone dash."""
+        text = self.text()
+        return "nascosto" if text == itformat.HIDDEN else text
+
 
 def _current(agg: Aggregate, key: str) -> Figure | None:
     cell = agg.cells.get(key)
@@ -450,6 +455,7 @@ class Headline:
     unit: str
     explain: str
     sub: str = ""
+    prev_released: bool = True  # False: no earlier release of that quarter in the ledger
 
 
 def _cohort_years(agg: Aggregate, prefix: str) -> list[int]:
@@ -527,7 +533,7 @@ def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[He
         for r in enum_values("projects", "closure_reason"):
             fig = _current(agg, f"uscite|motivo={r}|{quarter}")
             if fig is not None:
-                parts.append(f"{LABELS.get(r, r)} {fig.text()}")
+                parts.append(f"{LABELS.get(r, r)} {fig.inline()}")
         return "Perché: " + "; ".join(parts) + "." if parts else ""
 
     def honos_sub(year: int) -> str:
@@ -535,14 +541,14 @@ def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[He
         n = _current(agg, f"honos|{year}|persone")
         if not (t0 and t12 and n):
             return ""
-        return f"Media da {t0.text()} (T0) a {t12.text()} (T12), su {n.text()} persone."
+        return f"Media da {t0.inline()} (T0) a {t12.inline()} (T12), su {n.inline()} persone."
 
     def housing_sub(year: int) -> str:
         before_share = housing_share("independent", TOTAL)(year, lambda key: _current(agg, key))
         total = _current(agg, f"abitare|{year}|t0={TOTAL}|t12={TOTAL}")
         if before_share is None or total is None:
             return ""
-        return f"All'avvio (T0): {before_share.text()}; persone valutate a T0 e T12: {total.text()}."
+        return f"All'avvio (T0): {before_share.inline()}; persone valutate a T0 e T12: {total.inline()}."
 
     items = [
         quarterly(
@@ -623,6 +629,9 @@ def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[He
                 f"{period} e ha già fatto la visita.",
             )
         )
+    for item in items:
+        if item is not None:
+            item.prev_released = prev_cells is not None
     return [h for h in items if h is not None]
 
 
@@ -700,7 +709,7 @@ def _headline_card(index: int, item: Headline, k: int) -> str:
     else:
         now = item.now.text(item.unit)
     if item.prev is None:
-        prev = "non pubblicato con questo registro"
+        prev = "non disponibile" if item.prev_released else "nessun rapporto consegnato"
     elif item.prev.number is None:
         prev = f"{item.prev.text()} ({explain.reason_short(item.prev.reason, k)})"
     else:
