@@ -172,7 +172,7 @@ def test_headline_page_comes_first_with_the_previous_quarter_and_accessible_tren
         assert card["prev"].startswith("4° trimestre 2025"), title
         assert "<p class=why>" in card["html"], title
         if card["now"] in ("—", f"<{K}"):
-            assert "Dato nascosto:" in text_of(card["html"]), title
+            assert "Dato nascosto per" in text_of(card["html"]), title
     # the headline shows exactly what the tables (this quarter) and the earlier release published
     now, before = reports / "2026Q1", reports / "2025Q4"
     for title, flow in (("Persone in un percorso", "attivi"), ("Ingressi", "ingressi"), ("Uscite", "uscite")):
@@ -263,3 +263,23 @@ def test_a_first_contact_after_the_start_is_located(demo, tmp_path):
     assert [(p.table, p.row, p.column, p.code) for p in result.problems] == [
         ("projects.csv", 2, "first_contact_date", "DATE_ORDER")
     ]
+
+
+def test_the_ledger_keeps_only_what_readers_saw(reports):
+    from bds.outcomes import ledger as ledger_mod
+
+    book = ledger_mod.load(reports / "ledger.json")  # validated against the schema, "shown" included
+    cells = book["releases"]["2026Q1"]["cells"]
+    assert any("shown" in c for c in cells.values())
+    for key, cell in cells.items():
+        if cell["status"] == "suppressed":
+            assert "shown" not in cell, key
+        elif cell["status"] == "zero":
+            assert cell["shown"] == "0", key
+    spend = cells["spesa|TOTALE|euro_per_anno_persona|2026Q1"]
+    if spend["status"] == "published":
+        assert [spend["shown"]] == [
+            r[-2]
+            for r in rows(reports / "2026Q1" / "spesa_per_fonte.csv")
+            if r[:2] == ["TOTALE", "euro_per_anno_persona"]
+        ]

@@ -118,13 +118,13 @@ REASONS = {
 }
 
 REASON_SHORT = {
-    "primary": "meno di {k} persone",
-    "secondary": "nascosto perché si potrebbe ricavare per differenza un gruppo piccolo",
-    "group": "nascosto perché rivelerebbe la situazione di (quasi) tutto un gruppo",
-    "ledger": "nascosto perché era già nascosto in un trimestre consegnato",
-    "blank": "nascosto per proteggere un gruppo piccolo",
-    "n<k": "nascosto perché calcolato su meno di {k} persone o su un numero nascosto",
-    "dominance": "nascosto perché una o due persone pesano quasi tutto il totale",
+    "primary": "perché riguarda meno di {k} persone",
+    "secondary": "perché da questo numero si potrebbe ricavare per differenza un gruppo piccolo",
+    "group": "perché rivelerebbe la situazione di (quasi) tutto un gruppo",
+    "ledger": "perché era già nascosto in un rapporto consegnato",
+    "blank": "per proteggere un gruppo piccolo",
+    "n<k": "perché calcolato su meno di {k} persone o su un numero nascosto",
+    "dominance": "perché una o due persone pesano quasi tutto il totale",
 }
 
 REASON_ORDER = ("primary", "secondary", "group", "ledger", "blank", "n<k", "dominance")
@@ -144,7 +144,7 @@ def hidden_sentence(reasons: dict[str, int], k: int) -> str:
 
 
 def reason_short(reason: str, k: int) -> str:
-    return REASON_SHORT.get(reason, "nascosto per proteggere le persone").format(k=k)
+    return REASON_SHORT.get(reason, "per proteggere le persone").format(k=k)
 
 
 GLOSSARY = [

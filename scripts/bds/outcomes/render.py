@@ -705,13 +705,13 @@ def _headline_card(index: int, item: Headline, k: int) -> str:
     elif item.now.number is None:
         now = item.now.text()
         why = explain.reason_short(item.now.reason, k)
-        hidden = f"<p class=sub><strong>Dato nascosto:</strong> {_esc(why)}.</p>"
+        hidden = f"<p class=sub><strong>Dato nascosto</strong> {_esc(why)}.</p>"
     else:
         now = item.now.text(item.unit)
     if item.prev is None:
         prev = "non disponibile" if item.prev_released else "nessun rapporto consegnato"
     elif item.prev.number is None:
-        prev = f"{item.prev.text()} ({explain.reason_short(item.prev.reason, k)})"
+        prev = f"{item.prev.text()} (nascosto {explain.reason_short(item.prev.reason, k)})"
     else:
         prev = item.prev.text(item.unit)
     big_class = "big" if item.now is not None and item.now.number is not None else "big hidden"
