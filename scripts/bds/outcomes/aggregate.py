@@ -90,6 +90,14 @@ class People:
             self.projects[pid].append(
                 (start, end, status, reason, tuple((axes or "").split(";")), referral, project_id)
             )
+        # optional dates of the adolescents' programme: project -> (first contact, first specialist visit)
+        self.contacts: dict[str, tuple] = {
+            project_id: (contact, visit)
+            for project_id, contact, visit in zip(
+                proj["project_id"], proj["first_contact_date"], proj["first_specialist_date"], strict=False
+            )
+            if contact is not None
+        }
         for spans in self.projects.values():
             spans.sort()
         self.assessments: dict[str, dict[str, tuple]] = defaultdict(dict)
@@ -192,6 +200,8 @@ def build(data: package.Data, quarter: str, k: int, territory: dict | None = Non
     _hospital(agg, people, quarter)
     _costs(agg, people, quarter)
     _waiting(agg, people, quarter)
+    if people.contacts:  # only when the package records first contacts (the adolescents' programme)
+        _contact_waiting(agg, people, quarter)
     return agg
 
 
@@ -485,4 +495,69 @@ def _waiting(agg: Aggregate, people: People, quarter: str) -> None:
             people=len(days),
         )
         table.rows += [((category, "persone"), gate), ((category, "media_giorni"), mean.key)]
+    agg.tables.append(table)
+
+
+def _contact_waiting(agg: Aggregate, people: People, quarter: str) -> None:
+    """Days from the first contact to the start of the plan and to the first specialist visit, by service."""
+    entries = people.flows(quarter)["ingressi"]
+    table = Table("attesa_adolescenti", "", ["servizio", "indicatore"])
+    services = list(people.domains["servizio"])
+    plan: dict[str, list[tuple[str, int]]] = {s: [] for s in services}
+    visit: dict[str, list[tuple[str, int]]] = {s: [] for s in services}
+    for pid, span in entries.items():
+        contact, first_visit = people.contacts.get(span[6], (None, None))
+        if contact is None:
+            continue
+        service = people.person[pid][3]
+        plan.setdefault(service, []).append((pid, (span[0] - contact).days))
+        if first_visit is not None:
+            visit.setdefault(service, []).append((pid, (first_visit - contact).days))
+    prefix = "attesa_adolescenti|servizio="
+    groups = list(plan)
+    everyone = {"plan": [x for s in groups for x in plan[s]], "visit": [x for s in groups for x in visit[s]]}
+    keys = {"plan": [], "visit": []}
+    for category in [*groups, TOTAL]:
+        rows = {
+            "plan": everyone["plan"] if category == TOTAL else plan[category],
+            "visit": everyone["visit"] if category == TOTAL else visit[category],
+        }
+        n_plan = _count(agg, f"{prefix}{category}|persone|{quarter}", [p for p, _ in rows["plan"]])
+        n_visit = _count(agg, f"{prefix}{category}|persone_visita|{quarter}", [p for p, _ in rows["visit"]])
+        entered = flow_key(
+            "ingressi",
+            None if category == TOTAL else "servizio",
+            None if category == TOTAL else category,
+            quarter,
+        )
+        if entered in agg.cells:
+            _if_true(agg, Relation({n_plan: 1, entered: -1}, float("-inf"), 0))
+        _if_true(agg, Relation({n_visit: 1, n_plan: -1}, float("-inf"), 0))
+        if category != TOTAL:
+            keys["plan"].append(n_plan)
+            keys["visit"].append(n_visit)
+        means = []
+        for name, gate, values in (
+            ("contatto_avvio", n_plan, rows["plan"]),
+            ("contatto_visita", n_visit, rows["visit"]),
+        ):
+            days = [d for _, d in values]
+            cell = agg.cell(
+                f"{prefix}{category}|{name}|{quarter}",
+                kind=MEAN,
+                gate=gate,
+                decimals=1,
+                true=sum(days) / len(days) if days else 0.0,
+                people=len(days),
+            )
+            means.append(cell.key)
+        table.rows += [
+            ((category, "persone"), n_plan),
+            ((category, "contatto_avvio"), means[0]),
+            ((category, "persone_visita"), n_visit),
+            ((category, "contatto_visita"), means[1]),
+        ]
+    for name in ("plan", "visit"):
+        suffix = "persone" if name == "plan" else "persone_visita"
+        _margin(agg, keys[name], f"{prefix}{TOTAL}|{suffix}|{quarter}")
     agg.tables.append(table)

@@ -202,6 +202,8 @@ def record(ledger: dict, agg: Aggregate, relations: list[Relation]) -> dict:
     cells = {}
     for key, cell in sorted(agg.cells.items()):
         entry = {"status": cell.status, "reason": cell.reason, "kind": cell.kind}
+        if cell.status != SUPPRESSED:  # what readers saw (never a true value): the report's trend reads it
+            entry["shown"] = cell.shown
         if cell.kind == COUNT:
             lo, hi = prior(cell, agg.k)
             entry.update(lo=_num(lo), hi=_num(hi), population=cell.population)

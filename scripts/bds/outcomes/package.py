@@ -64,10 +64,22 @@ def fields_by_name(table: str) -> dict[str, dict]:
     return {f["name"]: f for f in table_schema(table)["fields"]}
 
 
-def frictionless_descriptor() -> dict:
-    """A plain descriptor for frictionless: custom keys (x-labels) removed."""
+def optional_columns(table: str) -> set[str]:
+    """Columns a file may leave out altogether (marked "x-optional-column" in the schema)."""
+    return {f["name"] for f in table_schema(table)["fields"] if f.get("x-optional-column")}
+
+
+def frictionless_descriptor(headers: dict[str, list[str]] | None = None) -> dict:
+    """A plain descriptor for frictionless: custom keys (x-labels) removed.
+
+    With `headers` (table -> the file's header), optional columns the file leaves out are dropped
+    from that table's schema, so an older package without them still validates."""
     package = json.loads(json.dumps(descriptor()))
     for resource in package["resources"]:
+        if headers is not None and resource["name"] in headers:
+            present = set(headers[resource["name"]])
+            drop = optional_columns(resource["name"]) - present
+            resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] not in drop]
         for f in resource["schema"]["fields"]:
             for key in [k for k in f if k.startswith("x-")]:
                 del f[key]

@@ -170,7 +170,10 @@ def build_report(
     for table in agg.tables:
         files[f"{table.name}.csv"] = render.table_csv(agg, table).encode("utf-8")
     files["datapackage.json"] = _json(render.datapackage(agg, quarter))
-    page = render.report_html(agg, quarter, settings.programme, services, summary)
+    # the previous quarters' figures come only from what earlier releases published (the ledger):
+    # never a recomputation the audit of those releases did not protect
+    earlier = {label: release["cells"] for label, release in book["releases"].items() if label < quarter}
+    page = render.report_html(agg, quarter, settings.programme, services, summary, earlier)
     files["report.html"] = page.encode("utf-8")
     if pdf:
         files["report.pdf"] = render.report_pdf(page)

@@ -78,9 +78,23 @@ CATEGORIES = {
 }
 
 
-def generate(people: int, seed: int, territory: dict | None = None) -> dict[str, list[list]]:
-    """Rows per table (header first), same rows for the same (people, seed, territory)."""
+def adolescent_focused(territory: dict | None) -> bool:
+    """A programme for adolescents (e.g. the Cremasco's budget di cura) records first contacts and visits."""
+    text = " ".join(str((territory or {}).get(k) or "") for k in ("programme", "description")).lower()
+    return "adolescen" in text or "ragazze e ragazzi" in text
+
+
+def generate(
+    people: int, seed: int, territory: dict | None = None, contacts: bool | None = None
+) -> dict[str, list[list]]:
+    """Rows per table (header first), same rows for the same (people, seed, territory).
+
+    `contacts`: fill the optional first-contact and first-visit dates (by default only for a programme
+    for adolescents); they are drawn from a separate generator so that every other row stays the same."""
     rng = random.Random(f"bds-demo-{seed}")
+    extra = random.Random(f"bds-demo-contacts-{seed}")
+    if contacts is None:
+        contacts = adolescent_focused(territory)
     new_id = _Ids(rng)
     zones = territory_zones(territory)
     zone_ids = sorted(zones)
@@ -105,7 +119,7 @@ def generate(people: int, seed: int, territory: dict | None = None) -> dict[str,
         baseline = rng.uniform(8, 24) + (4 if pathway != "standard" else 0)
         first_start = start
         for _ in range(projects):
-            end = _project(rng, new_id, tables, pid, pathway, start, baseline)
+            end = _project(rng, new_id, tables, pid, pathway, start, baseline, extra if contacts else None)
             if end is None:
                 break
             start = end + dt.timedelta(days=rng.randrange(90, 400))
@@ -115,7 +129,7 @@ def generate(people: int, seed: int, territory: dict | None = None) -> dict[str,
     return tables
 
 
-def _project(rng, new_id, tables, pid, pathway, start, baseline) -> dt.date | None:
+def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> dt.date | None:
     project_id = new_id()
     referral = start - dt.timedelta(days=int(rng.expovariate(1 / 45)) + 5)
     months = rng.choice([6, 9, 12, 12, 18, 24, 24, 30, 36])
@@ -137,6 +151,7 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline) -> dt.date | No
             status,
             reason,
             ";".join(axes),
+            *_contacts(extra, referral, start),
         ]
     )
     last = min(end or CUTOFF, CUTOFF)
@@ -171,6 +186,15 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline) -> dt.date | No
                 tables["costs"].append(row)
         quarter_day = _add_months(quarter_day, 3)
     return end
+
+
+def _contacts(extra, referral: dt.date, start: dt.date) -> list[str]:
+    """First contact a few weeks before the referral; the first specialist visit some weeks after it."""
+    if extra is None:
+        return ["", ""]
+    contact = min(referral, start) - dt.timedelta(days=int(extra.expovariate(1 / 21)))
+    visit = contact + dt.timedelta(days=int(extra.expovariate(1 / 35)) + 3)
+    return [contact.isoformat(), visit.isoformat() if extra.random() < 0.9 else ""]
 
 
 def _assessment(rng, project_id, label, when, severity, housing, work) -> list:

@@ -326,10 +326,10 @@ def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
     return _problem(table, row, name, "CELL_INVALID", title=title)
 
 
-def _frictionless_problems(data_dir: Path) -> list[Problem]:
+def _frictionless_problems(data_dir: Path, headers: dict[str, list[str]] | None = None) -> list[Problem]:
     import frictionless
 
-    descriptor = package.frictionless_descriptor()
+    descriptor = package.frictionless_descriptor(headers)
     pkg = frictionless.Package(descriptor, basepath=str(data_dir))
     report = pkg.validate()
     problems: list[Problem] = []
@@ -491,6 +491,32 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
         if pid is not None and start is not None:
             projects[pid] = (start, end, status)
             by_person[person].append((start, end or dt.date.max, row))
+    # the adolescents' programme's optional dates: the first contact comes before the start and the visit
+    for i, (contact, visit, start) in enumerate(
+        zip(proj["first_contact_date"], proj["first_specialist_date"], proj["start_date"], strict=False)
+    ):
+        if contact and start and contact > start:
+            out.append(
+                _problem(
+                    "projects",
+                    i + 2,
+                    "first_contact_date",
+                    "DATE_ORDER",
+                    title=_title("projects", "first_contact_date"),
+                    other=_title("projects", "start_date"),
+                )
+            )
+        if contact and visit and visit < contact:
+            out.append(
+                _problem(
+                    "projects",
+                    i + 2,
+                    "first_specialist_date",
+                    "DATE_ORDER",
+                    title=_title("projects", "first_contact_date"),
+                    other=_title("projects", "first_specialist_date"),
+                )
+            )
     for spans in by_person.values():
         if len(spans) > 1:
             spans.sort()
@@ -576,14 +602,14 @@ def validate(
     # domain rules, so the whole validation costs little more than frictionless alone.
     size = sum((data_dir / f"{t}.csv").stat().st_size for t in package.TABLES)
     with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
-        pending = pool.submit(_frictionless_problems, data_dir) if pool else None
+        pending = pool.submit(_frictionless_problems, data_dir, headers) if pool else None
         identity: list[Problem] = []
         for table, header in headers.items():
             identity += _identifier_columns(table, header)
             identity += _identifier_values(table, texts[table], header)
         data = package.load(data_dir, texts)
         domain = domain_problems(data, territory)
-        structural = pending.result() if pending else _frictionless_problems(data_dir)
+        structural = pending.result() if pending else _frictionless_problems(data_dir, headers)
     result.problems += identity + structural + domain
     result.problems = _order(result.problems)
     if load and result.ok:
