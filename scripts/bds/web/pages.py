@@ -70,7 +70,7 @@ def _core_nav(ctx: SiteContext) -> list:
         ("Home", "index.md"),
         ("Opportunità", f"{model.LISTING_DIR}/index.md"),
         ("Enti", f"{model.PARTNER_DIR}/index.md"),
-        (services.finder_title(ctx.labels.words), services.CPS_PAGE),
+        (services.finder_tab(ctx.labels.words), services.CPS_PAGE),
         ("Guide", [("Tutte le guide", f"{model.GUIDE_DIR}/index.md")] + guides),
         ("Glossario", "glossario.md"),
         ("Dati aperti", "dati-aperti.md"),

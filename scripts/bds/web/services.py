@@ -23,6 +23,11 @@ def finder_title(words) -> str:
     return f"Trova {words.unit_the} della tua zona"
 
 
+def finder_tab(words) -> str:
+    """The header tab: short, and not the same words as the home card's link («Trova il CPS»)."""
+    return f"Trova {words.unit_the}"
+
+
 @dataclass(frozen=True)
 class Cps:
     id: str
