@@ -14,11 +14,9 @@ import json
 import uuid
 from email.utils import format_datetime
 
-import icalendar
-
 from .. import cells
 from ..dates import parse as parse_date
-from . import model
+from . import ical, model
 from .context import SiteContext
 from .text import plain_text
 
@@ -265,40 +263,8 @@ def hsds(ctx: SiteContext) -> bytes:
 
 
 def calendar(ctx: SiteContext) -> bytes:
-    """One all-day VEVENT per listing with a start date. DTSTAMP is the review date (deterministic)."""
-    host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//bds//Budget di Salute//IT")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{ctx.territory.get('programme', '')}: opportunità")
-    for item in _by_id(ctx):
-        dates = item.get("dates") or {}
-        start = parse_date(dates.get("start"))
-        if start is None:
-            continue
-        end = parse_date(dates.get("end")) or start
-        lid = str(item.get("id", ""))
-        event = icalendar.Event()
-        event.add("uid", f"{lid}@{host}")
-        event.add(
-            "dtstamp",
-            dt.datetime.combine(parse_date(item.get("reviewed")) or ctx.today, dt.time(0, 0), tzinfo=dt.UTC),
-        )
-        event.add("dtstart", start)
-        event.add("dtend", end + dt.timedelta(days=1))
-        event.add("summary", str(item.get("title", "")))
-        url = ctx.url(model.listing_path(lid))
-        text = str(item.get("summary", ""))
-        if item.get("schedule"):
-            text += f"\nOrari: {item['schedule']}"
-        event.add("description", f"{text}\n{url}")
-        zones = ", ".join(ctx.labels.zones.get(z, z) for z in item.get("zones") or [])
-        place = ", ".join(p for p in (model.public_place_name(item), model.public_address(item), zones) if p)
-        event.add("location", place)
-        event.add("url", url)
-        cal.add_component(event)
-    return cal.to_ical()
+    """The iCalendar of the listings that are events: see bds.web.ical (RRULE from the timetable)."""
+    return ical.calendar(ctx)
 
 
 def _rfc822(day) -> str:

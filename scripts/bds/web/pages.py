@@ -33,7 +33,7 @@ import importlib
 from collections.abc import Callable
 
 from .. import findings, safefs
-from . import exports, model, render
+from . import exports, ical, model, render
 from .context import SiteContext
 
 Output = dict[str, str | bytes]
@@ -151,6 +151,7 @@ def open_data_files(content, ctx: SiteContext) -> Output:
         "dati/hsds.json": exports.hsds(ctx),
         "dati/opportunita.ics": exports.calendar(ctx),
         "dati/novita.xml": exports.rss(ctx),
+        **ical.listing_files(ctx),  # dati/calendario/<id>.ics, linked from the listing page
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import jsonld, model, qr
+from . import ical, jsonld, model, qr
 from .context import SiteContext
 from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
@@ -454,6 +454,17 @@ def search_index(ctx: SiteContext) -> bytes:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+def calendar_link(listing: dict, ctx: SiteContext, path: str) -> str:
+    """«Aggiungi al calendario»: the listing's own .ics, only when it is a calendar event (bds.web.ical)."""
+    if ical.event(listing, ctx) is None:
+        return ""
+    href = rel(path, ical.listing_file(str(listing.get("id", ""))))
+    return (
+        f'<br><a class="bds-ics" href="{esc(href)}" download type="text/calendar">'
+        "Aggiungi al calendario (file .ics)</a>"
+    )
+
+
 def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
     partner = ctx.partners.get(str(listing.get("partner", "")))
@@ -476,7 +487,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         ),
         ("Ente", partner_html),
         ("Stato", esc(status_text)),
-        ("Quando", when_html(listing)),
+        ("Quando", when_html(listing) + calendar_link(listing, ctx, path)),
         ("Dove", where_html(listing, labels)),
         ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
         (
