@@ -702,6 +702,17 @@ _code(
     "spesso copiando da altri programmi.",
 )
 
+# -- Open data: calendars and structured data (issue 15; add codes of this class below) --
+_g = "Calendario e dati strutturati"
+_code(
+    _g,
+    "TIMETABLE_NOT_AN_EVENT",
+    ERROR,
+    "Calendario degli incontri per una casa",
+    "una casa o un sostegno a domicilio non è un evento: non ha il calendario degli incontri.",
+    "Togli il blocco timetable; gli orari, se servono, restano in «Orari» (schedule).",
+)
+
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 

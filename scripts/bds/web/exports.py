@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import uuid
 from email.utils import format_datetime
 
@@ -272,9 +273,17 @@ def _rfc822(day) -> str:
     return format_datetime(moment)
 
 
+# Characters XML 1.0 does not allow (C0 controls but tab/newline/return, surrogates, U+FFFE/U+FFFF): a feed
+# reader refuses the whole feed for one of them, so they are dropped from every text the feed carries.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def rss(ctx: SiteContext, limit: int = 50) -> bytes:
     """RSS 2.0 of the most recently verified listings (reviewed date, then id: deterministic)."""
-    from xml.sax.saxutils import escape
+    from xml.sax.saxutils import escape as xml_escape
+
+    def escape(text: str) -> str:
+        return xml_escape(_NOT_XML.sub("", text))
 
     newest = sorted(
         ctx.listings, key=lambda x: (str(x.get("reviewed", "")), str(x.get("id", ""))), reverse=True

@@ -212,6 +212,8 @@ def listing(i: int, rng: random.Random, partners: int, today: dt.date) -> dict:
         record["stipend"] = 500
     if i % 3 == 1:
         record["schedule"] = "Il martedì dalle 15 alle 17"
+        if "dates" in record and kind != "housing":  # the same hours, structured for the calendar
+            record["timetable"] = {"days": ["tue"], "start_time": "15:00", "end_time": "17:00"}
     return record
 
 
