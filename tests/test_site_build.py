@@ -189,7 +189,7 @@ def test_csv_and_datapackage_validate_with_frictionless(site):
 
 
 def test_calendar_parses_with_one_event_per_dated_listing(site, project):
-    """An event per dated listing with a timetable (bds.web.ical); the 60-day blocks without one are left out."""
+    """An event per dated listing with a timetable (bds.web.ical); 60-day blocks without one are left out."""
     cal = icalendar.Calendar.from_ical((site / "dati" / "opportunita.ics").read_bytes())
     events = list(cal.walk("VEVENT"))
     listed = json.loads((site / "dati" / "opportunita.json").read_text(encoding="utf-8"))["opportunita"]
