@@ -512,7 +512,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     description = ctx.glossary.mark(markdown_html(str(listing.get("description", "")), 3), "d")
     data = jsonld.for_listing(listing, partner, ctx.territory, labels, url, ctx.review_days)
     body = (
-        f'<article class="bds-listing"><h1>{esc(title)}</h1>{example_badge(listing)}'
+        f'<h1>{esc(title)}</h1><article class="bds-listing">{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
         f"{facts(rows)}"
         f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
@@ -615,7 +615,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     name = str(partner.get("name", ""))
     description = ctx.glossary.mark(markdown_html(str(partner.get("description", ""))), "d")
     body = (
-        f'<article class="bds-partner"><h1>{esc(name)}</h1>'
+        f'<h1>{esc(name)}</h1><article class="bds-partner">'
         f"{example_badge(partner, 'Alcuni dati di questa scheda sono di esempio')}"
         f'<div class="bds-description">{description}</div>{facts(rows)}'
         f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
@@ -652,7 +652,8 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
-        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>{example_badge(guide, "Guida di esempio")}'
+        f'<h1>{esc(guide.get("title", ""))}</h1><article class="bds-guide">'
+        f"{example_badge(guide, 'Guida di esempio')}"
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
         f"<p>{summary}</p></div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
