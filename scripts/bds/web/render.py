@@ -716,8 +716,9 @@ OPEN_DATA_FILES = [
     (
         "dati/opportunita.ics",
         "Calendario (iCalendar)",
-        "Un evento per ogni opportunità con una data di inizio; "
-        "si aggiunge a Google Calendar, Outlook o al calendario del telefono.",
+        "Gli incontri di corsi, laboratori ed eventi, ripetuti nei giorni e negli orari giusti (le case e "
+        "i servizi continuativi non ci sono); si aggiunge a un programma di calendario o al telefono. "
+        "Ogni scheda ha anche il suo file «Aggiungi al calendario».",
     ),
     ("dati/novita.xml", "Novità (RSS)", "Le ultime opportunità verificate, per un lettore di feed."),
 ]
