@@ -512,7 +512,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     description = ctx.glossary.mark(markdown_html(str(listing.get("description", "")), 3), "d")
     data = jsonld.for_listing(listing, partner, ctx.territory, labels, url, ctx.review_days)
     body = (
-        f'<h1>{esc(title)}</h1><article class="bds-listing">{example_badge(listing)}'
+        f'<div class="bds-page"><h1>{esc(title)}</h1><article class="bds-listing">{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
         f"{facts(rows)}"
         f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
@@ -521,7 +521,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
         f'<p>Inquadra il codice per aprire la scheda aggiornata:<br><span class="bds-url">{esc(url)}</span></p></div>'
         f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a></p>'
-        f"{jsonld.script_tag(data)}</article>"
+        f"{jsonld.script_tag(data)}</article></div>"
     )
     return page(
         title,
@@ -615,14 +615,14 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     name = str(partner.get("name", ""))
     description = ctx.glossary.mark(markdown_html(str(partner.get("description", ""))), "d")
     body = (
-        f'<h1>{esc(name)}</h1><article class="bds-partner">'
+        f'<div class="bds-page"><h1>{esc(name)}</h1><article class="bds-partner">'
         f"{example_badge(partner, 'Alcuni dati di questa scheda sono di esempio')}"
         f'<div class="bds-description">{description}</div>{facts(rows)}'
         f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
         f'<h2 id="contatti">Contatti</h2>{contact_html(partner.get("contact"), with_address=True)}'
         f'<h2 id="opportunita">Opportunità aperte ({len(listings)})</h2>{listing_list(listings, ctx, path)}'
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(partner.get("reviewed")))}</p>'
-        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article>'
+        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article></div>'
     )
     return page(
         name,
@@ -652,12 +652,12 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     content = ctx.glossary.mark(guide_html(str(guide.get("body", ""))), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
-        f'<h1>{esc(guide.get("title", ""))}</h1><article class="bds-guide">'
+        f'<div class="bds-page"><h1>{esc(guide.get("title", ""))}</h1><article class="bds-guide">'
         f"{example_badge(guide, 'Guida di esempio')}"
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
         f"<p>{summary}</p></div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
-        f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article>'
+        f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article></div>'
     )
     return page(
         str(guide.get("title", "")),
