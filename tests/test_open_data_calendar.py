@@ -260,3 +260,13 @@ def test_rss_stays_valid_with_control_characters():
 def test_rss_of_the_shipped_site_is_valid(site):
     feed = feedparser.parse((site / "dati" / "novita.xml").read_bytes())
     assert not feed.bozo and feed.version == "rss20" and feed.entries
+
+
+def test_sessions_are_bounded_for_any_accepted_dates():
+    record = _listing(
+        dates={"start": "1000-01-01", "end": "9999-12-31"},
+        schedule="Ogni giorno",
+        timetable={"start_time": "10:00"},
+    )
+    days = ical.sessions(record)
+    assert days[0] == dt.date(1000, 1, 1) and len(days) == ical.MAX_SPAN_DAYS + 1

@@ -30,6 +30,7 @@ MAX_BLOCK_DAYS = 7  # an all-day block longer than a week is not emitted (see th
 DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 WEEKDAY = {key: number for number, key in enumerate(DAYS)}
 CALENDAR_DIR = "dati/calendario"
+MAX_SPAN_DAYS = 3 * 366  # sessions are counted for three years at most: a bounded loop for any record
 
 # Europe/Rome as Italian law and the EU summer-time directive define it since 1996 (CET/CEST, change on
 # the last Sunday of March and October). Written out, so the file does not depend on the build machine's
@@ -84,7 +85,7 @@ def sessions(listing: dict) -> list[dt.date]:
     start, end = _span(listing)
     if not isinstance(table, dict) or start is None or _time(table.get("start_time")) is None:
         return []
-    end = end or start
+    end = min(end or start, start + dt.timedelta(days=MAX_SPAN_DAYS))
     days = [WEEKDAY[d] for d in table.get("days") or [] if d in WEEKDAY]
     every = table.get("every_weeks") if isinstance(table.get("every_weeks"), int) else 1
     skip = {parse_date(d) for d in table.get("except") or []}
