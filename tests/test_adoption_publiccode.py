@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import tomllib
 
+import jsonschema
 import pytest
 import yaml
 from conftest import REPO
 
 PUBLICCODE = REPO / "publiccode.yml"
+VENDOR = REPO / "tests" / "vendor" / "publiccode"
 # System or interpreter requirements listed in dependsOn that are not Python packages in pyproject.toml.
 NOT_PYPI = {"Python", "Pango"}
-# Controlled vocabularies of the standard (0.4): development status and software type.
+# Controlled vocabularies of the standard (0.5): development status and software type.
 DEVELOPMENT_STATUS = {"concept", "development", "beta", "stable", "obsolete"}
 SOFTWARE_TYPES = {
     "standalone/mobile",
@@ -64,7 +68,7 @@ def test_required_keys(publiccode):
         "localisation",
     ):
         assert publiccode.get(key), key
-    assert publiccode["publiccodeYmlVersion"] in {"0.4", "0.5"}
+    assert publiccode["publiccodeYmlVersion"] == "0.5"
     assert publiccode["developmentStatus"] in DEVELOPMENT_STATUS
     assert publiccode["softwareType"] == "standalone/web"
     assert {"web", "linux"} <= set(publiccode["platforms"])
@@ -101,14 +105,46 @@ def test_version_matches_pyproject(publiccode, project):
     assert str(publiccode["softwareVersion"]) == project["version"]
 
 
-def test_dependencies_match_pyproject(publiccode, project):
-    pins = _pins(project)
-    listed = {}
-    for dep in publiccode["dependsOn"]["open"]:
-        if dep["name"] in NOT_PYPI:
-            continue
-        listed[dep["name"].lower()] = str(dep.get("version"))
-    assert listed == pins  # same packages, same exact versions, none stale
+def test_valid_against_the_published_schema(publiccode):
+    """SchemaStore's publiccode.json (standard 0.5), vendored: no key outside the standard, right forms."""
+    schema = json.loads((VENDOR / "publiccode.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(publiccode)]
+    assert errors == []
+
+
+def test_vendored_schema_rejects_the_old_forms(publiccode):
+    """The check can fail: lowercase countries (0.4 form) are refused by the 0.5 schema."""
+    schema = json.loads((VENDOR / "publiccode.schema.json").read_text(encoding="utf-8"))
+    old = copy.deepcopy(publiccode)
+    old["intendedAudience"]["countries"] = ["it"]
+    old["legal"]["unknownKey"] = "x"
+    assert len(list(jsonschema.Draft7Validator(schema).iter_errors(old))) == 2
+
+
+def test_current_standard_forms(publiccode):
+    """0.5: uppercase ISO countries, no deprecated legal.repoOwner."""
+    assert publiccode["publiccodeYmlVersion"] == "0.5"
+    assert publiccode["intendedAudience"]["countries"] == ["IT"]
+    assert "repoOwner" not in publiccode["legal"]
+
+
+def test_maintainer_contact_is_a_marked_placeholder(publiccode):
+    """The standard wants a real person: the shipped contact says plainly that it must be replaced."""
+    text = PUBLICCODE.read_text(encoding="utf-8")
+    assert "SEGNAPOSTO DA SOSTITUIRE" in text
+    for contact in publiccode["maintenance"]["contacts"]:
+        assert contact["name"].startswith("DA SOSTITUIRE")
+        assert contact["email"].endswith(".example")  # a reserved domain: never a real inbox
+
+
+def test_depends_on_lists_no_python_libraries(publiccode, project):
+    """The standard: «do not list dependencies at the source code level (e.g. software libraries)»."""
+    names = {dep["name"] for dep in publiccode.get("dependsOn", {}).get("open", [])}
+    assert names <= NOT_PYPI
+    libraries = {req.partition("==")[0].strip().lower() for req in project["dependencies"]}
+    assert not {n.lower() for n in names} & libraries
+    _pins(project)  # runtime dependencies stay pinned exactly in pyproject.toml
 
 
 def test_python_requirement_matches(publiccode, project):

@@ -188,14 +188,20 @@ def test_csv_and_datapackage_validate_with_frictionless(site):
     assert len(rows) == len(listed) == len(list((site / "opportunita").glob("*/index.html")))
 
 
-def test_calendar_parses_with_one_event_per_dated_listing(site):
+def test_calendar_parses_with_one_event_per_dated_listing(site, project):
+    """An event per dated listing with a timetable (bds.web.ical); 60-day blocks without one are left out."""
     cal = icalendar.Calendar.from_ical((site / "dati" / "opportunita.ics").read_bytes())
     events = list(cal.walk("VEVENT"))
     listed = json.loads((site / "dati" / "opportunita.json").read_text(encoding="utf-8"))["opportunita"]
-    assert len(events) == sum(1 for item in listed if item["data_inizio"])
+    records = {
+        p.stem: yaml.safe_load(p.read_text("utf-8")) for p in (project / "opportunities").glob("*.yml")
+    }
+    timed = {i["id"] for i in listed if i["data_inizio"] and "timetable" in records[i["id"]]}
+    assert timed and {str(e["UID"]).split("@")[0] for e in events} == timed
     assert len({str(e["UID"]) for e in events}) == len(events)
     for event in events:
-        assert event.get("DTSTART") and event.get("SUMMARY")
+        assert event.get("DTSTART") and event.get("SUMMARY") and event.get("RRULE")
+        assert (site / "dati" / "calendario" / f"{str(event['UID']).split('@')[0]}.ics").is_file()
 
 
 def test_rss_parses(site):
@@ -235,12 +241,12 @@ def test_jsonld_in_built_pages(site):
             data = json.loads(block)
             seen.add(data["@type"])
             if data["@type"] == "JobPosting":
-                assert {"title", "description", "datePosted", "hiringOrganization", "validThrough"} <= set(
+                assert {"title", "description", "datePosted", "hiringOrganization", "jobLocation"} <= set(
                     data
                 )
             if data["@type"] == "Event":
-                assert {"name", "startDate", "location"} <= set(data)
-    assert seen == {"JobPosting", "Event"}
+                assert {"name", "startDate", "location", "offers"} <= set(data)
+    assert seen == {"JobPosting", "Event", "Service"}  # see bds.web.jsonld for which type and why
 
 
 def test_search_index_is_compact_and_a_small_catalogue_is_in_the_header_search(site):

@@ -232,19 +232,3 @@ def test_a_guide_summary_sending_to_the_cps_gets_the_link(shipped):
     page = render.guide_page(guide, shipped, "guide/come-accedere.md")
     box = page.split('class="bds-easy"', 1)[1].split("</div>", 1)[0]
     assert '<a href="../../cps/">Trova il CPS della tua zona</a>' in box
-
-
-def test_each_dated_listing_has_its_own_calendar_file(shipped):
-    import icalendar
-    from bds.web import calendar_links
-
-    files = calendar_links.provider(None, shipped)
-    dated = [i for i in shipped.listings if (i.get("dates") or {}).get("start")]
-    assert len(files) == len(dated) > 0
-    item = dated[0]
-    (event,) = icalendar.Calendar.from_ical(files[calendar_links.file_path(item["id"])]).walk("VEVENT")
-    assert str(event["summary"]) == item["title"]
-    page = render.listing_page(item, shipped, model.listing_path(item["id"]))
-    assert '<a class="md-button bds-ics" href="calendario.ics" download>Aggiungi al calendario</a>' in page
-    undated = next(i for i in shipped.listings if not (i.get("dates") or {}).get("start"))
-    assert "bds-ics" not in render.listing_page(undated, shipped, model.listing_path(undated["id"]))

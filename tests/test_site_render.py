@@ -164,16 +164,34 @@ def jsonld_of(page: str) -> dict:
     return json.loads(match.group(1))
 
 
-@pytest.mark.parametrize("kind", ["job", "internship", "volunteering"])
+@pytest.mark.parametrize("kind", ["job", "internship"])
 def test_jobposting_has_required_properties(kind):
-    record = listing(id="lavoro", kind=kind, axes=["work"])
+    record = listing(
+        id="lavoro", kind=kind, axes=["work"], published="2026-05-02", dates={"deadline": "2026-07-01"}
+    )
     ctx = make_ctx([record])
     data = jsonld_of(render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro")))
     assert data["@type"] == "JobPosting"
     for key in ("title", "description", "datePosted", "hiringOrganization", "validThrough"):
         assert data[key]
     assert data.get("jobLocation") or data.get("applicantLocationRequirements")
+    assert data["datePosted"] == "2026-05-02" and data["validThrough"] == "2026-07-01"
     assert dt.date.fromisoformat(data["validThrough"]) >= TODAY
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"kind": "volunteering", "published": "2026-05-02"},  # a volunteer role is no job
+        {"kind": "job", "published": "2026-05-02", "status": "full"},  # filled: remove the posting
+        {"kind": "internship"},  # no first publication date: datePosted unknown
+    ],
+)
+def test_no_jobposting_for_what_is_not_an_open_position(changes):
+    record = listing(id="lavoro", axes=["work"], **changes)
+    ctx = make_ctx([record])
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro"))
+    assert "JobPosting" not in page
 
 
 def test_event_has_required_properties_and_no_reserved_address():
@@ -193,7 +211,9 @@ def test_event_has_required_properties_and_no_reserved_address():
 
 
 def test_jsonld_cannot_close_its_script():
-    record = listing(id="x", kind="job", axes=["work"], title="</script><script>alert(1)</script>")
+    record = listing(
+        id="x", kind="job", axes=["work"], published="2026-05-02", title="</script><script>alert(1)</script>"
+    )
     ctx = make_ctx([record])
     data = jsonld.for_listing(ctx.listings[0], None, ctx.territory, ctx.labels, "https://e/", 180)
     tag = jsonld.script_tag(data)

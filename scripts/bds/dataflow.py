@@ -279,7 +279,7 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
     desc_text = description_text(diagram)
     out.append('<?xml version="1.0" encoding="UTF-8"?>')
     out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="it" lang="it" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="it" role="img" '
         f'width="{_WIDTH}" height="{height:g}" viewBox="0 0 {_WIDTH} {height:g}" '
         f'aria-labelledby="{_ID}-title {_ID}-desc" font-family={quoteattr(_FONT)}>'
     )

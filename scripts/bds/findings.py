@@ -845,6 +845,49 @@ _code(
     "@guida/NOME-DELLA-GUIDA, @ente/ID o @opportunita/ID.",
 )
 
+# -- Open data: calendars and structured data (issue 15; add codes of this class below) --
+_g = "Calendario e dati strutturati"
+_code(
+    _g,
+    "TIMETABLE_NOT_AN_EVENT",
+    ERROR,
+    "Calendario degli incontri per una casa",
+    "una casa o un sostegno a domicilio non è un evento: non ha il calendario degli incontri.",
+    "Togli il blocco timetable; gli orari, se servono, restano in «Orari» (schedule).",
+)
+_code(
+    _g,
+    "TIMETABLE_TIME_ORDER",
+    ERROR,
+    "Ora di fine prima dell'ora di inizio",
+    "l'incontro finisce alle {end} ma comincia alle {start}.",
+    "Controlla start_time ed end_time: l'ora di fine viene dopo l'ora di inizio, nello stesso giorno.",
+)
+_code(
+    _g,
+    "TIMETABLE_NO_SESSION",
+    ERROR,
+    "Nessun incontro tra la data di inizio e la data di fine",
+    "con questi giorni della settimana non c'è nessun incontro tra il {start} e il {end}.",
+    "Controlla i giorni (days) e le date (dates.start, dates.end), oppure i giorni senza incontro (except).",
+)
+_code(
+    _g,
+    "TIMETABLE_EXCEPT_NOT_A_SESSION",
+    WARNING,
+    "Giorno senza incontro che non è un giorno di incontro",
+    "il {day} non è un giorno di incontro: toglierlo non cambia nulla.",
+    "Controlla la data: forse è un altro giorno della stessa settimana.",
+)
+_code(
+    _g,
+    "PUBLISHED_AFTER_REVIEWED",
+    WARNING,
+    "Pubblicata dopo l'ultima verifica",
+    "la data di pubblicazione ({published}) viene dopo la data dell'ultima verifica ({reviewed}).",
+    "published è il giorno della prima pubblicazione: non può venire dopo reviewed.",
+)
+
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 

@@ -245,6 +245,33 @@ def _wording(doc: Document, kind: str, *paths: tuple) -> list[F.Finding]:
     return out
 
 
+def _timetable(doc: Document) -> list[F.Finding]:
+    """The structured timetable against itself and the dates (what JSON Schema cannot compare)."""
+    from .web.ical import sessions  # the same expansion the calendar files use
+
+    data, out = doc.data, []
+    published, reviewed = parse_date(data.get("published")), parse_date(data.get("reviewed"))
+    if published and reviewed and published > reviewed:
+        out.append(
+            _at(doc, "PUBLISHED_AFTER_REVIEWED", ("published",), published=published, reviewed=reviewed)
+        )
+    table = data.get("timetable")
+    if not isinstance(table, dict):
+        return out
+    start, end = table.get("start_time"), table.get("end_time")
+    if start and end and end <= start:
+        out.append(_at(doc, "TIMETABLE_TIME_ORDER", ("timetable", "end_time"), start=start, end=end))
+    every_day = sessions(dict(data, timetable={k: v for k, v in table.items() if k != "except"}))
+    dates = data.get("dates") or {}
+    if not every_day and parse_date(dates.get("start")):
+        first, last = dates.get("start"), dates.get("end") or dates.get("start")
+        out.append(_at(doc, "TIMETABLE_NO_SESSION", ("timetable",), start=first, end=last))
+    for i, day in enumerate(table.get("except") or []):
+        if parse_date(day) not in every_day:
+            out.append(_at(doc, "TIMETABLE_EXCEPT_NOT_A_SESSION", ("timetable", "except", i), day=day))
+    return out
+
+
 def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]:
     data = doc.data
     out = []
@@ -274,6 +301,7 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
                         date=value,
                     )
                 )
+    out += _timetable(doc)
     out += _stale(doc, today, review_days)
     score = textcheck.gulpease(data["summary"])
     if score is not None and score < READABILITY_MIN:

@@ -116,7 +116,7 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
     if kind == "opportunity" and prefix == ("location",) and "address" in keys:
         keys = [k for k in keys if k != "address"] + ["address"]  # asked only once we know it is public
     for key in keys:
-        if key in SKIP:
+        if key in SKIP or node["properties"][key].get("x-intake") is False:  # YAML only (timetable...)
             continue
         spec, path = node["properties"][key], prefix + (key,)
         dotted = ".".join(path)

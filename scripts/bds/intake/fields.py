@@ -95,6 +95,8 @@ def fields(schema: dict | None = None) -> list[Field]:
     out: list[Field] = []
     required = set(schema.get("required", []))
     for name, node in schema.get("properties", {}).items():
+        if node.get("x-intake") is False:  # kept in the YAML only (structured timetable, first publication)
+            continue
         if node.get("type") == "object" and "properties" in node:
             inner_required = set(node.get("required", []))
             for inner, leaf in node["properties"].items():

@@ -297,7 +297,7 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         '<noscript><p class="bds-noscript">Il modulo ha bisogno di JavaScript. Puoi usare il modello CSV '
         "qui sopra o scrivere al coordinamento.</p></noscript>",
         '<p id="bds-status" class="bds-status" role="status" aria-live="polite"></p>',
-        '<div id="bds-error-summary" class="bds-error-summary" tabindex="-1" hidden '
+        '<div id="bds-error-summary" class="bds-error-summary" role="region" tabindex="-1" hidden '
         'aria-labelledby="bds-error-summary-title">'
         '<h2 id="bds-error-summary-title">Ci sono dati da correggere</h2><ul></ul></div>',
         '<form id="bds-form" class="bds-form" novalidate>',
@@ -335,7 +335,7 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         '<section class="bds-preview" aria-labelledby="bds-preview-title">',
         '<h2 id="bds-preview-title">Anteprima della scheda</h2>',
         '<p class="bds-help">Così apparirà nel catalogo (si aggiorna mentre scrivi).</p>',
-        '<article class="bds-card" id="bds-card"><p>Inizia a compilare il modulo.</p></article>',
+        '<div class="bds-card" id="bds-card"><p>Inizia a compilare il modulo.</p></div>',
         "</section>",
         '<section id="bds-output" class="bds-output" hidden aria-labelledby="bds-output-title">',
         '<h2 id="bds-output-title" tabindex="-1">La scheda è pronta</h2>',

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from email.utils import format_datetime
-
-import icalendar
 
 from ..dates import parse as parse_date
 from . import hsds as hsds_export
-from . import model, tabular
+from . import ical, model, tabular
 from .context import SiteContext
 
 CSV_FIELDS = [(c.name, c.type, c.title or c.name) for c in tabular.OPPORTUNITY_COLUMNS]
@@ -66,40 +65,8 @@ def hsds_tabular(ctx: SiteContext) -> dict[str, bytes]:
 
 
 def calendar(ctx: SiteContext) -> bytes:
-    """One all-day VEVENT per listing with a start date. DTSTAMP is the review date (deterministic)."""
-    host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//bds//Budget di Salute//IT")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{ctx.territory.get('programme', '')}: opportunità")
-    for item in _by_id(ctx):
-        dates = item.get("dates") or {}
-        start = parse_date(dates.get("start"))
-        if start is None:
-            continue
-        end = parse_date(dates.get("end")) or start
-        lid = str(item.get("id", ""))
-        event = icalendar.Event()
-        event.add("uid", f"{lid}@{host}")
-        event.add(
-            "dtstamp",
-            dt.datetime.combine(parse_date(item.get("reviewed")) or ctx.today, dt.time(0, 0), tzinfo=dt.UTC),
-        )
-        event.add("dtstart", start)
-        event.add("dtend", end + dt.timedelta(days=1) if end < dt.date.max else end)  # exclusive end day
-        event.add("summary", str(item.get("title", "")))
-        url = ctx.url(model.listing_path(lid))
-        text = str(item.get("summary", ""))
-        if item.get("schedule"):
-            text += f"\nOrari: {item['schedule']}"
-        event.add("description", f"{text}\n{url}")
-        zones = ", ".join(ctx.labels.zones.get(z, z) for z in item.get("zones") or [])
-        place = ", ".join(p for p in (model.public_place_name(item), model.public_address(item), zones) if p)
-        event.add("location", place)
-        event.add("url", url)
-        cal.add_component(event)
-    return cal.to_ical()
+    """The iCalendar of the listings that are events: see bds.web.ical (RRULE from the timetable)."""
+    return ical.calendar(ctx)
 
 
 def _rfc822(day) -> str:
@@ -107,9 +74,17 @@ def _rfc822(day) -> str:
     return format_datetime(moment)
 
 
+# Characters XML 1.0 does not allow (C0 controls but tab/newline/return, surrogates, U+FFFE/U+FFFF): a feed
+# reader refuses the whole feed for one of them, so they are dropped from every text the feed carries.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def rss(ctx: SiteContext, limit: int = 50) -> bytes:
     """RSS 2.0 of the most recently verified listings (reviewed date, then id: deterministic)."""
-    from xml.sax.saxutils import escape
+    from xml.sax.saxutils import escape as xml_escape
+
+    def escape(text: str) -> str:
+        return xml_escape(_NOT_XML.sub("", text))
 
     newest = sorted(
         ctx.listings, key=lambda x: (str(x.get("reviewed", "")), str(x.get("id", ""))), reverse=True

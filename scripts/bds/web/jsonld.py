@@ -1,94 +1,276 @@
-"""schema.org JSON-LD for a listing: JobPosting (job, internship, volunteering) or Event (dated)."""
+"""schema.org JSON-LD for a listing page: JobPosting, Event, Service, or nothing.
+
+Which type (and why):
+
+- JobPosting: only a job or an internship that is open (status `open`: a full or closed position is
+  not a vacancy, and Google asks to remove the markup when it is filled) and has a first publication
+  date (`published`): `datePosted` is that date, never the last review, and without it we cannot say
+  when the offer was posted. `validThrough` is the deadline, else the end; `baseSalary` the stipend.
+- Event: a dated activity people attend (course, workshop, outing, group, family course, community
+  event) with a start date; with a structured `timetable` it carries the first session's date and time
+  and an `eventSchedule` (schema.org Schedule), so a course of months is not one long event.
+  `offers` says the price as the listing does: free (price 0), an amount in euro, or covered by the
+  Budget di Salute (no price and never `isAccessibleForFree`: it is paid by the programme, not free).
+- Service: what is offered continuously by an organisation (peer support, family support, housing,
+  support at home, undated courses and groups): a `Service` with `provider` and `areaServed`.
+- Nothing for volunteering: schema.org has no type for a volunteer role other than JobPosting, which
+  would present unpaid volunteering as employment in job search; nothing for a job or internship that
+  is full, closed, or has no `published` date.
+
+Places: `Place` with `PostalAddress` (street only for public places: `bds.protected` decides), locality
+and region from the territory, country IT, and the zones as `containedInPlace` AdministrativeAreas.
+A protected place has no Place at all in a Service (`areaServed` only) and no name or street anywhere.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
-from . import model
-from .text import plain_text
+from ..dates import parse as parse_date
+from . import ical, model
+from .text import markdown_html, plain_text
 
-EMPLOYMENT_TYPE = {"job": "OTHER", "internship": "INTERN", "volunteering": "VOLUNTEER"}
+EMPLOYMENT_TYPE = {"job": "OTHER", "internship": "INTERN"}
+EVENT_KINDS = ("training", "social", "community-event", "peer-support", "family-support")
+SCHEMA = "https://schema.org/"
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+_CITY_PREFIX = re.compile(r"^(?:Città|Comune|Municipalità) di\s+", re.I)
+
+
+def locality(territory: dict) -> str:
+    """The town of the territory: `locality` if the territory says it, else its name without
+    «Città di»/«Comune di» (Città di Milano -> Milano)."""
+    given = territory.get("locality")
+    if isinstance(given, str) and given.strip():
+        return given.strip()
+    return _CITY_PREFIX.sub("", str(territory.get("territory", ""))).strip()
+
+
+def _areas(listing: dict, labels: model.Labels) -> list[dict]:
+    return [
+        {"@type": "AdministrativeArea", "name": labels.zones.get(z, z)} for z in listing.get("zones") or []
+    ]
+
+
+def _address(listing: dict, territory: dict) -> dict:
+    address = {"@type": "PostalAddress", "addressLocality": locality(territory), "addressCountry": "IT"}
+    if territory.get("region"):
+        address["addressRegion"] = str(territory["region"])
+    street = model.public_address(listing)  # never for a protected place (bds.protected); no geo either
+    if street:
+        address["streetAddress"] = street
+    return address
 
 
 def _place(listing: dict, territory: dict, labels: model.Labels) -> dict:
     zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
-    address = {
-        "@type": "PostalAddress",
-        "addressLocality": zones or territory.get("territory", ""),
-        "addressRegion": territory.get("region", ""),
-        "addressCountry": "IT",
-    }
-    street = model.public_address(listing)  # never for a protected place (bds.protected); no geo either
-    if street:
-        address["streetAddress"] = street
-    return {
+    place = {
         "@type": "Place",
-        "name": model.public_place_name(listing) or zones or territory.get("territory", ""),
-        "address": address,
+        "name": model.public_place_name(listing) or zones or locality(territory),
+        "address": _address(listing, territory),
     }
+    areas = _areas(listing, labels)
+    if areas:
+        place["containedInPlace"] = areas
+    return place
 
 
 def _organization(partner: dict | None, listing: dict) -> dict:
     org = {"@type": "Organization", "name": (partner or {}).get("name") or listing.get("partner", "")}
     url = ((partner or {}).get("contact") or {}).get("url")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
+        org["url"] = url
         org["sameAs"] = url
     return org
 
 
-def for_listing(
-    listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str, review_days: int
-) -> dict | None:
-    """The JSON-LD object for a listing, or None when no schema.org type fits."""
-    description = f"{listing.get('summary', '')} {plain_text(str(listing.get('description', '')))}".strip()
-    kind = listing.get("kind")
+def _description(listing: dict) -> str:
+    """HTML as Google asks for JobPosting (paragraphs), sanitised like the page itself."""
+    summary = str(listing.get("summary", "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<p>{summary}</p>{markdown_html(str(listing.get('description', '')), 3)}"
+
+
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _rome(day: dt.date, clock: dt.time) -> str:
+    """ISO 8601 local time in Europe/Rome with its offset: 2027-03-01T14:00:00+01:00."""
+    local = dt.datetime.combine(day, clock)
+    offset = local - ical.rome_to_utc(local).replace(tzinfo=None)
+    hours = int(offset.total_seconds() // 3600)
+    return f"{local.isoformat()}+{hours:02d}:00"
+
+
+def _time(value: str) -> dt.time:
+    return dt.time(int(value[:2]), int(value[3:]))
+
+
+def is_job_posting(listing: dict) -> bool:
+    return (
+        listing.get("kind") in EMPLOYMENT_TYPE
+        and listing.get("status") == "open"
+        and parse_date(listing.get("published")) is not None
+    )
+
+
+def job_posting(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
     dates = listing.get("dates") or {}
-    if kind in model.JOB_KINDS:
-        data = {
-            "@context": "https://schema.org",
-            "@type": "JobPosting",
-            "title": str(listing.get("title", "")),
-            "description": description,
-            "datePosted": str(listing.get("reviewed", "")),
-            "validThrough": model.valid_through(listing, review_days),
-            "employmentType": EMPLOYMENT_TYPE[kind],
-            "hiringOrganization": _organization(partner, listing),
-            "jobLocation": _place(listing, territory, labels),
-            "identifier": {
-                "@type": "PropertyValue",
-                "name": (partner or {}).get("name", ""),
-                "value": str(listing.get("id", "")),
-            },
-            "url": url,
-            "directApply": listing.get("access") in ("direct", "both"),
+    data = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": str(listing.get("title", "")),
+        "description": _description(listing),
+        "datePosted": str(listing["published"]),
+        "employmentType": EMPLOYMENT_TYPE[listing["kind"]],
+        "hiringOrganization": _organization(partner, listing),
+        "jobLocation": _place(listing, territory, labels),
+        "identifier": {
+            "@type": "PropertyValue",
+            "name": (partner or {}).get("name", ""),
+            "value": str(listing.get("id", "")),
+        },
+        "url": url,
+        "directApply": False,  # one applies by email, phone or through the case manager, not on the page
+    }
+    for key in ("deadline", "end"):
+        if parse_date(dates.get(key)):
+            data["validThrough"] = str(dates[key])
+            break
+    if parse_date(dates.get("start")):
+        data["jobStartDate"] = str(dates["start"])
+    if listing.get("schedule"):
+        data["workHours"] = str(listing["schedule"])
+    if isinstance(listing.get("places"), int) and not isinstance(listing.get("places"), bool):
+        data["totalJobOpenings"] = listing["places"]
+    stipend = _number(listing.get("stipend"))
+    if stipend is not None:
+        data["baseSalary"] = {
+            "@type": "MonetaryAmount",
+            "currency": "EUR",
+            "value": {"@type": "QuantitativeValue", "value": stipend, "unitText": "MONTH"},
         }
-        if isinstance(listing.get("stipend"), (int, float)) and not isinstance(listing.get("stipend"), bool):
-            data["baseSalary"] = {
-                "@type": "MonetaryAmount",
-                "currency": "EUR",
-                "value": {"@type": "QuantitativeValue", "value": listing["stipend"], "unitText": "MONTH"},
-            }
-        return data
-    if dates.get("start") and kind != "housing":
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": str(listing.get("title", "")),
-            "description": description,
-            "startDate": str(dates["start"]),
-            "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "location": _place(listing, territory, labels),
-            "organizer": _organization(partner, listing),
-            "url": url,
-        }
-        if dates.get("end"):
-            data["endDate"] = str(dates["end"])
-        cost = listing.get("cost")
-        if cost in ("free", "budget") or cost == 0:
-            data["isAccessibleForFree"] = True
-        return data
-    return None
+    return data
+
+
+def _offer(listing: dict, url: str, labels: model.Labels) -> dict:
+    offer = {
+        "@type": "Offer",
+        "url": url,
+        "availability": SCHEMA + ("SoldOut" if listing.get("status") == "full" else "InStock"),
+    }
+    cost = listing.get("cost")
+    if cost == "free" or _number(cost) == 0:
+        offer.update(price=0, priceCurrency="EUR")
+    elif _number(cost) is not None:
+        offer.update(price=cost, priceCurrency="EUR")
+    elif cost == "budget":
+        offer["description"] = labels.costs.get("budget", "Coperto dal Budget di Salute") + (
+            ": la spesa è coperta dal progetto personale, non è un'attività gratuita per tutti."
+        )
+    return offer
+
+
+def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
+    """startDate, endDate and the schema.org Schedule of a listing (dates only without a timetable)."""
+    dates = listing.get("dates") or {}
+    table = listing.get("timetable") if isinstance(listing.get("timetable"), dict) else None
+    days = ical.sessions(listing) if table else []
+    if not days:
+        return str(dates["start"]), str(dates["end"]) if dates.get("end") else None, None
+    begin = _time(table["start_time"])
+    finish = _time(table["end_time"]) if table.get("end_time") else None
+    start = _rome(days[0], begin)
+    end = _rome(days[-1], finish) if finish and finish > begin else str(days[-1])
+    if not table.get("days") or len(days) == 1:
+        return start, end, None
+    every = table.get("every_weeks") if isinstance(table.get("every_weeks"), int) else 1
+    schedule = {
+        "@type": "Schedule",
+        "byDay": [SCHEMA + DAY_NAMES[d] for d in DAY_NAMES if d in table["days"]],
+        "startTime": f"{table['start_time']}:00",
+        "repeatFrequency": f"P{every}W",
+        "startDate": days[0].isoformat(),
+        "endDate": days[-1].isoformat(),
+        "scheduleTimezone": ical.TZID,
+    }
+    if finish and finish > begin:
+        schedule["endTime"] = f"{table['end_time']}:00"
+    if table.get("except"):
+        schedule["exceptDate"] = sorted(str(d) for d in table["except"])
+    return start, end, schedule
+
+
+def event(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
+    start, end, schedule = _schedule(listing)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": str(listing.get("title", "")),
+        "description": " ".join(
+            (str(listing.get("summary", "")), plain_text(str(listing.get("description", ""))))
+        ).strip(),
+        "startDate": start,
+        "eventStatus": SCHEMA + ("EventCancelled" if listing.get("status") == "closed" else "EventScheduled"),
+        "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
+        "location": _place(listing, territory, labels),
+        "organizer": _organization(partner, listing),
+        "offers": _offer(listing, url, labels),
+        "url": url,
+    }
+    if end:
+        data["endDate"] = end
+    if schedule:
+        data["eventSchedule"] = schedule
+    cost = listing.get("cost")
+    if cost == "free" or _number(cost) == 0:
+        data["isAccessibleForFree"] = True
+    if isinstance(listing.get("places"), int) and not isinstance(listing.get("places"), bool):
+        data["maximumAttendeeCapacity"] = listing["places"]
+    if listing.get("languages"):
+        data["inLanguage"] = list(listing["languages"])
+    return data
+
+
+def service(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "name": str(listing.get("title", "")),
+        "description": str(listing.get("summary", "")),
+        "serviceType": labels.kinds.get(listing.get("kind"), str(listing.get("kind", ""))),
+        "provider": _organization(partner, listing),
+        "areaServed": _areas(listing, labels)
+        or [{"@type": "AdministrativeArea", "name": str(territory.get("territory", ""))}],
+        "url": url,
+    }
+    if listing.get("cost") is not None:
+        data["offers"] = _offer(listing, url, labels)
+    return data
+
+
+def for_listing(
+    listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str, review_days: int = 0
+) -> dict | None:
+    """The JSON-LD object for a listing, or None when no schema.org type fits (see the module docstring)."""
+    kind = listing.get("kind")
+    if kind in EMPLOYMENT_TYPE:
+        return job_posting(listing, partner, territory, labels, url) if is_job_posting(listing) else None
+    if kind == "volunteering":
+        return None
+    if kind in EVENT_KINDS and parse_date((listing.get("dates") or {}).get("start")):
+        return event(listing, partner, territory, labels, url)
+    return service(listing, partner, territory, labels, url)
 
 
 def script_tag(data: dict | None) -> str:

@@ -33,7 +33,7 @@ import importlib
 from collections.abc import Callable
 
 from .. import findings, safefs
-from . import exports, model, render, services
+from . import exports, ical, model, render, services
 from .context import SiteContext
 
 Output = dict[str, str | bytes]
@@ -155,6 +155,7 @@ def open_data_files(content, ctx: SiteContext) -> Output:
         **exports.hsds_tabular(ctx),
         "dati/opportunita.ics": exports.calendar(ctx),
         "dati/novita.xml": exports.rss(ctx),
+        **ical.listing_files(ctx),  # dati/calendario/<id>.ics, linked from the listing page
     }
 
 
@@ -168,7 +169,6 @@ PAGE_PROVIDERS: list[Provider | str] = [
     "bds.dataflow:site_files",  # the data-flow diagram shown by the data-protection guide
     "bds.intake.form:provider",  # «Proponi un'opportunità»: web form, its assets, the CSV template
     "bds.publish.provider:provider",  # quarterly bulletins stored by `bds publish` (content/bulletins/)
-    "bds.web.calendar_links:provider",  # «Aggiungi al calendario»: one .ics beside each dated listing
 ]
 
 

@@ -13,7 +13,7 @@ import json
 import re
 
 from .. import guidelinks
-from . import calendar_links, jsonld, model, qr, services
+from . import ical, jsonld, model, qr, services
 from .context import SiteContext
 from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
@@ -548,6 +548,17 @@ def search_index(ctx: SiteContext) -> bytes:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+def calendar_link(listing: dict, ctx: SiteContext, path: str) -> str:
+    """«Aggiungi al calendario»: the listing's own .ics, only when it is a calendar event (bds.web.ical)."""
+    if ical.event(listing, ctx) is None:
+        return ""
+    href = rel(path, ical.listing_file(str(listing.get("id", ""))))
+    return (
+        f'<br><a class="bds-ics" href="{esc(href)}" download type="text/calendar">'
+        "Aggiungi al calendario (file .ics)</a>"
+    )
+
+
 def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
     partner = ctx.partners.get(str(listing.get("partner", "")))
@@ -572,7 +583,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         ("Stato", esc(status_text)),
         ("Paga", esc(model.pay_text(listing))),  # right after the status: what a job seeker asks first
         ("Posti", places_html(listing, ctx)),
-        ("Quando", when_html(listing)),
+        ("Quando", when_html(listing) + calendar_link(listing, ctx, path)),
         ("Dove", where_html(listing, labels)),
         ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
         (
@@ -600,7 +611,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     description = ctx.glossary.mark(markdown_html(str(listing.get("description", "")), 3), "d")
     data = jsonld.for_listing(listing, partner, ctx.territory, labels, url, ctx.review_days)
     body = (
-        f'<article class="bds-listing"><h1>{esc(title)}</h1>{example_badge(listing)}'
+        f'<div class="bds-page"><h1>{esc(title)}</h1><article class="bds-listing">{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
         f"{facts(rows, searchable=True)}"
         f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
@@ -608,15 +619,8 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(listing.get("reviewed")))}</p>'
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
         f'<p>Inquadra il codice per aprire la scheda aggiornata:<br><span class="bds-url">{esc(url)}</span></p></div>'
-        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a>'
-        + (
-            f' <a class="md-button bds-ics" href="{esc(calendar_links.FILE_NAME)}" download>'
-            "Aggiungi al calendario</a>"
-            if calendar_links.has_event(listing)
-            else ""
-        )
-        + "</p>"
-        f"{jsonld.script_tag(data)}</article>"
+        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a></p>'
+        f"{jsonld.script_tag(data)}</article></div>"
     )
     return page(
         title,
@@ -732,7 +736,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     name = str(partner.get("name", ""))
     description = ctx.glossary.mark(markdown_html(str(partner.get("description", ""))), "d")
     body = (
-        f'<article class="bds-partner"><h1>{esc(name)}</h1>'
+        f'<div class="bds-page"><h1>{esc(name)}</h1><article class="bds-partner">'
         f"{example_badge(partner, 'Alcuni dati di questa scheda sono di esempio')}"
         f'<div class="bds-description">{description}</div>{facts(rows)}'
         f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
@@ -740,7 +744,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         f"{_partner_cps(partner, ctx, path)}"
         f'<h2 id="opportunita">Opportunità aperte ({len(listings)})</h2>{listing_list(listings, ctx, path)}'
         f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(partner.get("reviewed")))}</p>'
-        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article>'
+        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article></div>'
     )
     return page(
         name,
@@ -827,11 +831,12 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     content = ctx.glossary.mark(guide_html(source), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
-        f'<article class="bds-guide"><h1>{esc(guide.get("title", ""))}</h1>{example_badge(guide, "Guida di esempio")}'
+        f'<div class="bds-page"><h1>{esc(guide.get("title", ""))}</h1><article class="bds-guide">'
+        f"{example_badge(guide, 'Guida di esempio')}"
         f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
         f"<p>{summary}</p>{_summary_cps_link(guide, path, ctx)}</div>"
         f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
-        f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article>'
+        f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article></div>'
     )
     return page(
         str(guide.get("title", "")),
@@ -915,8 +920,9 @@ OPEN_DATA_FILES = [
     (
         "dati/opportunita.ics",
         "Calendario (iCalendar)",
-        "Un evento per ogni opportunità con una data di inizio; "
-        "si aggiunge a Google Calendar, Outlook o al calendario del telefono.",
+        "Gli incontri di corsi, laboratori ed eventi, ripetuti nei giorni e negli orari giusti (le case e "
+        "i servizi continuativi non ci sono); si aggiunge a un programma di calendario o al telefono. "
+        "Ogni scheda ha anche il suo file «Aggiungi al calendario».",
     ),
     ("dati/novita.xml", "Novità (RSS)", "Le ultime opportunità verificate, per un lettore di feed."),
 ]

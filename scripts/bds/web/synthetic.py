@@ -210,8 +210,12 @@ def listing(i: int, rng: random.Random, partners: int, today: dt.date) -> dict:
     record["cost"] = ["free", "budget", 20][i % 3]
     if kind == "internship":
         record["stipend"] = 500
+    if kind in ("job", "internship"):
+        record["published"] = reviewed  # first publication: datePosted of the JobPosting
     if i % 3 == 1:
         record["schedule"] = "Il martedì dalle 15 alle 17"
+        if "dates" in record and kind != "housing":  # the same hours, structured for the calendar
+            record["timetable"] = {"days": ["tue"], "start_time": "15:00", "end_time": "17:00"}
     return record
 
 

@@ -1,0 +1,217 @@
+"""iCalendar (RFC 5545): the calendar of all listings and one .ics file per listing.
+
+A listing becomes a calendar event only when it says when it happens:
+
+- with a structured `timetable` (`days`, `start_time`, `end_time`, `every_weeks`, `except`), the event
+  starts on the first session on or after `dates.start`, at `start_time` in Europe/Rome (TZID with its
+  VTIMEZONE), and repeats with an RRULE (WEEKLY on the days, or DAILY without days) until `dates.end`;
+  the days off become EXDATEs;
+- without a timetable, a short listing (at most `MAX_BLOCK_DAYS` days from start to end) keeps one
+  all-day DTSTART/DTEND block; a longer or open-ended one (a course, an internship over months, a job
+  that starts on a day) gets no event at all: one block of weeks would fill a subscriber's calendar
+  with something that is not happening, and the start day alone would look like a one-day event.
+
+Housing places and listings with no start date (permanent services) are never events. DTSTAMP is
+`today` (the build's --today) at 00:00 UTC, so the files are byte-identical for the same --today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+
+from ..dates import parse as parse_date
+from . import model
+from .context import SiteContext
+
+TZID = "Europe/Rome"
+MAX_BLOCK_DAYS = 7  # an all-day block longer than a week is not emitted (see the module docstring)
+DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+WEEKDAY = {key: number for number, key in enumerate(DAYS)}
+CALENDAR_DIR = "dati/calendario"
+MAX_SPAN_DAYS = 3 * 366  # sessions are counted for three years at most: a bounded loop for any record
+
+# Europe/Rome as Italian law and the EU summer-time directive define it since 1996 (CET/CEST, change on
+# the last Sunday of March and October). Written out, so the file does not depend on the build machine's
+# time-zone database.
+VTIMEZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Rome\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+    "DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+    "DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+)
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def rome_to_utc(moment: dt.datetime) -> dt.datetime:
+    """A Europe/Rome wall-clock time as UTC (summer time from the last Sunday of March, 02:00, to the
+    last Sunday of October, 03:00)."""
+    summer = (
+        dt.datetime.combine(_last_sunday(moment.year, 3), dt.time(2, 0))
+        <= moment
+        < dt.datetime.combine(_last_sunday(moment.year, 10), dt.time(3, 0))
+    )
+    return (moment - dt.timedelta(hours=2 if summer else 1)).replace(tzinfo=dt.UTC)
+
+
+def _time(value) -> dt.time | None:
+    if not isinstance(value, str) or len(value) != 5 or value[2] != ":":
+        return None
+    try:
+        return dt.time(int(value[:2]), int(value[3:]))
+    except ValueError:
+        return None
+
+
+def _span(listing: dict) -> tuple[dt.date | None, dt.date | None]:
+    dates = listing.get("dates") or {}
+    start = parse_date(dates.get("start"))
+    end = parse_date(dates.get("end"))
+    if start is not None and end is not None and end < start:
+        end = None
+    return start, end
+
+
+def sessions(listing: dict) -> list[dt.date]:
+    """The days of the sessions a timetable describes (exceptions left out); [] without a timetable."""
+    table = listing.get("timetable")
+    start, end = _span(listing)
+    if not isinstance(table, dict) or start is None or _time(table.get("start_time")) is None:
+        return []
+    end = min(end or start, start + dt.timedelta(days=MAX_SPAN_DAYS))
+    days = [WEEKDAY[d] for d in table.get("days") or [] if d in WEEKDAY]
+    every = table.get("every_weeks") if isinstance(table.get("every_weeks"), int) else 1
+    skip = {parse_date(d) for d in table.get("except") or []}
+    out, day = [], start
+    first_week = None
+    while day <= end:
+        if not days:
+            out.append(day)
+        elif day.weekday() in days:
+            week = (day - dt.timedelta(days=day.weekday())).toordinal() // 7
+            first_week = week if first_week is None else first_week
+            if (week - first_week) % max(every, 1) == 0:
+                out.append(day)
+        day += dt.timedelta(days=1)
+    return [d for d in out if d not in skip]
+
+
+def is_event(listing: dict) -> bool:
+    """Housing and undated (permanent) listings are never calendar events."""
+    start, _ = _span(listing)
+    return listing.get("kind") != "housing" and start is not None
+
+
+def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
+    """The VEVENT of one listing, or None (see the module docstring)."""
+    if not is_event(listing):
+        return None
+    start, end = _span(listing)
+    lid = str(listing.get("id", ""))
+    table = listing.get("timetable") if isinstance(listing.get("timetable"), dict) else None
+    begin = _time((table or {}).get("start_time"))
+    vevent = icalendar.Event()
+    host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"
+    vevent.add("uid", f"{lid}@{host}")
+    vevent.add("dtstamp", dt.datetime.combine(ctx.today, dt.time(0, 0), tzinfo=dt.UTC))
+    if table is not None and begin is not None:
+        days = sessions(listing)
+        every_day = _span_all(listing, table)
+        if not every_day:
+            return None
+        first = every_day[0]
+        finish = _time(table.get("end_time"))
+        vevent.add("dtstart", dt.datetime.combine(first, begin), parameters={"TZID": TZID})
+        if finish is not None and finish > begin:
+            vevent.add("dtend", dt.datetime.combine(first, finish), parameters={"TZID": TZID})
+        last = every_day[-1]
+        if last > first:
+            rule = {"FREQ": "WEEKLY" if table.get("days") else "DAILY"}
+            rule["UNTIL"] = rome_to_utc(dt.datetime.combine(last, begin))
+            if table.get("days"):
+                every = table.get("every_weeks")
+                if isinstance(every, int) and every > 1:
+                    rule["INTERVAL"] = every
+                rule["BYDAY"] = [DAYS[d] for d in DAYS if d in table["days"]]
+            vevent.add("rrule", rule)
+        off = sorted(set(every_day) - set(days))
+        if off:
+            vevent.add("exdate", [dt.datetime.combine(d, begin) for d in off], parameters={"TZID": TZID})
+    else:
+        if end is None or (end - start).days + 1 > MAX_BLOCK_DAYS:
+            return None  # open-ended or longer than a week: no block of weeks in anyone's calendar
+        vevent.add("dtstart", start)
+        vevent.add("dtend", end + dt.timedelta(days=1))
+    vevent.add("summary", str(listing.get("title", "")))
+    url = ctx.url(model.listing_path(lid))
+    text = str(listing.get("summary", ""))
+    if listing.get("schedule"):
+        text += f"\nOrari: {listing['schedule']}"
+    vevent.add("description", f"{text}\n{url}")
+    zones = ", ".join(ctx.labels.zones.get(z, z) for z in listing.get("zones") or [])
+    place = ", ".join(
+        p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p
+    )
+    vevent.add("location", place)
+    vevent.add("url", url)
+    if listing.get("status") == "closed" or model.is_expired(listing, ctx.today):
+        vevent.add("status", "CANCELLED")
+    else:
+        vevent.add("status", "CONFIRMED")
+    return vevent
+
+
+def _span_all(listing: dict, table: dict) -> list[dt.date]:
+    """Every day the rule produces, exceptions included (they become EXDATEs)."""
+    plain = dict(listing, timetable={k: v for k, v in table.items() if k != "except"})
+    return sessions(plain)
+
+
+def _calendar(ctx: SiteContext, events: list[icalendar.Event], name: str) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//bds//Budget di Salute//IT")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", TZID)
+    if any("TZID" in getattr(e.get("dtstart"), "params", {}) for e in events):
+        cal.add_component(icalendar.Timezone.from_ical(VTIMEZONE))
+    for item in events:
+        cal.add_component(item)
+    return cal.to_ical()
+
+
+def calendar(ctx: SiteContext) -> bytes:
+    """All the listings that are events, ordered by id."""
+    items = sorted(ctx.listings, key=lambda item: str(item.get("id", "")))
+    events = [e for e in (event(item, ctx) for item in items) if e is not None]
+    return _calendar(ctx, events, f"{ctx.territory.get('programme', '')}: opportunità")
+
+
+def listing_file(listing_id: str) -> str:
+    return f"{CALENDAR_DIR}/{listing_id}.ics"
+
+
+def listing_calendar(listing: dict, ctx: SiteContext) -> bytes | None:
+    one = event(listing, ctx)
+    if one is None:
+        return None
+    return _calendar(ctx, [one], str(listing.get("title", "")))
+
+
+def listing_files(ctx: SiteContext) -> dict[str, bytes]:
+    """One .ics per listing that is an event: dati/calendario/<id>.ics (linked from its page)."""
+    out = {}
+    for item in sorted(ctx.listings, key=lambda item: str(item.get("id", ""))):
+        data = listing_calendar(item, ctx)
+        if data is not None:
+            out[listing_file(str(item.get("id", "")))] = data
+    return out
