@@ -35,6 +35,15 @@ setup_system() {
   fi
 }
 
+setup_html_checker() {
+  # The W3C Nu Html Checker (vnu.jar, from npm, pinned) for tests/test_html_validator.py; it needs Java.
+  # Without Java or npm the test says so and is skipped.
+  if command -v java >/dev/null && command -v npm >/dev/null && [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
+    npm install --no-save --no-audit --no-fund --silent vnu-jar@26.9.27 >/dev/null 2>&1 \
+      || echo "Nu Html Checker non installato: il test relativo sarà saltato" >&2
+  fi
+}
+
 case "${1:-}" in
   site)
     setup_python
@@ -44,6 +53,7 @@ case "${1:-}" in
   test)
     setup_system
     setup_python
+    setup_html_checker
     shift
     .venv/bin/pytest "$@"
     ;;
