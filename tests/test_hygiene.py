@@ -22,7 +22,7 @@ import icalendar
 import pytest
 import yaml
 from bds import hygiene, load, rules, unicodetext
-from bds.web import exports, jsonld
+from bds.web import exports, ical, jsonld
 from bds.web import text as webtext
 from bds.web.context import SiteContext
 from conftest import FIXTURES, REPO, TODAY, copy_fixture_project, run_cli
@@ -151,7 +151,9 @@ def _check_exports(ctx: SiteContext) -> None:
     assert not feed.bozo, feed.bozo_exception
     cal = icalendar.Calendar.from_ical(exports.calendar(ctx))
     events = list(cal.walk("VEVENT"))
-    assert len(events) == sum(1 for item in ctx.listings if (item.get("dates") or {}).get("start"))
+    # One event for each listing the calendar rule (bds.web.ical) makes an event, with a start and a title.
+    assert len(events) == sum(1 for item in ctx.listings if ical.event(item, ctx) is not None)
+    assert all(e.get("dtstart") is not None and str(e.get("summary")) for e in events)
     for item in ctx.all_listings:
         tag = jsonld.script_tag(
             jsonld.for_listing(item, None, ctx.territory, ctx.labels, "https://bds.example/x/", 180)
@@ -219,6 +221,7 @@ def test_feeds_and_calendar_stay_well_formed_after_any_accepted_text(title, summ
         schedule=schedule,
         location={"name": place, "visibility": "public"},
         reviewed="2026-05-01",
+        dates={"start": "2026-06-10", "end": "2026-06-11"},  # a two-day event: one VEVENT (bds.web.ical)
     )
     ctx = _context([listing], dt.date.fromisoformat(TODAY))
     _check_exports(ctx)

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
-BUILD_DAY = "2026-10-01"
+BUILD_DAY = "2026-12-01"  # on or after every shipped review date (a review in the future is an error)
 
 
 def run_cli(argv: list) -> tuple[int, str]:

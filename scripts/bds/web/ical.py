@@ -148,7 +148,8 @@ def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
         if end is None or (end - start).days + 1 > MAX_BLOCK_DAYS:
             return None  # open-ended or longer than a week: no block of weeks in anyone's calendar
         vevent.add("dtstart", start)
-        vevent.add("dtend", end + dt.timedelta(days=1))
+        # exclusive end day; the validator's date range never reaches it, but no export may crash
+        vevent.add("dtend", end + dt.timedelta(days=1) if end < dt.date.max else end)
     vevent.add("summary", str(listing.get("title", "")))
     url = ctx.url(model.listing_path(lid))
     text = str(listing.get("summary", ""))
