@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
-BUILD_DAY = "2026-10-01"
+BUILD_DAY = "2026-12-01"  # after every `reviewed` date of the shipped content
 
 
 def run_cli(argv: list) -> tuple[int, str]:
@@ -285,10 +285,11 @@ def test_wrong_input_shows_the_validator_message_on_the_field(form_page, form_sh
         return page.text_content(f'[data-error-for="{name}"]')
 
     email = S.subschema("opportunity", ("contact", "email"))
+    plain = web_form.build(None, _repo_content()).config["messages"]  # the form's words, not YAML keys
     expected = {
-        "summary": msg("FIELD_REQUIRED", title="Sintesi", name="summary"),
-        "location.visibility": msg("HOUSING_ADDRESS_PUBLIC"),
-        "stipend": msg("STIPEND_NOT_INTERNSHIP"),
+        "summary": "manca il campo obbligatorio «Sintesi».",
+        "location.visibility": plain["HOUSING_ADDRESS_PUBLIC"],
+        "stipend": plain["STIPEND_NOT_INTERNSHIP"],
         "contact.email": msg("VALUE_FORMAT", title="Email", expected=email["x-expected"]),
         "dates.end": msg("DATE_ORDER", start="2026-11-10", end="2026-11-01"),
         "dates.deadline": msg("DEADLINE_AFTER_END", deadline="2026-11-20", end="2026-11-01"),
@@ -334,14 +335,15 @@ def test_link_schemes_are_read_like_the_validator(form_page):
 
 def test_contact_and_existing_id_rules(form_page, form_url):
     page = form_page
-    existing = next(iter(web_form.build(None, _repo_content()).config["existingIds"]))
+    existing, where = next(iter(web_form.build(None, _repo_content()).config["existingIds"].items()))
     page.fill("#f-id", existing)
     page.focus("#bds-submit")
     page.keyboard.press("Enter")
     assert page.text_content('[data-error-for="contact"]') == msg("CONTACT_MISSING")
-    assert page.text_content('[data-error-for="id"]') == msg(
-        "ID_DUPLICATE", value=existing, other=f"opportunities/{existing}.yml"
+    assert page.text_content('[data-error-for="id"]') == F.REGISTRY["ID_DUPLICATE"].template.format(
+        value=existing, other=where
     )
+    assert ".yml" not in where and "già nel catalogo" in where
     assert page.get_attribute("#f-contact-phone", "aria-invalid") == "true"
 
 

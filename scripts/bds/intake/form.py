@@ -124,7 +124,7 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
         "messages": {},
     }
     m = conf["messages"]
-    m["required"] = _msg("FIELD_REQUIRED", title=title, name="\0").replace(" (\0)", "")
+    m["required"] = _msg("FIELD_REQUIRED", title=title, name="KEY").replace(" (KEY)", "")
     if f.widget == "date":
         conf["pattern"] = node.get("pattern")
         m["pattern"] = _msg("DATE_INVALID", title=title)
@@ -280,7 +280,14 @@ def _protected_config() -> dict:
 
 
 def _address_last(all_fields: list[FD.Field]) -> list[FD.Field]:
-    """On the page the address comes after the visibility: it is asked only for a public place."""
+    """On the page the address comes after the visibility: it is asked only for a public place; and the
+    short name of the listing comes after its title, from which it is made."""
+    names = [f.name for f in all_fields]
+    if "id" in names and "title" in names and names.index("id") < names.index("title"):
+        ident = all_fields[names.index("id")]
+        all_fields = [f for f in all_fields if f.name != "id"]
+        at = [f.name for f in all_fields].index("title") + 1
+        all_fields = all_fields[:at] + [ident] + all_fields[at:]
     address = [f for f in all_fields if f.name == "location.address"]
     rest = [f for f in all_fields if f.name != "location.address"]
     if not address or "location.visibility" not in [f.name for f in rest]:
@@ -492,8 +499,6 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         '<section id="bds-output" class="bds-output" hidden aria-labelledby="bds-output-title">',
         '<h2 id="bds-output-title" tabindex="-1">La scheda è pronta</h2>',
         "<p>Scegli come inviarla. In ogni caso il coordinamento la rilegge prima di pubblicarla.</p>",
-        '<label for="bds-yaml">Testo della scheda</label>',
-        '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         '<div class="bds-actions">',
         '<button type="button" id="bds-download">Scarica il file</button>',
         '<button type="button" id="bds-copy">Copia il testo</button>',
@@ -506,6 +511,8 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         "si apre il tuo programma di posta "
         "con la scheda nel testo del messaggio.</li>",
         "</ul>",
+        '<label for="bds-yaml">Testo della scheda</label>',
+        '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         "</section>",
         '<script type="application/json" id="bds-form-config">'
         + json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
