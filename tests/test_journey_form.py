@@ -287,7 +287,8 @@ def test_organisation_not_in_the_list_hidden_characters_and_no_javascript(site, 
     page.fill("#f-title", "Merenda insieme")
     page.locator("#f-summary").tap()
     assert page.text_content('[data-error-for="partner-new"]') == ""
-    page.screenshot(path=str(SHOTS / "j4-phone-new-partner.png"), full_page=False)
+    box.scroll_into_view_if_needed()
+    box.screenshot(path=str(SHOTS / "j4-phone-new-partner.png"))
     axe_clean(page, "j4-phone-new-partner-axe")
     assert "partner" not in page.evaluate("window.bdsForm.record()")
     for name, typed, wanted in [

@@ -62,10 +62,10 @@
       .replace(/\s+/g, " "));
   }
 
-  /* A web address without its scheme ("www.ente.it/corsi"): https:// is added. */
+  /* A web address without its scheme ("www.ente.it/corsi"): the secure one is added. */
   function plainUrl(t) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(t) || !/^(?:\/\/)?[^\s\/@:]+\.[a-z]{2,}(?:[\/?#:]|$)/i.test(t)) { return t; }
-    return "https://" + t.replace(/^\/\//, "");
+    return C.webPrefix + t.replace(/^\/\//, "");
   }
 
   /* A language by its name ("Italiano", "lingua inglese") or its code ("IT"): the two-letter code. */
@@ -483,7 +483,7 @@
       li.setAttribute("data-name", n);
       var a = document.createElement("a");
       a.href = "#" + (target ? target.id : "");
-      a.textContent = errors[n];
+      a.textContent = errors[n].charAt(0).toUpperCase() + errors[n].slice(1);
       a.addEventListener("click", function (ev) {
         ev.preventDefault();
         if (target) { target.scrollIntoView({ block: "center" }); target.focus({ preventScroll: true }); }

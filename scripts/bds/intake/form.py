@@ -204,6 +204,7 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         "hiddenNames": _hidden_names(),
         "languageNames": LANGUAGE_NAMES,
         "newPartner": NEW_PARTNER,
+        "webPrefix": "https://",  # added to a web address typed without it
         "protected": _protected_config(),
         "templates": _templates(),
         "markup": {
@@ -504,12 +505,12 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         '<button type="button" id="bds-copy">Copia il testo</button>',
         "</div>",
         '<ul class="bds-send">',
-        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">Proponi su GitHub'
-        '<span class="bds-sr"> (si apre in una nuova scheda)</span></a>: se hai un account GitHub, la pagina '
-        "si apre con il file già compilato; conferma con «Propose new file».</li>",
         '<li><a id="bds-mail" href="#">Invia per email</a> al coordinamento: '
         "si apre il tuo programma di posta "
         "con la scheda nel testo del messaggio.</li>",
+        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">Proponi su GitHub'
+        '<span class="bds-sr"> (si apre in una nuova scheda)</span></a>: se hai un account GitHub, la pagina '
+        "si apre con il file già compilato; conferma con «Propose new file».</li>",
         "</ul>",
         '<label for="bds-yaml">Testo della scheda</label>',
         '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
