@@ -283,6 +283,17 @@ def test_organisation_not_in_the_list_hidden_characters_and_no_javascript(site, 
     assert page.text_content('[data-error-for="partner-new"]') != ""
     title_error = page.text_content('[data-error-for="title"]')
     assert "ZERO WIDTH SPACE (U+200B)" in title_error and "invisibile" in title_error
+    # Same rule and words as the validator (bds.unicodetext), naming the character.
+    from bds import findings as F
+    from bds import unicodetext
+
+    for text in ["Merenda\u202einsieme", "Merenda\x07 insieme", "Merenda\u2028insieme", "\ufeffMerenda"]:
+        at = next(i for i in range(len(text)) if unicodetext.classify(text, i))
+        code = unicodetext.classify(text, at)
+        wanted = F.make(code, "", 0, 0, char=unicodetext.char_name(text[at])).message
+        page.evaluate("t => { document.getElementById('f-title').value = t; }", text)
+        shown = page.evaluate("window.bdsForm.errors()['title']")
+        assert shown == f"«Titolo»: {wanted}", (text, shown)
     page.fill("#f-partner-new", "Cooperativa Esempio Nuova")
     page.fill("#f-title", "Merenda insieme")
     page.locator("#f-summary").tap()
