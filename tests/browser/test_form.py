@@ -418,7 +418,7 @@ def test_protected_place_hides_the_address_and_refuses_address_text(form_page, f
 
     assert error_of("location.visibility") == msg("PROTECTED_PLACE_PUBLIC", word="appartamento")
     assert error_of("id") == msg(
-        "PROTECTED_TEXT_ADDRESS", title="Identificativo", what="un indirizzo (via e numero civico)"
+        "PROTECTED_TEXT_ADDRESS", title="Nome breve della scheda", what="un indirizzo (via e numero civico)"
     )
     assert error_of("description") == msg(
         "PROTECTED_TEXT_ADDRESS", title="Descrizione", what="un indirizzo (via e numero civico)"

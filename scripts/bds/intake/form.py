@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from importlib import resources
 
@@ -55,6 +55,8 @@ FORM_HELP = {
     "reviewed": "Il giorno in cui l'ente ha controllato per l'ultima volta che i dati sono giusti.",
     "example": "Spunta solo se la scheda è un esempio dimostrativo e non un'opportunità vera.",
 }
+# Labels whose schema title is a word of the file rather than of the people who fill the form.
+FORM_TITLES = {"id": "Nome breve della scheda"}
 # What a value must look like, said as people say it (the validator's «x-expected» names YAML quotes).
 FORM_EXPECTED = {
     "contact.phone": "un numero di telefono con il prefisso, come 02 1234 5678",
@@ -179,7 +181,7 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
 def build(schema: dict | None = None, content=None, today: dt.date | None = None) -> FormPage:
     schema = schema if schema is not None else S.load_schema(FD.KIND)
     lists = FD.content_choices(content)
-    all_fields = FD.fields(schema)
+    all_fields = [replace(f, title=FORM_TITLES.get(f.name, f.title)) for f in FD.fields(schema)]
     territory = (
         content.territory.data
         if content is not None and content.territory is not None and isinstance(content.territory.data, dict)
