@@ -422,6 +422,8 @@
   function showError(name, message, keep) {
     var node = errorNode(name);
     if (!node) { return; }
+    // While correcting, a new message would push down what is below: it waits for «Prepara la scheda».
+    if (keep && message && !node.textContent && !node.classList.contains("bds-kept")) { return; }
     if (!message && keep && node.textContent) {
       // The message goes, its room stays: what is below does not move under a finger about to tap.
       node.style.minHeight = node.getBoundingClientRect().height + "px";
