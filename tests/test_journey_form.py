@@ -310,8 +310,11 @@ def test_organisation_not_in_the_list_hidden_characters_and_no_javascript(site, 
         ("languages", "Italiano", "it"),
         ("languages", "lingua araba", "lingua araba"),  # unknown: the message says what to write
         ("languages", "EN", "en"),
+        ("languages", '"it"', "it"),
     ]:
         assert page.evaluate("([n, t]) => window.bdsForm.plain(n, t)", [name, typed]) == wanted, typed
+    page.fill("#f-languages", "Italiano e arabo / francese")
+    assert page.evaluate("window.bdsForm.record().languages") == ["it", "ar", "fr"]
 
     context = browser.new_context(viewport={"width": 375, "height": 812}, java_script_enabled=False)
     try:

@@ -70,6 +70,7 @@
 
   /* A language by its name ("Italiano", "lingua inglese") or its code ("IT"): the two-letter code. */
   function plainLanguage(t) {
+    t = t.replace(/^["'«“]+|["'»”]+$/g, "");  // "it", as the old instructions said
     var k = t.toLowerCase().replace(/^lingua\s+/, "");
     if (C.languageNames && C.languageNames[k]) { return C.languageNames[k]; }
     return /^[a-z]{2}$/i.test(t) ? t.toLowerCase() : t;
@@ -132,7 +133,9 @@
     if (f.widget === "checkboxes") { return r.length ? r : undefined; }
     if (f.widget === "boolean") { return r ? true : undefined; }
     if (f.widget === "list") {
-      var items = splitList(r).map(function (s) { return plain(f, s); });
+      // «italiano e inglese», «italiano/inglese»: people list languages in words too
+      var text = f.name === "languages" ? r.replace(/\s+e\s+|\s*\/\s*/gi, ",") : r;
+      var items = splitList(text).map(function (s) { return plain(f, s); });
       return items.length ? items : undefined;
     }
     if (f.widget === "choice-or-number") {
