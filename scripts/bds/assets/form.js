@@ -19,6 +19,12 @@
   C.fields.forEach(function (f) { byName[f.name] = f; });
   var submitted = false;
   var idTouched = false;
+  var EXTRA = { "partner-new": true };  // controls of the form that are not fields of the schema
+  var newPartnerBox = document.getElementById("bds-newpartner");
+  var newPartnerInput = document.getElementById("f-partner-new");
+  // Without JavaScript the form stays hidden (a <noscript> says what to do instead): show it now.
+  form.hidden = false;
+  if (document.getElementById("bds-preview")) { document.getElementById("bds-preview").hidden = false; }
 
   /* -- reading the form --------------------------------------------------------------- */
 
@@ -47,6 +53,74 @@
     return els[0].value;
   }
 
+  /* -- what people type -> what the schema wants ------------------------------------ */
+
+  /* A phone as people write it ("tel. (02) 1234-5678", "0039 333 …"): the digits and separators. */
+  function plainPhone(t) {
+    return trimmed(t.replace(/^\s*(?:tel(?:efono)?|cell(?:ulare)?)\.?\s*:?\s*/i, "")
+      .replace(/^\s*00(?=[1-9])/, "+").replace(/[()]/g, " ").replace(/[\u2010-\u2015]/g, "-")
+      .replace(/\s+/g, " "));
+  }
+
+  /* A web address without its scheme ("www.ente.it/corsi"): the secure one is added. */
+  function plainUrl(t) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(t) || !/^(?:\/\/)?[^\s\/@:]+\.[a-z]{2,}(?:[\/?#:]|$)/i.test(t)) { return t; }
+    return C.webPrefix + t.replace(/^\/\//, "");
+  }
+
+  /* A language by its name ("Italiano", "lingua inglese") or its code ("IT"): the two-letter code. */
+  function plainLanguage(t) {
+    t = t.replace(/^["'«“]+|["'»”]+$/g, "");  // "it", as the old instructions said
+    var k = t.toLowerCase().replace(/^lingua\s+/, "");
+    if (C.languageNames && C.languageNames[k]) { return C.languageNames[k]; }
+    return /^[a-z]{2}$/i.test(t) ? t.toLowerCase() : t;
+  }
+
+  function plain(f, t) {
+    if (f.name === "contact.phone") { return plainPhone(t); }
+    if (f.name === "contact.url") { return plainUrl(t); }
+    if (f.name === "contact.email") { return t.replace(/^mailto:/i, ""); }
+    if (f.name === "languages") { return plainLanguage(t); }
+    return t;
+  }
+
+  /* -- hidden characters: the rule of bds.unicodetext ----------------------------------- */
+
+  var RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+  var SYMBOL = /^[\p{So}\p{Sk}\ufe0f]$/u;
+  var CC = /^\p{Cc}$/u;
+  var CF = /^\p{Cf}$/u;
+  var INVISIBLE = [0x115f, 0x1160, 0x3164, 0xffa0, 0x034f, 0x17b4, 0x17b5, 0x180b, 0x180c, 0x180d, 0x180f];
+
+  function hiddenCode(chars, i, rtl) {
+    var cp = chars[i].codePointAt(0);
+    if (cp === 0x0d) { return chars[i + 1] === "\n" ? null : "TEXT_CONTROL_CHAR"; }
+    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) { return "TEXT_BIDI_CONTROL"; }
+    if (cp === 0x200e || cp === 0x200f || cp === 0x061c) { return rtl ? null : "TEXT_BIDI_CONTROL"; }
+    if (cp === 0x2028 || cp === 0x2029) { return "TEXT_LINE_SEPARATOR"; }
+    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) { return "TEXT_NONCHARACTER"; }
+    if (CC.test(chars[i])) { return chars[i] === "\t" || chars[i] === "\n" ? null : "TEXT_CONTROL_CHAR"; }
+    if (cp === 0x200d) {
+      return SYMBOL.test(chars[i - 1] || "") && SYMBOL.test(chars[i + 1] || "") ? null : "TEXT_INVISIBLE_CHAR";
+    }
+    if (CF.test(chars[i]) || INVISIBLE.indexOf(cp) !== -1) { return "TEXT_INVISIBLE_CHAR"; }
+    return null;
+  }
+
+  /* The validator's message for the first hidden character of `text`, naming it, or null. */
+  function hiddenProblem(f, text) {
+    var chars = Array.from(String(text));
+    var rtl = RTL_LETTER.test(text);
+    for (var i = 0; i < chars.length; i++) {
+      var code = hiddenCode(chars, i, rtl);
+      if (!code) { continue; }
+      var hex = chars[i].codePointAt(0).toString(16).toUpperCase();
+      var name = (C.hiddenNames || {})[hex] || "«CARATTERE INVISIBILE (U+" + ("0000" + hex).slice(-4) + ")»";
+      return "«" + f.title + "»: " + fill(f.messages.hidden[code], { char: name });
+    }
+    return null;
+  }
+
   function numberOf(text) {
     var t = trimmed(String(text)).replace(",", ".");
     if (t === "" || !/^-?\d+(\.\d+)?$/.test(t)) { return NaN; }
@@ -58,7 +132,12 @@
     var r = raw(f);
     if (f.widget === "checkboxes") { return r.length ? r : undefined; }
     if (f.widget === "boolean") { return r ? true : undefined; }
-    if (f.widget === "list") { var items = splitList(r); return items.length ? items : undefined; }
+    if (f.widget === "list") {
+      // «italiano e inglese», «italiano/inglese»: people list languages in words too
+      var text = f.name === "languages" ? r.replace(/\s+e\s+|\s*\/\s*/gi, ",") : r;
+      var items = splitList(text).map(function (s) { return plain(f, s); });
+      return items.length ? items : undefined;
+    }
     if (f.widget === "choice-or-number") {
       if (r.choice === "amount") { return trimmed(r.amount) === "" ? undefined : numberOf(r.amount); }
       return r.choice || undefined;
@@ -67,7 +146,12 @@
       return trimmed(r) === "" ? undefined : numberOf(r);
     }
     var t = trimmed(r);
-    return t === "" ? undefined : t;
+    return t === "" ? undefined : plain(f, t);
+  }
+
+  function newPartnerName() {
+    var p = form.querySelector('[name="partner"]');
+    return p && p.value === C.newPartner && newPartnerInput ? trimmed(newPartnerInput.value) : null;
   }
 
   function record() {
@@ -81,6 +165,7 @@
       node[parts[parts.length - 1]] = v;
     });
     if (out.location && isProtected(out)) { delete out.location.address; }  // never written, never sent
+    if (out.partner === C.newPartner) { delete out.partner; }  // the coordinators add the organisation
     return out;
   }
 
@@ -234,10 +319,15 @@
     var els = inputs(f);
     var v = value(f);
     if (f.widget === "date" && els[0].validity && els[0].validity.badInput) { return m.pattern; }
+    if (m.hidden && ["text", "textarea", "list"].indexOf(f.widget) !== -1) {
+      var hidden = hiddenProblem(f, raw(f));
+      if (hidden) { return hidden; }
+    }
     if (v === undefined) {
       if (f.widget === "choice-or-number" && raw(f).choice === "amount") { return m.type; }
       return f.required ? m.required : null;
     }
+    if (f.name === "partner" && v === C.newPartner) { return null; }
     if (f.widget === "integer" || f.widget === "number" || f.widget === "choice-or-number") {
       if (typeof v === "number") {
         if (isNaN(v) || (f.widget === "integer" && Math.floor(v) !== v)) { return m.type; }
@@ -311,6 +401,12 @@
       if (e) { errors[f.name] = e; }
     });
     crossChecks(rec, errors);
+    var newName = newPartnerName();
+    if (newName !== null) {
+      var own = hiddenProblem({ title: "Nome del tuo ente", messages: byName.title.messages },
+        newPartnerInput.value);
+      if (newName === "") { errors["partner-new"] = C.messages.NEW_PARTNER_NAME; } else if (own) { errors["partner-new"] = own; }
+    }
     return errors;
   }
 
@@ -321,16 +417,27 @@
   }
 
   function controlsOf(name) {
+    if (EXTRA[name]) { return [document.getElementById("f-" + name)]; }
     if (byName[name]) { return Array.prototype.slice.call(inputs(byName[name])); }
     return Array.prototype.slice.call(form.querySelectorAll('[name^="' + name + '."]'));
   }
 
-  function showError(name, message) {
+  function showError(name, message, keep) {
     var node = errorNode(name);
     if (!node) { return; }
+    // While correcting, a new message would push down what is below: it waits for «Prepara la scheda».
+    if (keep && message && !node.textContent && !node.classList.contains("bds-kept")) { return; }
+    if (!message && keep && node.textContent) {
+      // The message goes, its room stays: what is below does not move under a finger about to tap.
+      node.style.minHeight = node.getBoundingClientRect().height + "px";
+      node.classList.add("bds-kept");
+    } else if (message || !keep) {
+      node.style.minHeight = "";
+      node.classList.remove("bds-kept");
+    }
     node.textContent = message || "";
     node.classList.toggle("bds-visible", Boolean(message));
-    var isGroup = !byName[name];
+    var isGroup = !byName[name] && !EXTRA[name];
     controlsOf(name).forEach(function (el) {
       // A group message (contacts) marks its controls too; clearing it leaves their own state alone.
       if (message) { el.setAttribute("aria-invalid", "true"); } else if (!isGroup) { el.removeAttribute("aria-invalid"); }
@@ -352,35 +459,51 @@
       var first = names.findIndex(function (n) { return n.indexOf(g + ".") === 0; });
       names.splice(first === -1 ? names.length : first, 0, g);
     });
+    names.splice(names.indexOf("partner") + 1, 0, "partner-new");
     return names;
   }
 
-  function render(errors, focus) {
+  /* mode: "submit" (the summary is rebuilt, scrolled to and focused), "live" (while correcting: messages
+     go but nothing moves; the summary marks what is fixed), "reset" (everything cleared). */
+  function render(errors, mode) {
     var names = fieldOrder();
+    var keep = mode === "live";
     // Fields first, then groups, so that a group message is not undone by its fields.
-    names.forEach(function (n) { if (byName[n]) { showError(n, errors[n]); } });
-    names.forEach(function (n) { if (!byName[n]) { showError(n, errors[n]); } });
+    names.forEach(function (n) { if (byName[n] || EXTRA[n]) { showError(n, errors[n], keep); } });
+    names.forEach(function (n) { if (!byName[n] && !EXTRA[n]) { showError(n, errors[n], keep); } });
     var list = summary.querySelector("ul");
-    list.textContent = "";
     var wrong = names.filter(function (n) { return errors[n]; });
+    if (keep) {
+      Array.prototype.forEach.call(list.children, function (li) {
+        var fixed = !errors[li.getAttribute("data-name")];
+        li.classList.toggle("bds-fixed", fixed);
+        li.querySelector(".bds-sr").textContent = fixed ? " (corretto)" : "";
+      });
+      return wrong.length;
+    }
+    list.textContent = "";
     wrong.forEach(function (n) {
       var target = controlsOf(n)[0];
       var li = document.createElement("li");
+      li.setAttribute("data-name", n);
       var a = document.createElement("a");
       a.href = "#" + (target ? target.id : "");
-      a.textContent = errors[n];
+      a.textContent = errors[n].charAt(0).toUpperCase() + errors[n].slice(1);
       a.addEventListener("click", function (ev) {
         ev.preventDefault();
-        if (target) { target.focus(); }
+        if (target) { target.scrollIntoView({ block: "center" }); target.focus({ preventScroll: true }); }
       });
       li.appendChild(a);
+      li.appendChild(el("span", "bds-sr", ""));
       list.appendChild(li);
     });
     summary.hidden = wrong.length === 0;
-    if (wrong.length && focus) {
+    if (wrong.length && mode === "submit") {
       var title = document.getElementById("bds-error-summary-title");
       title.textContent = wrong.length === 1 ? "C'è un dato da correggere" : "Ci sono " + wrong.length + " dati da correggere";
-      summary.focus();
+      // On a phone the summary is far above the button: bring it on screen, then give it the focus.
+      summary.scrollIntoView({ block: "start" });
+      summary.focus({ preventScroll: true });
       announce(title.textContent + ".");
     }
     return wrong.length;
@@ -469,7 +592,8 @@
     var head = el("p", "bds-card-kind", rec.kind ? labelOf("kind", rec.kind) : "");
     if (rec.kind) { card.appendChild(head); }
     card.appendChild(el("h3", "bds-card-title", rec.title || "(senza titolo)"));
-    if (rec.partner) { card.appendChild(el("p", "bds-card-partner", labelOf("partner", rec.partner))); }
+    var partnerText = rec.partner ? labelOf("partner", rec.partner) : newPartnerName();
+    if (partnerText) { card.appendChild(el("p", "bds-card-partner", partnerText)); }
     if (rec.summary) { card.appendChild(el("p", "bds-card-summary", rec.summary)); }
     var facts = el("ul", "bds-card-facts");
     function fact(label, text) { if (text) { facts.appendChild(el("li", "", label + ": " + text)); } }
@@ -524,7 +648,8 @@
     submitted = false;
     setDefaults();
     updateProtected();
-    render({}, false);
+    render({}, "reset");
+    updatePartner();
     output.hidden = true;
     preview();
     announce("Bozza cancellata: il modulo è vuoto.");
@@ -546,6 +671,10 @@
   function produce() {
     var rec = record();
     var yaml = dump(rec, C.order);
+    var newName = newPartnerName();
+    if (newName) {  // a comment for the coordinators: the organisation to add before publishing
+      yaml = "# Ente da aggiungere all'elenco: " + newName.replace(/[\u0000-\u001f\u0085\u2028\u2029]/g, " ") + "\n" + yaml;
+    }
     yamlBox.value = yaml;
     var file = "opportunities/" + rec.id + ".yml";
     var gh = document.getElementById("bds-github");
@@ -557,7 +686,9 @@
     var subject = "Nuova opportunità: " + (rec.title || rec.id);
     mail.href = "mailto:" + encodeURIComponent(C.coordinatorsEmail).replace(/%40/g, "@") + "?subject=" +
       encodeURIComponent(subject) + "&body=" + encodeURIComponent(
-        "Buongiorno,\nvi propongo questa opportunità per il catalogo. Il file si chiama " + rec.id + ".yml.\n\n" + yaml);
+        "Buongiorno,\nvi propongo questa opportunità per il catalogo." +
+        (newName ? " Il nostro ente, " + newName + ", non è ancora nell'elenco: vi chiediamo di aggiungerlo." : "") +
+        "\n\n" + yaml);
     mail.parentNode.hidden = !C.coordinatorsEmail;
     output.hidden = false;
     document.getElementById("bds-output-title").focus();
@@ -590,6 +721,12 @@
 
   /* -- wiring -------------------------------------------------------------------------- */
 
+  /* «My organisation is not in the list»: how to be added, and a box for its name. */
+  function updatePartner() {
+    if (!newPartnerBox) { return; }
+    newPartnerBox.hidden = newPartnerName() === null;
+  }
+
   function setDefaults() {
     var reviewed = form.querySelector('[name="reviewed"]');
     if (reviewed && !reviewed.value) { reviewed.value = C.today || new Date().toISOString().slice(0, 10); }
@@ -611,12 +748,13 @@
     saveDraft();
     updateProtected();
     preview();
-    if (submitted) { render(allErrors(), false); }
+    updatePartner();
+    if (submitted) { render(allErrors(), "live"); }
   });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     submitted = true;
-    var count = render(allErrors(), true);
+    var count = render(allErrors(), "submit");
     if (count === 0) { produce(); }
   });
   document.getElementById("bds-clear").addEventListener("click", clearDraft);
@@ -626,7 +764,9 @@
   if (loadDraft()) { announce("Abbiamo ripristinato la bozza salvata in questo browser."); }
   setDefaults();
   updateProtected();
+  updatePartner();
   preview();
 
-  window.bdsForm = { record: record, dump: dump, errors: allErrors, isProtected: isProtected, leakOf: leakOf };
+  window.bdsForm = { record: record, dump: dump, errors: allErrors, isProtected: isProtected, leakOf: leakOf,
+    plain: function (name, text) { return plain(byName[name], text); } };
 })();

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from importlib import resources
 
 from .. import findings as F
-from .. import protected, rules
+from .. import protected, rules, unicodetext
 from .. import schema as S
 from . import fields as FD
 from . import spreadsheet
@@ -26,6 +26,71 @@ ASSETS = ("form.js", "form.css")
 PAGE_DIR = "proponi"
 TEMPLATE_NAME = "modello-opportunita.csv"
 STORAGE_KEY = "bds-proponi-bozza-v1"
+NEW_PARTNER = "__nuovo__"  # the «my organisation is not in the list» choice; never written in the record
+
+# The schema's descriptions speak to whoever writes the YAML file; on the web form people see these,
+# with no file names, keys or values of the schema.
+FORM_HELP = {
+    "id": "Il nome breve della scheda, in lettere minuscole unite da trattini. Lo proponiamo noi a partire "
+    "dal titolo: di solito va bene così.",
+    "partner": "L'ente che propone l'opportunità. Se il tuo ente non c'è, scegli «Il mio ente non è "
+    "nell'elenco»: potrai inviare lo stesso la proposta.",
+    "zones": "Le zone del territorio in cui si svolge.",
+    "description": "Un testo più lungo. Puoi scrivere in **grassetto**, fare elenchi con il trattino e "
+    "mettere link; niente codice HTML.",
+    "location.address": "Via e numero civico, solo per un luogo aperto al pubblico. Per una casa o un luogo "
+    "protetto non si scrive: il catalogo è pubblico.",
+    "location.visibility": "«Indirizzo pubblico» per un luogo aperto a tutti: l'indirizzo compare sul sito. "
+    "«Solo la zona» per un luogo protetto, come una casa o un luogo dove abitano delle persone: compare "
+    "solo la zona.",
+    "dates.start": "Il primo giorno dell'attività.",
+    "dates.end": "L'ultimo giorno dell'attività: dopo questa data la scheda esce dal catalogo.",
+    "dates.deadline": "L'ultimo giorno per iscriversi o candidarsi.",
+    "cost": "Gratuito, coperto dal Budget di Salute, oppure un importo in euro.",
+    "contact.phone": "Con il prefisso, come lo scriveresti a mano. Esempio: 02 1234 5678 oppure "
+    "+39 333 123 4567.",
+    "contact.url": "Una pagina web con più informazioni. Esempio: www.ente.it",
+    "languages": "Le lingue in cui si svolge, separate da una virgola. Esempio: italiano, inglese.",
+    "status": "Se si può partecipare, se i posti sono esauriti o se è chiusa.",
+    "reviewed": "Il giorno in cui l'ente ha controllato per l'ultima volta che i dati sono giusti.",
+    "example": "Spunta solo se la scheda è un esempio dimostrativo e non un'opportunità vera.",
+}
+# Labels whose schema title is a word of the file rather than of the people who fill the form.
+FORM_TITLES = {"id": "Nome breve della scheda"}
+# What a value must look like, said as people say it (the validator's «x-expected» names YAML quotes).
+FORM_EXPECTED = {
+    "contact.phone": "un numero di telefono con il prefisso, come 02 1234 5678",
+    "languages": "il nome di una lingua, come italiano, inglese o arabo",
+    "cost": "«Gratuito», «Coperto dal Budget di Salute» o un importo in euro come 30",
+}
+_HIDDEN_CODES = (
+    "TEXT_BIDI_CONTROL",
+    "TEXT_INVISIBLE_CHAR",
+    "TEXT_CONTROL_CHAR",
+    "TEXT_NONCHARACTER",
+    "TEXT_LINE_SEPARATOR",
+)
+# Characters the browser cannot name by itself: (first, last) code points of the invisible and format
+# characters bds.unicodetext refuses; their names go to the browser, as the validator writes them.
+_NAMED_RANGES = (
+    (0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x34F, 0x34F), (0x600, 0x605), (0x61C, 0x61C),
+    (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+# Language names as people type them -> the two-letter code the schema wants (ISO 639-1).
+LANGUAGE_NAMES = {
+    "italiano": "it", "inglese": "en", "francese": "fr", "spagnolo": "es", "tedesco": "de",
+    "portoghese": "pt", "arabo": "ar", "cinese": "zh", "russo": "ru", "ucraino": "uk", "rumeno": "ro",
+    "romeno": "ro", "albanese": "sq", "polacco": "pl", "tagalog": "tl", "filippino": "tl",
+    "bengalese": "bn", "bangla": "bn", "urdu": "ur", "hindi": "hi", "punjabi": "pa", "cingalese": "si",
+    "tamil": "ta", "somalo": "so", "tigrino": "ti", "amarico": "am", "wolof": "wo", "turco": "tr",
+    "persiano": "fa", "farsi": "fa", "curdo": "ku", "serbo": "sr", "croato": "hr", "bulgaro": "bg",
+    "greco": "el", "giapponese": "ja", "coreano": "ko", "olandese": "nl", "swahili": "sw", "pashto": "ps",
+    "moldavo": "ro", "georgiano": "ka", "armeno": "hy", "ebraico": "he", "vietnamita": "vi", "thai": "th",
+    "english": "en", "italian": "it", "french": "fr", "spanish": "es", "arabic": "ar",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,7 +126,7 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
         "messages": {},
     }
     m = conf["messages"]
-    m["required"] = _msg("FIELD_REQUIRED", title=title, name=f.path[-1])
+    m["required"] = _msg("FIELD_REQUIRED", title=title, name="KEY").replace(" (KEY)", "")
     if f.widget == "date":
         conf["pattern"] = node.get("pattern")
         m["pattern"] = _msg("DATE_INVALID", title=title)
@@ -72,7 +137,9 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
             _msg(code, title=title)
             if code
             else _msg(
-                "VALUE_FORMAT", title=title, expected=item.get("x-expected", "vedi la descrizione del campo")
+                "VALUE_FORMAT",
+                title=title,
+                expected=FORM_EXPECTED.get(f.name) or item.get("x-expected", "vedi la descrizione del campo"),
             )
         )
     for key, what in (("minLength", "caratteri"), ("minItems", "voci")):
@@ -94,15 +161,17 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
         expected = "un numero intero" if f.widget == "integer" else "un numero"
         m["type"] = _msg("FIELD_TYPE", title=title, expected=expected)
         if f.widget == "choice-or-number":
-            m["type"] = _msg("VALUE_FORMAT", title=title, expected=node.get("x-expected", expected))
+            plain = FORM_EXPECTED.get(f.name) or node.get("x-expected", expected)
+            m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
     if f.widget in ("text", "textarea", "list"):
+        m["hidden"] = {code: _msg(code, char="{char}") for code in _HIDDEN_CODES}
         m["html"] = _msg("HTML_NOT_ALLOWED", title=title)
         m["url"] = _msg("URL_SCHEME", title=title)
     if f.source == "zones" or f.source == "partners" or f.choices:
         m["choice"] = _msg(
             "VALUE_NOT_ALLOWED",
             title=title,
-            allowed=", ".join(f"{v} ({label})" for v, label in FD.choices_for(f, lists)),
+            allowed=", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists)),
         )
     if node.get("uniqueItems"):
         m["repeated"] = _msg("VALUE_REPEATED", title=title)
@@ -112,7 +181,7 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
 def build(schema: dict | None = None, content=None, today: dt.date | None = None) -> FormPage:
     schema = schema if schema is not None else S.load_schema(FD.KIND)
     lists = FD.content_choices(content)
-    all_fields = FD.fields(schema)
+    all_fields = [replace(f, title=FORM_TITLES.get(f.name, f.title)) for f in FD.fields(schema)]
     territory = (
         content.territory.data
         if content is not None and content.territory is not None and isinstance(content.territory.data, dict)
@@ -120,7 +189,11 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
     )
     existing = {}
     if content is not None:
-        existing = {doc.data["id"]: doc.path for doc in content.valid("opportunity")}
+        existing = {
+            doc.data["id"]: f"la scheda «{doc.data.get('title') or doc.data['id']}», già nel catalogo"
+            for doc in content.valid("opportunity")
+        }
+    coordinators = territory.get("coordinators") if isinstance(territory.get("coordinators"), dict) else {}
     groups = FD.groups(schema)
     config = {
         "fields": [_field_config(f, lists) for f in all_fields],
@@ -129,12 +202,11 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
             ".".join(k): {"title": v.get("title", k[-1]), "requiredOne": v.get("x-required-one", [])}
             for k, v in groups.items()
         },
-        "messages": {
-            "CONTACT_MISSING": _msg("CONTACT_MISSING"),
-            "HOUSING_ADDRESS_PUBLIC": _msg("HOUSING_ADDRESS_PUBLIC"),
-            "STIPEND_NOT_INTERNSHIP": _msg("STIPEND_NOT_INTERNSHIP"),
-            "PROTECTED_ADDRESS_FIELD": _msg("PROTECTED_ADDRESS_FIELD"),
-        },
+        "messages": _plain_messages(schema),
+        "hiddenNames": _hidden_names(),
+        "languageNames": LANGUAGE_NAMES,
+        "newPartner": NEW_PARTNER,
+        "webPrefix": "https://",  # added to a web address typed without it
         "protected": _protected_config(),
         "templates": _templates(),
         "markup": {
@@ -147,12 +219,39 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         },
         "existingIds": existing,
         "repositoryUrl": str(territory.get("repository_url") or "").rstrip("/"),
-        "coordinatorsEmail": str((territory.get("coordinators") or {}).get("email") or ""),
+        "coordinatorsEmail": str(coordinators.get("email") or ""),
+        "coordinatorsName": str(coordinators.get("name") or "il coordinamento"),
+        "coordinatorsPhone": str(coordinators.get("phone") or ""),
         "programme": str(territory.get("programme") or ""),
         "storageKey": STORAGE_KEY,
         "today": today.isoformat() if today else None,
     }
     return FormPage(_fragment(schema, _address_last(all_fields), lists, config), config)
+
+
+def _plain_messages(schema: dict) -> dict[str, str]:
+    """Rules across fields, said with the form's words (the validator's name the YAML keys)."""
+    props = schema.get("properties", {})
+    kinds = props.get("kind", {}).get("x-labels", {})
+    places = props.get("location", {}).get("properties", {}).get("visibility", {}).get("x-labels", {})
+    return {
+        "CONTACT_MISSING": _msg("CONTACT_MISSING"),
+        "HOUSING_ADDRESS_PUBLIC": "per un'opportunità abitativa il luogo è protetto: scegli "
+        f"«{places.get('zone-only', 'Solo la zona')}».",
+        "STIPEND_NOT_INTERNSHIP": "l'indennità mensile vale solo per i tirocini: scegli il tipo "
+        f"«{kinds.get('internship', 'Tirocinio')}» oppure lascia vuota l'indennità.",
+        "PROTECTED_ADDRESS_FIELD": _msg("PROTECTED_ADDRESS_FIELD"),
+        "NEW_PARTNER_NAME": "scrivi il nome del tuo ente, così il coordinamento può aggiungerlo all'elenco.",
+    }
+
+
+def _hidden_names() -> dict[str, str]:
+    """Hex code point -> «NAME (U+XXXX)», as bds.unicodetext.char_name writes it."""
+    return {
+        f"{code:X}": unicodetext.char_name(chr(code))
+        for first, last in _NAMED_RANGES
+        for code in range(first, last + 1)
+    }
 
 
 def _protected_config() -> dict:
@@ -184,7 +283,14 @@ def _protected_config() -> dict:
 
 
 def _address_last(all_fields: list[FD.Field]) -> list[FD.Field]:
-    """On the page the address comes after the visibility: it is asked only for a public place."""
+    """On the page the address comes after the visibility: it is asked only for a public place; and the
+    short name of the listing comes after its title, from which it is made."""
+    names = [f.name for f in all_fields]
+    if "id" in names and "title" in names and names.index("id") < names.index("title"):
+        ident = all_fields[names.index("id")]
+        all_fields = [f for f in all_fields if f.name != "id"]
+        at = [f.name for f in all_fields].index("title") + 1
+        all_fields = all_fields[:at] + [ident] + all_fields[at:]
     address = [f for f in all_fields if f.name == "location.address"]
     rest = [f for f in all_fields if f.name != "location.address"]
     if not address or "location.visibility" not in [f.name for f in rest]:
@@ -210,7 +316,7 @@ def _describedby(f: FD.Field) -> str:
 
 
 def _help(f: FD.Field, extra: str = "") -> str:
-    text = escape(f.description) + (f" {escape(extra)}" if extra else "")
+    text = escape(FORM_HELP.get(f.name, f.description)) + (f" {escape(extra)}" if extra else "")
     return f'<p class="bds-help" id="{f.html_id}-help">{text}</p>' if f.description else ""
 
 
@@ -218,7 +324,38 @@ def _error(f: FD.Field) -> str:
     return f'<p class="bds-error" id="{f.html_id}-error" data-error-for="{escape(f.name)}"></p>'
 
 
-def _control(f: FD.Field, lists: dict) -> str:
+def _contact_links(config: dict) -> str:
+    """The coordinators' email and phone, as links (from the territory)."""
+    links = []
+    if config.get("coordinatorsEmail"):
+        mail = escape(config["coordinatorsEmail"])
+        links.append(f'<a href="mailto:{mail}">{mail}</a>')
+    if config.get("coordinatorsPhone"):
+        phone = config["coordinatorsPhone"]
+        digits = "".join(c for c in phone if c.isdigit() or c == "+")
+        tel = digits if digits.startswith("+") else "+39" + digits
+        links.append(f'<a href="tel:{escape(tel)}">{escape(phone)}</a>')
+    return " o ".join(links)
+
+
+def _new_partner(config: dict) -> str:
+    """What «my organisation is not in the list» leads to: how to be added, and the proposal still goes."""
+    who = escape(config.get("coordinatorsName") or "il coordinamento")
+    contact = _contact_links(config)
+    return (
+        '<div class="bds-newpartner" id="bds-newpartner" hidden>'
+        "<p>Puoi inviare lo stesso la proposta: prima di pubblicarla il coordinamento aggiunge il tuo ente "
+        "all'elenco e ti ricontatta se serve qualche dato in più.</p>"
+        + (f"<p>Per domande: {who}, {contact}.</p>" if contact else "")
+        + '<label for="f-partner-new">Nome del tuo ente <span class="bds-req">(obbligatorio)</span></label>'
+        '<p class="bds-error" id="f-partner-new-error" data-error-for="partner-new"></p>'
+        '<input type="text" id="f-partner-new" name="partner-new" autocomplete="organization" '
+        'aria-describedby="f-partner-new-error" maxlength="120">'
+        "</div>"
+    )
+
+
+def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
     fid, name = f.html_id, escape(f.name)
     described = _describedby(f)
     required = " required" if f.required else ""
@@ -253,6 +390,8 @@ def _control(f: FD.Field, lists: dict) -> str:
     attrs = f'id="{fid}" name="{name}" aria-describedby="{described}"{required}'
     if f.widget == "select":
         options = "".join(f'<option value="{escape(v)}">{escape(lbl)}</option>' for v, lbl in choices)
+        if f.name == "partner":
+            options += f'<option value="{NEW_PARTNER}">Il mio ente non è nell\'elenco</option>'
         control = f'<select {attrs}><option value="">Scegli…</option>{options}</select>'
     elif f.widget == "textarea":
         rows = 8 if f.schema.get("maxLength", 0) > 1000 else 3
@@ -278,11 +417,35 @@ def _control(f: FD.Field, lists: dict) -> str:
         if f.widget == "list":
             extra = ' autocomplete="off"'
         control = f'<input type="{kind}" {attrs}{extra}>'
-    help_extra = "Separa le voci con una virgola." if f.widget == "list" else ""
-    if f.name == "id":
-        help_extra = "Lo proponiamo noi a partire dal titolo; puoi cambiarlo."
+    help_extra = "Separa le voci con una virgola." if f.widget == "list" and f.name not in FORM_HELP else ""
     help_html = _help(f, help_extra) if f.description else ""
-    return f'<div class="bds-field" data-field="{name}">{label}{help_html}{_error(f)}{control}</div>'
+    after = _new_partner(config or {}) if f.name == "partner" else ""
+    return f'<div class="bds-field" data-field="{name}">{label}{help_html}{_error(f)}{control}{after}</div>'
+
+
+def _noscript(config: dict) -> str:
+    """Without JavaScript the form cannot check nor prepare anything: it is not shown, and this says what
+    to do instead (before anything is typed, so nothing is lost)."""
+    ways = []
+    contact = _contact_links(config)
+    if contact:
+        ways.append(
+            f"<li>scrivi a {escape(config.get('coordinatorsName') or 'il coordinamento')} ({contact}): "
+            "bastano il titolo, l'ente, che cosa si fa, per chi, dove, quando e un contatto;</li>"
+        )
+    ways.append(
+        f'<li>compila il <a href="{TEMPLATE_NAME}">modello in formato CSV</a> con un foglio di calcolo e '
+        "invialo al coordinamento;</li>"
+    )
+    if config.get("repositoryUrl"):
+        issue = escape(config["repositoryUrl"] + "/issues/new?template=nuova-opportunita.yml")
+        ways.append(f'<li>se hai un account GitHub, usa il <a href="{issue}">modulo su GitHub</a>.</li>')
+    return (
+        '<noscript><div class="bds-noscript"><p><strong>In questo browser JavaScript è spento e il modulo '
+        "non può funzionare</strong>: per questo non lo mostriamo, così non scrivi dati che andrebbero "
+        "persi. Puoi proporre l'opportunità in un altro modo:</p>"
+        f"<ul>{''.join(ways)}</ul><p>Oppure attiva JavaScript e ricarica la pagina.</p></div></noscript>"
+    )
 
 
 def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dict) -> str:
@@ -294,13 +457,12 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         f"<p>Preferisci un foglio di calcolo? Scarica il <a "
         f'href="{TEMPLATE_NAME}">modello in formato CSV</a> '
         "e invialo al coordinamento.</p>",
-        '<noscript><p class="bds-noscript">Il modulo ha bisogno di JavaScript. Puoi usare il modello CSV '
-        "qui sopra o scrivere al coordinamento.</p></noscript>",
+        _noscript(config),
         '<p id="bds-status" class="bds-status" role="status" aria-live="polite"></p>',
         '<div id="bds-error-summary" class="bds-error-summary" role="region" tabindex="-1" hidden '
         'aria-labelledby="bds-error-summary-title">'
         '<h2 id="bds-error-summary-title">Ci sono dati da correggere</h2><ul></ul></div>',
-        '<form id="bds-form" class="bds-form" novalidate>',
+        '<form id="bds-form" class="bds-form" novalidate hidden>',
     ]
     open_group: tuple = ()
     for f in all_fields:
@@ -321,7 +483,7 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
                     "</p>"
                 )
             open_group = f.group
-        parts.append(_control(f, lists))
+        parts.append(_control(f, lists, config))
     if open_group:
         parts.append("</fieldset>")
     parts += [
@@ -332,7 +494,7 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         '<p class="bds-help">La bozza resta salvata in questo browser anche se chiudi la pagina; '
         "«Cancella bozza» la toglie e svuota il modulo.</p>",
         "</form>",
-        '<section class="bds-preview" aria-labelledby="bds-preview-title">',
+        '<section class="bds-preview" id="bds-preview" aria-labelledby="bds-preview-title" hidden>',
         '<h2 id="bds-preview-title">Anteprima della scheda</h2>',
         '<p class="bds-help">Così apparirà nel catalogo (si aggiorna mentre scrivi).</p>',
         '<div class="bds-card" id="bds-card"><p>Inizia a compilare il modulo.</p></div>',
@@ -340,20 +502,20 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         '<section id="bds-output" class="bds-output" hidden aria-labelledby="bds-output-title">',
         '<h2 id="bds-output-title" tabindex="-1">La scheda è pronta</h2>',
         "<p>Scegli come inviarla. In ogni caso il coordinamento la rilegge prima di pubblicarla.</p>",
-        '<label for="bds-yaml">Testo della scheda (formato YAML)</label>',
-        '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         '<div class="bds-actions">',
         '<button type="button" id="bds-download">Scarica il file</button>',
         '<button type="button" id="bds-copy">Copia il testo</button>',
         "</div>",
         '<ul class="bds-send">',
-        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">Proponi su GitHub'
-        '<span class="bds-sr"> (si apre in una nuova scheda)</span></a>: se hai un account GitHub, la pagina '
-        "si apre con il file già compilato; conferma con «Propose new file».</li>",
         '<li><a id="bds-mail" href="#">Invia per email</a> al coordinamento: '
         "si apre il tuo programma di posta "
         "con la scheda nel testo del messaggio.</li>",
+        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">Proponi su GitHub'
+        '<span class="bds-sr"> (si apre in una nuova scheda)</span></a>: se hai un account GitHub, la pagina '
+        "si apre con il file già compilato; conferma con «Propose new file».</li>",
         "</ul>",
+        '<label for="bds-yaml">Testo della scheda</label>',
+        '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         "</section>",
         '<script type="application/json" id="bds-form-config">'
         + json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
