@@ -421,7 +421,11 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
             if zone is not None and zone not in zones:
                 out.append(
                     _problem(
-                        "beneficiaries", i + 2, "zone", "ZONE_UNKNOWN", title=_title("beneficiaries", "zone")
+                        "beneficiaries",
+                        i + 2,
+                        "zone",
+                        "BENEFICIARY_ZONE_UNKNOWN",
+                        title=_title("beneficiaries", "zone"),
                     )
                 )
             if service is not None and services and service not in services:
@@ -430,7 +434,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                         "beneficiaries",
                         i + 2,
                         "health_service",
-                        "SERVICE_UNKNOWN",
+                        "BENEFICIARY_SERVICE_UNKNOWN",
                         title=_title("beneficiaries", "health_service"),
                     )
                 )
@@ -458,7 +462,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                     "projects",
                     row,
                     "referral_date",
-                    "DATE_ORDER",
+                    "PROJECT_DATE_ORDER",
                     title=_title("projects", "referral_date"),
                     other=_title("projects", "start_date"),
                 )
@@ -469,7 +473,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                     "projects",
                     row,
                     "end_date",
-                    "DATE_ORDER",
+                    "PROJECT_DATE_ORDER",
                     title=_title("projects", "end_date"),
                     other=_title("projects", "start_date"),
                 )

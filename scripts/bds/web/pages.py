@@ -32,7 +32,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from .. import findings, safefs
+from .. import catalogue, safefs
 from . import exports, model, render, services
 from .context import SiteContext
 
@@ -42,10 +42,10 @@ Provider = Callable[..., Output]
 
 
 def core_pages(content, ctx: SiteContext) -> Output:
-    codes = findings.catalogue_markdown()
+    codes = catalogue.markdown()
     codes_page = (
         render.front_matter(
-            "Messaggi del validatore", "I codici dei messaggi di bds validate e come risolverli."
+            "Messaggi del validatore", "I codici dei messaggi di tutti i comandi di bds e come risolverli."
         )
         + codes
         + "\n"
