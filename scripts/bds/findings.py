@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as _field  # `field` is also a Finding attribute
 
 ERROR = "error"
 WARNING = "warning"
@@ -866,7 +867,7 @@ class Finding:
     code: str
     message: str
     severity: str = ERROR
-    extra: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    extra: dict = _field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def as_dict(self) -> dict:
         data = asdict(self)

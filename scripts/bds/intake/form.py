@@ -19,6 +19,7 @@ from importlib import resources
 from .. import findings as F
 from .. import protected, rules
 from .. import schema as S
+from ..web import pages
 from . import fields as FD
 from . import spreadsheet
 
@@ -425,4 +426,4 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     return out
 
 
-provider.nav = [("Proponi un'opportunità", f"{PAGE_DIR}/index.md")]
+pages.mark(provider, nav=[("Proponi un'opportunità", f"{PAGE_DIR}/index.md")])

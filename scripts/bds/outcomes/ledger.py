@@ -201,7 +201,7 @@ def view(ledger: dict, quarter: str, k: int) -> LedgerView:
 def record(ledger: dict, agg: Aggregate, relations: list[Relation]) -> dict:
     cells = {}
     for key, cell in sorted(agg.cells.items()):
-        entry = {"status": cell.status, "reason": cell.reason, "kind": cell.kind}
+        entry: dict[str, object] = {"status": cell.status, "reason": cell.reason, "kind": cell.kind}
         if cell.kind == COUNT:
             lo, hi = prior(cell, agg.k)
             entry.update(lo=_num(lo), hi=_num(hi), population=cell.population)

@@ -295,7 +295,7 @@ def _expected_type(spec: dict) -> str:
         "number": "un numero (con il punto per i decimali)",
         "date": "una data nel formato AAAA-MM-GG",
         "boolean": "true oppure false",
-    }.get(spec.get("type"), "un testo")
+    }.get(str(spec.get("type")), "un testo")
 
 
 def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
@@ -573,7 +573,7 @@ def validate(
         result.problems += read[table].problems
     if result.problems:
         return result
-    texts = {table: r.text for table, r in read.items()}
+    texts = {table: r.text or "" for table, r in read.items()}  # every table was read (no problem above)
     headers = {table: r.header for table, r in read.items()}
     # frictionless is the contract and the slowest step (one core, ~30k rows/s): on a large package it
     # runs in a second process while this one scans for identifiers, loads the tables and checks the

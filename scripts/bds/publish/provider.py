@@ -32,7 +32,7 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     return render_all(archive.load_all(content.project.root), ctx)
 
 
-provider.nav = NAV
+pages.mark(provider, nav=NAV)
 
 
 def with_pending(pending: dict[str, Stored]):
@@ -43,7 +43,7 @@ def with_pending(pending: dict[str, Stored]):
         stored.update(pending)
         return render_all(stored, ctx)
 
-    bulletin_pages.nav = NAV
+    pages.mark(bulletin_pages, nav=NAV)
     return bulletin_pages
 
 

@@ -7,6 +7,7 @@ The event is the same one the whole-catalogue calendar (`dati/opportunita.ics`) 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from ..dates import parse as parse_date
 from . import exports, model
@@ -40,7 +41,8 @@ class _OneListing:
 
 def provider(content, ctx: SiteContext) -> dict[str, bytes]:
     return {
-        file_path(str(item["id"])): exports.calendar(_OneListing(ctx, [item]))
+        # a stand-in for the SiteContext that exports.calendar reads
+        file_path(str(item["id"])): exports.calendar(cast(SiteContext, _OneListing(ctx, [item])))
         for item in ctx.listings
         if has_event(item) and model.is_slug(str(item.get("id", "")))
     }

@@ -41,6 +41,12 @@ MAX_PICTURE_BYTES = 20 * 1024 * 1024
 Provider = Callable[..., Output]
 
 
+def mark(provider: Provider, **attributes: object) -> None:
+    """Give a provider its optional attributes (`nav`, `heavy`, see above); they are read with getattr."""
+    for name, value in attributes.items():
+        setattr(provider, name, value)
+
+
 def core_pages(content, ctx: SiteContext) -> Output:
     codes = catalogue.markdown()
     codes_page = (
@@ -85,23 +91,23 @@ def _core_nav(ctx: SiteContext) -> list:
     ]
 
 
-core_pages.nav = _core_nav
+mark(core_pages, nav=_core_nav)
 
 
 def listing_pages(content, ctx: SiteContext) -> Output:
-    out = {}
+    out: Output = {}
     for listing in ctx.listings:
         path = model.listing_path(str(listing["id"]))
         out[path] = render.listing_page(listing, ctx, path)
     return out
 
 
-listing_pages.heavy = True  # big sites render it in a worker process (see generate.run_providers)
+mark(listing_pages, heavy=True)  # big sites render it in a worker process (see generate.run_providers)
 
 
 def facet_pages(content, ctx: SiteContext) -> Output:
     """Static pages per filter value: the catalogue's filters work without JavaScript too."""
-    out = {}
+    out: Output = {}
     for facet in model.FACETS:
         values = sorted(
             {v for item in ctx.listings for v in model.facet_values(item, facet) if model.is_slug(v)}
