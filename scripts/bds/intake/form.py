@@ -19,7 +19,7 @@ from importlib import resources
 from .. import findings as F
 from .. import protected, rules
 from .. import schema as S
-from ..web import pages
+from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
 
@@ -426,4 +426,4 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     return out
 
 
-pages.mark(provider, nav=[("Proponi un'opportunità", f"{PAGE_DIR}/index.md")])
+mark(provider, nav=[("Proponi un'opportunità", f"{PAGE_DIR}/index.md")])

@@ -35,16 +35,11 @@ from collections.abc import Callable
 from .. import catalogue, safefs
 from . import exports, model, render, services
 from .context import SiteContext
+from .providers import mark
 
 Output = dict[str, str | bytes]
 MAX_PICTURE_BYTES = 20 * 1024 * 1024
 Provider = Callable[..., Output]
-
-
-def mark(provider: Provider, **attributes: object) -> None:
-    """Give a provider its optional attributes (`nav`, `heavy`, see above); they are read with getattr."""
-    for name, value in attributes.items():
-        setattr(provider, name, value)
 
 
 def core_pages(content, ctx: SiteContext) -> Output:
