@@ -87,7 +87,7 @@ def test_validate_reports_positions_and_codes_never_values(demo, tmp_path, capsy
     assert ("projects.csv", 2, "referral_date", "IDENTIFIER_VALUE") in found
     assert ("projects.csv", 2, "referral_date", "CELL_TYPE") in found
     assert ("projects.csv", 3, "status", "CELL_ENUM") in found
-    assert ("projects.csv", 4, "end_date", "DATE_ORDER") in found
+    assert ("projects.csv", 4, "end_date", "PROJECT_DATE_ORDER") in found
     assert ("costs.csv", 2, "amount", "CELL_RANGE") in found
     assert ("assessments.csv", 2, "honos_1", "CELL_ENUM") in found
     assert main(["--root", str(ROOT), "outcomes", "validate", str(bad)]) == 1

@@ -371,3 +371,20 @@ def test_a_workbook_saved_again_by_libreoffice_gives_the_same_csvs(template_file
         assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (
             tmp_path / "b" / f"{table}.csv"
         ).read_bytes()
+
+
+def test_a_table_given_twice_or_missing_is_refused_naming_the_sheet(template_file, tmp_path, capsys):
+    # the sheet's title is a template value too: it once collided with _problem's own `sheet` parameter
+    book = openpyxl.load_workbook(template_file)
+    copy = book.copy_worksheet(book["Persone"])
+    copy.title = "beneficiaries"  # the table's name: the same table as «Persone»
+    last = workbook.resources()[-1]
+    del book[workbook.sheet_title(last)]
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    capsys.readouterr()
+    assert _bds("outcomes", "import", str(path), "--out", str(tmp_path / "dati")) == 1
+    out = capsys.readouterr().out
+    assert "errore [WORKBOOK_SHEET_TWICE] c'è più di un foglio «beneficiaries»." in out
+    assert f"errore [WORKBOOK_SHEET_MISSING] manca il foglio «{workbook.sheet_title(last)}»." in out
+    assert not (tmp_path / "dati").exists()

@@ -362,3 +362,12 @@ def test_page_titles_name_the_site_once(site):
     assert " - " not in home  # the home page is the programme itself
     catalogue = title("opportunita/index.html")
     assert catalogue.startswith("Opportunità - ") and catalogue.endswith(home)
+
+
+def test_the_codes_page_lists_every_code_of_every_command(site):
+    from bds import findings
+    from bds.outcomes import codes as outcome_codes
+
+    page = (site / "messaggi-del-validatore" / "index.html").read_text(encoding="utf-8")
+    for code in [*findings.REGISTRY, *outcome_codes.REGISTRY]:
+        assert f"<code>{code}</code>" in page, code

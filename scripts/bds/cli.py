@@ -100,8 +100,8 @@ class VersionAction(argparse.Action):
         root = getattr(namespace, "root", None)
         try:
             project_root = Project.find(Path(root)).root if root else None
-        except ProjectNotFound:
-            project_root = Path(root)
+        except ProjectNotFound:  # raised only for a given root
+            project_root = Path(root) if root else None
         print(describe(project_root))
         parser.exit()
 

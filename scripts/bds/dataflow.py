@@ -209,7 +209,7 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
     out: list[str] = []
     positions: dict[str, tuple[float, float, float, float]] = {}
     lane_bottom: dict[str, float] = {}
-    y = _MARGIN
+    y: float = _MARGIN
     body: list[str] = []
     for lane in diagram.lanes:
         members = [b for b in diagram.boxes if b.lane == lane.id]

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from . import faults
 
@@ -40,7 +41,7 @@ def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 _AT_FDCWD = -100
-_renameat2 = None
+_renameat2: Any = None  # None: not looked up yet; False: not available; else the libc function
 
 
 def _libc_renameat2():
@@ -105,7 +106,7 @@ _PATH_PROBLEMS = (errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.ENAMETOOLONG)
 
 def write_problem(exc: OSError) -> str:
     """Why writing failed, in plain Italian (never a Python class name)."""
-    return _WHY.get(exc.errno, exc.strerror or "errore di scrittura")
+    return (_WHY.get(exc.errno) if exc.errno is not None else None) or exc.strerror or "errore di scrittura"
 
 
 def write_failed(exc: OSError, what: str, kept: str):

@@ -8,7 +8,9 @@ positions; the catalogue page of the site is generated from `REGISTRY`.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from dataclasses import field as _field  # `field` is also a Finding attribute
 
 ERROR = "error"
 WARNING = "warning"
@@ -18,19 +20,25 @@ SEVERITY_LABEL = {ERROR: "errore", WARNING: "avviso"}
 
 @dataclass(frozen=True)
 class Code:
+    """One registered code. The outcome-data registry (`outcomes/codes.py`) uses this class too."""
+
     code: str
     severity: str
     title: str
     template: str
     hint: str
     group: str
+    command: str = "validate"  # the command that reports it (build and publish validate first, too)
 
 
 _CODES: list[Code] = []
 
+# The command that reports a group's codes, for `bds codes`; a group not named here is validate's.
+_GROUP_COMMAND = {"Importazione, issue e fogli di calcolo": "import"}
+
 
 def _code(group: str, code: str, severity: str, title: str, template: str, hint: str) -> None:
-    _CODES.append(Code(code, severity, title, template, hint, group))
+    _CODES.append(Code(code, severity, title, template, hint, group, _GROUP_COMMAND.get(group, "validate")))
 
 
 # -- The file itself -------------------------------------------------------------------------------
@@ -902,7 +910,7 @@ class Finding:
     code: str
     message: str
     severity: str = ERROR
-    extra: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    extra: dict = _field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -938,7 +946,7 @@ def _short(value: object, limit: int = 80) -> str:
 
 
 def catalogue_markdown() -> str:
-    """The contributor-facing catalogue of codes, generated from the registry."""
+    """The contributor-facing catalogue of the content codes (`catalogue.markdown` has every command's)."""
     lines = [
         "# Messaggi del validatore",
         "",
@@ -947,17 +955,24 @@ def catalogue_markdown() -> str:
         "`file:riga:colonna: errore [CODICE] campo: messaggio`.",
         "",
     ]
+    return "\n".join(lines + groups_markdown(_CODES))
+
+
+def groups_markdown(entries: Iterable[Code], level: int = 2) -> list[str]:
+    """The lines of one table per group of `entries`, groups in the order they first appear."""
     groups: dict[str, list[Code]] = {}
-    for entry in _CODES:
+    for entry in entries:
         groups.setdefault(entry.group, []).append(entry)
-    for group, entries in groups.items():
+    lines: list[str] = []
+    for group, members in groups.items():
         lines += [
-            f"## {group}",
+            f"{'#' * level} {group}",
             "",
             "| Codice | Gravità | Che cosa significa | Come si risolve |",
             "| --- | --- | --- | --- |",
         ]
-        for e in entries:
-            lines.append(f"| `{e.code}` | {SEVERITY_LABEL[e.severity]} | {e.title} | {e.hint} |")
+        for e in members:
+            cells = (f"`{e.code}`", SEVERITY_LABEL[e.severity], e.title, e.hint)
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines.append("")
-    return "\n".join(lines)
+    return lines

@@ -113,7 +113,7 @@ def _body_finding(doc: Document, code: str, body: str, offset: int, **params) ->
 
 def guide_findings(doc: Document) -> list[F.Finding]:
     body = doc.body or ""
-    out = []
+    out: list[F.Finding] = []
     depth, where = webtext.nesting_depth(body)
     if depth > webtext.MAX_NESTING:
         return [_body_finding(doc, "MARKDOWN_TOO_DEEP", body, where, depth=depth, limit=webtext.MAX_NESTING)]

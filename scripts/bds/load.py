@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
@@ -49,7 +50,7 @@ class Document:
     """A loaded file: its data, its node tree for positions, and what went wrong."""
 
     path: str
-    data: object = None
+    data: Any = None  # the parsed YAML: any shape until the schema has checked it
     findings: list[F.Finding] = field(default_factory=list)
     line_offset: int = 0  # guides: front matter starts after the first `---`
     # Positions are recorded while building, so a Document is plain data that can cross processes.
@@ -202,13 +203,10 @@ def _alias_findings(text: str, shown: str, line_offset: int) -> list[F.Finding]:
     """One finding per line holding an alias (`*name`): an expansion bomb repeats many on a line."""
     out, lines = [], set()
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) and event.start_mark.line not in lines:
-            lines.add(event.start_mark.line)
-            out.append(
-                F.make(
-                    "YAML_ALIAS", shown, event.start_mark.line + 1 + line_offset, event.start_mark.column + 1
-                )
-            )
+        mark = event.start_mark  # always set by the parser (the stub allows None)
+        if isinstance(event, yaml.AliasEvent) and mark is not None and mark.line not in lines:
+            lines.add(mark.line)
+            out.append(F.make("YAML_ALIAS", shown, mark.line + 1 + line_offset, mark.column + 1))
     return out
 
 
@@ -236,7 +234,7 @@ def _too_deep(text: str) -> tuple[int, int] | None:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, _OPEN):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > MAX_DEPTH and event.start_mark is not None:
                     return event.start_mark.line + 1, event.start_mark.column + 1
             elif isinstance(event, _CLOSE):
                 depth -= 1
@@ -305,7 +303,7 @@ class _Builder:
             if node.tag != _SEQ:
                 self._find("YAML_TAG", node, path, tag=node.tag)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        return self._scalar(cast(yaml.ScalarNode, node), path)  # the composer makes only these three kinds
 
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
         out: dict = {}

@@ -94,7 +94,7 @@ DWELLING = re.compile(
 
 def dwelling_word(record: dict) -> str | None:
     """The dwelling word found in the title or the place's name, if any."""
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    location = _mapping(record.get("location"))
     for text in (record.get("title"), location.get("name")):
         if isinstance(text, str):
             match = DWELLING.search(_fold(text))
@@ -107,16 +107,16 @@ def is_protected(record: dict) -> bool:
     """True when the listing is a protected place (see the module docstring)."""
     if not isinstance(record, dict):
         return True
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    location = _mapping(record.get("location"))
     if record.get("kind") == "housing" or location.get("visibility") != "public":
         return True
-    axes = record.get("axes") if isinstance(record.get("axes"), list) else []
+    axes = _list(record.get("axes"))
     return "housing" in axes and dwelling_word(record) is not None
 
 
 def why_protected(record: dict) -> str:
     """A short Italian reason, for messages."""
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    location = _mapping(record.get("location"))
     if record.get("kind") == "housing":
         return "è un'opportunità abitativa (kind: housing)"
     if location.get("visibility") != "public":
@@ -341,6 +341,15 @@ class Leak:
     code: str  # the registry code
 
 
+def _mapping(value: object) -> dict:
+    """`value` if it is a mapping, else an empty one (a record's shape is not yet checked here)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _fold(text: str) -> str:
     """What a reader sees: character references decoded, compatibility forms folded (fullwidth
     digits), invisible format characters and Markdown emphasis removed, non-breaking spaces as spaces."""
@@ -455,7 +464,7 @@ _SEAT = re.compile(r"(?i)(?<!\w)(?:sede|sedi)(?!\w)")
 def at_partner_seat(record: dict, partner: dict) -> bool:
     """A protected listing held at its partner's own premises: the place's name says «sede» or names
     the partner (its name or short name). Then the partner's address is the protected place's."""
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    location = _mapping(record.get("location"))
     name = location.get("name")
     if not isinstance(name, str):
         return False
@@ -532,7 +541,7 @@ def listing_findings(doc) -> list:
     if not isinstance(data, dict) or not is_protected(data):
         return []
     out = []
-    location = data.get("location") if isinstance(data.get("location"), dict) else {}
+    location = _mapping(data.get("location"))
     if data.get("kind") != "housing" and location.get("visibility") == "public":
         out.append(_at(doc, "PROTECTED_PLACE_PUBLIC", ("location", "visibility"), word=dwelling_word(data)))
     if "address" in location:
@@ -565,7 +574,7 @@ def partner_findings(doc, listings: list) -> list:
         return []
     out = []
     seat = [item for item in listings if at_partner_seat(item.data, data)]
-    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+    contact = _mapping(data.get("contact"))
     if seat:
         reason = f"il luogo protetto di «{seat[0].data.get('id')}» è nella sede dell'ente"
         if contact.get("address"):

@@ -27,7 +27,8 @@ def is_content(path: str) -> bool:
 
 def split(paths: list[str]) -> tuple[list[str], list[str]]:
     """(content paths, every other path) of a list of changed files; blank lines are skipped."""
-    content, other = [], []
+    content: list[str] = []
+    other: list[str] = []
     for path in paths:
         if not path.strip():
             continue

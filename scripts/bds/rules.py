@@ -53,7 +53,7 @@ def _strings(value, path: tuple = ()):
 
 def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
     """No raw HTML and no link to a script anywhere in a record's text."""
-    out = []
+    out: list[F.Finding] = []
     if not isinstance(doc.data, dict):
         return out
     texts = list(_strings(doc.data))
@@ -74,7 +74,7 @@ def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
 
 def _unsafe_target(target: str) -> bool:
     scheme = _SCHEME.match(_IGNORED_IN_SCHEME.sub("", html.unescape(target)))
-    return bool(scheme) and scheme.group(1).lower() not in _SAFE_SCHEMES
+    return scheme is not None and scheme.group(1).lower() not in _SAFE_SCHEMES
 
 
 def _markup(
@@ -103,7 +103,7 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
     partner_ids = {doc.data["id"] for doc in content.valid("partner")}
     # A partner that failed its schema still exists: don't report every listing that names it.
     partner_ids |= {_stem(doc.path) for doc in content.partners.values() if not doc.ok}
-    if territory:
+    if territory and content.territory is not None and zones is not None:
         out += _territory(content.territory, zones, partner_ids)
     for doc in content.valid("partner"):
         out += _zones(doc, zones, ("zones",))

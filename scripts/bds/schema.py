@@ -122,8 +122,8 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
         # A missing field has no line: point at the key of the group that lacks it (file start at top level).
         return [at("FIELD_REQUIRED", path, key=bool(path), title=title_for(kind, path + (name,)), name=name)]
     if keyword == "additionalProperties":
-        allowed = set(schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        known = set(schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in known] if isinstance(error.instance, dict) else []
         return [at("FIELD_UNKNOWN", path + (k,), key=True, name=k) for k in extras]
     if keyword == "type":
         expected = error.validator_value

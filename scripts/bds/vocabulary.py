@@ -63,7 +63,8 @@ def of(territory: dict | None) -> Words:
         given = own.get(group)
         if isinstance(given, dict):
             values.update({str(k): _text(v, values.get(str(k), str(k))) for k, v in given.items()})
-    return Words(**{key: _text(own.get(key), default) for key, default in DEFAULTS.items()}, **labels)
+    words = {key: _text(own.get(key), default) for key, default in DEFAULTS.items()}
+    return Words(**words, axes=labels["axes"], audiences=labels["audiences"], access=labels["access"])
 
 
 def guide_audiences(words: Words) -> dict[str, str]:

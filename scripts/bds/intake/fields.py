@@ -7,6 +7,7 @@ read this list, so a field added to the schema appears everywhere at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import schema as S
 from .. import vocabulary
@@ -145,7 +146,11 @@ def groups(schema: dict | None = None) -> dict[tuple, dict]:
     }
 
 
-def content_choices(content) -> dict[str, list[tuple[str, str]]]:
+# Partners and zones as (id, label) pairs, and under "labels" the territory's words per enum field.
+ContentLists = dict[str, Any]
+
+
+def content_choices(content) -> ContentLists:
     """Partners and zones of the territory as (id, label) pairs, sorted by label."""
     partners = []
     if content is not None:
@@ -167,7 +172,7 @@ def content_choices(content) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def choices_for(f: Field, content_lists: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+def choices_for(f: Field, content_lists: ContentLists) -> list[tuple[str, str]]:
     if f.source:
         return list(content_lists.get(f.source, []))
     own = (content_lists.get("labels") or {}).get(f.name)

@@ -19,6 +19,7 @@ from importlib import resources
 from .. import findings as F
 from .. import protected, rules, unicodetext
 from .. import schema as S
+from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
 
@@ -587,4 +588,4 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     return out
 
 
-provider.nav = [("Proponi un'opportunità", f"{PAGE_DIR}/index.md")]
+mark(provider, nav=[("Proponi un'opportunità", f"{PAGE_DIR}/index.md")])

@@ -171,7 +171,7 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
     all_fields = fields()
     found, ambiguous = sections(body, [_label(f) for f in all_fields])
     if ambiguous:  # nothing is read from a body whose sections cannot be told apart
-        problems = [
+        unreadable = [
             (
                 label,
                 "INTAKE_HEADING_AMBIGUOUS",
@@ -179,7 +179,7 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
             )
             for label, what in ambiguous
         ]
-        return IssueResult({}, "", problems)
+        return IssueResult({}, "", unreadable)
     titles = {f.name: f.title for f in all_fields}
     values: dict[str, object] = {}
     problems: list[tuple[str, str, str]] = []
@@ -207,8 +207,9 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
             failed.add(f.title)
         else:
             values[f.name] = value
-    if not values.get("id") and isinstance(values.get("title"), str):
-        values["id"] = R.slug(values["title"])
+    title = values.get("title")
+    if not values.get("id") and isinstance(title, str):
+        values["id"] = R.slug(title)
     if not values.get("reviewed"):
         values["reviewed"] = today.isoformat()
     if values.get("example") is False:

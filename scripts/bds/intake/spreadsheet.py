@@ -66,7 +66,7 @@ def _cell(f: Field, value, lists: dict) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(labels.get(v, v) for v in value)
+        return ", ".join(str(labels.get(v, v)) for v in value)
     if isinstance(value, bool):
         return "sì" if value else "no"
     return str(labels.get(value, value)) if isinstance(value, str) else str(value)
@@ -442,7 +442,7 @@ def import_file(
             result.problems.append((all_fields[0].title, "ID_DUPLICATE", message))
         if isinstance(record_id, str):
             seen_ids.setdefault(record_id, number)
-        if not result.problems and not dry_run:
+        if not result.problems and not dry_run and result.target and result.record is not None:
             written.append(write_new(result.target, R.to_yaml(result.record), update))
             # Later rows see this one, so two rows with the same id are reported.
             doc_path = f"opportunities/{result.target.stem}.yml"
@@ -472,8 +472,9 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
             parsed[f.name] = value
     if not parsed.get("partner") and partner:
         parsed["partner"] = partner
-    if not parsed.get("id") and isinstance(parsed.get("title"), str):
-        parsed["id"] = R.slug(parsed["title"])
+    title = parsed.get("title")
+    if not parsed.get("id") and isinstance(title, str):
+        parsed["id"] = R.slug(title)
     if not parsed.get("reviewed"):
         parsed["reviewed"] = today.isoformat()
     record = R.build(parsed)

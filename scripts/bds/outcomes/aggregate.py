@@ -267,10 +267,10 @@ def _flows(agg: Aggregate, people: People, quarter: str) -> None:
     # the same people, one quarter earlier: "active now = active before - exits before + entries now"
     before = previous_quarter(quarter)
     agg.history = flow_counts(people, before)
-    for dim, domain in [(None, [None])] + list(people.domains.items()):
-        for c in domain:
-            now_active, now_in = flow_key("attivi", dim, c, quarter), flow_key("ingressi", dim, c, quarter)
-            then_active, then_out = flow_key("attivi", dim, c, before), flow_key("uscite", dim, c, before)
+    for by, values in [(None, [None]), *people.domains.items()]:
+        for v in values:
+            now_active, now_in = flow_key("attivi", by, v, quarter), flow_key("ingressi", by, v, quarter)
+            then_active, then_out = flow_key("attivi", by, v, before), flow_key("uscite", by, v, before)
             if now_active not in agg.cells or then_active not in agg.history:
                 continue
             value = (
@@ -375,7 +375,8 @@ def _overlap_days(a0: dt.date, a1: dt.date, b0: dt.date, b1: dt.date) -> int:
 def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
     qs, qe = quarter_bounds(quarter)
     active = people.flows(quarter)["attivi"]
-    periods = {"prima": [], "dopo": []}  # (person, admissions, bed-days, exposure days)
+    # (person, admissions, bed-days, exposure days)
+    periods: dict[str, list[tuple[str, int, int, int]]] = {"prima": [], "dopo": []}
     for pid, span in active.items():
         start, end = span[0], span[1]
         windows = {
@@ -404,7 +405,7 @@ def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
             decimals=1,
             contributions=[float(r[1]) for r in users],
         )
-        days = agg.cell(
+        bed_days = agg.cell(
             f"ricoveri|{period}|giornate_per_anno_persona|{quarter}",
             kind=RATE,
             gate=n_key,
@@ -416,7 +417,7 @@ def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
         table.rows += [
             ((period, "persone_con_ricovero"), n_key),
             ((period, "ricoveri_per_10_anni_persona"), rate.key),
-            ((period, "giornate_per_anno_persona"), days.key),
+            ((period, "giornate_per_anno_persona"), bed_days.key),
         ]
     agg.tables.append(table)
 

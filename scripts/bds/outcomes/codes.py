@@ -2,29 +2,25 @@
 
 Templates only take positions, field titles and allowed values from the schema,
 never a cell's content: the data are about people's health.
+
+The codes are `findings.Code` entries (every one an error) and share one namespace with the content
+codes: `bds codes` and the site list both registries (`bds/catalogue.py`), and a test keeps every code
+unique across them. Each section sets the group (`_g`) and the command that reports it (`_cmd`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    title: str
-    template: str
-    hint: str
-
+from ..findings import ERROR, Code
 
 _CODES: list[Code] = []
 
 
 def _code(code: str, title: str, template: str, hint: str) -> None:
-    _CODES.append(Code(code, title, template, hint))
+    _CODES.append(Code(code, ERROR, title, template, hint, _g, _cmd))
 
 
 # -- the folder and its files ---------------------------------------------------------------------
+_g, _cmd = "Cartella e tabelle degli esiti", "outcomes validate"
 _code(
     "DIR_IN_REPOSITORY",
     "Dati dentro il repository",
@@ -88,6 +84,7 @@ _code(
     "Completa la riga o controlla i separatori.",
 )
 # -- one cell ------------------------------------------------------------------------------------
+_g, _cmd = "Celle degli esiti", "outcomes validate"
 _code(
     "CELL_REQUIRED",
     "Valore obbligatorio mancante",
@@ -133,20 +130,21 @@ _code(
 )
 _code("CELL_INVALID", "Valore non valido", "«{title}» non è valido.", "Correggi il valore.")
 # -- rules across cells and tables ---------------------------------------------------------------
+_g, _cmd = "Coerenza dei dati degli esiti", "outcomes validate"
 _code(
-    "ZONE_UNKNOWN",
+    "BENEFICIARY_ZONE_UNKNOWN",
     "Zona sconosciuta",
     "«{title}» non è una zona del territorio né «fuori-territorio».",
     "Usa un id di zona di content/territory.yml.",
 )
 _code(
-    "SERVICE_UNKNOWN",
+    "BENEFICIARY_SERVICE_UNKNOWN",
     "Servizio sanitario sconosciuto",
     "«{title}» non è un servizio del territorio.",
     "Usa un id di health_services di content/territory.yml.",
 )
 _code(
-    "DATE_ORDER",
+    "PROJECT_DATE_ORDER",
     "Date in ordine sbagliato",
     "«{title}» viene prima di «{other}».",
     "Correggi una delle due date.",
@@ -225,6 +223,7 @@ _code(
 )
 
 # -- hardening: reading the files, the repository guard, the ledger, the outputs (issue 10) ---------
+_g, _cmd = "Lettura sicura dei dati degli esiti", "outcomes validate"
 _code(
     "TABLE_NOT_REGULAR",
     "Non è un file normale",
@@ -278,6 +277,7 @@ _code(
     "git, quindi mi fermo.",
     "Controlla il repository con «git status», oppure sposta i dati fuori da qualunque repository.",
 )
+_g, _cmd = "Registro delle pubblicazioni e file scritti", "report"
 _code(
     "LEDGER_UNREADABLE",
     "Registro delle pubblicazioni non leggibile",
@@ -299,6 +299,7 @@ _code(
 )
 
 # -- workbooks: bds outcomes template and bds outcomes import (issue 16) ------------------------------
+_g, _cmd = "Fogli di calcolo degli esiti", "outcomes import"
 _code(
     "WORKBOOK_IN_REPOSITORY",
     "Foglio compilato dentro il repository",
@@ -339,13 +340,6 @@ _code(
 REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
 
 
-def message(code: str, **values) -> str:
+def message(code: str, **values: object) -> str:
     """`[CODE] message` for errors that stop a command (not located in a table)."""
     return f"[{code}] " + REGISTRY[code].template.format(**values)
-
-
-def catalogue_markdown() -> str:
-    lines = ["# Codici dei controlli sui dati degli esiti", ""]
-    for c in _CODES:
-        lines += [f"## {c.code}: {c.title}", "", c.hint, ""]
-    return "\n".join(lines)

@@ -93,8 +93,8 @@ def primary(agg: Aggregate, sticky: set[str]) -> None:
         else:
             cell.status, cell.shown, cell.reason = PUBLISHED, str(round5(v)), ""
     for key in sticky:
-        cell = agg.cells.get(key)
-        if cell is not None and cell.kind == COUNT and cell.status != SUPPRESSED:
+        held = agg.cells.get(key)
+        if held is not None and held.kind == COUNT and held.status != SUPPRESSED:
             cell.status, cell.shown, cell.reason = SUPPRESSED, "", "ledger"
     for group in agg.groups:
         total = agg.cells[group.total].true
@@ -119,6 +119,7 @@ def derived(agg: Aggregate, sticky: set[str]) -> None:
             _blank(cell, "ledger")
             continue
         if cell.kind == PERCENT:
+            assert cell.denominator is not None, cell.key  # aggregate gives every percentage one
             denominator = agg.cells[cell.denominator]
             if denominator.status != PUBLISHED or gate is None or gate.status not in (PUBLISHED, ZERO):
                 _blank(cell, "n<k")
@@ -209,7 +210,7 @@ class Problem:
                 a, b = find(keys[0]), find(other)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-        roots = {}
+        roots: dict[str, int] = {}
         return {key: roots.setdefault(find(key), len(roots)) for key in sorted(self.bounds)}
 
     def extent(

@@ -113,7 +113,7 @@ def write_problem(exc: OSError) -> str:
         errno.ENOTDIR: "una parte del percorso è un file, non una cartella",
         errno.EISDIR: "al posto del file c'è una cartella",
         errno.ENOENT: "una cartella del percorso non esiste più",
-    }.get(exc.errno, "errore di scrittura")
+    }.get(exc.errno or 0, "errore di scrittura")  # no errno: the general sentence
 
 
 def check_writable(target: Path, folder: bool) -> None:

@@ -201,7 +201,7 @@ def view(ledger: dict, quarter: str, k: int) -> LedgerView:
 def record(ledger: dict, agg: Aggregate, relations: list[Relation]) -> dict:
     cells = {}
     for key, cell in sorted(agg.cells.items()):
-        entry = {"status": cell.status, "reason": cell.reason, "kind": cell.kind}
+        entry: dict[str, object] = {"status": cell.status, "reason": cell.reason, "kind": cell.kind}
         if cell.status != SUPPRESSED:  # what readers saw (never a true value): the report's trend reads it
             entry["shown"] = cell.shown
         if cell.kind == COUNT:

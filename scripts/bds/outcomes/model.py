@@ -7,6 +7,7 @@ only ever sees the decided, masked values.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 TOTAL = "TOTALE"
@@ -56,7 +57,7 @@ class Table:
 class Relation:
     """sum(coef * cell) between lo and hi: a fact any reader can derive from the tables' structure."""
 
-    coefs: dict[str, int]
+    coefs: Mapping[str, float]
     lo: float
     hi: float
 
@@ -82,7 +83,7 @@ class Aggregate:
     relations: list[Relation] = field(default_factory=list)
     groups: list[GroupRule] = field(default_factory=list)
     # relations to cells of earlier quarters, kept only if they hold for the true values
-    history: dict[str, float] = field(default_factory=dict)  # true values of earlier-quarter cells
+    history: Mapping[str, float] = field(default_factory=dict)  # true values of earlier-quarter cells
     links: list[Relation] = field(default_factory=list)
 
     def cell(self, key: str, **kwargs) -> Cell:

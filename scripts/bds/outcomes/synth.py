@@ -98,7 +98,7 @@ def generate(
     new_id = _Ids(rng)
     zones = territory_zones(territory)
     zone_ids = sorted(zones)
-    tables = {t: [package.field_names(t)] for t in package.TABLES}
+    tables: dict[str, list[list]] = {t: [package.field_names(t)] for t in package.TABLES}
     span = (CUTOFF - FIRST_ENTRY).days
     for _ in range(people):
         pid = new_id()
@@ -133,8 +133,9 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> 
     project_id = new_id()
     referral = start - dt.timedelta(days=int(rng.expovariate(1 / 45)) + 5)
     months = rng.choice([6, 9, 12, 12, 18, 24, 24, 30, 36])
-    end = _add_months(start, months) + dt.timedelta(days=rng.randrange(-20, 20))
-    if end > CUTOFF:
+    planned = _add_months(start, months) + dt.timedelta(days=rng.randrange(-20, 20))
+    end: dt.date | None = planned
+    if planned > CUTOFF:
         end, status, reason = None, ("suspended" if rng.random() < 0.04 else "active"), ""
     else:
         status, reason = "closed", _pick(rng, CLOSURE)

@@ -295,7 +295,7 @@ def _expected_type(spec: dict) -> str:
         "number": "un numero (con il punto per i decimali)",
         "date": "una data nel formato AAAA-MM-GG",
         "boolean": "true oppure false",
-    }.get(spec.get("type"), "un testo")
+    }.get(str(spec.get("type")), "un testo")
 
 
 def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
@@ -421,7 +421,11 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
             if zone is not None and zone not in zones:
                 out.append(
                     _problem(
-                        "beneficiaries", i + 2, "zone", "ZONE_UNKNOWN", title=_title("beneficiaries", "zone")
+                        "beneficiaries",
+                        i + 2,
+                        "zone",
+                        "BENEFICIARY_ZONE_UNKNOWN",
+                        title=_title("beneficiaries", "zone"),
                     )
                 )
             if service is not None and services and service not in services:
@@ -430,7 +434,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                         "beneficiaries",
                         i + 2,
                         "health_service",
-                        "SERVICE_UNKNOWN",
+                        "BENEFICIARY_SERVICE_UNKNOWN",
                         title=_title("beneficiaries", "health_service"),
                     )
                 )
@@ -458,7 +462,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                     "projects",
                     row,
                     "referral_date",
-                    "DATE_ORDER",
+                    "PROJECT_DATE_ORDER",
                     title=_title("projects", "referral_date"),
                     other=_title("projects", "start_date"),
                 )
@@ -469,7 +473,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                     "projects",
                     row,
                     "end_date",
-                    "DATE_ORDER",
+                    "PROJECT_DATE_ORDER",
                     title=_title("projects", "end_date"),
                     other=_title("projects", "start_date"),
                 )
@@ -595,7 +599,7 @@ def validate(
         result.problems += read[table].problems
     if result.problems:
         return result
-    texts = {table: r.text for table, r in read.items()}
+    texts = {table: r.text or "" for table, r in read.items()}  # every table was read (no problem above)
     headers = {table: r.header for table, r in read.items()}
     # frictionless is the contract and the slowest step (one core, ~30k rows/s): on a large package it
     # runs in a second process while this one scans for identifiers, loads the tables and checks the

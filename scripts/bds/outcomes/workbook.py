@@ -177,7 +177,7 @@ def _validation(spec: dict, list_ref: str | None):
 
 def _width(spec: dict, title: str, shown: list[str] | None) -> float:
     longest = max([len(title) * 0.9, *(len(s) for s in shown or [])], default=10)
-    typical = {"date": 12, "integer": 8, "number": 10, "boolean": 8}.get(spec.get("type"), 12)
+    typical = {"date": 12, "integer": 8, "number": 10, "boolean": 8}.get(str(spec.get("type")), 12)
     if spec.get("constraints", {}).get("pattern") == UUID_PATTERN:
         typical = 38
     return round(min(max(longest, typical) + 3, 45), 1)
@@ -401,7 +401,7 @@ class Problem:
         }
 
 
-def _problem(file: str, sheet: str, row: int, column: str, code: str, **values) -> Problem:
+def _problem(file: str, sheet: str, row: int, column: str, code: str, /, **values) -> Problem:
     return Problem(file, sheet, row, column, code, codes.REGISTRY[code].template.format(**values))
 
 
@@ -638,7 +638,7 @@ def _read_sheet(book: _Book, ws, table: str | None) -> None:
             row = {name: cell_text(values[p], specs[name], shown.get(name)) for p, name in columns.items()}
             if any(row.values()):
                 sheet.rows.append((number, row))
-    if sheet is None:
+    if sheet is None or table is None:
         return
     for spec in ordered:
         # a workbook made from an older template may lack a field added since: only if it is optional

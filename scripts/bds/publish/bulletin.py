@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from .. import dates
 from ..dates import parse as parse_date
@@ -105,7 +106,7 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
                 "title": str(item.get("title", "")),
                 "partner": str(item.get("partner", "")),
                 "kind": str(item.get("kind", "")),
-                "kind_label": ctx.labels.kinds.get(item.get("kind"), str(item.get("kind", ""))),
+                "kind_label": ctx.labels.kinds.get(str(item.get("kind")), str(item.get("kind", ""))),
                 "start": start.isoformat() if start else "",
                 "reason": why,
             }
@@ -127,7 +128,7 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
                 }
             )
     expiring.sort(key=lambda e: (e["date"], e["id"]))
-    active = []
+    active: list[dict[str, Any]] = []
     for pid, partner in ctx.partners.items():
         count = len(ctx.listings_by_partner.get(pid, []))
         if count:
@@ -135,7 +136,7 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
     active.sort(key=lambda p: (p["name"].casefold(), p["id"]))
     partner_names = {pid: str(p.get("name", pid)) for pid, p in ctx.partners.items()}
     for row in new + expiring:
-        row["partner_name"] = partner_names.get(row["partner"], row["partner"])
+        row["partner_name"] = partner_names.get(str(row["partner"]), str(row["partner"]))
     places = sum(
         i["places"]
         for i in catalogue

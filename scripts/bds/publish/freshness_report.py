@@ -101,9 +101,9 @@ class _Neutralised:
 
 def csv_bytes(found: list[Entry]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer = _Neutralised(writer)
+    plain = csv.writer(buffer, lineterminator="\n")
+    plain.writerow(CSV_COLUMNS)
+    writer = _Neutralised(plain)
     for entry in found:
         contact = [
             entry.partner,

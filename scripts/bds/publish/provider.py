@@ -8,6 +8,7 @@ bulletin it is about to store (`with_pending`), before anything is written.
 from __future__ import annotations
 
 from ..web import pages
+from ..web.providers import mark
 from . import archive, bulletin
 from .archive import Stored
 
@@ -32,7 +33,7 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     return render_all(archive.load_all(content.project.root), ctx)
 
 
-provider.nav = NAV
+mark(provider, nav=NAV)
 
 
 def with_pending(pending: dict[str, Stored]):
@@ -43,7 +44,7 @@ def with_pending(pending: dict[str, Stored]):
         stored.update(pending)
         return render_all(stored, ctx)
 
-    bulletin_pages.nav = NAV
+    mark(bulletin_pages, nav=NAV)
     return bulletin_pages
 
 

@@ -32,6 +32,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .. import faults, files
 from ..errors import BdsError
@@ -81,7 +82,7 @@ def sweep(target: Path) -> list[str]:
 
     Returns the Italian sentences saying what was put back (removing leftovers goes unsaid).
     """
-    said = []
+    said: list[str] = []
     folder, prefix = target.parent, f".{target.name}.bds-"
     try:
         names = sorted(os.listdir(folder))
@@ -170,7 +171,7 @@ class Staging:
     def commit(self, journal: Path, what: str) -> None:
         """Switch every pair, journaled in `journal` (see the module docstring)."""
         faults.point("commit-start")
-        plan = [
+        plan: list[dict[str, Any]] = [
             {
                 "staged": str(staged),
                 "target": str(target),

@@ -92,7 +92,7 @@ def rss(ctx: SiteContext, limit: int = 50) -> bytes:
     items = []
     for item in newest[:limit]:
         url = ctx.url(model.listing_path(str(item.get("id", ""))))
-        category = ctx.labels.kinds.get(item.get("kind"), str(item.get("kind", "")))
+        category = ctx.labels.kinds.get(str(item.get("kind")), str(item.get("kind", "")))
         items.append(
             "<item>"
             f"<title>{escape(str(item.get('title', '')))}</title>"

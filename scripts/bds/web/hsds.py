@@ -201,7 +201,7 @@ def _organization(ctx: SiteContext, pid: str) -> dict:
     partner = ctx.partners.get(pid, {})
     contact = partner.get("contact") or {}
     oid = _scoped(ctx, "organization", pid)
-    org = {
+    org: dict[str, object] = {
         "id": oid,
         "name": str(partner.get("name", pid)),
         "description": plain_text(str(partner.get("description", ""))),
@@ -268,7 +268,7 @@ def service(ctx: SiteContext, item: dict) -> dict:
     if contact.get("email"):
         out["email"] = str(contact["email"])
     out["status"] = "active"
-    out["application_process"] = ctx.labels.access.get(item.get("access"), str(item.get("access", "")))
+    out["application_process"] = ctx.labels.access.get(str(item.get("access")), str(item.get("access", "")))
     fees = _fees(item, ctx)
     if fees:
         out["fees_description"] = fees
@@ -471,7 +471,7 @@ def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
             writer.writerow([_cell(record.get(f["name"]), f["type"]) for f in fields])
         out[f"{TABULAR_DIR}/{resource['path']}"] = buffer.getvalue().encode("utf-8")
     chosen = model.licence(ctx.territory)
-    licence_info = {"title": chosen.title}
+    licence_info: dict[str, str | None] = {"title": chosen.title}
     if chosen.spdx:
         licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
     programme = str(ctx.territory.get("programme", ""))

@@ -32,9 +32,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from .. import findings, safefs
+from .. import catalogue, safefs
 from . import exports, ical, model, render, services
 from .context import SiteContext
+from .providers import mark
 
 Output = dict[str, str | bytes]
 MAX_PICTURE_BYTES = 20 * 1024 * 1024
@@ -42,10 +43,10 @@ Provider = Callable[..., Output]
 
 
 def core_pages(content, ctx: SiteContext) -> Output:
-    codes = findings.catalogue_markdown()
+    codes = catalogue.markdown()
     codes_page = (
         render.front_matter(
-            "Messaggi del validatore", "I codici dei messaggi di bds validate e come risolverli."
+            "Messaggi del validatore", "I codici dei messaggi di tutti i comandi di bds e come risolverli."
         )
         + codes
         + "\n"
@@ -85,23 +86,23 @@ def _core_nav(ctx: SiteContext) -> list:
     ]
 
 
-core_pages.nav = _core_nav
+mark(core_pages, nav=_core_nav)
 
 
 def listing_pages(content, ctx: SiteContext) -> Output:
-    out = {}
+    out: Output = {}
     for listing in ctx.listings:
         path = model.listing_path(str(listing["id"]))
         out[path] = render.listing_page(listing, ctx, path)
     return out
 
 
-listing_pages.heavy = True  # big sites render it in a worker process (see generate.run_providers)
+mark(listing_pages, heavy=True)  # big sites render it in a worker process (see generate.run_providers)
 
 
 def facet_pages(content, ctx: SiteContext) -> Output:
     """Static pages per filter value: the catalogue's filters work without JavaScript too."""
-    out = {}
+    out: Output = {}
     for facet in model.FACETS:
         values = sorted(
             {v for item in ctx.listings for v in model.facet_values(item, facet) if model.is_slug(v)}

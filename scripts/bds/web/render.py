@@ -258,7 +258,7 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     }
     attr_text = " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items() if v)
     zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
-    meta = [labels.kinds.get(listing.get("kind"), listing.get("kind", "")), zones]
+    meta = [labels.kinds.get(str(listing.get("kind")), listing.get("kind", "")), zones]
     if model.pays(listing):
         stipend = listing.get("stipend")
         meta.append(
@@ -569,12 +569,12 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         else esc(partner_name)
     )
     status = listing.get("status")
-    status_text = labels.statuses.get(status, status or "")
+    status_text = labels.statuses.get(str(status), status or "")
     if model.is_expired(listing, ctx.today) or status == "closed":
         status_text = "Chiusa: non è più possibile partecipare"
     access = listing.get("access", "")
     rows = [
-        ("Tipo", esc(labels.kinds.get(listing.get("kind"), listing.get("kind", "")))),
+        ("Tipo", esc(labels.kinds.get(str(listing.get("kind")), listing.get("kind", "")))),
         (
             f"Assi del {labels.words.programme}",
             esc(", ".join(labels.axes.get(a, a) for a in listing.get("axes") or [])),
@@ -722,8 +722,11 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
     networks = {str(n.get("id")): n for n in ctx.territory.get("networks") or []}
     rows = [
-        ("Tipo di ente", esc(labels.partner_types.get(partner.get("type"), partner.get("type", "")))),
-        ("Ruolo nella rete", esc(labels.partner_roles.get(partner.get("role"), partner.get("role", "")))),
+        ("Tipo di ente", esc(labels.partner_types.get(str(partner.get("type")), partner.get("type", "")))),
+        (
+            "Ruolo nella rete",
+            esc(labels.partner_roles.get(str(partner.get("role")), partner.get("role", ""))),
+        ),
         ("Zone", esc(", ".join(labels.zones.get(z, z) for z in partner.get("zones") or []))),
         (
             "Reti e progetti",

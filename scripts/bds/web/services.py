@@ -206,7 +206,7 @@ def guide_for(ctx: SiteContext, slug: str) -> dict | None:
 def family_guide(ctx: SiteContext) -> dict | None:
     """The guide written for families: only for them if there is one, else the first that includes them."""
     for_families = [g for g in ctx.guides if "families" in (g.get("audience") or [])]
-    return next((g for g in for_families if list(g.get("audience")) == ["families"]), None) or next(
+    return next((g for g in for_families if list(g.get("audience") or []) == ["families"]), None) or next(
         iter(for_families), None
     )
 

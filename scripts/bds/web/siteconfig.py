@@ -181,11 +181,11 @@ def outside_paths(data: dict, walk: _Walk, config_path: Path) -> list[F.Finding]
     """The theme folder is copied into the public site and hooks run: both stay in the project or the kit."""
     base = Path(os.path.abspath(config_path)).parent
     allowed = [base.resolve(), kitfiles.root().resolve(), kitfiles.PACKAGE]
-    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
-    hooks = data.get("hooks") if isinstance(data.get("hooks"), list) else []
-    named = [(("theme", "custom_dir"), theme.get("custom_dir"))] + [
-        (("hooks", i), hook) for i, hook in enumerate(hooks)
-    ]
+    theme = data["theme"] if isinstance(data.get("theme"), dict) else {}
+    hooks = data["hooks"] if isinstance(data.get("hooks"), list) else []
+    named: list[tuple[tuple[str, str | int], object]] = [
+        (("theme", "custom_dir"), theme.get("custom_dir"))
+    ] + [(("hooks", i), hook) for i, hook in enumerate(hooks)]
     out = []
     for where, value in named:
         if not isinstance(value, str) or not value.strip():
@@ -216,9 +216,9 @@ def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int 
     if root is None:
         return None, problems
     if not isinstance(root, yaml.MappingNode):
-        found = "un elenco" if isinstance(root, yaml.SequenceNode) else "un valore singolo"
+        shape = "un elenco" if isinstance(root, yaml.SequenceNode) else "un valore singolo"
         mark = root.start_mark
-        return None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=found)]
+        return None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=shape)]
     walk = _Walk(shown)
     data = walk.build(root, ())
     found = walk.findings + third_party(data, walk, own) + outside_paths(data, walk, path)

@@ -259,7 +259,7 @@ def public_record(listing: dict, ctx: SiteContext) -> dict:
         "id": str(listing.get("id", "")),
         "titolo": str(listing.get("title", "")),
         "tipo": str(listing.get("kind", "")),
-        "tipo_etichetta": ctx.labels.kinds.get(listing.get("kind"), ""),
+        "tipo_etichetta": ctx.labels.kinds.get(str(listing.get("kind")), ""),
         "assi": LIST_SEPARATOR.join(listing.get("axes") or []),
         "ente": str(listing.get("partner", "")),
         "ente_nome": str(partner.get("name", "")),
@@ -407,7 +407,7 @@ def _resource(name: str, path: str, title: str, description: str, fields: list[d
 
 def descriptor(ctx: SiteContext) -> dict:
     chosen = model.licence(ctx.territory)
-    licence_info = {"title": chosen.title}
+    licence_info: dict[str, str | None] = {"title": chosen.title}
     if chosen.spdx:
         licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
     programme = str(ctx.territory.get("programme", ""))

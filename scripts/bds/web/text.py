@@ -95,11 +95,12 @@ class _BoundedLinks:
         window = data[index : index + LINK_SCAN]
         if ")" not in window:
             return "", None, index, False
-        href, title, end, handled = super().getLink(window, 0)
+        # a mixin: Markdown's processor, which has the method, follows in the MRO (mypy sees object)
+        href, title, end, handled = super().getLink(window, 0)  # type: ignore[misc]
         return href, title, index + end, handled
 
     def evalId(self, data: str, index: int, text: str):  # noqa: N802
-        found, end, handled = super().evalId(data[index : index + LINK_SCAN], 0, text)
+        found, end, handled = super().evalId(data[index : index + LINK_SCAN], 0, text)  # type: ignore[misc]
         return found, index + end, handled
 
 
@@ -147,7 +148,8 @@ def nesting_depth(source: str) -> tuple[int, int]:
     while pos <= size:
         end = source.find("\n", pos)
         end = size if end == -1 else end
-        prefix = _LINE_PREFIX.match(source, pos, end).group(0)
+        found = _LINE_PREFIX.match(source, pos, end)  # the pattern matches the empty string too
+        prefix = found.group(0) if found else ""
         lead = len(prefix) - len(prefix.lstrip(" \t"))
         columns = len(prefix[:lead].expandtabs(4))
         markers = len(re.findall(r">|[-*+]|[0-9]{1,9}[.)]", prefix[lead:]))
