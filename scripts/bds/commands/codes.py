@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..findings import catalogue_markdown
-
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -13,4 +11,11 @@ def register(sub) -> None:
         "con il modo di risolverli.",
         epilog="Esempio:\n  bds codes > codici.md",
     )
-    p.set_defaults(func=lambda args: print(catalogue_markdown()) or 0)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..findings import catalogue_markdown
+
+    print(catalogue_markdown())
+    return 0

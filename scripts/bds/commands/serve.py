@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..web import engine
 from .common import project
 
 
@@ -20,6 +19,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..web import engine
+
     proj = project(args)
     engine.serve(engine.config_file(proj.root), proj.root, "127.0.0.1", args.port)
     return 0
