@@ -78,7 +78,7 @@ def test_the_kit_is_a_pinned_dependency(repo):
         for line in (repo / "requirements.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert requirement == [f"bds @ git+{init.KIT_REPOSITORY}@v{init.__version__}"]
+    assert requirement == [f"bds @ git+{init.KIT_REPOSITORY}@v{init._version()}"]
 
 
 def test_workflows_install_the_pinned_kit_not_a_checkout(repo):

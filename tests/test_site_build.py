@@ -338,6 +338,30 @@ def test_preview_hook_regenerates_the_pages_from_the_project(tmp_path, monkeypat
     assert untouched.stat().st_mtime_ns == stamp  # only changed pages are rewritten: live reload stays quick
 
 
+def test_preview_rebuilds_every_page_when_the_territory_changes(tmp_path, monkeypatch):
+    """The serve rule (preview._rebuild_all_if_frame_changed): what every page shows changes all pages."""
+    from types import SimpleNamespace
+
+    from bds.web import mkdocs_hook, preview
+
+    own = synthetic.write_project(tmp_path / "anteprima", listings=4, partners=2, today=dt.date.today())
+    monkeypatch.setenv("BDS_PROJECT_ROOT", str(own))
+    monkeypatch.setattr(preview.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    config = SimpleNamespace(config_file_path=str(own / "mkdocs.yml"), extra={}, site_name="x", nav=None)
+    config = mkdocs_hook.on_config(config)
+    untouched = Path(config.docs_dir) / "privacy.md"
+    stamp = untouched.stat().st_mtime_ns
+    mkdocs_hook.on_config(config)  # nothing changed: nothing touched
+    assert untouched.stat().st_mtime_ns == stamp
+    territory = own / "content" / "territory.yml"
+    data = yaml.safe_load(territory.read_text(encoding="utf-8"))
+    data["programme"] = "Budget di Salute a Nuovaprova"
+    territory.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    mkdocs_hook.on_config(config)
+    assert config.site_name == "Budget di Salute a Nuovaprova"
+    assert untouched.stat().st_mtime_ns > stamp  # its source is newer than its page: the engine rebuilds it
+
+
 def test_build_reports_progress_and_ends_with_a_one_line_summary(project, tmp_path):
     log = io.StringIO()
     summary = build.build_site(Project(project), tmp_path / "s", dt.date.fromisoformat(TODAY), log=log)

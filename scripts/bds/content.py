@@ -312,8 +312,13 @@ def load_content(
     extra: list[Path] | None = None,
     workers: int | None = None,
     kind_override: str | None = None,
+    kinds: set[str] | None = None,
 ) -> Content:
-    """Load the whole project, plus `extra` files that may live elsewhere (a downloaded form output)."""
+    """Load the whole project, plus `extra` files that may live elsewhere (a downloaded form output).
+
+    With `kinds`, only the project's records of those kinds (and every `extra` file): what the
+    rules need to judge the extra files (see `validate.CONTEXT`).
+    """
     content = Content(project)
     if not os.path.lexists(project.territory_file):
         raise ProjectNotFound(f"manca il file del territorio: {project.shown(project.territory_file)}")
@@ -321,9 +326,16 @@ def load_content(
     seen = set()
     jobs = []
     refused: list[tuple[str, str, Document]] = []
+    named = {absolute(p) for p in extra or []} if kinds is not None else set()
     for path in files + list(extra or []):
         resolved = absolute(path)  # a symlink stays itself: reading it reports it
         if resolved in seen:
+            continue
+        if (
+            kinds is not None
+            and resolved not in named
+            and project.kind_of(resolved, resolved=True) not in kinds
+        ):
             continue
         seen.add(resolved)
         if kind_override is None or path not in (extra or []):

@@ -617,24 +617,30 @@ def partner_findings(doc, listings: list) -> list:
     return out
 
 
-def check(content) -> list:
-    """The protected-place findings of a whole project (called by `rules.check`)."""
+def check(content, only: set[str] | None = None) -> list:
+    """The protected-place findings of a whole project (called by `rules.check`); with `only` (shown
+    paths), those of these records, still judged against every listing and partner loaded."""
     out = []
     listings = content.valid("opportunity")
     protected = [doc for doc in listings if is_protected(doc.data)]
     for doc in listings:
-        out += listing_findings(doc)
+        if only is None or doc.path in only:
+            out += listing_findings(doc)
     by_partner: dict[str, list] = {}
     for doc in protected:
         by_partner.setdefault(doc.data.get("partner"), []).append(doc)
     partners = {doc.data.get("id"): doc for doc in content.valid("partner")}
     for pid, partner in partners.items():
+        if only is not None and partner.path not in only:
+            continue
         found = partner_findings(partner, by_partner.get(pid, []))
         out += found
     # The listing learns it too, so that the form, the issue intake and the importer (which look only
     # at the new listing) refuse it.
     for doc in protected:
         partner = partners.get(doc.data.get("partner"))
+        if only is not None and doc.path not in only:
+            continue
         if partner is None or not at_partner_seat(doc.data, partner.data):
             continue
         if any(f.code == "PARTNER_ADDRESS_PROTECTED" for f in partner_findings(partner, [doc])):

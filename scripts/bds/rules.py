@@ -88,11 +88,21 @@ def _markup(
     return F.make(code, doc.path, line, column, "testo", **params)
 
 
-def check(content: Content, today: dt.date) -> list[F.Finding]:
+def check(content: Content, today: dt.date, only: set[str] | None = None) -> list[F.Finding]:
+    """The findings across records; with `only` (shown paths), the findings of those records.
+
+    Every finding belongs to the record being checked, so `only` skips the checks of a single other
+    record (text scans, dates, contacts) and keeps what crosses records whole: identifiers, partner
+    and zone references and protected places are still read from every loaded record.
+    """
     out: list[F.Finding] = []
+
+    def mine(doc: Document) -> bool:
+        return only is None or doc.path in only
+
     for shown, kind in content.kinds.items():
         doc = _doc(content, shown, kind)
-        if doc is not None and doc.ok:
+        if doc is not None and doc.ok and mine(doc):
             out += markup_findings(doc, kind)
     territory = content.territory.data if content.territory and content.territory.ok else None
     zones = {z["id"] for z in territory["zones"]} if territory else None
@@ -106,6 +116,8 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
     if territory and content.territory is not None and zones is not None:
         out += _territory(content.territory, zones, partner_ids)
     for doc in content.valid("partner"):
+        if not mine(doc):
+            continue
         out += _zones(doc, zones, ("zones",))
         if networks is not None:
             for i, net in enumerate(doc.data.get("networks", [])):
@@ -123,9 +135,12 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
         out += _stale(doc, today, review_days)
         out += _wording(doc, "partner", ("description",))
     for doc in content.valid("opportunity"):
-        out += _opportunity(doc, partner_ids, zones, today, review_days)
-    out += protected.check(content)  # protected places: no address, coordinates or map anywhere
+        if mine(doc):
+            out += _opportunity(doc, partner_ids, zones, today, review_days)
+    out += protected.check(content, only)  # protected places: no address, coordinates or map anywhere
     for doc in content.valid("guide"):
+        if not mine(doc):
+            continue
         for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
             out += [
                 _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
@@ -137,7 +152,7 @@ def check(content: Content, today: dt.date) -> list[F.Finding]:
             for offset, f, s in textcheck.stigmatising_at(body)
         ]
         out += _guide_links(doc, body, content, partner_ids)
-    if content.glossary is not None and content.glossary.ok:
+    if content.glossary is not None and content.glossary.ok and mine(content.glossary):
         seen: set[str] = set()
         for i, term in enumerate(content.glossary.data["terms"]):
             out += [

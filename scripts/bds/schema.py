@@ -13,13 +13,16 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
 import jsonschema_rs
 
 from . import findings as F
 from . import kitfiles
 from .load import Document, field_name
+
+if TYPE_CHECKING:
+    import jsonschema
 
 KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
 
@@ -53,6 +56,10 @@ def _fast(kind: str):
 
 @cache
 def _detailed(kind: str) -> jsonschema.Draft202012Validator:
+    # Imported only for a record the fast validator rejects: jsonschema costs more to import than a
+    # whole check of one valid file (bench/startup_bench.py).
+    import jsonschema
+
     cls = jsonschema.Draft202012Validator
     return cls(load_schema(kind), format_checker=cls.FORMAT_CHECKER)
 

@@ -11,6 +11,21 @@ from . import rules
 from .content import Content, Project, load_content
 from .web import siteconfig
 
+# The rule that decides what `bds validate FILE` loads besides FILE: the records whose facts the rules
+# read when they judge a record of that kind (rules.check, protected.check). A listing needs the
+# territory (zones, review days), the partners (does its partner exist, is its place at the partner's
+# seat) and the other listings (duplicate ids); a partner the same (the protected listings held at its
+# seat); the territory its partners (health services name them). A guide or the glossary is judged
+# alone. Loading only these keeps the result identical to a whole-project run filtered to FILE
+# (tests/test_startup.py compares them).
+CONTEXT = {
+    "opportunity": {"territory", "partner", "opportunity"},
+    "partner": {"territory", "partner", "opportunity"},
+    "territory": {"territory", "partner"},
+    "guide": {"territory", "guide", "partner", "opportunity"},  # its @guida/@ente/@opportunita links
+    "glossary": {"territory"},
+}
+
 
 @dataclass
 class Result:
@@ -34,12 +49,20 @@ def run(
 ) -> Result:
     """Validate the whole project; with `paths`, report only on those files (the rest is context)."""
     today = today or dt.date.today()
-    content = load_content(project, extra=paths, workers=workers)
-    found = content.findings + rules.check(content, today)
-    territory = content.territory.data if content.territory and content.territory.ok else None
-    found += siteconfig.project_findings(project, territory)  # mkdocs.yml: no code, no third party
+    wanted = {project.shown(p) for p in paths} if paths else None
+    kinds = None
     if paths:
-        wanted = {project.shown(p) for p in paths}
+        kinds = set()
+        for path in paths:
+            kind = project.kind_of(path) or ("guide" if path.suffix == ".md" else "opportunity")
+            kinds |= CONTEXT[kind]
+    content = load_content(project, extra=paths, workers=workers, kinds=kinds)
+    found = content.findings + rules.check(content, today, wanted)
+    territory = content.territory.data if content.territory and content.territory.ok else None
+    mkdocs = project.shown(project.root / "mkdocs.yml")
+    if wanted is None or mkdocs in wanted:
+        found += siteconfig.project_findings(project, territory)  # mkdocs.yml: no code, no third party
+    if wanted is not None:
         found = [f for f in found if f.file in wanted]
     found.sort(key=lambda f: (f.file, f.line, f.column, f.code))
     return Result(content, found)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..web import build as site_build
 from .common import add_today, project, today
 
 
@@ -26,6 +25,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..web import build as site_build
+
     proj = project(args)
     out = Path(args.out) if args.out else proj.root / "site"
     try:

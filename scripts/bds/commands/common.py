@@ -1,19 +1,27 @@
-"""Helpers shared by the subcommands (not a command itself: it has no `register`)."""
+"""Helpers shared by the subcommands (not a command itself: it has no `register`).
+
+Every command module imports this one while the parser is built, so it imports nothing heavy at
+module level (no YAML, no schema, no content loader): those come inside the helpers that use them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .. import dates
-from ..content import Project, ProjectNotFound, absolute
 from ..errors import BdsError
+
+if TYPE_CHECKING:
+    from ..content import Project
 
 
 def project(args) -> Project:
+    from ..content import Project, ProjectNotFound
+
     try:
         return Project.find(Path(args.root) if getattr(args, "root", None) else None)
     except ProjectNotFound as exc:
@@ -58,7 +66,8 @@ def read_problem(exc: BaseException) -> str:
         return "il testo non è in UTF-8"
     if isinstance(exc, OSError):
         return exc.strerror or "errore di lettura"
-    if isinstance(exc, yaml.YAMLError):
+    yaml = sys.modules.get("yaml")  # a YAML error comes only after yaml was imported
+    if yaml is not None and isinstance(exc, yaml.YAMLError):
         return "la sintassi YAML non è valida"
     return "il contenuto non è leggibile"
 
@@ -109,6 +118,8 @@ def content_paths(proj: Project, given: list[str]) -> list[Path]:
 
 
 def _records_in(proj: Project, folder: Path) -> list[Path]:
+    from ..content import absolute
+
     base = folder.resolve()
     if base == proj.root or proj.root in base.parents:
         return [p for p in proj.all_files() if base in absolute(p).parents]  # a symlink is not followed

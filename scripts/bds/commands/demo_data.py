@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from ..errors import BdsError
-from ..outcomes import synth
 from .outcomes import territory_of
 
 
@@ -27,6 +26,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..outcomes import synth
+
     if not 1 <= args.people <= 1_000_000:
         raise BdsError("--people deve essere tra 1 e 1000000", exit_code=2)
     tables = synth.generate(args.people, args.seed, territory_of(args))

@@ -8,7 +8,6 @@ import stat
 import sys
 from pathlib import Path
 
-from .. import files, fmt, load
 from .common import content_paths, project
 
 
@@ -50,7 +49,10 @@ def _kind(proj, path: Path) -> str:
     return kind
 
 
-write_atomic = files.write_text
+def write_atomic(path: Path, text: str) -> None:
+    from .. import files
+
+    files.write_text(path, text)
 
 
 def _same_regular_file(path: Path, before: os.stat_result) -> bool:
@@ -62,6 +64,8 @@ def _same_regular_file(path: Path, before: os.stat_result) -> bool:
 
 
 def run(args) -> int:
+    from .. import fmt, load
+
     proj = project(args)
     paths = content_paths(proj, args.paths) or proj.all_files()
     changed, refused = 0, 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..content import load_content
-from ..intake import spreadsheet
 from .common import add_today, path_problem, project, today
+
+ENCODINGS = ("utf-8", "cp1252")  # intake.spreadsheet.ENCODINGS (tests/test_startup.py checks)
 
 
 def register(sub) -> None:
@@ -40,7 +40,7 @@ def register(sub) -> None:
     o.add_argument("--dry-run", action="store_true", help="controlla soltanto, senza scrivere")
     o.add_argument(
         "--encoding",
-        choices=spreadsheet.ENCODINGS,
+        choices=ENCODINGS,
         default="utf-8",
         help="codifica di un file CSV senza BOM: utf-8 (di norma) oppure cp1252 (Excel vecchio, Windows); "
         "non viene mai indovinata",
@@ -50,6 +50,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..content import load_content
+    from ..intake import spreadsheet
+
     proj = project(args)
     path = Path(args.file)
     problem = path_problem(path)

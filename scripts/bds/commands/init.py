@@ -20,13 +20,8 @@ import tempfile
 from pathlib import Path
 from string import Template
 
-import yaml
-
-from .. import __version__, fmt, kitfiles
-from .. import validate as validation
-from ..content import Project, load_content
+from .. import kitfiles
 from ..errors import BdsError
-from ..intake import issue as issue_form
 from .common import add_today, today
 
 KIT_REPOSITORY = "https://github.com/bds-kit/bds"
@@ -132,9 +127,21 @@ def _quoted(value: str) -> str:
 # -- the files -------------------------------------------------------------------------------------
 
 
+def _version() -> str:
+    from .. import __version__  # read from the installed metadata on first use
+
+    return __version__
+
+
+def format_text(text: str, kind: str):
+    from ..fmt import format_text as canonical
+
+    return canonical(text, kind)
+
+
 def content_files(values: dict[str, str], day: dt.date) -> dict[str, str]:
     base = kitfiles.data(TEMPLATES)
-    common = {"today": day.isoformat(), "version": __version__, "kit_repository": KIT_REPOSITORY}
+    common = {"today": day.isoformat(), "version": _version(), "kit_repository": KIT_REPOSITORY}
     out = {}
     for path in sorted(p for p in base.rglob("*") if p.is_file()):
         rel = path.relative_to(base).as_posix()
@@ -146,7 +153,7 @@ def content_files(values: dict[str, str], day: dt.date) -> dict[str, str]:
         text = Template(text).substitute(mapping)
         kind = _record_kind(rel)
         if kind:  # the canonical form of `bds fmt`, so that `bds fmt --check` passes at once
-            text = fmt.format_text(text, kind).text
+            text = format_text(text, kind).text
         out[RENAMED.get(rel, rel)] = text
     return out
 
@@ -197,6 +204,8 @@ def github_files() -> dict[str, str]:
 
 
 def precommit_files() -> dict[str, str]:
+    import yaml
+
     config = yaml.safe_load(kitfiles.precommit_config().read_text(encoding="utf-8"))
     hooks = [hook for repo in config["repos"] for hook in repo["hooks"] if hook["id"] in PRECOMMIT_HOOKS]
     header = (
@@ -232,6 +241,10 @@ def _refuse(target: Path) -> None:
 
 
 def run(args) -> int:
+    from .. import validate as validation
+    from ..content import Project, load_content
+    from ..intake import issue as issue_form
+
     target = Path(args.dir)
     if not args.dir.strip():
         raise BdsError("CARTELLA: indica la cartella da creare", exit_code=2)
@@ -278,7 +291,7 @@ def run(args) -> int:
         f"\nDa fare: completa le {todo} voci segnate «{PLACEHOLDER}» (in content/territory.yml e nelle "
         "guide), sostituisci l'ente, l'opportunità e la guida di esempio, poi:\n"
         f"  bds --root {target} validate\n  bds --root {target} build\n"
-        f"Il kit è fissato in requirements.txt (bds {__version__}): aggiornarlo è cambiare quella versione."
+        f"Il kit è fissato in requirements.txt (bds {_version()}): aggiornarlo è cambiare quella versione."
     )
     return 0
 

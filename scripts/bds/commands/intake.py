@@ -11,13 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from .. import freshness as FR
-from ..content import load_content
 from ..errors import BdsError
-from ..intake import form as web_form
-from ..intake import issue as issue_form
-from ..intake.spreadsheet import write_new
 from .common import add_today, path_problem, project, read_problem, today
+
+ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/nuova-opportunita.yml"  # intake.issue.PATH (tests/test_startup.py)
 
 
 def register(sub) -> None:
@@ -58,11 +55,11 @@ def register(sub) -> None:
     f = inner.add_parser(
         "issue-form",
         help="rigenera il modulo di GitHub per le nuove opportunità dallo schema",
-        description=f"Scrive {issue_form.PATH} a partire da schemas/opportunity.schema.json e dai contenuti "
+        description=f"Scrive {ISSUE_FORM_PATH} a partire da schemas/opportunity.schema.json e dai contenuti "
         "(enti, zone). Con --check non scrive nulla ed esce con 1 se il file non è aggiornato.",
         epilog="Esempio:\n  bds intake issue-form\n  bds intake issue-form --check",
     )
-    f.add_argument("--out", metavar="FILE", help=f"file da scrivere (di norma {issue_form.PATH})")
+    f.add_argument("--out", metavar="FILE", help=f"file da scrivere (di norma {ISSUE_FORM_PATH})")
     f.add_argument("--check", action="store_true", help="controlla soltanto che il file sia aggiornato")
     f.set_defaults(func=run_issue_form)
 
@@ -109,6 +106,10 @@ def _read(path: str) -> str:
 
 
 def run_issue(args) -> int:
+    from ..content import load_content
+    from ..intake import issue as issue_form
+    from ..intake.spreadsheet import write_new
+
     proj = project(args)
     content = load_content(proj)
     result = issue_form.parse_body(_read(args.file), content, today(args.today))
@@ -137,6 +138,10 @@ def run_issue(args) -> int:
 
 
 def run_issue_form(args) -> int:
+    from ..content import load_content
+    from ..intake import issue as issue_form
+    from ..intake.spreadsheet import write_new
+
     proj = project(args)
     target = Path(args.out) if args.out else proj.root / issue_form.PATH
     if target.is_dir():
@@ -155,6 +160,9 @@ def run_issue_form(args) -> int:
 
 
 def run_form(args) -> int:
+    from ..content import load_content
+    from ..intake import form as web_form
+
     proj = project(args)
     out = Path(args.out)
     if out.exists():
@@ -171,6 +179,9 @@ def run_form(args) -> int:
 
 
 def run_freshness(args) -> int:
+    from .. import freshness as FR
+    from ..content import load_content
+
     proj = project(args)
     content = load_content(proj)
     report = FR.freshness(content, today(args.today), days=args.days)

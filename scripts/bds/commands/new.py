@@ -9,13 +9,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-import yaml
-
-from .. import files, fmt, protected, schema
-from .. import validate as validation
-from ..content import load_content
 from ..errors import BdsError
-from ..report import text as report_text
 from .common import add_today, project, read_problem, today
 
 KINDS = ("opportunity", "partner")
@@ -109,6 +103,8 @@ def _convert(spec: dict, answer: str):
 
 
 def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults, data: dict) -> None:
+    from .. import protected
+
     required = set(node.get("required", []))
     keys = list(node.get("properties", {}))
     if not prefix:
@@ -181,6 +177,8 @@ def _place(location: dict, visibility: str | None = None) -> dict:
 
 
 def _protected(location: dict, visibility: str | None = None) -> bool:
+    from .. import protected
+
     return protected.is_protected(_place(location, visibility))
 
 
@@ -207,6 +205,8 @@ def register(sub) -> None:
 def _answers(path: str | None) -> dict | None:
     if not path:
         return None
+    import yaml
+
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -217,6 +217,11 @@ def _answers(path: str | None) -> dict | None:
 
 
 def run(args) -> int:
+    # The heavy modules come here, not at the top: the parser imports this module for every command.
+    from .. import fmt, schema
+    from ..content import load_content
+    from ..report import text as report_text
+
     proj = project(args)
     day = today(args.today)
     content = load_content(proj)
@@ -268,6 +273,8 @@ def run(args) -> int:
 
 def _check(proj, kind: str, record_id: str, text: str, day: dt.date):
     """Validate the record as if it were in the project, before anything is written there."""
+    from .. import validate as validation
+
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / ("opportunities" if kind == "opportunity" else "partners")
         folder.mkdir()
@@ -279,6 +286,8 @@ def _check(proj, kind: str, record_id: str, text: str, day: dt.date):
 
 def _write_new(target: Path, text: str) -> None:
     """Write atomically and never replace an existing file."""
+    from .. import files
+
     try:
         files.write_text(target, text, replace=False)
     except FileExistsError:

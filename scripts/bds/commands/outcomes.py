@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 from ..errors import BdsError
-from ..outcomes.territory import load_territory
-from ..outcomes.validate import validate
 from .common import project
 
 
@@ -48,6 +46,8 @@ def register(sub) -> None:
 
 def territory_of(args) -> dict | None:
     """The project's territory, through the validated loader; None outside a project (rules skipped)."""
+    from ..outcomes.territory import load_territory
+
     try:
         proj = project(args)
     except BdsError:
@@ -56,6 +56,8 @@ def territory_of(args) -> dict | None:
 
 
 def run_validate(args) -> int:
+    from ..outcomes.validate import validate
+
     result = validate(Path(args.data_dir), territory_of(args))
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))

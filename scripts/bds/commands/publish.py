@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from ..errors import BdsError
-from ..publish import run as publishing
 from ..publish.quarter import Quarter
 from .common import project, today
 
@@ -58,6 +57,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..publish import run as publishing
+
     proj = project(args)
     quarter = Quarter.parse(args.quarter)
     when = publishing.resolve_today(quarter, today(args.today) if args.today else None)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..content import Project, ProjectNotFound
 from ..errors import BdsError
-from ..outcomes import codes, fsutil
-from ..outcomes.release import ValidationFailed, build_report
 from ..publish.quarter import Quarter
 
 
@@ -36,7 +33,18 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def build_report(*args, **kwargs):
+    """The whole release (outcomes.release), imported only when a report is made: numpy and scipy."""
+    from ..outcomes.release import build_report as build
+
+    return build(*args, **kwargs)
+
+
 def run(args) -> int:
+    from ..content import Project, ProjectNotFound
+    from ..outcomes import codes, fsutil
+    from ..outcomes.release import ValidationFailed
+
     Quarter.parse(args.quarter)  # a malformed or implausible quarter is a usage error, before any work
     try:
         proj = Project.find(Path(args.root) if getattr(args, "root", None) else None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from .. import report
-from .. import validate as validation
 from .common import add_today, content_paths, project, today
 
 
@@ -38,6 +37,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from .. import validate as validation
+
     proj = project(args)
     paths = content_paths(proj, args.paths)
     result = validation.run(proj, paths or None, today(args.today))

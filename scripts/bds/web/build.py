@@ -26,7 +26,7 @@ from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
 from ..publish import staging
-from . import engine, generate, postprocess
+from . import engine, generate, postprocess, precompress
 from .preview import copyright_text
 from .text import esc
 
@@ -179,6 +179,7 @@ def build_site(
                 for message in engine_warnings:
                     print(f"avviso: {message}", file=log)
                 warnings += len(engine_warnings)
+                precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
                 (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
                 faults.point("build-staged")
                 swap_in(site, out)

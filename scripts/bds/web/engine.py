@@ -186,6 +186,7 @@ def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
         config_file=str(config_path),
         dev_addr=f"{host}:{port}",
         livereload=True,
+        build_type="dirty",  # only the pages whose source changed: the rule is in preview.configure
         watch=[str(project_root / "content"), str(project_root / "opportunities")],
         **_overrides(config_path),
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .. import report
@@ -37,7 +39,32 @@ def configure(config):
     config.nav = generated.nav
     config.site_name = esc(ctx.territory.get("programme") or config.site_name)
     config.copyright = copyright_text(ctx.territory)
+    _rebuild_all_if_frame_changed(config, docs)
     return config
+
+
+def _rebuild_all_if_frame_changed(config, docs: Path) -> None:
+    """What a save rebuilds in `bds serve` (the engine runs dirty builds, web/engine.serve).
+
+    The rule: every save regenerates the pages' sources from the whole project, and `write_docs`
+    rewrites only the sources that came out different; the engine then rebuilds only the pages whose
+    source is newer than their output. So one listing rebuilds its page and the pages that list it
+    (catalogue, search, its partner's page, exports); a partner rebuilds the pages that show it. What
+    every page shows (navigation, site name, footer, mkdocs.yml), a territory change above all, makes
+    the "frame": when it changes, every source is touched and every page rebuilt.
+    """
+    settings = Path(config.config_file_path)
+    engine_config = settings.read_bytes().hex() if settings.is_file() else ""
+    frame = json.dumps([config.nav, config.site_name, config.copyright, engine_config], default=str)
+    key = hashlib.sha256(frame.encode("utf-8")).hexdigest()
+    stamp = docs.parent / "frame.sha256"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return
+    now = time.time()
+    for path in docs.rglob("*"):
+        if path.is_file():
+            os.utime(path, (now, now))
+    stamp.write_text(key, encoding="utf-8")
 
 
 def copyright_text(territory: dict) -> str:

@@ -1,0 +1,132 @@
+"""Pre-compressed copies of the site's text files, and a static server that sends them.
+
+`bds build` writes `FILE.gz` beside every HTML, CSS, JS, JSON, XML, SVG, ICS and CSV file of the
+new site, before the site is swapped in (`write_copies`): gzip level 9 with no time stamp nor file
+name in the header, so the same site gives the same bytes, and only where the copy is smaller than
+the file. A host that serves pre-compressed files (nginx `gzip_static on`, Caddy `file_server
+{ precompressed gzip }`, Apache with MultiViews or rewrite rules) then sends the small copy
+without compressing at every request, and with the best compression level; a host that compresses
+on its own (GitHub Pages, Netlify, Cloudflare Pages) ignores the copies.
+
+No `.br` copies: Brotli needs a compiled library (the `Brotli` wheel is a C extension, not pure
+Python, so one more binary dependency to pin and audit), its best level costs seconds per
+megabyte, which the build budget cannot afford at 5,000 listings, and of the common hosts only
+Caddy serves `.br` files without an extra module. gzip comes with Python and every browser takes it.
+
+`bds serve --site CARTELLA` serves a built site with `StaticHandler`: the `.gz` copy, with
+`Content-Encoding: gzip`, when the browser accepts gzip, and `Vary: Accept-Encoding` on every file
+that has one, as a real host would (the measure of what visitors get, e.g. bench/lighthouse.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import os
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".ics", ".csv")
+LEVEL = 9
+
+
+def _targets(site: Path) -> list[Path]:
+    out = []
+    for folder, dirs, names in os.walk(site):  # symlinks to folders are not followed
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            if name.endswith(COMPRESSIBLE) and not path.is_symlink() and path.is_file():
+                out.append(path)
+    return out
+
+
+def _compress(path: Path) -> int:
+    raw = path.read_bytes()
+    target = path.with_name(path.name + ".gz")
+    if target.is_file() and not target.is_symlink():
+        try:
+            if gzip.decompress(target.read_bytes()) == raw:
+                return 1  # the engine's own (sitemap.xml.gz, dated by the content): kept as it is
+        except (OSError, EOFError, zlib.error):
+            pass
+    packed = gzip.compress(raw, compresslevel=LEVEL, mtime=0)
+    if len(packed) >= len(raw):
+        return 0
+    target.write_bytes(packed)
+    return 1
+
+
+def write_copies(site: Path, workers: int | None = None) -> int:
+    """Write the `.gz` copies in `site`; returns how many. zlib releases the GIL: threads use every core."""
+    targets = _targets(site)
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers <= 1 or len(targets) < 16:
+        return sum(_compress(p) for p in targets)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_compress, targets, chunksize=32))
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an Accept-Encoding header takes gzip (`gzip` or `*`, not with q=0)."""
+    for item in (header or "").split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = params.strip().lower()
+        if quality.startswith("q="):
+            try:
+                if float(quality[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        return True
+    return False
+
+
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """A built site as a host serves it: the pre-compressed copy when the browser takes gzip."""
+
+    _vary = False
+
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the standard library
+        pass
+
+    def end_headers(self):
+        if self._vary:
+            self.send_header("Vary", "Accept-Encoding")
+        super().end_headers()
+
+    def send_head(self):
+        self._vary = False
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        packed = path + ".gz"
+        if not (path.endswith(COMPRESSIBLE) and os.path.isfile(path) and os.path.isfile(packed)):
+            return super().send_head()
+        self._vary = True
+        if not accepts_gzip(self.headers.get("Accept-Encoding")):
+            return super().send_head()
+        try:
+            handle = open(packed, "rb")  # noqa: SIM115 - returned open, as SimpleHTTPRequestHandler does
+        except OSError:
+            return super().send_head()
+        stat = os.fstat(handle.fileno())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(stat.st_size))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.end_headers()
+        return handle
+
+
+def serve_site(site: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """A server for `site` on host:port (not started: call serve_forever, then shutdown)."""
+
+    def handler(*args, **kwargs):
+        return StaticHandler(*args, directory=str(site), **kwargs)
+
+    return http.server.ThreadingHTTPServer((host, port), handler)
