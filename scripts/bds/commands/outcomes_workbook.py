@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..content import Project, ProjectNotFound
 from ..errors import BdsError
-from ..outcomes import codes, fsutil, validate, workbook
+
+if TYPE_CHECKING:  # imported when a command runs: `bds --help` loads none of them
+    from ..content import Project
 
 
 def add_commands(inner) -> None:
@@ -46,6 +48,8 @@ def add_commands(inner) -> None:
 
 
 def _project(args) -> Project | None:
+    from ..content import Project, ProjectNotFound
+
     try:
         return Project.find(Path(args.root) if getattr(args, "root", None) else None)
     except ProjectNotFound:
@@ -59,6 +63,8 @@ def _territory(args) -> dict | None:
 
 
 def run_template(args) -> int:
+    from ..outcomes import codes, fsutil, workbook
+
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise BdsError(f"{out}: il modello è un file .xlsx: scegli un nome che finisce con .xlsx", 2)
@@ -79,6 +85,8 @@ def run_template(args) -> int:
 
 
 def run_import(args) -> int:
+    from ..outcomes import codes, fsutil, validate, workbook
+
     out = Path(args.out)
     fsutil.check_writable(out, folder=True)
     validate.check_location(out)
