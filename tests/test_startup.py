@@ -16,11 +16,11 @@ import pytest
 from bds import validate
 from bds.content import Project
 from conftest import FIXTURES, REPO, TODAY, copy_fixture_project, target_name
-
-SHIPPED_TODAY = "2026-12-01"  # the shipped content's review dates are all on or before this day
 from test_protected import SEAT_LISTING
 
 HEAVY = ("scipy", "numpy", "matplotlib", "weasyprint", "frictionless", "mkdocs", "openpyxl")
+
+SHIPPED_TODAY = "2026-12-01"  # the shipped content's review dates are all on or before this day
 
 
 def _imported(code: str) -> set[str]:

@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 
 from . import findings as F
-from . import schema, unicodetext
+from . import mdbounds, schema, unicodetext
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
-from .web import text as webtext
 
 MIN_DATE = dt.date(2000, 1, 1)
 YEARS_AHEAD = 5
@@ -114,17 +113,21 @@ def _body_finding(doc: Document, code: str, body: str, offset: int, **params) ->
 def guide_findings(doc: Document) -> list[F.Finding]:
     body = doc.body or ""
     out: list[F.Finding] = []
-    depth, where = webtext.nesting_depth(body)
-    if depth > webtext.MAX_NESTING:
-        return [_body_finding(doc, "MARKDOWN_TOO_DEEP", body, where, depth=depth, limit=webtext.MAX_NESTING)]
-    length, where = webtext.longest_block(body)
-    if length > webtext.MAX_BLOCK:
+    depth, where = mdbounds.nesting_depth(body)
+    if depth > mdbounds.MAX_NESTING:
+        return [_body_finding(doc, "MARKDOWN_TOO_DEEP", body, where, depth=depth, limit=mdbounds.MAX_NESTING)]
+    length, where = mdbounds.longest_block(body)
+    if length > mdbounds.MAX_BLOCK:
         return [
-            _body_finding(doc, "MARKDOWN_BLOCK_TOO_LONG", body, where, length=length, limit=webtext.MAX_BLOCK)
+            _body_finding(
+                doc, "MARKDOWN_BLOCK_TOO_LONG", body, where, length=length, limit=mdbounds.MAX_BLOCK
+            )
         ]
     if "![" not in body:
         return out
     cursor = 0
+    from .web import text as webtext  # the Markdown stack: only guides with a body need it
+
     for src in webtext.guide_image_sources(body):
         if webtext.local_image(src):
             continue
@@ -142,9 +145,9 @@ def markdown_findings(kind: str, doc: Document) -> list[F.Finding]:
     for key in MARKDOWN_FIELDS.get(kind, ()):
         value = doc.data.get(key)
         if isinstance(value, str):
-            depth, _where = webtext.nesting_depth(value)
-            if depth > webtext.MAX_NESTING:
-                out.append(_at(doc, "MARKDOWN_TOO_DEEP", (key,), depth=depth, limit=webtext.MAX_NESTING))
+            depth, _where = mdbounds.nesting_depth(value)
+            if depth > mdbounds.MAX_NESTING:
+                out.append(_at(doc, "MARKDOWN_TOO_DEEP", (key,), depth=depth, limit=mdbounds.MAX_NESTING))
     return out
 
 

@@ -16,8 +16,8 @@ from .web import siteconfig
 # territory (zones, review days), the partners (does its partner exist, is its place at the partner's
 # seat) and the other listings (duplicate ids); a partner the same (the protected listings held at its
 # seat); the territory its partners (health services name them); a guide the records its @links name
-# (guides, partners, listings); the glossary is judged alone. Loading only these keeps the result identical to a whole-project run filtered to FILE
-# (tests/test_startup.py compares them).
+# (guides, partners, listings); the glossary is judged alone. Loading only these keeps the result
+# identical to a whole-project run filtered to FILE (tests/test_startup.py compares them).
 CONTEXT = {
     "opportunity": {"territory", "partner", "opportunity"},
     "partner": {"territory", "partner", "opportunity"},
