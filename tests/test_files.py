@@ -631,6 +631,6 @@ def test_today_and_quarter_ranges(project_copy, tmp_path, argv):
 def test_edges_of_the_ranges_are_accepted(project_copy, tmp_path):
     run = run_cli(["--root", project_copy, "validate", "--today", "2100-12-31"])
     assert run.code == 0, run.err
-    # 2000-01-01 is accepted as a day; the review dates are then in its future (a finding, not usage).
+    # 2000-01-01 is accepted as a day; the dates are then too far ahead of it (a finding, not usage).
     run = run_cli(["--root", project_copy, "validate", "--today", "2000-01-01"])
-    assert run.code == 1 and "REVIEWED_IN_FUTURE" in run.out, run.err
+    assert run.code == 1 and "DATE_TOO_FAR" in run.out, run.err

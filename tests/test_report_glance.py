@@ -261,7 +261,7 @@ def test_a_first_contact_after_the_start_is_located(demo, tmp_path):
         csv.writer(fh, lineterminator="\n").writerows(table)
     result = validate(bad, check_repository=False)
     assert [(p.table, p.row, p.column, p.code) for p in result.problems] == [
-        ("projects.csv", 2, "first_contact_date", "DATE_ORDER")
+        ("projects.csv", 2, "first_contact_date", "PROJECT_DATE_ORDER")
     ]
 
 

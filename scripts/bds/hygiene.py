@@ -65,6 +65,10 @@ def _documents(content: Content):
 def date_findings(kind: str, doc: Document, today: dt.date) -> list[F.Finding]:
     out = []
     latest = latest_date(today)
+    # «In the future» is after the day the command runs. A reference day in the past (`--today`, or
+    # `bds publish` of a quarter that is over, whose day is the quarter's last) must not turn the
+    # reviews made since then into errors; a later reference day moves the bound with it.
+    now = max(today, dt.date.today())
     for path, value in _strings(doc.data):
         if schema.subschema(kind, path).get("format") != "date":
             continue
@@ -74,8 +78,8 @@ def date_findings(kind: str, doc: Document, today: dt.date) -> list[F.Finding]:
         title = schema.title_for(kind, path)
         if day < MIN_DATE:
             out.append(_at(doc, "DATE_TOO_EARLY", path, title=title, date=value, limit="1° gennaio 2000"))
-        elif path[-1] == "reviewed" and day > today:
-            out.append(_at(doc, "REVIEWED_IN_FUTURE", path, date=value, today=today.isoformat()))
+        elif path[-1] == "reviewed" and day > now:
+            out.append(_at(doc, "REVIEWED_IN_FUTURE", path, date=value, today=now.isoformat()))
         elif day > latest:
             out.append(
                 _at(doc, "DATE_TOO_FAR", path, title=title, date=value, years=YEARS_AHEAD, limit=latest)

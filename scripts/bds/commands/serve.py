@@ -48,7 +48,9 @@ def serve_built(site: Path, port: int) -> int:
     except OSError as exc:
         why = exc.strerror or "errore di rete"
         raise BdsError(f"--port: la porta {port} non si può usare ({why})", exit_code=2) from None
-    host, bound = server.server_address[:2]
+    address, bound = server.server_address[:2]
+    # the socket reports its address as str; the stub also allows bytes, decoded rather than shown as b'…'
+    host = address.decode() if isinstance(address, (bytes, bytearray)) else address
     print(f"Sito {site} su http://{host}:{bound}/ (ferma con Ctrl+C)", file=sys.stderr, flush=True)
     try:
         server.serve_forever()

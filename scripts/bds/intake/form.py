@@ -194,7 +194,8 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
             doc.data["id"]: f"la scheda «{doc.data.get('title') or doc.data['id']}», già nel catalogo"
             for doc in content.valid("opportunity")
         }
-    coordinators = territory.get("coordinators") if isinstance(territory.get("coordinators"), dict) else {}
+    given_coordinators = territory.get("coordinators")
+    coordinators = given_coordinators if isinstance(given_coordinators, dict) else {}
     groups = FD.groups(schema)
     config = {
         "fields": [_field_config(f, lists) for f in all_fields],

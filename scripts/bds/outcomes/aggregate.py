@@ -517,7 +517,7 @@ def _contact_waiting(agg: Aggregate, people: People, quarter: str) -> None:
     prefix = "attesa_adolescenti|servizio="
     groups = list(plan)
     everyone = {"plan": [x for s in groups for x in plan[s]], "visit": [x for s in groups for x in visit[s]]}
-    keys = {"plan": [], "visit": []}
+    keys: dict[str, list[str]] = {"plan": [], "visit": []}
     for category in [*groups, TOTAL]:
         rows = {
             "plan": everyone["plan"] if category == TOTAL else plan[category],

@@ -48,7 +48,7 @@ def group(digits: str) -> str:
     """Thousands point: 12345 -> 12.345."""
     sign = "-" if digits.startswith("-") else ""
     digits = digits.lstrip("-")
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

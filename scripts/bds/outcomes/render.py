@@ -437,12 +437,14 @@ def _share(num: Figure | None, den: Figure | None, k: int) -> Figure | None:
     """A percentage of two published (rounded) counts; hidden when either is hidden or den < k."""
     if num is None or den is None:
         return None
-    for part in (den, num):
-        if part.number is None:
-            return Figure(PERCENT, SUPPRESSED, "", part.reason or "n<k")
-    if den.number < k:
+    den_number, num_number = den.number, num.number
+    if den_number is None:
+        return Figure(PERCENT, SUPPRESSED, "", den.reason or "n<k")
+    if num_number is None:
+        return Figure(PERCENT, SUPPRESSED, "", num.reason or "n<k")
+    if den_number < k:
         return Figure(PERCENT, SUPPRESSED, "", "n<k")
-    return Figure(PERCENT, PUBLISHED, str(int(math.floor(100 * num.number / den.number + 0.5))))
+    return Figure(PERCENT, PUBLISHED, str(int(math.floor(100 * num_number / den_number + 0.5))))
 
 
 @dataclass
@@ -664,7 +666,7 @@ def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | Non
             f'<text x="{x + slot * 0.3:.1f}" y="{height - 3}" text-anchor="middle" font-size="8"'
             f"{weight}>{_esc(short)}</text>"
         )
-        if number is None:
+        if number is None or fig is None:  # a number comes from a figure: fig is None only if number is
             mark = "nasc." if fig is not None else "n.d."
             parts.append(
                 f'<text x="{x + slot * 0.3:.1f}" y="{zero_y - 3:.1f}" text-anchor="middle" font-size="7" '

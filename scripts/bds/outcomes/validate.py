@@ -505,7 +505,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                     "projects",
                     i + 2,
                     "first_contact_date",
-                    "DATE_ORDER",
+                    "PROJECT_DATE_ORDER",
                     title=_title("projects", "first_contact_date"),
                     other=_title("projects", "start_date"),
                 )
@@ -516,7 +516,7 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                     "projects",
                     i + 2,
                     "first_specialist_date",
-                    "DATE_ORDER",
+                    "PROJECT_DATE_ORDER",
                     title=_title("projects", "first_contact_date"),
                     other=_title("projects", "first_specialist_date"),
                 )

@@ -18,12 +18,15 @@ Housing places and listings with no start date (permanent services) are never ev
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import icalendar
 
 from ..dates import parse as parse_date
 from . import model
-from .context import SiteContext
+
+if TYPE_CHECKING:  # the validator uses `sessions` without the site's Markdown stack
+    from .context import SiteContext
 
 TZID = "Europe/Rome"
 MAX_BLOCK_DAYS = 7  # an all-day block longer than a week is not emitted (see the module docstring)
@@ -87,10 +90,12 @@ def sessions(listing: dict) -> list[dt.date]:
         return []
     end = min(end or start, start + dt.timedelta(days=MAX_SPAN_DAYS))
     days = [WEEKDAY[d] for d in table.get("days") or [] if d in WEEKDAY]
-    every = table.get("every_weeks") if isinstance(table.get("every_weeks"), int) else 1
+    every_weeks = table.get("every_weeks")
+    every = every_weeks if isinstance(every_weeks, int) else 1
     skip = {parse_date(d) for d in table.get("except") or []}
-    out, day = [], start
-    first_week = None
+    out: list[dt.date] = []
+    day = start
+    first_week: int | None = None
     while day <= end:
         if not days:
             out.append(day)
@@ -114,6 +119,8 @@ def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
     if not is_event(listing):
         return None
     start, end = _span(listing)
+    if start is None:  # is_event() has already ruled this out; the check narrows the type
+        return None
     lid = str(listing.get("id", ""))
     table = listing.get("timetable") if isinstance(listing.get("timetable"), dict) else None
     begin = _time((table or {}).get("start_time"))
@@ -133,7 +140,7 @@ def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
             vevent.add("dtend", dt.datetime.combine(first, finish), parameters={"TZID": TZID})
         last = every_day[-1]
         if last > first:
-            rule = {"FREQ": "WEEKLY" if table.get("days") else "DAILY"}
+            rule: dict[str, object] = {"FREQ": "WEEKLY" if table.get("days") else "DAILY"}
             rule["UNTIL"] = rome_to_utc(dt.datetime.combine(last, begin))
             if table.get("days"):
                 every = table.get("every_weeks")

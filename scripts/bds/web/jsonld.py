@@ -164,7 +164,7 @@ def job_posting(listing: dict, partner: dict | None, territory: dict, labels: mo
 
 
 def _offer(listing: dict, url: str, labels: model.Labels) -> dict:
-    offer = {
+    offer: dict[str, object] = {
         "@type": "Offer",
         "url": url,
         "availability": SCHEMA + ("SoldOut" if listing.get("status") == "full" else "InStock"),
@@ -186,7 +186,7 @@ def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
     dates = listing.get("dates") or {}
     table = listing.get("timetable") if isinstance(listing.get("timetable"), dict) else None
     days = ical.sessions(listing) if table else []
-    if not days:
+    if not days or table is None:  # no sessions without a timetable: days is [] when table is None
         return str(dates["start"]), str(dates["end"]) if dates.get("end") else None, None
     begin = _time(table["start_time"])
     finish = _time(table["end_time"]) if table.get("end_time") else None
@@ -213,7 +213,7 @@ def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
 
 def event(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
     start, end, schedule = _schedule(listing)
-    data = {
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": str(listing.get("title", "")),
@@ -242,13 +242,20 @@ def event(listing: dict, partner: dict | None, territory: dict, labels: model.La
     return data
 
 
+def _kind_label(listing: dict, labels: model.Labels) -> str:
+    """The label of the listing's kind, else the kind itself (labels are keyed by strings only)."""
+    kind = listing.get("kind")
+    fallback = str(listing.get("kind", ""))
+    return labels.kinds.get(kind, fallback) if isinstance(kind, str) else fallback
+
+
 def service(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Service",
         "name": str(listing.get("title", "")),
         "description": str(listing.get("summary", "")),
-        "serviceType": labels.kinds.get(listing.get("kind"), str(listing.get("kind", ""))),
+        "serviceType": _kind_label(listing, labels),
         "provider": _organization(partner, listing),
         "areaServed": _areas(listing, labels)
         or [{"@type": "AdministrativeArea", "name": str(territory.get("territory", ""))}],
