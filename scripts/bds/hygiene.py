@@ -21,6 +21,7 @@ from . import mdbounds, schema, unicodetext
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
+from .load import strings as _strings
 
 MIN_DATE = dt.date(2000, 1, 1)
 YEARS_AHEAD = 5
@@ -40,17 +41,6 @@ def latest_date(today: dt.date) -> dt.date:
         return today.replace(year=year)
     except ValueError:
         return today.replace(year=year, day=28)
-
-
-def _strings(value, path: tuple = ()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
 
 
 def _documents(content: Content):

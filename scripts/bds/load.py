@@ -84,6 +84,18 @@ def field_name(path: tuple) -> str:
     return out
 
 
+def strings(value, path: tuple = ()):
+    """(path, text) of every string in a loaded value, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings(item, path + (i,))
+
+
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
     """The bytes of a regular file; a symlink, FIFO or device is refused, never followed or opened."""
     try:

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from . import findings as F
 from . import schema
 from .load import field_name
+from .load import strings as _strings
 
 # -- The rule ------------------------------------------------------------------------------------------
 
@@ -501,17 +502,6 @@ def dwelling_address_sentence(text: str) -> bool:
 _NOT_TEXT = frozenset({"id", "partner", "kind", "axes", "audience", "access", "zones", "status", "reviewed"})
 _NOT_TEXT |= {"dates", "languages", "example", "cost", "places", "stipend"}
 _PARTNER_TEXT = ("name", "short_name", "description", "services", "contact")
-
-
-def _strings(value, path: tuple = ()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
 
 
 def _at(doc, code: str, path: tuple, **params):

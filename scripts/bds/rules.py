@@ -16,6 +16,7 @@ from . import guidelinks, hygiene, protected, schema, textcheck
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
+from .load import strings as _strings
 
 # Raw HTML or script: a "<" followed by a tag name, "!", "/" or "?". Autolinks <https://...> stay allowed.
 _HTML = re.compile(r"<\s*(?!(?:https?|mailto|tel):)[a-zA-Z!/?]")
@@ -38,17 +39,6 @@ READABILITY_MIN = 60
 def _at(doc: Document, code: str, path: tuple, **params) -> F.Finding:
     line, col = doc.position(path)
     return F.make(code, doc.path, line, col, field_name(path), **params)
-
-
-def _strings(value, path: tuple = ()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))
 
 
 def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
