@@ -8,6 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+MONTHS = (
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+)
+
+
+def in_words(day: dt.date) -> str:
+    """«1 ottobre 2026»: how the site and the report write a date."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
 
 def parse(value) -> dt.date | None:
     """An ISO date (AAAA-MM-GG) from a record, or None when it is missing or not a real date."""

@@ -8,30 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import dates
 from .model import COUNT, EURO, MEAN, PERCENT, RATE, SUPPRESSED, ZERO
 
 NBSP = "\u00a0"
 HIDDEN = "—"
 
-MONTHS = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-)
-
 
 def date_words(day: dt.date) -> str:
     """1 ottobre 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return dates.in_words(day)
 
 
 def quarter_words(label: str) -> str:

@@ -110,22 +110,6 @@ def euro(amount) -> str:
     return "€ " + (text[:-3] if text.endswith(",00") else text)
 
 
-MONTHS = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-)
-
-
 WEEKDAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
 
 
@@ -161,7 +145,7 @@ def italian_date(value) -> str:
     day = parse_date(value)
     if day is None:
         return str(value or "")
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return dates.in_words(day)
 
 
 @dataclass
