@@ -390,3 +390,45 @@ def volunteer_pointer(page, size, site):
 def test_volunteer_adds_a_community_event_to_the_calendar(site, open_page, size):
     steps = volunteer_pointer(open_page(size), size, site)
     print(f"\nvolunteer pointer {size}: {steps} taps")
+
+
+def volunteer_keyboard(page, size, site):
+    """Journey 3 with the keyboard only: the events filter, a listing, its calendar file."""
+    import icalendar
+
+    keys = Keys(page)
+    page.goto(site)
+    keys.press("Tab")
+    keys.press("Enter")  # skip link
+    keys.tab_to(lambda f: f["text"] == "Cerco un'opportunità")
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/opportunita/$"))
+    keys.press("Tab")
+    keys.press("Enter")  # skip link
+    keys.tab_to(lambda f: f["tag"] == "SUMMARY")
+    keys.press("Enter")
+    keys.tab_to(lambda f: f["id"] == "f-tipo-community-event")
+    keys.press("Space")
+    keys.tab_to(lambda f: "bds-jump" in page.evaluate("document.activeElement.className"))
+    keys.press("Enter")
+    visible = page.locator(".bds-catalogue li.bds-item:visible")
+    assert set(visible.evaluate_all("els => els.map(e => e.dataset.k)")) == {"community-event"}
+    first = visible.first.locator("a").first.get_attribute("href")
+    keys.tab_to(lambda f: f["href"] == first, limit=200)
+    axe_clean(page, f"j3-{size}-keys-1-events")
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/opportunita/[a-z0-9-]+/$"))
+    title = page.locator("h1").inner_text()
+    keys.tab_to(lambda f: f["text"].startswith("Aggiungi al calendario"))
+    axe_clean(page, f"j3-{size}-keys-2-listing")
+    with page.expect_download() as download:
+        keys.press("Enter")
+    events = list(icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT"))
+    assert len(events) == 1 and str(events[0]["summary"]) == title
+    return keys.count
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_volunteer_adds_a_community_event_to_the_calendar_with_the_keyboard(site, open_page, size):
+    steps = volunteer_keyboard(open_page(size), size, site)
+    print(f"\nvolunteer keys {size}: {steps} keys")
