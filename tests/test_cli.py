@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -223,3 +224,20 @@ def test_unreadable_answers_are_explained_without_python_names(project_copy, tmp
         run = run_cli(["--root", project_copy, "new", "opportunity", "--from-answers", answers])
         assert run.code == 2
         assert "Error" not in run.err and "Traceback" not in run.err, run.err
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    """`bds codes | head -1`: the pipe closes under the command; no «errore interno», no traceback."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "scripts")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bds", "codes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(20)
+    proc.stdout.close()  # the reader goes away while bds is still writing
+    err = proc.stderr.read().decode("utf-8")
+    proc.wait(timeout=60)
+    assert "errore interno" not in err and "Traceback" not in err, err

@@ -634,3 +634,46 @@ def test_edges_of_the_ranges_are_accepted(project_copy, tmp_path):
     # 2000-01-01 is accepted as a day; the dates are then too far ahead of it (a finding, not usage).
     run = run_cli(["--root", project_copy, "validate", "--today", "2000-01-01"])
     assert run.code == 1 and "DATE_TOO_FAR" in run.out, run.err
+
+
+def test_the_atomic_writer_never_replaces_a_symlink_or_a_fifo(tmp_path):
+    from bds import files
+
+    real = tmp_path / "vera.yml"
+    real.write_text("id: vera\n", encoding="utf-8")
+    link = tmp_path / "scheda.yml"
+    link.symlink_to(real)
+    with pytest.raises(BdsError, match="collegamento simbolico"):
+        files.write_text(link, "id: nuova\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "id: vera\n"
+    fifo = tmp_path / "tubo.yml"
+    os.mkfifo(fifo)
+    with pytest.raises(BdsError, match="non è un file normale"):
+        files.write_text(fifo, "id: nuova\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scheda.yml", "tubo.yml", "vera.yml"]
+
+
+def test_import_update_does_not_replace_a_symlinked_listing(project_copy, tmp_path):
+    outside = tmp_path / "fuori.yml"
+    outside.write_text("id: fuori\n", encoding="utf-8")
+    link = project_copy / "opportunities" / "tirocinio-all-orto.yml"
+    link.symlink_to(outside)
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("Titolo;Sintesi\nTirocinio all'orto;Una sintesi breve.\n", encoding="utf-8")
+    run = run_cli(
+        [
+            "--root",
+            project_copy,
+            "import",
+            "opportunities",
+            sheet,
+            "--partner",
+            "coop-esempio",
+            "--update",
+            "--today",
+            TODAY,
+        ]
+    )
+    assert run.code != 0 and "Traceback" not in run.err and "errore interno" not in run.err, run.err
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == "id: fuori\n"

@@ -8,6 +8,7 @@ takes the parsed arguments and returns the exit code. The library raises
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -120,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bds: interrotto.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `bds codes | head`: the reader has gone, as `git log | head` there is no error
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except Exception as exc:  # never a traceback for users; BDS_DEBUG=1 shows it for developers
         if os.environ.get("BDS_DEBUG"):
             raise

@@ -21,6 +21,7 @@ def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
     (FileExistsError is raised). A replaced file keeps its permissions.
     """
     path = Path(path)
+    _refuse_odd_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -35,6 +36,21 @@ def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def _refuse_odd_target(path: Path) -> None:
+    """A symlink, FIFO or device where a record goes is never replaced by a file (nor followed)."""
+    import stat
+
+    from .errors import BdsError
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
+        what = "un collegamento simbolico" if stat.S_ISLNK(mode) else "qualcosa che non è un file normale"
+        raise BdsError(f"{path}: al suo posto c'è {what}: non lo sostituisco. Nessun file scritto.", 1)
 
 
 # -- swapping two names in one step --------------------------------------------------------------------
