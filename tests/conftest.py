@@ -134,3 +134,44 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+JOURNEY_SIZES = {"phone": (375, 812), "laptop": (1280, 900)}  # the widths every journey is walked at
+
+
+def _outside(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    return parsed.scheme not in ("data", "blob", "about") and parsed.hostname != "127.0.0.1"
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(size, **context options) -> a fresh page (touch on the phone size); the test fails if
+    any request leaves 127.0.0.1 or a script error happens on the page."""
+    contexts, external, errors = [], [], []
+
+    def make(size: str, **extra):
+        width, height = JOURNEY_SIZES[size]
+        phone = size == "phone"
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="it-IT",
+            has_touch=phone,
+            is_mobile=phone,
+            device_scale_factor=1,
+            accept_downloads=True,
+            **extra,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda r: external.append(r.url) if _outside(r.url) else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert external == [], f"requests left 127.0.0.1: {external}"
+    assert errors == [], errors

@@ -34,42 +34,6 @@ def site(tmp_path_factory):
         yield url + "/"
 
 
-@pytest.fixture
-def open_page(browser):
-    contexts, external, errors = [], [], []
-
-    def make(size: str, **extra):
-        width, height = SIZES[size]
-        phone = size == "phone"
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale="it-IT",
-            has_touch=phone,
-            is_mobile=phone,
-            device_scale_factor=1,
-            accept_downloads=True,
-            **extra,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.on("request", lambda r: external.append(r.url) if _outside(r.url) else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert external == [], f"requests left 127.0.0.1: {external}"
-    assert errors == [], errors
-
-
-def _outside(url: str) -> bool:
-    from urllib.parse import urlparse
-
-    parsed = urlparse(url)
-    return parsed.scheme not in ("data", "blob", "about") and parsed.hostname != "127.0.0.1"
-
-
 def accepted_in_a_copy(tmp_path: Path, text: str) -> dict:
     """The YAML, saved where a coordinator puts it in a copy of the project: `bds validate` accepts it."""
     root = tmp_path / "progetto"

@@ -13,17 +13,16 @@ import io
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from bds.content import Project
 from bds.web import build
-from conftest import AXE_TAGS, REPO, serve_directory
+from conftest import AXE_TAGS, JOURNEY_SIZES, REPO, serve_directory
 
 pytestmark = pytest.mark.browser
 
 TODAY = "2026-12-01"
-SIZES = {"phone": (375, 812), "laptop": (1280, 900)}
+SIZES = JOURNEY_SIZES
 SHOTS = Path(os.environ.get("BDS_JOURNEY_SHOTS", "/tmp/journeys"))
 STEPS: dict[str, int] = {}  # journey -> taps or keys, printed at the end (pytest -s)
 
@@ -34,39 +33,6 @@ def site(tmp_path_factory):
     build.build_site(Project(REPO), out, dt.date.fromisoformat(TODAY), log=io.StringIO())
     with serve_directory(out) as url:
         yield url + "/"
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(size) -> a fresh page; the test fails if any request leaves 127.0.0.1."""
-    contexts, external = [], []
-
-    def make(size: str):
-        width, height = SIZES[size]
-        phone = size == "phone"
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale="it-IT",
-            has_touch=phone,
-            is_mobile=phone,
-            device_scale_factor=1,
-            accept_downloads=True,
-        )
-        contexts.append(context)
-        page = context.new_page()
-
-        def check(request):
-            parsed = urlparse(request.url)
-            if parsed.scheme not in ("data", "blob", "about") and parsed.hostname != "127.0.0.1":
-                external.append(request.url)
-
-        page.on("request", check)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert external == [], f"requests left 127.0.0.1: {external}"
 
 
 def axe_clean(page, name: str):
