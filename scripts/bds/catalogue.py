@@ -7,6 +7,7 @@ one thing whichever command prints it, so no code is registered twice (`codes` r
 test holds it). `bds codes` prints this catalogue and the site page «Messaggi del validatore» is
 generated from it.
 """
+# messages: pending (6 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

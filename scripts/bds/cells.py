@@ -11,6 +11,7 @@ the text as it is, and a program gets the original back with one rule:
 Only text is touched. Numbers written as numbers (ints and floats, or the number columns of a
 table, see `neutralise(value, numeric=True)`) stay numbers: `-3` is a number, not a formula.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

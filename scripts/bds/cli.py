@@ -4,6 +4,7 @@ Each module defines `register(subparsers)`; the parser it adds sets `func`, whic
 takes the parsed arguments and returns the exit code. The library raises
 `BdsError`; only here does it become one line on stderr and an exit code.
 """
+# messages: pending (16 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

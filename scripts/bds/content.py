@@ -4,6 +4,7 @@ A project (a territory) is a folder with `content/territory.yml`,
 `content/partners/*.yml`, `content/guides/*.md`, `content/glossary.yml` and
 `opportunities/*.yml`. Changing territory means pointing at another folder.
 """
+# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ Accessibility choices: `role="img"` with `<title>` and `<desc>` referenced by `a
 is a `<text>` element (selectable, zoomable, translatable); dark text on light fills (contrast well above
 4.5:1); lanes differ by border style as well as colour, so the picture still reads in greyscale.
 """
+# messages: pending (26 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Writing files safely: a reader never sees half a file, and nothing is replaced unless asked."""
+# messages: pending (22 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ the whole round trip for one file and refuses when the result would not load to 
 PyYAML drops comments, so only a header of comment lines at the top of a file is kept; a file with
 comments anywhere else is refused unless the caller accepts to drop them.
 """
+# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@
 GitHub (`bds intake freshness`) and the publication report both render it.
 Closed listings are left out: nobody needs to re-verify them.
 """
+# messages: pending (12 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

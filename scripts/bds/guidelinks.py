@@ -7,6 +7,7 @@ resolves them for the page they appear on (`bds.web.render.resolve_guide_links`)
 about a target that names nothing and about a mention («il CPS della tua zona», «il filtro «…»», «la
 guida «…»», «il modulo», «scrivi al coordinamento») written without a link.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@
   so is a guide paragraph longer than `web.text.MAX_BLOCK` characters (rendering time grows with its
   square).
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ copied in git). The theme, the hook and `data/` are inside the package in both c
 
 Every module that needs one of these files asks here; nothing else computes paths from `__file__`.
 """
+# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

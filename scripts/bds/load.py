@@ -6,6 +6,7 @@ anchors and aliases, duplicate keys, YAML 1.1 booleans such as `yes`, several
 documents. Timestamps stay strings so that JSON Schema's `format: date` sees
 them. Nothing here raises on bad input: problems come back as findings.
 """
+# messages: pending (14 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

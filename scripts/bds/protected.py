@@ -36,6 +36,7 @@ and say nothing about which building it is.
 Every pattern is linear: bounded repetitions over disjoint classes, anchored at a word start, so a
 300,000-character text is scanned in milliseconds. Findings never carry the text they matched.
 """
+# messages: pending (33 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Printing findings: like a compiler (text), as GitHub annotations, or as JSON."""
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ its own change the same way before opening a pull request (`--intake`: one new l
 
 Standard library only: the check runs before (and without) installing anything.
 """
+# messages: pending (8 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ They run after the schema layer and only on records whose shape is valid, so
 every rule can trust the types it reads. `today` is a parameter: date rules are
 tested at fixed dates.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ the name is looked at with lstat (so nothing is opened that is not a plain file)
 O_NOFOLLOW | O_NONBLOCK (a symlink swapped in meanwhile fails, a FIFO never blocks) and checked
 again with fstat against the first look.
 """
+# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

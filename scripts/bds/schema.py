@@ -6,6 +6,7 @@ Valid records (the vast majority) are checked by the compiled jsonschema-rs
 validator; a record it rejects is re-checked by `jsonschema` to get precise
 error objects, which we map to stable codes.
 """
+# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Version string: the package version and the content's last commit."""
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ The defaults are Milan's words (Budget di Salute, ASST, CPS, case manager); the 
 audiences and access modes default to the schemas' `x-labels`, so there is one source for each. A
 territory overrides any of them; the site's pages ask `of(territory)` for the words they show.
 """
+# messages: pending (6 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """`bds build`: validate the content and build the public site (atomic swap into --out)."""
+# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """`bds codes`: the one catalogue of codes of every command, generated from the registries."""
+# messages: pending (4 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 Every command module imports this one while the parser is built, so it imports nothing heavy at
 module level (no YAML, no schema, no content loader): those come inside the helpers that use them.
 """
+# messages: pending (18 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

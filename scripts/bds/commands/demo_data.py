@@ -1,4 +1,5 @@
 """`bds demo-data`: an invented outcome package to try the report without real data."""
+# messages: pending (8 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

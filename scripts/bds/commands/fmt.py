@@ -1,4 +1,5 @@
 """`bds fmt`: rewrite records in the one canonical form (or, with --check, show what would change)."""
+# messages: pending (14 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

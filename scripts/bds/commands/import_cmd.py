@@ -1,4 +1,5 @@
 """`bds import opportunities FILE`: listings from a spreadsheet (CSV or XLSX)."""
+# messages: pending (21 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

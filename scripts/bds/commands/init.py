@@ -7,6 +7,7 @@ the issue form is generated from the new content exactly as `bds intake issue-fo
 is written into a hidden folder next to DIR, validated there, then moved into place in one step:
 nothing is written when DIR is not empty or anything fails. Questions are asked only on a terminal.
 """
+# messages: pending (46 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

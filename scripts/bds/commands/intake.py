@@ -4,6 +4,7 @@
 regenerates the issue form from the schema; `form` writes the web form as a
 standalone page; `freshness` lists what must be re-verified.
 """
+# messages: pending (34 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

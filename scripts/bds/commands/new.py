@@ -1,4 +1,5 @@
 """`bds new opportunity|partner`: ask the questions of the schema and write a valid record."""
+# messages: pending (25 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

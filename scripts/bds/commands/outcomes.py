@@ -1,4 +1,5 @@
 """`bds outcomes validate DIR`: check the private outcome data package before any report."""
+# messages: pending (9 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

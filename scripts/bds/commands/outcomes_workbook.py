@@ -1,4 +1,5 @@
 """`bds outcomes template` and `bds outcomes import`: the outcome data as a workbook, in and out."""
+# messages: pending (25 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """`bds publish`: the quarterly publication (site with bulletin, private report, freshness list)."""
+# messages: pending (13 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

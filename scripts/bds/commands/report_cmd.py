@@ -1,4 +1,5 @@
 """`bds report`: the quarterly anonymous aggregate of the outcome data (private, safe to hand on)."""
+# messages: pending (15 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """`bds serve`: preview the site with live reload while editing content, or serve a built site."""
+# messages: pending (12 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

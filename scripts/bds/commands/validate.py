@@ -1,4 +1,5 @@
 """`bds validate`: check content against the schemas and the rules across records."""
+# messages: pending (6 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

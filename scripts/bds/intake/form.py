@@ -7,6 +7,7 @@ Labels, help texts, choices and required marks all come from the schema, so
 the form cannot drift from it. `standalone_html()` wraps the fragment in a
 page of its own (used offline and by the tests); `provider()` adds it to the site.
 """
+# messages: pending (76 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ The form (`.github/ISSUE_TEMPLATE/nuova-opportunita.yml`) is generated from the
 schema and the content; GitHub renders a submitted form as `### Label` sections,
 which `parse_body` reads back by the same labels.
 """
+# messages: pending (13 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

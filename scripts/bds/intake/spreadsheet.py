@@ -5,6 +5,7 @@ accents kept), or the field names (`location.name`). Each valid row becomes
 `opportunities/<id>.yml`; a row with errors writes nothing and is reported by
 row and column. Existing files are replaced only when asked (`update`).
 """
+# messages: pending (31 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ preferred to cumulative-to-date figures, so releases overlap as little as possib
 a cohort is shown only once complete (all its members had time to reach T12), so
 its cells never change from one release to the next.
 """
+# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

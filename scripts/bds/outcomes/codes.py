@@ -7,6 +7,7 @@ The codes are `findings.Code` entries (every one an error) and share one namespa
 codes: `bds codes` and the site list both registries (`bds/catalogue.py`), and a test keeps every code
 unique across them. Each section sets the group (`_g`) and the command that reports it (`_cmd`).
 """
+# messages: pending (167 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 Each table of the report carries what it counts, who is in the denominator and the time window,
 written where the table appears; the headline page reuses the same sentences.
 """
+# messages: pending (80 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

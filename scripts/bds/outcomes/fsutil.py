@@ -1,4 +1,5 @@
 """Where private data may live and how outputs are written: never in the repository, never half-written."""
+# messages: pending (16 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 Only the report for people (HTML and PDF) uses it; the tidy CSVs for machines keep the plain
 machine form (17.3, 1234) so that they load unchanged into any tool.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

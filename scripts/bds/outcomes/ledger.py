@@ -4,6 +4,7 @@ Kept beside the private reports (private/reports/ledger.json). A release records
 for each cell, what a reader learnt (status and, for counts, the interval the
 published figure implies) and the relations among cells; never a true value.
 """
+# messages: pending (30 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ like the tables (beneficiaries.csv, projects.csv, ...). The schema always comes
 from the kit, never from the folder: a datapackage.json found there is ignored,
 so nobody can loosen the rules by editing it.
 """
+# messages: pending (2 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 `build_report` is the library entry point (`bds report` and, later, `bds publish` call it).
 """
+# messages: pending (19 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

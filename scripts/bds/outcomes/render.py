@@ -4,6 +4,7 @@ Everything shown comes from the masked cells (`cell.shown`), never from true
 values, so tables, charts and text agree and no bar encodes a hidden number.
 Output is byte-for-byte deterministic: sorted keys, no timestamps, fixed PDF metadata.
 """
+# messages: pending (146 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

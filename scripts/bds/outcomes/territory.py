@@ -4,6 +4,7 @@
 disclosure threshold from content/territory.yml. A broken, tagged or list-shaped file gets the same
 located findings as `bds validate`, never a crash and never a silently weakened rule.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

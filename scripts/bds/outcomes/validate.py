@@ -4,6 +4,7 @@ Every problem is located (table, row, column) and carries a stable code from
 `codes.REGISTRY`. Messages are built here from the schema, never from
 frictionless' own messages, because those quote the cell's content.
 """
+# messages: pending (18 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

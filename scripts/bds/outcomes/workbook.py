@@ -13,6 +13,7 @@ each problem is located back in its file, sheet, row and column, never quoting a
 cell of every sheet. The workbook is checked for zip bombs and XML declarations by the content
 importer's guards (`intake.spreadsheet.check_xlsx`) before openpyxl reads it.
 """
+# messages: pending (52 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 They are written by `bds publish` and committed with the content, so every later build can render
 every earlier bulletin exactly as it was published. Only catalogue data lives here.
 """
+# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ expired, reviews older than the territory's `review_days`) with the partners tha
 open; `html()` and `csv_bytes()` render it. Public administrations (type `ente-pubblico`) are not
 listed for having nothing open: they fund and coordinate the programme, they rarely run activities.
 """
+# messages: pending (22 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

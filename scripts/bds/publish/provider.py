@@ -4,6 +4,7 @@ Registered in `bds.web.pages.PAGE_PROVIDERS` as "bds.publish.provider:provider",
 renders the bulletins stored in `content/bulletins/`. `bds publish` renders, in addition, the
 bulletin it is about to store (`with_pending`), before anything is written.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Quarters as the coordinators name them: 2026Q4 on the command line, «2026 T4» on the page."""
+# messages: pending (4 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ anywhere leaves the site, the reports, the ledger and the stored bulletins exact
 a crash while switching is completed (or undone) by the next run of `bds publish`, `bds build`
 or `bds report`.
 """
+# messages: pending (52 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

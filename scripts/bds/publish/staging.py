@@ -23,6 +23,7 @@ is missing). The journal is `.bds-commit.json` in the folder given to `commit`. 
 git-ignored. Fault points (`faults.point`): commit-start, commit-journal, commit-<i>-aside
 (fallback only), commit-<i> (after pair i is switched), commit-switched, commit-cleaned.
 """
+# messages: pending (10 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

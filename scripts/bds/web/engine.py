@@ -3,6 +3,7 @@
 Moving to another engine (ProperDocs reads the same mkdocs.yml; Zensical too) means replacing
 these functions; the generated docs folder stays the same.
 """
+# messages: pending (4 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

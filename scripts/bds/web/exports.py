@@ -4,6 +4,7 @@ Pure functions returning bytes. Deterministic: ordering is by id, dates come fro
 and from `today`, never from the clock. Protected places (`bds.protected`: housing, zone-only,
 homes on the housing axis) never carry an address, a place name or coordinates: only their zones.
 """
+# messages: pending (2 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

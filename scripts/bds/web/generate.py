@@ -1,4 +1,5 @@
 """Run the page providers and write their output as a docs folder for the engine."""
+# messages: pending (2 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ A listing becomes a calendar event only when it says when it happens:
 Housing places and listings with no start date (permanent services) are never events. DTSTAMP is
 `today` (the build's --today) at 00:00 UTC, so the files are byte-identical for the same --today.
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

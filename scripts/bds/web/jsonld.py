@@ -21,6 +21,7 @@ Places: `Place` with `PostalAddress` (street only for public places: `bds.protec
 and region from the territory, country IT, and the zones as `containedInPlace` AdministrativeAreas.
 A protected place has no Place at all in a Service (`areaServed` only) and no name or street anywhere.
 """
+# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

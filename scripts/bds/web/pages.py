@@ -26,6 +26,7 @@ process next to the others (its output must be picklable: ``str``/``bytes``).
 Registering: append the provider to ``PAGE_PROVIDERS``, either the callable itself or, to avoid
 import cycles, a ``"package.module:function"`` string that is imported when the site is built.
 """
+# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ Drawing 5,000 QR codes takes seconds of CPU, so a worker process draws them on t
 the engine hands each built listing page to `QrJobs.fill` before writing it, which swaps the
 placeholder for the code (no built file is read back or written twice).
 """
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 """Live preview support: regenerate the docs folder for `bds serve` (called by the MkDocs hook)."""
+# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ value is escaped here (no engine or template decides it) and every internal link
 (the site works from a sub-path). Front matter values are HTML-escaped as well, because the
 theme prints `title` and `description` without escaping.
 """
+# messages: pending (154 texts to move into data/messages/it.yml)
 
 # ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
 from __future__ import annotations

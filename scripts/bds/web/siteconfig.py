@@ -9,6 +9,7 @@ configuration: no script, style sheet, picture, font or analytics from another h
 
 No MkDocs import here: `bds validate` uses this module too.
 """
+# messages: pending (10 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

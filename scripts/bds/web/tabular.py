@@ -16,6 +16,7 @@ Text cells go through `bds.cells` (formula-injection neutralisation): a text cel
 whose values can start that way (the phone, «+39...») accept that apostrophe, and maxLength counts
 it. The descriptor says how to undo it.
 """
+# messages: pending (43 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 

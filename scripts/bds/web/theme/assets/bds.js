@@ -1,3 +1,4 @@
+// messages: pending (22 texts to move into data/messages/it.yml)
 /* bds site script: catalogue and partner filters, catalogue search, glossary tooltips, print button.
    Plain JavaScript, no library, no request outside this site. Without it every page still works:
    the catalogue shows grouped lists and links to one page per filter value. */

@@ -1,0 +1,165 @@
+"""The message catalogue: every user-facing string of the kit, one YAML file per language.
+
+`data/messages/<lang>.yml` holds nested sections (`site.listing.pay`, `cli.build.help`,
+`codes.FILE_EMPTY.title`) whose leaves are texts with `{name}` placeholders, or plural forms
+(`one`/`other`, and Arabic's `zero`/`two`/
+`few`/`many`) chosen by `count`. `t(key, **params)` looks a key up in the current language and fills it.
+
+The territory's words (`vocabulary` in territory.yml: programme, unit, coordinator...) are always available as
+placeholders, so a message says `{unit_the}` and Cremasco reads «l'UONPIA» where Milan reads «il CPS».
+`{name!c}` capitalises the first letter (a word that starts a sentence).
+
+The current language and words are context variables (as `gettext`'s installed translation or Django's
+`activate`): a build sets them once with `use(...)` and renderers stay plain functions of their records. A key
+missing in another language falls back to Italian at run time; tests/test_messages.py fails when a
+declared language lacks a key, and when Italian prose is written in Python, JS or a theme template
+outside this catalogue.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+
+from . import kitfiles
+
+DEFAULT_LANGUAGE = "it"
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+
+_language: ContextVar[str] = ContextVar("bds_language", default=DEFAULT_LANGUAGE)
+_words: ContextVar[Mapping[str, str] | None] = ContextVar("bds_words", default=None)
+
+
+class MessageError(KeyError):
+    """A key that the catalogue does not have (a bug in the kit, caught by the tests)."""
+
+
+def _is_plural(value: Any) -> bool:
+    return isinstance(value, dict) and "other" in value and set(value) <= set(PLURAL_FORMS)
+
+
+def _flatten(tree: Mapping, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not _is_plural(value):
+            _flatten(value, name + ".", out)
+        else:
+            out[name] = value
+    return out
+
+
+@cache
+def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Every key of `language` (dotted) with its text or plural forms; {} for a language with no file."""
+    path = kitfiles.data("messages") / f"{language}.yml"
+    if not path.is_file():
+        return {}
+    import yaml  # deferred: `bds --help` must start at once
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    tree = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    return _flatten(tree, "", {})
+
+
+def languages() -> list[str]:
+    """The languages the kit has a catalogue for."""
+    return sorted(p.stem for p in (kitfiles.data("messages")).glob("*.yml"))
+
+
+def plural_form(language: str, count: int) -> str:
+    """The CLDR plural category of `count` in `language` (integers only: that is all the kit counts)."""
+    n = abs(count)
+    if language == "zh":
+        return "other"
+    if language == "ar":
+        if n in (0, 1, 2):
+            return ("zero", "one", "two")[n]
+        return "few" if 3 <= n % 100 <= 10 else "many" if 11 <= n % 100 <= 99 else "other"
+    return "one" if n == 1 else "other"
+
+
+class _Formatter(string.Formatter):
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion == "c":
+            text = str(value)
+            return text[:1].upper() + text[1:]
+        return super().convert_field(value, conversion)
+
+
+_FORMATTER = _Formatter()
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def words() -> dict[str, str]:
+    """The territory's words as placeholders (the kit's defaults when no territory is in use)."""
+    given = _words.get()
+    if given is None:
+        from .vocabulary import DEFAULTS
+
+        return dict(DEFAULTS)
+    return dict(given)
+
+
+def raw(key: str, language: str | None = None) -> Any:
+    """The catalogue entry for `key` (text or plural forms), in `language` or else in Italian."""
+    language = language or _language.get()
+    for lang in (language, DEFAULT_LANGUAGE):
+        entry = catalogue(lang).get(key)
+        if entry is not None:
+            return entry
+    raise MessageError(key)
+
+
+def t(key: str, /, count: int | None = None, **params: Any) -> str:
+    """The text of `key` in the current language, placeholders filled (`count` also picks the plural form)."""
+    language = _language.get()
+    entry = raw(key, language)
+    if isinstance(entry, dict):
+        if count is None:
+            raise MessageError(f"{key}: a plural message needs count=")
+        lang = language if key in catalogue(language) else DEFAULT_LANGUAGE
+        entry = entry.get(plural_form(lang, count), entry["other"])
+    if count is not None:
+        params.setdefault("count", count)
+    values = {**words(), **params}
+    return _FORMATTER.vformat(str(entry), (), values)
+
+
+def has(key: str, language: str | None = None) -> bool:
+    return key in catalogue(language or _language.get())
+
+
+def section(prefix: str, language: str | None = None) -> dict[str, Any]:
+    """Every entry under `prefix.` (keys without it), Italian filling what `language` lacks: for JS."""
+    language = language or _language.get()
+    head = prefix.rstrip(".") + "."
+    merged = {k[len(head) :]: v for k, v in catalogue(DEFAULT_LANGUAGE).items() if k.startswith(head)}
+    merged.update({k[len(head) :]: v for k, v in catalogue(language).items() if k.startswith(head)})
+    return merged
+
+
+@contextmanager
+def use(language: str | None = None, words: Any = None) -> Iterator[None]:
+    """Render in `language` with the territory's `words` (`vocabulary.Words` or a mapping) in the block."""
+    tokens: list[tuple[ContextVar[Any], Any]] = []
+    if language is not None:
+        tokens.append((_language, _language.set(language)))
+    if words is not None:
+        scalars = (
+            words
+            if isinstance(words, Mapping)
+            else {k: v for k, v in vars(words).items() if isinstance(v, str)}
+        )
+        tokens.append((_words, _words.set(dict(scalars))))
+    try:
+        yield
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)
