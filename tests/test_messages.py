@@ -9,7 +9,8 @@ How the scan decides that a literal is user-facing Italian (`looks_italian`):
   Italian function word (il, della, per, non, che...), or a word of four letters or more that the Italian
   catalogue itself uses, unless the literal is one token that reads as code: lower-case (`zone`, `data`,
   and the schemas' Italian enum keys such as `abitare`), upper-case (`FILE_EMPTY`) or with punctuation
-  (`--today`, `/index.md`). The limit: a single lower-case Italian word without accents («gennaio») passes as a key.
+  (`--today`, `/index.md`).
+  The limit: a single lower-case Italian word without accents («gennaio») passes as a key.
 - A line may say why its literal is not text for people with a trailing `# msg-ok: <reason>` (a regular
   expression over Italian words, a standard's fixed label).
 - A file still marked `messages: pending` (in a comment) is not scanned yet: the migration's to-do list.
