@@ -295,7 +295,7 @@ def test_lookup_fills_placeholders_words_and_plurals(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setattr(messages.kitfiles, "data", lambda name: tmp_path)
-    messages.catalogue.cache_clear()
+    messages.clear_cache()
     try:
         assert messages.t("a.found", count=1) == "1 opportunità trovata"
         assert messages.t("a.found", count=3) == "3 opportunità trovate"
@@ -315,7 +315,7 @@ def test_lookup_fills_placeholders_words_and_plurals(tmp_path, monkeypatch):
         with pytest.raises(messages.MessageError):
             messages.t("a.nothing")
     finally:
-        messages.catalogue.cache_clear()
+        messages.clear_cache()
 
 
 # -- no Italian outside the catalogue ----------------------------------------------------------------

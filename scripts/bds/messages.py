@@ -18,11 +18,13 @@ outside this catalogue.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from . import kitfiles
@@ -36,6 +38,9 @@ _words: ContextVar[Mapping[str, str] | None] = ContextVar("bds_words", default=N
 
 class MessageError(KeyError):
     """A key that the catalogue does not have (a bug in the kit, caught by the tests)."""
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):")
 
 
 def _is_plural(value: Any) -> bool:
@@ -52,17 +57,51 @@ def _flatten(tree: Mapping, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _path(language: str) -> Path:
+    return kitfiles.data("messages") / f"{language}.yml"
+
+
 @cache
-def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-    """Every key of `language` (dotted) with its text or plural forms; {} for a language with no file."""
-    path = kitfiles.data("messages") / f"{language}.yml"
+def _blocks(language: str) -> dict[str, str]:
+    """The file's top-level sections as separate YAML texts, so a command parses only what it shows
+    (`bds --help` reads `cli`, not the site's few hundred texts). Hence no anchors across sections."""
+    path = _path(language)
     if not path.is_file():
+        return {}
+    blocks: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        head = _TOP_KEY.match(line)
+        if head:
+            current = blocks.setdefault(head.group(1), [])
+        current.append(line)
+    return {name: "".join(lines) for name, lines in blocks.items()}
+
+
+@cache
+def _section(language: str, name: str) -> dict[str, Any]:
+    text = _blocks(language).get(name)
+    if text is None:
         return {}
     import yaml  # deferred: `bds --help` must start at once
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    tree = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    tree = yaml.load(text, Loader=loader) or {}
     return _flatten(tree, "", {})
+
+
+def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Every key of `language` (dotted) with its text or plural forms; {} for a language with no file."""
+    out: dict[str, Any] = {}
+    for name in _blocks(language):
+        out.update(_section(language, name))
+    return out
+
+
+def clear_cache() -> None:
+    """Forget the files read (tests that swap the catalogue folder)."""
+    _blocks.cache_clear()
+    _section.cache_clear()
 
 
 def languages() -> list[str]:
@@ -110,8 +149,9 @@ def words() -> dict[str, str]:
 def raw(key: str, language: str | None = None) -> Any:
     """The catalogue entry for `key` (text or plural forms), in `language` or else in Italian."""
     language = language or _language.get()
+    top = key.split(".", 1)[0]
     for lang in (language, DEFAULT_LANGUAGE):
-        entry = catalogue(lang).get(key)
+        entry = _section(lang, top).get(key)
         if entry is not None:
             return entry
     raise MessageError(key)
@@ -124,7 +164,7 @@ def t(key: str, /, count: int | None = None, **params: Any) -> str:
     if isinstance(entry, dict):
         if count is None:
             raise MessageError(f"{key}: a plural message needs count=")
-        lang = language if key in catalogue(language) else DEFAULT_LANGUAGE
+        lang = language if has(key, language) else DEFAULT_LANGUAGE
         entry = entry.get(plural_form(lang, count), entry["other"])
     if count is not None:
         params.setdefault("count", count)
@@ -133,7 +173,7 @@ def t(key: str, /, count: int | None = None, **params: Any) -> str:
 
 
 def has(key: str, language: str | None = None) -> bool:
-    return key in catalogue(language or _language.get())
+    return key in _section(language or _language.get(), key.split(".", 1)[0])
 
 
 def section(prefix: str, language: str | None = None) -> dict[str, Any]:
