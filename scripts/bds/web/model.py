@@ -31,8 +31,8 @@ COSTS = ("free", "budget", "paid")
 
 def cost_labels(words: vocabulary.Words | None = None) -> dict[str, str]:
     """The cost values in words, «Coperto dal ...» with the territory's programme."""
-    programme = {"programme": words.programme} if words is not None else {}
-    return {key: messages.t(f"site.cost.labels.{key}", **programme) for key in COSTS}
+    programme = words.programme if words is not None else messages.words()["programme"]
+    return {key: messages.t(f"site.cost.labels.{key}", programme=programme) for key in COSTS}
 
 
 JOB_KINDS = ("job", "internship", "volunteering")
