@@ -169,7 +169,7 @@
       });
       var kinds = root.querySelector(".bds-kinds");
       if (kinds) { kinds.hidden = shown === 0; }
-      result.textContent = msg(shown === 0 ? "catalogue.none_found" : "catalogue.found", { count: shown });
+      result.textContent = shown === 0 ? msg("catalogue.none_found", { count: 0 }) : msg("catalogue.found", { count: shown });
       if (jump) {
         jump.hidden = false;
         jump.textContent = msg("catalogue.see_results", { count: shown });
