@@ -299,9 +299,8 @@ def axes_sentence(labels: model.Labels) -> str:
     return "; ".join(lower_first(labels.axes.get(axis, axis)) for axis in ("housing", "work", "social"))
 
 
-def home(ctx: SiteContext, path: str = "index.md") -> str:
-    territory = ctx.territory
-    sentences = esc(territory.get("description") or "")
+def _home_paths(ctx: SiteContext, path: str) -> list[tuple[str, str, str]]:
+    """The home page's ways in: (title, link, what it leads to), the family card only with a guide for them."""
     partners_guide = next(
         (g for g in ctx.guides if set(g.get("audience") or []) & {"partners", "volunteers"}), None
     )
@@ -359,9 +358,15 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
             messages.t("site.home.paths.partner.text"),
         ),
     ]
+    return paths
+
+
+def home(ctx: SiteContext, path: str = "index.md") -> str:
+    territory = ctx.territory
+    sentences = esc(territory.get("description") or "")
     cards = "".join(
         f'<li class="bds-path"><a href="{esc(href)}"><strong>{esc(title)}</strong></a><p>{esc(text)}</p></li>'
-        for title, href, text in paths
+        for title, href, text in _home_paths(ctx, path)
     )
     recent = sorted(
         ctx.listings, key=lambda x: (str(x.get("reviewed", "")), str(x.get("id", ""))), reverse=True
@@ -565,7 +570,8 @@ def calendar_link(listing: dict, ctx: SiteContext, path: str) -> str:
     )
 
 
-def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
+def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str, str]]:
+    """The key facts of a listing page, in the order a reader asks them (kind, axes, partner, status...)."""
     labels = ctx.labels
     partner = ctx.partners.get(str(listing.get("partner", "")))
     partner_name = (partner or {}).get("name") or listing.get("partner", "")
@@ -620,6 +626,13 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
             esc(", ".join(language_name(str(code)) for code in listing.get("languages") or [])),
         ),
     ]
+    return rows
+
+
+def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
+    labels = ctx.labels
+    partner = ctx.partners.get(str(listing.get("partner", "")))
+    rows = _listing_facts(listing, ctx, path)
     url = ctx.url(path)
     title = str(listing.get("title", ""))
     if ctx.inline_qr:

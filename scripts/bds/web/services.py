@@ -214,6 +214,35 @@ def family_guide(ctx: SiteContext) -> dict | None:
     )
 
 
+def _finder_form(title: str, words) -> str:
+    """The finder's search field (shown by bds.js) and the places its answers go."""
+    return (
+        f'<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="{esc(title)}" '
+        f'data-your="{esc(words.unit_your)}" data-many="{esc(words.unit)}">'
+        f'<p><label for="bds-cps-q">{t_html("site.cps.finder_label")}</label>'
+        f'<span class="bds-hint" id="bds-cps-hint">{t_html("site.cps.finder_hint")}</span>'
+        '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
+        'aria-describedby="bds-cps-hint" enterkeyhint="search">'
+        f'<button type="submit" class="md-button md-button--primary">{t_html("site.cps.finder_button")}</button>'
+        "</span></p></form>"
+        '<p id="bds-cps-answer" class="bds-cps-answer" role="status" aria-live="polite"></p>'
+        '<div id="bds-cps-cards" class="bds-cps-cards"></div>'
+    )
+
+
+def _ask_coordinators(ctx: SiteContext) -> str:
+    """«Non trovi il tuo quartiere?»: the coordinators' phone and email, when the territory gives them."""
+    coord = ctx.territory.get("coordinators") or {}
+    if not (coord.get("email") or coord.get("phone")):
+        return ""
+    contacts = []
+    if coord.get("phone"):
+        contacts.append(phone_link(str(coord["phone"])))
+    if coord.get("email"):
+        contacts.append(f'<a href="mailto:{esc(coord["email"])}">{esc(coord["email"])}</a>')
+    return f"<p>{t_html('site.cps.ask', contacts_html=' · '.join(contacts))}</p>"
+
+
 def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
     from .render import page  # render imports this module for the home page
 
@@ -227,28 +256,9 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         f"{esc(', '.join(c.name for c in found))}</li>"
         for shown, key, found in index
     )
-    finder = (
-        f'<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="{esc(title)}" '
-        f'data-your="{esc(words.unit_your)}" data-many="{esc(words.unit)}">'
-        f'<p><label for="bds-cps-q">{t_html("site.cps.finder_label")}</label>'
-        f'<span class="bds-hint" id="bds-cps-hint">{t_html("site.cps.finder_hint")}</span>'
-        '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
-        'aria-describedby="bds-cps-hint" enterkeyhint="search">'
-        f'<button type="submit" class="md-button md-button--primary">{t_html("site.cps.finder_button")}</button>'
-        "</span></p></form>"
-        '<p id="bds-cps-answer" class="bds-cps-answer" role="status" aria-live="polite"></p>'
-        '<div id="bds-cps-cards" class="bds-cps-cards"></div>'
-    )
+    finder = _finder_form(title, words)
     cards = "".join(cps_card(c, ctx) for c in cpss)
-    coord = ctx.territory.get("coordinators") or {}
-    ask = ""
-    if coord.get("email") or coord.get("phone"):
-        contacts = []
-        if coord.get("phone"):
-            contacts.append(phone_link(str(coord["phone"])))
-        if coord.get("email"):
-            contacts.append(f'<a href="mailto:{esc(coord["email"])}">{esc(coord["email"])}</a>')
-        ask = f"<p>{t_html('site.cps.ask', contacts_html=' · '.join(contacts))}</p>"
+    ask = _ask_coordinators(ctx)
     chosen = {g["slug"]: g for g in (guide_for(ctx, "come-accedere"), family_guide(ctx)) if g}
     read = [
         f'<a href="{esc(rel(path, "guide/" + slug + ".md"))}">{esc(g.get("title", ""))}</a>'
