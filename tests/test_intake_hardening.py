@@ -633,7 +633,7 @@ def test_the_outcomes_templates_are_neutral():
 def test_the_open_data_page_says_how_to_read_the_apostrophe():
     from bds.web import render
 
-    text = " ".join(d for f, _, d in render.OPEN_DATA_FILES if f == "dati/opportunita.csv")
+    text = " ".join(d for f, _, d in render.open_data_files() if f == "dati/opportunita.csv")
     assert "apostrofo" in text and "formule" in text
 
 

@@ -8,7 +8,6 @@ old or the new site in place, never none. Where the file system cannot exchange,
 and the next build puts it back (`staging.sweep`). Fault points: build-staged, build-aside
 (fallback only), build-switched.
 """
-# messages: pending (17 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import faults, files, report
+from .. import faults, files, messages, report, vocabulary
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
@@ -32,14 +31,13 @@ from .preview import copyright_text
 from .text import esc
 
 MARKER = ".bds-site"
-MARKER_TEXT = "Sito generato da bds build: la cartella viene sostituita a ogni costruzione.\n"
 
 
 class ValidationFailed(BdsError):
     """The content has errors: nothing was built."""
 
     def __init__(self, findings_text: str, count: int):
-        super().__init__(f"il sito non è stato costruito: {count} errori nei contenuti (vedi sopra)", 1)
+        super().__init__(messages.t("site.build.validation_failed", count=count), 1)
         self.findings_text = findings_text
 
 
@@ -53,23 +51,22 @@ class Summary:
 
     def line(self) -> str:
         seconds = f"{self.seconds:.1f}".replace(".", ",")
-        word_w = "avviso" if self.warnings == 1 else "avvisi"
-        return (
-            f"Sito costruito in {self.out}: {self.pages} pagine, {self.listings} opportunità aperte, "
-            f"{self.warnings} {word_w}, {seconds} secondi."
+        return messages.t(
+            "site.build.summary",
+            out=self.out,
+            pages=self.pages,
+            listings=self.listings,
+            warnings=messages.t("site.build.warnings", count=self.warnings),
+            seconds=seconds,
         )
 
 
 def _check_target(out: Path) -> None:
     files.check_can_write(out, "--out")
     if out.exists() and not out.is_dir():
-        raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
+        raise BdsError(messages.t("site.build.out_not_folder", out=out), 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise BdsError(
-            f"--out: la cartella «{out}» non è vuota e non contiene un sito di bds: "
-            "non la sostituisco (scegli una cartella vuota o nuova)",
-            2,
-        )
+        raise BdsError(messages.t("site.build.out_not_site", out=out), 2)
 
 
 def swap_in(new_site: Path, out: Path) -> None:
@@ -103,7 +100,7 @@ def recover(project: Project | None, out: Path, log) -> None:
     try:
         said = staging.sweep(out)
     except OSError as exc:
-        raise files.write_failed(exc, "il sito", "") from None
+        raise files.write_failed(exc, messages.t("site.build.the_site"), "") from None
     for sentence in said:
         print(f"bds: {sentence}.", file=log, flush=True)
 
@@ -111,7 +108,7 @@ def recover(project: Project | None, out: Path, log) -> None:
 def progress_printer(stream=sys.stderr, every: int = 500, total: int = 0):
     def report_pages(done: int) -> None:
         if done % every == 0:
-            print(f"  … {done}/{total} pagine", file=stream, flush=True)
+            print(messages.t("site.build.progress", done=done, total=total), file=stream, flush=True)
 
     return report_pages
 
@@ -137,7 +134,7 @@ def build_site(
     _check_target(out)
     warnings = 0
     if validate:
-        print("Controllo dei contenuti…", file=log, flush=True)
+        print(messages.t("site.build.checking"), file=log, flush=True)
         result = validation.run(project, today=today)
         if result.errors:
             raise ValidationFailed(report.text(result.findings), len(result.errors))
@@ -147,53 +144,65 @@ def build_site(
     # every collection the generation and the engine trigger (seconds on big sites).
     gc.freeze()
     try:
-        ctx = generate.context_from_content(content, today, inline_qr=False)
-        print(f"Generazione delle pagine ({len(ctx.listings)} opportunità aperte)…", file=log, flush=True)
-        generated = generate.run_providers(content, ctx, providers)
-        # QR codes are drawn in another process while the engine runs (not earlier: the generation
-        # already keeps both cores busy); the engine fills them in page by page.
-        qr_jobs = postprocess.start_qr(ctx)
-        gc.freeze()  # the generated pages too
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
-            try:
-                docs, site = work / "docs", work / "site"
-                docs.mkdir()  # stays empty: the pages reach the engine in memory
-                total = generated.page_count
-                print(f"Costruzione di {total} pagine…", file=log, flush=True)
-                engine_warnings = engine.build(
-                    engine.config_file(project.root),
-                    docs,
-                    site,
-                    generated.nav,
-                    site_name=esc(ctx.territory.get("programme") or "Budget di Salute"),
-                    site_url=ctx.site_url,
-                    copyright_text=copyright_text(ctx.territory),
-                    today=today,
-                    progress=progress_printer(log, every=max(500, total // 10), total=total)
-                    if total >= 1000
-                    else None,
-                    files=generated.files,
-                    finish_page=qr_jobs.fill,
-                )
-                for message in engine_warnings:
-                    print(f"avviso: {message}", file=log)
-                warnings += len(engine_warnings)
-                precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
-                (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-                faults.point("build-staged")
-                swap_in(site, out)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
-        except OSError as exc:  # disk full, read-only, a file where a folder should be...
-            raise files.write_failed(
-                exc,
-                f"il sito in «{out}»",
-                "Il sito precedente è rimasto com'era." if out.is_dir() else "Non ho scritto niente.",
-            ) from None
-        finally:
-            qr_jobs.close()
-        return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
+        territory = content.territory.data if content.territory is not None and content.territory.ok else {}
+        with messages.use(words=vocabulary.of(territory)):
+            return _generate_and_build(project, out, today, log, providers, content, warnings, started)
     finally:
         gc.unfreeze()
+
+
+def _generate_and_build(
+    project: Project, out: Path, today: dt.date, log, providers, content, warnings: int, started: float
+) -> Summary:
+    """The generation and the engine, in the territory's words (see build_site)."""
+    ctx = generate.context_from_content(content, today, inline_qr=False)
+    print(messages.t("site.build.generating", count=len(ctx.listings)), file=log, flush=True)
+    generated = generate.run_providers(content, ctx, providers)
+    # QR codes are drawn in another process while the engine runs (not earlier: the generation
+    # already keeps both cores busy); the engine fills them in page by page.
+    qr_jobs = postprocess.start_qr(ctx)
+    gc.freeze()  # the generated pages too
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
+        try:
+            docs, site = work / "docs", work / "site"
+            docs.mkdir()  # stays empty: the pages reach the engine in memory
+            total = generated.page_count
+            print(messages.t("site.build.building", count=total), file=log, flush=True)
+            engine_warnings = engine.build(
+                engine.config_file(project.root),
+                docs,
+                site,
+                generated.nav,
+                site_name=esc(ctx.territory.get("programme") or ctx.labels.words.programme),
+                site_url=ctx.site_url,
+                copyright_text=copyright_text(ctx.territory),
+                today=today,
+                progress=progress_printer(log, every=max(500, total // 10), total=total)
+                if total >= 1000
+                else None,
+                files=generated.files,
+                finish_page=qr_jobs.fill,
+                words=messages.words(),
+            )
+            for message in engine_warnings:
+                print(messages.t("site.build.engine_warning", message=message), file=log)
+            warnings += len(engine_warnings)
+            precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
+            (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
+            faults.point("build-staged")
+            swap_in(site, out)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    except OSError as exc:  # disk full, read-only, a file where a folder should be...
+        raise files.write_failed(
+            exc,
+            messages.t("site.build.the_site_in", out=out),
+            messages.t("site.build.old_site_kept")
+            if out.is_dir()
+            else messages.t("site.build.nothing_written"),
+        ) from None
+    finally:
+        qr_jobs.close()
+    return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)

@@ -3,7 +3,6 @@
 Moving to another engine (ProperDocs reads the same mkdocs.yml; Zensical too) means replacing
 these functions; the generated docs folder stays the same.
 """
-# messages: pending (4 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from .. import kitfiles
+from .. import kitfiles, messages
 from ..errors import BdsError
 from . import siteconfig
 
@@ -37,7 +36,7 @@ def checked_config(config_path: Path, site_url: str | None = None):
     if handle is None:
         errors = [f for f in found if f.severity == "error"] or found
         first = errors[0]
-        more = f" (e altri {len(errors) - 1} problemi: bds validate li elenca)" if len(errors) > 1 else ""
+        more = " " + messages.t("site.engine.more_problems", count=len(errors) - 1) if len(errors) > 1 else ""
         raise BdsError(f"{first.file}:{first.line}:{first.column}: [{first.code}] {first.message}{more}", 1)
     return handle
 
@@ -93,6 +92,7 @@ def load(
     progress=None,
     files: dict[str, str | bytes] | None = None,
     finish_page=None,
+    words: dict[str, str] | None = None,
 ):
     from mkdocs.config import load_config
 
@@ -115,6 +115,8 @@ def load(
         cfg.extra["bds_finish_page"] = finish_page
     if progress is not None:
         cfg.extra["bds_progress"] = progress
+    if words is not None:  # the territory's words, for the theme's texts (mkdocs_hook.on_env)
+        cfg.extra["bds_words"] = dict(words)
     return cfg
 
 
@@ -130,6 +132,7 @@ def build(
     progress=None,
     files: dict[str, str | bytes] | None = None,
     finish_page=None,
+    words: dict[str, str] | None = None,
 ) -> list[str]:
     """Build the site; return the engine's warnings.
 
@@ -157,13 +160,15 @@ def build(
                     progress,
                     files=files,
                     finish_page=finish_page,
+                    words=words,
                 )
                 mkdocs_build(cfg)
             except MkDocsException as failed:  # e.g. a project's own mkdocs.yml pointing at a missing theme
                 details = "; ".join(message.strip() for message in counter.messages if message.strip())
                 raise BdsError(
-                    f"{config_path}: il motore del sito si è fermato ({details or failed.format_message()}); "
-                    "controlla il file o toglilo per usare la configurazione del kit",
+                    messages.t(
+                        "site.engine.stopped", config=config_path, details=details or failed.format_message()
+                    ),
                     1,
                 ) from None
     finally:

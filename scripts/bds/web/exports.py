@@ -4,7 +4,6 @@ Pure functions returning bytes. Deterministic: ordering is by id, dates come fro
 and from `today`, never from the clock. Protected places (`bds.protected`: housing, zone-only,
 homes on the housing axis) never carry an address, a place name or coordinates: only their zones.
 """
-# messages: pending (2 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import json
 import re
 from email.utils import format_datetime
 
+from .. import messages
 from ..dates import parse as parse_date
 from . import hsds as hsds_export
 from . import ical, model, tabular
@@ -104,13 +104,14 @@ def rss(ctx: SiteContext, limit: int = 50) -> bytes:
             f"<pubDate>{_rfc822(item.get('reviewed'))}</pubDate>"
             "</item>"
         )
-    title = f"{ctx.territory.get('programme', '')}: nuove opportunità"
+    title = messages.t("site.feed.title", name=ctx.territory.get("programme", ""))
     feed_url = ctx.url("dati/novita.xml")
+    description = messages.t("site.feed.description", programme=ctx.labels.words.programme)
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
         f"<title>{escape(title)}</title><link>{escape(ctx.site_url)}</link>"
-        f"<description>{escape('Le ultime opportunità verificate del Budget di Salute.')}</description>"
+        f"<description>{escape(description)}</description>"
         f"<language>it</language><lastBuildDate>{_rfc822(ctx.today)}</lastBuildDate>"
         f'<atom:link href="{escape(feed_url)}" rel="self" type="application/rss+xml"/>'
         + "".join(items)

@@ -1,5 +1,4 @@
 """Run the page providers and write their output as a docs folder for the engine."""
-# messages: pending (2 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .. import messages
 from ..errors import BdsError
 from . import pages
 from .context import SiteContext
@@ -48,7 +48,7 @@ def context_from_content(content, today: dt.date, inline_qr: bool = True) -> Sit
 def _check_path(path: str) -> None:
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not path or "\\" in path:
-        raise BdsError(f"percorso di pagina non valido: «{path}»")
+        raise BdsError(messages.t("site.page_paths.invalid", path=path))
 
 
 def _nav_entries(entries: list) -> list:
@@ -66,7 +66,8 @@ _WORK: tuple = ()
 
 def _run_in_worker(index: int) -> dict:
     content, ctx, providers = _WORK
-    return providers[index](content, ctx)
+    with messages.use(words=ctx.labels.words):
+        return providers[index](content, ctx)
 
 
 def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
@@ -90,7 +91,9 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
     owner: dict[str, str] = {}
     nav: list = []
     try:
-        outputs = {i: p(content, ctx) for i, p in enumerate(resolved) if i not in futures}
+        with messages.use(words=ctx.labels.words):  # the renderers' texts in the territory's words
+            outputs = {i: p(content, ctx) for i, p in enumerate(resolved) if i not in futures}
+            nav_of = [pages.nav_of(provider, ctx) for provider in resolved]
         outputs.update({i: f.result() for i, f in futures.items()})
     finally:
         if pool is not None:
@@ -101,12 +104,10 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
         for path, data in outputs[index].items():
             _check_path(path)
             if path in files:
-                raise BdsError(
-                    f"due generatori di pagine scrivono lo stesso file «{path}» ({owner[path]}, {name})"
-                )
+                raise BdsError(messages.t("site.page_paths.twice", path=path, first=owner[path], second=name))
             files[path] = data
             owner[path] = name
-        nav += pages.nav_of(provider, ctx)
+        nav += nav_of[index]
     return Generated(files=files, nav=_nav_entries(nav), ctx=ctx)
 
 

@@ -6,7 +6,13 @@ pages from the project on every rebuild (content/ and opportunities/ are watched
 
 Pages whose front matter says `bds_html: true` are finished HTML: Python-Markdown would parse
 every tag only to return the block unchanged, so the body skips it (see `render.page`).
+
+The theme's templates say `{{ t("theme.not_found.title") }}` (the message catalogue, bds.messages),
+and every page carries the texts of bds.js as JSON (`bds_js_messages()`), in the territory's words
+(`extra.bds_words`, set by the build and the preview).
 """
+
+import re
 
 PRERENDERED_KEY = "bds_html"  # same as bds.web.render.PRERENDERED_KEY (kept import-free here)
 
@@ -17,6 +23,50 @@ def on_config(config):
     from bds.web import preview
 
     return preview.configure(config)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(!c)?\}")
+
+
+def _with_words(text: str, words: dict) -> str:
+    """The territory's words filled in; the other placeholders ({count}, {q}...) are left to bds.js."""
+
+    def fill(m: re.Match) -> str:
+        if m.group(1) not in words:
+            return m.group(0)
+        word = str(words[m.group(1)])
+        return word[:1].upper() + word[1:] if m.group(2) else word
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
+def js_messages(words: dict | None = None) -> dict:
+    """The `theme.js` section of the catalogue for bds.js: texts, or plural forms, by key."""
+    from bds import messages
+
+    with messages.use(words=words):
+        known = messages.words()
+        entries = messages.section("theme.js")
+    return {
+        key: {form: _with_words(str(text), known) for form, text in value.items()}
+        if isinstance(value, dict)
+        else _with_words(str(value), known)
+        for key, value in entries.items()
+    }
+
+
+def on_env(env, config, files):
+    from bds import messages
+
+    words = config.extra.get("bds_words")
+
+    def t(key, **params):
+        with messages.use(words=words):
+            return messages.t(key, **params)
+
+    env.globals["t"] = t
+    env.globals["bds_js_messages"] = lambda: js_messages(words)
+    return env
 
 
 _seen = {"pages": 0}

@@ -2,7 +2,6 @@
 
 No I/O and no engine here: every function takes dicts and returns dicts, lists or strings.
 """
-# messages: pending (22 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -11,13 +10,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .. import dates, protected, schema, vocabulary
+from .. import dates, messages, protected, schema, vocabulary
 from ..dates import parse as parse_date
 
 SHOWN_STATUSES = ("open", "full")
 DEFAULT_REVIEW_DAYS = 180
 
-# Catalogue facets: key in the URL query, Italian name, and how to read the values of a listing.
+# Catalogue facets: key in the URL query, name (site.facets.*), and how to read the values of a listing.
 FACETS = ("kind", "axis", "zone", "audience", "access", "cost")
 FACET_QUERY = {
     "kind": "tipo",
@@ -27,15 +26,15 @@ FACET_QUERY = {
     "access": "accesso",
     "cost": "costo",
 }
-FACET_TITLE = {
-    "kind": "Tipo",
-    "axis": "Asse del Budget di Salute",
-    "zone": "Zona",
-    "audience": "Per chi è",
-    "access": "Come si accede",
-    "cost": "Costo",
-}
-COST_LABELS = {"free": "Gratuito", "budget": "Coperto dal Budget di Salute", "paid": "A pagamento"}
+COSTS = ("free", "budget", "paid")
+
+
+def cost_labels(words: vocabulary.Words | None = None) -> dict[str, str]:
+    """The cost values in words, «Coperto dal ...» with the territory's programme."""
+    programme = words.programme if words is not None else messages.words()["programme"]
+    return {key: messages.t(f"site.cost.labels.{key}", programme=programme) for key in COSTS}
+
+
 JOB_KINDS = ("job", "internship", "volunteering")
 
 
@@ -111,7 +110,7 @@ def euro(amount) -> str:
     return "€ " + (text[:-3] if text.endswith(",00") else text)
 
 
-WEEKDAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def italian_day(value) -> str:
@@ -119,7 +118,7 @@ def italian_day(value) -> str:
     day = parse_date(value)
     if day is None:
         return str(value or "")
-    return f"{WEEKDAYS[day.weekday()]} {italian_date(day)}"
+    return f"{messages.t(f'site.weekdays.{WEEKDAYS[day.weekday()]}')} {italian_date(day)}"
 
 
 def pays(listing: dict) -> bool:
@@ -133,13 +132,13 @@ def pay_text(listing: dict) -> str:
         return ""
     stipend = listing.get("stipend")
     if isinstance(stipend, (int, float)) and not isinstance(stipend, bool) and stipend > 0:
-        return f"Indennità di {euro(stipend)} al mese"
+        return messages.t("site.pay.stipend", amount=euro(stipend))
     pay = listing.get("pay")
     if isinstance(pay, str) and pay.strip():
         return " ".join(pay.split())
     if listing.get("kind") == "job":
-        return "Lavoro retribuito: chiedi all'ente quanto e con che contratto"
-    return "Senza indennità"
+        return messages.t("site.pay.job")
+    return messages.t("site.pay.none")
 
 
 def italian_date(value) -> str:
@@ -162,7 +161,7 @@ class Labels:
     partner_roles: dict[str, str]
     guide_audiences: dict[str, str]
     zones: dict[str, str] = field(default_factory=dict)
-    costs: dict[str, str] = field(default_factory=lambda: dict(COST_LABELS))
+    costs: dict[str, str] = field(default_factory=cost_labels)
     words: vocabulary.Words = field(default_factory=lambda: vocabulary.of(None))  # the territory's words
     zone_areas: dict[str, list[str]] = field(default_factory=dict)  # zone id -> its neighbourhoods
 
@@ -180,7 +179,7 @@ class Labels:
             partner_roles=schema.labels_for("partner", ("role",)),
             guide_audiences=vocabulary.guide_audiences(words),
             zones={str(z.get("id")): str(z.get("label", z.get("id"))) for z in territory.get("zones") or []},
-            costs=COST_LABELS | {"budget": f"Coperto dal {words.programme}"},
+            costs=cost_labels(words),
             words=words,
             zone_areas={
                 str(z.get("id")): [str(a) for a in z.get("areas") or []] for z in territory.get("zones") or []
@@ -201,9 +200,9 @@ class Labels:
         return self.facet(facet).get(value, value)
 
     def facet_title(self, facet: str) -> str:
-        if facet == "axis":
-            return f"Asse del {self.words.programme}"
-        return FACET_TITLE[facet]
+        if facet not in FACETS:
+            raise KeyError(facet)
+        return messages.t(f"site.facets.{facet}", programme=self.words.programme)
 
 
 def facet_counts(listings: list[dict], labels: Labels) -> dict[str, list[tuple[str, int]]]:
@@ -292,30 +291,13 @@ def valid_through(listing: dict, review_days: int) -> str:
 
 
 # Open licences a territory may choose for its content (`content_licence`), keyed by SPDX id.
-# `reuse` completes "Dati e testi sono pubblicati con licenza X: ..." and must say only what that
-# licence allows; an unknown licence gets no promise at all.
+# `reuse` (site.licences.KEY.reuse) completes "Dati e testi sono pubblicati con licenza X: ..." and
+# must say only what that licence allows; an unknown licence gets no promise at all.
 LICENCES = {
-    "CC-BY-4.0": (
-        "Creative Commons Attribution 4.0",
-        "https://creativecommons.org/licenses/by/4.0/deed.it",
-        "puoi riusarli, anche per scopi commerciali, citando la fonte «{source}».",
-    ),
-    "CC-BY-SA-4.0": (
-        "Creative Commons Attribution-ShareAlike 4.0",
-        "https://creativecommons.org/licenses/by-sa/4.0/deed.it",
-        "puoi riusarli, anche per scopi commerciali, citando la fonte «{source}» e distribuendo "
-        "le opere derivate con la stessa licenza.",
-    ),
-    "CC0-1.0": (
-        "Creative Commons Zero 1.0 (pubblico dominio)",
-        "https://creativecommons.org/publicdomain/zero/1.0/deed.it",
-        "puoi riusarli liberamente, per qualsiasi scopo, senza obbligo di citare la fonte.",
-    ),
-    "IODL-2.0": (
-        "Italian Open Data License 2.0",
-        "https://www.dati.gov.it/content/italian-open-data-license-v20",
-        "puoi riusarli, anche per scopi commerciali, citando la fonte «{source}».",
-    ),
+    "CC-BY-4.0": ("https://creativecommons.org/licenses/by/4.0/deed.it", "cc_by"),
+    "CC-BY-SA-4.0": ("https://creativecommons.org/licenses/by-sa/4.0/deed.it", "cc_by_sa"),
+    "CC0-1.0": ("https://creativecommons.org/publicdomain/zero/1.0/deed.it", "cc0"),
+    "IODL-2.0": ("https://www.dati.gov.it/content/italian-open-data-license-v20", "iodl"),
 }
 DEFAULT_LICENCE = "CC BY 4.0"
 
@@ -335,6 +317,10 @@ def licence(territory: dict) -> Licence:
     key = re.sub(r"[\s_]+", "-", text).upper()
     source = str(territory.get("programme") or "")
     if key in LICENCES:
-        title, url, reuse = LICENCES[key]
-        return Licence(text, key, title, url, reuse.format(source=source))
-    return Licence(text, None, text, None, "le condizioni di riuso sono quelle scritte nella licenza.")
+        url, name = LICENCES[key]
+        title, reuse = (
+            messages.t(f"site.licences.{name}.title"),
+            messages.t(f"site.licences.{name}.reuse", source=source),
+        )
+        return Licence(text, key, title, url, reuse)
+    return Licence(text, None, text, None, messages.t("site.licences.other_reuse"))

@@ -26,14 +26,13 @@ process next to the others (its output must be picklable: ``str``/``bytes``).
 Registering: append the provider to ``PAGE_PROVIDERS``, either the callable itself or, to avoid
 import cycles, a ``"package.module:function"`` string that is imported when the site is built.
 """
-# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 
-from .. import catalogue, safefs
+from .. import catalogue, messages, safefs
 from . import exports, ical, model, render, services
 from .context import SiteContext
 from .providers import mark
@@ -46,9 +45,7 @@ Provider = Callable[..., Output]
 def core_pages(content, ctx: SiteContext) -> Output:
     codes = catalogue.markdown()
     codes_page = (
-        render.front_matter(
-            "Messaggi del validatore", "I codici dei messaggi di tutti i comandi di bds e come risolverli."
-        )
+        render.front_matter(messages.t("site.nav.codes"), messages.t("site.codes_page.description"))
         + codes
         + "\n"
     )
@@ -68,20 +65,21 @@ def core_pages(content, ctx: SiteContext) -> Output:
 
 def _core_nav(ctx: SiteContext) -> list:
     guides = [(str(g.get("title", "")), f"{model.GUIDE_DIR}/{g['slug']}.md") for g in ctx.guides]
+    t = messages.t
     return [
-        ("Home", "index.md"),
-        ("Opportunità", f"{model.LISTING_DIR}/index.md"),
-        ("Enti", f"{model.PARTNER_DIR}/index.md"),
+        (t("site.nav.home"), "index.md"),
+        (t("site.nav.opportunities"), f"{model.LISTING_DIR}/index.md"),
+        (t("site.nav.partners"), f"{model.PARTNER_DIR}/index.md"),
         (services.finder_tab(ctx.labels.words), services.CPS_PAGE),
-        ("Guide", [("Tutte le guide", f"{model.GUIDE_DIR}/index.md")] + guides),
-        ("Glossario", "glossario.md"),
-        ("Dati aperti", "dati-aperti.md"),
+        (t("site.nav.guides"), [(t("site.nav.all_guides"), f"{model.GUIDE_DIR}/index.md")] + guides),
+        (t("site.nav.glossary"), "glossario.md"),
+        (t("site.nav.open_data"), "dati-aperti.md"),
         (
-            "Informazioni",
+            t("site.nav.information"),
             [
-                ("Accessibilità", "accessibilita.md"),
-                ("Privacy", "privacy.md"),
-                ("Messaggi del validatore", "messaggi-del-validatore.md"),
+                (t("site.nav.accessibility"), "accessibilita.md"),
+                (t("site.nav.privacy"), "privacy.md"),
+                (t("site.nav.codes"), "messaggi-del-validatore.md"),
             ],
         ),
     ]

@@ -4,13 +4,13 @@ Drawing 5,000 QR codes takes seconds of CPU, so a worker process draws them on t
 the engine hands each built listing page to `QrJobs.fill` before writing it, which swaps the
 placeholder for the code (no built file is read back or written twice).
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from .. import messages
 from . import model, qr
 from .context import SiteContext
 from .engine import walk_order
@@ -26,7 +26,8 @@ def _jobs(ctx: SiteContext) -> list[tuple[str, str, str]]:
     out = []
     for listing in ctx.listings:
         path = model.listing_path(str(listing["id"]))
-        out.append((path, ctx.url(path), esc(f"Codice QR della pagina «{listing.get('title', '')}»")))
+        label = messages.t("site.listing.qr_label", title=listing.get("title", ""))
+        out.append((path, ctx.url(path), esc(label)))
     return sorted(out, key=lambda job: walk_order(job[0]))
 
 

@@ -1,5 +1,4 @@
 """Live preview support: regenerate the docs folder for `bds serve` (called by the MkDocs hook)."""
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import report
+from .. import messages, report
 from .. import validate as validation
 from ..content import Project
 from . import generate
@@ -33,13 +32,15 @@ def configure(config):
     if result.errors:  # the preview still shows what is valid, and says what is not
         print(report.text(result.errors), file=sys.stderr)
     ctx = generate.context_from_content(result.content, dt.date.today())
-    generated = generate.run_providers(result.content, ctx)
+    with messages.use(words=ctx.labels.words):
+        generated = generate.run_providers(result.content, ctx)
+        config.copyright = copyright_text(ctx.territory)
+        config.extra["bds_words"] = messages.words()  # the theme's texts (mkdocs_hook.on_env)
     docs = docs_dir_for(project.root)
     generate.write_docs(generated, docs, only_changed=True)
     config.docs_dir = str(docs)
     config.nav = generated.nav
     config.site_name = esc(ctx.territory.get("programme") or config.site_name)
-    config.copyright = copyright_text(ctx.territory)
     _rebuild_all_if_frame_changed(config, docs)
     return config
 
@@ -70,4 +71,6 @@ def _rebuild_all_if_frame_changed(config, docs: Path) -> None:
 
 def copyright_text(territory: dict) -> str:
     """Footer text; the theme prints it unescaped, so it is escaped here."""
-    return esc(f"Contenuti e dati: licenza {licence(territory).text}. {territory.get('programme', '')}.")
+    return esc(
+        messages.t("site.footer", licence=licence(territory).text, name=territory.get("programme", ""))
+    )

@@ -5,7 +5,6 @@ value is escaped here (no engine or template decides it) and every internal link
 (the site works from a sub-path). Front matter values are HTML-escaped as well, because the
 theme prints `title` and `description` without escaping.
 """
-# messages: pending (154 texts to move into data/messages/it.yml)
 
 # ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
 from __future__ import annotations
@@ -13,47 +12,33 @@ from __future__ import annotations
 import json
 import re
 
-from .. import guidelinks
+from .. import guidelinks, messages
 from . import ical, jsonld, model, qr, services
 from .context import SiteContext
 from .model import rel
-from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url
+from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url, stopwords, t_html
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
 HEADER_SEARCH_MAX_LISTINGS = 400  # above this, listings are found only by the catalogue's own search
 
-LANGUAGES = {
-    "it": "italiano",
-    "en": "inglese",
-    "fr": "francese",
-    "es": "spagnolo",
-    "de": "tedesco",
-    "ar": "arabo",
-    "zh": "cinese",
-    "ro": "rumeno",
-    "uk": "ucraino",
-    "ru": "russo",
-    "sq": "albanese",
-    "pt": "portoghese",
-    "tl": "tagalog",
-    "bn": "bengalese",
-    "ur": "urdu",
-    "wo": "wolof",
-}
 
-ACCESS_HELP = {
-    "via-case-manager": "Si partecipa tramite {coordinator_the} del servizio che ti segue: parlane con lui o con "
-    "lei, che ti aiuta a capire se fa per te e prende contatto con l'ente.",
-    "direct": "Puoi contattare direttamente l'ente, ai recapiti qui sotto. Se vuoi, chiedi aiuto a chi ti "
-    "segue ({coordinator}).",
-    "both": "Puoi contattare direttamente l'ente oppure chiedere a chi ti segue ({coordinator}).",
-}
+def language_name(code: str) -> str:
+    """A listing's language in words («inglese»); a code the catalogue does not name stays as it is."""
+    key = f"site.listing.language_names.{code}"
+    return messages.t(key) if code.isalpha() and messages.has(key, "it") else code
+
+
+ACCESS_HELP = {"via-case-manager": "via_case_manager", "direct": "direct", "both": "both"}
 
 
 def access_help(access: str, words) -> str:
     """The help under the access mode, in the territory's words."""
-    return ACCESS_HELP.get(access, "").format(
-        coordinator=words.coordinator, coordinator_the=words.coordinator_the
+    if access not in ACCESS_HELP:
+        return ""
+    return messages.t(
+        f"site.listing.access_help.{ACCESS_HELP[access]}",
+        coordinator=words.coordinator,
+        coordinator_the=words.coordinator_the,
     )
 
 
@@ -119,9 +104,9 @@ def _latest(*dates) -> str:
 # -- pieces ----------------------------------------------------------------------------------------
 
 
-def example_badge(record: dict, text: str = "Scheda di esempio") -> str:
+def example_badge(record: dict, text: str = "") -> str:
     return (
-        f'<p class="bds-badge bds-badge--example" data-search-exclude>{esc(text)}</p>'
+        f'<p class="bds-badge bds-badge--example" data-search-exclude>{esc(text or messages.t("site.example.listing"))}</p>'
         if record.get("example") is True
         else ""
     )
@@ -132,25 +117,31 @@ def contact_html(contact: dict | None, with_address: bool = False) -> str:
     items = []
     email = contact.get("email")
     if isinstance(email, str) and re.fullmatch(r"[^@\s<>\"'&]+@[^@\s<>\"'&]+\.[A-Za-z]{2,}", email):
-        items.append(f'<li>Email: <a href="mailto:{esc(email)}">{esc(email)}</a></li>')
+        items.append(
+            f'<li>{t_html("site.contact.email")}: <a href="mailto:{esc(email)}">{esc(email)}</a></li>'
+        )
     elif email:
-        items.append(f"<li>Email: {esc(email)}</li>")
+        items.append(f"<li>{t_html('site.contact.email')}: {esc(email)}</li>")
     phone = contact.get("phone")
     if phone:
         digits = re.sub(r"[^0-9+]", "", str(phone))
         if digits and not digits.startswith("+"):
             digits = "+39" + digits
         link = f'<a href="tel:{esc(digits)}">{esc(phone)}</a>' if len(digits) >= 6 else esc(phone)
-        items.append(f"<li>Telefono: {link}</li>")
+        items.append(f"<li>{t_html('site.contact.phone')}: {link}</li>")
     url = safe_url(contact.get("url"))
     if url:
-        items.append(f'<li>Sito: <a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a></li>')
+        items.append(
+            f'<li>{t_html("site.contact.website")}: <a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a></li>'
+        )
     elif contact.get("url"):
-        items.append(f"<li>Sito: {esc(contact.get('url'))}</li>")
+        items.append(f"<li>{t_html('site.contact.website')}: {esc(contact.get('url'))}</li>")
     if with_address and contact.get("address"):
-        items.append(f"<li>Sede: {esc(contact['address'])}</li>")
+        items.append(f"<li>{t_html('site.contact.address')}: {esc(contact['address'])}</li>")
     return (
-        '<ul class="bds-contact">' + "".join(items) + "</ul>" if items else "<p>Nessun contatto indicato.</p>"
+        '<ul class="bds-contact">' + "".join(items) + "</ul>"
+        if items
+        else f"<p>{t_html('site.contact.none')}</p>"
     )
 
 
@@ -161,15 +152,17 @@ def when_html(listing: dict) -> str:
     if start and end and start == end:
         parts.append(model.italian_day(start).capitalize())
     elif start and end:
-        parts.append(f"Da {model.italian_day(start)} a {model.italian_day(end)}")
+        parts.append(
+            messages.t("site.when.from_to", start=model.italian_day(start), end=model.italian_day(end))
+        )
     elif start:
-        parts.append(f"Da {model.italian_day(start)}")
+        parts.append(messages.t("site.when.from", start=model.italian_day(start)))
     elif end:
-        parts.append(f"Fino a {model.italian_day(end)}")
+        parts.append(messages.t("site.when.until", end=model.italian_day(end)))
     else:
-        parts.append("Attività continuativa")
+        parts.append(messages.t("site.when.ongoing"))
     if deadline:
-        parts.append(f"Iscrizioni entro {model.italian_day(deadline)}")
+        parts.append(messages.t("site.when.deadline", day=model.italian_day(deadline)))
     if listing.get("schedule"):
         parts.append(str(listing["schedule"]))
     return "<br>".join(esc(p) for p in parts)
@@ -182,7 +175,7 @@ def where_html(listing: dict, labels: model.Labels) -> str:
         for z in listing.get("zones") or []
     )
     if model.is_zone_only(listing):
-        note = " (per riservatezza si indica solo la zona)"  # a protected place (bds.protected)
+        note = " " + messages.t("site.where.zone_only")  # a protected place (bds.protected)
         return f"{esc(zones)}{esc(note)}"
     parts = [p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p]
     return "<br>".join(esc(p) for p in parts)
@@ -194,24 +187,24 @@ def places_html(listing: dict, ctx: SiteContext) -> str:
     counted = isinstance(places, int) and not isinstance(places, bool) and places > 0
     status = listing.get("status")
     if status == "full" or (counted is False and places == 0):
-        total = f" ({places} in tutto)" if counted else ""
-        return f"Tutti occupati{esc(total)}. Puoi chiedere all'ente se si libera un posto."
+        total = " " + messages.t("site.places.in_all", count=places) if counted else ""
+        return t_html("site.places.full", total_html=esc(total))
     if model.is_expired(listing, ctx.today) or status == "closed":
         return ""
     if counted:
-        return esc("1 posto" if places == 1 else f"{places} posti")
+        return esc(messages.t("site.places.count", count=places))
     return ""
 
 
 def cost_html(listing: dict, labels: model.Labels | None = None, for_person: bool = False) -> str:
     cost = listing.get("cost")
     if cost == "free" or cost == 0:
-        return "Nessuno: non paghi niente" if for_person else "Gratuito"
+        return t_html("site.cost.free_for_person") if for_person else t_html("site.cost.free")
     if cost == "budget":
-        return esc((labels.costs if labels else model.COST_LABELS)["budget"])
+        return esc((labels.costs if labels else model.cost_labels())["budget"])
     if isinstance(cost, (int, float)) and not isinstance(cost, bool):
         return esc(model.euro(cost))
-    return "Non indicato"
+    return t_html("site.cost.not_given")
 
 
 def facts(rows: list[tuple[str, str]], searchable: bool = False) -> str:
@@ -263,18 +256,16 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     if model.pays(listing):
         stipend = listing.get("stipend")
         meta.append(
-            f"Indennità {model.euro(stipend)} al mese"
+            messages.t("site.item.stipend", amount=model.euro(stipend))
             if isinstance(stipend, (int, float)) and not isinstance(stipend, bool) and stipend > 0
-            else ("Retribuito" if listing.get("kind") == "job" else "")
+            else (messages.t("site.item.paid") if listing.get("kind") == "job" else "")
         )
     if listing.get("status") == "full":
-        meta.append("Posti esauriti")
+        meta.append(messages.t("site.item.full"))
     deadline = (listing.get("dates") or {}).get("deadline")
     if deadline:
-        meta.append(f"Iscrizioni entro {model.italian_day(deadline)}")
-    badge = (
-        ' <span class="bds-badge bds-badge--example">Esempio</span>' if listing.get("example") is True else ""
-    )
+        meta.append(messages.t("site.when.deadline", day=model.italian_day(deadline)))
+    badge = example_tag() if listing.get("example") is True else ""
     href = rel(from_path, model.listing_path(str(listing.get("id", ""))))
     return (
         f'<li class="bds-item" {attr_text}><a href="{esc(href)}">{esc(listing.get("title", ""))}</a>{badge}'
@@ -283,9 +274,14 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     )
 
 
+def example_tag() -> str:
+    """The small «Esempio» tag beside a name."""
+    return f' <span class="bds-badge bds-badge--example">{t_html("site.example.tag")}</span>'
+
+
 def listing_list(listings: list[dict], ctx: SiteContext, from_path: str) -> str:
     if not listings:
-        return '<p class="bds-empty">Al momento non ci sono opportunità aperte qui.</p>'
+        return f'<p class="bds-empty">{t_html("site.catalogue.empty_here")}</p>'
     return (
         '<ul class="bds-list">' + "".join(listing_item(item, ctx, from_path) for item in listings) + "</ul>"
     )
@@ -303,9 +299,8 @@ def axes_sentence(labels: model.Labels) -> str:
     return "; ".join(lower_first(labels.axes.get(axis, axis)) for axis in ("housing", "work", "social"))
 
 
-def home(ctx: SiteContext, path: str = "index.md") -> str:
-    territory = ctx.territory
-    sentences = esc(territory.get("description") or "")
+def _home_paths(ctx: SiteContext, path: str) -> list[tuple[str, str, str]]:
+    """The home page's ways in: (title, link, what it leads to), the family card only with a guide for them."""
     partners_guide = next(
         (g for g in ctx.guides if set(g.get("audience") or []) & {"partners", "volunteers"}), None
     )
@@ -330,54 +325,63 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
     )
     paths = [
         (
-            "Cerco un'opportunità",
+            messages.t("site.home.paths.find.title"),
             rel(path, f"{model.LISTING_DIR}/index.md"),
-            f"{_in_catalogue(ctx)}: {axes_sentence(ctx.labels)}.",
+            messages.t(
+                "site.home.paths.find.text", in_catalogue=_in_catalogue(ctx), axes=axes_sentence(ctx.labels)
+            ),
         ),
         (
             services.finder_title(ctx.labels.words),
             rel(path, services.CPS_PAGE),
-            "Scrivi il tuo quartiere: indirizzo, telefono, orari e come avere un appuntamento.",
+            messages.t("site.home.paths.unit.text"),
         ),
         (
-            f"Voglio capire il {ctx.labels.words.programme}",
+            messages.t("site.home.paths.understand.title", programme=ctx.labels.words.programme),
             understand_href,
-            "Che cos'è, a chi si rivolge, come si comincia: guide in parole semplici.",
+            messages.t("site.home.paths.understand.text"),
         ),
         *(
             [
                 (
-                    "Sono un familiare",
+                    messages.t("site.home.paths.family.title"),
                     rel(path, f"{model.GUIDE_DIR}/{families['slug']}.md"),
-                    "Come stare accanto alla persona, sostegno e gruppi anche per te.",
+                    messages.t("site.home.paths.family.text"),
                 )
             ]
             if families
             else []
         ),
         (
-            "Sono un ente o un volontario",
+            messages.t("site.home.paths.partner.title"),
             partner_href,
-            "Come entrare nella rete, proporre un'opportunità, dare una mano.",
+            messages.t("site.home.paths.partner.text"),
         ),
     ]
+    return paths
+
+
+def home(ctx: SiteContext, path: str = "index.md") -> str:
+    territory = ctx.territory
+    sentences = esc(territory.get("description") or "")
     cards = "".join(
         f'<li class="bds-path"><a href="{esc(href)}"><strong>{esc(title)}</strong></a><p>{esc(text)}</p></li>'
-        for title, href, text in paths
+        for title, href, text in _home_paths(ctx, path)
     )
     recent = sorted(
         ctx.listings, key=lambda x: (str(x.get("reviewed", "")), str(x.get("id", ""))), reverse=True
     )[:5]
+    programme = territory.get("programme", ctx.labels.words.programme)
     body = (
-        f'<div class="bds-home"><h1>{esc(territory.get("programme", "Budget di Salute"))}</h1>'
+        f'<div class="bds-home"><h1>{esc(programme)}</h1>'
         f'<p class="bds-lead">{ctx.glossary.mark(sentences, "home")}</p>'
-        f'<h2 id="percorsi">Da dove vuoi cominciare?</h2><ul class="bds-paths">{cards}</ul>'
-        f'<h2 id="novita">Ultime opportunità verificate</h2>{listing_list(recent, ctx, path)}'
-        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Vedi tutte le opportunità</a></p>'
+        f'<h2 id="percorsi">{t_html("site.home.start")}</h2><ul class="bds-paths">{cards}</ul>'
+        f'<h2 id="novita">{t_html("site.home.recent")}</h2>{listing_list(recent, ctx, path)}'
+        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.home.see_all")}</a></p>'
         f"{services.crisis_html(ctx, path, compact=True)}</div>"
     )
     return page(
-        territory.get("programme", "Budget di Salute"),
+        programme,
         body,
         description=str(territory.get("description") or ""),
         hide=("navigation", "toc"),
@@ -401,8 +405,8 @@ def _in_catalogue(ctx: SiteContext) -> str:
     now = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
     total = len(ctx.listings)
     if now == total:
-        return f"{total} opportunità aperte"
-    return f"{total} opportunità, {now} aperte ora"
+        return messages.t("site.catalogue.count_open", count=total)
+    return messages.t("site.catalogue.count_open_now", count=total, now=now)
 
 
 def facet_controls(ctx: SiteContext, path: str) -> str:
@@ -430,24 +434,23 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         links.append(_browse_group(ctx, path, facet, counts[facet]))
     now_count = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
     form = (
-        '<form class="bds-filters" id="bds-filters" hidden role="search" aria-label="Filtra le opportunità">'
-        '<p class="bds-search"><label for="bds-q">Cerca tra le opportunità</label>'
+        f'<form class="bds-filters" id="bds-filters" hidden role="search" aria-label="{t_html("site.filters.label")}">'
+        f'<p class="bds-search"><label for="bds-q">{t_html("site.filters.search")}</label>'
         '<input type="search" id="bds-q" name="q" autocomplete="off"></p>'
         f'<p class="bds-now"><input type="checkbox" id="f-aperte" name="aperte" value="1">'
-        f'<label for="f-aperte">Aperte ora <span class="bds-count" data-count-for="aperte:1">({now_count})'
+        f'<label for="f-aperte">{t_html("site.filters.open_now")} <span class="bds-count" data-count-for="aperte:1">({now_count})'
         "</span></label></p>"
-        + '<details class="bds-more" id="bds-facets"><summary>Filtra per tipo, zona, destinatari, accesso e '
-        'costo<span class="bds-active" data-active></span></summary>'
+        + f'<details class="bds-more" id="bds-facets"><summary>{t_html("site.filters.more")}'
+        '<span class="bds-active" data-active></span></summary>'
         + "".join(groups)
         + '<p class="bds-jump-p"><a class="md-button md-button--primary bds-jump" href="#bds-result" '
-        "hidden>Vedi i risultati</a></p>"
+        f"hidden>{t_html('site.filters.see_results')}</a></p>"
         + "</details>"
-        + '<p><button type="reset" class="md-button">Togli i filtri</button></p></form>'
+        + f'<p><button type="reset" class="md-button">{t_html("site.filters.reset")}</button></p></form>'
     )
     browse = (
-        '<nav class="bds-browse" id="bds-browse" aria-labelledby="sfoglia"><h2 id="sfoglia">Sfoglia per</h2>'
-        + "".join(links)
-        + "</nav>"
+        '<nav class="bds-browse" id="bds-browse" aria-labelledby="sfoglia">'
+        f'<h2 id="sfoglia">{t_html("site.browse.heading")}</h2>' + "".join(links) + "</nav>"
     )
     return form + browse
 
@@ -466,12 +469,16 @@ def browse_page(ctx: SiteContext, path: str, facets: tuple[str, ...]) -> str:
     """The folder pages above the filter pages (catalogo/, catalogo/tipo/ ...): where each value leads."""
     counts = model.facet_counts(ctx.listings, ctx.labels)
     name = ctx.labels.facet_title(facets[0])
-    title = "Sfoglia il catalogo" if len(facets) > 1 else f"Sfoglia per {name[0].lower()}{name[1:]}"
+    title = (
+        messages.t("site.browse.catalogue")
+        if len(facets) > 1
+        else messages.t("site.browse.by", facet=f"{name[0].lower()}{name[1:]}")
+    )
     groups = "".join(_browse_group(ctx, path, facet, counts[facet], 2) for facet in facets if counts[facet])
     body = (
         f'<div class="bds-facet-page"><h1>{esc(title)}</h1>'
-        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Tutte le opportunità, con la ricerca e i '
-        f"filtri</a></p>{groups}</div>"
+        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.browse.all")}</a></p>'
+        f"{groups}</div>"
     )
     return page(title, body, search=False, hide=("navigation", "toc"))
 
@@ -496,21 +503,24 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
     )
     index_href = rel(path, f"{model.LISTING_DIR}/indice-ricerca.json")
     body = (
-        f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}">'
-        "<h1>Opportunità</h1>"
-        f'<p class="bds-lead">{_in_catalogue(ctx)}: corsi, tirocini, lavoro, casa, '
-        f"laboratori e gruppi. Chi è già seguito dai servizi può parlarne con {esc(ctx.labels.words.coordinator_the)}.</p>"
+        f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}" '
+        f'data-stop="{esc(" ".join(sorted(stopwords())))}">'
+        f"<h1>{t_html('site.catalogue.title')}</h1>"
+        f'<p class="bds-lead">{t_html("site.catalogue.lead", in_catalogue=_in_catalogue(ctx))}</p>'
         + facet_controls(ctx, path)
         + '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
-        + (f'<nav aria-label="Tipi di opportunità" class="bds-kinds"><ul>{toc}</ul></nav>' if toc else "")
-        + (groups or '<p class="bds-empty">Al momento non ci sono opportunità aperte.</p>')
+        + (
+            f'<nav aria-label="{t_html("site.catalogue.kinds_label")}" class="bds-kinds"><ul>{toc}</ul></nav>'
+            if toc
+            else ""
+        )
+        + (groups or f'<p class="bds-empty">{t_html("site.catalogue.empty")}</p>')
         + "</div>"
     )
     return page(
-        "Opportunità",
+        messages.t("site.catalogue.title"),
         body,
-        description=f"Tutte le opportunità aperte del {ctx.labels.words.programme}: filtri per "
-        "tipo, zona, destinatari, modalità di accesso e costo.",
+        description=messages.t("site.catalogue.description"),
         search=False,  # its listings are found by its own search field (indice-ricerca.json)
         hide=("navigation", "toc"),
     )
@@ -522,8 +532,8 @@ def facet_page(ctx: SiteContext, facet: str, value: str, path: str) -> str:
     title = f"{ctx.labels.facet_title(facet)}: {label}"
     body = (
         f'<div class="bds-facet-page"><h1>{esc(title)}</h1>'
-        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna a tutte le opportunità</a></p>'
-        f"<p>{len(chosen)} opportunità.</p>{listing_list(chosen, ctx, path)}</div>"
+        f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.facet_page.back")}</a></p>'
+        f"<p>{t_html('site.facet_page.count', count=len(chosen))}</p>{listing_list(chosen, ctx, path)}</div>"
     )
     return page(title, body, search=False, hide=("navigation", "toc"))
 
@@ -556,11 +566,12 @@ def calendar_link(listing: dict, ctx: SiteContext, path: str) -> str:
     href = rel(path, ical.listing_file(str(listing.get("id", ""))))
     return (
         f'<br><a class="bds-ics" href="{esc(href)}" download type="text/calendar">'
-        "Aggiungi al calendario (file .ics)</a>"
+        f"{t_html('site.listing.add_to_calendar')}</a>"
     )
 
 
-def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
+def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str, str]]:
+    """The key facts of a listing page, in the order a reader asks them (kind, axes, partner, status...)."""
     labels = ctx.labels
     partner = ctx.partners.get(str(listing.get("partner", "")))
     partner_name = (partner or {}).get("name") or listing.get("partner", "")
@@ -572,23 +583,30 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     status = listing.get("status")
     status_text = labels.statuses.get(str(status), status or "")
     if model.is_expired(listing, ctx.today) or status == "closed":
-        status_text = "Chiusa: non è più possibile partecipare"
+        status_text = messages.t("site.listing.closed")
     access = listing.get("access", "")
     rows = [
-        ("Tipo", esc(labels.kinds.get(str(listing.get("kind")), listing.get("kind", "")))),
         (
-            f"Assi del {labels.words.programme}",
+            messages.t("site.listing.facts.kind"),
+            esc(labels.kinds.get(str(listing.get("kind")), listing.get("kind", ""))),
+        ),
+        (
+            messages.t("site.listing.facts.axes", programme=labels.words.programme),
             esc(", ".join(labels.axes.get(a, a) for a in listing.get("axes") or [])),
         ),
-        ("Ente", partner_html),
-        ("Stato", esc(status_text)),
-        ("Paga", esc(model.pay_text(listing))),  # right after the status: what a job seeker asks first
-        ("Posti", places_html(listing, ctx)),
-        ("Quando", when_html(listing) + calendar_link(listing, ctx, path)),
-        ("Dove", where_html(listing, labels)),
-        ("Per chi è", esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or []))),
+        (messages.t("site.listing.facts.partner"), partner_html),
+        (messages.t("site.listing.facts.status"), esc(status_text)),
+        # right after the status: what a job seeker asks first
+        (messages.t("site.listing.facts.pay"), esc(model.pay_text(listing))),
+        (messages.t("site.listing.facts.places"), places_html(listing, ctx)),
+        (messages.t("site.listing.facts.when"), when_html(listing) + calendar_link(listing, ctx, path)),
+        (messages.t("site.listing.facts.where"), where_html(listing, labels)),
         (
-            "Come si partecipa",
+            messages.t("site.listing.facts.audience"),
+            esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or [])),
+        ),
+        (
+            messages.t("site.listing.facts.access"),
             f"<strong>{esc(labels.access.get(access, access))}</strong>. {esc(access_help(access, labels.words))}"
             + (
                 f' <a href="{esc(rel(path, services.CPS_PAGE))}">{esc(services.finder_title(labels.words))}</a>.'
@@ -597,16 +615,28 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
             ),
         ),
         (
-            "Costo per te" if model.pays(listing) else "Costo",
+            messages.t(
+                "site.listing.facts.cost_for_person" if model.pays(listing) else "site.listing.facts.cost"
+            ),
             cost_html(listing, labels, for_person=model.pays(listing)),
         ),
-        ("Accessibilità", esc(listing.get("accessibility", ""))),
-        ("Lingue", esc(", ".join(LANGUAGES.get(code, code) for code in listing.get("languages") or []))),
+        (messages.t("site.listing.facts.accessibility"), esc(listing.get("accessibility", ""))),
+        (
+            messages.t("site.listing.facts.languages"),
+            esc(", ".join(language_name(str(code)) for code in listing.get("languages") or [])),
+        ),
     ]
+    return rows
+
+
+def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
+    labels = ctx.labels
+    partner = ctx.partners.get(str(listing.get("partner", "")))
+    rows = _listing_facts(listing, ctx, path)
     url = ctx.url(path)
     title = str(listing.get("title", ""))
     if ctx.inline_qr:
-        qr_html = qr.svg(url, esc(f"Codice QR della pagina «{title}»"))
+        qr_html = qr.svg(url, esc(messages.t("site.listing.qr_label", title=title)))
     else:
         qr_html = QR_PLACEHOLDER
     description = ctx.glossary.mark(markdown_html(str(listing.get("description", "")), 3), "d")
@@ -615,12 +645,12 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         f'<div class="bds-page"><h1>{esc(title)}</h1><article class="bds-listing">{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
         f"{facts(rows, searchable=True)}"
-        f'<h2 id="contatti">Contatti</h2>{contact_html(listing.get("contact"))}'
-        f'<h2 id="descrizione">Descrizione</h2><div class="bds-description">{description}</div>'
-        f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(listing.get("reviewed")))}</p>'
+        f'<h2 id="contatti">{t_html("site.listing.contacts")}</h2>{contact_html(listing.get("contact"))}'
+        f'<h2 id="descrizione">{t_html("site.listing.description")}</h2><div class="bds-description">{description}</div>'
+        f'<p class="bds-reviewed">{t_html("site.reviewed", date=model.italian_date(listing.get("reviewed")))}</p>'
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
-        f'<p>Inquadra il codice per aprire la scheda aggiornata:<br><span class="bds-url">{esc(url)}</span></p></div>'
-        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">Torna al catalogo</a></p>'
+        f'<p>{t_html("site.listing.scan")}<br><span class="bds-url">{esc(url)}</span></p></div>'
+        f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.listing.back")}</a></p>'
         f"{jsonld.script_tag(data)}</article></div>"
     )
     return page(
@@ -643,11 +673,11 @@ def partner_item(partner: dict, ctx: SiteContext, from_path: str) -> str:
         f'data-e="{"1" if partner.get("peer_support") is True else "0"}"'
     )
     zones = ", ".join(ctx.labels.zones.get(z, z) for z in partner.get("zones") or [])
-    extra = " · Con esperti di supporto tra pari (ESP)" if partner.get("peer_support") is True else ""
+    extra = " · " + messages.t("site.partners.peer_support") if partner.get("peer_support") is True else ""
     href = rel(from_path, model.partner_path(str(partner.get("id", ""))))
     return (
         f'<li class="bds-item" {attrs}><a href="{esc(href)}">{esc(partner.get("name", ""))}</a>'
-        f'<p class="bds-meta">{esc(zones + extra)} · {count} opportunità aperte</p></li>'
+        f'<p class="bds-meta">{esc(zones + extra)} · {t_html("site.partners.open_count", count=count)}</p></li>'
     )
 
 
@@ -671,13 +701,14 @@ def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.
 
     form = (
         '<form class="bds-filters bds-partner-filters" id="bds-partner-filters" hidden role="search" '
-        'aria-label="Filtra gli enti">'
-        f'<p><label for="pf-tipo">Tipo di ente</label><select id="pf-tipo" name="tipo">'
-        f'<option value="">Tutti</option>{options(types, ctx.labels.partner_types)}</select></p>'
-        f'<p><label for="pf-zona">Zona</label><select id="pf-zona" name="zona"><option value="">Tutte</option>'
+        f'aria-label="{t_html("site.partners.filters_label")}">'
+        f'<p><label for="pf-tipo">{t_html("site.partners.type")}</label><select id="pf-tipo" name="tipo">'
+        f'<option value="">{t_html("site.partners.all_types")}</option>{options(types, ctx.labels.partner_types)}</select></p>'
+        f'<p><label for="pf-zona">{t_html("site.partners.zone")}</label><select id="pf-zona" name="zona">'
+        f'<option value="">{t_html("site.partners.all_zones")}</option>'
         f"{options(zones_used, ctx.labels.zones)}</select></p>"
         '<p class="bds-now"><input type="checkbox" id="pf-esp" name="esp" value="1">'
-        '<label for="pf-esp">Con esperti di supporto tra pari (ESP)</label></p></form>'
+        f'<label for="pf-esp">{t_html("site.partners.peer_support")}</label></p></form>'
         '<p class="bds-result" id="bds-result" role="status" aria-live="polite"></p>'
     )
     groups = "".join(
@@ -686,16 +717,15 @@ def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.
         f'</h2><ul class="bds-list">{"".join(partner_item(p, ctx, path) for p in by_type[t])}</ul></section>'
         for t in types
     )
+    none = f"<p>{t_html('site.partners.none')}</p>"
     body = (
-        f'<div class="bds-partners"><h1>Enti della rete</h1>'
-        f'<p class="bds-lead">Cooperative, associazioni, fondazioni e servizi pubblici che realizzano il '
-        f"{esc(ctx.labels.words.programme)}: {len(partners)} enti.</p>{form}{groups or '<p>Nessun ente.</p>'}</div>"
+        f'<div class="bds-partners"><h1>{t_html("site.partners.title")}</h1>'
+        f'<p class="bds-lead">{t_html("site.partners.lead", count=len(partners))}</p>{form}{groups or none}</div>'
     )
     return page(
-        "Enti della rete",
+        messages.t("site.partners.title"),
         body,
-        description=f"Gli enti che propongono opportunità nel {ctx.labels.words.programme}, "
-        "con filtri per tipo, zona ed esperti di supporto tra pari.",
+        description=messages.t("site.partners.description"),
         hide=("navigation", "toc"),
     )
 
@@ -716,24 +746,33 @@ def _partner_cps(partner: dict, ctx: SiteContext, path: str) -> str:
         f"{esc(', '.join(label for _, label in c.zones))}</li>"
         for c in cpss
     )
-    return f'<h2 id="cps">{esc(ctx.labels.words.unit)}: indirizzi, telefoni e orari</h2><ul>{items}</ul>'
+    return f'<h2 id="cps">{t_html("site.partner.units")}</h2><ul>{items}</ul>'
 
 
 def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
     networks = {str(n.get("id")): n for n in ctx.territory.get("networks") or []}
     rows = [
-        ("Tipo di ente", esc(labels.partner_types.get(str(partner.get("type")), partner.get("type", "")))),
         (
-            "Ruolo nella rete",
+            messages.t("site.partner.facts.type"),
+            esc(labels.partner_types.get(str(partner.get("type")), partner.get("type", ""))),
+        ),
+        (
+            messages.t("site.partner.facts.role"),
             esc(labels.partner_roles.get(str(partner.get("role")), partner.get("role", ""))),
         ),
-        ("Zone", esc(", ".join(labels.zones.get(z, z) for z in partner.get("zones") or []))),
         (
-            "Reti e progetti",
+            messages.t("site.partner.facts.zones"),
+            esc(", ".join(labels.zones.get(z, z) for z in partner.get("zones") or [])),
+        ),
+        (
+            messages.t("site.partner.facts.networks"),
             esc(", ".join(networks.get(n, {}).get("name", n) for n in partner.get("networks") or [])),
         ),
-        ("Esperti di supporto tra pari (ESP)", "Sì" if partner.get("peer_support") is True else "No"),
+        (
+            messages.t("site.partner.facts.peer_support"),
+            t_html("site.answer_yes") if partner.get("peer_support") is True else t_html("site.answer_no"),
+        ),
     ]
     services = "".join(f"<li>{esc(s)}</li>" for s in partner.get("services") or [])
     listings = ctx.listings_by_partner.get(str(partner.get("id")), [])
@@ -741,14 +780,14 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     description = ctx.glossary.mark(markdown_html(str(partner.get("description", ""))), "d")
     body = (
         f'<div class="bds-page"><h1>{esc(name)}</h1><article class="bds-partner">'
-        f"{example_badge(partner, 'Alcuni dati di questa scheda sono di esempio')}"
+        f"{example_badge(partner, messages.t('site.example.partner'))}"
         f'<div class="bds-description">{description}</div>{facts(rows)}'
-        f'<h2 id="servizi">Servizi</h2><ul>{services}</ul>'
-        f'<h2 id="contatti">Contatti</h2>{contact_html(partner.get("contact"), with_address=True)}'
+        f'<h2 id="servizi">{t_html("site.partner.services")}</h2><ul>{services}</ul>'
+        f'<h2 id="contatti">{t_html("site.listing.contacts")}</h2>{contact_html(partner.get("contact"), with_address=True)}'
         f"{_partner_cps(partner, ctx, path)}"
-        f'<h2 id="opportunita">Opportunità aperte ({len(listings)})</h2>{listing_list(listings, ctx, path)}'
-        f'<p class="bds-reviewed">Verificato il {esc(model.italian_date(partner.get("reviewed")))}</p>'
-        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">Tutti gli enti</a></p></article></div>'
+        f'<h2 id="opportunita">{t_html("site.partner.open", count=len(listings))}</h2>{listing_list(listings, ctx, path)}'
+        f'<p class="bds-reviewed">{t_html("site.reviewed", date=model.italian_date(partner.get("reviewed")))}</p>'
+        f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">{t_html("site.partner.all")}</a></p></article></div>'
     )
     return page(
         name,
@@ -767,10 +806,10 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
         for g in ctx.guides
     )
     body = (
-        f'<div class="bds-guides"><h1>Guide</h1><p class="bds-lead">Il {esc(ctx.labels.words.programme)} spiegato '
-        f'in parole semplici, per chi lo vive e per chi lo costruisce.</p><ul class="bds-list">{items}</ul></div>'
+        f'<div class="bds-guides"><h1>{t_html("site.guides.title")}</h1><p class="bds-lead">{t_html("site.guides.lead")}</p>'
+        f'<ul class="bds-list">{items}</ul></div>'
     )
-    return page("Guide", body, description=f"Guide in parole semplici sul {ctx.labels.words.programme}.")
+    return page(messages.t("site.guides.title"), body, description=messages.t("site.guides.description"))
 
 
 # Links a guide writes by id, `[text](@target)`, resolved here for the page they appear on:
@@ -819,7 +858,11 @@ def resolve_guide_links(source: str, ctx: SiteContext, path: str) -> str:
     return re.sub(r"\[([^\[\]]*)\]\(#\)", r"\1", text)  # unresolved: the words stay, the link goes
 
 
-_SUMMARY_CPS = re.compile(r"\b(?:tuo|suo) CPS\b|\bCPS della (?:tua )?zona\b", re.IGNORECASE)
+# A summary that names the reader's CPS (a pattern over Italian words, not text for people).
+_SUMMARY_CPS = re.compile(
+    r"\b(?:tuo|suo) CPS\b|\bCPS della (?:tua )?zona\b",  # msg-ok: a regular expression over guide summaries
+    re.IGNORECASE,
+)
 
 
 def _summary_cps_link(guide: dict, path: str, ctx: SiteContext) -> str:
@@ -836,11 +879,13 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
         f'<div class="bds-page"><h1>{esc(guide.get("title", ""))}</h1><article class="bds-guide">'
-        f"{example_badge(guide, 'Guida di esempio')}"
-        f'<div class="bds-easy" role="note" aria-label="In breve"><p class="bds-easy-title">In breve</p>'
+        f"{example_badge(guide, messages.t('site.example.guide'))}"
+        f'<div class="bds-easy" role="note" aria-label="{t_html("site.guide.in_short")}">'
+        f'<p class="bds-easy-title">{t_html("site.guide.in_short")}</p>'
         f"<p>{summary}</p>{_summary_cps_link(guide, path, ctx)}</div>"
-        f'<p class="bds-meta">Per chi è: {esc(audience)}</p>{content}'
-        f'<p class="bds-reviewed">Ultima revisione: {esc(model.italian_date(guide.get("reviewed")))}</p></article></div>'
+        f'<p class="bds-meta">{t_html("site.guide.audience", audience=audience)}</p>{content}'
+        f'<p class="bds-reviewed">{t_html("site.guide.reviewed", date=model.italian_date(guide.get("reviewed")))}</p>'
+        "</article></div>"
     )
     return page(
         str(guide.get("title", "")),
@@ -859,77 +904,53 @@ def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
             f' <span class="bds-expansion">({esc(own_expansion(term))})</span>' if own_expansion(term) else ""
         )
         aliases = term.get("aliases") or []
-        extra = f'<br><span class="bds-meta">Anche: {esc(", ".join(aliases))}</span>' if aliases else ""
+        extra = (
+            f'<br><span class="bds-meta">{t_html("site.glossary.aliases", aliases=", ".join(aliases))}</span>'
+            if aliases
+            else ""
+        )
         entries.append(
             f'<dt id="{ctx.glossary.slug(index)}">{esc(term.get("term", ""))}{expansion}</dt>'
             f"<dd>{esc(term.get('definition', ''))}{extra}</dd>"
         )
     body = (
-        '<div class="bds-glossary"><h1>Glossario</h1><p class="bds-lead">Le parole e le sigle che si '
-        f"incontrano nel {esc(ctx.labels.words.programme)}. Nelle pagine del sito, tocca una parola sottolineata "
-        "(o passaci sopra con il mouse, o raggiungila con il tasto Tab) per leggerne la spiegazione; tocca altrove "
-        f'o premi Esc per chiuderla.</p><dl class="bds-terms">{"".join(entries)}</dl></div>'
+        f'<div class="bds-glossary"><h1>{t_html("site.glossary.title")}</h1>'
+        f'<p class="bds-lead">{t_html("site.glossary.lead")}</p>'
+        f'<dl class="bds-terms">{"".join(entries)}</dl></div>'
     )
     return page(
-        "Glossario",
+        messages.t("site.glossary.title"),
         body,
-        description=f"Le parole e le sigle del {ctx.labels.words.programme} spiegate in breve.",
+        description=messages.t("site.glossary.description"),
     )
 
 
+# The open data files, each with its title and text in the catalogue (site.open_data.files.KEY).
 OPEN_DATA_FILES = [
-    (
-        "dati/opportunita.csv",
-        "Opportunità (CSV)",
-        "Una riga per opportunità aperta; si apre con un foglio di calcolo. "
-        "Le celle di testo che cominciano con =, +, -, @ o apostrofo hanno un apostrofo in più "
-        "all'inizio, perché il foglio di calcolo non le esegua come formule: un programma lo toglie.",
-    ),
-    ("dati/opportunita.json", "Opportunità (JSON)", "Gli stessi dati in JSON, con le etichette in italiano."),
-    (
-        "dati/enti.csv",
-        "Enti (CSV)",
-        "Gli enti della rete, uno per riga: la colonna ente delle opportunità rimanda qui.",
-    ),
-    ("dati/zone.csv", "Zone (CSV)", "Le zone del territorio, con i quartieri."),
-    (
-        "dati/opportunita-zone.csv",
-        "Zone di ogni opportunità (CSV)",
-        "Una riga per ogni opportunità e ogni sua zona, per collegare le tabelle.",
-    ),
-    (
-        "dati/datapackage.json",
-        "Data Package (Frictionless)",
-        "La descrizione delle tabelle CSV secondo lo standard Frictionless Data Package: per ogni colonna "
-        "il significato, il tipo, i valori ammessi e i collegamenti tra le tabelle.",
-    ),
-    (
-        "dati/hsds.json",
-        "Open Referral HSDS 3.0 (JSON)",
-        "Le opportunità come servizi nel formato Human Services Data Specification 3.0 (un elenco di "
-        "oggetti «service» completi di ente, zone, telefoni, orari e costi); per le case ci sono solo "
-        "le zone, mai il luogo o l'indirizzo.",
-    ),
-    (
-        "dati/hsds/datapackage.json",
-        "Open Referral HSDS 3.0 (tabelle CSV)",
-        "Gli stessi dati HSDS come pacchetto di tabelle CSV (una per tipo di oggetto), con la descrizione "
-        "ufficiale della specifica.",
-    ),
-    (
-        "dati/hsds-taxonomy.json",
-        "Tassonomia HSDS (JSON)",
-        "Le voci usate nel file HSDS (tipo, asse, destinatari, accesso, zona), con i loro identificativi.",
-    ),
-    (
-        "dati/opportunita.ics",
-        "Calendario (iCalendar)",
-        "Gli incontri di corsi, laboratori ed eventi, ripetuti nei giorni e negli orari giusti (le case e "
-        "i servizi continuativi non ci sono); si aggiunge a un programma di calendario o al telefono. "
-        "Ogni scheda ha anche il suo file «Aggiungi al calendario».",
-    ),
-    ("dati/novita.xml", "Novità (RSS)", "Le ultime opportunità verificate, per un lettore di feed."),
+    ("dati/opportunita.csv", "opportunities_csv"),
+    ("dati/opportunita.json", "opportunities_json"),
+    ("dati/enti.csv", "partners_csv"),
+    ("dati/zone.csv", "zones_csv"),
+    ("dati/opportunita-zone.csv", "opportunity_zones_csv"),
+    ("dati/datapackage.json", "datapackage"),
+    ("dati/hsds.json", "hsds_json"),
+    ("dati/hsds/datapackage.json", "hsds_tables"),
+    ("dati/hsds-taxonomy.json", "hsds_taxonomy"),
+    ("dati/opportunita.ics", "calendar"),
+    ("dati/novita.xml", "rss"),
 ]
+
+
+def open_data_files() -> list[tuple[str, str, str]]:
+    """(file, title, what it holds) for every open data file, in the current language."""
+    return [
+        (
+            name,
+            messages.t(f"site.open_data.files.{key}.title"),
+            messages.t(f"site.open_data.files.{key}.text"),
+        )
+        for name, key in OPEN_DATA_FILES
+    ]
 
 
 def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
@@ -938,74 +959,74 @@ def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
         f'<a href="{esc(licence.url)}">{esc(licence.text)}</a>' if licence.url else esc(licence.text)
     )
     items = "".join(
-        f'<li><a href="{esc(rel(path, f))}">{esc(t)}</a>: {esc(d)}</li>' for f, t, d in OPEN_DATA_FILES
+        f'<li><a href="{esc(rel(path, f))}">{esc(t)}</a>: {esc(d)}</li>' for f, t, d in open_data_files()
+    )
+    lead = t_html(
+        "site.open_data.lead",
+        listings=len(ctx.listings),
+        partners=len(ctx.partners),
+        date=model.italian_date(ctx.today),
     )
     body = (
-        '<div class="bds-open-data"><h1>Dati aperti</h1>'
-        f'<p class="bds-lead">Le {len(ctx.listings)} opportunità aperte e i {len(ctx.partners)} enti della rete '
-        f"sono anche dati aperti, aggiornati a ogni pubblicazione (ultima: {esc(model.italian_date(ctx.today))}).</p>"
+        f'<div class="bds-open-data"><h1>{t_html("site.open_data.title")}</h1>'
+        f'<p class="bds-lead">{lead}</p>'
         f'<ul class="bds-files">{items}</ul>'
-        f'<h2 id="licenza">Licenza</h2><p>Dati e testi sono pubblicati con licenza <strong>{licence_name}</strong>: '
-        f"{esc(licence.reuse)}</p>"
-        '<h2 id="riservatezza">Riservatezza</h2><p>I dati riguardano solo le opportunità e gli enti, mai le '
-        "persone. Per le case e i luoghi protetti (dove abitano delle persone, o «solo zona») si pubblica solo "
-        "la zona: mai l'indirizzo, il nome del luogo o coordinate, in nessun formato.</p>"
+        f'<h2 id="licenza">{t_html("site.open_data.licence_heading")}</h2>'
+        f"<p>{t_html('site.open_data.licence', licence_html=licence_name, reuse=licence.reuse)}</p>"
+        f'<h2 id="riservatezza">{t_html("site.open_data.privacy_heading")}</h2>'
+        f"<p>{t_html('site.open_data.privacy')}</p>"
         "</div>"
     )
     return page(
-        "Dati aperti",
+        messages.t("site.open_data.title"),
         body,
-        description=f"Opportunità ed enti del {ctx.labels.words.programme} come dati aperti: CSV, "
-        "JSON, Data Package, Open Referral, calendario e RSS.",
+        description=messages.t("site.open_data.description"),
     )
 
 
 def accessibility_page(ctx: SiteContext, path: str = "accessibilita.md") -> str:
     coord = ctx.territory.get("coordinators") or {}
     email = coord.get("email", "")
+    email_html = f'<a href="mailto:{esc(email)}">{esc(email)}</a>'
+
+    def section(anchor: str, key: str, body_html: str) -> str:
+        return f'<h2 id="{anchor}">{t_html(f"site.accessibility.{key}_heading")}</h2>{body_html}'
+
     body = (
-        '<div class="bds-legal"><h1>Dichiarazione di accessibilità</h1>'
-        f"<p>Il coordinamento «{esc(coord.get('name', ''))}» si impegna a rendere accessibile questo sito, "
-        "conformemente alla legge 9 gennaio 2004, n. 4, e alle Linee guida AgID sull'accessibilità degli strumenti "
-        f"informatici. La presente dichiarazione riguarda il sito {esc(ctx.site_url)}.</p>"
-        '<h2 id="stato">Stato di conformità</h2><p>Il sito è <strong>parzialmente conforme</strong> ai requisiti '
-        "della norma UNI CEI EN 301549 e alle WCAG 2.2 di livello AA. A ogni pubblicazione le pagine principali "
-        "(pagina iniziale, catalogo, scheda di un'opportunità, scheda di un ente, guida, dati aperti) sono "
-        "controllate in automatico con axe-core, su schermo largo e su schermo di telefono, senza errori. "
-        "Una verifica manuale completa con tecnologie assistive non è ancora stata fatta.</p>"
-        '<h2 id="non-accessibili">Contenuti non accessibili</h2><ul>'
-        "<li>I file di dati aperti (CSV, JSON, calendario, RSS) sono pensati per programmi e non hanno una "
-        "versione descrittiva per ogni voce: le stesse informazioni sono nelle pagine del sito.</li>"
-        "<li>I testi delle opportunità sono scritti dagli enti: la chiarezza della lingua è controllata, "
-        "ma può variare.</li></ul>"
-        '<h2 id="redazione">Redazione della dichiarazione</h2>'
-        f"<p>Dichiarazione redatta il {esc(model.italian_date(ctx.today))} con autovalutazione, sulla base dei "
-        "controlli automatici eseguiti a ogni pubblicazione.</p>"
-        '<h2 id="feedback">Meccanismo di feedback</h2>'
-        "<p>Se trovi una barriera, un contenuto difficile da leggere o da usare, scrivici: "
-        f'<a href="mailto:{esc(email)}">{esc(email)}</a>. Ti risponderemo entro 30 giorni.</p>'
-        '<h2 id="attuazione">Procedura di attuazione</h2>'
-        "<p>Se la risposta non arriva o non è soddisfacente, puoi rivolgerti al Difensore civico per il digitale "
-        "di AgID, attraverso il modulo su form.agid.gov.it.</p></div>"
+        f'<div class="bds-legal"><h1>{t_html("site.accessibility.title")}</h1>'
+        f"<p>{t_html('site.accessibility.intro', coordination=coord.get('name', ''), site_url=ctx.site_url)}</p>"
+        + section("stato", "status", f"<p>{t_html('site.accessibility.status')}</p>")
+        + section(
+            "non-accessibili",
+            "not_accessible",
+            f"<ul><li>{t_html('site.accessibility.not_accessible_files')}</li>"
+            f"<li>{t_html('site.accessibility.not_accessible_texts')}</li></ul>",
+        )
+        + section(
+            "redazione",
+            "drafted",
+            f"<p>{t_html('site.accessibility.drafted', date=model.italian_date(ctx.today))}</p>",
+        )
+        + section(
+            "feedback", "feedback", f"<p>{t_html('site.accessibility.feedback', email_html=email_html)}</p>"
+        )
+        + section("attuazione", "enforcement", f"<p>{t_html('site.accessibility.enforcement')}</p>")
+        + "</div>"
     )
     return page(
-        "Dichiarazione di accessibilità", body, description="Dichiarazione di accessibilità del sito."
+        messages.t("site.accessibility.title"), body, description=messages.t("site.accessibility.description")
     )
 
 
 def privacy_page(ctx: SiteContext, path: str = "privacy.md") -> str:
     coord = ctx.territory.get("coordinators") or {}
     email = coord.get("email", "")
-    body = (
-        '<div class="bds-legal"><h1>Privacy</h1>'
-        "<p>Questo sito <strong>non usa cookie</strong>, non usa strumenti di statistica o di tracciamento e non "
-        "carica niente da altri siti: caratteri, script e immagini stanno tutti qui.</p>"
-        "<p>Le ricerche e i filtri del catalogo funzionano nel tuo browser: quello che cerchi non viene inviato "
-        "a nessuno.</p>"
-        "<p>Come ogni sito, il servizio che lo ospita può registrare per motivi di sicurezza dati tecnici delle "
-        "visite (per esempio l'indirizzo IP), per un tempo limitato e senza usarli per altri scopi.</p>"
-        "<p>Nelle schede non ci sono dati delle persone che seguono un percorso: solo opportunità ed enti. Per le "
-        "case si indica solo la zona.</p>"
-        f'<p>Per domande: <a href="mailto:{esc(email)}">{esc(email)}</a>.</p></div>'
+    email_html = f'<a href="mailto:{esc(email)}">{esc(email)}</a>'
+    paragraphs = "".join(
+        f"<p>{t_html(f'site.privacy.{key}')}</p>" for key in ("cookies", "search", "host", "records")
     )
-    return page("Privacy", body, description="Il sito non usa cookie né strumenti di tracciamento.")
+    body = (
+        f'<div class="bds-legal"><h1>{t_html("site.privacy.title")}</h1>{paragraphs}'
+        f"<p>{t_html('site.privacy.questions', email_html=email_html)}</p></div>"
+    )
+    return page(messages.t("site.privacy.title"), body, description=messages.t("site.privacy.description"))

@@ -4,7 +4,6 @@ Pure functions: the territory record in, plain data (`directory`, `area_index`) 
 works in the browser (bds.js, `setupCpsFinder`) over the A-Z list of neighbourhoods this page prints,
 so without JavaScript the same list still leads, by plain links, from a neighbourhood to its CPS.
 """
-# messages: pending (28 texts to move into data/messages/it.yml)
 
 # ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
 from __future__ import annotations
@@ -12,21 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import messages
 from .context import SiteContext
 from .model import rel
-from .text import esc, fold
+from .text import esc, fold, t_html
 
 CPS_PAGE = "cps.md"
 
 
 def finder_title(words) -> str:
     """«Trova il CPS della tua zona», in the territory's words (home card, tab, links, page title)."""
-    return f"Trova {words.unit_the} della tua zona"
+    return messages.t("site.cps.finder_title", unit_the=words.unit_the)
 
 
 def finder_tab(words) -> str:
     """The header tab: short, and not the same words as the home card's link («Trova il CPS»)."""
-    return f"Trova {words.unit_the}"
+    return messages.t("site.cps.finder_tab", unit_the=words.unit_the)
 
 
 @dataclass(frozen=True)
@@ -123,30 +123,31 @@ def phone_link(phone: str) -> str:
 
 def _zone_names(cps: Cps) -> str:
     labels = [label for _, label in cps.zones]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " e " + labels[-1]
+    if len(labels) == 1:
+        return labels[0]
+    return messages.t("site.cps.zone_list", first=", ".join(labels[:-1]), last=labels[-1])
 
 
 def cps_card(cps: Cps, ctx: SiteContext, heading: int = 3) -> str:
     coord = ctx.territory.get("coordinators") or {}
-    missing = "Non ancora indicato" + (
-        f": chiedi al coordinamento, {esc(coord['phone'])}" if coord.get("phone") else ""
+    missing = (
+        messages.t("site.cps.missing_ask", phone=esc(coord["phone"]))
+        if coord.get("phone")
+        else messages.t("site.cps.missing")
     )
     rows = [
-        ("Telefono", phone_link(cps.phone) if cps.phone else esc(missing)),
-        ("Indirizzo", esc(cps.address) if cps.address else esc(missing)),
-        ("Orari", esc(cps.hours) if cps.hours else esc(missing)),
-        ("Come avere un appuntamento", esc(cps.booking) if cps.booking else esc(missing)),
+        (messages.t("site.cps.facts.phone"), phone_link(cps.phone) if cps.phone else esc(missing)),
+        (messages.t("site.cps.facts.address"), esc(cps.address) if cps.address else esc(missing)),
+        (messages.t("site.cps.facts.hours"), esc(cps.hours) if cps.hours else esc(missing)),
+        (messages.t("site.cps.facts.booking"), esc(cps.booking) if cps.booking else esc(missing)),
     ]
     if cps.email:
-        rows.append(("Email", f'<a href="mailto:{esc(cps.email)}">{esc(cps.email)}</a>'))
+        rows.append(
+            (messages.t("site.cps.facts.email"), f'<a href="mailto:{esc(cps.email)}">{esc(cps.email)}</a>')
+        )
     if cps.areas:
-        rows.append(("Quartieri", esc(", ".join(cps.areas))))
-    badge = (
-        '<p class="bds-badge bds-badge--example">Esempio: indirizzo, telefono e orari sono inventati, '
-        "per mostrare come si presenta la scheda</p>"
-        if cps.example
-        else ""
-    )
+        rows.append((messages.t("site.cps.facts.areas"), esc(", ".join(cps.areas))))
+    badge = f'<p class="bds-badge bds-badge--example">{t_html("site.cps.example")}</p>' if cps.example else ""
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     return (
         f'<section class="bds-cps" id="{esc(cps.id)}" data-cps="{esc(cps.id)}" aria-labelledby="{esc(cps.id)}-t">'
@@ -156,19 +157,21 @@ def cps_card(cps: Cps, ctx: SiteContext, heading: int = 3) -> str:
     )
 
 
-DEFAULT_CRISIS = [
-    {
-        "name": "Numero unico di emergenza",
-        "phone": "112",
-        "when": "sempre, giorno e notte",
-        "what": "Se c'è un pericolo immediato per la persona o per altri.",
-    }
-]
+def default_crisis() -> list[dict]:
+    """The single European emergency number, when the territory lists no numbers of its own."""
+    return [
+        {
+            "name": messages.t("site.crisis.default.name"),
+            "phone": "112",
+            "when": messages.t("site.crisis.default.when"),
+            "what": messages.t("site.crisis.default.what"),
+        }
+    ]
 
 
 def crisis_entries(territory: dict) -> list[dict]:
     entries = [e for e in _records(territory.get("crisis")) if e.get("name")]
-    return entries or DEFAULT_CRISIS
+    return entries or default_crisis()
 
 
 def crisis_html(ctx: SiteContext, path: str, heading: int = 2, compact: bool = False) -> str:
@@ -177,7 +180,7 @@ def crisis_html(ctx: SiteContext, path: str, heading: int = 2, compact: bool = F
     for entry in crisis_entries(ctx.territory):
         phone = phone_link(str(entry["phone"])) if entry.get("phone") else ""
         badge = (
-            ' <span class="bds-badge bds-badge--example">Esempio</span>'
+            f' <span class="bds-badge bds-badge--example">{t_html("site.example.tag")}</span>'
             if entry.get("example") is True
             else ""
         )
@@ -187,15 +190,14 @@ def crisis_html(ctx: SiteContext, path: str, heading: int = 2, compact: bool = F
             f'{" · " if phone else ""}<span class="bds-when">{esc(entry.get("when", ""))}</span>{what}</li>'
         )
     more = (
-        f'<p><a href="{esc(rel(path, CPS_PAGE))}#aiuto-urgente">Tutti i numeri per l\'aiuto urgente</a></p>'
+        f'<p><a href="{esc(rel(path, CPS_PAGE))}#aiuto-urgente">{t_html("site.crisis.all_numbers")}</a></p>'
         if compact
         else ""
     )
     return (
         f'<section class="bds-crisis" aria-labelledby="aiuto-urgente"><h{heading} id="aiuto-urgente">'
-        f"Se serve aiuto subito</h{heading}>"
-        "<p>Il sito non è un servizio di emergenza. Se c'è un pericolo immediato chiama il <strong>112</strong>. "
-        f"Quando {esc(ctx.labels.words.unit_the)} è chiuso, di notte e nel fine settimana:</p>"
+        f"{t_html('site.crisis.heading')}</h{heading}>"
+        f"<p>{t_html('site.crisis.intro', unit_the=ctx.labels.words.unit_the)}</p>"
         f'<ul class="bds-crisis-list">{"".join(items)}</ul>{more}</section>'
     )
 
@@ -212,6 +214,35 @@ def family_guide(ctx: SiteContext) -> dict | None:
     )
 
 
+def _finder_form(title: str, words) -> str:
+    """The finder's search field (shown by bds.js) and the places its answers go."""
+    return (
+        f'<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="{esc(title)}" '
+        f'data-your="{esc(words.unit_your)}" data-many="{esc(words.unit)}">'
+        f'<p><label for="bds-cps-q">{t_html("site.cps.finder_label")}</label>'
+        f'<span class="bds-hint" id="bds-cps-hint">{t_html("site.cps.finder_hint")}</span>'
+        '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
+        'aria-describedby="bds-cps-hint" enterkeyhint="search">'
+        f'<button type="submit" class="md-button md-button--primary">{t_html("site.cps.finder_button")}</button>'
+        "</span></p></form>"
+        '<p id="bds-cps-answer" class="bds-cps-answer" role="status" aria-live="polite"></p>'
+        '<div id="bds-cps-cards" class="bds-cps-cards"></div>'
+    )
+
+
+def _ask_coordinators(ctx: SiteContext) -> str:
+    """«Non trovi il tuo quartiere?»: the coordinators' phone and email, when the territory gives them."""
+    coord = ctx.territory.get("coordinators") or {}
+    if not (coord.get("email") or coord.get("phone")):
+        return ""
+    contacts = []
+    if coord.get("phone"):
+        contacts.append(phone_link(str(coord["phone"])))
+    if coord.get("email"):
+        contacts.append(f'<a href="mailto:{esc(coord["email"])}">{esc(coord["email"])}</a>')
+    return f"<p>{t_html('site.cps.ask', contacts_html=' · '.join(contacts))}</p>"
+
+
 def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
     from .render import page  # render imports this module for the home page
 
@@ -225,56 +256,38 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         f"{esc(', '.join(c.name for c in found))}</li>"
         for shown, key, found in index
     )
-    finder = (
-        f'<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="{esc(title)}" '
-        f'data-your="{esc(words.unit_your)}" data-many="{esc(words.unit)}">'
-        '<p><label for="bds-cps-q">Scrivi il tuo quartiere o la tua zona</label>'
-        '<span class="bds-hint" id="bds-cps-hint">Per esempio: Affori, Città Studi, Municipio 4</span>'
-        '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
-        'aria-describedby="bds-cps-hint" enterkeyhint="search">'
-        '<button type="submit" class="md-button md-button--primary">Trova</button></span></p></form>'
-        '<p id="bds-cps-answer" class="bds-cps-answer" role="status" aria-live="polite"></p>'
-        '<div id="bds-cps-cards" class="bds-cps-cards"></div>'
-    )
+    finder = _finder_form(title, words)
     cards = "".join(cps_card(c, ctx) for c in cpss)
-    coord = ctx.territory.get("coordinators") or {}
-    ask = ""
-    if coord.get("email") or coord.get("phone"):
-        contacts = []
-        if coord.get("phone"):
-            contacts.append(phone_link(str(coord["phone"])))
-        if coord.get("email"):
-            contacts.append(f'<a href="mailto:{esc(coord["email"])}">{esc(coord["email"])}</a>')
-        ask = (
-            "<p>Non trovi il tuo quartiere o non sai a quale servizio rivolgerti? Chiedi al medico di famiglia, "
-            f"oppure al coordinamento: {' · '.join(contacts)}.</p>"
-        )
+    ask = _ask_coordinators(ctx)
     chosen = {g["slug"]: g for g in (guide_for(ctx, "come-accedere"), family_guide(ctx)) if g}
     read = [
         f'<a href="{esc(rel(path, "guide/" + slug + ".md"))}">{esc(g.get("title", ""))}</a>'
         for slug, g in chosen.items()
     ]
     guides = (
-        '<h2 id="cosa-dire">Quando chiami</h2><p>Puoi dire semplicemente: «Vorrei un primo colloquio. '
-        "Abito in questo quartiere e non sono ancora seguito dal servizio.» Se chiami per un familiare adulto, dillo: "
-        "è meglio che la persona sia d'accordo, e puoi accompagnarla al primo incontro.</p>"
-        + (f"<p>Cosa succede dopo: {' · '.join(read)}.</p>" if read else "")
+        f'<h2 id="cosa-dire">{t_html("site.cps.when_calling_heading")}</h2><p>{t_html("site.cps.when_calling")}</p>'
+        + (f"<p>{t_html('site.cps.next', guides_html=' · '.join(read))}</p>" if read else "")
+    )
+    lead = t_html(
+        "site.cps.lead",
+        unit_long=words.unit_long,
+        unit=words.unit,
+        programme=words.programme,
+        territory=territory,
+        places_html=t_html("site.cps.places", count=len(cpss)),
     )
     body = (
         f'<div class="bds-cps-page"><h1>{esc(title)}</h1>'
-        f'<p class="bds-lead">{esc(words.unit_long)} ({esc(words.unit)}): il servizio pubblico della tua zona. '
-        f"È da lì che comincia un {esc(words.programme)}. Ci si può andare da soli o con un familiare, senza la "
-        f"richiesta del medico. {esc(territory)}: {len(cpss)} {'sede' if len(cpss) == 1 else 'sedi'}.</p>"
+        f'<p class="bds-lead">{lead}</p>'
         f"{finder}{guides}{crisis_html(ctx, path)}"
-        f'<h2 id="quartieri">Quartieri e zone dalla A alla Z</h2><ul class="bds-areas" id="bds-areas">{entries}</ul>'
+        f'<h2 id="quartieri">{t_html("site.cps.areas_heading")}</h2><ul class="bds-areas" id="bds-areas">{entries}</ul>'
         f"{ask}"
-        f'<h2 id="elenco">{esc(words.unit)}, zona per zona</h2>{cards}'
+        f'<h2 id="elenco">{t_html("site.cps.list_heading", unit=words.unit)}</h2>{cards}'
         "</div>"
     )
     return page(
         title,
         body,
-        description=f"{words.unit_the[:1].upper()}{words.unit_the[1:]} della tua zona: indirizzo, telefono, orari e come avere un appuntamento. "
-        "E i numeri per l'aiuto urgente, di notte e nel fine settimana.",
+        description=messages.t("site.cps.description", unit_the=words.unit_the),
         hide=("navigation", "toc"),
     )

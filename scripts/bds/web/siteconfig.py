@@ -9,7 +9,6 @@ configuration: no script, style sheet, picture, font or analytics from another h
 
 No MkDocs import here: `bds validate` uses this module too.
 """
-# messages: pending (10 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -21,9 +20,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from .. import findings as F
-from .. import kitfiles, load
+from .. import kitfiles, load, messages
 
 MAX_INHERIT = 5
+FONT_OFF = ("false", "False", "FALSE", "no", "off")  # msg-ok: the YAML spellings of «font: false»
 PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 # Functions a configuration names with !!python/name: that make no request at build or view time
 # (pymdownx.emoji.to_svg/to_png would link pictures on a CDN, so they are not here).
@@ -102,7 +102,7 @@ class _Walk:
 def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[F.Finding]]:
     too_deep = load._too_deep(text)
     if too_deep:
-        problem = f"più di {load.MAX_DEPTH} livelli annidati"
+        problem = messages.t("site.config.too_deep", depth=load.MAX_DEPTH)
         return None, [F.make("CONFIG_SYNTAX", shown, *too_deep, problem=problem)]
     loader = load._Loader(text)
     try:
@@ -112,7 +112,7 @@ def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[F.Finding]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = load._italian_problem(exc.problem or exc.context or "")
         if "expected a single document" in str(exc):
-            problem = "contiene più documenti YAML (una sola configurazione per file)"
+            problem = messages.t("site.config.many_documents")
         return None, [F.make("CONFIG_SYNTAX", shown, line, col, problem=problem)]
     except yaml.YAMLError as exc:
         return None, [F.make("CONFIG_SYNTAX", shown, 1, 1, problem=load._italian_problem(str(exc)))]
@@ -166,15 +166,15 @@ def third_party(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]
     theme = data.get("theme")
     theme = {"name": theme} if isinstance(theme, str) else theme if isinstance(theme, dict) else {}
     if theme.get("name") == "material":
-        if theme.get("font") not in ("false", "False", "FALSE", "no", "off"):
+        if theme.get("font") not in FONT_OFF:
             where = ("theme", "font") if "font" in theme else ("theme",)
-            at(where, "il tema material senza «font: false»", "fonts.googleapis.com")
+            at(where, messages.t("site.config.material_font"), "fonts.googleapis.com")
         host = _host(data.get("repo_url"))
         if host and host.lower() not in own_hosts:
-            at(("repo_url",), "«repo_url» con il tema material (legge i dati del repository)", host)
+            at(("repo_url",), messages.t("site.config.repo_url"), host)
     extra = data.get("extra")
     if isinstance(extra, dict) and extra.get("analytics"):
-        at(("extra", "analytics"), "«extra.analytics»", "il servizio di statistiche")
+        at(("extra", "analytics"), "«extra.analytics»", messages.t("site.config.analytics"))
     return out
 
 
@@ -217,7 +217,9 @@ def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int 
     if root is None:
         return None, problems
     if not isinstance(root, yaml.MappingNode):
-        shape = "un elenco" if isinstance(root, yaml.SequenceNode) else "un valore singolo"
+        shape = messages.t(
+            "site.config.a_list" if isinstance(root, yaml.SequenceNode) else "site.config.a_value"
+        )
         mark = root.start_mark
         return None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=shape)]
     walk = _Walk(shown)
@@ -229,7 +231,9 @@ def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int 
         parent_shown = (Path(shown).parent / parent).as_posix()
         if depth >= MAX_INHERIT:
             found.append(
-                F.make("CONFIG_SYNTAX", shown, 1, 1, "INHERIT", problem="troppi INHERIT uno dentro l'altro")
+                F.make(
+                    "CONFIG_SYNTAX", shown, 1, 1, "INHERIT", problem=messages.t("site.config.inherit_depth")
+                )
             )
         elif parent_path.exists() or parent_path.is_symlink():
             found += check(parent_path, parent_shown, own, depth + 1)[1]

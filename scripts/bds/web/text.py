@@ -3,19 +3,19 @@
 Everything that comes from a record passes through `esc` (plain text) or `markdown_html`
 (Markdown). Our own markup is added only after sanitising, from escaped values.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 import markdown
 import nh3
 
+from .. import kitfiles, messages
 from ..mdbounds import MAX_BLOCK, MAX_NESTING, longest_block, nesting_depth
 
 ALLOWED_TAGS = {
@@ -60,6 +60,14 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 def esc(value) -> str:
     """Escape any value for HTML text and attribute values (quotes included)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def t_html(key: str, /, count: int | None = None, **params) -> str:
+    """A catalogue text to put inside HTML: the text is the kit's own markup, and every value filled
+    into it (the territory's words, `params`) is escaped, except a param whose name ends in `_html`."""
+    values = {name: esc(word) for name, word in messages.words().items()}
+    values.update({name: v if name.endswith("_html") else esc(v) for name, v in params.items()})
+    return messages.t(key, count=count, **values)
 
 
 def safe_url(url) -> str | None:
@@ -266,14 +274,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_STOPWORDS = set(
-    """
-a ad al alla alle allo ai agli anche che chi ci con cui da dal dalla dalle dai degli dei del della delle dello
-di e ed gli ha hai hanno ho i il in la le lo ma mi ne nei nel nella nelle nello noi non o per piu poi quale
-quando se si sia sono su sul sulla sue suo sua tra fra un una uno vi voi come ogni questo questa questi queste
-quello quella essere sempre dove loro anche tutti tutte tutto molto
-""".split()
-)
+@cache
+def stopwords(language: str = "it") -> frozenset[str]:
+    """The words the search leaves out (data/search/stopwords-<lang>.txt; bds.js: catalogue data-stop)."""
+    path = kitfiles.data("search") / f"stopwords-{language}.txt"
+    return frozenset(path.read_text(encoding="utf-8").split()) if path.is_file() else frozenset()
 
 
 def stem(token: str) -> str:
@@ -289,7 +294,7 @@ def search_tokens(*texts: str) -> list[str]:
     """Unique stems of a listing's words, in first-seen order (deterministic)."""
     seen: dict[str, None] = {}
     for word in re.findall(r"[a-z0-9]+", fold("\n".join(t or "" for t in texts))):
-        if len(word) >= 3 and word not in _STOPWORDS:
+        if len(word) >= 3 and word not in stopwords():
             seen.setdefault(stem(word), None)
     return list(seen)
 

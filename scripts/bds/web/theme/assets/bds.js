@@ -1,14 +1,39 @@
-// messages: pending (22 texts to move into data/messages/it.yml)
 /* bds site script: catalogue and partner filters, catalogue search, glossary tooltips, print button.
    Plain JavaScript, no library, no request outside this site. Without it every page still works:
    the catalogue shows grouped lists and links to one page per filter value. */
 (function () {
   "use strict";
 
-  var STOP = ("a ad al alla alle allo ai agli anche che chi ci con cui da dal dalla dalle dai degli dei del della " +
-    "delle dello di e ed gli ha hai hanno ho i il in la le lo ma mi ne nei nel nella nelle nello noi non o per " +
-    "piu poi quale quando se si sia sono su sul sulla sue suo sua tra fra un una uno vi voi come ogni questo " +
-    "questa questi queste quello quella essere sempre dove loro tutti tutte tutto molto").split(" ");
+  // The search's stop words, from the catalogue's data-stop (bds/data/search/stopwords-<lang>.txt,
+  // the list bds.web.text leaves out of the search index).
+  var STOP = [];
+
+  // The page's texts: the template writes them once into every page (theme.js.* in the message
+  // catalogue), as JSON; a plural text is an object of CLDR forms (one, other...) chosen by `count`.
+  var MESSAGES = (function () {
+    var block = document.getElementById("bds-messages");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
+  }());
+
+  function pluralForm(count) {
+    try {
+      return new Intl.PluralRules(document.documentElement.lang || "it").select(count);
+    } catch (e) {
+      return count === 1 ? "one" : "other";
+    }
+  }
+
+  function msg(key, params) {
+    var entry = MESSAGES[key];
+    params = params || {};
+    if (entry && typeof entry === "object") {
+      var form = typeof params.count === "number" ? pluralForm(params.count) : "other";
+      entry = entry[form] !== undefined ? entry[form] : entry.other;
+    }
+    return String(entry === undefined ? key : entry).replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
+    });
+  }
 
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
@@ -45,6 +70,7 @@
   function setupCatalogue(root) {
     var form = document.getElementById("bds-filters");
     if (!form) { return; }
+    STOP = (root.getAttribute("data-stop") || "").split(" ");
     var items = Array.prototype.slice.call(root.querySelectorAll("li.bds-item"));
     var groups = Array.prototype.slice.call(root.querySelectorAll(".bds-group"));
     var result = document.getElementById("bds-result");
@@ -126,7 +152,7 @@
       Object.keys(counters).forEach(function (key) { counters[key].textContent = "(" + (counts[key] || 0) + ")"; });
       var active = FACETS.reduce(function (n, f) { return n + s.facets[f[0]].length; }, 0);
       if (activeNote) {
-        activeNote.textContent = active === 0 ? "" : active === 1 ? " (1 filtro attivo)" : " (" + active + " filtri attivi)";
+        activeNote.textContent = active === 0 ? "" : " " + msg("catalogue.active_filters", { count: active });
       }
       groups.forEach(function (group) {
         var visible = group.querySelectorAll("li.bds-item:not([hidden])").length;
@@ -143,13 +169,10 @@
       });
       var kinds = root.querySelector(".bds-kinds");
       if (kinds) { kinds.hidden = shown === 0; }
-      result.textContent = shown === 1 ? "1 opportunità trovata" : shown + " opportunità trovate";
-      if (shown === 0) {
-        result.textContent += ". Prova a togliere qualche filtro, oppure chiedi al tuo case manager.";
-      }
+      result.textContent = shown === 0 ? msg("catalogue.none_found", { count: 0 }) : msg("catalogue.found", { count: shown });
       if (jump) {
         jump.hidden = false;
-        jump.textContent = shown === 1 ? "Vedi 1 risultato" : "Vedi " + shown + " risultati";
+        jump.textContent = msg("catalogue.see_results", { count: shown });
       }
       if (updateUrl) { writeUrl(s); }
       try { sessionStorage.setItem("bds-catalogue", location.pathname + location.search); } catch (e) { /* private mode */ }
@@ -215,7 +238,7 @@
         var c = group.querySelector("[data-group-count]");
         if (c) { c.textContent = "(" + visible + ")"; }
       });
-      result.textContent = shown === 1 ? "1 ente trovato" : shown + " enti trovati";
+      result.textContent = msg("partners.found", { count: shown });
       if (updateUrl) {
         var p = new URLSearchParams();
         if (type) { p.set("tipo", type); }
@@ -320,13 +343,12 @@
       });
       var names = ids.map(function (id) { return cards[id].querySelector("h3").textContent; });
       if (!names.length) {
-        answer.textContent = "Non abbiamo trovato «" + q + "». Prova con il nome del quartiere o della zona, " +
-          "oppure cerca nell'elenco dalla A alla Z qui sotto.";
+        answer.textContent = msg("cps.not_found", { q: q });
       } else {
         var where = found.length === 1 ? found[0].name : q;
         answer.textContent = names.length === 1 ?
-          "Per " + where + " " + (form.getAttribute("data-your") || "il servizio") + " è: " + names[0] + "." :
-          "Per «" + q + "» ci sono " + names.length + " sedi:";
+          msg("cps.found_one", { where: where, your: form.getAttribute("data-your") || msg("cps.the_service"), name: names[0] }) :
+          msg("cps.found_many", { q: q, count: names.length });
         ids.forEach(function (id, i) {
           var copy = document.createElement("div");
           copy.className = "bds-cps";
@@ -365,8 +387,8 @@
         box.setAttribute("role", "region");
         var heading = box.previousElementSibling;
         while (heading && !/^H[2-4]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
-        box.setAttribute("aria-label", "Tabella" + (heading ? ": " + heading.textContent.trim() : "") +
-          " (scorre di lato)");
+        box.setAttribute("aria-label", heading ?
+          msg("tables.scrolls_named", { heading: heading.textContent.trim() }) : msg("tables.scrolls"));
       } else if (!scrolls && box.getAttribute("role") === "region") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
@@ -396,7 +418,7 @@
     button.type = "button";
     button.className = "md-header__button md-icon bds-menu-button";
     button.innerHTML = label.innerHTML;
-    button.setAttribute("aria-label", "Menu");
+    button.setAttribute("aria-label", msg("menu"));
     button.setAttribute("aria-expanded", "false");
     label.parentNode.insertBefore(button, label);
     label.classList.add("bds-replaced");
@@ -430,7 +452,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-button";
-    button.textContent = "Stampa la scheda";
+    button.textContent = msg("print");
     button.addEventListener("click", function () { window.print(); });
     actions.appendChild(document.createTextNode(" "));
     actions.appendChild(button);
