@@ -44,7 +44,7 @@ def test_form_shows_every_schema_field_with_its_title_help_and_required_mark(pro
             re.S,
         )
         assert block, f.name
-        title = form.FORM_TITLES.get(f.name, f.title)  # a few labels say it in the form's words
+        title = form.form_title(f)  # a few labels say it in the form's words
         assert title.replace("'", "&#x27;") in block.group(0)
         if f.description:
             assert f'id="{f.html_id}-help"' in block.group(0)

@@ -7,19 +7,20 @@ Labels, help texts, choices and required marks all come from the schema, so
 the form cannot drift from it. `standalone_html()` wraps the fragment in a
 page of its own (used offline and by the tests); `provider()` adds it to the site.
 """
-# messages: pending (76 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from html import escape
 from importlib import resources
 
 from .. import findings as F
-from .. import protected, rules, unicodetext
+from .. import messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
+from ..messages import t
 from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
@@ -30,41 +31,17 @@ TEMPLATE_NAME = "modello-opportunita.csv"
 STORAGE_KEY = "bds-proponi-bozza-v1"
 NEW_PARTNER = "__nuovo__"  # the «my organisation is not in the list» choice; never written in the record
 
-# The schema's descriptions speak to whoever writes the YAML file; on the web form people see these,
-# with no file names, keys or values of the schema.
-FORM_HELP = {
-    "id": "Il nome breve della scheda, in lettere minuscole unite da trattini. Lo proponiamo noi a partire "
-    "dal titolo: di solito va bene così.",
-    "partner": "L'ente che propone l'opportunità. Se il tuo ente non c'è, scegli «Il mio ente non è "
-    "nell'elenco»: potrai inviare lo stesso la proposta.",
-    "zones": "Le zone del territorio in cui si svolge.",
-    "description": "Un testo più lungo. Puoi scrivere in **grassetto**, fare elenchi con il trattino e "
-    "mettere link; niente codice HTML.",
-    "location.address": "Via e numero civico, solo per un luogo aperto al pubblico. Per una casa o un luogo "
-    "protetto non si scrive: il catalogo è pubblico.",
-    "location.visibility": "«Indirizzo pubblico» per un luogo aperto a tutti: l'indirizzo compare sul sito. "
-    "«Solo la zona» per un luogo protetto, come una casa o un luogo dove abitano delle persone: compare "
-    "solo la zona.",
-    "dates.start": "Il primo giorno dell'attività.",
-    "dates.end": "L'ultimo giorno dell'attività: dopo questa data la scheda esce dal catalogo.",
-    "dates.deadline": "L'ultimo giorno per iscriversi o candidarsi.",
-    "cost": "Gratuito, coperto dal Budget di Salute, oppure un importo in euro.",
-    "contact.phone": "Con il prefisso, come lo scriveresti a mano. Esempio: 02 1234 5678 oppure "
-    "+39 333 123 4567.",
-    "contact.url": "Una pagina web con più informazioni. Esempio: www.ente.it",
-    "languages": "Le lingue in cui si svolge, separate da una virgola. Esempio: italiano, inglese.",
-    "status": "Se si può partecipare, se i posti sono esauriti o se è chiusa.",
-    "reviewed": "Il giorno in cui l'ente ha controllato per l'ultima volta che i dati sono giusti.",
-    "example": "Spunta solo se la scheda è un esempio dimostrativo e non un'opportunità vera.",
-}
+# The schema's descriptions speak to whoever writes the YAML file; on the web form people see these
+# (`form.help.<field>` in the catalogue), with no file names, keys or values of the schema.
+FORM_HELP = (
+    "id", "partner", "zones", "description", "location.address", "location.visibility", "dates.start",
+    "dates.end", "dates.deadline", "cost", "contact.phone", "contact.url", "languages", "status", "reviewed",
+    "example",
+)  # fmt: skip
 # Labels whose schema title is a word of the file rather than of the people who fill the form.
-FORM_TITLES = {"id": "Nome breve della scheda"}
+FORM_TITLES = {"id": "form.titles.id"}
 # What a value must look like, said as people say it (the validator's «x-expected» names YAML quotes).
-FORM_EXPECTED = {
-    "contact.phone": "un numero di telefono con il prefisso, come 02 1234 5678",
-    "languages": "il nome di una lingua, come italiano, inglese o arabo",
-    "cost": "«Gratuito», «Coperto dal Budget di Salute» o un importo in euro come 30",
-}
+FORM_EXPECTED = {"contact.phone": "form.expected.contact.phone", "languages": "form.expected.languages"}
 _HIDDEN_CODES = (
     "TEXT_BIDI_CONTROL",
     "TEXT_INVISIBLE_CHAR",
@@ -99,7 +76,29 @@ LANGUAGE_NAMES = {
 class FormPage:
     fragment: str  # the form, ready to sit inside any page
     config: dict  # what assets/form.js reads
-    title: str = "Proponi un'opportunità"
+    messages: dict = field(default_factory=dict)  # what assets/form.js says (`form.browser`)
+    title: str = field(default_factory=lambda: t("form.title"))
+
+
+def form_title(f: FD.Field) -> str:
+    """The label people read for `f`: the schema's title, or the form's own words for it."""
+    key = FORM_TITLES.get(f.name)
+    return t(key) if key else f.title
+
+
+def form_help(f: FD.Field) -> str:
+    """The help under `f`: the form's own words (`form.help`), else the schema's description."""
+    return t(f"form.help.{f.name}") if f.name in FORM_HELP else f.description
+
+
+def _expected(f: FD.Field, lists: dict) -> str | None:
+    """What a value of `f` must look like in the form's words, or None for the schema's own."""
+    if f.name in FORM_EXPECTED:
+        return t(FORM_EXPECTED[f.name])
+    if f.name == "cost" and f.widget == "choice-or-number":
+        labels = ", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists))
+        return t("form.expected.cost", labels=labels)
+    return None
 
 
 def _msg(code: str, **params) -> str:
@@ -141,29 +140,32 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
             else _msg(
                 "VALUE_FORMAT",
                 title=title,
-                expected=FORM_EXPECTED.get(f.name) or item.get("x-expected", "vedi la descrizione del campo"),
+                expected=_expected(f, lists) or item.get("x-expected", t("form.expected.fallback")),
             )
         )
-    for key, what in (("minLength", "caratteri"), ("minItems", "voci")):
+    for key, unit in (("minLength", "characters"), ("minItems", "items")):
         source = item if key == "minLength" else node
         if key in source and not (key == "minItems" and f.widget == "checkboxes"):
             conf[key] = source[key]
-            m[key] = _msg("VALUE_TOO_SHORT", title=title, detail=f"almeno {source[key]} {what}")
-    for key, what in (("maxLength", "caratteri"), ("maxItems", "voci")):
+            detail = t("form.limits.at_least", count=source[key], unit=t(f"form.limits.{unit}"))
+            m[key] = _msg("VALUE_TOO_SHORT", title=title, detail=detail)
+    for key, unit in (("maxLength", "characters"), ("maxItems", "items")):
         source = item if key == "maxLength" else node
         if key in source:
             conf[key] = source[key]
-            m[key] = _msg("VALUE_TOO_LONG", title=title, detail=f"al massimo {source[key]} {what}")
+            detail = t("form.limits.at_most", count=source[key], unit=t(f"form.limits.{unit}"))
+            m[key] = _msg("VALUE_TOO_LONG", title=title, detail=detail)
     numeric = f.number_schema if f.widget == "choice-or-number" else node
     if f.widget in ("integer", "number", "choice-or-number"):
-        for key, word in (("minimum", "almeno"), ("maximum", "al massimo")):
+        for key, bound in (("minimum", "at_least"), ("maximum", "at_most")):
             if key in numeric:
                 conf[key] = numeric[key]
-                m[key] = _msg("VALUE_OUT_OF_RANGE", title=title, detail=f"{word} {numeric[key]}")
-        expected = "un numero intero" if f.widget == "integer" else "un numero"
+                detail = t(f"form.limits.{bound}", count=numeric[key], unit="").rstrip()
+                m[key] = _msg("VALUE_OUT_OF_RANGE", title=title, detail=detail)
+        expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
         m["type"] = _msg("FIELD_TYPE", title=title, expected=expected)
         if f.widget == "choice-or-number":
-            plain = FORM_EXPECTED.get(f.name) or node.get("x-expected", expected)
+            plain = _expected(f, lists) or node.get("x-expected", expected)
             m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
     if f.widget in ("text", "textarea", "list"):
         m["hidden"] = {code: _msg(code, char="{char}") for code in _HIDDEN_CODES}
@@ -182,17 +184,22 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
 
 def build(schema: dict | None = None, content=None, today: dt.date | None = None) -> FormPage:
     schema = schema if schema is not None else S.load_schema(FD.KIND)
-    lists = FD.content_choices(content)
-    all_fields = [replace(f, title=FORM_TITLES.get(f.name, f.title)) for f in FD.fields(schema)]
     territory = (
         content.territory.data
         if content is not None and content.territory is not None and isinstance(content.territory.data, dict)
         else {}
     )
+    with messages.use(words=vocabulary.of(territory)):
+        return _build(schema, content, territory, today)
+
+
+def _build(schema: dict, content, territory: dict, today: dt.date | None) -> FormPage:
+    lists = FD.content_choices(content)
+    all_fields = [replace(f, title=form_title(f)) for f in FD.fields(schema)]
     existing = {}
     if content is not None:
         existing = {
-            doc.data["id"]: f"la scheda «{doc.data.get('title') or doc.data['id']}», già nel catalogo"
+            doc.data["id"]: t("form.existing", title=doc.data.get("title") or doc.data["id"])
             for doc in content.valid("opportunity")
         }
     given_coordinators = territory.get("coordinators")
@@ -223,13 +230,40 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         "existingIds": existing,
         "repositoryUrl": str(territory.get("repository_url") or "").rstrip("/"),
         "coordinatorsEmail": str(coordinators.get("email") or ""),
-        "coordinatorsName": str(coordinators.get("name") or "il coordinamento"),
+        "coordinatorsName": str(coordinators.get("name") or t("form.coordinators")),
         "coordinatorsPhone": str(coordinators.get("phone") or ""),
         "programme": str(territory.get("programme") or ""),
         "storageKey": STORAGE_KEY,
         "today": today.isoformat() if today else None,
     }
-    return FormPage(_fragment(schema, _address_last(all_fields), lists, config), config)
+    texts = browser_messages()
+    return FormPage(_fragment(schema, _address_last(all_fields), lists, config, texts), config, texts)
+
+
+def _fill_words(text: str, words: dict[str, str]) -> str:
+    """`text` with the territory's words filled in and every other {placeholder} left for the browser."""
+    return re.sub(
+        r"\{(\w+)(!c)?\}",
+        lambda m: (
+            m.group()
+            if m.group(1) not in words
+            else (words[m.group(1)][:1].upper() + words[m.group(1)][1:] if m.group(2) else words[m.group(1)])
+        ),
+        text,
+    )
+
+
+def browser_messages() -> dict:
+    """What assets/form.js says (`form.browser`), the territory's words already in: a plural message
+    stays a mapping of its forms, which the script picks with the page's language."""
+    words = messages.words()
+    out: dict = {}
+    for key, entry in messages.section("form.browser").items():
+        if isinstance(entry, dict):
+            out[key] = {form: _fill_words(str(text), words) for form, text in entry.items()}
+        else:
+            out[key] = _fill_words(str(entry), words)
+    return {"language": messages.current_language(), "messages": out}
 
 
 def _plain_messages(schema: dict) -> dict[str, str]:
@@ -239,12 +273,16 @@ def _plain_messages(schema: dict) -> dict[str, str]:
     places = props.get("location", {}).get("properties", {}).get("visibility", {}).get("x-labels", {})
     return {
         "CONTACT_MISSING": _msg("CONTACT_MISSING"),
-        "HOUSING_ADDRESS_PUBLIC": "per un'opportunità abitativa il luogo è protetto: scegli "
-        f"«{places.get('zone-only', 'Solo la zona')}».",
-        "STIPEND_NOT_INTERNSHIP": "l'indennità mensile vale solo per i tirocini: scegli il tipo "
-        f"«{kinds.get('internship', 'Tirocinio')}» oppure lascia vuota l'indennità.",
+        "HOUSING_ADDRESS_PUBLIC": t(
+            "form.rules.housing_address_public",
+            label=places.get("zone-only", t("form.rules.zone_only_label")),
+        ),
+        "STIPEND_NOT_INTERNSHIP": t(
+            "form.rules.stipend_not_internship",
+            label=kinds.get("internship", t("form.rules.internship_label")),
+        ),
         "PROTECTED_ADDRESS_FIELD": _msg("PROTECTED_ADDRESS_FIELD"),
-        "NEW_PARTNER_NAME": "scrivi il nome del tuo ente, così il coordinamento può aggiungerlo all'elenco.",
+        "NEW_PARTNER_NAME": t("form.rules.new_partner_name"),
     }
 
 
@@ -280,8 +318,7 @@ def _protected_config() -> dict:
             "plusCode": protected.PLUS_CODE,
             "map": protected.MAP_LINK,
         },
-        "note": "Per un luogo protetto (una casa, un luogo dove abitano delle persone o «solo zona») "
-        "l'indirizzo non si scrive: nel catalogo compare solo la zona.",
+        "note": t("form.protected_note"),
     }
 
 
@@ -307,9 +344,9 @@ def _address_last(all_fields: list[FD.Field]) -> list[FD.Field]:
 
 def _req(f: FD.Field) -> str:
     return (
-        ' <span class="bds-req">(obbligatorio)</span>'
+        f' <span class="bds-req">{t("form.required")}</span>'
         if f.required
-        else ' <span class="bds-opt">(facoltativo)</span>'
+        else f' <span class="bds-opt">{t("form.optional")}</span>'
     )
 
 
@@ -319,7 +356,7 @@ def _describedby(f: FD.Field) -> str:
 
 
 def _help(f: FD.Field, extra: str = "") -> str:
-    text = escape(FORM_HELP.get(f.name, f.description)) + (f" {escape(extra)}" if extra else "")
+    text = escape(form_help(f)) + (f" {escape(extra)}" if extra else "")
     return f'<p class="bds-help" id="{f.html_id}-help">{text}</p>' if f.description else ""
 
 
@@ -338,19 +375,19 @@ def _contact_links(config: dict) -> str:
         digits = "".join(c for c in phone if c.isdigit() or c == "+")
         tel = digits if digits.startswith("+") else "+39" + digits
         links.append(f'<a href="tel:{escape(tel)}">{escape(phone)}</a>')
-    return " o ".join(links)
+    return t("form.contact_or").join(links)
 
 
 def _new_partner(config: dict) -> str:
     """What «my organisation is not in the list» leads to: how to be added, and the proposal still goes."""
-    who = escape(config.get("coordinatorsName") or "il coordinamento")
+    who = escape(config.get("coordinatorsName") or t("form.coordinators"))
     contact = _contact_links(config)
     return (
         '<div class="bds-newpartner" id="bds-newpartner" hidden>'
-        "<p>Puoi inviare lo stesso la proposta: prima di pubblicarla il coordinamento aggiunge il tuo ente "
-        "all'elenco e ti ricontatta se serve qualche dato in più.</p>"
-        + (f"<p>Per domande: {who}, {contact}.</p>" if contact else "")
-        + '<label for="f-partner-new">Nome del tuo ente <span class="bds-req">(obbligatorio)</span></label>'
+        f"<p>{t('form.new_partner.text')}</p>"
+        + (f"<p>{t('form.new_partner.questions', who=who, contact=contact)}</p>" if contact else "")
+        + f'<label for="f-partner-new">{t("form.browser.new_partner_name")} '
+        f'<span class="bds-req">{t("form.required")}</span></label>'
         '<p class="bds-error" id="f-partner-new-error" data-error-for="partner-new"></p>'
         '<input type="text" id="f-partner-new" name="partner-new" autocomplete="organization" '
         'aria-describedby="f-partner-new-error" maxlength="120">'
@@ -370,10 +407,10 @@ def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
             return (
                 f'<fieldset class="bds-field bds-group" data-field="{name}" aria-describedby="{described}">'
                 f"<legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}"
-                f'<div class="bds-inline"><div><label for="{fid}">Tipo di costo</label>'
-                f'<select id="{fid}" name="{name}"><option value="">Non indicato</option>{options}'
-                f'<option value="amount">Un importo in euro</option></select></div>'
-                f'<div><label for="{fid}-amount">Importo in euro (se a pagamento)</label>'
+                f'<div class="bds-inline"><div><label for="{fid}">{t("form.cost.kind")}</label>'
+                f'<select id="{fid}" name="{name}"><option value="">{t("form.cost.none")}</option>{options}'
+                f'<option value="amount">{t("form.cost.amount")}</option></select></div>'
+                f'<div><label for="{fid}-amount">{t("form.cost.amount_label")}</label>'
                 f'<input id="{fid}-amount" name="{name}.amount" type="number" inputmode="decimal" '
                 f'step="0.01" min="0"></div></div></fieldset>'
             )
@@ -394,8 +431,8 @@ def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
     if f.widget == "select":
         options = "".join(f'<option value="{escape(v)}">{escape(lbl)}</option>' for v, lbl in choices)
         if f.name == "partner":
-            options += f'<option value="{NEW_PARTNER}">Il mio ente non è nell\'elenco</option>'
-        control = f'<select {attrs}><option value="">Scegli…</option>{options}</select>'
+            options += f'<option value="{NEW_PARTNER}">{t("form.new_partner.choice")}</option>'
+        control = f'<select {attrs}><option value="">{t("form.choose")}</option>{options}</select>'
     elif f.widget == "textarea":
         rows = 8 if f.schema.get("maxLength", 0) > 1000 else 3
         control = f'<textarea {attrs} rows="{rows}"></textarea>'
@@ -420,7 +457,7 @@ def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
         if f.widget == "list":
             extra = ' autocomplete="off"'
         control = f'<input type="{kind}" {attrs}{extra}>'
-    help_extra = "Separa le voci con una virgola." if f.widget == "list" and f.name not in FORM_HELP else ""
+    help_extra = t("form.help.list") if f.widget == "list" and f.name not in FORM_HELP else ""
     help_html = _help(f, help_extra) if f.description else ""
     after = _new_partner(config or {}) if f.name == "partner" else ""
     return f'<div class="bds-field" data-field="{name}">{label}{help_html}{_error(f)}{control}{after}</div>'
@@ -432,39 +469,28 @@ def _noscript(config: dict) -> str:
     ways = []
     contact = _contact_links(config)
     if contact:
-        ways.append(
-            f"<li>scrivi a {escape(config.get('coordinatorsName') or 'il coordinamento')} ({contact}): "
-            "bastano il titolo, l'ente, che cosa si fa, per chi, dove, quando e un contatto;</li>"
-        )
-    ways.append(
-        f'<li>compila il <a href="{TEMPLATE_NAME}">modello in formato CSV</a> con un foglio di calcolo e '
-        "invialo al coordinamento;</li>"
-    )
+        who = escape(config.get("coordinatorsName") or t("form.coordinators"))
+        ways.append(f"<li>{t('form.noscript.write', who=who, contact=contact)}</li>")
+    ways.append(f"<li>{t('form.noscript.template', href=TEMPLATE_NAME)}</li>")
     if config.get("repositoryUrl"):
         issue = escape(config["repositoryUrl"] + "/issues/new?template=nuova-opportunita.yml")
-        ways.append(f'<li>se hai un account GitHub, usa il <a href="{issue}">modulo su GitHub</a>.</li>')
+        ways.append(f"<li>{t('form.noscript.github', href=issue)}</li>")
     return (
-        '<noscript><div class="bds-noscript"><p><strong>In questo browser JavaScript è spento e il modulo '
-        "non può funzionare</strong>: per questo non lo mostriamo, così non scrivi dati che andrebbero "
-        "persi. Puoi proporre l'opportunità in un altro modo:</p>"
-        f"<ul>{''.join(ways)}</ul><p>Oppure attiva JavaScript e ricarica la pagina.</p></div></noscript>"
+        f'<noscript><div class="bds-noscript"><p>{t("form.noscript.intro")}</p>'
+        f"<ul>{''.join(ways)}</ul><p>{t('form.noscript.enable')}</p></div></noscript>"
     )
 
 
-def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dict) -> str:
+def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dict, texts: dict) -> str:
     parts = [
         '<div class="bds-proponi" id="bds-proponi">',
-        "<p>Compila la scheda: quando premi «Prepara la scheda» controlliamo i dati con le stesse regole "
-        "del catalogo e prepariamo il file da inviare. Nessun dato lascia il tuo computer finché non lo "
-        "invii tu. I campi <strong>obbligatori</strong> sono indicati accanto al nome.</p>",
-        f"<p>Preferisci un foglio di calcolo? Scarica il <a "
-        f'href="{TEMPLATE_NAME}">modello in formato CSV</a> '
-        "e invialo al coordinamento.</p>",
+        f"<p>{t('form.page.intro')}</p>",
+        f"<p>{t('form.page.spreadsheet', href=TEMPLATE_NAME)}</p>",
         _noscript(config),
         '<p id="bds-status" class="bds-status" role="status" aria-live="polite"></p>',
         '<div id="bds-error-summary" class="bds-error-summary" role="region" tabindex="-1" hidden '
         'aria-labelledby="bds-error-summary-title">'
-        '<h2 id="bds-error-summary-title">Ci sono dati da correggere</h2><ul></ul></div>',
+        f'<h2 id="bds-error-summary-title">{t("form.page.summary_title")}</h2><ul></ul></div>',
         '<form id="bds-form" class="bds-form" novalidate hidden>',
     ]
     open_group: tuple = ()
@@ -491,41 +517,43 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         parts.append("</fieldset>")
     parts += [
         '<div class="bds-actions">',
-        '<button type="submit" id="bds-submit" class="bds-primary">Prepara la scheda</button>',
-        '<button type="button" id="bds-clear">Cancella bozza</button>',
+        f'<button type="submit" id="bds-submit" class="bds-primary">{t("form.page.submit")}</button>',
+        f'<button type="button" id="bds-clear">{t("form.page.clear")}</button>',
         "</div>",
-        '<p class="bds-help">La bozza resta salvata in questo browser anche se chiudi la pagina; '
-        "«Cancella bozza» la toglie e svuota il modulo.</p>",
+        f'<p class="bds-help">{t("form.page.draft_help")}</p>',
         "</form>",
         '<section class="bds-preview" id="bds-preview" aria-labelledby="bds-preview-title" hidden>',
-        '<h2 id="bds-preview-title">Anteprima della scheda</h2>',
-        '<p class="bds-help">Così apparirà nel catalogo (si aggiorna mentre scrivi).</p>',
-        '<div class="bds-card" id="bds-card"><p>Inizia a compilare il modulo.</p></div>',
+        f'<h2 id="bds-preview-title">{t("form.page.preview_title")}</h2>',
+        f'<p class="bds-help">{t("form.page.preview_help")}</p>',
+        f'<div class="bds-card" id="bds-card"><p>{t("form.browser.preview.empty")}</p></div>',
         "</section>",
         '<section id="bds-output" class="bds-output" hidden aria-labelledby="bds-output-title">',
-        '<h2 id="bds-output-title" tabindex="-1">La scheda è pronta</h2>',
-        "<p>Scegli come inviarla. In ogni caso il coordinamento la rilegge prima di pubblicarla.</p>",
+        f'<h2 id="bds-output-title" tabindex="-1">{t("form.page.ready_title")}</h2>',
+        f"<p>{t('form.page.ready_text')}</p>",
         '<div class="bds-actions">',
-        '<button type="button" id="bds-download">Scarica il file</button>',
-        '<button type="button" id="bds-copy">Copia il testo</button>',
+        f'<button type="button" id="bds-download">{t("form.page.download")}</button>',
+        f'<button type="button" id="bds-copy">{t("form.page.copy")}</button>',
         "</div>",
         '<ul class="bds-send">',
-        '<li><a id="bds-mail" href="#">Invia per email</a> al coordinamento: '
-        "si apre il tuo programma di posta "
-        "con la scheda nel testo del messaggio.</li>",
-        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">Proponi su GitHub'
-        '<span class="bds-sr"> (si apre in una nuova scheda)</span></a>: se hai un account GitHub, la pagina '
-        "si apre con il file già compilato; conferma con «Propose new file».</li>",
+        f'<li><a id="bds-mail" href="#">{t("form.page.mail")}</a>{t("form.page.mail_text")}</li>',
+        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">'
+        f'{t("form.page.github")}<span class="bds-sr">{t("form.page.new_tab")}</span></a>'
+        f"{t('form.page.github_text')}</li>",
         "</ul>",
-        '<label for="bds-yaml">Testo della scheda</label>',
+        f'<label for="bds-yaml">{t("form.page.yaml_label")}</label>',
         '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         "</section>",
-        '<script type="application/json" id="bds-form-config">'
-        + json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-        + "</script>",
+        _json_script("bds-form-config", config),
+        _json_script("bds-form-messages", texts),
         "</div>",
     ]
     return "\n".join(parts)
+
+
+def _json_script(element_id: str, data: dict) -> str:
+    """`data` as a JSON block the script reads (no request), safe inside the page."""
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
 # -- Assets and pages -----------------------------------------------------------------------------------
@@ -584,10 +612,10 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     out[f"{PAGE_DIR}/index.md"] = render.page(
         page.title,
         body,
-        description="Il modulo per proporre un'opportunità al catalogo, senza account.",
+        description=t("form.description"),
         search=False,
     )
     return out
 
 
-mark(provider, nav=[("Proponi un'opportunità", f"{PAGE_DIR}/index.md")])
+mark(provider, nav=[(t("form.title"), f"{PAGE_DIR}/index.md")])
