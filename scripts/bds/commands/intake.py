@@ -27,7 +27,13 @@ def register(sub) -> None:
     )
     inner = p.add_subparsers(title=t("intake.cmd.commands"), metavar="COMANDO", parser_class=type(p))
     p.set_defaults(func=lambda args: p.print_help() or 2)
+    _register_issue(inner)
+    _register_issue_form(inner)
+    _register_form(inner)
+    _register_freshness(inner)
 
+
+def _register_issue(inner) -> None:
     q = inner.add_parser(
         "issue",
         help=t("intake.cmd.issue.help"),
@@ -45,6 +51,8 @@ def register(sub) -> None:
     add_today(q)
     q.set_defaults(func=run_issue)
 
+
+def _register_issue_form(inner) -> None:
     f = inner.add_parser(
         "issue-form",
         help=t("intake.cmd.issue_form.help"),
@@ -55,6 +63,8 @@ def register(sub) -> None:
     f.add_argument("--check", action="store_true", help=t("intake.cmd.issue_form.check"))
     f.set_defaults(func=run_issue_form)
 
+
+def _register_form(inner) -> None:
     w = inner.add_parser(
         "form",
         help=t("intake.cmd.form.help"),
@@ -67,6 +77,8 @@ def register(sub) -> None:
     add_today(w)
     w.set_defaults(func=run_form)
 
+
+def _register_freshness(inner) -> None:
     r = inner.add_parser(
         "freshness",
         help=t("intake.cmd.freshness.help"),

@@ -114,8 +114,7 @@ def _templates() -> dict[str, str]:
 
 
 def _field_config(f: FD.Field, lists: dict) -> dict:
-    node = f.schema
-    item = f.item_schema
+    """One field for the browser: its widget, choices, rules and the validator's messages for them."""
     title = f.title
     conf: dict = {
         "name": f.name,
@@ -128,6 +127,27 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
     }
     m = conf["messages"]
     m["required"] = _msg("FIELD_REQUIRED", title=title, name="KEY").replace(" (KEY)", "")
+    _pattern_config(f, lists, conf)
+    _length_config(f, conf)
+    _number_config(f, lists, conf)
+    if f.widget in ("text", "textarea", "list"):
+        m["hidden"] = {code: _msg(code, char="{char}") for code in _HIDDEN_CODES}
+        m["html"] = _msg("HTML_NOT_ALLOWED", title=title)
+        m["url"] = _msg("URL_SCHEME", title=title)
+    if f.source == "zones" or f.source == "partners" or f.choices:
+        m["choice"] = _msg(
+            "VALUE_NOT_ALLOWED",
+            title=title,
+            allowed=", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists)),
+        )
+    if f.schema.get("uniqueItems"):
+        m["repeated"] = _msg("VALUE_REPEATED", title=title)
+    return conf
+
+
+def _pattern_config(f: FD.Field, lists: dict, conf: dict) -> None:
+    """The pattern a value must match (a date, a phone...) and the validator's message for it."""
+    node, item, title, m = f.schema, f.item_schema, f.title, conf["messages"]
     if f.widget == "date":
         conf["pattern"] = node.get("pattern")
         m["pattern"] = _msg("DATE_INVALID", title=title)
@@ -143,6 +163,11 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
                 expected=_expected(f, lists) or item.get("x-expected", t("form.expected.fallback")),
             )
         )
+
+
+def _length_config(f: FD.Field, conf: dict) -> None:
+    """Lengths of a text and numbers of items in a list, with the validator's messages."""
+    node, item, title, m = f.schema, f.item_schema, f.title, conf["messages"]
     for key, unit in (("minLength", "characters"), ("minItems", "items")):
         source = item if key == "minLength" else node
         if key in source and not (key == "minItems" and f.widget == "checkboxes"):
@@ -155,6 +180,11 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
             conf[key] = source[key]
             detail = t("form.limits.at_most", count=source[key], unit=t(f"form.limits.{unit}"))
             m[key] = _msg("VALUE_TOO_LONG", title=title, detail=detail)
+
+
+def _number_config(f: FD.Field, lists: dict, conf: dict) -> None:
+    """Bounds and type of a number (and of the amount of a cost), with the validator's messages."""
+    node, title, m = f.schema, f.title, conf["messages"]
     numeric = f.number_schema if f.widget == "choice-or-number" else node
     if f.widget in ("integer", "number", "choice-or-number"):
         for key, bound in (("minimum", "at_least"), ("maximum", "at_most")):
@@ -167,19 +197,6 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
         if f.widget == "choice-or-number":
             plain = _expected(f, lists) or node.get("x-expected", expected)
             m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
-    if f.widget in ("text", "textarea", "list"):
-        m["hidden"] = {code: _msg(code, char="{char}") for code in _HIDDEN_CODES}
-        m["html"] = _msg("HTML_NOT_ALLOWED", title=title)
-        m["url"] = _msg("URL_SCHEME", title=title)
-    if f.source == "zones" or f.source == "partners" or f.choices:
-        m["choice"] = _msg(
-            "VALUE_NOT_ALLOWED",
-            title=title,
-            allowed=", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists)),
-        )
-    if node.get("uniqueItems"):
-        m["repeated"] = _msg("VALUE_REPEATED", title=title)
-    return conf
 
 
 def build(schema: dict | None = None, content=None, today: dt.date | None = None) -> FormPage:
@@ -396,38 +413,16 @@ def _new_partner(config: dict) -> str:
 
 
 def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
+    """The field's label, help, error slot and control, as the page shows it."""
     fid, name = f.html_id, escape(f.name)
-    described = _describedby(f)
-    required = " required" if f.required else ""
     choices = FD.choices_for(f, lists)
-    if f.widget in ("radio", "checkboxes", "choice-or-number"):
-        kind = "radio" if f.widget == "radio" else "checkbox"
-        if f.widget == "choice-or-number":
-            options = "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
-            return (
-                f'<fieldset class="bds-field bds-group" data-field="{name}" aria-describedby="{described}">'
-                f"<legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}"
-                f'<div class="bds-inline"><div><label for="{fid}">{t("form.cost.kind")}</label>'
-                f'<select id="{fid}" name="{name}"><option value="">{t("form.cost.none")}</option>{options}'
-                f'<option value="amount">{t("form.cost.amount")}</option></select></div>'
-                f'<div><label for="{fid}-amount">{t("form.cost.amount_label")}</label>'
-                f'<input id="{fid}-amount" name="{name}.amount" type="number" inputmode="decimal" '
-                f'step="0.01" min="0"></div></div></fieldset>'
-            )
-        boxes = []
-        for i, (value, label) in enumerate(choices):
-            checked = " checked" if f.widget == "radio" and f.name == "status" and value == "open" else ""
-            boxes.append(
-                f'<div class="bds-choice"><input type="{kind}" id="{fid}-{i}" name="{name}" '
-                f'value="{escape(value)}"{checked}><label for="{fid}-{i}">{escape(label)}</label></div>'
-            )
-        return (
-            f'<fieldset class="bds-field bds-group" data-field="{name}" id="{fid}" '
-            f'aria-describedby="{described}"><legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}'
-            f'<div class="bds-choices bds-{kind}">{"".join(boxes)}</div></fieldset>'
-        )
+    if f.widget == "choice-or-number":
+        return _cost_control(f, choices)
+    if f.widget in ("radio", "checkboxes"):
+        return _choices_control(f, choices)
+    required = " required" if f.required else ""
     label = f'<label for="{fid}">{escape(f.title)}{_req(f)}</label>'
-    attrs = f'id="{fid}" name="{name}" aria-describedby="{described}"{required}'
+    attrs = f'id="{fid}" name="{name}" aria-describedby="{_describedby(f)}"{required}'
     if f.widget == "select":
         options = "".join(f'<option value="{escape(v)}">{escape(lbl)}</option>' for v, lbl in choices)
         if f.name == "partner":
@@ -442,25 +437,64 @@ def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
             f'<div class="bds-choice"><input type="checkbox" {attrs} value="true">{label}</div></div>'
         )
     else:
-        kind = {"date": "date", "integer": "number", "number": "number"}.get(f.widget, "text")
-        extra = ""
-        if f.widget == "integer":
-            extra = ' inputmode="numeric" step="1"'
-        elif f.widget == "number":
-            extra = ' inputmode="decimal" step="0.01"'
-        elif f.path[-1] == "email":
-            kind, extra = "email", ' autocomplete="email"'
-        elif f.path[-1] == "phone":
-            kind, extra = "tel", ' autocomplete="tel"'
-        elif f.path[-1] == "url":
-            kind = "url"
-        if f.widget == "list":
-            extra = ' autocomplete="off"'
-        control = f'<input type="{kind}" {attrs}{extra}>'
+        control = _input(f, attrs)
     help_extra = t("form.help.list") if f.widget == "list" and f.name not in FORM_HELP else ""
     help_html = _help(f, help_extra) if f.description else ""
     after = _new_partner(config or {}) if f.name == "partner" else ""
     return f'<div class="bds-field" data-field="{name}">{label}{help_html}{_error(f)}{control}{after}</div>'
+
+
+def _cost_control(f: FD.Field, choices: list[tuple[str, str]]) -> str:
+    """A word of the list or an amount in euro (the cost): a choice and a number box."""
+    fid, name = f.html_id, escape(f.name)
+    options = "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
+    return (
+        f'<fieldset class="bds-field bds-group" data-field="{name}" aria-describedby="{_describedby(f)}">'
+        f"<legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}"
+        f'<div class="bds-inline"><div><label for="{fid}">{t("form.cost.kind")}</label>'
+        f'<select id="{fid}" name="{name}"><option value="">{t("form.cost.none")}</option>{options}'
+        f'<option value="amount">{t("form.cost.amount")}</option></select></div>'
+        f'<div><label for="{fid}-amount">{t("form.cost.amount_label")}</label>'
+        f'<input id="{fid}-amount" name="{name}.amount" type="number" inputmode="decimal" '
+        f'step="0.01" min="0"></div></div></fieldset>'
+    )
+
+
+def _choices_control(f: FD.Field, choices: list[tuple[str, str]]) -> str:
+    """Radio buttons (one choice) or check boxes (several), in a fieldset named by the field."""
+    fid, name = f.html_id, escape(f.name)
+    kind = "radio" if f.widget == "radio" else "checkbox"
+    boxes = []
+    for i, (value, label) in enumerate(choices):
+        checked = " checked" if f.widget == "radio" and f.name == "status" and value == "open" else ""
+        boxes.append(
+            f'<div class="bds-choice"><input type="{kind}" id="{fid}-{i}" name="{name}" '
+            f'value="{escape(value)}"{checked}><label for="{fid}-{i}">{escape(label)}</label></div>'
+        )
+    return (
+        f'<fieldset class="bds-field bds-group" data-field="{name}" id="{fid}" '
+        f'aria-describedby="{_describedby(f)}"><legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}'
+        f'{_error(f)}<div class="bds-choices bds-{kind}">{"".join(boxes)}</div></fieldset>'
+    )
+
+
+def _input(f: FD.Field, attrs: str) -> str:
+    """A one-line box, typed for the keyboard a phone shows (numbers, email, phone, web address)."""
+    kind = {"date": "date", "integer": "number", "number": "number"}.get(f.widget, "text")
+    extra = ""
+    if f.widget == "integer":
+        extra = ' inputmode="numeric" step="1"'
+    elif f.widget == "number":
+        extra = ' inputmode="decimal" step="0.01"'
+    elif f.path[-1] == "email":
+        kind, extra = "email", ' autocomplete="email"'
+    elif f.path[-1] == "phone":
+        kind, extra = "tel", ' autocomplete="tel"'
+    elif f.path[-1] == "url":
+        kind = "url"
+    if f.widget == "list":
+        extra = ' autocomplete="off"'
+    return f'<input type="{kind}" {attrs}{extra}>'
 
 
 def _noscript(config: dict) -> str:
@@ -492,7 +526,20 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         'aria-labelledby="bds-error-summary-title">'
         f'<h2 id="bds-error-summary-title">{t("form.page.summary_title")}</h2><ul></ul></div>',
         '<form id="bds-form" class="bds-form" novalidate hidden>',
+        *_fields_html(all_fields, lists, config),
     ]
+    parts += _after_fields()
+    parts += [
+        _json_script("bds-form-config", config),
+        _json_script("bds-form-messages", texts),
+        "</div>",
+    ]
+    return "\n".join(parts)
+
+
+def _fields_html(all_fields: list[FD.Field], lists: dict, config: dict) -> list[str]:
+    """Every field's control, the nested ones inside the fieldset of their group (location, dates...)."""
+    parts: list[str] = []
     open_group: tuple = ()
     for f in all_fields:
         if f.group != open_group:
@@ -515,7 +562,12 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         parts.append(_control(f, lists, config))
     if open_group:
         parts.append("</fieldset>")
-    parts += [
+    return parts
+
+
+def _after_fields() -> list[str]:
+    """The buttons, the preview and what to do with the finished listing."""
+    return [
         '<div class="bds-actions">',
         f'<button type="submit" id="bds-submit" class="bds-primary">{t("form.page.submit")}</button>',
         f'<button type="button" id="bds-clear">{t("form.page.clear")}</button>',
@@ -543,11 +595,7 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         f'<label for="bds-yaml">{t("form.page.yaml_label")}</label>',
         '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         "</section>",
-        _json_script("bds-form-config", config),
-        _json_script("bds-form-messages", texts),
-        "</div>",
     ]
-    return "\n".join(parts)
 
 
 def _json_script(element_id: str, data: dict) -> str:

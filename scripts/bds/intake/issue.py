@@ -181,6 +181,29 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
         ]
         return IssueResult({}, "", unreadable)
     titles = {f.name: f.title for f in all_fields}
+    values, problems, failed = _read_answers(found, all_fields, lists)
+    _fill_derived(values, today)
+    record = R.build(values)
+    text, findings = R.check(record, content, today)
+    result = IssueResult(record, text, problems)
+    existing = f"opportunities/{record.get('id')}.yml"
+    if existing in content.opportunities:
+        message = F.make("ID_DUPLICATE", "", 0, 0, value=record.get("id"), other=existing).message
+        result.problems.append((titles["id"], "ID_DUPLICATE", message))
+    for finding in findings:
+        title = R.column_title(finding, titles)
+        if title in failed and finding.code == "FIELD_REQUIRED":
+            continue
+        entry = (title, finding.code, finding.message)
+        (result.problems if finding.severity == F.ERROR else result.warnings).append(entry)
+    return result
+
+
+def _read_answers(
+    found: dict[str, str], all_fields: list[Field], lists: dict
+) -> tuple[dict[str, object], list[tuple[str, str, str]], set[str]]:
+    """Each section's text as the field's value; the problems (title, code, message) and the titles
+    of the fields that could not be read."""
     values: dict[str, object] = {}
     problems: list[tuple[str, str, str]] = []
     failed: set[str] = set()
@@ -207,6 +230,11 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
             failed.add(f.title)
         else:
             values[f.name] = value
+    return values, problems, failed
+
+
+def _fill_derived(values: dict[str, object], today: dt.date) -> None:
+    """The id from the title and the review date from the submission, when left empty."""
     title = values.get("title")
     if not values.get("id") and isinstance(title, str):
         values["id"] = R.slug(title)
@@ -214,20 +242,6 @@ def parse_body(body: str, content, today: dt.date) -> IssueResult:
         values["reviewed"] = today.isoformat()
     if values.get("example") is False:
         del values["example"]
-    record = R.build(values)
-    text, findings = R.check(record, content, today)
-    result = IssueResult(record, text, problems)
-    existing = f"opportunities/{record.get('id')}.yml"
-    if existing in content.opportunities:
-        message = F.make("ID_DUPLICATE", "", 0, 0, value=record.get("id"), other=existing).message
-        result.problems.append((titles["id"], "ID_DUPLICATE", message))
-    for finding in findings:
-        title = R.column_title(finding, titles)
-        if title in failed and finding.code == "FIELD_REQUIRED":
-            continue
-        entry = (title, finding.code, finding.message)
-        (result.problems if finding.severity == F.ERROR else result.warnings).append(entry)
-    return result
 
 
 def problems_markdown(result: IssueResult) -> str:

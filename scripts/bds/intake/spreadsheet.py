@@ -405,19 +405,7 @@ def import_file(
     if not rows:
         raise BdsError(t("intake.sheet.empty", path=path), exit_code=1)
     all_fields = fields()
-    table = header_map(all_fields)
-    columns: dict[int, Field] = {}
-    ignored = []
-    for i, header in enumerate(rows[0]):
-        if header is None or not str(header).strip():
-            continue
-        f = table.get(_norm(header))
-        if f is None or f in columns.values():
-            ignored.append(str(header).strip())
-        else:
-            columns[i] = f
-    if not columns:
-        raise BdsError(t("intake.sheet.no_headers", path=path), exit_code=1)
+    columns, ignored = _columns(path, rows[0], all_fields)
     lists = content_choices(content)
     if partner and partner not in dict(lists["partners"]):
         raise BdsError(t("intake.sheet.partner_unknown", partner=partner), 2)
@@ -449,6 +437,24 @@ def import_file(
             doc_path = f"opportunities/{result.target.stem}.yml"
             content.opportunities[doc_path] = load.load_text(R.to_yaml(result.record), doc_path)
     return ImportResult(results, ignored, written)
+
+
+def _columns(path: Path, headers: list, all_fields: list[Field]) -> tuple[dict[int, Field], list[str]]:
+    """Column index -> field for the headers the kit knows; the others, as written, to be ignored."""
+    table = header_map(all_fields)
+    columns: dict[int, Field] = {}
+    ignored = []
+    for i, header in enumerate(headers):
+        if header is None or not str(header).strip():
+            continue
+        f = table.get(_norm(header))
+        if f is None or f in columns.values():
+            ignored.append(str(header).strip())
+        else:
+            columns[i] = f
+    if not columns:
+        raise BdsError(t("intake.sheet.no_headers", path=path), exit_code=1)
+    return columns, ignored
 
 
 def _row(number, values, all_fields, lists, content, today, partner, update, out_dir) -> RowResult:
@@ -494,7 +500,16 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
                 result.problems.append(entry)
         else:
             result.warnings.append(entry)
-    if target is not None and update and not result.problems and (target.exists() or target.is_symlink()):
+    if target is not None:
+        _existing_checks(result, target, record, titles, update)
+    result.record, result.target = record, target
+    return result
+
+
+def _existing_checks(result: RowResult, target: Path, record: dict, titles: dict, update: bool) -> None:
+    """A listing already at `target`: replaced only with `update`, and only one of the same partner."""
+    record_id = record.get("id")
+    if update and not result.problems and (target.exists() or target.is_symlink()):
         owner = _owner(target)
         if owner != record.get("partner"):
             message = F.make(
@@ -507,12 +522,10 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
                 partner=record.get("partner"),
             ).message
             result.problems.append((titles["partner"], "IMPORT_OTHER_PARTNER", message))
-    if target is not None and target.exists() and not update and not result.problems:
+    if target.exists() and not update and not result.problems:
         shown = f"opportunities/{target.name}"
         message = F.make("ID_DUPLICATE", "", 0, 0, value=record_id, other=shown).message
         result.problems.append((titles["id"], "ID_DUPLICATE", t("intake.sheet.use_update", message=message)))
-    result.record, result.target = record, target
-    return result
 
 
 def _owner(target: Path) -> str | None:
