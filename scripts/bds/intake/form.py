@@ -11,6 +11,7 @@ page of its own (used offline and by the tests); `provider()` adds it to the sit
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from html import escape
 from importlib import resources
 
 from .. import findings as F
-from .. import messages, protected, rules, unicodetext, vocabulary
+from .. import kitfiles, messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
 from ..messages import t
 from ..web.providers import mark
@@ -58,18 +59,16 @@ _NAMED_RANGES = (
     (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
     (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )  # fmt: skip
-# Language names as people type them -> the two-letter code the schema wants (ISO 639-1).
-LANGUAGE_NAMES = {
-    "italiano": "it", "inglese": "en", "francese": "fr", "spagnolo": "es", "tedesco": "de",
-    "portoghese": "pt", "arabo": "ar", "cinese": "zh", "russo": "ru", "ucraino": "uk", "rumeno": "ro",
-    "romeno": "ro", "albanese": "sq", "polacco": "pl", "tagalog": "tl", "filippino": "tl",
-    "bengalese": "bn", "bangla": "bn", "urdu": "ur", "hindi": "hi", "punjabi": "pa", "cingalese": "si",
-    "tamil": "ta", "somalo": "so", "tigrino": "ti", "amarico": "am", "wolof": "wo", "turco": "tr",
-    "persiano": "fa", "farsi": "fa", "curdo": "ku", "serbo": "sr", "croato": "hr", "bulgaro": "bg",
-    "greco": "el", "giapponese": "ja", "coreano": "ko", "olandese": "nl", "swahili": "sw", "pashto": "ps",
-    "moldavo": "ro", "georgiano": "ka", "armeno": "hy", "ebraico": "he", "vietnamita": "vi", "thai": "th",
-    "english": "en", "italian": "it", "french": "fr", "spanish": "es", "arabic": "ar",
-}  # fmt: skip
+
+
+@functools.cache
+def language_names() -> dict[str, str]:
+    """Language names as people type them -> the two-letter code the schema wants (ISO 639-1);
+    a word list, so data (data/language_names.yml), not code."""
+    import yaml
+
+    text = kitfiles.data("language_names.yml").read_text(encoding="utf-8")
+    return {str(name): str(code) for name, code in yaml.safe_load(text).items()}
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,7 @@ def _build(schema: dict, content, territory: dict, today: dt.date | None) -> For
         },
         "messages": _plain_messages(schema),
         "hiddenNames": _hidden_names(),
-        "languageNames": LANGUAGE_NAMES,
+        "languageNames": language_names(),
         "newPartner": NEW_PARTNER,
         "webPrefix": "https://",  # added to a web address typed without it
         "protected": _protected_config(),

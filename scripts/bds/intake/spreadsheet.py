@@ -88,7 +88,9 @@ def template_csv(content=None, schema: dict | None = None) -> bytes:
 
 
 def _norm(text: str) -> str:
-    text = re.sub(r"\((obbligatorio|facoltativo)\)|\*", "", str(text))
+    """A header as compared: without the form's «(obbligatorio)» / «(facoltativo)» marks or an asterisk."""
+    marks = "|".join(re.escape(t(key)) for key in ("form.required", "form.optional"))
+    text = re.sub(rf"{marks}|\*", "", str(text))
     return " ".join(text.split()).casefold()
 
 
