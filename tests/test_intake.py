@@ -44,7 +44,7 @@ def test_form_shows_every_schema_field_with_its_title_help_and_required_mark(pro
             re.S,
         )
         assert block, f.name
-        title = form.FORM_TITLES.get(f.name, f.title)  # a few labels say it in the form's words
+        title = form.form_title(f)  # a few labels say it in the form's words
         assert title.replace("'", "&#x27;") in block.group(0)
         if f.description:
             assert f'id="{f.html_id}-help"' in block.group(0)
@@ -544,6 +544,37 @@ def test_config_is_json_safe_inside_html():
         r'<script type="application/json" id="bds-form-config">(.*?)</script>', page.fragment, re.S
     )
     assert json.loads(raw.group(1))["fields"]
+
+
+def _messages_block(page) -> dict:
+    raw = re.search(
+        r'<script type="application/json" id="bds-form-messages">(.*?)</script>', page.fragment, re.S
+    )
+    return json.loads(raw.group(1))
+
+
+def test_the_script_takes_its_texts_from_the_page():
+    """form.js has no text of its own: every key it asks for is in the block form.py writes (issue 11)."""
+    block = _messages_block(form.build(None, None))
+    assert block["language"] == "it"
+    script = form.asset("form.js")
+    asked = set(re.findall(r'\bmsg\("([\w.]+)"', script))
+    assert asked and asked <= set(block["messages"]), asked - set(block["messages"])
+    counted = block["messages"]["summary_title"]
+    assert counted["one"] == "C'è un dato da correggere" and "{count}" in counted["other"]
+    assert block == form.build(None, None).messages
+
+
+def test_the_form_and_the_issue_form_speak_the_territory_words(tmp_path):
+    territory = REPO / "tests" / "territories" / "cremasco"
+    content = load_content(Project(territory))
+    programme = content.territory.data["vocabulary"]["programme"]
+    page = form.build(None, content)
+    cost = re.search(r'id="f-cost-help">(.*?)</p>', page.fragment).group(1)
+    assert programme in cost and "Budget di Salute" not in cost
+    assert programme in issue.form(content)["description"]
+    milan = form.build(None, None)
+    assert "coperto dal Budget di Salute" in milan.fragment
 
 
 # -- protected places (issue 10) ------------------------------------------------------------------------

@@ -99,6 +99,9 @@ def worker_pointer(page, size, site, tmp_path):
     box = summary.bounding_box()
     assert 0 <= box["y"] < SIZES[size][1] - 40, box  # on screen, not only focused
     assert "Sintesi" in summary.inner_text()
+    wrong = summary.locator("li").count()  # the title counts them, in the catalogue's plural forms
+    said = "C'è un dato da correggere" if wrong == 1 else f"Ci sono {wrong} dati da correggere"
+    assert page.text_content("#bds-error-summary-title") == said
     axe_clean(page, f"j4-{size}-pointer-4-errors")
     you.hit(summary.locator("a").first)
     assert page.evaluate("document.activeElement.id") == "f-summary"

@@ -1,11 +1,11 @@
 """`bds import opportunities FILE`: listings from a spreadsheet (CSV or XLSX)."""
-# messages: pending (21 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from ..messages import t
 from .common import add_today, path_problem, project, today
 
 ENCODINGS = ("utf-8", "cp1252")  # intake.spreadsheet.ENCODINGS (tests/test_startup.py checks)
@@ -14,37 +14,34 @@ ENCODINGS = ("utf-8", "cp1252")  # intake.spreadsheet.ENCODINGS (tests/test_star
 def register(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="importa schede da un foglio di calcolo (CSV o XLSX)",
-        description="Importa schede da un foglio di calcolo.",
-        epilog="Esempio:\n  bds import opportunities proposte.xlsx --partner art-up",
+        help=t("intake.cmd.import.help"),
+        description=t("intake.cmd.import.description"),
+        epilog=t("intake.cmd.import.epilog"),
     )
-    inner = p.add_subparsers(title="tipi di scheda", metavar="TIPO", parser_class=type(p))
+    inner = p.add_subparsers(
+        title=t("intake.cmd.import.kinds"), metavar=t("intake.cmd.import.kind_metavar"), parser_class=type(p)
+    )
     p.set_defaults(func=lambda args: p.print_help() or 2)
     o = inner.add_parser(
         "opportunities",
-        help="una scheda opportunities/<id>.yml per ogni riga valida",
-        description="Legge un file CSV o XLSX con le intestazioni del modello (i titoli italiani dei campi, "
-        "maiuscole e minuscole indifferenti, oppure i nomi dei campi come "
-        "location.name). Scrive una scheda per "
-        "ogni riga valida; per le altre righe stampa gli errori per riga e colonna e non scrive nulla. Gli "
-        "elenchi si separano con «;» o «,». Non sostituisce mai un file esistente senza --update, e con "
-        "--update solo le schede dello stesso ente. "
-        "Esce con 1 se almeno una riga ha errori. Limiti: 10 MB, 5000 righe, 200 colonne; un CSV è in "
-        "UTF-8 (o UTF-16 con BOM), un'altra codifica si dichiara con --encoding e non viene mai indovinata.",
-        epilog="Esempi:\n  bds import opportunities proposte.csv\n"
-        "  bds import opportunities proposte.xlsx --partner art-up --update",
+        help=t("intake.cmd.import_opportunities.help"),
+        description=t("intake.cmd.import_opportunities.description"),
+        epilog=t("intake.cmd.import_opportunities.epilog"),
     )
-    o.add_argument("file", metavar="FILE", help="file .csv o .xlsx")
-    o.add_argument("--partner", metavar="ID", help="ente da usare per le righe senza «Ente proponente»")
-    o.add_argument("--update", action="store_true", help="sostituisci le schede che esistono già")
-    o.add_argument("--out", metavar="CARTELLA", help="cartella di destinazione (di norma opportunities/)")
-    o.add_argument("--dry-run", action="store_true", help="controlla soltanto, senza scrivere")
+    o.add_argument("file", metavar="FILE", help=t("intake.cmd.import_opportunities.file"))
+    o.add_argument("--partner", metavar="ID", help=t("intake.cmd.import_opportunities.partner"))
+    o.add_argument("--update", action="store_true", help=t("intake.cmd.import_opportunities.update"))
+    o.add_argument(
+        "--out",
+        metavar=t("intake.cmd.import_opportunities.out_metavar"),
+        help=t("intake.cmd.import_opportunities.out"),
+    )
+    o.add_argument("--dry-run", action="store_true", help=t("intake.cmd.import_opportunities.dry_run"))
     o.add_argument(
         "--encoding",
         choices=ENCODINGS,
         default="utf-8",
-        help="codifica di un file CSV senza BOM: utf-8 (di norma) oppure cp1252 (Excel vecchio, Windows); "
-        "non viene mai indovinata",
+        help=t("intake.cmd.import_opportunities.encoding"),
     )
     add_today(o)
     o.set_defaults(func=run)
@@ -58,7 +55,9 @@ def run(args) -> int:
     path = Path(args.file)
     problem = path_problem(path)
     if problem:
-        print(f"bds: errore: {args.file}: {problem}", file=sys.stderr)
+        print(
+            t("intake.cmd.import_opportunities.path_error", file=args.file, problem=problem), file=sys.stderr
+        )
         return 2
     content = load_content(proj)
     result = spreadsheet.import_file(
@@ -73,22 +72,33 @@ def run(args) -> int:
         encoding=args.encoding,
     )
     for header in result.ignored_columns:
-        print(
-            f"{args.file}:riga 1:colonna «{header}»: avviso [FIELD_UNKNOWN] colonna "
-            f"non riconosciuta: ignorata",
-            file=sys.stderr,
-        )
+        print(t("intake.cmd.import_opportunities.ignored", file=args.file, header=header), file=sys.stderr)
     for row in result.rows:
-        for title, code, message in row.problems:
-            print(f"{args.file}:riga {row.row}:colonna «{title}»: errore [{code}] {message}", file=sys.stderr)
-        for title, code, message in row.warnings:
-            print(f"{args.file}:riga {row.row}:colonna «{title}»: avviso [{code}] {message}", file=sys.stderr)
+        for kind, found in (("error", row.problems), ("warning", row.warnings)):
+            for title, code, message in found:
+                line = t(
+                    f"intake.cmd.import_opportunities.{kind}",
+                    file=args.file,
+                    row=row.row,
+                    title=title,
+                    code=code,
+                    message=message,
+                )
+                print(line, file=sys.stderr)
     for written in result.written:
         print(written)
     done = len(result.rows) - len(result.failed)
-    verb = "controllate" if args.dry_run else "scritte"
-    print(
-        f"{len(result.rows)} righe: {done} schede {verb}, {len(result.failed)} righe con errori.",
-        file=sys.stderr,
+    verb = t(
+        "intake.cmd.import_opportunities.checked"
+        if args.dry_run
+        else "intake.cmd.import_opportunities.written"
     )
+    summary = t(
+        "intake.cmd.import_opportunities.summary",
+        rows=len(result.rows),
+        done=done,
+        verb=verb,
+        failed=len(result.failed),
+    )
+    print(summary, file=sys.stderr)
     return 1 if result.failed else 0

@@ -1,5 +1,4 @@
 """`bds new opportunity|partner`: ask the questions of the schema and write a valid record."""
-# messages: pending (25 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import BdsError
+from ..messages import t
 from .common import add_today, project, read_problem, today
 
 KINDS = ("opportunity", "partner")
@@ -31,7 +31,7 @@ class _Ask:
         print(prompt, end="", flush=True)
         raw = sys.stdin.readline()
         if not raw:
-            raise BdsError("le risposte sono finite prima dell'ultima domanda: nessun file scritto", 1)
+            raise BdsError(t("intake.new.answers_ended"), 1)
         return raw.strip()
 
 
@@ -56,9 +56,13 @@ def _pick(ask: _Ask, title: str, key: str, options: dict[str, str], many: bool, 
         f"  {i}. {label} ({value})" if label != value else f"  {i}. {value}"
         for i, (value, label) in enumerate(options.items(), start=1)
     )
-    how = "numeri o valori separati da virgole" if many else "un numero o un valore"
+    how = t("intake.new.how_many") if many else t("intake.new.how_one")
     while True:
-        skip = f"; invio per {default}" if default else ("" if required else "; invio per saltare")
+        skip = (
+            t("intake.new.skip_default", default=default)
+            if default
+            else ("" if required else t("intake.new.skip"))
+        )
         answer = ask.line(f"{title}\n{menu}\n  ({how}{skip}): ", key)
         if answer in ("", None) and default:
             return default
@@ -75,9 +79,9 @@ def _pick(ask: _Ask, title: str, key: str, options: dict[str, str], many: bool, 
         chosen = [values[int(p) - 1] if p.isdigit() and 0 < int(p) <= len(values) else p for p in parts]
         if chosen and all(c in options for c in chosen) and (many or len(chosen) == 1):
             return list(dict.fromkeys(chosen)) if many else chosen[0]
-        print(f"  Risposta non valida: scegli tra {', '.join(values)}.")
+        print(t("intake.new.invalid", values=", ".join(values)))
         if key in ask.answers:
-            raise BdsError(f"risposta non valida per «{title}» ({key}) nel file delle risposte", 1)
+            raise BdsError(t("intake.new.invalid_in_file", title=title, key=key), 1)
 
 
 def _convert(spec: dict, answer: str):
@@ -95,9 +99,9 @@ def _convert(spec: dict, answer: str):
         return float(answer.replace(",", ".")) if re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", answer) else answer
     if types == "boolean":
         lowered = answer.lower()
-        return {"si": True, "sì": True, "s": True, "true": True, "no": False, "n": False, "false": False}.get(
-            lowered, answer
-        )
+        yes_no = {"si": True, "sì": True, "s": True, "true": True}  # msg-ok: answers read, never shown
+        yes_no.update({"no": False, "n": False, "false": False})
+        return yes_no.get(lowered, answer)
     if types == "array":
         return [p.strip() for p in answer.split(",") if p.strip()]
     return answer
@@ -124,15 +128,11 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
         if kind == "opportunity" and dotted == "location.visibility" and _protected(data, "public"):
             data[key] = "zone-only"  # a protected place's address is never public
             why = protected.why_protected(_place(data, "public"))
-            print(f"\n{spec.get('title', key)}: solo la zona, perché {why}.")
+            print(t("intake.new.zone_only", title=spec.get("title", key), why=why))
             continue
         if kind == "opportunity" and dotted == "location.address" and _protected(data):
             if dotted in ask.answers and ask.answers[dotted] not in ("", None):
-                raise BdsError(
-                    "il file delle risposte contiene un indirizzo (location.address) per un luogo protetto: "
-                    "toglilo, nella scheda va solo la zona. Nessun file scritto.",
-                    1,
-                )
+                raise BdsError(t("intake.new.address_in_file"), 1)
             continue  # a protected place has no address: the question is not asked
         title = spec.get("title", key)
         if spec.get("type") == "object":
@@ -152,7 +152,7 @@ def _ask_object(ask: _Ask, kind: str, node: dict, prefix: tuple, extra, defaults
             )
         else:
             default = defaults(dotted, data)
-            hint = f" [{default}]" if default else ("" if is_required else " (invio per saltare)")
+            hint = f" [{default}]" if default else ("" if is_required else t("intake.new.skip_hint"))
             answer = ask.line(f"{title} — {spec.get('description', '')}{hint}: ", dotted)
             if answer in ("", None) and default:
                 answer = default
@@ -186,19 +186,14 @@ def _protected(location: dict, visibility: str | None = None) -> bool:
 def register(sub) -> None:
     p = sub.add_parser(
         "new",
-        help="crea una nuova scheda (opportunità o ente) rispondendo a delle domande",
-        description="Fa le domande della scheda, una alla volta, con le scelte possibili (tipi, zone, enti). "
-        "Controlla la scheda e la scrive in opportunities/ID.yml o content/partners/ID.yml. Non sovrascrive "
-        "mai un file che esiste già.",
-        epilog="Esempio:\n  bds new opportunity\n  bds new partner --from-answers risposte.yml",
+        help=t("intake.cmd.new.help"),
+        description=t("intake.cmd.new.description"),
+        epilog=t("intake.cmd.new.epilog"),
     )
-    p.add_argument("kind", choices=KINDS, metavar="TIPO", help="opportunity (opportunità) o partner (ente)")
     p.add_argument(
-        "--from-answers",
-        metavar="FILE.yml",
-        help="prende le risposte da un file YAML (campo: risposta; per i campi annidati "
-        "«location.name: ...») invece di chiederle",
+        "kind", choices=KINDS, metavar=t("intake.cmd.new.kind_metavar"), help=t("intake.cmd.new.kind")
     )
+    p.add_argument("--from-answers", metavar="FILE.yml", help=t("intake.cmd.new.from_answers"))
     add_today(p)
     p.set_defaults(func=run)
 
@@ -211,9 +206,9 @@ def _answers(path: str | None) -> dict | None:
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise BdsError(f"{path}: file delle risposte non leggibile: {read_problem(exc)}", 2) from None
+        raise BdsError(t("intake.new.answers_unreadable", path=path, reason=read_problem(exc)), 2) from None
     if not isinstance(data, dict):
-        raise BdsError(f"{path}: il file delle risposte deve contenere righe «campo: risposta»", 2)
+        raise BdsError(t("intake.new.answers_not_mapping", path=path), 2)
     return {str(k): v for k, v in data.items()}
 
 
@@ -248,7 +243,9 @@ def run(args) -> int:
 
     ask = _Ask(_answers(args.from_answers))
     node = schema.load_schema(args.kind)
-    print(f"Nuova scheda: {node.get('title', args.kind)}. {node.get('description', '')}")
+    print(
+        t("intake.new.heading", title=node.get("title", args.kind), description=node.get("description", ""))
+    )
     data: dict = {}
     _ask_object(ask, args.kind, node, (), extra, defaults, data)
     text = fmt.dump(data, args.kind)
@@ -256,19 +253,17 @@ def run(args) -> int:
     folder = proj.opportunities_dir if args.kind == "opportunity" else proj.partners_dir
     target = folder / f"{record_id}.yml"
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", record_id):
-        raise BdsError(f"identificativo non valido: «{record_id}» (solo minuscole, cifre e trattini)", 1)
+        raise BdsError(t("intake.new.bad_id", id=record_id), 1)
     if target.exists():
-        raise BdsError(
-            f"{proj.shown(target)} esiste già: non lo sovrascrivo. Scegli un altro identificativo.", 1
-        )
+        raise BdsError(t("intake.new.exists", path=proj.shown(target)), 1)
     errors = _check(proj, args.kind, record_id, text, day)
     if errors:
-        print("\nLa scheda ha dei problemi; nessun file scritto:", file=sys.stderr)
+        print(t("intake.new.problems"), file=sys.stderr)
         print(report_text(errors), file=sys.stderr)
         return 1
     folder.mkdir(parents=True, exist_ok=True)
     _write_new(target, text)
-    print(f"\nScheda scritta: {proj.shown(target)}")
+    print(t("intake.new.written", path=proj.shown(target)))
     return 0
 
 
@@ -292,4 +287,4 @@ def _write_new(target: Path, text: str) -> None:
     try:
         files.write_text(target, text, replace=False)
     except FileExistsError:
-        raise BdsError(f"{target.name} esiste già: non lo sovrascrivo.", 1) from None
+        raise BdsError(t("intake.new.exists_now", name=target.name), 1) from None

@@ -7,19 +7,21 @@ Labels, help texts, choices and required marks all come from the schema, so
 the form cannot drift from it. `standalone_html()` wraps the fragment in a
 page of its own (used offline and by the tests); `provider()` adds it to the site.
 """
-# messages: pending (76 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from html import escape
 from importlib import resources
 
 from .. import findings as F
-from .. import protected, rules, unicodetext
+from .. import kitfiles, messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
+from ..messages import t
 from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
@@ -30,41 +32,17 @@ TEMPLATE_NAME = "modello-opportunita.csv"
 STORAGE_KEY = "bds-proponi-bozza-v1"
 NEW_PARTNER = "__nuovo__"  # the «my organisation is not in the list» choice; never written in the record
 
-# The schema's descriptions speak to whoever writes the YAML file; on the web form people see these,
-# with no file names, keys or values of the schema.
-FORM_HELP = {
-    "id": "Il nome breve della scheda, in lettere minuscole unite da trattini. Lo proponiamo noi a partire "
-    "dal titolo: di solito va bene così.",
-    "partner": "L'ente che propone l'opportunità. Se il tuo ente non c'è, scegli «Il mio ente non è "
-    "nell'elenco»: potrai inviare lo stesso la proposta.",
-    "zones": "Le zone del territorio in cui si svolge.",
-    "description": "Un testo più lungo. Puoi scrivere in **grassetto**, fare elenchi con il trattino e "
-    "mettere link; niente codice HTML.",
-    "location.address": "Via e numero civico, solo per un luogo aperto al pubblico. Per una casa o un luogo "
-    "protetto non si scrive: il catalogo è pubblico.",
-    "location.visibility": "«Indirizzo pubblico» per un luogo aperto a tutti: l'indirizzo compare sul sito. "
-    "«Solo la zona» per un luogo protetto, come una casa o un luogo dove abitano delle persone: compare "
-    "solo la zona.",
-    "dates.start": "Il primo giorno dell'attività.",
-    "dates.end": "L'ultimo giorno dell'attività: dopo questa data la scheda esce dal catalogo.",
-    "dates.deadline": "L'ultimo giorno per iscriversi o candidarsi.",
-    "cost": "Gratuito, coperto dal Budget di Salute, oppure un importo in euro.",
-    "contact.phone": "Con il prefisso, come lo scriveresti a mano. Esempio: 02 1234 5678 oppure "
-    "+39 333 123 4567.",
-    "contact.url": "Una pagina web con più informazioni. Esempio: www.ente.it",
-    "languages": "Le lingue in cui si svolge, separate da una virgola. Esempio: italiano, inglese.",
-    "status": "Se si può partecipare, se i posti sono esauriti o se è chiusa.",
-    "reviewed": "Il giorno in cui l'ente ha controllato per l'ultima volta che i dati sono giusti.",
-    "example": "Spunta solo se la scheda è un esempio dimostrativo e non un'opportunità vera.",
-}
+# The schema's descriptions speak to whoever writes the YAML file; on the web form people see these
+# (`form.help.<field>` in the catalogue), with no file names, keys or values of the schema.
+FORM_HELP = (
+    "id", "partner", "zones", "description", "location.address", "location.visibility", "dates.start",
+    "dates.end", "dates.deadline", "cost", "contact.phone", "contact.url", "languages", "status", "reviewed",
+    "example",
+)  # fmt: skip
 # Labels whose schema title is a word of the file rather than of the people who fill the form.
-FORM_TITLES = {"id": "Nome breve della scheda"}
+FORM_TITLES = {"id": "form.titles.id"}
 # What a value must look like, said as people say it (the validator's «x-expected» names YAML quotes).
-FORM_EXPECTED = {
-    "contact.phone": "un numero di telefono con il prefisso, come 02 1234 5678",
-    "languages": "il nome di una lingua, come italiano, inglese o arabo",
-    "cost": "«Gratuito», «Coperto dal Budget di Salute» o un importo in euro come 30",
-}
+FORM_EXPECTED = {"contact.phone": "form.expected.contact.phone", "languages": "form.expected.languages"}
 _HIDDEN_CODES = (
     "TEXT_BIDI_CONTROL",
     "TEXT_INVISIBLE_CHAR",
@@ -81,25 +59,45 @@ _NAMED_RANGES = (
     (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
     (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )  # fmt: skip
-# Language names as people type them -> the two-letter code the schema wants (ISO 639-1).
-LANGUAGE_NAMES = {
-    "italiano": "it", "inglese": "en", "francese": "fr", "spagnolo": "es", "tedesco": "de",
-    "portoghese": "pt", "arabo": "ar", "cinese": "zh", "russo": "ru", "ucraino": "uk", "rumeno": "ro",
-    "romeno": "ro", "albanese": "sq", "polacco": "pl", "tagalog": "tl", "filippino": "tl",
-    "bengalese": "bn", "bangla": "bn", "urdu": "ur", "hindi": "hi", "punjabi": "pa", "cingalese": "si",
-    "tamil": "ta", "somalo": "so", "tigrino": "ti", "amarico": "am", "wolof": "wo", "turco": "tr",
-    "persiano": "fa", "farsi": "fa", "curdo": "ku", "serbo": "sr", "croato": "hr", "bulgaro": "bg",
-    "greco": "el", "giapponese": "ja", "coreano": "ko", "olandese": "nl", "swahili": "sw", "pashto": "ps",
-    "moldavo": "ro", "georgiano": "ka", "armeno": "hy", "ebraico": "he", "vietnamita": "vi", "thai": "th",
-    "english": "en", "italian": "it", "french": "fr", "spanish": "es", "arabic": "ar",
-}  # fmt: skip
+
+
+@functools.cache
+def language_names() -> dict[str, str]:
+    """Language names as people type them -> the two-letter code the schema wants (ISO 639-1);
+    a word list, so data (data/language_names.yml), not code."""
+    import yaml
+
+    text = kitfiles.data("language_names.yml").read_text(encoding="utf-8")
+    return {str(name): str(code) for name, code in yaml.safe_load(text).items()}
 
 
 @dataclass(frozen=True)
 class FormPage:
     fragment: str  # the form, ready to sit inside any page
     config: dict  # what assets/form.js reads
-    title: str = "Proponi un'opportunità"
+    messages: dict = field(default_factory=dict)  # what assets/form.js says (`form.browser`)
+    title: str = field(default_factory=lambda: t("form.title"))
+
+
+def form_title(f: FD.Field) -> str:
+    """The label people read for `f`: the schema's title, or the form's own words for it."""
+    key = FORM_TITLES.get(f.name)
+    return t(key) if key else f.title
+
+
+def form_help(f: FD.Field) -> str:
+    """The help under `f`: the form's own words (`form.help`), else the schema's description."""
+    return t(f"form.help.{f.name}") if f.name in FORM_HELP else f.description
+
+
+def _expected(f: FD.Field, lists: dict) -> str | None:
+    """What a value of `f` must look like in the form's words, or None for the schema's own."""
+    if f.name in FORM_EXPECTED:
+        return t(FORM_EXPECTED[f.name])
+    if f.name == "cost" and f.widget == "choice-or-number":
+        labels = ", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists))
+        return t("form.expected.cost", labels=labels)
+    return None
 
 
 def _msg(code: str, **params) -> str:
@@ -115,8 +113,7 @@ def _templates() -> dict[str, str]:
 
 
 def _field_config(f: FD.Field, lists: dict) -> dict:
-    node = f.schema
-    item = f.item_schema
+    """One field for the browser: its widget, choices, rules and the validator's messages for them."""
     title = f.title
     conf: dict = {
         "name": f.name,
@@ -129,6 +126,27 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
     }
     m = conf["messages"]
     m["required"] = _msg("FIELD_REQUIRED", title=title, name="KEY").replace(" (KEY)", "")
+    _pattern_config(f, lists, conf)
+    _length_config(f, conf)
+    _number_config(f, lists, conf)
+    if f.widget in ("text", "textarea", "list"):
+        m["hidden"] = {code: _msg(code, char="{char}") for code in _HIDDEN_CODES}
+        m["html"] = _msg("HTML_NOT_ALLOWED", title=title)
+        m["url"] = _msg("URL_SCHEME", title=title)
+    if f.source == "zones" or f.source == "partners" or f.choices:
+        m["choice"] = _msg(
+            "VALUE_NOT_ALLOWED",
+            title=title,
+            allowed=", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists)),
+        )
+    if f.schema.get("uniqueItems"):
+        m["repeated"] = _msg("VALUE_REPEATED", title=title)
+    return conf
+
+
+def _pattern_config(f: FD.Field, lists: dict, conf: dict) -> None:
+    """The pattern a value must match (a date, a phone...) and the validator's message for it."""
+    node, item, title, m = f.schema, f.item_schema, f.title, conf["messages"]
     if f.widget == "date":
         conf["pattern"] = node.get("pattern")
         m["pattern"] = _msg("DATE_INVALID", title=title)
@@ -141,58 +159,63 @@ def _field_config(f: FD.Field, lists: dict) -> dict:
             else _msg(
                 "VALUE_FORMAT",
                 title=title,
-                expected=FORM_EXPECTED.get(f.name) or item.get("x-expected", "vedi la descrizione del campo"),
+                expected=_expected(f, lists) or item.get("x-expected", t("form.expected.fallback")),
             )
         )
-    for key, what in (("minLength", "caratteri"), ("minItems", "voci")):
+
+
+def _length_config(f: FD.Field, conf: dict) -> None:
+    """Lengths of a text and numbers of items in a list, with the validator's messages."""
+    node, item, title, m = f.schema, f.item_schema, f.title, conf["messages"]
+    for key, unit in (("minLength", "characters"), ("minItems", "items")):
         source = item if key == "minLength" else node
         if key in source and not (key == "minItems" and f.widget == "checkboxes"):
             conf[key] = source[key]
-            m[key] = _msg("VALUE_TOO_SHORT", title=title, detail=f"almeno {source[key]} {what}")
-    for key, what in (("maxLength", "caratteri"), ("maxItems", "voci")):
+            detail = t("form.limits.at_least", count=source[key], unit=t(f"form.limits.{unit}"))
+            m[key] = _msg("VALUE_TOO_SHORT", title=title, detail=detail)
+    for key, unit in (("maxLength", "characters"), ("maxItems", "items")):
         source = item if key == "maxLength" else node
         if key in source:
             conf[key] = source[key]
-            m[key] = _msg("VALUE_TOO_LONG", title=title, detail=f"al massimo {source[key]} {what}")
+            detail = t("form.limits.at_most", count=source[key], unit=t(f"form.limits.{unit}"))
+            m[key] = _msg("VALUE_TOO_LONG", title=title, detail=detail)
+
+
+def _number_config(f: FD.Field, lists: dict, conf: dict) -> None:
+    """Bounds and type of a number (and of the amount of a cost), with the validator's messages."""
+    node, title, m = f.schema, f.title, conf["messages"]
     numeric = f.number_schema if f.widget == "choice-or-number" else node
     if f.widget in ("integer", "number", "choice-or-number"):
-        for key, word in (("minimum", "almeno"), ("maximum", "al massimo")):
+        for key, bound in (("minimum", "at_least"), ("maximum", "at_most")):
             if key in numeric:
                 conf[key] = numeric[key]
-                m[key] = _msg("VALUE_OUT_OF_RANGE", title=title, detail=f"{word} {numeric[key]}")
-        expected = "un numero intero" if f.widget == "integer" else "un numero"
+                detail = t(f"form.limits.{bound}", count=numeric[key], unit="").rstrip()
+                m[key] = _msg("VALUE_OUT_OF_RANGE", title=title, detail=detail)
+        expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
         m["type"] = _msg("FIELD_TYPE", title=title, expected=expected)
         if f.widget == "choice-or-number":
-            plain = FORM_EXPECTED.get(f.name) or node.get("x-expected", expected)
+            plain = _expected(f, lists) or node.get("x-expected", expected)
             m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
-    if f.widget in ("text", "textarea", "list"):
-        m["hidden"] = {code: _msg(code, char="{char}") for code in _HIDDEN_CODES}
-        m["html"] = _msg("HTML_NOT_ALLOWED", title=title)
-        m["url"] = _msg("URL_SCHEME", title=title)
-    if f.source == "zones" or f.source == "partners" or f.choices:
-        m["choice"] = _msg(
-            "VALUE_NOT_ALLOWED",
-            title=title,
-            allowed=", ".join(f"«{label}»" for _v, label in FD.choices_for(f, lists)),
-        )
-    if node.get("uniqueItems"):
-        m["repeated"] = _msg("VALUE_REPEATED", title=title)
-    return conf
 
 
 def build(schema: dict | None = None, content=None, today: dt.date | None = None) -> FormPage:
     schema = schema if schema is not None else S.load_schema(FD.KIND)
-    lists = FD.content_choices(content)
-    all_fields = [replace(f, title=FORM_TITLES.get(f.name, f.title)) for f in FD.fields(schema)]
     territory = (
         content.territory.data
         if content is not None and content.territory is not None and isinstance(content.territory.data, dict)
         else {}
     )
+    with messages.use(words=vocabulary.of(territory)):
+        return _build(schema, content, territory, today)
+
+
+def _build(schema: dict, content, territory: dict, today: dt.date | None) -> FormPage:
+    lists = FD.content_choices(content)
+    all_fields = [replace(f, title=form_title(f)) for f in FD.fields(schema)]
     existing = {}
     if content is not None:
         existing = {
-            doc.data["id"]: f"la scheda «{doc.data.get('title') or doc.data['id']}», già nel catalogo"
+            doc.data["id"]: t("form.existing", title=doc.data.get("title") or doc.data["id"])
             for doc in content.valid("opportunity")
         }
     given_coordinators = territory.get("coordinators")
@@ -207,7 +230,7 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         },
         "messages": _plain_messages(schema),
         "hiddenNames": _hidden_names(),
-        "languageNames": LANGUAGE_NAMES,
+        "languageNames": language_names(),
         "newPartner": NEW_PARTNER,
         "webPrefix": "https://",  # added to a web address typed without it
         "protected": _protected_config(),
@@ -223,13 +246,40 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
         "existingIds": existing,
         "repositoryUrl": str(territory.get("repository_url") or "").rstrip("/"),
         "coordinatorsEmail": str(coordinators.get("email") or ""),
-        "coordinatorsName": str(coordinators.get("name") or "il coordinamento"),
+        "coordinatorsName": str(coordinators.get("name") or t("form.coordinators")),
         "coordinatorsPhone": str(coordinators.get("phone") or ""),
         "programme": str(territory.get("programme") or ""),
         "storageKey": STORAGE_KEY,
         "today": today.isoformat() if today else None,
     }
-    return FormPage(_fragment(schema, _address_last(all_fields), lists, config), config)
+    texts = browser_messages()
+    return FormPage(_fragment(schema, _address_last(all_fields), lists, config, texts), config, texts)
+
+
+def _fill_words(text: str, words: dict[str, str]) -> str:
+    """`text` with the territory's words filled in and every other {placeholder} left for the browser."""
+    return re.sub(
+        r"\{(\w+)(!c)?\}",
+        lambda m: (
+            m.group()
+            if m.group(1) not in words
+            else (words[m.group(1)][:1].upper() + words[m.group(1)][1:] if m.group(2) else words[m.group(1)])
+        ),
+        text,
+    )
+
+
+def browser_messages() -> dict:
+    """What assets/form.js says (`form.browser`), the territory's words already in: a plural message
+    stays a mapping of its forms, which the script picks with the page's language."""
+    words = messages.words()
+    out: dict = {}
+    for key, entry in messages.section("form.browser").items():
+        if isinstance(entry, dict):
+            out[key] = {form: _fill_words(str(text), words) for form, text in entry.items()}
+        else:
+            out[key] = _fill_words(str(entry), words)
+    return {"language": messages.current_language(), "messages": out}
 
 
 def _plain_messages(schema: dict) -> dict[str, str]:
@@ -239,12 +289,16 @@ def _plain_messages(schema: dict) -> dict[str, str]:
     places = props.get("location", {}).get("properties", {}).get("visibility", {}).get("x-labels", {})
     return {
         "CONTACT_MISSING": _msg("CONTACT_MISSING"),
-        "HOUSING_ADDRESS_PUBLIC": "per un'opportunità abitativa il luogo è protetto: scegli "
-        f"«{places.get('zone-only', 'Solo la zona')}».",
-        "STIPEND_NOT_INTERNSHIP": "l'indennità mensile vale solo per i tirocini: scegli il tipo "
-        f"«{kinds.get('internship', 'Tirocinio')}» oppure lascia vuota l'indennità.",
+        "HOUSING_ADDRESS_PUBLIC": t(
+            "form.rules.housing_address_public",
+            label=places.get("zone-only", t("form.rules.zone_only_label")),
+        ),
+        "STIPEND_NOT_INTERNSHIP": t(
+            "form.rules.stipend_not_internship",
+            label=kinds.get("internship", t("form.rules.internship_label")),
+        ),
         "PROTECTED_ADDRESS_FIELD": _msg("PROTECTED_ADDRESS_FIELD"),
-        "NEW_PARTNER_NAME": "scrivi il nome del tuo ente, così il coordinamento può aggiungerlo all'elenco.",
+        "NEW_PARTNER_NAME": t("form.rules.new_partner_name"),
     }
 
 
@@ -280,8 +334,7 @@ def _protected_config() -> dict:
             "plusCode": protected.PLUS_CODE,
             "map": protected.MAP_LINK,
         },
-        "note": "Per un luogo protetto (una casa, un luogo dove abitano delle persone o «solo zona») "
-        "l'indirizzo non si scrive: nel catalogo compare solo la zona.",
+        "note": t("form.protected_note"),
     }
 
 
@@ -307,9 +360,9 @@ def _address_last(all_fields: list[FD.Field]) -> list[FD.Field]:
 
 def _req(f: FD.Field) -> str:
     return (
-        ' <span class="bds-req">(obbligatorio)</span>'
+        f' <span class="bds-req">{t("form.required")}</span>'
         if f.required
-        else ' <span class="bds-opt">(facoltativo)</span>'
+        else f' <span class="bds-opt">{t("form.optional")}</span>'
     )
 
 
@@ -319,7 +372,7 @@ def _describedby(f: FD.Field) -> str:
 
 
 def _help(f: FD.Field, extra: str = "") -> str:
-    text = escape(FORM_HELP.get(f.name, f.description)) + (f" {escape(extra)}" if extra else "")
+    text = escape(form_help(f)) + (f" {escape(extra)}" if extra else "")
     return f'<p class="bds-help" id="{f.html_id}-help">{text}</p>' if f.description else ""
 
 
@@ -338,19 +391,19 @@ def _contact_links(config: dict) -> str:
         digits = "".join(c for c in phone if c.isdigit() or c == "+")
         tel = digits if digits.startswith("+") else "+39" + digits
         links.append(f'<a href="tel:{escape(tel)}">{escape(phone)}</a>')
-    return " o ".join(links)
+    return t("form.contact_or").join(links)
 
 
 def _new_partner(config: dict) -> str:
     """What «my organisation is not in the list» leads to: how to be added, and the proposal still goes."""
-    who = escape(config.get("coordinatorsName") or "il coordinamento")
+    who = escape(config.get("coordinatorsName") or t("form.coordinators"))
     contact = _contact_links(config)
     return (
         '<div class="bds-newpartner" id="bds-newpartner" hidden>'
-        "<p>Puoi inviare lo stesso la proposta: prima di pubblicarla il coordinamento aggiunge il tuo ente "
-        "all'elenco e ti ricontatta se serve qualche dato in più.</p>"
-        + (f"<p>Per domande: {who}, {contact}.</p>" if contact else "")
-        + '<label for="f-partner-new">Nome del tuo ente <span class="bds-req">(obbligatorio)</span></label>'
+        f"<p>{t('form.new_partner.text')}</p>"
+        + (f"<p>{t('form.new_partner.questions', who=who, contact=contact)}</p>" if contact else "")
+        + f'<label for="f-partner-new">{t("form.browser.new_partner_name")} '
+        f'<span class="bds-req">{t("form.required")}</span></label>'
         '<p class="bds-error" id="f-partner-new-error" data-error-for="partner-new"></p>'
         '<input type="text" id="f-partner-new" name="partner-new" autocomplete="organization" '
         'aria-describedby="f-partner-new-error" maxlength="120">'
@@ -359,43 +412,21 @@ def _new_partner(config: dict) -> str:
 
 
 def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
+    """The field's label, help, error slot and control, as the page shows it."""
     fid, name = f.html_id, escape(f.name)
-    described = _describedby(f)
-    required = " required" if f.required else ""
     choices = FD.choices_for(f, lists)
-    if f.widget in ("radio", "checkboxes", "choice-or-number"):
-        kind = "radio" if f.widget == "radio" else "checkbox"
-        if f.widget == "choice-or-number":
-            options = "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
-            return (
-                f'<fieldset class="bds-field bds-group" data-field="{name}" aria-describedby="{described}">'
-                f"<legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}"
-                f'<div class="bds-inline"><div><label for="{fid}">Tipo di costo</label>'
-                f'<select id="{fid}" name="{name}"><option value="">Non indicato</option>{options}'
-                f'<option value="amount">Un importo in euro</option></select></div>'
-                f'<div><label for="{fid}-amount">Importo in euro (se a pagamento)</label>'
-                f'<input id="{fid}-amount" name="{name}.amount" type="number" inputmode="decimal" '
-                f'step="0.01" min="0"></div></div></fieldset>'
-            )
-        boxes = []
-        for i, (value, label) in enumerate(choices):
-            checked = " checked" if f.widget == "radio" and f.name == "status" and value == "open" else ""
-            boxes.append(
-                f'<div class="bds-choice"><input type="{kind}" id="{fid}-{i}" name="{name}" '
-                f'value="{escape(value)}"{checked}><label for="{fid}-{i}">{escape(label)}</label></div>'
-            )
-        return (
-            f'<fieldset class="bds-field bds-group" data-field="{name}" id="{fid}" '
-            f'aria-describedby="{described}"><legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}'
-            f'<div class="bds-choices bds-{kind}">{"".join(boxes)}</div></fieldset>'
-        )
+    if f.widget == "choice-or-number":
+        return _cost_control(f, choices)
+    if f.widget in ("radio", "checkboxes"):
+        return _choices_control(f, choices)
+    required = " required" if f.required else ""
     label = f'<label for="{fid}">{escape(f.title)}{_req(f)}</label>'
-    attrs = f'id="{fid}" name="{name}" aria-describedby="{described}"{required}'
+    attrs = f'id="{fid}" name="{name}" aria-describedby="{_describedby(f)}"{required}'
     if f.widget == "select":
         options = "".join(f'<option value="{escape(v)}">{escape(lbl)}</option>' for v, lbl in choices)
         if f.name == "partner":
-            options += f'<option value="{NEW_PARTNER}">Il mio ente non è nell\'elenco</option>'
-        control = f'<select {attrs}><option value="">Scegli…</option>{options}</select>'
+            options += f'<option value="{NEW_PARTNER}">{t("form.new_partner.choice")}</option>'
+        control = f'<select {attrs}><option value="">{t("form.choose")}</option>{options}</select>'
     elif f.widget == "textarea":
         rows = 8 if f.schema.get("maxLength", 0) > 1000 else 3
         control = f'<textarea {attrs} rows="{rows}"></textarea>'
@@ -405,25 +436,64 @@ def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
             f'<div class="bds-choice"><input type="checkbox" {attrs} value="true">{label}</div></div>'
         )
     else:
-        kind = {"date": "date", "integer": "number", "number": "number"}.get(f.widget, "text")
-        extra = ""
-        if f.widget == "integer":
-            extra = ' inputmode="numeric" step="1"'
-        elif f.widget == "number":
-            extra = ' inputmode="decimal" step="0.01"'
-        elif f.path[-1] == "email":
-            kind, extra = "email", ' autocomplete="email"'
-        elif f.path[-1] == "phone":
-            kind, extra = "tel", ' autocomplete="tel"'
-        elif f.path[-1] == "url":
-            kind = "url"
-        if f.widget == "list":
-            extra = ' autocomplete="off"'
-        control = f'<input type="{kind}" {attrs}{extra}>'
-    help_extra = "Separa le voci con una virgola." if f.widget == "list" and f.name not in FORM_HELP else ""
+        control = _input(f, attrs)
+    help_extra = t("form.help.list") if f.widget == "list" and f.name not in FORM_HELP else ""
     help_html = _help(f, help_extra) if f.description else ""
     after = _new_partner(config or {}) if f.name == "partner" else ""
     return f'<div class="bds-field" data-field="{name}">{label}{help_html}{_error(f)}{control}{after}</div>'
+
+
+def _cost_control(f: FD.Field, choices: list[tuple[str, str]]) -> str:
+    """A word of the list or an amount in euro (the cost): a choice and a number box."""
+    fid, name = f.html_id, escape(f.name)
+    options = "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
+    return (
+        f'<fieldset class="bds-field bds-group" data-field="{name}" aria-describedby="{_describedby(f)}">'
+        f"<legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}{_error(f)}"
+        f'<div class="bds-inline"><div><label for="{fid}">{t("form.cost.kind")}</label>'
+        f'<select id="{fid}" name="{name}"><option value="">{t("form.cost.none")}</option>{options}'
+        f'<option value="amount">{t("form.cost.amount")}</option></select></div>'
+        f'<div><label for="{fid}-amount">{t("form.cost.amount_label")}</label>'
+        f'<input id="{fid}-amount" name="{name}.amount" type="number" inputmode="decimal" '
+        f'step="0.01" min="0"></div></div></fieldset>'
+    )
+
+
+def _choices_control(f: FD.Field, choices: list[tuple[str, str]]) -> str:
+    """Radio buttons (one choice) or check boxes (several), in a fieldset named by the field."""
+    fid, name = f.html_id, escape(f.name)
+    kind = "radio" if f.widget == "radio" else "checkbox"
+    boxes = []
+    for i, (value, label) in enumerate(choices):
+        checked = " checked" if f.widget == "radio" and f.name == "status" and value == "open" else ""
+        boxes.append(
+            f'<div class="bds-choice"><input type="{kind}" id="{fid}-{i}" name="{name}" '
+            f'value="{escape(value)}"{checked}><label for="{fid}-{i}">{escape(label)}</label></div>'
+        )
+    return (
+        f'<fieldset class="bds-field bds-group" data-field="{name}" id="{fid}" '
+        f'aria-describedby="{_describedby(f)}"><legend>{escape(f.title)}{_req(f)}</legend>{_help(f)}'
+        f'{_error(f)}<div class="bds-choices bds-{kind}">{"".join(boxes)}</div></fieldset>'
+    )
+
+
+def _input(f: FD.Field, attrs: str) -> str:
+    """A one-line box, typed for the keyboard a phone shows (numbers, email, phone, web address)."""
+    kind = {"date": "date", "integer": "number", "number": "number"}.get(f.widget, "text")
+    extra = ""
+    if f.widget == "integer":
+        extra = ' inputmode="numeric" step="1"'
+    elif f.widget == "number":
+        extra = ' inputmode="decimal" step="0.01"'
+    elif f.path[-1] == "email":
+        kind, extra = "email", ' autocomplete="email"'
+    elif f.path[-1] == "phone":
+        kind, extra = "tel", ' autocomplete="tel"'
+    elif f.path[-1] == "url":
+        kind = "url"
+    if f.widget == "list":
+        extra = ' autocomplete="off"'
+    return f'<input type="{kind}" {attrs}{extra}>'
 
 
 def _noscript(config: dict) -> str:
@@ -432,41 +502,43 @@ def _noscript(config: dict) -> str:
     ways = []
     contact = _contact_links(config)
     if contact:
-        ways.append(
-            f"<li>scrivi a {escape(config.get('coordinatorsName') or 'il coordinamento')} ({contact}): "
-            "bastano il titolo, l'ente, che cosa si fa, per chi, dove, quando e un contatto;</li>"
-        )
-    ways.append(
-        f'<li>compila il <a href="{TEMPLATE_NAME}">modello in formato CSV</a> con un foglio di calcolo e '
-        "invialo al coordinamento;</li>"
-    )
+        who = escape(config.get("coordinatorsName") or t("form.coordinators"))
+        ways.append(f"<li>{t('form.noscript.write', who=who, contact=contact)}</li>")
+    ways.append(f"<li>{t('form.noscript.template', href=TEMPLATE_NAME)}</li>")
     if config.get("repositoryUrl"):
         issue = escape(config["repositoryUrl"] + "/issues/new?template=nuova-opportunita.yml")
-        ways.append(f'<li>se hai un account GitHub, usa il <a href="{issue}">modulo su GitHub</a>.</li>')
+        ways.append(f"<li>{t('form.noscript.github', href=issue)}</li>")
     return (
-        '<noscript><div class="bds-noscript"><p><strong>In questo browser JavaScript è spento e il modulo '
-        "non può funzionare</strong>: per questo non lo mostriamo, così non scrivi dati che andrebbero "
-        "persi. Puoi proporre l'opportunità in un altro modo:</p>"
-        f"<ul>{''.join(ways)}</ul><p>Oppure attiva JavaScript e ricarica la pagina.</p></div></noscript>"
+        f'<noscript><div class="bds-noscript"><p>{t("form.noscript.intro")}</p>'
+        f"<ul>{''.join(ways)}</ul><p>{t('form.noscript.enable')}</p></div></noscript>"
     )
 
 
-def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dict) -> str:
+def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dict, texts: dict) -> str:
     parts = [
         '<div class="bds-proponi" id="bds-proponi">',
-        "<p>Compila la scheda: quando premi «Prepara la scheda» controlliamo i dati con le stesse regole "
-        "del catalogo e prepariamo il file da inviare. Nessun dato lascia il tuo computer finché non lo "
-        "invii tu. I campi <strong>obbligatori</strong> sono indicati accanto al nome.</p>",
-        f"<p>Preferisci un foglio di calcolo? Scarica il <a "
-        f'href="{TEMPLATE_NAME}">modello in formato CSV</a> '
-        "e invialo al coordinamento.</p>",
+        f"<p>{t('form.page.intro')}</p>",
+        f"<p>{t('form.page.spreadsheet', href=TEMPLATE_NAME)}</p>",
         _noscript(config),
         '<p id="bds-status" class="bds-status" role="status" aria-live="polite"></p>',
         '<div id="bds-error-summary" class="bds-error-summary" role="region" tabindex="-1" hidden '
         'aria-labelledby="bds-error-summary-title">'
-        '<h2 id="bds-error-summary-title">Ci sono dati da correggere</h2><ul></ul></div>',
+        f'<h2 id="bds-error-summary-title">{t("form.page.summary_title")}</h2><ul></ul></div>',
         '<form id="bds-form" class="bds-form" novalidate hidden>',
+        *_fields_html(all_fields, lists, config),
     ]
+    parts += _after_fields()
+    parts += [
+        _json_script("bds-form-config", config),
+        _json_script("bds-form-messages", texts),
+        "</div>",
+    ]
+    return "\n".join(parts)
+
+
+def _fields_html(all_fields: list[FD.Field], lists: dict, config: dict) -> list[str]:
+    """Every field's control, the nested ones inside the fieldset of their group (location, dates...)."""
+    parts: list[str] = []
     open_group: tuple = ()
     for f in all_fields:
         if f.group != open_group:
@@ -489,43 +561,46 @@ def _fragment(schema: dict, all_fields: list[FD.Field], lists: dict, config: dic
         parts.append(_control(f, lists, config))
     if open_group:
         parts.append("</fieldset>")
-    parts += [
+    return parts
+
+
+def _after_fields() -> list[str]:
+    """The buttons, the preview and what to do with the finished listing."""
+    return [
         '<div class="bds-actions">',
-        '<button type="submit" id="bds-submit" class="bds-primary">Prepara la scheda</button>',
-        '<button type="button" id="bds-clear">Cancella bozza</button>',
+        f'<button type="submit" id="bds-submit" class="bds-primary">{t("form.page.submit")}</button>',
+        f'<button type="button" id="bds-clear">{t("form.page.clear")}</button>',
         "</div>",
-        '<p class="bds-help">La bozza resta salvata in questo browser anche se chiudi la pagina; '
-        "«Cancella bozza» la toglie e svuota il modulo.</p>",
+        f'<p class="bds-help">{t("form.page.draft_help")}</p>',
         "</form>",
         '<section class="bds-preview" id="bds-preview" aria-labelledby="bds-preview-title" hidden>',
-        '<h2 id="bds-preview-title">Anteprima della scheda</h2>',
-        '<p class="bds-help">Così apparirà nel catalogo (si aggiorna mentre scrivi).</p>',
-        '<div class="bds-card" id="bds-card"><p>Inizia a compilare il modulo.</p></div>',
+        f'<h2 id="bds-preview-title">{t("form.page.preview_title")}</h2>',
+        f'<p class="bds-help">{t("form.page.preview_help")}</p>',
+        f'<div class="bds-card" id="bds-card"><p>{t("form.browser.preview.empty")}</p></div>',
         "</section>",
         '<section id="bds-output" class="bds-output" hidden aria-labelledby="bds-output-title">',
-        '<h2 id="bds-output-title" tabindex="-1">La scheda è pronta</h2>',
-        "<p>Scegli come inviarla. In ogni caso il coordinamento la rilegge prima di pubblicarla.</p>",
+        f'<h2 id="bds-output-title" tabindex="-1">{t("form.page.ready_title")}</h2>',
+        f"<p>{t('form.page.ready_text')}</p>",
         '<div class="bds-actions">',
-        '<button type="button" id="bds-download">Scarica il file</button>',
-        '<button type="button" id="bds-copy">Copia il testo</button>',
+        f'<button type="button" id="bds-download">{t("form.page.download")}</button>',
+        f'<button type="button" id="bds-copy">{t("form.page.copy")}</button>',
         "</div>",
         '<ul class="bds-send">',
-        '<li><a id="bds-mail" href="#">Invia per email</a> al coordinamento: '
-        "si apre il tuo programma di posta "
-        "con la scheda nel testo del messaggio.</li>",
-        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">Proponi su GitHub'
-        '<span class="bds-sr"> (si apre in una nuova scheda)</span></a>: se hai un account GitHub, la pagina '
-        "si apre con il file già compilato; conferma con «Propose new file».</li>",
+        f'<li><a id="bds-mail" href="#">{t("form.page.mail")}</a>{t("form.page.mail_text")}</li>',
+        '<li><a id="bds-github" href="#" target="_blank" rel="noopener noreferrer">'
+        f'{t("form.page.github")}<span class="bds-sr">{t("form.page.new_tab")}</span></a>'
+        f"{t('form.page.github_text')}</li>",
         "</ul>",
-        '<label for="bds-yaml">Testo della scheda</label>',
+        f'<label for="bds-yaml">{t("form.page.yaml_label")}</label>',
         '<textarea id="bds-yaml" readonly rows="14" spellcheck="false"></textarea>',
         "</section>",
-        '<script type="application/json" id="bds-form-config">'
-        + json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-        + "</script>",
-        "</div>",
     ]
-    return "\n".join(parts)
+
+
+def _json_script(element_id: str, data: dict) -> str:
+    """`data` as a JSON block the script reads (no request), safe inside the page."""
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
 # -- Assets and pages -----------------------------------------------------------------------------------
@@ -584,10 +659,10 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     out[f"{PAGE_DIR}/index.md"] = render.page(
         page.title,
         body,
-        description="Il modulo per proporre un'opportunità al catalogo, senza account.",
+        description=t("form.description"),
         search=False,
     )
     return out
 
 
-mark(provider, nav=[("Proponi un'opportunità", f"{PAGE_DIR}/index.md")])
+mark(provider, nav=[(t("form.title"), f"{PAGE_DIR}/index.md")])

@@ -5,7 +5,6 @@ as well as the codes; `check` validates the finished record with the same
 validator as `bds validate`, against the project's partners, zones and other
 listings, and returns findings located by field.
 """
-# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -18,13 +17,15 @@ from .. import findings as F
 from .. import load, rules
 from .. import schema as S
 from ..content import Content
+from ..messages import t
 from . import yamlout
 from .fields import KIND, Field, choices_for
 
 _DATE_IT = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-_TRUE = {"true", "vero", "si", "sì", "x", "1", "yes"}
+# Answers as people type them (matched, never shown); GitHub writes an empty answer «_No response_».
+_TRUE = {"true", "vero", "si", "sì", "x", "1", "yes"}  # msg-ok: words read from answers, not shown
 _FALSE = {"false", "falso", "no", "0", ""}
-EMPTY = {"", "_no response_", "nessuna risposta", "-", "—"}
+EMPTY = {"", "_no response_", "nessuna risposta", "-", "—"}  # msg-ok: GitHub's empty answer, read not shown
 
 
 @dataclass
@@ -141,7 +142,7 @@ def forbidden_character(text: str) -> dict | None:
         ):
             before = text[:index]
             return {
-                "name": unicodedata.name(char, "di controllo"),
+                "name": unicodedata.name(char, t("intake.control_char")),
                 "codepoint": f"U+{code:04X}",
                 "at_line": before.count("\n") + 1,
                 "at_column": index - before.rfind("\n"),
@@ -186,7 +187,7 @@ def parse_value(f: Field, raw, lists: dict) -> tuple[object, Problem | None]:
     if f.widget in ("integer", "number"):
         value = _number(raw, f.widget == "integer")
         if value is None:
-            expected = "un numero intero" if f.widget == "integer" else "un numero"
+            expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
             return None, Problem(f, "FIELD_TYPE", {"title": title, "expected": expected})
         return value, None
     if f.widget == "choice-or-number":
@@ -205,7 +206,7 @@ def parse_value(f: Field, raw, lists: dict) -> tuple[object, Problem | None]:
             return True, None
         if text in _FALSE:
             return False, None
-        return None, Problem(f, "FIELD_TYPE", {"title": title, "expected": "sì o no"})
+        return None, Problem(f, "FIELD_TYPE", {"title": title, "expected": t("intake.expected.yes_no")})
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # a phone number typed in a spreadsheet cell
     return str(raw).strip(), None

@@ -5,7 +5,6 @@ accents kept), or the field names (`location.name`). Each valid row becomes
 `opportunities/<id>.yml`; a row with errors writes nothing and is reported by
 row and column. Existing files are replaced only when asked (`update`).
 """
-# messages: pending (31 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ from pathlib import Path
 from .. import cells, files, load
 from .. import findings as F
 from ..errors import BdsError
+from ..messages import t
 from . import record as R
 from .fields import Field, choices_for, content_choices, fields
 
@@ -32,30 +32,29 @@ def example_record(lists: dict) -> dict:
     zone = lists["zones"][0][0] if lists.get("zones") else "zona"
     return {
         "id": "laboratorio-di-cucina-esempio",
-        "title": "Laboratorio di cucina (esempio)",
+        "title": t("intake.sheet.example.title"),
         "kind": "social",
         "axes": ["social"],
         "partner": partner,
-        "summary": "Si cucina insieme una volta a settimana e poi si mangia insieme.",
-        "description": "Un gruppo piccolo, con una cuoca e due volontari. Si "
-        "impara a fare la spesa e a cucinare.",
+        "summary": t("intake.sheet.example.summary"),
+        "description": t("intake.sheet.example.description"),
         "audience": ["cps-users", "citizens"],
         "access": "both",
         "zones": [zone],
-        "location.name": "Spazio di quartiere",
-        "location.address": "Via Esempio 1",
+        "location.name": t("intake.sheet.example.location_name"),
+        "location.address": t("intake.sheet.example.address"),
         "location.visibility": "public",
         "dates.start": "2026-10-01",
         "dates.end": "2027-06-30",
         "dates.deadline": "2026-09-25",
-        "schedule": "il martedì dalle 15 alle 17",
+        "schedule": t("intake.sheet.example.schedule"),
         "places": 8,
         "cost": "free",
         "contact.email": "info@ente.example",
         "contact.phone": "02 1234 5678",
-        "accessibility": "Spazio senza barriere architettoniche.",
+        "accessibility": t("intake.sheet.example.accessibility"),
         "languages": ["it"],
-        "tags": ["cucina", "gruppo"],
+        "tags": [tag.strip() for tag in t("intake.sheet.example.tags").split(",")],
         "status": "open",
         "reviewed": "2026-05-01",  # in the past for any --today the tests use (never a future review)
         "example": True,
@@ -69,7 +68,7 @@ def _cell(f: Field, value, lists: dict) -> str:
     if isinstance(value, list):
         return ", ".join(str(labels.get(v, v)) for v in value)
     if isinstance(value, bool):
-        return "sì" if value else "no"
+        return t("intake.sheet.yes") if value else t("intake.sheet.no")
     return str(labels.get(value, value)) if isinstance(value, str) else str(value)
 
 
@@ -89,7 +88,9 @@ def template_csv(content=None, schema: dict | None = None) -> bytes:
 
 
 def _norm(text: str) -> str:
-    text = re.sub(r"\((obbligatorio|facoltativo)\)|\*", "", str(text))
+    """A header as compared: without the form's «(obbligatorio)» / «(facoltativo)» marks or an asterisk."""
+    marks = "|".join(re.escape(t(key)) for key in ("form.required", "form.optional"))
+    text = re.sub(rf"{marks}|\*", "", str(text))
     return " ".join(text.split()).casefold()
 
 
@@ -123,7 +124,7 @@ ENCODINGS = ("utf-8", "cp1252")
 def _refuse(path: Path, code: str, at: int | None = None, **params) -> BdsError:
     """A file-level refusal at line `at`: located, with its code and hint; exit 1, nothing written."""
     entry = F.REGISTRY[code]
-    where = f"{path}:riga {at}" if at else f"{path}"
+    where = t("intake.sheet.line", path=path, line=at) if at else f"{path}"
     message = F.make(code, str(path), at or 0, 0, **params).message
     return BdsError(f"{where}: [{code}] {message} {entry.hint}", exit_code=1)
 
@@ -131,11 +132,11 @@ def _refuse(path: Path, code: str, at: int | None = None, **params) -> BdsError:
 def read_rows(path: Path, encoding: str = "utf-8") -> list[list]:
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv", ".txt"):
-        raise BdsError(f"{path}: formato non riconosciuto; usa un file .csv o .xlsx", exit_code=2)
+        raise BdsError(t("intake.sheet.unknown_format", path=path), exit_code=2)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise BdsError(f"{path}: il file non si può leggere ({exc.strerror})", exit_code=2) from None
+        raise BdsError(t("intake.sheet.unreadable", path=path, reason=exc.strerror), exit_code=2) from None
     if size > MAX_BYTES:
         raise _refuse(path, "IMPORT_FILE_TOO_LARGE", size=size // 1024, limit=MAX_BYTES // 1024)
     rows = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path, encoding)
@@ -236,7 +237,7 @@ def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BdsError(f"{path}: il file non si può leggere ({exc.strerror})", exit_code=2) from None
+        raise BdsError(t("intake.sheet.unreadable", path=path, reason=exc.strerror), exit_code=2) from None
     text = decode_csv(path, raw, encoding)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
@@ -247,9 +248,7 @@ def _read_csv(path: Path, encoding: str = "utf-8") -> list[list]:
         return _bounded(path, reader)
     except csv.Error:  # a cell over the csv module's size limit, or a broken quote at the end
         raise BdsError(
-            f"{path}: riga {reader.line_num}: il file non è un CSV leggibile "
-            "(una cella troppo lunga o virgolette non chiuse)",
-            exit_code=2,
+            t("intake.sheet.csv_unreadable", path=path, line=reader.line_num), exit_code=2
         ) from None
     finally:
         csv.field_size_limit(previous)
@@ -272,30 +271,32 @@ def check_xlsx(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+        raise BdsError(t("intake.sheet.xlsx_unreadable", path=path), exit_code=2) from None
     with archive:
         members = archive.infolist()
         if len(members) > XLSX_MAX_MEMBERS:
-            raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=f"contiene più di {XLSX_MAX_MEMBERS} parti")
+            raise _refuse(
+                path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.members", limit=XLSX_MAX_MEMBERS)
+            )
         total = sum(m.file_size for m in members)
         if total > XLSX_MAX_UNCOMPRESSED:
             raise _refuse(
                 path,
                 "IMPORT_XLSX_UNSAFE",
-                reason=f"decompresso supererebbe {XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB",
+                reason=t("intake.sheet.xlsx.uncompressed", limit=XLSX_MAX_UNCOMPRESSED // (1024 * 1024)),
             )
         for m in members:
             if m.flag_bits & 0x1:
-                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="è protetto da password")
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.password"))
             if m.file_size > XLSX_RATIO_FLOOR and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
-                raise _refuse(
-                    path, "IMPORT_XLSX_UNSAFE", reason="è compresso in modo anomalo (un possibile «zip bomb»)"
-                )
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.ratio"))
             if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > XLSX_MAX_SHARED_STRINGS:
                 raise _refuse(
                     path,
                     "IMPORT_XLSX_UNSAFE",
-                    reason=f"i testi delle celle superano {XLSX_MAX_SHARED_STRINGS // (1024 * 1024)} MB",
+                    reason=t(
+                        "intake.sheet.xlsx.shared_strings", limit=XLSX_MAX_SHARED_STRINGS // (1024 * 1024)
+                    ),
                 )
         read = 0
         for m in members:
@@ -304,9 +305,9 @@ def check_xlsx(path: Path) -> None:
             try:
                 read += _scan_xml(path, archive, m)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
-                raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+                raise BdsError(t("intake.sheet.xlsx_unreadable", path=path), exit_code=2) from None
             if read > XLSX_MAX_UNCOMPRESSED:
-                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="decompresso è troppo grande")
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.too_big"))
 
 
 def _scan_xml(path: Path, archive, member) -> int:
@@ -322,7 +323,7 @@ def _scan_xml(path: Path, archive, member) -> int:
             if first:
                 first = False
                 if chunk.startswith(_UTF16_XML):
-                    raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="contiene XML in una codifica non UTF-8")
+                    raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.utf16"))
                 if not chunk.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
                     return read  # not XML: openpyxl does not parse it
             window = tail + chunk
@@ -330,11 +331,11 @@ def _scan_xml(path: Path, archive, member) -> int:
                 raise _refuse(
                     path,
                     "IMPORT_XLSX_UNSAFE",
-                    reason="contiene dichiarazioni XML non ammesse (DOCTYPE, ENTITY)",
+                    reason=t("intake.sheet.xlsx.doctype"),
                 )
             tail = window[-16:]
             if read > member.file_size or read > XLSX_MAX_UNCOMPRESSED:
-                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason="decompresso è troppo grande")
+                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.too_big"))
     return read
 
 
@@ -345,7 +346,7 @@ def _read_xlsx(path: Path) -> list[list]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged or non-xlsx file
-        raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+        raise BdsError(t("intake.sheet.xlsx_unreadable", path=path), exit_code=2) from None
     try:
         sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]
         if not sheets:
@@ -364,7 +365,7 @@ def _read_xlsx(path: Path) -> list[list]:
         except BdsError:
             raise
         except Exception:  # a damaged sheet part
-            raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+            raise BdsError(t("intake.sheet.xlsx_unreadable", path=path), exit_code=2) from None
     finally:
         book.close()
 
@@ -404,28 +405,12 @@ def import_file(
     while rows and all(R.is_empty(c) for c in rows[0]):
         rows.pop(0)
     if not rows:
-        raise BdsError(f"{path}: il file è vuoto", exit_code=1)
+        raise BdsError(t("intake.sheet.empty", path=path), exit_code=1)
     all_fields = fields()
-    table = header_map(all_fields)
-    columns: dict[int, Field] = {}
-    ignored = []
-    for i, header in enumerate(rows[0]):
-        if header is None or not str(header).strip():
-            continue
-        f = table.get(_norm(header))
-        if f is None or f in columns.values():
-            ignored.append(str(header).strip())
-        else:
-            columns[i] = f
-    if not columns:
-        raise BdsError(
-            f"{path}: nessuna intestazione riconosciuta; usa il modello con i titoli dei campi "
-            "(per esempio «Titolo», «Sintesi»)",
-            exit_code=1,
-        )
+    columns, ignored = _columns(path, rows[0], all_fields)
     lists = content_choices(content)
     if partner and partner not in dict(lists["partners"]):
-        raise BdsError(f"--partner: l'ente «{partner}» non è nell'elenco degli enti (content/partners/)", 2)
+        raise BdsError(t("intake.sheet.partner_unknown", partner=partner), 2)
     out_dir = out_dir or project.opportunities_dir
     results, written = [], []
     seen_ids: dict[str, int] = {}
@@ -438,7 +423,12 @@ def import_file(
         record_id = (result.record or {}).get("id")
         if isinstance(record_id, str) and record_id in seen_ids and not result.problems:
             message = F.make(
-                "ID_DUPLICATE", "", 0, 0, value=record_id, other=f"riga {seen_ids[record_id]}"
+                "ID_DUPLICATE",
+                "",
+                0,
+                0,
+                value=record_id,
+                other=t("intake.sheet.row", row=seen_ids[record_id]),
             ).message
             result.problems.append((all_fields[0].title, "ID_DUPLICATE", message))
         if isinstance(record_id, str):
@@ -449,6 +439,24 @@ def import_file(
             doc_path = f"opportunities/{result.target.stem}.yml"
             content.opportunities[doc_path] = load.load_text(R.to_yaml(result.record), doc_path)
     return ImportResult(results, ignored, written)
+
+
+def _columns(path: Path, headers: list, all_fields: list[Field]) -> tuple[dict[int, Field], list[str]]:
+    """Column index -> field for the headers the kit knows; the others, as written, to be ignored."""
+    table = header_map(all_fields)
+    columns: dict[int, Field] = {}
+    ignored = []
+    for i, header in enumerate(headers):
+        if header is None or not str(header).strip():
+            continue
+        f = table.get(_norm(header))
+        if f is None or f in columns.values():
+            ignored.append(str(header).strip())
+        else:
+            columns[i] = f
+    if not columns:
+        raise BdsError(t("intake.sheet.no_headers", path=path), exit_code=1)
+    return columns, ignored
 
 
 def _row(number, values, all_fields, lists, content, today, partner, update, out_dir) -> RowResult:
@@ -494,7 +502,16 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
                 result.problems.append(entry)
         else:
             result.warnings.append(entry)
-    if target is not None and update and not result.problems and (target.exists() or target.is_symlink()):
+    if target is not None:
+        _existing_checks(result, target, record, titles, update)
+    result.record, result.target = record, target
+    return result
+
+
+def _existing_checks(result: RowResult, target: Path, record: dict, titles: dict, update: bool) -> None:
+    """A listing already at `target`: replaced only with `update`, and only one of the same partner."""
+    record_id = record.get("id")
+    if update and not result.problems and (target.exists() or target.is_symlink()):
         owner = _owner(target)
         if owner != record.get("partner"):
             message = F.make(
@@ -503,16 +520,14 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
                 0,
                 0,
                 listing=f"opportunities/{target.name}",
-                other=owner or "sconosciuto",
+                other=owner or t("intake.sheet.owner_unknown"),
                 partner=record.get("partner"),
             ).message
             result.problems.append((titles["partner"], "IMPORT_OTHER_PARTNER", message))
-    if target is not None and target.exists() and not update and not result.problems:
+    if target.exists() and not update and not result.problems:
         shown = f"opportunities/{target.name}"
         message = F.make("ID_DUPLICATE", "", 0, 0, value=record_id, other=shown).message
-        result.problems.append((titles["id"], "ID_DUPLICATE", f"{message} Per sostituirlo usa --update."))
-    result.record, result.target = record, target
-    return result
+        result.problems.append((titles["id"], "ID_DUPLICATE", t("intake.sheet.use_update", message=message)))
 
 
 def _owner(target: Path) -> str | None:
@@ -530,4 +545,4 @@ def write_new(target: Path, text: str, update: bool) -> Path:
     try:
         return files.write_text(target, text, replace=update)
     except FileExistsError:
-        raise BdsError(f"{target}: il file esiste già; per sostituirlo usa --update", 1) from None
+        raise BdsError(t("intake.sheet.exists", path=target), 1) from None
