@@ -43,7 +43,7 @@ FUNCTION_WORDS = set(
 ACCENTED = re.compile(r"[àèéìíòóùú]", re.IGNORECASE)
 NOISE = re.compile(r"\{[^{}]*\}|%\(\w+\)[sdf]|%[sdf]|<[^<>]*>|&\w+;|&#\d+;|https?://\S+|mailto:\S+|\\[nt]")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_./:-]*$")
-OK_MARK = re.compile(r"#\s*msg-ok:\s*(\S.*)$")
+OK_MARK = re.compile(r"(?:#|//)\s*msg-ok:\s*(\S.*)$")
 PENDING_MARK = "messages: pending"
 # Words Italian messages borrow from English or name formats: in code they are not Italian text.
 SHARED_WORDS = set(

@@ -200,7 +200,7 @@
   }
   var ODONYM = cased(["via", "viale", "v\\.le", "piazza", "piazzale", "piazzetta", "p\\.za", "p\\.zza", "p\\.le",
     "corso", "c\\.so", "largo", "vicolo", "vico", "strada", "alzaia", "ripa", "riva", "lungo[a-z]{2,12}", "borgo",
-    "contrada", "località", "salita", "calle", "traversa", "galleria", "bastioni"]);  // # msg-ok: a regular expression over street words
+    "contrada", "località", "salita", "calle", "traversa", "galleria", "bastioni"]);  // msg-ok: a regular expression over street words
   var PARTICLE = "(?:di|del|dei|degli|della|delle|dello|de|da|dal|dalla|e|al|alla|san|santa|santo|la|le|il|s\\.)";
   var UPWORD = "(?:(?:(?:d|l|dell|dall|sant)['’]\\s?)?[A-ZÀ-ÖØ-Þ][\\w'’.-]{0,30}|\\d{1,2}\\s+[A-ZÀ-ÖØ-Þ][a-zà-ÿ]{2,12})";
   var NOT_CIVIC = "(?!\\s*(?:%|€|°|[.:]\\d|,\\d{1,2}(?!\\d)|-\\s*\\d|volt|or[ae]\\b|giorn|settiman|mes[ei]\\b|ann[oi]\\b|" +
