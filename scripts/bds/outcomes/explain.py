@@ -54,13 +54,12 @@ def table(name: str, start: str, end: str, k: int) -> tuple[str, str, str] | Non
     keys = TABLES.get(name)
     if keys is None:
         return None
-    what, who, window = (f"{_EXPLAIN}.{key}" for key in keys)
-    fill = {"start": start, "end": end, "k": k}
+    who, window = (messages.t(f"{_EXPLAIN}.{key}", start=start, end=end, k=k) for key in keys[1:])
     if keys[0] == "flows.by":
         first = messages.t(f"{_EXPLAIN}.flows.what", by=messages.t(f"{_EXPLAIN}.tables.{name}.by"))
     else:
-        first = messages.t(what, **fill)
-    return first, messages.t(who, **fill), messages.t(window, **fill)
+        first = messages.t(f"{_EXPLAIN}.{keys[0]}", start=start, end=end, k=k)
+    return first, who, window
 
 
 # why a figure is hidden (the tables' notes, the headline's short clause), in the order they are told;
