@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -235,6 +236,9 @@ def test_cremasco_waiting_times_appear_only_when_recorded(tmp_path, demo):
         ["asst-crema", "persone_visita"],
         ["asst-crema", "contatto_visita"],
     ]
+    # the territory's words: its programme, not Milan's «Budget di Salute»
+    title = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["title"]
+    assert title == "Esiti del budget di cura, aggregato anonimo 2026Q2"
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Dal primo contatto all'avvio" in text_of(page) and "Cosa conta." in section(
         page, "attesa_adolescenti"
