@@ -619,18 +619,23 @@ def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | Non
                 f'font-size="8" font-weight="bold">{_esc(fig.text(unit))}</text>'
             )
     parts.append("</svg>")
+    return "".join(parts) + _trend_table(title, trend, unit)
+
+
+def _trend_table(title: str, trend: list[tuple[str, str, Figure | None]], unit: str) -> str:
+    """The trend chart's figures as a table, folded away (and left out of print)."""
+    missing = messages.t("report.glance.not_published")
     rows = "".join(
         f"<tr><td>{_esc(long)}</td><td class=num>{_esc(fig.text(unit) if fig else missing)}</td></tr>"
         for _, long, fig in trend
     )
-    fallback = (
+    return (
         f'<details class="fallback"><summary>{_esc(messages.t("report.glance.chart_data"))}</summary>'
         f"<table><caption class=note>{_esc(title)}</caption><thead><tr>"
         f"<th scope=col>{_esc(messages.t('report.glance.period_header'))}</th>"
         f"<th scope=col>{_esc(messages.t('report.glance.value_header'))}</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></details>"
     )
-    return "".join(parts) + fallback
 
 
 def _headline_card(index: int, item: Headline, k: int) -> str:

@@ -582,80 +582,111 @@ def read_workbook(path: Path) -> _Book:
 
 
 def _read_sheet(book: _Book, ws, table: str | None) -> None:
-    from openpyxl.utils import get_column_letter
+    _SheetReader(book, ws, table).read()
 
-    sheet = _Sheet(table, book.file, ws.title) if table else None
-    specs = package.fields_by_name(table) if table else {}
-    ordered = package.table_schema(table)["fields"] if table else []
+
+def _header_names(ordered: list[dict]) -> dict[str, str]:
+    """What a header may say (normalised) -> the field: the template's title, the field's title, its name."""
     headers = {}
     for spec in ordered:
         headers[_norm(header_title(spec, ordered))] = spec["name"]
         headers.setdefault(_norm(spec.get("title") or spec["name"]), spec["name"])
         headers[_norm(spec["name"])] = spec["name"]
-    shown = {name: labels(spec) for name, spec in specs.items() if spec.get("constraints", {}).get("enum")}
-    columns: dict[int, str] = {}  # 0-based position -> field name
-    counts: dict[str, int] = defaultdict(int)
+    return headers
 
-    def found(row: int, column: str, code: str, **values) -> None:
-        counts[code] += 1
-        if counts[code] <= validate.MAX_SAME_PROBLEM:
-            book.problems.append(_problem(book.file, ws.title, row, column, code, **values))
 
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # a stale <dimension> would drop rows silently
-    filled = 0
-    for number, values in enumerate(ws.iter_rows(values_only=True, max_col=spreadsheet.MAX_COLUMNS + 1), 1):
-        if number > spreadsheet.EXCEL_MAX_ROWS:
-            break
-        if values.count(None) == len(values):
-            continue
-        if not any(spreadsheet._filled(v) for v in values):
-            continue  # empty rows, at the end or in between, are left out
-        filled += 1
-        if filled > validate.MAX_TABLE_ROWS + 1:
-            found(0, "", "TABLE_TOO_LARGE", limit=_say("read.rows_limit", count=validate.MAX_TABLE_ROWS))
-            book.structural = True
+class _SheetReader:
+    """One sheet, row by row: every cell scanned for identifiers; a data sheet's header matched to the
+    fields and its rows typed to CSV text (`table` None: a sheet that is not a table, only scanned)."""
+
+    def __init__(self, book: _Book, ws, table: str | None):
+        self.book, self.ws, self.table = book, ws, table
+        self.sheet = _Sheet(table, book.file, ws.title) if table else None
+        self.specs = package.fields_by_name(table) if table else {}
+        self.ordered = package.table_schema(table)["fields"] if table else []
+        self.headers = _header_names(self.ordered)
+        self.shown = {
+            name: labels(spec) for name, spec in self.specs.items() if spec.get("constraints", {}).get("enum")
+        }
+        self.columns: dict[int, str] = {}  # 0-based position -> field name
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def found(self, row: int, column: str, code: str, **values) -> None:
+        self.counts[code] += 1
+        if self.counts[code] <= validate.MAX_SAME_PROBLEM:
+            self.book.problems.append(_problem(self.book.file, self.ws.title, row, column, code, **values))
+
+    def structural(self, row: int, column: str, code: str, **values) -> None:
+        """A problem that keeps the tables from being built."""
+        self.found(row, column, code, **values)
+        self.book.structural = True
+
+    def read(self) -> None:
+        if hasattr(self.ws, "reset_dimensions"):
+            self.ws.reset_dimensions()  # a stale <dimension> would drop rows silently
+        filled = 0
+        rows = self.ws.iter_rows(values_only=True, max_col=spreadsheet.MAX_COLUMNS + 1)
+        for number, values in enumerate(rows, 1):
+            if number > spreadsheet.EXCEL_MAX_ROWS:
+                break
+            if values.count(None) == len(values):
+                continue
+            if not any(spreadsheet._filled(v) for v in values):
+                continue  # empty rows, at the end or in between, are left out
+            filled += 1
+            if filled > validate.MAX_TABLE_ROWS + 1:
+                limit = _say("read.rows_limit", count=validate.MAX_TABLE_ROWS)
+                self.structural(0, "", "TABLE_TOO_LARGE", limit=limit)
+                return
+            for position, value in enumerate(values):
+                if value is not None:
+                    self._cell(number, position, value, filled)
+            if self.sheet is not None and number > 1 and filled > 1:
+                row = {
+                    name: cell_text(values[p], self.specs[name], self.shown.get(name))
+                    for p, name in self.columns.items()
+                }
+                if any(row.values()):
+                    self.sheet.rows.append((number, row))
+        if self.sheet is None or self.table is None:
             return
-        for position, value in enumerate(values):
-            if value is None:
-                continue
-            letter = get_column_letter(position + 1)
-            text = _scan_text(value)
-            if text is not None and len(text) > validate.MAX_CELL_CHARS:
-                found(number, letter, "CELL_TOO_LONG", limit=validate.MAX_CELL_CHARS)
-            shape = _identifier(text) if text else None
-            if shape:
-                found(number, letter, "IDENTIFIER_VALUE", shape=shape)
-            if sheet is None or not spreadsheet._filled(value):
-                continue
-            if number == 1:
-                name = headers.get(_norm(value))
-                if name is None:
-                    identifying = validate.IDENTIFYING_HEADERS.match(str(value).strip())
-                    code = "IDENTIFIER_COLUMN" if identifying else "HEADER_EXTRA"
-                    found(1, letter, code, position=position + 1)
-                    book.structural = True
-                elif name in sheet.letters:
-                    found(1, letter, "WORKBOOK_HEADER_TWICE", title=specs[name].get("title", name))
-                    book.structural = True
-                else:
-                    columns[position] = name
-                    sheet.letters[name] = letter
-            elif position not in columns and filled > 1:
-                found(number, letter, "ROW_EXTRA_CELL")
-                book.structural = True
-        if sheet is not None and number > 1 and filled > 1:
-            row = {name: cell_text(values[p], specs[name], shown.get(name)) for p, name in columns.items()}
-            if any(row.values()):
-                sheet.rows.append((number, row))
-    if sheet is None or table is None:
-        return
-    for spec in ordered:
-        # a workbook made from an older template may lack a field added since: only if it is optional
-        if spec["name"] not in sheet.letters and spec.get("constraints", {}).get("required"):
-            found(1, "", "HEADER_MISSING", title=spec.get("title", spec["name"]), field=spec["name"])
-            book.structural = True
-    book.sheets[table] = sheet
+        for spec in self.ordered:
+            # a workbook made from an older template may lack a field added since: only if it is optional
+            if spec["name"] not in self.sheet.letters and spec.get("constraints", {}).get("required"):
+                self.structural(
+                    1, "", "HEADER_MISSING", title=spec.get("title", spec["name"]), field=spec["name"]
+                )
+        self.book.sheets[self.table] = self.sheet
+
+    def _cell(self, number: int, position: int, value, filled: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        letter = get_column_letter(position + 1)
+        text = _scan_text(value)
+        if text is not None and len(text) > validate.MAX_CELL_CHARS:
+            self.found(number, letter, "CELL_TOO_LONG", limit=validate.MAX_CELL_CHARS)
+        shape = _identifier(text) if text else None
+        if shape:
+            self.found(number, letter, "IDENTIFIER_VALUE", shape=shape)
+        if self.sheet is None or not spreadsheet._filled(value):
+            return
+        if number == 1:
+            self._header(self.sheet, position, letter, value)
+        elif position not in self.columns and filled > 1:
+            self.structural(number, letter, "ROW_EXTRA_CELL")
+
+    def _header(self, sheet: _Sheet, position: int, letter: str, value) -> None:
+        name = self.headers.get(_norm(value))
+        if name is None:
+            identifying = validate.IDENTIFYING_HEADERS.match(str(value).strip())
+            self.structural(
+                1, letter, "IDENTIFIER_COLUMN" if identifying else "HEADER_EXTRA", position=position + 1
+            )
+        elif name in sheet.letters:
+            self.structural(1, letter, "WORKBOOK_HEADER_TWICE", title=self.specs[name].get("title", name))
+        else:
+            self.columns[position] = name
+            sheet.letters[name] = letter
 
 
 # -- several workbooks into one package ---------------------------------------------------------------
