@@ -3,6 +3,7 @@
 Everything shown comes from the masked cells (`cell.shown`), never from true
 values, so tables, charts and text agree and no bar encodes a hidden number.
 Output is byte-for-byte deterministic: sorted keys, no timestamps, fixed PDF metadata.
+Every text for people is in the message catalogue (`report.*`), in the territory's words.
 """
 
 from __future__ import annotations

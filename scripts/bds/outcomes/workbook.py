@@ -12,6 +12,7 @@ each problem is located back in its file, sheet, row and column, never quoting a
 (the shapes of `validate.SHAPES`, the headers of `validate.IDENTIFYING_HEADERS`) are looked for in every
 cell of every sheet. The workbook is checked for zip bombs and XML declarations by the content
 importer's guards (`intake.spreadsheet.check_xlsx`) before openpyxl reads it.
+The workbook's texts (sheet names, notes, instructions) are `report.workbook.*` of the message catalogue.
 """
 
 from __future__ import annotations
