@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import shutil
 import subprocess
@@ -388,3 +389,13 @@ def test_a_table_given_twice_or_missing_is_refused_naming_the_sheet(template_fil
     assert "errore [WORKBOOK_SHEET_TWICE] c'è più di un foglio «beneficiaries»." in out
     assert f"errore [WORKBOOK_SHEET_MISSING] manca il foglio «{workbook.sheet_title(last)}»." in out
     assert not (tmp_path / "dati").exists()
+
+
+def test_the_instructions_name_the_territorys_programme(template_file):
+    """The instructions say the programme's name in the territory's words; Milan's stay the kit's."""
+    cremasco = load_territory(Project(ROOT / "tests" / "territories" / "cremasco"))
+    first = openpyxl.load_workbook(template_file)[workbook.INSTRUCTIONS]["A1"].value
+    assert first == "Dati sugli esiti dei progetti di Budget di Salute"
+    book = openpyxl.load_workbook(io.BytesIO(workbook.template(cremasco)))
+    assert book[workbook.INSTRUCTIONS]["A1"].value == "Dati sugli esiti dei progetti di budget di cura"
+    assert workbook.template(cremasco) == workbook.template(cremasco)  # still deterministic

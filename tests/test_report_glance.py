@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -103,8 +104,8 @@ def test_every_indicator_is_explained_where_it_appears(reports, page):
         body = text_of(section(page, name))
         for part in ("Cosa conta.", "Chi è contato.", "Periodo."):
             assert part in body, (name, part)
-        what, who, window = explain.TABLES[name]
-        assert what.split("{")[0][:40] in body
+        what, who, window = explain.table(name, "1 gennaio 2026", "31 marzo 2026", K)
+        assert what in body and who in body and window in body, name
     glossary = text_of(re.search(r'<section id="glossario">(.*?)</section>', page, re.S).group(1))
     for term in ("HoNOS", "T0, T6, T12", "Anni-persona", "Soglia di riservatezza", "Celle nascoste", "«<10»"):
         assert term in glossary, term
@@ -235,6 +236,9 @@ def test_cremasco_waiting_times_appear_only_when_recorded(tmp_path, demo):
         ["asst-crema", "persone_visita"],
         ["asst-crema", "contatto_visita"],
     ]
+    # the territory's words: its programme, not Milan's «Budget di Salute»
+    title = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["title"]
+    assert title == "Esiti del budget di cura, aggregato anonimo 2026Q2"
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Dal primo contatto all'avvio" in text_of(page) and "Cosa conta." in section(
         page, "attesa_adolescenti"

@@ -1,36 +1,32 @@
 """`bds report`: the quarterly anonymous aggregate of the outcome data (private, safe to hand on)."""
-# messages: pending (15 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from .. import messages
 from ..errors import BdsError
 from ..publish.quarter import Quarter
+
+
+def _cli(key: str) -> str:
+    return messages.t(f"report.cli.{key}")
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "report",
-        help="prepara il rapporto trimestrale anonimo sugli esiti",
-        description="Controlla i dati degli esiti e ne ricava l'aggregato anonimo del trimestre: un CSV per "
-        "tabella, datapackage.json, report.html, report.pdf, audit.json (cosa si può dedurre dei dati "
-        "nascosti) e manifest.json. Scrive di norma in private/reports/TRIMESTRE/, mai dentro site/ né in "
-        "cartelle registrate in git, e aggiorna il registro delle pubblicazioni (ledger.json) accanto: "
-        "rapporto e registro cambiano insieme o per niente.",
-        epilog="Esempi:\n  bds report --data private/dati-esiti --quarter 2026Q1\n"
-        "  bds report --data private/demo --quarter 2026Q4 --out private/prove/2026Q4 --force",
+        help=_cli("help"),
+        description=_cli("description"),
+        epilog=_cli("epilog"),
     )
-    p.add_argument("--data", required=True, metavar="CARTELLA", help="cartella con i CSV degli esiti")
-    p.add_argument("--quarter", required=True, metavar="AAAAQn", help="trimestre, per esempio 2026Q1")
-    p.add_argument(
-        "--out", metavar="CARTELLA", help="cartella del rapporto (di norma private/reports/TRIMESTRE)"
-    )
-    p.add_argument(
-        "--ledger", metavar="FILE", help="registro delle pubblicazioni (di norma ledger.json accanto)"
-    )
-    p.add_argument("--force", action="store_true", help="rifà il rapporto se la cartella esiste già")
+    folder = _cli("folder_metavar")
+    p.add_argument("--data", required=True, metavar=folder, help=_cli("data_help"))
+    p.add_argument("--quarter", required=True, metavar=_cli("quarter_metavar"), help=_cli("quarter_help"))
+    p.add_argument("--out", metavar=folder, help=_cli("out_help"))
+    p.add_argument("--ledger", metavar=_cli("file_metavar"), help=_cli("ledger_help"))
+    p.add_argument("--force", action="store_true", help=_cli("force_help"))
     p.set_defaults(func=run)
 
 
@@ -41,16 +37,38 @@ def build_report(*args, **kwargs):
     return build(*args, **kwargs)
 
 
+def territory_words(proj):
+    """The words of the project's territory (CPS, case manager...), the kit's defaults outside a project.
+
+    A territory file that does not load gives the defaults here: the report itself stops on it, with
+    the validator's findings."""
+    from .. import vocabulary
+    from ..outcomes.territory import load_territory
+
+    if proj is None:
+        return vocabulary.of(None)
+    try:
+        return vocabulary.of(load_territory(proj))
+    except BdsError:
+        return vocabulary.of(None)
+
+
 def run(args) -> int:
     from ..content import Project, ProjectNotFound
-    from ..outcomes import codes, fsutil
-    from ..outcomes.release import ValidationFailed
 
     Quarter.parse(args.quarter)  # a malformed or implausible quarter is a usage error, before any work
     try:
         proj = Project.find(Path(args.root) if getattr(args, "root", None) else None)
     except ProjectNotFound:
         proj = None
+    with messages.use(words=territory_words(proj)):
+        return _report(args, proj)
+
+
+def _report(args, proj) -> int:
+    from ..outcomes import codes, fsutil
+    from ..outcomes.release import ValidationFailed
+
     try:
         summary = build_report(
             Path(args.data),
@@ -65,18 +83,22 @@ def run(args) -> int:
             print(problem.text())
         raise
     except OSError as exc:  # disk full, read-only disk, a folder that vanished: never a traceback
-        where = exc.filename or args.out or "la cartella del rapporto"
+        where = exc.filename or args.out or _cli("out_default")
         why = fsutil.write_problem(exc)
         raise BdsError(f"{where}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=1) from None
     print(
-        f"Rapporto {summary['quarter']} scritto in {summary['out']}: {summary['tables']} tabelle, "
-        f"{summary['suppressed']} dati nascosti su {summary['cells']}.",
+        messages.t(
+            "report.cli.written",
+            quarter=summary["quarter"],
+            out=summary["out"],
+            tables=summary["tables"],
+            suppressed=summary["suppressed"],
+            cells=summary["cells"],
+        ),
         file=sys.stderr,
     )
     if summary["unprotected"]:
-        print(
-            f"bds: avviso: {len(summary['unprotected'])} dati nascosti restano parzialmente deducibili "
-            "dalle pubblicazioni precedenti (vedi audit.json).",
-            file=sys.stderr,
-        )
+        warning = messages.t("common.severity.warning")
+        unprotected = messages.t("report.cli.unprotected", count=len(summary["unprotected"]))
+        print(f"bds: {warning}: {unprotected}", file=sys.stderr)
     return 0

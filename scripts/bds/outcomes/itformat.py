@@ -3,13 +3,12 @@
 Only the report for people (HTML and PDF) uses it; the tidy CSVs for machines keep the plain
 machine form (17.3, 1234) so that they load unchanged into any tool.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .. import dates
+from .. import dates, messages
 from .model import COUNT, EURO, MEAN, PERCENT, RATE, SUPPRESSED, ZERO
 
 NBSP = "\u00a0"
@@ -23,7 +22,7 @@ def date_words(day: dt.date) -> str:
 
 def quarter_words(label: str) -> str:
     """2026Q3 -> «3° trimestre 2026»."""
-    return f"{label[-1]}° trimestre {label[:4]}"
+    return messages.t("report.format.quarter", number=label[-1], year=label[:4])
 
 
 def quarter_short(label: str) -> str:

@@ -3,8 +3,8 @@
 Everything shown comes from the masked cells (`cell.shown`), never from true
 values, so tables, charts and text agree and no bar encodes a hidden number.
 Output is byte-for-byte deterministic: sorted keys, no timestamps, fixed PDF metadata.
+Every text for people is in the message catalogue (`report.*`), in the territory's words.
 """
-# messages: pending (146 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,111 +13,46 @@ import html
 import io
 import json
 import math
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import cells
+from .. import cells, messages
 from . import explain, itformat
 from .aggregate import enum_values, previous_quarter, quarter_bounds
 from .disclosure import protected_floor
 from .model import COUNT, PERCENT, PUBLISHED, SUPPRESSED, TOTAL, ZERO, Aggregate, Table
 
-TABLE_TITLES = {
-    "flussi_per_percorso": "Persone attive, ingressi e uscite per percorso",
-    "flussi_per_servizio": "Persone attive, ingressi e uscite per servizio sanitario",
-    "flussi_per_fascia_eta": "Persone attive, ingressi e uscite per fascia d'età",
-    "flussi_per_sesso": "Persone attive, ingressi e uscite per sesso",
-    "flussi_per_asse": "Persone attive, ingressi e uscite per asse del progetto",
-    "uscite_per_motivo": "Uscite per motivo di chiusura",
-    "transizioni_abitative": (
-        "Dove abitavano le persone all'avvio (T0) e dopo 12 mesi (T12), per anno di ingresso"
-    ),
-    "lavoro_t12": "Lavoro retribuito a 12 mesi, per anno di ingresso",
-    "lavoro_t12_percentuale": "Percentuale di persone con lavoro retribuito a 12 mesi, per anno di ingresso",
-    "honos_variazione": (
-        "HoNOS all'avvio e a 12 mesi (punteggio totale, più basso è meglio), per anno di ingresso"
-    ),
-    "ricoveri": "Ricoveri nei 12 mesi prima dell'avvio e dopo l'avvio (persone attive nel trimestre)",
-    "spesa_per_fonte": "Spesa diretta del budget per fonte di finanziamento (euro per anno-persona)",
-    "spesa_per_categoria": "Spesa diretta del budget per voce (euro per anno-persona)",
-    "attesa": "Attesa dalla proposta all'avvio del progetto (giorni), per chi è entrato nel trimestre",
-    "attesa_adolescenti": (
-        "Attesa dal primo contatto all'avvio del progetto e alla prima visita specialistica (giorni), "
-        "per servizio, per chi è entrato nel trimestre"
-    ),
-}
+_TABLES = "report.tables"
 
-LABELS = {
-    "attivi": "Persone attive",
-    "ingressi": "Ingressi",
-    "uscite": "Uscite",
-    "standard": "Percorso ordinario",
-    "prison-rems": "Uscita da carcere o REMS",
-    "residential": "Struttura residenziale",
-    "supported": "Abitare supportato",
-    "independent": "Casa propria o della famiglia",
-    "other": "Altro",
-    "F": "Femmine",
-    "M": "Maschi",
-    "X": "Altro o non dichiarato",
-    "housing": "Abitare",
-    "work": "Lavoro e formazione",
-    "social": "Socialità",
-    "goals-met": "Obiettivi raggiunti",
-    "dropout": "Interruzione",
-    "transferred": "Passaggio ad altro servizio",
-    "moved-away": "Trasferimento fuori territorio",
-    "deceased": "Decesso",
-    "retribuito": "Con lavoro retribuito",
-    "non-retribuito": "Senza lavoro retribuito",
-    "persone": "Persone",
-    "media_t0": "Media a T0",
-    "media_t12": "Media a T12",
-    "variazione_media": "Variazione media (T12 - T0)",
-    "prima": "12 mesi prima dell'avvio",
-    "dopo": "Dall'avvio",
-    "persone_con_ricovero": "Persone con almeno un ricovero",
-    "ricoveri_per_10_anni_persona": "Ricoveri ogni 10 anni-persona",
-    "giornate_per_anno_persona": "Giornate di ricovero per anno-persona",
-    "euro_per_anno_persona": "Euro per anno-persona",
-    "media_giorni": "Attesa media (giorni)",
-    "contatto_avvio": "Dal primo contatto all'avvio del progetto (giorni, media)",
-    "persone_visita": "Persone con la prima visita specialistica",
-    "contatto_visita": "Dal primo contatto alla prima visita specialistica (giorni, media)",
-    "ssn": "Servizio sanitario",
-    "comune": "Comune",
-    "person-family": "Persona o famiglia",
-    "foundation": "Fondazione",
-    "transport": "Trasporti",
-    "vouchers": "Buoni e voucher",
-    "courses": "Corsi",
-    "internship-stipend": "Indennità di tirocinio",
-    "rent": "Affitto e utenze",
-    "support-staff": "Operatori di supporto",
-    TOTAL: "Totale",
-}
 
-DIM_LABELS = {
-    "flusso": "Flusso",
-    "percorso": "Percorso",
-    "servizio": "Servizio sanitario",
-    "fascia_eta": "Fascia d'età",
-    "sesso": "Sesso",
-    "asse": "Asse",
-    "motivo_chiusura": "Motivo",
-    "coorte": "Anno di ingresso",
-    "abitare_t0": "Abitare a T0",
-    "abitare_t12": "Abitare a T12",
-    "lavoro_t12": "Lavoro a T12",
-    "indicatore": "Indicatore",
-    "periodo": "Periodo",
-    "fonte": "Fonte",
-    "categoria": "Voce di spesa",
-}
+def _text_or(key: str, default: str) -> str:
+    """The catalogue's text for `key`, or `default` for a code the catalogue does not name."""
+    try:
+        return messages.t(key)
+    except messages.MessageError:
+        return default
+
+
+def table_title(name: str) -> str:
+    return _text_or(f"{_TABLES}.titles.{name}", name)
+
+
+def dim_label(dim: str) -> str:
+    """The title of a table's column (`percorso` -> «Percorso»)."""
+    return _text_or(f"{_TABLES}.dims.{dim}", dim)
+
+
+def value_label(value: str) -> str:
+    """What a row's code reads as (`prison-rems` -> «Uscita da carcere o REMS»); the code when unnamed."""
+    key = "total" if value == TOTAL else value.lower().replace("-", "_")
+    if not key.replace("_", "").isalnum():
+        return value
+    return _text_or(f"{_TABLES}.labels.{key}", value)
 
 
 def label(value: str, services: dict[str, str]) -> str:
-    return services.get(value) or LABELS.get(value, value)
+    return services.get(value) or value_label(value)
 
 
 # -- CSV and datapackage ---------------------------------------------------------------------------
@@ -135,23 +70,21 @@ def datapackage(agg: Aggregate, quarter: str) -> dict:
     resources = []
     for table in agg.tables:
         fields = [
-            {"name": d, "type": "string", "title": DIM_LABELS.get(d, d), "constraints": {"required": True}}
+            {"name": d, "type": "string", "title": dim_label(d), "constraints": {"required": True}}
             for d in table.dims
         ]
         fields += [
             {
                 "name": "value",
                 "type": "string",
-                "title": "Valore",
-                "description": f"Conteggi arrotondati a 5; «<{agg.k}» per i gruppi da 1 a {agg.k - 1} "
-                "persone; "
-                "vuoto se il dato è nascosto per proteggere le persone.",
+                "title": messages.t("report.datapackage.value_title"),
+                "description": messages.t("report.datapackage.value_description", k=agg.k, km1=agg.k - 1),
                 "constraints": {"required": False},
             },
             {
                 "name": "status",
                 "type": "string",
-                "title": "Stato",
+                "title": messages.t("report.datapackage.status_title"),
                 "constraints": {"required": True, "enum": [PUBLISHED, SUPPRESSED, ZERO]},
             },
         ]
@@ -159,7 +92,7 @@ def datapackage(agg: Aggregate, quarter: str) -> dict:
             {
                 "name": table.name.replace("_", "-"),
                 "path": f"{table.name}.csv",
-                "title": TABLE_TITLES.get(table.name, table.name),
+                "title": table_title(table.name),
                 "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",
@@ -170,7 +103,7 @@ def datapackage(agg: Aggregate, quarter: str) -> dict:
         )
     return {
         "name": f"bds-esiti-aggregati-{quarter.lower()}",
-        "title": f"Esiti del Budget di Salute, aggregato anonimo {quarter}",
+        "title": messages.t("report.datapackage.title", quarter=quarter),
         "profile": "tabular-data-package",
         "resources": resources,
     }
@@ -212,26 +145,54 @@ section.table{break-before:auto}
 """
 
 
-def _page_css(programme: str, quarter: str) -> str:
-    def css_string(text: str) -> str:
-        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ").replace("\n", " ")
-        return f'"{text}"'
+def _css_string(text: str, quote: str = '"') -> str:
+    text = text.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("<", "\\3C ").replace("\n", " ")
+    return f"{quote}{text}{quote}"
 
-    where = css_string(f"{programme} · {itformat.quarter_words(quarter)}")
+
+def _css_content(template: str, quote: str = '"', **counters: str) -> str:
+    """A message with placeholders as a CSS `content` value: the text quoted, `counters` as they are
+    («pagina {page}» -> `"pagina " counter(page)`)."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(_css_string(literal, quote))
+        if name is not None:
+            parts.append(counters[name])
+    return " ".join(parts)
+
+
+def _page_css(programme: str, quarter: str) -> str:
+    where = _css_string(f"{programme} · {itformat.quarter_words(quarter)}")
+    head = _css_string(messages.t("report.page.running_head"))
+    foot = _css_string(messages.t("report.page.running_foot"))
+    page_number = _css_content(
+        messages.t("report.page.page_number", page="{page}", pages="{pages}"),
+        page="counter(page)",
+        pages="counter(pages)",
+    )
+    toc_page = _css_content(
+        " " + messages.t("report.page.toc_page", page="{page}"), "'", page="target-counter(attr(href),page)"
+    )
     return (
         "@page{size:A4;margin:1.8cm 1.5cm 1.7cm;"
-        '@top-left{content:"RISERVATO · non pubblicare né inoltrare";font:bold 8pt "DejaVu Sans",sans-serif}'
+        f'@top-left{{content:{head};font:bold 8pt "DejaVu Sans",sans-serif}}'
         f'@top-right{{content:{where};font:8pt "DejaVu Sans",sans-serif}}'
-        '@bottom-left{content:"Documento riservato: solo per chi governa e finanzia il programma";'
+        f"@bottom-left{{content:{foot};"
         'font:8pt "DejaVu Sans",sans-serif}'
-        '@bottom-right{content:"pagina " counter(page) " di " counter(pages);'
+        f"@bottom-right{{content:{page_number};"
         'font:8pt "DejaVu Sans",sans-serif}}'
-        ".toc a::after{content:leader('.') ' pagina ' target-counter(attr(href),page)}"
+        f".toc a::after{{content:leader('.') {toc_page}}}"
     )
 
 
 def _esc(text) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _prose(text: str) -> str:
+    """Running text of the page: only &, < and > escaped (apostrophes and quotes stay as written)."""
+    return html.escape(text, quote=False)
 
 
 def _number_of(status: str, shown: str) -> float | None:
@@ -255,8 +216,7 @@ def bar_chart(title: str, items: list[tuple[str, str, str]], kind: str = COUNT) 
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-label="{_esc(title)}">',
         f"<title>{_esc(title)}</title>",
-        f"<desc>{_esc(title)}: barre lunghe quanto il numero mostrato; i dati nascosti non hanno barra. "
-        "I numeri sono nella tabella qui sotto.</desc>",
+        f"<desc>{_esc(messages.t('report.charts.bars_desc', title=title))}</desc>",
     ]
     for i, ((name, value, status), number) in enumerate(zip(items, numbers, strict=True)):
         y = 10 + i * row_h
@@ -269,10 +229,16 @@ def bar_chart(title: str, items: list[tuple[str, str, str]], kind: str = COUNT) 
             parts.append(f'<rect x="{left}" y="{y + 2}" width="{bar}" height="{row_h - 6}" fill="#4a4a4a"/>')
             parts.append(f'<text x="{left + bar + 6}" y="{y + 15}" font-size="12">{_esc(text)}</text>')
         else:
-            mark = text if number is not None else (f"{text} (dato nascosto)" if value else "— dato nascosto")
+            mark = text if number is not None else _hidden_mark(text, value)
             parts.append(f'<text x="{left + 4}" y="{y + 15}" font-size="12" fill="#333">{_esc(mark)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _hidden_mark(text: str, value: str) -> str:
+    if value:
+        return messages.t("report.charts.hidden_value", value=text)
+    return messages.t("report.charts.hidden")
 
 
 def _chart_for(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
@@ -296,9 +262,9 @@ def _chart_for(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
         )
     if not items:
         return ""
-    title = TABLE_TITLES.get(table.name, table.name)
+    title = table_title(table.name)
     if table.chart.get("group"):
-        title = f"Persone attive nel trimestre ({DIM_LABELS.get(table.dims[-1], table.dims[-1]).lower()})"
+        title = messages.t("report.charts.active_by", dimension=dim_label(table.dims[-1]).lower())
     return (
         f"<figure>{bar_chart(title, items, kind)}<figcaption class=note>{_esc(title)}</figcaption></figure>"
     )
@@ -307,15 +273,15 @@ def _chart_for(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
 def _value_header(agg: Aggregate, table: Table) -> str:
     kinds = {agg.cells[key].kind for _, key in table.rows}
     if kinds == {COUNT}:
-        return "Persone"
+        return messages.t("report.tables.value_header.count")
     if kinds == {PERCENT}:
-        return "Percentuale"
-    return "Valore"
+        return messages.t("report.tables.value_header.percent")
+    return messages.t("report.tables.value_header.value")
 
 
 def _html_table(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
     head = (
-        "".join(f"<th scope=col>{_esc(DIM_LABELS.get(d, d))}</th>" for d in table.dims)
+        "".join(f"<th scope=col>{_esc(dim_label(d))}</th>" for d in table.dims)
         + f"<th scope=col>{_value_header(agg, table)}</th>"
     )
     rows = []
@@ -329,21 +295,23 @@ def _html_table(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
             + f"<td class=num>{_esc(shown)}</td></tr>"
         )
     if not rows:
-        return f"<p class=note>{_esc(table.note or 'nessun dato')}</p>"
+        return f"<p class=note>{_esc(table.note or messages.t('report.tables.no_data'))}</p>"
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _about(name: str, quarter: str, k: int) -> str:
-    what, who, window = explain.TABLES.get(name, ("", "", ""))
-    if not what:
-        return ""
     qs, qe = quarter_bounds(quarter)
-    fill = {"start": itformat.date_words(qs), "end": itformat.date_words(qe), "k": k}
+    texts = explain.table(name, itformat.date_words(qs), itformat.date_words(qe), k)
+    if texts is None:
+        return ""
+    heads = [messages.t(f"report.explain.{part}_label") for part in ("what", "who", "window")]
     return (
         "<div class=about>"
-        f"<p><strong>Cosa conta.</strong> {_esc(what.format(**fill))}</p>"
-        f"<p><strong>Chi è contato.</strong> {_esc(who.format(**fill))}</p>"
-        f"<p><strong>Periodo.</strong> {_esc(window.format(**fill))}</p></div>"
+        + "".join(
+            f"<p><strong>{_esc(head)}</strong> {_esc(text)}</p>"
+            for head, text in zip(heads, texts, strict=True)
+        )
+        + "</div>"
     )
 
 
@@ -361,27 +329,15 @@ def _hidden_note(agg: Aggregate, table: Table) -> str:
 
 def _audit_sentence(summary: dict, k: int) -> str:
     """What the attacker audit guarantees, and what it does not: the policy in plain Italian."""
-    floor = protected_floor(k)
-    text = (
-        "Un controllo automatico ha provato a ricostruire ogni dato nascosto combinando tutte le tabelle, "
-        f"anche dei trimestri già consegnati: per ogni «&lt;{k}» non riesce a escludere che le persone siano "
-        f"{k - 1}, né a dimostrare che siano più di {floor}. Il controllo non protegge da chi conosce già il "
-        "proprio caso o quello di altre persone del gruppo: per questo il rapporto resta un documento "
-        "riservato."
-    )
+    text = _prose(messages.t("report.audit.guarantee", k=k, km1=k - 1, floor=protected_floor(k)))
     problems = []
     if summary.get("unprotected"):
-        problems.append(
-            f"{len(summary['unprotected'])} dati nascosti restano in parte ricostruibili "
-            "(elenco in audit.json)"
-        )
+        problems.append(messages.t("report.audit.unprotected", count=len(summary["unprotected"])))
     if summary.get("ledger_conflicts"):
-        problems.append(
-            "alcuni dati dei trimestri precedenti sono stati corretti dopo la consegna e il confronto con "
-            "quelli già consegnati è parziale (elenco in audit.json)"
-        )
+        problems.append(messages.t("report.audit.ledger_conflicts"))
     if problems:
-        text += ' <strong class="warn">Attenzione: ' + "; ".join(problems) + ".</strong>"
+        attention = messages.t("report.audit.attention", problems="; ".join(problems))
+        text += f' <strong class="warn">{_prose(attention)}</strong>'
     return text
 
 
@@ -406,7 +362,7 @@ class Figure:
     def inline(self) -> str:
         """The figure inside a sentence: a hidden one reads «nascosto», not a lone dash."""
         text = self.text()
-        return "nascosto" if text == itformat.HIDDEN else text
+        return messages.t("report.glance.hidden_inline") if text == itformat.HIDDEN else text
 
 
 def _current(agg: Aggregate, key: str) -> Figure | None:
@@ -470,171 +426,144 @@ def _cohort_years(agg: Aggregate, prefix: str) -> list[int]:
     return sorted(years)
 
 
-def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[Headline]:
-    k = agg.k
-    before = previous_quarter(quarter)
-    series = sorted(q for q in earlier if q < quarter)[-5:] + [quarter]
-    prev_cells = earlier.get(before)
-    prev_label = f"{itformat.quarter_words(before)}"
-    qs, qe = quarter_bounds(quarter)
-    period = f"dal {itformat.date_words(qs)} al {itformat.date_words(qe)}"
+class _Glance:
+    """The headline figures of one quarter: this release's cells and the earlier releases' (ledger)."""
 
-    def quarterly(title, key_of, unit, text, sub="") -> Headline:
+    def __init__(self, agg: Aggregate, quarter: str, earlier: dict[str, dict]):
+        self.agg, self.quarter, self.earlier, self.k = agg, quarter, earlier, agg.k
+        self.before = previous_quarter(quarter)
+        self.series = sorted(q for q in earlier if q < quarter)[-5:] + [quarter]
+        self.prev_cells = earlier.get(self.before)
+        self.prev_label = f"{itformat.quarter_words(self.before)}"
+        qs, qe = quarter_bounds(quarter)
+        self.period = messages.t(
+            "report.glance.period", start=itformat.date_words(qs), end=itformat.date_words(qe)
+        )
+
+    def now(self, key: str) -> Figure | None:
+        return _current(self.agg, key)
+
+    def quarterly(self, card: str, key_of, unit: str, sub: str = "") -> Headline:
         trend = []
-        for q in series:
-            fig = _current(agg, key_of(q)) if q == quarter else _released(earlier.get(q), key_of(q), k)
+        for q in self.series:
+            fig = (
+                self.now(key_of(q))
+                if q == self.quarter
+                else _released(self.earlier.get(q), key_of(q), self.k)
+            )
             trend.append((itformat.quarter_short(q), itformat.quarter_words(q), fig))
         return Headline(
-            title,
-            _current(agg, key_of(quarter)),
-            _released(prev_cells, key_of(before), k),
-            prev_label,
+            messages.t(f"report.glance.cards.{card}.title"),
+            self.now(key_of(self.quarter)),
+            _released(self.prev_cells, key_of(self.before), self.k),
+            self.prev_label,
             trend,
             unit,
-            text,
+            messages.t(f"report.glance.cards.{card}.why", period=self.period),
             sub,
         )
 
-    def cohort(title, figure_of, years, unit, text, sub_of=None) -> Headline | None:
+    def cohort(self, card: str, figure_of, years: list[int], sub_of=None) -> Headline | None:
         if not years:
             return None
         latest = years[-1]
         prev, prev_year = None, None
-        if prev_cells is not None:
+        if self.prev_cells is not None:
             for year in reversed(years + [latest + 1]):
-                fig = figure_of(year, lambda key: _released(prev_cells, key, k))
+                fig = figure_of(year, lambda key: _released(self.prev_cells, key, self.k))
                 if fig is not None:
                     prev, prev_year = fig, year
                     break
         trend = [
-            (str(y), f"entrati nel {y}", figure_of(y, lambda key: _current(agg, key))) for y in years[-6:]
+            (str(y), messages.t("report.glance.entered_in", year=y), figure_of(y, self.now))
+            for y in years[-6:]
         ]
-        label_prev = prev_label + (f", entrati nel {prev_year}" if prev_year else "")
+        label_prev = self.prev_label
+        if prev_year:
+            label_prev = messages.t("report.glance.cohort_previous", label=label_prev, year=prev_year)
+        title = messages.t(f"report.glance.cards.{card}.title")
         return Headline(
-            f"{title} (entrati nel {latest})",
-            figure_of(latest, lambda key: _current(agg, key)),
+            messages.t("report.glance.cohort_title", title=title, year=latest),
+            figure_of(latest, self.now),
             prev,
             label_prev,
             trend,
-            unit,
-            text,
+            "",
+            messages.t(f"report.glance.cards.{card}.why"),
             sub_of(latest) if sub_of else "",
         )
 
-    def one(key_of):
-        return lambda year, get: get(key_of(year))
-
-    def housing_share(t0: str, t12: str):
+    def housing_share(self, t0: str, t12: str):
         def figure(year, get):
             part = get(f"abitare|{year}|t0={t0}|t12={t12}")
-            return _share(part, get(f"abitare|{year}|t0={TOTAL}|t12={TOTAL}"), k)
+            return _share(part, get(f"abitare|{year}|t0={TOTAL}|t12={TOTAL}"), self.k)
 
         return figure
 
-    def reasons_sub() -> str:
+    def reasons_sub(self) -> str:
         parts = []
         for r in enum_values("projects", "closure_reason"):
-            fig = _current(agg, f"uscite|motivo={r}|{quarter}")
+            fig = self.now(f"uscite|motivo={r}|{self.quarter}")
             if fig is not None:
-                parts.append(f"{LABELS.get(r, r)} {fig.inline()}")
-        return "Perché: " + "; ".join(parts) + "." if parts else ""
+                parts.append(f"{value_label(r)} {fig.inline()}")
+        return messages.t("report.glance.why_label", reasons="; ".join(parts)) if parts else ""
 
-    def honos_sub(year: int) -> str:
-        t0, t12 = _current(agg, f"honos|{year}|media_t0"), _current(agg, f"honos|{year}|media_t12")
-        n = _current(agg, f"honos|{year}|persone")
+    def honos_sub(self, year: int) -> str:
+        t0, t12 = self.now(f"honos|{year}|media_t0"), self.now(f"honos|{year}|media_t12")
+        n = self.now(f"honos|{year}|persone")
         if not (t0 and t12 and n):
             return ""
-        return f"Media da {t0.inline()} (T0) a {t12.inline()} (T12), su {n.inline()} persone."
+        return messages.t("report.glance.honos_sub", t0=t0.inline(), t12=t12.inline(), people=n.inline())
 
-    def housing_sub(year: int) -> str:
-        before_share = housing_share("independent", TOTAL)(year, lambda key: _current(agg, key))
-        total = _current(agg, f"abitare|{year}|t0={TOTAL}|t12={TOTAL}")
+    def housing_sub(self, year: int) -> str:
+        before_share = self.housing_share("independent", TOTAL)(year, self.now)
+        total = self.now(f"abitare|{year}|t0={TOTAL}|t12={TOTAL}")
         if before_share is None or total is None:
             return ""
-        return f"All'avvio (T0): {before_share.inline()}; persone valutate a T0 e T12: {total.inline()}."
+        return messages.t("report.glance.housing_sub", share=before_share.inline(), people=total.inline())
 
+
+def _one(key_of):
+    return lambda year, get: get(key_of(year))
+
+
+def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[Headline]:
+    glance = _Glance(agg, quarter, earlier)
+    days = messages.t("report.glance.days")
     items = [
-        quarterly(
-            "Persone in un percorso",
-            lambda q: f"flussi|attivi|{TOTAL}|{q}",
-            "",
-            f"Persone con un progetto aperto almeno un giorno {period}.",
-        ),
-        quarterly(
-            "Ingressi",
-            lambda q: f"flussi|ingressi|{TOTAL}|{q}",
-            "",
-            f"Persone che hanno avviato un progetto {period}.",
-        ),
-        quarterly(
-            "Uscite",
-            lambda q: f"flussi|uscite|{TOTAL}|{q}",
-            "",
-            f"Persone il cui progetto si è chiuso {period}.",
-            reasons_sub(),
-        ),
-        cohort(
-            "Lavoro retribuito a 12 mesi",
-            one(lambda y: f"lavoro%|{y}"),
-            _cohort_years(agg, "lavoro%"),
-            "",
-            "Quota di chi ha un lavoro retribuito alla valutazione T12, tra le persone valutate a 12 mesi "
-            "entrate nello stesso anno.",
-        ),
-        cohort(
-            "In casa propria o della famiglia a 12 mesi",
-            housing_share(TOTAL, "independent"),
+        glance.quarterly("active", lambda q: f"flussi|attivi|{TOTAL}|{q}", ""),
+        glance.quarterly("entries", lambda q: f"flussi|ingressi|{TOTAL}|{q}", ""),
+        glance.quarterly("exits", lambda q: f"flussi|uscite|{TOTAL}|{q}", "", glance.reasons_sub()),
+        glance.cohort("work", _one(lambda y: f"lavoro%|{y}"), _cohort_years(agg, "lavoro%")),
+        glance.cohort(
+            "housing",
+            glance.housing_share(TOTAL, "independent"),
             _cohort_years(agg, "abitare"),
-            "",
-            "Quota di chi abita in casa propria o della famiglia alla valutazione T12, tra le persone "
-            "valutate a T0 e a T12 entrate nello stesso anno (dai numeri arrotondati).",
-            housing_sub,
+            glance.housing_sub,
         ),
-        cohort(
-            "Variazione HoNOS a 12 mesi",
-            one(lambda y: f"honos|{y}|variazione_media"),
+        glance.cohort(
+            "honos",
+            _one(lambda y: f"honos|{y}|variazione_media"),
             _cohort_years(agg, "honos"),
-            "",
-            "Variazione media del punteggio HoNOS (0-48) da T0 a T12: un numero negativo è un "
-            "miglioramento. Persone con entrambe le valutazioni complete.",
-            honos_sub,
+            glance.honos_sub,
         ),
-        quarterly(
-            "Attesa per l'avvio",
-            lambda q: f"attesa|percorso={TOTAL}|media_giorni|{q}",
-            " giorni",
-            f"Giorni in media dalla proposta all'avvio, per chi è entrato {period}.",
-        ),
-        quarterly(
-            "Spesa per anno-persona",
-            lambda q: f"spesa|{TOTAL}|euro_per_anno_persona|{q}",
-            "",
-            "Spesa diretta del budget nel trimestre divisa per il tempo di progetto (anni-persona) di chi "
-            "ha avuto almeno una spesa.",
-        ),
+        glance.quarterly("wait", lambda q: f"attesa|percorso={TOTAL}|media_giorni|{q}", days),
+        glance.quarterly("spend", lambda q: f"spesa|{TOTAL}|euro_per_anno_persona|{q}", ""),
     ]
     if f"attesa_adolescenti|servizio={TOTAL}|contatto_avvio|{quarter}" in agg.cells:
         items.append(
-            quarterly(
-                "Dal primo contatto all'avvio",
-                lambda q: f"attesa_adolescenti|servizio={TOTAL}|contatto_avvio|{q}",
-                " giorni",
-                f"Giorni in media dal primo contatto con il servizio all'avvio del progetto, per chi è "
-                f"entrato {period}.",
+            glance.quarterly(
+                "contact_start", lambda q: f"attesa_adolescenti|servizio={TOTAL}|contatto_avvio|{q}", days
             )
         )
         items.append(
-            quarterly(
-                "Dal primo contatto alla prima visita",
-                lambda q: f"attesa_adolescenti|servizio={TOTAL}|contatto_visita|{q}",
-                " giorni",
-                "Giorni in media dal primo contatto alla prima visita specialistica, per chi è entrato "
-                f"{period} e ha già fatto la visita.",
+            glance.quarterly(
+                "contact_visit", lambda q: f"attesa_adolescenti|servizio={TOTAL}|contatto_visita|{q}", days
             )
         )
     for item in items:
         if item is not None:
-            item.prev_released = prev_cells is not None
+            item.prev_released = glance.prev_cells is not None
     return [h for h in items if h is not None]
 
 
@@ -648,14 +577,15 @@ def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | Non
     plot = height - top_pad - bottom_pad
     zero_y = top_pad + plot * hi / span
     slot = width / max(1, len(trend))
+    missing = messages.t("report.glance.not_published")
     words = []
     for _, long, fig in trend:
-        words.append(f"{long}: {fig.text(unit) if fig is not None else 'non pubblicato'}")
-    desc = "Andamento. " + "; ".join(words) + ". I dati nascosti o non pubblicati non hanno barra."
+        words.append(f"{long}: {fig.text(unit) if fig is not None else missing}")
+    desc = messages.t("report.glance.trend_desc", values="; ".join(words))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{ident}-t {ident}-d">',
-        f'<title id="{ident}-t">{_esc(title)}: andamento</title>',
+        f'<title id="{ident}-t">{_esc(messages.t("report.glance.trend_title", title=title))}</title>',
         f'<desc id="{ident}-d">{_esc(desc)}</desc>',
         f'<line x1="0" y1="{zero_y:.1f}" x2="{width}" y2="{zero_y:.1f}" stroke="#777" stroke-width="0.6"/>',
     ]
@@ -668,7 +598,9 @@ def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | Non
             f"{weight}>{_esc(short)}</text>"
         )
         if number is None or fig is None:  # a number comes from a figure: fig is None only if number is
-            mark = "nasc." if fig is not None else "n.d."
+            mark = messages.t(
+                "report.glance.mark_hidden" if fig is not None else "report.glance.mark_missing"
+            )
             parts.append(
                 f'<text x="{x + slot * 0.3:.1f}" y="{zero_y - 3:.1f}" text-anchor="middle" font-size="7" '
                 f'fill="#333">{mark}</text>'
@@ -688,33 +620,42 @@ def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | Non
                 f'font-size="8" font-weight="bold">{_esc(fig.text(unit))}</text>'
             )
     parts.append("</svg>")
+    return "".join(parts) + _trend_table(title, trend, unit)
+
+
+def _trend_table(title: str, trend: list[tuple[str, str, Figure | None]], unit: str) -> str:
+    """The trend chart's figures as a table, folded away (and left out of print)."""
+    missing = messages.t("report.glance.not_published")
     rows = "".join(
-        f"<tr><td>{_esc(long)}</td>"
-        f"<td class=num>{_esc(fig.text(unit) if fig else 'non pubblicato')}</td></tr>"
+        f"<tr><td>{_esc(long)}</td><td class=num>{_esc(fig.text(unit) if fig else missing)}</td></tr>"
         for _, long, fig in trend
     )
-    fallback = (
-        f'<details class="fallback"><summary>Dati del grafico</summary><table><caption class=note>'
-        f"{_esc(title)}</caption><thead><tr><th scope=col>Periodo</th><th scope=col>Valore</th></tr></thead>"
+    return (
+        f'<details class="fallback"><summary>{_esc(messages.t("report.glance.chart_data"))}</summary>'
+        f"<table><caption class=note>{_esc(title)}</caption><thead><tr>"
+        f"<th scope=col>{_esc(messages.t('report.glance.period_header'))}</th>"
+        f"<th scope=col>{_esc(messages.t('report.glance.value_header'))}</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></details>"
     )
-    return "".join(parts) + fallback
 
 
 def _headline_card(index: int, item: Headline, k: int) -> str:
     hidden = ""
     if item.now is None:
-        now = "non disponibile"
+        now = messages.t("report.glance.not_available")
     elif item.now.number is None:
         now = item.now.text()
         why = explain.reason_short(item.now.reason, k)
-        hidden = f"<p class=sub><strong>Dato nascosto</strong> {_esc(why)}.</p>"
+        hidden = f"<p class=sub><strong>{_esc(messages.t('report.glance.hidden'))}</strong> {_esc(why)}.</p>"
     else:
         now = item.now.text(item.unit)
     if item.prev is None:
-        prev = "non disponibile" if item.prev_released else "nessun rapporto consegnato"
+        prev = messages.t(
+            "report.glance.not_available" if item.prev_released else "report.glance.no_earlier_report"
+        )
     elif item.prev.number is None:
-        prev = f"{item.prev.text()} (nascosto {explain.reason_short(item.prev.reason, k)})"
+        why = explain.reason_short(item.prev.reason, k)
+        prev = messages.t("report.glance.previous_hidden", value=item.prev.text(), why=why)
     else:
         prev = item.prev.text(item.unit)
     big_class = "big" if item.now is not None and item.now.number is not None else "big hidden"
@@ -728,12 +669,52 @@ def _headline_card(index: int, item: Headline, k: int) -> str:
     )
 
 
-READERS = (
-    "Chi può leggerlo: il coordinamento del programma, gli enti che lo finanziano e gli organi di controllo "
-    "previsti dall'accordo, per governare il programma. Non va pubblicato, inoltrato ad altri né messo su "
-    "siti o social: i numeri sono aggregati e protetti, ma chi conosce le persone potrebbe riconoscerne "
-    "qualcuna."
-)
+def _table_sections(agg: Aggregate, quarter: str, services: dict[str, str]) -> tuple[list[str], list[str]]:
+    """One section per table (what it counts, hidden cells, chart, table) and its line of the contents."""
+    toc, sections = [], []
+    for table in agg.tables:
+        anchor = f"t-{table.name}"
+        title = table_title(table.name)
+        toc.append(f'<li><a href="#{anchor}">{_esc(title)}</a></li>')
+        sections.append(
+            f'<section class="table" id="{anchor}"><h2>{_esc(title)}</h2>'
+            f"{_about(table.name, quarter, agg.k)}{_hidden_note(agg, table)}"
+            f"{_chart_for(agg, table, services)}{_html_table(agg, table, services)}"
+            f"<p class=note>{_prose(messages.t('report.tables.csv_note', file=table.name))}</p></section>"
+        )
+    return toc, sections
+
+
+def _toc_line(anchor: str, key: str) -> str:
+    return f'<li><a href="#{anchor}">{_prose(messages.t(key))}</a></li>'
+
+
+def _cover(title: str, quarter: str, k: int, cards: str) -> str:
+    """The first page: the confidentiality mark, title, period, who may read it, the headline cards."""
+    qs, qe = quarter_bounds(quarter)
+    period = messages.t(
+        "report.cover.period", start=itformat.date_words(qs), end=itformat.date_words(qe), k=k
+    )
+    return f"""<div class="cover-page">
+<header class="cover"><p class="mark">{_prose(messages.t("report.cover.mark"))}</p>
+<h1>{_esc(title)}</h1>
+<p>{_prose(period)}</p>
+<p class="readers">{_esc(messages.t("report.cover.readers"))}</p></header>
+<section id="sintesi"><h2>{_prose(messages.t("report.sections.glance"))}</h2>
+<p class="note">{_prose(messages.t("report.sections.glance_note"))}</p>
+<div class="glance">{cards}</div></section>
+</div>"""
+
+
+def _reading(summary: dict, k: int) -> str:
+    """How to read the figures: rounding, hidden cells, what the audit guarantees."""
+    hidden = messages.t(
+        "report.reading.hidden_count", suppressed=summary["suppressed"], cells=summary["cells"]
+    )
+    return f"""<section id="come-leggere"><h2>{_prose(messages.t("report.sections.reading"))}</h2>
+<div class="box"><p>{_prose(messages.t("report.reading.box", k=k, km1=k - 1))}</p>
+<p>{_prose(hidden)}
+{_audit_sentence(summary, k)}</p></div></section>"""
 
 
 def report_html(
@@ -746,66 +727,28 @@ def report_html(
 ) -> str:
     """The report for people. `earlier`: the ledger's earlier releases (quarter -> recorded cells)."""
     k = agg.k
-    qs, qe = quarter_bounds(quarter)
     items = headlines(agg, quarter, earlier or {})
     cards = "".join(_headline_card(i, item, k) for i, item in enumerate(items, start=1))
-    sections, toc = [], []
-    toc.append('<li><a href="#sintesi">Il trimestre in sintesi</a></li>')
-    toc.append('<li><a href="#come-leggere">Come leggere questi dati</a></li>')
-    for table in agg.tables:
-        anchor = f"t-{table.name}"
-        title = TABLE_TITLES.get(table.name, table.name)
-        toc.append(f'<li><a href="#{anchor}">{_esc(title)}</a></li>')
-        sections.append(
-            f'<section class="table" id="{anchor}"><h2>{_esc(title)}</h2>'
-            f"{_about(table.name, quarter, k)}{_hidden_note(agg, table)}"
-            f"{_chart_for(agg, table, services)}{_html_table(agg, table, services)}"
-            f"<p class=note>File per l'analisi: {_esc(table.name)}.csv (numeri in formato macchina, con il "
-            "punto decimale e senza separatore delle migliaia).</p></section>"
-        )
-    toc.append('<li><a href="#glossario">Glossario</a></li>')
-    glossary = "".join(
-        f"<dt>{_esc(term.format(k=k, km1=k - 1))}</dt><dd>{_esc(text.format(k=k, km1=k - 1))}</dd>"
-        for term, text in explain.GLOSSARY
-    )
-    title = f"{programme}: esiti del {itformat.quarter_words(quarter)}"
+    toc, sections = _table_sections(agg, quarter, services)
+    toc = [
+        _toc_line("sintesi", "report.sections.glance"),
+        _toc_line("come-leggere", "report.sections.reading"),
+        *toc,
+        _toc_line("glossario", "report.sections.glossary"),
+    ]
+    glossary = "".join(f"<dt>{_esc(term)}</dt><dd>{_esc(text)}</dd>" for term, text in explain.glossary(k))
+    glossary_title = _prose(messages.t("report.sections.glossary"))
+    title = messages.t("report.title", name=programme, quarter=itformat.quarter_words(quarter))
     return f"""<!DOCTYPE html>
 <html lang="it"><head><meta charset="utf-8"><title>{_esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{CSS}{_page_css(programme, quarter)}</style></head><body>
-<div class="cover-page">
-<header class="cover"><p class="mark">RISERVATO</p>
-<h1>{_esc(title)}</h1>
-<p>Periodo: dal {itformat.date_words(qs)} al {itformat.date_words(qe)}.
-Soglia di riservatezza: {k} persone.</p>
-<p class="readers">{_esc(READERS)}</p></header>
-<section id="sintesi"><h2>Il trimestre in sintesi</h2>
-<p class="note">Per ogni dato: il trimestre, il trimestre precedente già consegnato e un piccolo grafico
-dei periodi recenti (la barra scura è il più recente). Un dato nascosto resta nascosto, con il motivo.</p>
-<div class="glance">{cards}</div></section>
-</div>
-<nav class="toc"><h2>Indice</h2><ol>{"".join(toc)}</ol></nav>
-<section id="come-leggere"><h2>Come leggere questi dati</h2>
-<div class="box"><p>I numeri contano persone, non interventi.
-Ogni conteggio è arrotondato al multiplo di 5 più vicino. «&lt;{k}» vuol dire «da 1 a {k - 1} persone»:
-il numero esatto non si mostra perché qualcuno potrebbe riconoscere chi c'è dietro.
-Un trattino (—) indica un dato nascosto anche quando il gruppo è più grande: altrimenti si potrebbe
-ricavarlo per differenza, oppure rivelerebbe che (quasi) tutto un gruppo condivide una condizione delicata.
-Un dato nascosto in un trimestre già consegnato resta nascosto. A volte anche un «&lt;{k}» diventa un
-trattino, quando non resta altro da nascondere.
-Medie, tassi e spese si mostrano solo per gruppi di almeno {k} persone, con un decimale (le spese in euro
-interi), senza minimo e massimo; tassi e spese solo se nessuna persona pesa da sola più del 90% del totale
-e se tutte le altre, tolte le due che pesano di più, arrivano almeno al 10% della prima.
-Le percentuali si mostrano solo se il totale è almeno {k} e si calcolano dai numeri già arrotondati.
-I totali sono arrotondati a parte, quindi la somma delle righe può differire dal totale.
-I numeri sono scritti all'italiana (1.234 persone, 17,3 giorni, 43%, 1.234 €); i file CSV per l'analisi
-restano in formato macchina (17.3, 1234).</p>
-<p>Dati nascosti in questo rapporto: {summary["suppressed"]} su {summary["cells"]}.
-{_audit_sentence(summary, k)}</p></div></section>
+{_cover(title, quarter, k, cards)}
+<nav class="toc"><h2>{_prose(messages.t("report.sections.contents"))}</h2><ol>{"".join(toc)}</ol></nav>
+{_reading(summary, k)}
 {"".join(sections)}
-<section id="glossario"><h2>Glossario</h2><dl class="glossary">{glossary}</dl></section>
-<p class="note">Rapporto prodotto con il kit bds.
-Nessun dato personale: solo conteggi aggregati e protetti.</p>
+<section id="glossario"><h2>{glossary_title}</h2><dl class="glossary">{glossary}</dl></section>
+<p class="note">{_prose(messages.t("report.sections.colophon"))}</p>
 </body></html>
 """
 

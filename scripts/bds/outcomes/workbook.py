@@ -12,8 +12,8 @@ each problem is located back in its file, sheet, row and column, never quoting a
 (the shapes of `validate.SHAPES`, the headers of `validate.IDENTIFYING_HEADERS`) are looked for in every
 cell of every sheet. The workbook is checked for zip bombs and XML declarations by the content
 importer's guards (`intake.spreadsheet.check_xlsx`) before openpyxl reads it.
+The workbook's texts (sheet names, notes, instructions) are `report.workbook.*` of the message catalogue.
 """
-# messages: pending (52 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -28,21 +28,28 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .. import __version__, cells
+from .. import __version__, cells, messages, vocabulary
 from ..errors import BdsError
 from ..intake import spreadsheet
 from . import codes, fsutil, package, validate
 
-INSTRUCTIONS = "Istruzioni"
-LISTS = "Elenchi"
+_WB = "report.workbook"
+INSTRUCTIONS = messages.t(f"{_WB}.sheets.instructions")
+LISTS = messages.t(f"{_WB}.sheets.lists")
 LAST_ROW = 1_048_576  # the validations cover the whole column below the header
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # zip entries and document properties: no build time in the file
 FIXED_STAMP = "2000-01-01T00:00:00Z"
-YES, NO = "sì", "no"
-TRUE_WORDS = {"sì", "si", "true", "vero", "1"}
+YES, NO = messages.t(f"{_WB}.yes_word"), messages.t(f"{_WB}.no_word")
+TRUE_WORDS = {"sì", "si", "true", "vero", "1"}  # msg-ok: words read back from a cell, not shown
 FALSE_WORDS = {"no", "false", "falso", "0"}
 UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _say(key: str, /, count: int | None = None, **params) -> str:
+    """A text of the workbook (report.workbook.KEY in the message catalogue)."""
+    return messages.t(f"{_WB}.{key}", count=count, **params)
 
 
 # -- the schema, as the workbook shows it -------------------------------------------------------------
@@ -94,21 +101,23 @@ def _comment_text(spec: dict, shown: list[str] | None) -> str:
     lines = [str(spec.get("title") or spec["name"])]
     if spec.get("description"):
         lines.append(str(spec["description"]))
-    lines.append("Obbligatorio." if limits.get("required") else "Facoltativo: si può lasciare vuoto.")
+    lines.append(_say("comment.required" if limits.get("required") else "comment.optional"))
     if shown:
-        lines.append("Valori: " + "; ".join(shown) + ".")
+        lines.append(_say("comment.values", values="; ".join(shown)))
     elif spec.get("type") == "boolean":
-        lines.append(f"Valori: {YES} oppure {NO}.")
+        lines.append(_say("comment.boolean", yes=YES, no=NO))
     if spec.get("x-unit"):
-        lines.append(f"Unità: {spec['x-unit']}.")
+        lines.append(_say("comment.unit", unit=spec["x-unit"]))
     if spec.get("x-expected"):
-        lines.append(f"Formato: {spec['x-expected']}.")
+        lines.append(_say("comment.format", format=spec["x-expected"]))
     if spec.get("type") == "date":
-        lines.append("Data: per esempio 31/01/2026.")
+        lines.append(_say("comment.date"))
     low, high = limits.get("minimum"), limits.get("maximum")
     if spec.get("type") in ("integer", "number") and not shown and (low is not None or high is not None):
-        lines.append(f"Da {low if low is not None else '…'} a {high if high is not None else '…'}.")
-    lines.append(f"Nome del campo: {spec['name']}.")
+        lines.append(
+            _say("comment.range", low=low if low is not None else "…", high=high if high is not None else "…")
+        )
+    lines.append(_say("comment.field", name=spec["name"]))
     return "\n".join(lines)
 
 
@@ -130,8 +139,8 @@ def _validation(spec: dict, list_ref: str | None):
         return DataValidation(
             type="list",
             formula1=list_ref,
-            errorTitle="Valore non previsto",
-            error="Scegli uno dei valori dell'elenco (freccia a destra della cella).",
+            errorTitle=_say("validation.list_title"),
+            error=_say("validation.list_error"),
             **common,
         )
     low, high = limits.get("minimum"), limits.get("maximum")
@@ -142,24 +151,24 @@ def _validation(spec: dict, list_ref: str | None):
             operator="between",
             formula1=low,
             formula2=high,
-            errorTitle="Data non valida",
-            error="Scrivi una data, per esempio 31/01/2026.",
+            errorTitle=_say("validation.date_title"),
+            error=_say("validation.date_error"),
             **common,
         )
     if kind in ("integer", "number") and (low is not None or high is not None):
-        what = "un numero intero" if kind == "integer" else "un numero"
+        what = _say("validation.integer" if kind == "integer" else "validation.number")
         if low is not None and high is not None:
             rule = dict(operator="between", formula1=str(low), formula2=str(high))
-            error = f"Scrivi {what} da {low} a {high}."
+            error = _say("validation.between", what=what, low=low, high=high)
         elif low is not None:
             rule = dict(operator="greaterThanOrEqual", formula1=str(low))
-            error = f"Scrivi {what} da {low} in su."
+            error = _say("validation.at_least", what=what, low=low)
         else:
             rule = dict(operator="lessThanOrEqual", formula1=str(high))
-            error = f"Scrivi {what} fino a {high}."
+            error = _say("validation.at_most", what=what, high=high)
         return DataValidation(
             type="whole" if kind == "integer" else "decimal",
-            errorTitle="Numero non valido",
+            errorTitle=_say("validation.number_title"),
             error=error,
             **rule,
             **common,
@@ -169,8 +178,8 @@ def _validation(spec: dict, list_ref: str | None):
             type="textLength",
             operator="equal",
             formula1="36",
-            errorTitle="Codice non valido",
-            error="Il codice è un UUID di 36 caratteri, per esempio 3f2b9c1e-8a4d-4c2b-9e1f-0a6b7c8d9e0f.",
+            errorTitle=_say("validation.code_title"),
+            error=_say("validation.code_error"),
             **common,
         )
     return None
@@ -184,80 +193,52 @@ def _width(spec: dict, title: str, shown: list[str] | None) -> float:
     return round(min(max(longest, typical) + 3, 45), 1)
 
 
+# the instructions sheet, line by line: (style, key under report.workbook.instructions); "" is a blank line
+_GUIDE_START = [
+    ("h1", "title"),
+    ("", "made_by"),
+    ("", ""),
+    ("h2", "before"),
+    ("", "no_names"),
+    ("", "random_code"),
+    ("", "private_folder"),
+    ("", ""),
+    ("h2", "how"),
+    ("", "rows"),
+    ("", "notes"),
+    ("", "lists"),
+    ("", "dates"),
+    ("", "amounts"),
+    ("", "optional"),
+    ("", "keep"),
+    ("", "one_file_each"),
+]
+_GUIDE_END = [
+    ("", ""),
+    ("h2", "done"),
+    ("", "hand_over"),
+    ("code", "command"),
+    ("", "located"),
+]
+
+
+def _guide_lines(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(style, _say(f"instructions.{key}", version=__version__) if key else "") for style, key in keys]
+
+
 def _instructions(ws, territory_named: bool) -> None:
     from openpyxl.styles import Alignment, Font
 
-    lines: list[tuple[str, str]] = [
-        ("h1", "Dati sugli esiti dei progetti di Budget di Salute"),
-        ("", f"Modello vuoto creato da bds {__version__}: solo intestazioni ed elenchi, nessun dato."),
-        ("", ""),
-        ("h2", "Prima di cominciare"),
-        (
-            "",
-            "• In questo file non si scrivono mai nome, cognome, codice fiscale, telefono, email o indirizzo "
-            "della persona: in nessun foglio e in nessuna cella. Il kit rifiuta il file se li trova.",
-        ),
-        (
-            "",
-            "• Al posto del nome si usa un codice casuale (UUID), per esempio "
-            "3f2b9c1e-8a4d-4c2b-9e1f-0a6b7c8d9e0f. L'elenco che collega il codice alla persona resta nel "
-            "servizio, in un luogo protetto, e non si consegna mai.",
-        ),
-        (
-            "",
-            "• Salvate il file compilato in una cartella privata, mai nel repository del sito.",
-        ),
-        ("", ""),
-        ("h2", "Come si compila"),
-        (
-            "",
-            "• Ogni foglio è una tabella; ogni riga è una persona, un progetto, una valutazione, un "
-            "ricovero o una spesa.",
-        ),
-        (
-            "",
-            "• Passate con il mouse sull'intestazione di una colonna (il triangolino rosso): una nota "
-            "spiega cosa scrivere, se è obbligatorio e quali valori sono ammessi.",
-        ),
-        ("", "• Nelle colonne con la freccia scegliete il valore dall'elenco."),
-        ("", "• Le date si scrivono come giorno/mese/anno, per esempio 31/01/2026."),
-        ("", "• Gli importi sono in euro; i decimali si possono scrivere con la virgola."),
-        ("", "• Le celle facoltative che non conoscete restano vuote."),
-        (
-            "",
-            "• Non cambiate i nomi dei fogli e le intestazioni, non aggiungete fogli o colonne: "
-            "il kit accetta solo quelli del modello.",
-        ),
-        (
-            "",
-            "• Ogni servizio può compilare il suo file: il kit li unisce. Uno stesso codice non deve "
-            "comparire in due file.",
-        ),
-    ]
+    lines = _guide_lines(_GUIDE_START)
     if territory_named:
-        lines.append(("", "• Zona e servizio si scelgono dall'elenco del vostro territorio."))
-    lines += [("", ""), ("h2", "I fogli")]
+        lines += _guide_lines([("", "territory")])
+    lines += [("", ""), ("h2", _say("instructions.sheets"))]
     for resource in resources():
         specs = package.table_schema(resource["name"])["fields"]
         required = sum(1 for s in specs if s.get("constraints", {}).get("required"))
-        lines.append(
-            ("", f"• {sheet_title(resource)}: {len(specs)} colonne, di cui {required} obbligatorie.")
-        )
-    lines += [
-        ("", ""),
-        ("h2", "Quando avete finito"),
-        (
-            "",
-            "Consegnate il file a chi prepara il rapporto. Il kit lo controlla e lo trasforma nei dati del "
-            "rapporto con il comando:",
-        ),
-        ("code", "bds outcomes import servizio.xlsx --out private/dati-esiti"),
-        (
-            "",
-            "Ogni errore indica file, foglio, riga e colonna, mai il contenuto della cella. La guida "
-            "«Compilare il foglio dei dati sugli esiti» spiega ogni passo.",
-        ),
-    ]
+        sheet = _say("instructions.sheet", sheet=sheet_title(resource), columns=len(specs), required=required)
+        lines.append(("", sheet))
+    lines += _guide_lines(_GUIDE_END)
     ws.column_dimensions["A"].width = 110
     for number, (style, text) in enumerate(lines, start=1):
         cell = ws.cell(row=number, column=1, value=cells.neutralise(text) if text else None)
@@ -271,73 +252,102 @@ def _instructions(ws, territory_named: bool) -> None:
 
 
 def template(territory: dict | None = None) -> bytes:
-    """The workbook's bytes: the same for the same kit version, schema and territory."""
+    """The workbook's bytes: the same for the same kit version, schema and territory (and its words)."""
+    if territory is None:
+        return _template(None)
+    with messages.use(words=vocabulary.of(territory)):
+        return _template(territory)
+
+
+def _template(territory: dict | None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import PatternFill
 
     book = Workbook()
     guide = book.active
     guide.title = INSTRUCTIONS
-    _instructions(guide, bool(territory_lists(territory)))
-    lists = book.create_sheet(LISTS)
-    lists_column = 0
     from_territory = territory_lists(territory)
+    _instructions(guide, bool(from_territory))
+    lists = _Lists(book.create_sheet(LISTS))
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for resource in resources():
         ws = book.create_sheet(sheet_title(resource))
         specs = package.table_schema(resource["name"])["fields"]
         for position, spec in enumerate(specs, start=1):
-            letter = get_column_letter(position)
-            title = header_title(spec, specs)
-            shown: list[str] | None = None
-            if spec.get("constraints", {}).get("enum"):
-                shown = list(labels(spec).values())
-            elif spec["name"] in from_territory:
-                shown = list(from_territory[spec["name"]])
-            elif spec.get("type") == "boolean":
-                shown = [YES, NO]
-            cell = ws.cell(row=1, column=position, value=cells.neutralise(title))
-            cell.font = Font(bold=bool(spec.get("constraints", {}).get("required")))
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            comment = Comment(_comment_text(spec, shown if spec.get("type") != "boolean" else None), "bds")
-            comment.width, comment.height = 320, 200
-            cell.comment = comment
-            list_ref = None
-            if shown:
-                lists_column += 1
-                list_letter = get_column_letter(lists_column)
-                lists.cell(row=1, column=lists_column, value=cells.neutralise(f"{ws.title}: {title}"))
-                for row, value in enumerate(shown, start=2):
-                    number = spec.get("type") == "integer" and re.fullmatch(r"-?[0-9]+", value)
-                    shown_value = int(value) if number else cells.neutralise(value)
-                    lists.cell(row=row, column=lists_column, value=shown_value)
-                list_ref = f"{LISTS}!${list_letter}$2:${list_letter}${len(shown) + 1}"
-            rule = _validation(spec, list_ref)
-            if rule is not None:
-                rule.add(f"{letter}2:{letter}{LAST_ROW}")
-                ws.add_data_validation(rule)
-            dimension = ws.column_dimensions[letter]
-            dimension.width = _width(spec, title, shown)
-            if spec.get("type") == "date":
-                dimension.number_format = "DD/MM/YYYY"
-            elif spec.get("type") == "string":
-                dimension.number_format = "@"  # «1-2» or «0» stay text, not a date or a number
+            _column(ws, position, spec, specs, from_territory, lists, header_fill)
         ws.row_dimensions[1].height = 45
         ws.freeze_panes = "A2"
-    lists.sheet_state = "hidden"
+    lists.ws.sheet_state = "hidden"
     book.active = 0
     fixed = dt.datetime(*FIXED_TIME)
     book.properties.creator = "bds"
     book.properties.lastModifiedBy = "bds"
-    book.properties.title = "Dati sugli esiti (modello vuoto)"
+    book.properties.title = _say("title")
     book.properties.created = fixed
     book.properties.modified = fixed
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+@dataclass
+class _Lists:
+    """The hidden sheet of drop-down values: one column per field with a list."""
+
+    ws: Any
+    column: int = 0
+
+    def add(self, heading: str, values: list[str], integers: bool) -> str:
+        """Write `values` under `heading` in the next column; the range a list validation points to."""
+        from openpyxl.utils import get_column_letter
+
+        self.column += 1
+        letter = get_column_letter(self.column)
+        self.ws.cell(row=1, column=self.column, value=cells.neutralise(heading))
+        for row, value in enumerate(values, start=2):
+            number = integers and re.fullmatch(r"-?[0-9]+", value)
+            self.ws.cell(row=row, column=self.column, value=int(value) if number else cells.neutralise(value))
+        return f"{LISTS}!${letter}$2:${letter}${len(values) + 1}"
+
+
+def _shown_values(spec: dict, from_territory: dict[str, list[str]]) -> list[str] | None:
+    """The values a field's drop-down offers: the schema's labels, the territory's ids, sì/no; or none."""
+    if spec.get("constraints", {}).get("enum"):
+        return list(labels(spec).values())
+    if spec["name"] in from_territory:
+        return list(from_territory[spec["name"]])
+    if spec.get("type") == "boolean":
+        return [YES, NO]
+    return None
+
+
+def _column(ws, position: int, spec: dict, specs: list[dict], from_territory, lists: _Lists, fill) -> None:
+    """One column of a data sheet: the header with its note, the drop-down or check, width and format."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(position)
+    title = header_title(spec, specs)
+    shown = _shown_values(spec, from_territory)
+    cell = ws.cell(row=1, column=position, value=cells.neutralise(title))
+    cell.font = Font(bold=bool(spec.get("constraints", {}).get("required")))
+    cell.fill = fill
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    comment = Comment(_comment_text(spec, shown if spec.get("type") != "boolean" else None), "bds")
+    comment.width, comment.height = 320, 200
+    cell.comment = comment
+    list_ref = lists.add(f"{ws.title}: {title}", shown, spec.get("type") == "integer") if shown else None
+    rule = _validation(spec, list_ref)
+    if rule is not None:
+        rule.add(f"{letter}2:{letter}{LAST_ROW}")
+        ws.add_data_validation(rule)
+    dimension = ws.column_dimensions[letter]
+    dimension.width = _width(spec, title, shown)
+    if spec.get("type") == "date":
+        dimension.number_format = "DD/MM/YYYY"
+    elif spec.get("type") == "string":
+        dimension.number_format = "@"  # «1-2» or «0» stay text, not a date or a number
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -389,7 +399,7 @@ class Problem:
 
     def text(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.sheet, self.row or "", self.column) if p != "")
-        return f"{where}: errore [{self.code}] {self.message}"
+        return f"{where}: {messages.t('common.severity.error')} [{self.code}] {self.message}"
 
     def as_dict(self) -> dict:
         return {
@@ -505,13 +515,13 @@ def _identifier(text: str) -> str | None:
 def _check_file(path: Path) -> None:
     shown = str(path)
     if path.suffix.lower() != ".xlsx":
-        raise BdsError(f"{shown}: il file deve essere un foglio .xlsx (fatto con bds outcomes template)", 2)
+        raise BdsError(f"{shown}: {_say('read.not_xlsx')}", 2)
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise BdsError(f"{shown}: il file non esiste", 2) from None
+        raise BdsError(f"{shown}: {_say('read.missing')}", 2) from None
     except OSError:
-        raise BdsError(f"{shown}: il file non si può leggere", 2) from None
+        raise BdsError(f"{shown}: {_say('read.unreadable')}", 2) from None
     why = validate._not_regular(info)
     if why:
         raise BdsError(f"{shown}: {codes.message('TABLE_NOT_REGULAR', file=path.name, why=why)}", 2)
@@ -520,7 +530,7 @@ def _check_file(path: Path) -> None:
         raise BdsError(f"{shown}: {codes.message('TABLE_TOO_LARGE', limit=limit)}", 2)
     exposure = fsutil.repository_exposure(path)
     if exposure:
-        reason = {"tracked": "è registrato in git", "not-ignored": "non è escluso da .gitignore"}[exposure]
+        reason = _say({"tracked": "read.tracked", "not-ignored": "read.not_ignored"}[exposure])
         raise BdsError(f"{shown}: {codes.message('WORKBOOK_IN_REPOSITORY', why=reason)}", 2)
     spreadsheet.check_xlsx(path)  # zip bomb, password, DOCTYPE/ENTITY, sizes: before openpyxl reads it
 
@@ -534,7 +544,7 @@ def read_workbook(path: Path) -> _Book:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged file
-        raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+        raise BdsError(f"{path}: {_say('read.damaged')}", exit_code=2) from None
     by_name = {}
     for resource in resources():
         by_name[_norm(sheet_title(resource))] = resource["name"]
@@ -545,7 +555,7 @@ def read_workbook(path: Path) -> _Book:
             table = by_name.get(name)
             if table is None and name not in (_norm(INSTRUCTIONS), _norm(LISTS)):
                 # the sheet's name is typed by a person: it is not shown
-                where = f"foglio {position}"
+                where = _say("read.sheet_at", position=position)
                 book.problems.append(
                     _problem(book.file, where, 0, "", "WORKBOOK_SHEET_UNKNOWN", position=position)
                 )
@@ -561,7 +571,7 @@ def read_workbook(path: Path) -> _Book:
             except BdsError:
                 raise
             except Exception:  # a damaged sheet part
-                raise BdsError(f"{path}: il file non è un foglio .xlsx leggibile", exit_code=2) from None
+                raise BdsError(f"{path}: {_say('read.damaged')}", exit_code=2) from None
     finally:
         workbook.close()
     for resource in resources():
@@ -573,80 +583,111 @@ def read_workbook(path: Path) -> _Book:
 
 
 def _read_sheet(book: _Book, ws, table: str | None) -> None:
-    from openpyxl.utils import get_column_letter
+    _SheetReader(book, ws, table).read()
 
-    sheet = _Sheet(table, book.file, ws.title) if table else None
-    specs = package.fields_by_name(table) if table else {}
-    ordered = package.table_schema(table)["fields"] if table else []
+
+def _header_names(ordered: list[dict]) -> dict[str, str]:
+    """What a header may say (normalised) -> the field: the template's title, the field's title, its name."""
     headers = {}
     for spec in ordered:
         headers[_norm(header_title(spec, ordered))] = spec["name"]
         headers.setdefault(_norm(spec.get("title") or spec["name"]), spec["name"])
         headers[_norm(spec["name"])] = spec["name"]
-    shown = {name: labels(spec) for name, spec in specs.items() if spec.get("constraints", {}).get("enum")}
-    columns: dict[int, str] = {}  # 0-based position -> field name
-    counts: dict[str, int] = defaultdict(int)
+    return headers
 
-    def found(row: int, column: str, code: str, **values) -> None:
-        counts[code] += 1
-        if counts[code] <= validate.MAX_SAME_PROBLEM:
-            book.problems.append(_problem(book.file, ws.title, row, column, code, **values))
 
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # a stale <dimension> would drop rows silently
-    filled = 0
-    for number, values in enumerate(ws.iter_rows(values_only=True, max_col=spreadsheet.MAX_COLUMNS + 1), 1):
-        if number > spreadsheet.EXCEL_MAX_ROWS:
-            break
-        if values.count(None) == len(values):
-            continue
-        if not any(spreadsheet._filled(v) for v in values):
-            continue  # empty rows, at the end or in between, are left out
-        filled += 1
-        if filled > validate.MAX_TABLE_ROWS + 1:
-            found(0, "", "TABLE_TOO_LARGE", limit=f"{validate.MAX_TABLE_ROWS} righe")
-            book.structural = True
+class _SheetReader:
+    """One sheet, row by row: every cell scanned for identifiers; a data sheet's header matched to the
+    fields and its rows typed to CSV text (`table` None: a sheet that is not a table, only scanned)."""
+
+    def __init__(self, book: _Book, ws, table: str | None):
+        self.book, self.ws, self.table = book, ws, table
+        self.sheet = _Sheet(table, book.file, ws.title) if table else None
+        self.specs = package.fields_by_name(table) if table else {}
+        self.ordered = package.table_schema(table)["fields"] if table else []
+        self.headers = _header_names(self.ordered)
+        self.shown = {
+            name: labels(spec) for name, spec in self.specs.items() if spec.get("constraints", {}).get("enum")
+        }
+        self.columns: dict[int, str] = {}  # 0-based position -> field name
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def found(self, row: int, column: str, code: str, **values) -> None:
+        self.counts[code] += 1
+        if self.counts[code] <= validate.MAX_SAME_PROBLEM:
+            self.book.problems.append(_problem(self.book.file, self.ws.title, row, column, code, **values))
+
+    def structural(self, row: int, column: str, code: str, **values) -> None:
+        """A problem that keeps the tables from being built."""
+        self.found(row, column, code, **values)
+        self.book.structural = True
+
+    def read(self) -> None:
+        if hasattr(self.ws, "reset_dimensions"):
+            self.ws.reset_dimensions()  # a stale <dimension> would drop rows silently
+        filled = 0
+        rows = self.ws.iter_rows(values_only=True, max_col=spreadsheet.MAX_COLUMNS + 1)
+        for number, values in enumerate(rows, 1):
+            if number > spreadsheet.EXCEL_MAX_ROWS:
+                break
+            if values.count(None) == len(values):
+                continue
+            if not any(spreadsheet._filled(v) for v in values):
+                continue  # empty rows, at the end or in between, are left out
+            filled += 1
+            if filled > validate.MAX_TABLE_ROWS + 1:
+                limit = _say("read.rows_limit", count=validate.MAX_TABLE_ROWS)
+                self.structural(0, "", "TABLE_TOO_LARGE", limit=limit)
+                return
+            for position, value in enumerate(values):
+                if value is not None:
+                    self._cell(number, position, value, filled)
+            if self.sheet is not None and number > 1 and filled > 1:
+                row = {
+                    name: cell_text(values[p], self.specs[name], self.shown.get(name))
+                    for p, name in self.columns.items()
+                }
+                if any(row.values()):
+                    self.sheet.rows.append((number, row))
+        if self.sheet is None or self.table is None:
             return
-        for position, value in enumerate(values):
-            if value is None:
-                continue
-            letter = get_column_letter(position + 1)
-            text = _scan_text(value)
-            if text is not None and len(text) > validate.MAX_CELL_CHARS:
-                found(number, letter, "CELL_TOO_LONG", limit=validate.MAX_CELL_CHARS)
-            shape = _identifier(text) if text else None
-            if shape:
-                found(number, letter, "IDENTIFIER_VALUE", shape=shape)
-            if sheet is None or not spreadsheet._filled(value):
-                continue
-            if number == 1:
-                name = headers.get(_norm(value))
-                if name is None:
-                    identifying = validate.IDENTIFYING_HEADERS.match(str(value).strip())
-                    code = "IDENTIFIER_COLUMN" if identifying else "HEADER_EXTRA"
-                    found(1, letter, code, position=position + 1)
-                    book.structural = True
-                elif name in sheet.letters:
-                    found(1, letter, "WORKBOOK_HEADER_TWICE", title=specs[name].get("title", name))
-                    book.structural = True
-                else:
-                    columns[position] = name
-                    sheet.letters[name] = letter
-            elif position not in columns and filled > 1:
-                found(number, letter, "ROW_EXTRA_CELL")
-                book.structural = True
-        if sheet is not None and number > 1 and filled > 1:
-            row = {name: cell_text(values[p], specs[name], shown.get(name)) for p, name in columns.items()}
-            if any(row.values()):
-                sheet.rows.append((number, row))
-    if sheet is None or table is None:
-        return
-    for spec in ordered:
-        # a workbook made from an older template may lack a field added since: only if it is optional
-        if spec["name"] not in sheet.letters and spec.get("constraints", {}).get("required"):
-            found(1, "", "HEADER_MISSING", title=spec.get("title", spec["name"]), field=spec["name"])
-            book.structural = True
-    book.sheets[table] = sheet
+        for spec in self.ordered:
+            # a workbook made from an older template may lack a field added since: only if it is optional
+            if spec["name"] not in self.sheet.letters and spec.get("constraints", {}).get("required"):
+                self.structural(
+                    1, "", "HEADER_MISSING", title=spec.get("title", spec["name"]), field=spec["name"]
+                )
+        self.book.sheets[self.table] = self.sheet
+
+    def _cell(self, number: int, position: int, value, filled: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        letter = get_column_letter(position + 1)
+        text = _scan_text(value)
+        if text is not None and len(text) > validate.MAX_CELL_CHARS:
+            self.found(number, letter, "CELL_TOO_LONG", limit=validate.MAX_CELL_CHARS)
+        shape = _identifier(text) if text else None
+        if shape:
+            self.found(number, letter, "IDENTIFIER_VALUE", shape=shape)
+        if self.sheet is None or not spreadsheet._filled(value):
+            return
+        if number == 1:
+            self._header(self.sheet, position, letter, value)
+        elif position not in self.columns and filled > 1:
+            self.structural(number, letter, "ROW_EXTRA_CELL")
+
+    def _header(self, sheet: _Sheet, position: int, letter: str, value) -> None:
+        name = self.headers.get(_norm(value))
+        if name is None:
+            identifying = validate.IDENTIFYING_HEADERS.match(str(value).strip())
+            self.structural(
+                1, letter, "IDENTIFIER_COLUMN" if identifying else "HEADER_EXTRA", position=position + 1
+            )
+        elif name in sheet.letters:
+            self.structural(1, letter, "WORKBOOK_HEADER_TWICE", title=self.specs[name].get("title", name))
+        else:
+            self.columns[position] = name
+            sheet.letters[name] = letter
 
 
 # -- several workbooks into one package ---------------------------------------------------------------
@@ -742,7 +783,7 @@ def _located(problem: validate.Problem, origins, books: list[_Book]) -> Problem:
 
 class ImportFailed(BdsError):
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} errori nei fogli: nessun file scritto", exit_code=1)
+        super().__init__(_say("read.failed", count=len(problems)), exit_code=1)
         self.problems = problems
 
 
@@ -770,7 +811,7 @@ def import_workbooks(paths: list[Path], out_dir: Path, territory: dict | None, r
     Raises ImportFailed with every located problem, and writes nothing, when any check fails."""
     resolved = [Path(p).resolve() for p in paths]
     if len(set(resolved)) != len(resolved):
-        raise BdsError("lo stesso file è indicato due volte: ogni foglio si importa una volta", exit_code=2)
+        raise BdsError(_say("read.twice"), exit_code=2)
     books = [read_workbook(Path(p)) for p in paths]
     problems = [p for b in books for p in b.problems]
     if any(b.structural for b in books):
