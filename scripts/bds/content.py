@@ -101,13 +101,21 @@ class Project:
         if path == glossary:
             return "glossary"
         parent = path.parent.name
-        if path.suffix == ".md" and parent == "guides":
+        if path.suffix == ".md" and (parent == "guides" or self.language_of(path, resolved=True)):
             return "guide"
         if path.suffix in (".yml", ".yaml"):
             if parent == "partners":
                 return "partner"
             if parent == "opportunities":
                 return "opportunity"
+        return None
+
+    def language_of(self, path: Path, resolved: bool = False) -> str | None:
+        """The language folder of a translated guide, `content/guides/<lang>/NAME.md`; None otherwise."""
+        path = path if resolved else absolute(path)
+        folder = path.parent
+        if path.suffix == ".md" and folder.parent.name == "guides" and folder.name != "img":
+            return folder.name
         return None
 
     def all_files(self) -> list[Path]:
@@ -145,7 +153,26 @@ class Project:
             files += self._records(folder, names, extensions, expected, found)
             if folder == self.guides_dir and "img" in names:
                 self._pictures(folder / "img", found)
+            if folder == self.guides_dir:
+                files += self._translations(folder, names, found)
         return files, found
+
+    def _translations(self, folder: Path, names: list[str], found: list[F.Finding]) -> list[Path]:
+        """The translated guides, `content/guides/<lang>/*.md` (bds.translations checks them)."""
+        files: list[Path] = []
+        for name in names:
+            sub = folder / name
+            if name == "img" or name.startswith(("_", ".")) or not os.path.isdir(sub):
+                continue
+            if not self._folder(sub, found):  # a symlinked folder is reported, never followed
+                continue
+            try:
+                inner = sorted(entry.name for entry in os.scandir(sub))
+            except OSError as exc:
+                found.append(F.make("FOLDER_UNREADABLE", self.shown(sub), 1, 1, reason=safefs.reason(exc)))
+                continue
+            files += self._records(sub, inner, (".md",), ".md", found)
+        return files
 
     def _pictures(self, folder: Path, found: list[F.Finding]) -> None:
         """The guides' pictures are copied into the site: only regular files, with portable names."""
@@ -233,7 +260,8 @@ class Content:
     glossary: Document | None = None
     partners: dict[str, Document] = field(default_factory=dict)  # keyed by file stem
     opportunities: dict[str, Document] = field(default_factory=dict)
-    guides: dict[str, Document] = field(default_factory=dict)
+    guides: dict[str, Document] = field(default_factory=dict)  # the Italian guides
+    translations: dict[str, Document] = field(default_factory=dict)  # content/guides/<lang>/*.md
     kinds: dict[str, str] = field(default_factory=dict)  # shown path -> kind
     problems: list[F.Finding] = field(default_factory=list)  # folders and names that cannot be read
 
@@ -243,6 +271,7 @@ class Content:
                 yield doc
         yield from self.partners.values()
         yield from self.guides.values()
+        yield from self.translations.values()
         yield from self.opportunities.values()
 
     @property
@@ -250,7 +279,12 @@ class Content:
         return self.problems + [f for doc in self.documents() for f in doc.findings]
 
     def valid(self, kind: str) -> list[Document]:
-        table = {"partner": self.partners, "opportunity": self.opportunities, "guide": self.guides}[kind]
+        table = {
+            "partner": self.partners,
+            "opportunity": self.opportunities,
+            "guide": self.guides,
+            "translation": self.translations,
+        }[kind]
         return [doc for doc in table.values() if doc.ok and isinstance(doc.data, dict)]
 
 
@@ -327,6 +361,7 @@ def load_content(
     seen = set()
     jobs = []
     refused: list[tuple[str, str, Document]] = []
+    translated: set[str] = set()
     named = {absolute(p) for p in extra or []} if kinds is not None else set()
     for path in files + list(extra or []):
         resolved = absolute(path)  # a symlink stays itself: reading it reports it
@@ -352,6 +387,8 @@ def load_content(
             refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
             continue
         jobs.append((path, project.shown(path, resolved), kind))
+        if kind == "guide" and project.language_of(resolved, resolved=True):
+            translated.add(jobs[-1][1])  # loaded and schema-checked as a guide, kept apart from the Italian
     docs = load_files(jobs, workers)
     loaded = [(shown, kind, doc) for (_path, shown, kind), doc in zip(jobs, docs, strict=True)]
     for shown, kind, doc in loaded + refused:
@@ -364,7 +401,7 @@ def load_content(
             table = {
                 "partner": content.partners,
                 "opportunity": content.opportunities,
-                "guide": content.guides,
+                "guide": content.translations if shown in translated else content.guides,
             }
             table[kind][shown] = doc
     return content
