@@ -13,7 +13,6 @@ anywhere leaves the site, the reports, the ledger and the stored bulletins exact
 a crash while switching is completed (or undone) by the next run of `bds publish`, `bds build`
 or `bds report`.
 """
-# messages: pending (52 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -24,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import files
+from .. import files, vocabulary
 from .. import freshness as fr
 from .. import report as findings_report
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
+from ..messages import t
 from ..web import build as site_build
 from ..web import generate
 from . import archive, bulletin, freshness_report, provider
@@ -91,8 +91,12 @@ def resolve_today(quarter: Quarter, value: dt.date | None, clock_today: dt.date 
     today = value or quarter.default_today(clock_today or dt.date.today())
     if today < quarter.start:
         raise BdsError(
-            f"il trimestre {quarter.label} comincia il {quarter.start.isoformat()}: non si può "
-            f"pubblicare con la data {today.isoformat()}",
+            t(
+                "publish.run.before_quarter",
+                quarter=quarter.label,
+                start=quarter.start.isoformat(),
+                date=today.isoformat(),
+            ),
             exit_code=2,
         )
     return today
@@ -110,17 +114,11 @@ def check_targets(project: Project, out: Path, reports: Path, data: Path | None)
     files.check_can_write(reports / "x", "--reports")
     files.check_can_write(archive.record_path(project.root, "x"), "content/bulletins")
     if out.exists() and not out.is_dir():
-        raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
+        raise BdsError(t("publish.run.out_not_folder", out=out), 2)
     if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():
-        raise BdsError(
-            f"--out: la cartella «{out}» non è vuota e non contiene un sito di bds: non la sostituisco "
-            "(scegli una cartella vuota o nuova)",
-            2,
-        )
+        raise BdsError(t("publish.run.out_not_site", out=out), 2)
     if reports.resolve().is_relative_to(out.resolve()):
-        raise BdsError(
-            f"--reports: «{reports}» è dentro il sito pubblico: i rapporti privati vanno altrove", 2
-        )
+        raise BdsError(t("publish.run.reports_in_site", reports=reports), 2)
     if data is not None:
         from ..outcomes import release
 
@@ -134,8 +132,7 @@ def validate_content(project: Project, today: dt.date) -> validation.Result:
     result = validation.run(project, today=today)
     if result.errors:
         raise PublishFailed(
-            f"i contenuti hanno {len(result.errors)} errori: non ho pubblicato niente "
-            "(correggili e riprova; «bds validate» li elenca)",
+            t("publish.run.content_errors", count=len(result.errors)),
             findings_report.text(result.findings),
         )
     return result
@@ -148,8 +145,7 @@ def validate_data(data: Path, territory: dict | None):
     checked = validate(data, territory)
     if not checked.ok:
         raise PublishFailed(
-            f"i dati degli esiti hanno {len(checked.problems)} problemi: non ho pubblicato "
-            "niente (correggili e riprova; «bds outcomes validate» li elenca)",
+            t("publish.run.data_problems", count=len(checked.problems)),
             "\n".join(p.text() for p in checked.problems),
         )
     return checked
@@ -205,7 +201,7 @@ def write_freshness(content, today: dt.date, quarter: Quarter, folder: Path) -> 
     ctx = generate.context_from_content(content, today, inline_qr=False)
     found = fr.freshness(content, today, FRESHNESS_DAYS)
     entries = freshness_report.entries(found, ctx)
-    programme = str(ctx.territory.get("programme") or "Budget di Salute")
+    programme = str(ctx.territory.get("programme") or vocabulary.of(ctx.territory).programme)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "freshness.html").write_text(
         freshness_report.html(entries, quarter.label, found, programme), encoding="utf-8"
@@ -235,18 +231,16 @@ def publish(
     check_targets(project, out, reports, data)
     result = Result(quarter, today, out)
     names = ["content"] + (["data"] if data else []) + ["site"] + (["report"] if data else []) + ["freshness"]
-    titles = {
-        "content": "Controllo dei contenuti",
-        "data": "Controllo dei dati degli esiti",
-        "site": f"Sito pubblico con il Bollettino {quarter.title}",
-        "report": "Rapporto privato anonimizzato e registro delle pubblicazioni",
-        "freshness": "Elenco delle schede da verificare",
-    }
+    titles = {name: t(f"publish.run.step.{name}", quarter=quarter.title) for name in names}
     state: dict = {}
     staging_area = Staging()
 
     def step(name: str, action: Callable[[], object]):
-        print(f"[{names.index(name) + 1}/{len(names)}] {titles[name]}…", file=log, flush=True)
+        print(
+            t("publish.run.step_start", number=names.index(name) + 1, steps=len(names), title=titles[name]),
+            file=log,
+            flush=True,
+        )
         if on_step:
             on_step(name, "start")
         started = time.perf_counter()
@@ -254,7 +248,7 @@ def publish(
         result.seconds[name] = time.perf_counter() - started
         if on_step:
             on_step(name, "end")
-        print(f"    fatto ({_seconds(result.seconds[name])} s)", file=log, flush=True)
+        print(t("publish.run.step_done", seconds=_seconds(result.seconds[name])), file=log, flush=True)
         return value
 
     try:
@@ -320,10 +314,11 @@ def publish(
         step("freshness", freshness_step)
         for sentence in staging_area.recovered:
             print(f"bds: {sentence}.", file=log, flush=True)
-        print("Sostituzione dei file pubblicati…", file=log, flush=True)
-        staging_area.commit(project.root / JOURNAL, f"bds publish {quarter.label}")
+        print(t("publish.run.switching"), file=log, flush=True)
+        command = f"bds publish {quarter.label}"  # msg-ok: a command line, named when a run is recovered
+        staging_area.commit(project.root / JOURNAL, command)
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
-        raise files.write_failed(exc, "la pubblicazione", "") from None
+        raise files.write_failed(exc, t("publish.run.the_publication"), "") from None
     finally:
         staging_area.discard()
     return result
@@ -341,73 +336,90 @@ def _where(path: Path | None, root: Path) -> str:
         return str(path)
 
 
-def summary_text(result: Result, project: Project) -> str:
-    root = project.root
+def _done_lines(result: Result, root: Path) -> list[str]:
+    """What the run did, one line per output."""
     q = result.quarter
     totals = result.bulletin_totals
+    m = "publish.summary.done."
     lines = [
-        f"Pubblicazione del trimestre {q.label} completata (dati del catalogo al "
-        f"{result.today.isoformat()}).",
-        "",
-        "Che cosa è stato fatto:",
+        t(
+            m + "site",
+            site=_where(result.site, root),
+            pages=result.pages,
+            listings=result.listings,
+            title=q.title,
+            label=q.label,
+            new=totals.get("new", 0),
+            expiring=totals.get("expiring", 0),
+            partners=totals.get("partners_active", 0),
+        ),
+        t(m + "bulletin", file=_where(result.bulletin_file, root)),
     ]
-    lines.append(
-        f"- Sito pubblico: {_where(result.site, root)}/ ({result.pages} pagine, {result.listings} "
-        f"opportunità aperte), con il «Bollettino {q.title}» in bollettini/{q.label}/ "
-        f"({totals.get('new', 0)} nuove, {totals.get('expiring', 0)} in scadenza, "
-        f"{totals.get('partners_active', 0)} enti attivi)."
-    )
-    lines.append(
-        f"- Bollettino salvato in {_where(result.bulletin_file, root)} e nella cartella accanto "
-        "(dati aperti del trimestre)."
-    )
     if result.report_dir is not None:
         s = result.report_summary
         lines.append(
-            f"- Rapporto privato: {_where(result.report_dir, root)}/ (report.html, report.pdf e "
-            f"{len([f for f in result.report_files if f.endswith('.csv')])} tabelle CSV; "
-            f"{s.get('suppressed', 0)} celle oscurate su {s.get('cells', 0)}); registro delle "
-            f"pubblicazioni: {_where(result.ledger, root)}."
+            t(
+                m + "report",
+                folder=_where(result.report_dir, root),
+                tables=len([f for f in result.report_files if f.endswith(".csv")]),
+                suppressed=s.get("suppressed", 0),
+                cells=s.get("cells", 0),
+                ledger=_where(result.ledger, root),
+            )
         )
     else:
-        lines.append(
-            "- Rapporto privato: non prodotto (per farlo aggiungi --data con la cartella dei dati "
-            "degli esiti)."
-        )
-    lines.append(
-        f"- Schede da verificare: {_where(result.freshness_dir, root)}/freshness.html e freshness.csv."
-    )
+        lines.append(t(m + "no_report"))
+    lines.append(t(m + "freshness", folder=_where(result.freshness_dir, root)))
+    return lines
+
+
+def _warning_lines(result: Result) -> list[str]:
+    m = "publish.summary.warning."
     warnings = []
     if result.content_warnings:
-        warnings.append(f"{result.content_warnings} avvisi nei contenuti (li elenca «bds validate»)")
+        warnings.append(t(m + "content", count=result.content_warnings))
     if result.site_warnings:
-        warnings.append(f"{result.site_warnings} avvisi nella costruzione del sito")
+        warnings.append(t(m + "site", count=result.site_warnings))
     if result.republished:
-        warnings.append(
-            f"il trimestre {q.label} era già stato pubblicato: questa pubblicazione ha preso il posto "
-            "della precedente"
-        )
+        warnings.append(t(m + "republished", label=result.quarter.label))
     unprotected = result.report_summary.get("unprotected") if result.report_summary else None
     if unprotected:
-        warnings.append(
-            f"{len(unprotected)} celle del rapporto non raggiungono la protezione richiesta: "
-            "leggi audit.json prima di consegnarlo"
-        )
-    lines += ["", "Avvisi:"] + ([f"- {w}." for w in warnings] or ["- nessuno."])
+        warnings.append(t(m + "unprotected", count=len(unprotected)))
+    return warnings
+
+
+def _todo_lines(result: Result) -> list[str]:
+    m = "publish.summary.todo."
+    label = result.quarter.label
     counts = result.freshness_counts
     todo = []
     if counts.get("partners"):
         todo.append(
-            f"{counts['partners']} enti da ricontattare ({counts.get('listings', 0)} opportunità da "
-            f"verificare, {counts.get('nothing_open', 0)} enti senza opportunità aperte): l'elenco con i "
-            "contatti è in freshness.html"
+            t(
+                m + "contact",
+                partners=counts["partners"],
+                listings=counts.get("listings", 0),
+                nothing_open=counts.get("nothing_open", 0),
+            )
         )
-    todo.append(
-        f"registra il bollettino nel repository: {'/'.join(archive.FOLDER)}/{q.label}.yml e la "
-        f"cartella {q.label}/ (git add e commit, o chiedi a chi gestisce il repository)"
-    )
-    todo.append("metti online la cartella del sito come di consueto")
+    todo.append(t(m + "commit", folder="/".join(archive.FOLDER), label=label))
+    todo.append(t(m + "upload"))
     if result.report_dir is not None:
-        todo.append("consegna report.pdf ai finanziatori: è anonimizzato, ma resta un documento riservato")
-    lines += ["", "Cosa fare adesso:"] + [f"- {t}." for t in todo]
+        todo.append(t(m + "deliver"))
+    return todo
+
+
+def summary_text(result: Result, project: Project) -> str:
+    m = "publish.summary."
+    lines = [
+        t(m + "completed", label=result.quarter.label, date=result.today.isoformat()),
+        "",
+        t(m + "done_heading"),
+    ]
+    lines += [f"- {line}" for line in _done_lines(result, project.root)]
+    warnings = _warning_lines(result)
+    lines += ["", t(m + "warnings_heading")] + (
+        [f"- {w}." for w in warnings] or [f"- {t(m + 'no_warnings')}"]
+    )
+    lines += ["", t(m + "todo_heading")] + [f"- {item}." for item in _todo_lines(result)]
     return "\n".join(lines)
