@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import files, vocabulary
+from .. import files, messages, vocabulary
 from .. import freshness as fr
 from .. import report as findings_report
 from .. import validate as validation
@@ -154,7 +154,8 @@ def validate_data(data: Path, territory: dict | None):
 def make_bulletin(project: Project, content, quarter: Quarter, today: dt.date) -> tuple[Stored, bool]:
     stored = archive.load_all(project.root)
     ctx = generate.context_from_content(content, today, inline_qr=False)
-    data = bulletin.snapshot(ctx, quarter, archive.previous_of(stored, quarter.label))
+    with messages.use(words=vocabulary.of(ctx.territory)):
+        data = bulletin.snapshot(ctx, quarter, archive.previous_of(stored, quarter.label))
     return Stored(data, archive.open_data_files(ctx)), quarter.label in stored
 
 
@@ -203,9 +204,9 @@ def write_freshness(content, today: dt.date, quarter: Quarter, folder: Path) -> 
     entries = freshness_report.entries(found, ctx)
     programme = str(ctx.territory.get("programme") or vocabulary.of(ctx.territory).programme)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "freshness.html").write_text(
-        freshness_report.html(entries, quarter.label, found, programme), encoding="utf-8"
-    )
+    with messages.use(words=vocabulary.of(ctx.territory)):
+        page = freshness_report.html(entries, quarter.label, found, programme)
+    (folder / "freshness.html").write_text(page, encoding="utf-8")
     (folder / "freshness.csv").write_bytes(freshness_report.csv_bytes(entries))
     return freshness_report.counts(entries)
 
