@@ -89,12 +89,11 @@ def _breakdown(listings: list[dict], facet: str, labels: model.Labels) -> list[d
     )
 
 
-def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -> dict:
-    """The bulletin of `quarter` from the catalogue on `ctx.today`; `previous` is the earlier stored one."""
-    catalogue = ctx.listings
+def _new_listings(ctx: SiteContext, quarter: Quarter, previous: dict | None) -> list[dict]:
+    """Listings of the catalogue that start within the quarter or were not in the previous bulletin."""
     earlier = set(previous.get("catalogue") or []) if previous else None
     new = []
-    for item in catalogue:
+    for item in ctx.listings:
         start = parse_date((item.get("dates") or {}).get("start"))
         if quarter.contains(start):
             why = "start"
@@ -113,6 +112,11 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
                 "reason": why,
             }
         )
+    return new
+
+
+def _expiring(ctx: SiteContext, quarter: Quarter) -> list[dict]:
+    """Open or full listings that leave the catalogue within the quarter or SOON_DAYS after it."""
     window_end = quarter.end + dt.timedelta(days=SOON_DAYS)
     expiring = []
     for item in ctx.all_listings:
@@ -130,12 +134,25 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
                 }
             )
     expiring.sort(key=lambda e: (e["date"], e["id"]))
+    return expiring
+
+
+def _active_partners(ctx: SiteContext) -> list[dict[str, Any]]:
     active: list[dict[str, Any]] = []
     for pid, partner in ctx.partners.items():
         count = len(ctx.listings_by_partner.get(pid, []))
         if count:
             active.append({"id": pid, "name": str(partner.get("name", pid)), "listings": count})
     active.sort(key=lambda p: (p["name"].casefold(), p["id"]))
+    return active
+
+
+def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -> dict:
+    """The bulletin of `quarter` from the catalogue on `ctx.today`; `previous` is the earlier stored one."""
+    catalogue = ctx.listings
+    new = _new_listings(ctx, quarter, previous)
+    expiring = _expiring(ctx, quarter)
+    active = _active_partners(ctx)
     partner_names = {pid: str(p.get("name", pid)) for pid, p in ctx.partners.items()}
     for row in new + expiring:
         row["partner_name"] = partner_names.get(str(row["partner"]), str(row["partner"]))

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import files, messages, vocabulary
 from .. import freshness as fr
@@ -214,6 +215,117 @@ def write_freshness(content, today: dt.date, quarter: Quarter, folder: Path) -> 
 # -- the run -----------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Run:
+    """One run of `publish`: its targets, the staging area and the result the steps fill in."""
+
+    project: Project
+    quarter: Quarter
+    today: dt.date
+    out: Path
+    reports: Path
+    data: Path | None
+    log: Any
+    on_step: Callable[[str, str], None] | None
+    result: Result
+    staging: Staging = field(default_factory=Staging)
+    fresh_work: Path | None = None  # the report's folder: the freshness list goes beside it
+
+    @property
+    def names(self) -> list[str]:
+        with_data = self.data is not None
+        return (
+            ["content"]
+            + (["data"] if with_data else [])
+            + ["site"]
+            + (["report"] if with_data else [])
+            + ["freshness"]
+        )
+
+    def step(self, name: str, action: Callable[[], Any]) -> Any:
+        names = self.names
+        title = t(f"publish.run.step.{name}", quarter=self.quarter.title)
+        print(
+            t("publish.run.step_start", number=names.index(name) + 1, steps=len(names), title=title),
+            file=self.log,
+            flush=True,
+        )
+        if self.on_step:
+            self.on_step(name, "start")
+        started = time.perf_counter()
+        value = action()
+        self.result.seconds[name] = time.perf_counter() - started
+        if self.on_step:
+            self.on_step(name, "end")
+        print(
+            t("publish.run.step_done", seconds=_seconds(self.result.seconds[name])), file=self.log, flush=True
+        )
+        return value
+
+    def site(self, content) -> None:
+        """The site with the quarter's bulletin, the stored bulletin and its open data, all staged."""
+        project, label, result = self.project, self.quarter.label, self.result
+        stored, result.republished = make_bulletin(project, content, self.quarter, self.today)
+        work = self.staging.workspace(self.out)
+        summary = build_site(
+            project, content, self.today, work / "site", {label: stored}, _Indented(self.log)
+        )
+        self.staging.add(work / "site", self.out)
+        record = archive.record_path(project.root, label)
+        self.staging.stage_file(record, archive.dump(stored.data).encode("utf-8"))
+        files_target = archive.files_path(project.root, label)
+        files_work = self.staging.workspace(files_target) / label
+        files_work.mkdir()
+        for name, raw in stored.files.items():
+            (files_work / name).write_bytes(raw)
+        self.staging.add(files_work, files_target)
+        result.pages, result.listings, result.site_warnings = (
+            summary.pages,
+            summary.listings,
+            summary.warnings,
+        )
+        result.bulletin_file, result.bulletin_totals = record, dict(stored.data["totals"])
+
+    def report(self, data: Path, checked) -> None:
+        result = self.result
+        report_target = self.reports / self.quarter.label
+        ledger_target = self.reports / "ledger.json"
+        result.republished = result.republished or report_target.exists()
+        summary = write_report(
+            self.project, data, self.quarter, report_target, ledger_target, checked, self.staging
+        )
+        work = self.staging.staged_for(report_target)
+        result.report_dir, result.ledger, result.report_summary = (report_target, ledger_target, summary)
+        result.report_files = sorted(p.name for p in work.iterdir())
+        self.fresh_work = work
+
+    def freshness(self, content) -> None:
+        target = freshness_dir_for(self.reports, self.quarter, self.data is not None)
+        work = self.fresh_work
+        if work is None:
+            work = self.staging.workspace(target) / self.quarter.label
+            self.staging.add(work, target)
+        self.result.freshness_counts = write_freshness(content, self.today, self.quarter, work)
+        self.result.freshness_dir = target
+
+    def run(self) -> None:
+        project, data = self.project, self.data
+        checked = self.step("content", lambda: validate_content(project, self.today))
+        content = checked.content
+        self.result.content_warnings = len(checked.warnings)
+        territory = content.territory.data if content.territory is not None and content.territory.ok else None
+        data_checked = self.step("data", lambda: validate_data(data, territory)) if data is not None else None
+        self.step("site", lambda: self.site(content))
+        if data is not None:
+            self.step("report", lambda: self.report(data, data_checked))
+        self.step("freshness", lambda: self.freshness(content))
+        for sentence in self.staging.recovered:
+            print(f"bds: {sentence}.", file=self.log, flush=True)
+        print(t("publish.run.switching"), file=self.log, flush=True)
+        command = f"bds publish {self.quarter.label}"  # msg-ok: a command line, named when a run is recovered
+        self.staging.commit(project.root / JOURNAL, command)
+
+
 def publish(
     project: Project,
     quarter: Quarter,
@@ -231,97 +343,13 @@ def publish(
     recover_all([project.root, reports], log)  # an earlier run that a crash interrupted
     check_targets(project, out, reports, data)
     result = Result(quarter, today, out)
-    names = ["content"] + (["data"] if data else []) + ["site"] + (["report"] if data else []) + ["freshness"]
-    titles = {name: t(f"publish.run.step.{name}", quarter=quarter.title) for name in names}
-    state: dict = {}
-    staging_area = Staging()
-
-    def step(name: str, action: Callable[[], object]):
-        print(
-            t("publish.run.step_start", number=names.index(name) + 1, steps=len(names), title=titles[name]),
-            file=log,
-            flush=True,
-        )
-        if on_step:
-            on_step(name, "start")
-        started = time.perf_counter()
-        value = action()
-        result.seconds[name] = time.perf_counter() - started
-        if on_step:
-            on_step(name, "end")
-        print(t("publish.run.step_done", seconds=_seconds(result.seconds[name])), file=log, flush=True)
-        return value
-
+    run = _Run(project, quarter, today, out, reports, data, log, on_step, result)
     try:
-        checked = step("content", lambda: validate_content(project, today))
-        content = checked.content
-        result.content_warnings = len(checked.warnings)
-        territory = content.territory.data if content.territory is not None and content.territory.ok else None
-        data_checked = step("data", lambda: validate_data(data, territory)) if data is not None else None
-
-        def site_step():
-            stored, result.republished = make_bulletin(project, content, quarter, today)
-            work = staging_area.workspace(out)
-            summary = build_site(
-                project, content, today, work / "site", {quarter.label: stored}, _Indented(log)
-            )
-            staging_area.add(work / "site", out)
-            record = archive.record_path(project.root, quarter.label)
-            staging_area.stage_file(record, archive.dump(stored.data).encode("utf-8"))
-            files_target = archive.files_path(project.root, quarter.label)
-            files_work = staging_area.workspace(files_target) / quarter.label
-            files_work.mkdir()
-            for name, raw in stored.files.items():
-                (files_work / name).write_bytes(raw)
-            staging_area.add(files_work, files_target)
-            result.pages, result.listings, result.site_warnings = (
-                summary.pages,
-                summary.listings,
-                summary.warnings,
-            )
-            result.bulletin_file, result.bulletin_totals = record, dict(stored.data["totals"])
-
-        step("site", site_step)
-
-        fresh_target = freshness_dir_for(reports, quarter, data is not None)
-        if data is not None:
-
-            def report_step():
-                report_target = reports / quarter.label
-                ledger_target = reports / "ledger.json"
-                result.republished = result.republished or report_target.exists()
-                summary = write_report(
-                    project, data, quarter, report_target, ledger_target, data_checked, staging_area
-                )
-                work = staging_area.staged_for(report_target)
-                result.report_dir, result.ledger, result.report_summary = (
-                    report_target,
-                    ledger_target,
-                    summary,
-                )
-                result.report_files = sorted(p.name for p in work.iterdir())
-                state["fresh_work"] = work  # the freshness list goes beside the report
-
-            step("report", report_step)
-
-        def freshness_step():
-            work = state.get("fresh_work")
-            if work is None:
-                work = staging_area.workspace(fresh_target) / quarter.label
-                staging_area.add(work, fresh_target)
-            result.freshness_counts = write_freshness(content, today, quarter, work)
-            result.freshness_dir = fresh_target
-
-        step("freshness", freshness_step)
-        for sentence in staging_area.recovered:
-            print(f"bds: {sentence}.", file=log, flush=True)
-        print(t("publish.run.switching"), file=log, flush=True)
-        command = f"bds publish {quarter.label}"  # msg-ok: a command line, named when a run is recovered
-        staging_area.commit(project.root / JOURNAL, command)
+        run.run()
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
         raise files.write_failed(exc, t("publish.run.the_publication"), "") from None
     finally:
-        staging_area.discard()
+        run.staging.discard()
     return result
 
 
