@@ -188,3 +188,14 @@ def test_other_territories_publish_valid_packages_and_hsds(name, tmp_path):
     other = generate.context_from_content(result.content, TODAY, inline_qr=False)
     assert problems(write_package(other, tmp_path / "dati")) == []
     assert errors_of(validator("service_package"), json.loads(exports.hsds(other))) == []
+
+
+def test_column_descriptions_use_the_territory_words(ctx):
+    from bds import messages
+
+    with messages.use(words={"programme": "budget di cura"}):
+        fields = {f["name"]: f for f in tabular.descriptor(ctx)["resources"][0]["schema"]["fields"]}
+    assert fields["assi"]["description"].startswith("Assi del budget di cura (codici).")
+    assert "coperto dal budget di cura" in fields["costo_tipo"]["description"]
+    plain = {f["name"]: f for f in tabular.descriptor(ctx)["resources"][0]["schema"]["fields"]}
+    assert plain["assi"]["description"].startswith("Assi del Budget di Salute (codici).")

@@ -496,3 +496,33 @@ def test_staging_rolls_back_a_partial_commit(tmp_path, monkeypatch):
     area.discard()
     assert first.read_text("utf-8") == "vecchio a" and (second / "f").read_text("utf-8") == "vecchio b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+def test_the_bulletin_speaks_in_the_territory_words():
+    from bds import messages
+
+    words = dict(programme="budget di cura", health_service="ATS")
+    data = bulletin.snapshot(_ctx([_listing("una")]), Quarter.parse("2026Q4"))
+    with messages.use(words=words):
+        html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners=set())
+        index = bulletin.index_html([data])
+    for page in (html, index):
+        assert "Budget di Salute" not in page and "budget di cura" in page
+    assert "Opportunità e posti per asse del budget di cura" in html
+
+
+def test_the_stored_bulletin_names_the_programme_of_the_territory():
+    ctx = _ctx([_listing("una")])
+    ctx.territory.pop("programme", None)
+    ctx.territory["vocabulary"] = {"programme": "budget di cura"}
+    assert bulletin.snapshot(ctx, Quarter.parse("2026Q4"))["programme"] == "budget di cura"
+
+
+def test_the_freshness_report_names_the_territory_health_service():
+    from bds import freshness as fr
+    from bds import messages
+
+    report = fr.Freshness(today=dt.date(2026, 12, 1), days=30, review_days=365, groups=[])
+    with messages.use(words={"health_service": "ATS"}):
+        page = freshness_report.html([], "2026Q4", report, "Rete di prova")
+    assert "le ATS invece compaiono" in page and "ASST" not in page

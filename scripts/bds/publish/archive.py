@@ -3,7 +3,6 @@
 They are written by `bds publish` and committed with the content, so every later build can render
 every earlier bulletin exactly as it was published. Only catalogue data lives here.
 """
-# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ import yaml
 
 from .. import safefs
 from ..errors import BdsError
+from ..messages import t
 from ..web import exports
 from ..web.context import SiteContext
 from . import bulletin
@@ -23,10 +23,6 @@ from . import bulletin
 FOLDER = ("content", "bulletins")
 _NAME = re.compile(r"^\d{4}Q[1-4]$")
 MAX_STORED_BYTES = 64 * 1024 * 1024
-HEADER = (
-    "# Bollettino trimestrale scritto da «bds publish»: solo numeri del catalogo, mai dati sulle persone.\n"
-    "# Non modificarlo a mano: per correggerlo, pubblica di nuovo il trimestre.\n"
-)
 REQUIRED = (
     "quarter",
     "title",
@@ -61,23 +57,21 @@ def files_path(root: Path, label: str) -> Path:
 
 
 def dump(data: dict) -> str:
-    return HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return t("publish.archive.header") + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _check(data, shown: str, label: str) -> dict:
     if not isinstance(data, dict):
-        raise BdsError(
-            f"{shown}: il bollettino non è leggibile (mi aspettavo un elenco di campi)", exit_code=1
-        )
+        raise BdsError(t("publish.archive.not_a_mapping", shown=shown), exit_code=1)
     missing = [key for key in REQUIRED if key not in data]
     if missing:
         raise BdsError(
-            f"{shown}: mancano i campi {', '.join(missing)}: pubblica di nuovo il trimestre {label}",
+            t("publish.archive.missing", shown=shown, fields=", ".join(missing), label=label),
             exit_code=1,
         )
     if data["quarter"] != label:
         raise BdsError(
-            f"{shown}: il campo quarter dice «{data['quarter']}» ma il file è del trimestre {label}",
+            t("publish.archive.wrong_quarter", shown=shown, quarter=data["quarter"], label=label),
             exit_code=1,
         )
     return data
@@ -98,7 +92,7 @@ def load_all(root: Path) -> dict[str, Stored]:
             data = yaml.safe_load(_read(path, shown).decode("utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             raise BdsError(
-                f"{shown}: il bollettino non è leggibile: pubblica di nuovo il trimestre {path.stem}",
+                t("publish.archive.unreadable", shown=shown, label=path.stem),
                 exit_code=1,
             ) from None
         stored = Stored(_check(data, shown, path.stem))
@@ -114,7 +108,7 @@ def load_all(root: Path) -> dict[str, Stored]:
 
 def _real_folder(path: Path, shown: str) -> None:
     if path.is_symlink():
-        raise BdsError(f"{shown}: la cartella è un collegamento simbolico: non la seguo", exit_code=1)
+        raise BdsError(t("publish.archive.symlink", shown=shown), exit_code=1)
 
 
 def _read(path: Path, shown: str) -> bytes:
@@ -122,11 +116,9 @@ def _read(path: Path, shown: str) -> bytes:
     try:
         return safefs.read_regular(path, MAX_STORED_BYTES)
     except safefs.NotRegular as exc:
-        raise BdsError(
-            f"{shown}: non è un file normale ({exc.what}): non lo leggo né lo pubblico", 1
-        ) from None
+        raise BdsError(t("publish.archive.not_regular", shown=shown, what=exc.what), 1) from None
     except safefs.TooLarge:
-        raise BdsError(f"{shown}: il file è troppo grande per un bollettino", 1) from None
+        raise BdsError(t("publish.archive.too_large", shown=shown), 1) from None
 
 
 def previous_of(stored: dict[str, Stored], label: str) -> dict | None:
@@ -141,4 +133,4 @@ def open_data_files(ctx: SiteContext) -> dict[str, bytes]:
         "opportunita.json": exports.listings_json(ctx),
         "datapackage.json": exports.datapackage(ctx),
     }
-    return {name: made[name] for name, _, _ in bulletin.OPEN_DATA_FILES}
+    return {name: made[name] for name, _ in bulletin.OPEN_DATA_FILES}

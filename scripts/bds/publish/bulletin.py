@@ -16,7 +16,6 @@ Definitions (also printed on every bulletin page):
 - places are summed over the listings that state them; a listing with several axes or zones
   counts once in each.
 """
-# messages: pending (71 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -24,8 +23,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from .. import dates
+from .. import dates, vocabulary
 from ..dates import parse as parse_date
+from ..messages import t
 from ..web import model
 from ..web.context import SiteContext
 from ..web.model import rel
@@ -36,13 +36,14 @@ from .quarter import Quarter
 FORMAT = 1  # version of the stored bulletin data
 SOON_DAYS = 60
 INDEX_PATH = "bollettini/index.md"
+# file name, key of its title and description under publish.bulletin.files
 OPEN_DATA_FILES = (
-    ("opportunita.csv", "Opportunità (CSV)", "una riga per opportunità; si apre con un foglio di calcolo"),
-    ("opportunita.json", "Opportunità (JSON)", "gli stessi dati in JSON"),
-    ("datapackage.json", "Data Package (Frictionless)", "la descrizione delle colonne delle tabelle CSV"),
-    ("enti.csv", "Enti (CSV)", "gli enti della rete, a cui rimanda la colonna ente"),
-    ("zone.csv", "Zone (CSV)", "le zone del territorio"),
-    ("opportunita-zone.csv", "Zone di ogni opportunità (CSV)", "una riga per opportunità e zona"),
+    ("opportunita.csv", "listings_csv"),
+    ("opportunita.json", "listings_json"),
+    ("datapackage.json", "datapackage"),
+    ("enti.csv", "partners_csv"),
+    ("zone.csv", "zones_csv"),
+    ("opportunita-zone.csv", "listing_zones_csv"),
 )
 
 
@@ -88,12 +89,11 @@ def _breakdown(listings: list[dict], facet: str, labels: model.Labels) -> list[d
     )
 
 
-def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -> dict:
-    """The bulletin of `quarter` from the catalogue on `ctx.today`; `previous` is the earlier stored one."""
-    catalogue = ctx.listings
+def _new_listings(ctx: SiteContext, quarter: Quarter, previous: dict | None) -> list[dict]:
+    """Listings of the catalogue that start within the quarter or were not in the previous bulletin."""
     earlier = set(previous.get("catalogue") or []) if previous else None
     new = []
-    for item in catalogue:
+    for item in ctx.listings:
         start = parse_date((item.get("dates") or {}).get("start"))
         if quarter.contains(start):
             why = "start"
@@ -112,6 +112,11 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
                 "reason": why,
             }
         )
+    return new
+
+
+def _expiring(ctx: SiteContext, quarter: Quarter) -> list[dict]:
+    """Open or full listings that leave the catalogue within the quarter or SOON_DAYS after it."""
     window_end = quarter.end + dt.timedelta(days=SOON_DAYS)
     expiring = []
     for item in ctx.all_listings:
@@ -129,12 +134,25 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
                 }
             )
     expiring.sort(key=lambda e: (e["date"], e["id"]))
+    return expiring
+
+
+def _active_partners(ctx: SiteContext) -> list[dict[str, Any]]:
     active: list[dict[str, Any]] = []
     for pid, partner in ctx.partners.items():
         count = len(ctx.listings_by_partner.get(pid, []))
         if count:
             active.append({"id": pid, "name": str(partner.get("name", pid)), "listings": count})
     active.sort(key=lambda p: (p["name"].casefold(), p["id"]))
+    return active
+
+
+def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -> dict:
+    """The bulletin of `quarter` from the catalogue on `ctx.today`; `previous` is the earlier stored one."""
+    catalogue = ctx.listings
+    new = _new_listings(ctx, quarter, previous)
+    expiring = _expiring(ctx, quarter)
+    active = _active_partners(ctx)
     partner_names = {pid: str(p.get("name", pid)) for pid, p in ctx.partners.items()}
     for row in new + expiring:
         row["partner_name"] = partner_names.get(str(row["partner"]), str(row["partner"]))
@@ -146,8 +164,8 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
     return {
         "format": FORMAT,
         "quarter": quarter.label,
-        "title": f"Bollettino {quarter.title}",
-        "programme": str(ctx.territory.get("programme") or "Budget di Salute"),
+        "title": t("publish.bulletin.title", quarter=quarter.title),
+        "programme": str(ctx.territory.get("programme") or vocabulary.of(ctx.territory).programme),
         "period": {"start": quarter.start.isoformat(), "end": quarter.end.isoformat()},
         "reference_date": ctx.today.isoformat(),
         "previous": previous.get("quarter") if previous else None,
@@ -165,7 +183,7 @@ def snapshot(ctx: SiteContext, quarter: Quarter, previous: dict | None = None) -
         "new": new,
         "expiring": expiring,
         "partners_active": active,
-        "open_data": [name for name, _, _ in OPEN_DATA_FILES],
+        "open_data": [name for name, _ in OPEN_DATA_FILES],
         "catalogue": sorted(str(i.get("id")) for i in catalogue),
     }
 
@@ -238,9 +256,14 @@ def _table(rows: list[dict], first: str, caption: str, table_id: str) -> str:
     return data_table(
         table_id,
         caption,
-        [esc(first), "Opportunità", "Posti", "Senza posti indicati"],
+        [
+            esc(first),
+            t("publish.bulletin.table.listings"),
+            t("publish.bulletin.table.places"),
+            t("publish.bulletin.table.unstated"),
+        ],
         cells,
-        "Nessuna opportunità nel catalogo.",
+        t("publish.bulletin.empty_catalogue"),
     )
 
 
@@ -257,6 +280,96 @@ def _partner_ref(pid: str, name: str, path: str, partners: set[str]) -> str:
     return esc(name)
 
 
+def _facts_html(totals: dict) -> str:
+    facts = [
+        (t("publish.bulletin.facts.listings"), _num(totals["listings"])),
+        (t("publish.bulletin.facts.new"), _num(totals["new"])),
+        (t("publish.bulletin.facts.expiring"), _num(totals["expiring"])),
+        (
+            t("publish.bulletin.facts.partners_active"),
+            t(
+                "publish.bulletin.facts.partners_of",
+                active=_num(totals["partners_active"]),
+                total=_num(totals["partners"]),
+            ),
+        ),
+        (t("publish.bulletin.facts.places"), _num(totals["places"])),
+    ]
+    return '<dl class="bds-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+
+
+def _chart(data: dict) -> str:
+    by_kind = data["by_kind"]
+    description = "; ".join(
+        t("publish.bulletin.chart.row", label=r["label"], places=r["places"], listings=r["listings"])
+        for r in by_kind
+    ) or t("publish.bulletin.empty_catalogue")
+    return bar_chart(
+        by_kind,
+        "places",
+        f"grafico-{data['quarter']}",
+        t("publish.bulletin.chart.title", title=data["title"]),
+        description,
+    )
+
+
+def _new_items(data: dict, path: str, shown: set[str], partners: set[str]) -> str:
+    return "".join(
+        f"<li>{_listing_ref(r, path, shown)} ({esc(r['kind_label'])}, "
+        f"{_partner_ref(r['partner'], r['partner_name'], path, partners)}): "
+        + (
+            t("publish.bulletin.new.starts", date=esc(model.italian_date(r["start"])))
+            if r["reason"] == "start"
+            else t("publish.bulletin.new.first")
+        )
+        + "</li>"
+        for r in data["new"]
+    )
+
+
+def _expiring_items(data: dict, path: str, shown: set[str], partners: set[str]) -> str:
+    return "".join(
+        f"<li>{_listing_ref(r, path, shown)} "
+        f"({_partner_ref(r['partner'], r['partner_name'], path, partners)}): "
+        + t(
+            "publish.bulletin.expiring.past" if r["past"] else "publish.bulletin.expiring.future",
+            date=esc(model.italian_date(r["date"])),
+        )
+        + "</li>"
+        for r in data["expiring"]
+    )
+
+
+def _partner_items(data: dict, path: str, partners: set[str]) -> str:
+    return "".join(
+        f"<li>{_partner_ref(p['id'], p['name'], path, partners)}: "
+        + t("publish.bulletin.partner_open", count=p["listings"], number=_num(p["listings"]))
+        + "</li>"
+        for p in data["partners_active"]
+    )
+
+
+def _files_items(data: dict, path: str) -> str:
+    return "".join(
+        f'<li><a href="{esc(rel(path, data_dir(data["quarter"]) + "/" + name))}">'
+        f"{esc(t(f'publish.bulletin.files.{key}.title'))}</a>: "
+        f"{esc(t(f'publish.bulletin.files.{key}.text'))}</li>"
+        for name, key in OPEN_DATA_FILES
+        if name in (data.get("open_data") or [])
+    )
+
+
+def _new_rule(data: dict) -> str:
+    previous = data.get("previous")
+    if previous:
+        return t("publish.bulletin.new_rule.with_previous", previous=esc(previous))
+    return t("publish.bulletin.new_rule.first")
+
+
+def _section(heading_id: str, heading: str, items: str, empty: str) -> str:
+    return f'<h2 id="{heading_id}">{heading}</h2>' + (f"<ul>{items}</ul>" if items else f"<p>{empty}</p>")
+
+
 def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> str:
     """The bulletin page. `shown`/`partners`: ids published in this build (only those get a link)."""
     totals = data["totals"]
@@ -266,102 +379,50 @@ def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> str
         model.italian_date(data["period"]["end"]),
         model.italian_date(data["reference_date"]),
     )
-    facts = [
-        ("Opportunità nel catalogo", _num(totals["listings"])),
-        ("Nuove nel trimestre", _num(totals["new"])),
-        ("In scadenza o scadute", _num(totals["expiring"])),
-        (
-            "Enti con almeno un'opportunità aperta",
-            f"{_num(totals['partners_active'])} su {_num(totals['partners'])}",
-        ),
-        ("Posti indicati nelle schede", _num(totals["places"])),
-    ]
-    facts_html = (
-        '<dl class="bds-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
-    )
-    by_kind = data["by_kind"]
-    chart_desc = (
-        "; ".join(f"{r['label']}: {r['places']} posti in {r['listings']} opportunità" for r in by_kind)
-        or "Nessuna opportunità nel catalogo."
-    )
-    chart = bar_chart(
-        by_kind,
-        "places",
-        f"grafico-{label}",
-        f"Posti indicati per tipo di opportunità, {data['title']}",
-        chart_desc,
-    )
-    new_items = "".join(
-        f"<li>{_listing_ref(r, path, shown)} ({esc(r['kind_label'])}, "
-        f"{_partner_ref(r['partner'], r['partner_name'], path, partners)})"
-        + (
-            f": inizia il {esc(model.italian_date(r['start']))}"
-            if r["reason"] == "start"
-            else ": nuova nel catalogo"
-        )
-        + "</li>"
-        for r in data["new"]
-    )
-    expiring_items = "".join(
-        f"<li>{_listing_ref(r, path, shown)} "
-        f"({_partner_ref(r['partner'], r['partner_name'], path, partners)}): "
-        f"{'è scaduta' if r['past'] else 'scade'} il {esc(model.italian_date(r['date']))}</li>"
-        for r in data["expiring"]
-    )
-    partner_items = "".join(
-        f"<li>{_partner_ref(p['id'], p['name'], path, partners)}: {_num(p['listings'])} "
-        f"{'opportunità aperta' if p['listings'] == 1 else 'opportunità aperte'}</li>"
-        for p in data["partners_active"]
-    )
-    files = "".join(
-        f'<li><a href="{esc(rel(path, data_dir(label) + "/" + name))}">{esc(title)}</a>: {esc(text)}</li>'
-        for name, title, text in OPEN_DATA_FILES
-        if name in (data.get("open_data") or [])
-    )
-    previous = data.get("previous")
-    new_rule = "Sono «nuove» le opportunità del catalogo che iniziano nel trimestre (data di inizio) " + (
-        f"e quelle che non erano nel catalogo del bollettino precedente ({esc(previous)})."
-        if previous
-        else "; questo è il primo bollettino, quindi non c'è un catalogo precedente con cui confrontarle."
-    )
+    files = _files_items(data, path)
+    m = "publish.bulletin."
     body = (
         f'<article class="bds-bulletin"><h1>{esc(data["title"])}</h1>'
-        f'<p class="bds-lead">Il catalogo del {esc(data["programme"])} nel trimestre dal {esc(start)} al '
-        f"{esc(end)}, come risultava il {esc(ref)}.</p>"
-        f'<h2 id="in-breve">In breve</h2>{facts_html}'
-        '<h2 id="posti">Posti per tipo, asse e zona</h2>'
-        f'<figure class="bds-figure">{chart}<figcaption>Posti indicati per tipo di opportunità. Gli stessi '
-        "numeri sono nella tabella qui sotto.</figcaption></figure>"
-        + _table(by_kind, "Tipo", "Opportunità e posti per tipo", f"tipo-{label}")
-        + _table(
-            data["by_axis"], "Asse", "Opportunità e posti per asse del Budget di Salute", f"asse-{label}"
+        '<p class="bds-lead">'
+        + t(m + "lead", name=esc(data["programme"]), start=esc(start), end=esc(end), ref=esc(ref))
+        + f'</p><h2 id="in-breve">{t(m + "heading.summary")}</h2>{_facts_html(totals)}'
+        f'<h2 id="posti">{t(m + "heading.places")}</h2>'
+        f'<figure class="bds-figure">{_chart(data)}<figcaption>{t(m + "chart.caption")}</figcaption></figure>'
+        + _table(data["by_kind"], t(m + "table.kind"), t(m + "table.by_kind"), f"tipo-{label}")
+        + _table(data["by_axis"], t(m + "table.axis"), t(m + "table.by_axis"), f"asse-{label}")
+        + _table(data["by_zone"], t(m + "table.zone"), t(m + "table.by_zone"), f"zona-{label}")
+        + f"<p>{t(m + 'counted_in_each')}</p>"
+        + _section(
+            "nuove",
+            t(m + "heading.new", number=_num(totals["new"])),
+            _new_items(data, path, shown, partners),
+            t(m + "new.none"),
         )
-        + _table(data["by_zone"], "Zona", "Opportunità e posti per zona", f"zona-{label}")
-        + "<p>Un'opportunità che riguarda più assi o più zone è contata in ciascuno.</p>"
-        f'<h2 id="nuove">Nuove opportunità ({_num(totals["new"])})</h2>'
-        + (f"<ul>{new_items}</ul>" if new_items else "<p>Nessuna opportunità nuova in questo trimestre.</p>")
-        + f"<p>{new_rule}</p>"
-        f'<h2 id="in-scadenza">In scadenza ({_num(totals["expiring"])})</h2>'
-        + (f"<ul>{expiring_items}</ul>" if expiring_items else "<p>Nessuna opportunità in scadenza.</p>")
-        + f"<p>Sono le opportunità la cui scadenza per iscriversi o data di fine cade nel trimestre o nei "
-        f"{SOON_DAYS} giorni successivi.</p>"
-        f'<h2 id="enti">Enti attivi ({_num(totals["partners_active"])})</h2>'
-        + (f"<ul>{partner_items}</ul>" if partner_items else "<p>Nessun ente con opportunità aperte.</p>")
-        + '<h2 id="dati">Dati aperti del trimestre</h2>'
-        + (f"<p>Il catalogo com'era il {esc(ref)}, fermo a quel giorno:</p><ul>{files}</ul>" if files else "")
-        + "<p>I dati sempre aggiornati sono nella pagina "
-        + f'<a href="{esc(rel(path, "dati-aperti.md"))}">Dati aperti'
-        "</a>.</p>"
-        '<h2 id="nota">Che cosa c\'è in questo bollettino</h2>'
-        "<p>Il bollettino riporta solo numeri del catalogo: opportunità, enti e posti. Non contiene mai dati "
-        "sulle persone che seguono un percorso né sui loro esiti.</p>"
-        f'<p><a href="{esc(rel(path, INDEX_PATH))}">Tutti i bollettini</a></p></article>'
+        + f"<p>{_new_rule(data)}</p>"
+        + _section(
+            "in-scadenza",
+            t(m + "heading.expiring", number=_num(totals["expiring"])),
+            _expiring_items(data, path, shown, partners),
+            t(m + "expiring.none"),
+        )
+        + f"<p>{t(m + 'expiring.rule', days=SOON_DAYS)}</p>"
+        + _section(
+            "enti",
+            t(m + "heading.partners", number=_num(totals["partners_active"])),
+            _partner_items(data, path, partners),
+            t(m + "partners_none"),
+        )
+        + f'<h2 id="dati">{t(m + "heading.open_data")}</h2>'
+        + (f"<p>{t(m + 'open_data.frozen', ref=esc(ref))}</p><ul>{files}</ul>" if files else "")
+        + f"<p>{t(m + 'open_data.current', href=esc(rel(path, 'dati-aperti.md')))}</p>"
+        f'<h2 id="nota">{t(m + "heading.note")}</h2>'
+        f"<p>{t(m + 'note')}</p>"
+        f'<p><a href="{esc(rel(path, INDEX_PATH))}">{t(m + "all_bulletins")}</a></p></article>'
     )
     return page(
         data["title"],
         body,
-        description=f"Il catalogo del Budget di Salute nel trimestre {data['quarter']}: "
-        "nuove opportunità, scadenze, enti attivi e posti per tipo, asse e zona.",
+        description=t(m + "description", quarter=data["quarter"]),
         hide=("navigation",),
     )
 
@@ -378,23 +439,16 @@ def index_html(bulletins: Iterable[dict], path: str = INDEX_PATH) -> str:
         ]
         for b in ordered
     ]
+    m = "publish.bulletin.index."
     table = data_table(
         "bollettini",
-        "I bollettini pubblicati, dal più recente",
-        ["Bollettino", "Opportunità nel catalogo", "Nuove", "Enti attivi", "Posti indicati"],
+        t(m + "caption"),
+        [t(m + "head." + key) for key in ("bulletin", "listings", "new", "partners_active", "places")],
         rows,
-        "Non è ancora stato pubblicato nessun bollettino.",
+        t(m + "empty"),
     )
     body = (
-        '<div class="bds-bulletins"><h1>Bollettini trimestrali</h1>'
-        '<p class="bds-lead">Ogni tre mesi il coordinamento pubblica un bollettino: le opportunità nuove e '
-        "quelle in scadenza, gli enti attivi, i posti per tipo, asse e zona, e i dati aperti del trimestre. "
-        "I bollettini restano tutti consultabili.</p>"
-        f"{table}</div>"
+        f'<div class="bds-bulletins"><h1>{t(m + "title")}</h1>'
+        f'<p class="bds-lead">{t(m + "lead")}</p>{table}</div>'
     )
-    return page(
-        "Bollettini trimestrali",
-        body,
-        description="I bollettini trimestrali del catalogo del Budget di "
-        "Salute: novità, scadenze, enti attivi e posti.",
-    )
+    return page(t(m + "title"), body, description=t(m + "description"))

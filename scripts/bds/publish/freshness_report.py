@@ -5,7 +5,6 @@ expired, reviews older than the territory's `review_days`) with the partners tha
 open; `html()` and `csv_bytes()` render it. Public administrations (type `ente-pubblico`) are not
 listed for having nothing open: they fund and coordinate the programme, they rarely run activities.
 """
-# messages: pending (22 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -15,18 +14,25 @@ from dataclasses import dataclass, field
 
 from .. import cells
 from .. import freshness as fr
+from ..messages import t
 from ..web import model
 from ..web.context import SiteContext
 from ..web.text import esc
 
 NOTHING_OPEN = "nothing-open"
 NOT_EXPECTED_TO_OFFER = ("ente-pubblico",)
-REASON_LABEL = {
-    fr.EXPIRING: "In scadenza",
-    fr.EXPIRED: "Scaduta",
-    fr.STALE: "Da riverificare",
-    NOTHING_OPEN: "Nessuna opportunità aperta",
+REASON_KEY = {  # the label of each reason: publish.freshness.reason.<key>
+    fr.EXPIRING: "expiring",
+    fr.EXPIRED: "expired",
+    fr.STALE: "stale",
+    NOTHING_OPEN: "nothing_open",
 }
+
+
+def reason_label(kind: str) -> str:
+    return t(f"publish.freshness.reason.{REASON_KEY[kind]}")
+
+
 CSV_COLUMNS = [
     "ente",
     "ente_nome",
@@ -141,7 +147,7 @@ def csv_bytes(found: list[Entry]) -> bytes:
                     "",
                     "",
                     "",
-                    "L'ente non ha nessuna opportunità aperta nel catalogo",
+                    t("publish.freshness.nothing_open_text"),
                 ]
             )
     return buffer.getvalue().encode("utf-8")
@@ -161,12 +167,13 @@ a{color:#0b4f8a}@media print{h2{break-before:auto;break-after:avoid}table{break-
 def _contact_html(contact: dict) -> str:
     parts = []
     if contact.get("email"):
-        parts.append(f'Email: <a href="mailto:{esc(contact["email"])}">{esc(contact["email"])}</a>')
+        email = esc(contact["email"])
+        parts.append(t("publish.freshness.contact.email", link=f'<a href="mailto:{email}">{email}</a>'))
     if contact.get("phone"):
-        parts.append(f"Telefono: {esc(contact['phone'])}")
+        parts.append(t("publish.freshness.contact.phone", phone=esc(contact["phone"])))
     if contact.get("url"):
-        parts.append(f"Sito: {esc(contact['url'])}")
-    return "<p>" + " · ".join(parts) + "</p>" if parts else "<p>Nessun contatto nella scheda dell'ente.</p>"
+        parts.append(t("publish.freshness.contact.site", url=esc(contact["url"])))
+    return "<p>" + " · ".join(parts) + "</p>" if parts else f"<p>{t('publish.freshness.contact.none')}</p>"
 
 
 def html(found: list[Entry], quarter: str, report: fr.Freshness, programme: str) -> str:
@@ -176,45 +183,45 @@ def html(found: list[Entry], quarter: str, report: fr.Freshness, programme: str)
     for entry in found:
         rows = []
         for item in entry.items:
-            what = "Scheda dell'ente" if item.kind == "partner" else esc(item.title)
+            what = t("publish.freshness.partner_record") if item.kind == "partner" else esc(item.title)
             why = "<br>".join(
-                f"<strong>{esc(REASON_LABEL[r.kind])}</strong>: {esc(r.text())}" for r in item.reasons
+                f"<strong>{esc(reason_label(r.kind))}</strong>: {esc(r.text())}" for r in item.reasons
             )
             rows.append(f"<tr><td>{what}</td><td><code>{esc(item.path)}</code></td><td>{why}</td></tr>")
         if entry.nothing_open:
             rows.append(
-                f"<tr><td>Scheda dell'ente</td><td><code>{esc(partner_file(entry.partner))}</code>"
-                f"</td><td><strong>{esc(REASON_LABEL[NOTHING_OPEN])}</strong>: chiedi se ha nuove proposte "
-                "da pubblicare.</td></tr>"
+                f"<tr><td>{t('publish.freshness.partner_record')}</td>"
+                f"<td><code>{esc(partner_file(entry.partner))}</code></td>"
+                f"<td><strong>{esc(reason_label(NOTHING_OPEN))}</strong>: "
+                f"{t('publish.freshness.ask_for_new')}</td></tr>"
             )
         sections.append(
             f'<section aria-labelledby="ente-{esc(entry.partner)}"><h2 id="ente-{esc(entry.partner)}">'
             f"{esc(entry.name)}</h2>{_contact_html(entry.contact)}"
-            f"<table><caption>Da verificare con {esc(entry.name)}</caption><thead><tr>"
-            '<th scope="col">Scheda</th>'
-            '<th scope="col">File</th><th scope="col">Perché</th></tr></thead>'
+            f"<table><caption>{t('publish.freshness.caption', name=esc(entry.name))}</caption><thead><tr>"
+            f'<th scope="col">{t("publish.freshness.head.record")}</th>'
+            f'<th scope="col">{t("publish.freshness.head.file")}</th>'
+            f'<th scope="col">{t("publish.freshness.head.why")}</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )
-    intro = (
-        f"<p>Elenco al {esc(model.italian_date(report.today))}: le opportunità che scadono entro "
-        f"{report.days} giorni o sono già scadute, le schede verificate più di {report.review_days} "
-        "giorni fa "
-        "e gli enti senza opportunità aperte (tranne quelli di tipo «Ente pubblico», come il Comune, che "
-        "finanziano e coordinano; le ASST invece compaiono). Quando l'ente conferma i "
-        "dati, aggiorna il campo <code>reviewed</code> (e le date, se l'attività continua).</p>"
+    intro = t(
+        "publish.freshness.intro",
+        date=esc(model.italian_date(report.today)),
+        days=report.days,
+        review_days=report.review_days,
     )
-    summary = (
-        f'<p class="note"><strong>{total["partners"]}</strong> enti da ricontattare, '
-        f"<strong>{total['listings']}</strong> opportunità da verificare, "
-        f"<strong>{total['nothing_open']}</strong> enti senza opportunità aperte.</p>"
+    summary = t(
+        "publish.freshness.summary",
+        partners=total["partners"],
+        listings=total["listings"],
+        nothing_open=total["nothing_open"],
     )
-    body = "".join(sections) if sections else "<p>Nessuna scheda da verificare.</p>"
-    title = f"Schede da verificare, trimestre {quarter}"
+    body = "".join(sections) if sections else f"<p>{t('publish.freshness.none')}</p>"
+    title = t("publish.freshness.title", quarter=quarter)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
         f'initial-scale=1"><title>{esc(title)} · {esc(programme)}</title><style>{_STYLE}</style></head>'
-        f"<body><main><h1>{esc(title)}</h1><p>{esc(programme)}. Documento riservato al coordinamento: "
-        "contiene i contatti degli enti, non dati sulle persone.</p>"
-        f"{intro}{summary}{body}</main></body></html>\n"
+        f"<body><main><h1>{esc(title)}</h1><p>{t('publish.freshness.private', name=esc(programme))}</p>"
+        f'<p>{intro}</p><p class="note">{summary}</p>{body}</main></body></html>\n'
     )

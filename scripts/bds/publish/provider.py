@@ -4,19 +4,26 @@ Registered in `bds.web.pages.PAGE_PROVIDERS` as "bds.publish.provider:provider",
 renders the bulletins stored in `content/bulletins/`. `bds publish` renders, in addition, the
 bulletin it is about to store (`with_pending`), before anything is written.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
+from .. import messages, vocabulary
+from ..messages import t
 from ..web import pages
 from ..web.providers import mark
 from . import archive, bulletin
 from .archive import Stored
 
-NAV = [("Bollettini", bulletin.INDEX_PATH)]
+NAV = [(t("publish.bulletin.nav"), bulletin.INDEX_PATH)]
 
 
 def render_all(stored: dict[str, Stored], ctx) -> dict[str, str | bytes]:
+    """Every bulletin page, its open data and the index, in the territory's words."""
+    with messages.use(words=vocabulary.of(ctx.territory)):
+        return _render_all(stored, ctx)
+
+
+def _render_all(stored: dict[str, Stored], ctx) -> dict[str, str | bytes]:
     shown = {str(item.get("id")) for item in ctx.listings}
     partners = set(ctx.partners)
     out: dict[str, str | bytes] = {

@@ -1,5 +1,4 @@
 """Quarters as the coordinators name them: 2026Q4 on the command line, «2026 T4» on the page."""
-# messages: pending (4 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from dataclasses import dataclass
 
 from .. import dates
 from ..errors import BdsError
+from ..messages import t
 
 _LABEL = re.compile(r"(\d{4})Q([1-4])")
 
@@ -23,14 +23,13 @@ class Quarter:
         match = _LABEL.fullmatch(str(label or "").strip().upper())
         if not match:
             raise BdsError(
-                f"--quarter: «{label}» non è un trimestre valido: scrivilo come AAAAQn, per esempio 2026Q4",
+                t("publish.quarter.invalid", label=label),
                 exit_code=2,
             )
         year = int(match.group(1))
         if not dates.FIRST_YEAR <= year <= dates.LAST_YEAR:
             raise BdsError(
-                f"--quarter: «{label}» è fuori dall'intervallo ammesso (anni dal {dates.FIRST_YEAR} al "
-                f"{dates.LAST_YEAR})",
+                t("publish.quarter.out_of_range", label=label, first=dates.FIRST_YEAR, last=dates.LAST_YEAR),
                 exit_code=2,
             )
         return cls(year, int(match.group(2)))
@@ -45,7 +44,7 @@ class Quarter:
 
     @property
     def title(self) -> str:
-        return f"{self.year} T{self.number}"
+        return t("publish.quarter.title", year=self.year, number=self.number)
 
     @property
     def start(self) -> dt.date:

@@ -13,7 +13,6 @@ anywhere leaves the site, the reports, the ledger and the stored bulletins exact
 a crash while switching is completed (or undone) by the next run of `bds publish`, `bds build`
 or `bds report`.
 """
-# messages: pending (52 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -23,13 +22,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .. import files
+from .. import files, messages, vocabulary
 from .. import freshness as fr
 from .. import report as findings_report
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
+from ..messages import t
 from ..web import build as site_build
 from ..web import generate
 from . import archive, bulletin, freshness_report, provider
@@ -91,8 +92,12 @@ def resolve_today(quarter: Quarter, value: dt.date | None, clock_today: dt.date 
     today = value or quarter.default_today(clock_today or dt.date.today())
     if today < quarter.start:
         raise BdsError(
-            f"il trimestre {quarter.label} comincia il {quarter.start.isoformat()}: non si può "
-            f"pubblicare con la data {today.isoformat()}",
+            t(
+                "publish.run.before_quarter",
+                quarter=quarter.label,
+                start=quarter.start.isoformat(),
+                date=today.isoformat(),
+            ),
             exit_code=2,
         )
     return today
@@ -110,17 +115,11 @@ def check_targets(project: Project, out: Path, reports: Path, data: Path | None)
     files.check_can_write(reports / "x", "--reports")
     files.check_can_write(archive.record_path(project.root, "x"), "content/bulletins")
     if out.exists() and not out.is_dir():
-        raise BdsError(f"--out: «{out}» esiste e non è una cartella", 2)
+        raise BdsError(t("publish.run.out_not_folder", out=out), 2)
     if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():
-        raise BdsError(
-            f"--out: la cartella «{out}» non è vuota e non contiene un sito di bds: non la sostituisco "
-            "(scegli una cartella vuota o nuova)",
-            2,
-        )
+        raise BdsError(t("publish.run.out_not_site", out=out), 2)
     if reports.resolve().is_relative_to(out.resolve()):
-        raise BdsError(
-            f"--reports: «{reports}» è dentro il sito pubblico: i rapporti privati vanno altrove", 2
-        )
+        raise BdsError(t("publish.run.reports_in_site", reports=reports), 2)
     if data is not None:
         from ..outcomes import release
 
@@ -134,8 +133,7 @@ def validate_content(project: Project, today: dt.date) -> validation.Result:
     result = validation.run(project, today=today)
     if result.errors:
         raise PublishFailed(
-            f"i contenuti hanno {len(result.errors)} errori: non ho pubblicato niente "
-            "(correggili e riprova; «bds validate» li elenca)",
+            t("publish.run.content_errors", count=len(result.errors)),
             findings_report.text(result.findings),
         )
     return result
@@ -148,8 +146,7 @@ def validate_data(data: Path, territory: dict | None):
     checked = validate(data, territory)
     if not checked.ok:
         raise PublishFailed(
-            f"i dati degli esiti hanno {len(checked.problems)} problemi: non ho pubblicato "
-            "niente (correggili e riprova; «bds outcomes validate» li elenca)",
+            t("publish.run.data_problems", count=len(checked.problems)),
             "\n".join(p.text() for p in checked.problems),
         )
     return checked
@@ -158,7 +155,8 @@ def validate_data(data: Path, territory: dict | None):
 def make_bulletin(project: Project, content, quarter: Quarter, today: dt.date) -> tuple[Stored, bool]:
     stored = archive.load_all(project.root)
     ctx = generate.context_from_content(content, today, inline_qr=False)
-    data = bulletin.snapshot(ctx, quarter, archive.previous_of(stored, quarter.label))
+    with messages.use(words=vocabulary.of(ctx.territory)):
+        data = bulletin.snapshot(ctx, quarter, archive.previous_of(stored, quarter.label))
     return Stored(data, archive.open_data_files(ctx)), quarter.label in stored
 
 
@@ -205,16 +203,127 @@ def write_freshness(content, today: dt.date, quarter: Quarter, folder: Path) -> 
     ctx = generate.context_from_content(content, today, inline_qr=False)
     found = fr.freshness(content, today, FRESHNESS_DAYS)
     entries = freshness_report.entries(found, ctx)
-    programme = str(ctx.territory.get("programme") or "Budget di Salute")
+    programme = str(ctx.territory.get("programme") or vocabulary.of(ctx.territory).programme)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "freshness.html").write_text(
-        freshness_report.html(entries, quarter.label, found, programme), encoding="utf-8"
-    )
+    with messages.use(words=vocabulary.of(ctx.territory)):
+        page = freshness_report.html(entries, quarter.label, found, programme)
+    (folder / "freshness.html").write_text(page, encoding="utf-8")
     (folder / "freshness.csv").write_bytes(freshness_report.csv_bytes(entries))
     return freshness_report.counts(entries)
 
 
 # -- the run -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """One run of `publish`: its targets, the staging area and the result the steps fill in."""
+
+    project: Project
+    quarter: Quarter
+    today: dt.date
+    out: Path
+    reports: Path
+    data: Path | None
+    log: Any
+    on_step: Callable[[str, str], None] | None
+    result: Result
+    staging: Staging = field(default_factory=Staging)
+    fresh_work: Path | None = None  # the report's folder: the freshness list goes beside it
+
+    @property
+    def names(self) -> list[str]:
+        with_data = self.data is not None
+        return (
+            ["content"]
+            + (["data"] if with_data else [])
+            + ["site"]
+            + (["report"] if with_data else [])
+            + ["freshness"]
+        )
+
+    def step(self, name: str, action: Callable[[], Any]) -> Any:
+        names = self.names
+        title = t(f"publish.run.step.{name}", quarter=self.quarter.title)
+        print(
+            t("publish.run.step_start", number=names.index(name) + 1, steps=len(names), title=title),
+            file=self.log,
+            flush=True,
+        )
+        if self.on_step:
+            self.on_step(name, "start")
+        started = time.perf_counter()
+        value = action()
+        self.result.seconds[name] = time.perf_counter() - started
+        if self.on_step:
+            self.on_step(name, "end")
+        print(
+            t("publish.run.step_done", seconds=_seconds(self.result.seconds[name])), file=self.log, flush=True
+        )
+        return value
+
+    def site(self, content) -> None:
+        """The site with the quarter's bulletin, the stored bulletin and its open data, all staged."""
+        project, label, result = self.project, self.quarter.label, self.result
+        stored, result.republished = make_bulletin(project, content, self.quarter, self.today)
+        work = self.staging.workspace(self.out)
+        summary = build_site(
+            project, content, self.today, work / "site", {label: stored}, _Indented(self.log)
+        )
+        self.staging.add(work / "site", self.out)
+        record = archive.record_path(project.root, label)
+        self.staging.stage_file(record, archive.dump(stored.data).encode("utf-8"))
+        files_target = archive.files_path(project.root, label)
+        files_work = self.staging.workspace(files_target) / label
+        files_work.mkdir()
+        for name, raw in stored.files.items():
+            (files_work / name).write_bytes(raw)
+        self.staging.add(files_work, files_target)
+        result.pages, result.listings, result.site_warnings = (
+            summary.pages,
+            summary.listings,
+            summary.warnings,
+        )
+        result.bulletin_file, result.bulletin_totals = record, dict(stored.data["totals"])
+
+    def report(self, data: Path, checked) -> None:
+        result = self.result
+        report_target = self.reports / self.quarter.label
+        ledger_target = self.reports / "ledger.json"
+        result.republished = result.republished or report_target.exists()
+        summary = write_report(
+            self.project, data, self.quarter, report_target, ledger_target, checked, self.staging
+        )
+        work = self.staging.staged_for(report_target)
+        result.report_dir, result.ledger, result.report_summary = (report_target, ledger_target, summary)
+        result.report_files = sorted(p.name for p in work.iterdir())
+        self.fresh_work = work
+
+    def freshness(self, content) -> None:
+        target = freshness_dir_for(self.reports, self.quarter, self.data is not None)
+        work = self.fresh_work
+        if work is None:
+            work = self.staging.workspace(target) / self.quarter.label
+            self.staging.add(work, target)
+        self.result.freshness_counts = write_freshness(content, self.today, self.quarter, work)
+        self.result.freshness_dir = target
+
+    def run(self) -> None:
+        project, data = self.project, self.data
+        checked = self.step("content", lambda: validate_content(project, self.today))
+        content = checked.content
+        self.result.content_warnings = len(checked.warnings)
+        territory = content.territory.data if content.territory is not None and content.territory.ok else None
+        data_checked = self.step("data", lambda: validate_data(data, territory)) if data is not None else None
+        self.step("site", lambda: self.site(content))
+        if data is not None:
+            self.step("report", lambda: self.report(data, data_checked))
+        self.step("freshness", lambda: self.freshness(content))
+        for sentence in self.staging.recovered:
+            print(f"bds: {sentence}.", file=self.log, flush=True)
+        print(t("publish.run.switching"), file=self.log, flush=True)
+        command = f"bds publish {self.quarter.label}"  # msg-ok: a command line, named when a run is recovered
+        self.staging.commit(project.root / JOURNAL, command)
 
 
 def publish(
@@ -234,98 +343,13 @@ def publish(
     recover_all([project.root, reports], log)  # an earlier run that a crash interrupted
     check_targets(project, out, reports, data)
     result = Result(quarter, today, out)
-    names = ["content"] + (["data"] if data else []) + ["site"] + (["report"] if data else []) + ["freshness"]
-    titles = {
-        "content": "Controllo dei contenuti",
-        "data": "Controllo dei dati degli esiti",
-        "site": f"Sito pubblico con il Bollettino {quarter.title}",
-        "report": "Rapporto privato anonimizzato e registro delle pubblicazioni",
-        "freshness": "Elenco delle schede da verificare",
-    }
-    state: dict = {}
-    staging_area = Staging()
-
-    def step(name: str, action: Callable[[], object]):
-        print(f"[{names.index(name) + 1}/{len(names)}] {titles[name]}…", file=log, flush=True)
-        if on_step:
-            on_step(name, "start")
-        started = time.perf_counter()
-        value = action()
-        result.seconds[name] = time.perf_counter() - started
-        if on_step:
-            on_step(name, "end")
-        print(f"    fatto ({_seconds(result.seconds[name])} s)", file=log, flush=True)
-        return value
-
+    run = _Run(project, quarter, today, out, reports, data, log, on_step, result)
     try:
-        checked = step("content", lambda: validate_content(project, today))
-        content = checked.content
-        result.content_warnings = len(checked.warnings)
-        territory = content.territory.data if content.territory is not None and content.territory.ok else None
-        data_checked = step("data", lambda: validate_data(data, territory)) if data is not None else None
-
-        def site_step():
-            stored, result.republished = make_bulletin(project, content, quarter, today)
-            work = staging_area.workspace(out)
-            summary = build_site(
-                project, content, today, work / "site", {quarter.label: stored}, _Indented(log)
-            )
-            staging_area.add(work / "site", out)
-            record = archive.record_path(project.root, quarter.label)
-            staging_area.stage_file(record, archive.dump(stored.data).encode("utf-8"))
-            files_target = archive.files_path(project.root, quarter.label)
-            files_work = staging_area.workspace(files_target) / quarter.label
-            files_work.mkdir()
-            for name, raw in stored.files.items():
-                (files_work / name).write_bytes(raw)
-            staging_area.add(files_work, files_target)
-            result.pages, result.listings, result.site_warnings = (
-                summary.pages,
-                summary.listings,
-                summary.warnings,
-            )
-            result.bulletin_file, result.bulletin_totals = record, dict(stored.data["totals"])
-
-        step("site", site_step)
-
-        fresh_target = freshness_dir_for(reports, quarter, data is not None)
-        if data is not None:
-
-            def report_step():
-                report_target = reports / quarter.label
-                ledger_target = reports / "ledger.json"
-                result.republished = result.republished or report_target.exists()
-                summary = write_report(
-                    project, data, quarter, report_target, ledger_target, data_checked, staging_area
-                )
-                work = staging_area.staged_for(report_target)
-                result.report_dir, result.ledger, result.report_summary = (
-                    report_target,
-                    ledger_target,
-                    summary,
-                )
-                result.report_files = sorted(p.name for p in work.iterdir())
-                state["fresh_work"] = work  # the freshness list goes beside the report
-
-            step("report", report_step)
-
-        def freshness_step():
-            work = state.get("fresh_work")
-            if work is None:
-                work = staging_area.workspace(fresh_target) / quarter.label
-                staging_area.add(work, fresh_target)
-            result.freshness_counts = write_freshness(content, today, quarter, work)
-            result.freshness_dir = fresh_target
-
-        step("freshness", freshness_step)
-        for sentence in staging_area.recovered:
-            print(f"bds: {sentence}.", file=log, flush=True)
-        print("Sostituzione dei file pubblicati…", file=log, flush=True)
-        staging_area.commit(project.root / JOURNAL, f"bds publish {quarter.label}")
+        run.run()
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
-        raise files.write_failed(exc, "la pubblicazione", "") from None
+        raise files.write_failed(exc, t("publish.run.the_publication"), "") from None
     finally:
-        staging_area.discard()
+        run.staging.discard()
     return result
 
 
@@ -341,73 +365,90 @@ def _where(path: Path | None, root: Path) -> str:
         return str(path)
 
 
-def summary_text(result: Result, project: Project) -> str:
-    root = project.root
+def _done_lines(result: Result, root: Path) -> list[str]:
+    """What the run did, one line per output."""
     q = result.quarter
     totals = result.bulletin_totals
+    m = "publish.summary.done."
     lines = [
-        f"Pubblicazione del trimestre {q.label} completata (dati del catalogo al "
-        f"{result.today.isoformat()}).",
-        "",
-        "Che cosa è stato fatto:",
+        t(
+            m + "site",
+            site=_where(result.site, root),
+            pages=result.pages,
+            listings=result.listings,
+            title=q.title,
+            label=q.label,
+            new=totals.get("new", 0),
+            expiring=totals.get("expiring", 0),
+            partners=totals.get("partners_active", 0),
+        ),
+        t(m + "bulletin", file=_where(result.bulletin_file, root)),
     ]
-    lines.append(
-        f"- Sito pubblico: {_where(result.site, root)}/ ({result.pages} pagine, {result.listings} "
-        f"opportunità aperte), con il «Bollettino {q.title}» in bollettini/{q.label}/ "
-        f"({totals.get('new', 0)} nuove, {totals.get('expiring', 0)} in scadenza, "
-        f"{totals.get('partners_active', 0)} enti attivi)."
-    )
-    lines.append(
-        f"- Bollettino salvato in {_where(result.bulletin_file, root)} e nella cartella accanto "
-        "(dati aperti del trimestre)."
-    )
     if result.report_dir is not None:
         s = result.report_summary
         lines.append(
-            f"- Rapporto privato: {_where(result.report_dir, root)}/ (report.html, report.pdf e "
-            f"{len([f for f in result.report_files if f.endswith('.csv')])} tabelle CSV; "
-            f"{s.get('suppressed', 0)} celle oscurate su {s.get('cells', 0)}); registro delle "
-            f"pubblicazioni: {_where(result.ledger, root)}."
+            t(
+                m + "report",
+                folder=_where(result.report_dir, root),
+                tables=len([f for f in result.report_files if f.endswith(".csv")]),
+                suppressed=s.get("suppressed", 0),
+                cells=s.get("cells", 0),
+                ledger=_where(result.ledger, root),
+            )
         )
     else:
-        lines.append(
-            "- Rapporto privato: non prodotto (per farlo aggiungi --data con la cartella dei dati "
-            "degli esiti)."
-        )
-    lines.append(
-        f"- Schede da verificare: {_where(result.freshness_dir, root)}/freshness.html e freshness.csv."
-    )
+        lines.append(t(m + "no_report"))
+    lines.append(t(m + "freshness", folder=_where(result.freshness_dir, root)))
+    return lines
+
+
+def _warning_lines(result: Result) -> list[str]:
+    m = "publish.summary.warning."
     warnings = []
     if result.content_warnings:
-        warnings.append(f"{result.content_warnings} avvisi nei contenuti (li elenca «bds validate»)")
+        warnings.append(t(m + "content", count=result.content_warnings))
     if result.site_warnings:
-        warnings.append(f"{result.site_warnings} avvisi nella costruzione del sito")
+        warnings.append(t(m + "site", count=result.site_warnings))
     if result.republished:
-        warnings.append(
-            f"il trimestre {q.label} era già stato pubblicato: questa pubblicazione ha preso il posto "
-            "della precedente"
-        )
+        warnings.append(t(m + "republished", label=result.quarter.label))
     unprotected = result.report_summary.get("unprotected") if result.report_summary else None
     if unprotected:
-        warnings.append(
-            f"{len(unprotected)} celle del rapporto non raggiungono la protezione richiesta: "
-            "leggi audit.json prima di consegnarlo"
-        )
-    lines += ["", "Avvisi:"] + ([f"- {w}." for w in warnings] or ["- nessuno."])
+        warnings.append(t(m + "unprotected", count=len(unprotected)))
+    return warnings
+
+
+def _todo_lines(result: Result) -> list[str]:
+    m = "publish.summary.todo."
+    label = result.quarter.label
     counts = result.freshness_counts
     todo = []
     if counts.get("partners"):
         todo.append(
-            f"{counts['partners']} enti da ricontattare ({counts.get('listings', 0)} opportunità da "
-            f"verificare, {counts.get('nothing_open', 0)} enti senza opportunità aperte): l'elenco con i "
-            "contatti è in freshness.html"
+            t(
+                m + "contact",
+                partners=counts["partners"],
+                listings=counts.get("listings", 0),
+                nothing_open=counts.get("nothing_open", 0),
+            )
         )
-    todo.append(
-        f"registra il bollettino nel repository: {'/'.join(archive.FOLDER)}/{q.label}.yml e la "
-        f"cartella {q.label}/ (git add e commit, o chiedi a chi gestisce il repository)"
-    )
-    todo.append("metti online la cartella del sito come di consueto")
+    todo.append(t(m + "commit", folder="/".join(archive.FOLDER), label=label))
+    todo.append(t(m + "upload"))
     if result.report_dir is not None:
-        todo.append("consegna report.pdf ai finanziatori: è anonimizzato, ma resta un documento riservato")
-    lines += ["", "Cosa fare adesso:"] + [f"- {t}." for t in todo]
+        todo.append(t(m + "deliver"))
+    return todo
+
+
+def summary_text(result: Result, project: Project) -> str:
+    m = "publish.summary."
+    lines = [
+        t(m + "completed", label=result.quarter.label, date=result.today.isoformat()),
+        "",
+        t(m + "done_heading"),
+    ]
+    lines += [f"- {line}" for line in _done_lines(result, project.root)]
+    warnings = _warning_lines(result)
+    lines += ["", t(m + "warnings_heading")] + (
+        [f"- {w}." for w in warnings] or [f"- {t(m + 'no_warnings')}"]
+    )
+    lines += ["", t(m + "todo_heading")] + [f"- {item}." for item in _todo_lines(result)]
     return "\n".join(lines)

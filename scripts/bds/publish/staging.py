@@ -23,7 +23,6 @@ is missing). The journal is `.bds-commit.json` in the folder given to `commit`. 
 git-ignored. Fault points (`faults.point`): commit-start, commit-journal, commit-<i>-aside
 (fallback only), commit-<i> (after pair i is switched), commit-switched, commit-cleaned.
 """
-# messages: pending (10 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -37,6 +36,7 @@ from typing import Any
 
 from .. import faults, files
 from ..errors import BdsError
+from ..messages import t
 
 JOURNAL = ".bds-commit.json"
 FORMAT = 1
@@ -98,9 +98,7 @@ def sweep(target: Path) -> list[str]:
         leftover = folder / name
         if found.group(2) == "old" and not _present(target):
             os.rename(leftover, target)
-            said.append(
-                f"«{target}» mancava dopo un'interruzione: ho rimesso al suo posto la versione precedente"
-            )
+            said.append(t("publish.staging.put_back_old", target=target))
         else:
             _remove(leftover)
     return said
@@ -114,7 +112,7 @@ def switch(staged: Path, target: Path, backup: Path, index: int) -> None:
     if files.exchange(staged, target):
         return  # the old output now sits at `staged`
     if _present(backup):
-        raise FileExistsError(17, "esiste già", str(backup))
+        raise FileExistsError(17, t("publish.staging.exists"), str(backup))
     os.rename(target, backup)
     faults.point(f"commit-{index}-aside")
     try:
@@ -201,10 +199,7 @@ class Staging:
                 for pair in reversed(done):
                     _put_back(pair)
             except OSError:
-                failed = BdsError(
-                    f"la sostituzione dei file si è interrotta e non ho potuto rimettere a posto quelli di "
-                    f"prima: la prossima esecuzione ci riproverà (registro: {journal})"
-                )
+                failed = BdsError(t("publish.staging.switch_failed", journal=journal))
                 failed.changed = True  # the command must not say that nothing changed
                 raise failed from None
             journal.unlink(missing_ok=True)
@@ -270,14 +265,10 @@ def _read_journal(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise BdsError(
-            f"{path}: il registro di una sostituzione interrotta non è leggibile; controlla che il sito e i "
-            "rapporti siano completi, poi cancellalo e riprova",
-            1,
-        ) from None
+        raise BdsError(t("publish.staging.journal_unreadable", path=path), 1) from None
     pairs = data.get("pairs") if isinstance(data, dict) else None
     if data.get("format") != FORMAT or not isinstance(pairs, list):
-        raise BdsError(f"{path}: il registro di una sostituzione interrotta ha un formato sconosciuto", 1)
+        raise BdsError(t("publish.staging.journal_format", path=path), 1)
     return data
 
 
@@ -290,7 +281,7 @@ def recover(folder: Path) -> str | None:
     if not journal.is_file():
         return None
     data = _read_journal(journal)
-    what = data.get("what") or "una sostituzione"
+    what = data.get("what") or t("publish.staging.a_switch")
     pairs = data["pairs"]
     ready = all(
         _identity(Path(p["target"])) == p["new"] or _identity(Path(p["staged"])) == p["new"] for p in pairs
@@ -299,22 +290,15 @@ def recover(folder: Path) -> str | None:
         if ready:
             for index, pair in enumerate(pairs):
                 _finish(pair, index)
-            said = (
-                f"«{what}» si era interrotta mentre sostituiva i file: l'ho completata, ora sono al loro "
-                "posto i file nuovi"
-            )
+            said = t("publish.staging.completed", what=what)
         else:
             for pair in reversed(pairs):
                 _put_back(pair)
-            said = (
-                f"«{what}» si era interrotta mentre sostituiva i file e alcuni file nuovi mancano: l'ho "
-                "annullata, sono tornati al loro posto i file di prima"
-            )
+            said = t("publish.staging.undone", what=what)
         _clean(data)
     except OSError as exc:
         raise BdsError(
-            f"«{what}» si era interrotta mentre sostituiva i file e non ho potuto rimetterli a posto "
-            f"({files.write_problem(exc)}): registro {journal}",
+            t("publish.staging.recover_failed", what=what, problem=files.write_problem(exc), journal=journal),
             1,
         ) from None
     journal.unlink(missing_ok=True)

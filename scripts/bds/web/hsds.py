@@ -20,7 +20,6 @@ listings do not record one (none is invented). Schedules: the free text as `desc
 `byday`, `opens_at`, `closes_at` only when the whole text is one of the plain weekly forms
 («Il martedì dalle 10 alle 12», «Dal lunedì al venerdì, dalle 9 alle 13»): nothing is guessed.
 """
-# messages: pending (26 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -31,6 +30,7 @@ import re
 import uuid
 
 from .. import cells, kitfiles
+from ..messages import t
 from . import model
 from .context import SiteContext
 from .text import plain_text
@@ -38,39 +38,34 @@ from .text import plain_text
 _NAMESPACE = uuid.UUID("6f1c7a52-3f0e-4d8e-9a35-0c8b2f4e1d10")
 TAXONOMY_URL = "dati/hsds-taxonomy.json"
 
-LANGUAGE_NAMES = {
-    "it": "Italiano",
-    "en": "Inglese",
-    "fr": "Francese",
-    "es": "Spagnolo",
-    "de": "Tedesco",
-    "ar": "Arabo",
-    "zh": "Cinese",
-    "ro": "Rumeno",
-    "uk": "Ucraino",
-    "ru": "Russo",
-    "sq": "Albanese",
-    "pt": "Portoghese",
-    "tl": "Tagalog",
-    "bn": "Bengalese",
-}
+# the languages whose HSDS name the export gives (data.hsds.language.<code>)
+LANGUAGE_CODES = ("it", "en", "fr", "es", "de", "ar", "zh", "ro", "uk", "ru", "sq", "pt", "tl", "bn")
 
-# taxonomy code -> (facet of model.Labels, or None, taxonomy title, scoped by territory)
+# taxonomy code -> (facet of model.Labels, or None; scoped by territory); titles: data.hsds.taxonomy.<code>
 TAXONOMIES = {
-    "bds-tipo": ("kind", "Tipo di opportunità", False),
-    "bds-asse": ("axis", "Asse del progetto", False),
-    "bds-destinatari": ("audience", "Per chi è", False),
-    "bds-accesso": ("access", "Come si accede", False),
-    "bds-zona": ("zone", "Zona del territorio", True),
-    "bds-ente": (None, "Caratteristiche dell'ente", False),
-    "bds-luogo": (None, "Informazioni sul luogo", False),
+    "bds-tipo": ("kind", False),
+    "bds-asse": ("axis", False),
+    "bds-destinatari": ("audience", False),
+    "bds-accesso": ("access", False),
+    "bds-zona": ("zone", True),
+    "bds-ente": (None, False),
+    "bds-luogo": (None, False),
 }
-EXTRA_TERMS = {
-    "bds-ente": {"esp": ("Esperti di supporto tra pari (ESP)", "Il valore dice se nell'ente lavorano ESP.")},
-    "bds-luogo": {
-        "accessibilita": ("Accessibilità", "Il valore descrive barriere, accompagnamento e altri aiuti.")
-    },
-}
+# the terms of the taxonomies with no facet: data.hsds.term.<taxonomy>.<code>.name / .description
+EXTRA_TERMS = {"bds-ente": ("esp",), "bds-luogo": ("accessibilita",)}
+
+
+def language_name(code: str) -> str | None:
+    return t(f"data.hsds.language.{code}") if code in LANGUAGE_CODES else None
+
+
+def taxonomy_title(code: str) -> str:
+    return t(f"data.hsds.taxonomy.{code}")
+
+
+def _extra_terms(taxonomy: str) -> dict[str, tuple[str, str]]:
+    key = f"data.hsds.term.{taxonomy}"
+    return {code: (t(f"{key}.{code}.name"), t(f"{key}.{code}.description")) for code in EXTRA_TERMS[taxonomy]}
 
 
 def _uuid(key: str) -> str:
@@ -83,28 +78,28 @@ def _scoped(ctx: SiteContext, kind: str, key: str) -> str:
 
 
 def _taxonomy_id(ctx: SiteContext, code: str) -> str:
-    return _uuid(f"{ctx.site_url}|taxonomy|{code}") if TAXONOMIES[code][2] else _uuid(f"bds|taxonomy|{code}")
+    return _uuid(f"{ctx.site_url}|taxonomy|{code}") if TAXONOMIES[code][1] else _uuid(f"bds|taxonomy|{code}")
 
 
 def _term_id(ctx: SiteContext, taxonomy: str, code: str) -> str:
-    if TAXONOMIES[taxonomy][2]:
+    if TAXONOMIES[taxonomy][1]:
         return _uuid(f"{ctx.site_url}|taxonomy_term|{taxonomy}|{code}")
     return _uuid(f"bds|taxonomy_term|{taxonomy}|{code}")
 
 
 def _terms_of(ctx: SiteContext, taxonomy: str) -> dict[str, tuple[str, str]]:
-    facet, title, _ = TAXONOMIES[taxonomy]
+    facet = TAXONOMIES[taxonomy][0]
     if facet is None:
-        return EXTRA_TERMS[taxonomy]
+        return _extra_terms(taxonomy)
     labels = ctx.labels.facet(facet)
-    if facet == "axis":
-        title = ctx.labels.facet_title("axis")
+    title = ctx.labels.facet_title("axis") if facet == "axis" else taxonomy_title(taxonomy)
     return {code: (label, f"{title}: {label}.") for code, label in labels.items()}
 
 
 def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
     """One HSDS taxonomy_term with its taxonomy_detail; an unknown code keeps its code as name."""
-    name, description = _terms_of(ctx, taxonomy).get(code, (code, f"{TAXONOMIES[taxonomy][1]}: {code}."))
+    unknown = (code, t("data.hsds.unknown_term", title=taxonomy_title(taxonomy), code=code))
+    name, description = _terms_of(ctx, taxonomy).get(code, unknown)
     return {
         "id": _term_id(ctx, taxonomy, code),
         "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
@@ -113,8 +108,10 @@ def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
         "taxonomy": taxonomy,
         "taxonomy_detail": {
             "id": _taxonomy_id(ctx, taxonomy),
-            "name": TAXONOMIES[taxonomy][1],
-            "description": f"Vocabolario del kit bds ({taxonomy}), {ctx.territory.get('programme', '')}.",
+            "name": taxonomy_title(taxonomy),
+            "description": t(
+                "data.hsds.taxonomy_description", taxonomy=taxonomy, name=ctx.territory.get("programme", "")
+            ),
             "uri": ctx.url(TAXONOMY_URL),
         },
         "language": "it",
@@ -141,16 +138,16 @@ def _attribute(ctx, owner_id: str, entity: str, taxonomy: str, code: str, value:
 # -- Schedules from the free text (only the plain weekly forms) ------------------------------------
 
 _DAYS = {
-    "lunedì": "MO",
-    "martedì": "TU",
-    "mercoledì": "WE",
-    "giovedì": "TH",
-    "venerdì": "FR",
+    "lunedì": "MO",  # msg-ok: a day name the parser reads
+    "martedì": "TU",  # msg-ok: a day name the parser reads
+    "mercoledì": "WE",  # msg-ok: a day name the parser reads
+    "giovedì": "TH",  # msg-ok: a day name the parser reads
+    "venerdì": "FR",  # msg-ok: a day name the parser reads
     "sabato": "SA",
     "domenica": "SU",
 }
 _ORDER = list(_DAYS)
-_DAY = "(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"
+_DAY = "(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"  # msg-ok: regex over day names
 _TIME = r"([0-9]{1,2})(?:[.:]([0-9]{2}))?"
 _HOURS = rf",? dalle {_TIME} alle {_TIME}\.?"
 _EVERY = re.compile(rf"(?:il|la) {_DAY}((?: e (?:il|la) {_DAY})*){_HOURS}", re.IGNORECASE)
@@ -229,13 +226,16 @@ def _cost_options(item: dict, sid: str, ctx: SiteContext) -> list[dict]:
     cost = item.get("cost")
     base = {"id": _uuid(f"{sid}|cost_option"), "service_id": sid}
     if cost == "free":
-        return [base | {"option": ctx.labels.costs.get("free", "Gratuito"), "currency": "EUR", "amount": 0}]
+        return [
+            base
+            | {"option": ctx.labels.costs.get("free", t("data.cost.free")), "currency": "EUR", "amount": 0}
+        ]
     if cost == "budget":
-        return [base | {"option": ctx.labels.costs.get("budget", "Coperto dal Budget di Salute")}]
+        return [base | {"option": ctx.labels.costs.get("budget", t("data.cost.budget"))}]
     amount = cost if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None
     if amount is None:
         return []
-    return [base | {"option": "A pagamento", "currency": "EUR", "amount": amount}]
+    return [base | {"option": t("data.cost.paid"), "currency": "EUR", "amount": amount}]
 
 
 def _fees(item: dict, ctx: SiteContext) -> str | None:
@@ -247,23 +247,122 @@ def _fees(item: dict, ctx: SiteContext) -> str | None:
     return None
 
 
-def service(ctx: SiteContext, item: dict) -> dict:
-    lid = str(item.get("id", ""))
-    pid = str(item.get("partner", ""))
-    sid = _scoped(ctx, "service", lid)
-    dates = item.get("dates") or {}
-    contact = item.get("contact") or {}
+def _description(item: dict) -> str:
     description = " ".join(
         p for p in (str(item.get("summary", "")), plain_text(str(item.get("description", "")))) if p
     )
     stipend = item.get("stipend")
     if isinstance(stipend, (int, float)) and not isinstance(stipend, bool):
-        description += f" Indennità mensile: {model.euro(stipend)}."
+        description += " " + t("data.hsds.stipend", amount=model.euro(stipend))
+    return description
+
+
+def _schedules(item: dict, sid: str) -> list[dict]:
+    """The listing's dates and hours as one HSDS schedule, or none."""
+    dates = item.get("dates") or {}
+    schedule_text = schedule_text_of(item)
+    if not (schedule_text or dates.get("start") or dates.get("end")):
+        return []
+    schedule = {"id": _uuid(f"{sid}|schedule"), "service_id": sid}
+    if dates.get("start"):
+        schedule["valid_from"] = str(dates["start"])
+    if dates.get("end"):
+        schedule["valid_to"] = str(dates["end"])
+    if dates.get("start"):
+        schedule["dtstart"] = str(dates["start"])
+    schedule |= weekly(schedule_text) or {}
+    if schedule_text:
+        schedule["description"] = schedule_text
+    return [schedule]
+
+
+def _service_areas(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
+    locality = str(ctx.territory.get("locality") or ctx.territory.get("territory", ""))
+    areas = {str(z.get("id")): z for z in ctx.territory.get("zones") or []}
+    out = []
+    for zone in item.get("zones") or []:
+        said = _uuid(f"{sid}|service_area|{zone}")
+        label = ctx.labels.zones.get(zone, zone)
+        parts = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
+        out.append(
+            {
+                "id": said,
+                "service_id": sid,
+                "name": label,
+                "description": f"{label} ({locality})" + (f": {parts}" if parts else ""),
+                "attributes": [_attribute(ctx, said, "service_area", "bds-zona", str(zone))],
+            }
+        )
+    return out
+
+
+def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str) -> list[dict]:
+    """The public place of the listing; none for a protected place (bds.protected): zones only."""
+    place, address = model.public_place_name(item), model.public_address(item)
+    if not (place or address):
+        return []
+    pid, lid = str(item.get("partner", "")), str(item.get("id", ""))
+    # one location per place: the listings of a partner held in the same place share it
+    loc_id = _scoped(ctx, "location", f"{pid}|{place or ''}|{address or ''}")
+    location: dict = {"id": loc_id, "location_type": "physical", "organization_id": org_id}
+    location["name"] = place or address
+    if address:
+        location["description"] = t("data.hsds.address", address=address)
+    if item.get("accessibility"):
+        location["accessibility"] = [
+            {
+                "id": _uuid(f"{loc_id}|accessibility|{item['accessibility']}"),
+                "location_id": loc_id,
+                "description": item["accessibility"],
+            }
+        ]
+    return [
+        {
+            "id": _scoped(ctx, "service_at_location", lid),
+            "service_id": sid,
+            "location_id": loc_id,
+            "location": location,
+        }
+    ]
+
+
+def _languages(item: dict, sid: str) -> list[dict]:
+    out = []
+    for code in (str(code) for code in item.get("languages") or []):
+        language = {"id": _uuid(f"{sid}|language|{code}"), "service_id": sid}
+        name = language_name(code)
+        if name is not None:
+            language["name"] = name
+        language["code"] = code
+        out.append(language)
+    return out
+
+
+def _service_attributes(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
+    attributes = [_attribute(ctx, sid, "service", "bds-tipo", str(item.get("kind", "")))]
+    attributes += [_attribute(ctx, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
+    attributes += [
+        _attribute(ctx, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
+    ]
+    attributes.append(_attribute(ctx, sid, "service", "bds-accesso", str(item.get("access", ""))))
+    if item.get("accessibility"):
+        attributes.append(
+            _attribute(ctx, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
+        )
+    return attributes
+
+
+def service(ctx: SiteContext, item: dict) -> dict:
+    """One HSDS service object; its keys in the order of service.json (the export's byte order)."""
+    lid = str(item.get("id", ""))
+    pid = str(item.get("partner", ""))
+    sid = _scoped(ctx, "service", lid)
+    contact = item.get("contact") or {}
     out: dict = {
         "id": sid,
         "organization_id": _scoped(ctx, "organization", pid),
         "name": str(item.get("title", "")),
-        "description": description,
+        "description": _description(item),
         "url": ctx.url(model.listing_path(lid)),
     }
     if contact.get("email"):
@@ -278,91 +377,25 @@ def service(ctx: SiteContext, item: dict) -> dict:
     )
     out["assured_date"] = str(item.get("reviewed", ""))
     if item.get("status") == "full":
-        out["alert"] = ctx.labels.statuses.get("full", "Posti esauriti")
+        out["alert"] = ctx.labels.statuses.get("full", t("data.status_full"))
     out["last_modified"] = f"{item.get('reviewed', '')}T00:00:00Z"
     if contact.get("phone"):
         out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(contact["phone"])}]
-    schedule_text = schedule_text_of(item)
-    if schedule_text or dates.get("start") or dates.get("end"):
-        schedule = {"id": _uuid(f"{sid}|schedule"), "service_id": sid}
-        if dates.get("start"):
-            schedule["valid_from"] = str(dates["start"])
-        if dates.get("end"):
-            schedule["valid_to"] = str(dates["end"])
-        if dates.get("start"):
-            schedule["dtstart"] = str(dates["start"])
-        schedule |= weekly(schedule_text) or {}
-        if schedule_text:
-            schedule["description"] = schedule_text
-        out["schedules"] = [schedule]
-    locality = str(ctx.territory.get("locality") or ctx.territory.get("territory", ""))
-    areas = {str(z.get("id")): z for z in ctx.territory.get("zones") or []}
-    out["service_areas"] = []
-    for zone in item.get("zones") or []:
-        said = _uuid(f"{sid}|service_area|{zone}")
-        label = ctx.labels.zones.get(zone, zone)
-        parts = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
-        out["service_areas"].append(
-            {
-                "id": said,
-                "service_id": sid,
-                "name": label,
-                "description": f"{label} ({locality})" + (f": {parts}" if parts else ""),
-                "attributes": [_attribute(ctx, said, "service_area", "bds-zona", str(zone))],
-            }
-        )
-    place, address = model.public_place_name(item), model.public_address(item)
-    if place or address:  # never for a protected place (bds.protected): zones only
-        # one location per place: the listings of a partner held in the same place share it
-        loc_id = _scoped(ctx, "location", f"{pid}|{place or ''}|{address or ''}")
-        location: dict = {
-            "id": loc_id,
-            "location_type": "physical",
-            "organization_id": out["organization_id"],
-        }
-        location["name"] = place or address
-        if address:
-            location["description"] = f"Indirizzo: {address}"
-        if item.get("accessibility"):
-            location["accessibility"] = [
-                {
-                    "id": _uuid(f"{loc_id}|accessibility|{item['accessibility']}"),
-                    "location_id": loc_id,
-                    "description": item["accessibility"],
-                }
-            ]
-        out["service_at_locations"] = [
-            {
-                "id": _scoped(ctx, "service_at_location", lid),
-                "service_id": sid,
-                "location_id": loc_id,
-                "location": location,
-            }
-        ]
-    languages = [str(code) for code in item.get("languages") or []]
+    schedules = _schedules(item, sid)
+    if schedules:
+        out["schedules"] = schedules
+    out["service_areas"] = _service_areas(ctx, item, sid)
+    locations = _service_at_locations(ctx, item, sid, out["organization_id"])
+    if locations:
+        out["service_at_locations"] = locations
+    languages = _languages(item, sid)
     if languages:
-        out["languages"] = []
-        for code in languages:
-            language = {"id": _uuid(f"{sid}|language|{code}"), "service_id": sid}
-            if code in LANGUAGE_NAMES:
-                language["name"] = LANGUAGE_NAMES[code]
-            language["code"] = code
-            out["languages"].append(language)
+        out["languages"] = languages
     out["organization"] = _organization(ctx, pid)
     costs = _cost_options(item, sid, ctx)
     if costs:
         out["cost_options"] = costs
-    attributes = [_attribute(ctx, sid, "service", "bds-tipo", str(item.get("kind", "")))]
-    attributes += [_attribute(ctx, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
-    attributes += [
-        _attribute(ctx, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
-    ]
-    attributes.append(_attribute(ctx, sid, "service", "bds-accesso", str(item.get("access", ""))))
-    if item.get("accessibility"):
-        attributes.append(
-            _attribute(ctx, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
-        )
-    out["attributes"] = attributes
+    out["attributes"] = _service_attributes(ctx, item, sid)
     return out
 
 
@@ -479,13 +512,12 @@ def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
     package = {
         "profile": "tabular-data-package",
         "name": "bds-hsds",
-        "title": f"{programme}: servizi in formato HSDS 3.0 (tabellare)",
-        "description": (
-            f"Le opportunità aperte del {programme} nel formato tabellare di Open Referral HSDS "
-            f"{official.get('version', '3.0.0')}: gli stessi oggetti di ../hsds.json, una tabella CSV per "
-            "tipo di oggetto. Le tabelle, i campi e le chiavi sono quelli della specifica HSDS "
-            "(datapackage.json di github.com/openreferral/specification, v3.0, CC BY-SA 4.0). "
-            f"{cells.RULE_IT}"
+        "title": t("data.hsds.package.title", name=programme),
+        "description": t(
+            "data.hsds.package.description",
+            name=programme,
+            version=official.get("version", "3.0.0"),
+            rule=cells.RULE_IT,
         ),
         "licenses": [licence_info],
         "sources": [{"title": "Human Services Data Specification 3.0", "path": "https://openreferral.org/"}],

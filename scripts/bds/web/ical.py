@@ -14,7 +14,6 @@ A listing becomes a calendar event only when it says when it happens:
 Housing places and listings with no start date (permanent services) are never events. DTSTAMP is
 `today` (the build's --today) at 00:00 UTC, so the files are byte-identical for the same --today.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 import icalendar
 
 from ..dates import parse as parse_date
+from ..messages import t
 from . import model
 
 if TYPE_CHECKING:  # the validator uses `sessions` without the site's Markdown stack
@@ -202,7 +202,7 @@ def calendar(ctx: SiteContext) -> bytes:
     """All the listings that are events, ordered by id."""
     items = sorted(ctx.listings, key=lambda item: str(item.get("id", "")))
     events = [e for e in (event(item, ctx) for item in items) if e is not None]
-    return _calendar(ctx, events, f"{ctx.territory.get('programme', '')}: opportunità")
+    return _calendar(ctx, events, t("data.calendar.name", name=ctx.territory.get("programme", "")))
 
 
 def listing_file(listing_id: str) -> str:

@@ -21,7 +21,6 @@ Places: `Place` with `PostalAddress` (street only for public places: `bds.protec
 and region from the territory, country IT, and the zones as `containedInPlace` AdministrativeAreas.
 A protected place has no Place at all in a Service (`areaServed` only) and no name or street anywhere.
 """
-# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -30,6 +29,7 @@ import json
 import re
 
 from ..dates import parse as parse_date
+from ..messages import t
 from . import ical, model
 from .text import markdown_html, plain_text
 
@@ -176,8 +176,8 @@ def _offer(listing: dict, url: str, labels: model.Labels) -> dict:
     elif _number(cost) is not None:
         offer.update(price=cost, priceCurrency="EUR")
     elif cost == "budget":
-        offer["description"] = labels.costs.get("budget", "Coperto dal Budget di Salute") + (
-            ": la spesa è coperta dal progetto personale, non è un'attività gratuita per tutti."
+        offer["description"] = t(
+            "data.jsonld.budget_offer", label=labels.costs.get("budget", t("data.cost.budget"))
         )
     return offer
 

@@ -1,24 +1,25 @@
 """Synthetic projects for the site's tests and benchmark: plausible, valid, deterministic, invented.
 
-No real person, address or organisation: names and streets are made up, emails use .example.
+No real person, address or organisation: names and streets are made up, emails use .example. The
+invented territory, its glossary and guides, the word list and the text patterns of the records are
+data: `data/synthetic.yml`.
 """
-# messages: pending (43 texts to move into data/messages/it.yml)
 
-# ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from pathlib import Path
 
 import yaml
 
-ZONES = [
-    ("zona-nord", "Zona Nord", ["Borgo Alto", "Prati"]),
-    ("zona-sud", "Zona Sud", ["Ponte", "Molino"]),
-    ("zona-est", "Zona Est", ["Fornaci"]),
-    ("zona-ovest", "Zona Ovest", ["Cascina Nuova"]),
-]
+from .. import kitfiles
+
+_DATA = yaml.safe_load(kitfiles.data("synthetic.yml").read_text(encoding="utf-8"))
+_TEXTS = _DATA["texts"]
+
+ZONES = [(z["id"], z["label"], z["areas"]) for z in _DATA["territory"]["zones"]]
 KINDS = [
     "training",
     "volunteering",
@@ -42,106 +43,18 @@ AXES = {
     "community-event": ["social"],
 }
 AUDIENCES = ["cps-users", "families", "citizens", "young-people", "leaving-prison", "volunteers", "operators"]
-WORDS = (
-    "laboratorio cucina orto giardino teatro musica ceramica falegnameria sartoria biblioteca quartiere "
-    "gruppo incontro percorso formazione tirocinio lavoro casa autonomia amicizia sport camminata pittura "
-    "fotografia informatica lingua italiano mercato bottega riciclo bicicletta cura animali ascolto "
-    "festa cinema lettura scrittura radio giornale panetteria caffè magazzino accoglienza"
-).split()
+WORDS = _DATA["words"].split()
 TYPES = ["cooperativa-sociale", "associazione", "fondazione", "consorzio", "impresa-sociale"]
 
 
 def territory() -> dict:
-    return {
-        "programme": "Budget di Salute a Borgoprova",
-        "territory": "Comune di Borgoprova",
-        "region": "Lombardia",
-        "description": "Il Budget di Salute è un progetto personale costruito insieme alla persona, al suo CPS e "
-        "agli enti del territorio. Offre opportunità per la casa, il lavoro e la vita sociale. "
-        "A Borgoprova lo realizzano la ASST e una rete di cooperative e associazioni.",
-        "zones": [{"id": z, "label": label, "areas": areas} for z, label, areas in ZONES],
-        "health_services": [
-            {
-                "id": "asst-prova",
-                "name": "ASST di Prova",
-                "short_name": "ASST Prova",
-                "cps": [
-                    {"id": "cps-nord", "name": "CPS Nord", "zones": ["zona-nord", "zona-est"]},
-                    {"id": "cps-sud", "name": "CPS Sud", "zones": ["zona-sud", "zona-ovest"]},
-                ],
-            }
-        ],
-        "networks": [
-            {
-                "id": "rete-prova",
-                "name": "Rete di prova",
-                "description": "Una rete inventata di enti per provare il sito.",
-            }
-        ],
-        "coordinators": {"name": "Coordinamento di prova", "email": "coordinamento@bds.example"},
-        "site_url": "https://bds.example/",
-        "content_licence": "CC BY 4.0",
-        "disclosure_threshold": 10,
-        "review_days": 365,
-    }
+    return copy.deepcopy(_DATA["territory"])
 
 
-GLOSSARY = {
-    "terms": [
-        {
-            "term": "CPS",
-            "expansion": "Centro Psico Sociale",
-            "definition": "Il servizio pubblico di salute mentale del territorio, dove lavorano psichiatri, psicologi, "
-            "infermieri e assistenti sociali.",
-        },
-        {
-            "term": "ASST",
-            "expansion": "Azienda Socio Sanitaria Territoriale",
-            "definition": "L'azienda sanitaria pubblica da cui dipendono i CPS.",
-        },
-        {
-            "term": "ESP",
-            "expansion": "Esperto in supporto tra pari",
-            "definition": "Una persona formata che mette a disposizione la propria esperienza di recovery.",
-        },
-        {
-            "term": "REMS",
-            "expansion": "Residenza per l'esecuzione delle misure di sicurezza",
-            "definition": "Struttura sanitaria che accoglie persone che hanno commesso un reato e sono in cura.",
-        },
-        {
-            "term": "tirocinio",
-            "aliases": ["tirocini"],
-            "definition": "Un periodo di formazione in un luogo di lavoro, con un'indennità mensile.",
-        },
-        {
-            "term": "case manager",
-            "definition": "L'operatore del CPS che accompagna la persona e tiene insieme il progetto.",
-        },
-    ]
-}
+GLOSSARY = _DATA["glossary"]
 
 GUIDES = [
-    (
-        "cos-e-il-budget-di-salute",
-        "Che cos'è il Budget di Salute",
-        ["everyone"],
-        1,
-        "Il Budget di Salute è un progetto fatto su misura per te. Lo costruisci con il tuo CPS e con gli enti "
-        "del territorio.",
-        "## Come funziona\n\nNe parli con il tuo case manager del CPS. Insieme scrivete un progetto su tre assi: "
-        "**casa**, **lavoro e formazione**, **socialità**.\n\n## Chi partecipa\n\n- la persona\n- la famiglia, se la "
-        "persona vuole\n- il CPS e gli enti della rete, con gli ESP\n",
-    ),
-    (
-        "per-gli-enti",
-        "Per gli enti e i volontari",
-        ["partners", "volunteers"],
-        2,
-        "Come proporre un'opportunità e come entrare nella rete del Budget di Salute.",
-        "## Proporre un'opportunità\n\nScrivi al coordinamento con una breve descrizione. Ogni scheda è verificata "
-        "almeno una volta all'anno.\n\n## Fare volontariato\n\nCerca nel catalogo le proposte di volontariato.\n",
-    ),
+    (g["slug"], g["title"], g["audience"], g["order"], g["summary"], g["body"]) for g in _DATA["guides"]
 ]
 
 
@@ -153,18 +66,18 @@ def partner(i: int, rng: random.Random, reviewed: str) -> dict:
     pid = f"ente-{i:03d}"
     return {
         "id": pid,
-        "name": f"Cooperativa Prova {i:03d}",
+        "name": _TEXTS["partner_name"].format(number=f"{i:03d}"),
         "type": TYPES[i % len(TYPES)],
         "role": ["capofila", "partner", "rete"][i % 3],
         "networks": ["rete-prova"],
-        "description": f"Ente di prova numero {i}. " + _sentence(rng, 14) + " Lavora con il CPS della zona.",
+        "description": _TEXTS["partner_description"].format(i=i, sentence=_sentence(rng, 14)),
         "zones": [ZONES[i % len(ZONES)][0]],
-        "services": ["Laboratori", "Accompagnamento al lavoro"],
+        "services": list(_TEXTS["partner_services"]),
         "contact": {
             "email": f"info{i}@ente.example",
             "phone": "02 1234 5678",
             "url": f"https://ente{i}.example/",
-            "address": f"Via Inventata {i}, Borgoprova",
+            "address": _TEXTS["partner_address"].format(i=i),
         },
         "peer_support": i % 2 == 0,
         "reviewed": reviewed,
@@ -182,14 +95,14 @@ def listing(i: int, rng: random.Random, partners: int, today: dt.date) -> dict:
         "kind": kind,
         "axes": AXES[kind],
         "partner": f"ente-{i % partners:03d}",
-        "summary": f"Si fa {rng.choice(WORDS)} in gruppo, una volta a settimana. Può venire chi vuole.",
+        "summary": _TEXTS["listing_summary"].format(word=rng.choice(WORDS)),
         "description": "\n\n".join(_sentence(rng, rng.randint(25, 45)) for _ in range(3)),
         "audience": sorted(rng.sample(AUDIENCES, 2)),
         "access": ["via-case-manager", "direct", "both"][i % 3],
         "zones": [ZONES[i % len(ZONES)][0]],
         "location": {
-            "name": f"Spazio {rng.choice(WORDS)}",
-            "address": f"Via Esempio {i}, Borgoprova",
+            "name": _TEXTS["listing_place"].format(word=rng.choice(WORDS)),
+            "address": _TEXTS["listing_address"].format(i=i),
             "visibility": "public",
         },
         "contact": {"email": f"opportunita{i}@ente.example"},
@@ -200,7 +113,7 @@ def listing(i: int, rng: random.Random, partners: int, today: dt.date) -> dict:
         "tags": [rng.choice(WORDS)],
     }
     if kind == "housing":
-        record["location"] = {"name": "Appartamento condiviso", "visibility": "zone-only"}  # never an address
+        record["location"] = {"name": _TEXTS["housing_place"], "visibility": "zone-only"}  # never an address
     if i % 4 == 0:
         start = today + dt.timedelta(days=rng.randint(5, 90))
         record["dates"] = {
@@ -214,7 +127,7 @@ def listing(i: int, rng: random.Random, partners: int, today: dt.date) -> dict:
     if kind in ("job", "internship"):
         record["published"] = reviewed  # first publication: datePosted of the JobPosting
     if i % 3 == 1:
-        record["schedule"] = "Il martedì dalle 15 alle 17"
+        record["schedule"] = _TEXTS["schedule"]
         if "dates" in record and kind != "housing":  # the same hours, structured for the calendar
             record["timetable"] = {"days": ["tue"], "start_time": "15:00", "end_time": "17:00"}
     return record

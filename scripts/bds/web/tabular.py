@@ -16,7 +16,6 @@ Text cells go through `bds.cells` (formula-injection neutralisation): a text cel
 whose values can start that way (the phone, «+39...») accept that apostrophe, and maxLength counts
 it. The descriptor says how to undo it.
 """
-# messages: pending (43 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import cells, schema
+from ..messages import t
 from . import model
 from .context import SiteContext
 
@@ -38,12 +38,20 @@ class Column:
     name: str
     source: str | None  # dotted path of the property in the record's JSON Schema, or None
     type: str = "string"
-    title: str = ""  # default: the schema's title
-    description: str = ""  # default: the schema's description
+    title_key: str = ""  # under data.columns (default: the schema's title)
+    description_key: str = ""  # under data.columns (default: the schema's description)
     required: bool | None = None  # default: required in the schema (top level only)
     packed: bool = False  # a list of codes in one cell, separated by LIST_SEPARATOR
     format: str | None = None
     extra: dict = field(default_factory=dict)  # constraints added by hand (e.g. the zone codes)
+
+    @property
+    def title(self) -> str:
+        return t(f"data.columns.{self.title_key}") if self.title_key else ""
+
+    @property
+    def description(self) -> str:
+        return t(f"data.columns.{self.description_key}") if self.description_key else ""
 
 
 def _node(kind: str, path: str) -> tuple[dict, bool]:
@@ -79,7 +87,7 @@ def field_of(kind: str, column: Column) -> dict:
     out["title"] = column.title or str(node.get("title", column.name))
     description = column.description or str(node.get("description", ""))
     if column.packed:
-        description += f" Più valori sono separati da «{LIST_SEPARATOR}»."
+        description += " " + t("data.package.packed", separator=LIST_SEPARATOR)
     out["description"] = description.strip()
     constraints: dict = {}
     if column.required if column.required is not None else required:
@@ -125,72 +133,73 @@ COST_CODES = ("free", "budget", "importo")
 OPPORTUNITY_COLUMNS = [
     Column("id", "id"),
     Column("titolo", "title"),
-    Column("tipo", "kind", description="Che cosa si offre (codice).", required=True),
+    Column("tipo", "kind", description_key="listing.tipo.description", required=True),
     Column(
         "tipo_etichetta",
         None,
-        title="Tipo di opportunità (etichetta)",
-        description="Il tipo di opportunità in parole.",
+        title_key="listing.tipo_etichetta.title",
+        description_key="listing.tipo_etichetta.description",
     ),
-    Column("assi", "axes", packed=True, description="Assi del Budget di Salute (codici)."),
-    Column("ente", "partner", description="Identificativo dell'ente proponente: la colonna id di enti.csv."),
-    Column("ente_nome", None, title="Nome dell'ente", description="Il nome dell'ente, come in enti.csv."),
+    Column("assi", "axes", packed=True, description_key="listing.assi.description"),
+    Column("ente", "partner", description_key="listing.ente.description"),
+    Column(
+        "ente_nome",
+        None,
+        title_key="listing.ente_nome.title",
+        description_key="listing.ente_nome.description",
+    ),
     Column("sintesi", "summary"),
     Column(
         "zone",
         "zones",
         packed=True,
-        description="Le zone del territorio in cui si svolge (codici: la colonna id di zone.csv; "
-        "le stesse coppie sono in opportunita-zone.csv).",
+        description_key="listing.zone.description",
     ),
     Column(
         "luogo",
         "location.name",
         required=False,
-        description="Nome del luogo. Vuoto per i luoghi protetti (case, luoghi dove abitano delle "
-        "persone, luoghi «solo zona»): di questi si pubblica solo la zona.",
+        description_key="listing.luogo.description",
     ),
     Column(
         "indirizzo",
         "location.address",
-        description="Via e numero civico dei luoghi aperti al pubblico. Vuoto per i luoghi protetti: "
-        "mai per le case.",
+        description_key="listing.indirizzo.description",
     ),
     Column("data_inizio", "dates.start", "date"),
     Column("data_fine", "dates.end", "date"),
     Column("scadenza", "dates.deadline", "date"),
-    Column("orari", "schedule", description="Giorni e orari, in parole (come nella scheda)."),
+    Column("orari", "schedule", description_key="listing.orari.description"),
     Column("posti", "places", "integer"),
     Column(
         "costo_tipo",
         None,
-        title="Costo (tipo)",
-        description="free: gratuito; budget: coperto dal Budget di Salute; importo: a pagamento, "
-        "l'importo in euro è nella colonna costo_euro. Vuoto se la scheda non lo dice.",
+        title_key="listing.costo_tipo.title",
+        description_key="listing.costo_tipo.description",
         extra={"enum": list(COST_CODES)},
     ),
     Column(
         "costo_euro",
         "cost",
         "number",
-        title="Costo in euro",
-        description="L'importo da pagare in euro, solo quando costo_tipo è importo.",
+        title_key="listing.costo_euro.title",
+        description_key="listing.costo_euro.description",
     ),
     Column("indennita_mensile", "stipend", "number"),
-    Column("accesso", "access", description="Come si accede (codice).", required=True),
-    Column("destinatari", "audience", packed=True, description="Per chi è (codici)."),
+    Column("accesso", "access", description_key="listing.accesso.description", required=True),
+    Column("destinatari", "audience", packed=True, description_key="listing.destinatari.description"),
     Column("email", "contact.email", format="email"),
     Column("telefono", "contact.phone"),
     Column("sito", "contact.url", format="uri"),
-    Column("stato", "status", description="open: si può partecipare; full: posti esauriti."),
+    Column("stato", "status", description_key="listing.stato.description"),
     Column("verificata_il", "reviewed", "date"),
-    Column("esempio", "example", "boolean", required=True, description="true se è una scheda di esempio."),
+    Column("esempio", "example", "boolean", required=True, description_key="listing.esempio.description"),
     Column(
         "url",
         None,
         format="uri",
-        title="Pagina della scheda",
-        description="L'indirizzo della scheda sul sito.",
+        title_key="listing.url.title",
+        description_key="listing.url.description",
         required=True,
     ),
 ]
@@ -201,25 +210,21 @@ PARTNER_COLUMNS = [
     Column("nome_breve", "short_name"),
     Column("tipo", "type"),
     Column("ruolo", "role"),
-    Column("reti", "networks", packed=True, description="Le reti o i progetti di cui fa parte (codici)."),
-    Column(
-        "zone", "zones", packed=True, description="Le zone in cui l'ente è presente (codici di zone.csv)."
-    ),
+    Column("reti", "networks", packed=True, description_key="partner.reti.description"),
+    Column("zone", "zones", packed=True, description_key="partner.zone.description"),
     Column("email", "contact.email", format="email"),
     Column("telefono", "contact.phone"),
     Column("sito", "contact.url", format="uri"),
     Column("sede", "contact.address"),
     Column("esp", "peer_support", "boolean"),
     Column("verificato_il", "reviewed", "date"),
-    Column(
-        "esempio", "example", "boolean", required=True, description="true se alcuni dati sono di esempio."
-    ),
+    Column("esempio", "example", "boolean", required=True, description_key="partner.esempio.description"),
     Column(
         "url",
         None,
         format="uri",
-        title="Pagina dell'ente",
-        description="L'indirizzo della pagina dell'ente sul sito.",
+        title_key="partner.url.title",
+        description_key="partner.url.description",
         required=True,
     ),
 ]
@@ -234,11 +239,17 @@ LINK_COLUMNS = [
     Column(
         "opportunita",
         "id",
-        title="Opportunità",
-        description="La colonna id di opportunita.csv.",
+        title_key="listing_zone.opportunita.title",
+        description_key="listing_zone.opportunita.description",
         required=True,
     ),
-    Column("zona", None, title="Zona", description="La colonna id di zone.csv.", required=True),
+    Column(
+        "zona",
+        None,
+        title_key="listing_zone.zona.title",
+        description_key="listing_zone.zona.description",
+        required=True,
+    ),
 ]
 
 
@@ -369,8 +380,6 @@ def listings_csv(ctx: SiteContext) -> bytes:
 
 # -- The descriptor -----------------------------------------------------------------------------------
 
-UNTOUCHED_IT = "Le colonne di numeri, date e valori vero/falso non sono mai toccate."
-
 
 def _fields(kind: str, columns: list[Column], ctx: SiteContext) -> list[dict]:
     out = []
@@ -412,22 +421,19 @@ def descriptor(ctx: SiteContext) -> dict:
     if chosen.spdx:
         licence_info = {"name": chosen.spdx, "title": chosen.title, "path": chosen.url}
     programme = str(ctx.territory.get("programme", ""))
-    rule = f"{cells.RULE_IT} {UNTOUCHED_IT}"
+    rule = f"{cells.RULE_IT} {t('data.package.untouched')}"
     return {
         "profile": "tabular-data-package",
         "name": "bds-opportunita",
-        "title": f"{programme}: opportunità aperte",
-        "description": (
-            f"Le opportunità aperte del {programme}, gli enti e le zone. Le colonne sono ricavate dagli "
-            f"schemi delle schede (schemas/*.schema.json del kit bds). {rule}"
-        ),
+        "title": t("data.package.title", name=programme),
+        "description": t("data.package.description", name=programme, rule=rule),
         "licenses": [licence_info],
         "resources": [
             _resource(
                 "opportunita",
                 "opportunita.csv",
-                "Opportunità aperte",
-                f"Una riga per opportunità aperta. {rule}",
+                t("data.package.listings.title"),
+                t("data.package.listings.description", rule=rule),
                 _fields("opportunity", OPPORTUNITY_COLUMNS, ctx),
                 primaryKey=["id"],
                 foreignKeys=[{"fields": ["ente"], "reference": {"resource": "enti", "fields": ["id"]}}],
@@ -435,25 +441,24 @@ def descriptor(ctx: SiteContext) -> dict:
             _resource(
                 "enti",
                 "enti.csv",
-                "Enti",
-                f"Gli enti della rete. {rule}",
+                t("data.package.partners.title"),
+                t("data.package.partners.description", rule=rule),
                 _fields("partner", PARTNER_COLUMNS, ctx),
                 primaryKey=["id"],
             ),
             _resource(
                 "zone",
                 "zone.csv",
-                "Zone",
-                f"Le zone del territorio. {rule}",
+                t("data.package.zones.title"),
+                t("data.package.zones.description", rule=rule),
                 _fields("zone", ZONE_COLUMNS, ctx),
                 primaryKey=["id"],
             ),
             _resource(
                 "opportunita-zone",
                 "opportunita-zone.csv",
-                "Zone di ogni opportunità",
-                "Una riga per ogni coppia opportunità e zona: la stessa informazione della colonna zone "
-                "di opportunita.csv, in una forma che si collega alle altre tabelle.",
+                t("data.package.listing_zones.title"),
+                t("data.package.listing_zones.description"),
                 _fields("opportunity", LINK_COLUMNS, ctx),
                 primaryKey=["opportunita", "zona"],
                 foreignKeys=[
