@@ -49,7 +49,8 @@ PENDING_MARK = "messages: pending"
 SHARED_WORDS = set(
     """file email link online issue issues repository commit browser json yaml markdown html script form
     template service partner budget social privacy cookie github pull request type name title summary text
-    data http https feed calendar schema table index""".split()
+    data http https feed calendar schema table index true false search exclude human services
+    specification""".split()
 )
 
 

@@ -149,7 +149,7 @@ _DAYS = {
 _ORDER = list(_DAYS)
 _DAY = "(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"  # msg-ok: regex over day names
 _TIME = r"([0-9]{1,2})(?:[.:]([0-9]{2}))?"
-_HOURS = rf",? dalle {_TIME} alle {_TIME}\.?"
+_HOURS = rf",? dalle {_TIME} alle {_TIME}\.?"  # msg-ok: regex over the listings' own Italian hours
 _EVERY = re.compile(rf"(?:il|la) {_DAY}((?: e (?:il|la) {_DAY})*){_HOURS}", re.IGNORECASE)
 _RANGE = re.compile(rf"da(?:l)? {_DAY} a(?:l)? {_DAY}{_HOURS}", re.IGNORECASE)
 
