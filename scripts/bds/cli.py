@@ -14,6 +14,7 @@ import os
 import pkgutil
 import re
 import sys
+from typing import Any
 
 from . import commands
 from .errors import BdsError
@@ -41,13 +42,16 @@ def translate_argparse(message: str) -> str:
     for pattern, key in _ARGPARSE_IT:
         found = re.match(pattern, message)
         if found:
-            return t(key, **found.groupdict()) + message[found.end() :]
+            parts: dict[str, Any] = found.groupdict()
+            return t(key, **parts) + message[found.end() :]
     return message
 
 
 class ItalianFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, t("cli.argparse.usage") if prefix is None else prefix)
+        return super().add_usage(
+            usage, actions, groups, t("cli.argparse.usage") if prefix is None else prefix
+        )
 
 
 class Parser(argparse.ArgumentParser):
@@ -61,7 +65,9 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, t("cli.argparse.error", prog=self.prog, message=translate_argparse(message)) + "\n")
+        self.exit(
+            EXIT_USAGE, t("cli.argparse.error", prog=self.prog, message=translate_argparse(message)) + "\n"
+        )
 
 
 def command_modules():

@@ -50,6 +50,8 @@ def _placeholders() -> dict[str, str]:
         "email": t("init.placeholders.email"),
         "site_url": t("init.placeholders.site_url"),
     }
+
+
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[a-zA-Z]{2,}$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
 
@@ -177,8 +179,10 @@ def _record_kind(rel: str) -> str | None:
     return None
 
 
-_LOCK_INSTALL = re.compile(r"^(\s*)python -m pip install .*scripts/requirements\.lock\s*$")
-_SELF_INSTALL = re.compile(r"^\s*python -m pip install .*-e \.\s*$")
+# The install steps of the kit's workflows (shell commands, not text for people)
+_LOCK_INSTALL = re.compile(r"^(\s*)python -m pip install .*scripts/requirements\.lock\s*$")  # msg-ok: shell
+_SELF_INSTALL = re.compile(r"^\s*python -m pip install .*-e \.\s*$")  # msg-ok: shell command
+_TERRITORY_INSTALL = "python -m pip install -r requirements.txt"  # msg-ok: shell command
 
 
 def workflow(text: str) -> str:
@@ -187,7 +191,7 @@ def workflow(text: str) -> str:
     for line in text.splitlines():
         lock = _LOCK_INSTALL.match(line)
         if lock:
-            lines.append(f"{lock.group(1)}python -m pip install -r requirements.txt")
+            lines.append(lock.group(1) + _TERRITORY_INSTALL)
             continue
         if _SELF_INSTALL.match(line):
             continue
