@@ -47,49 +47,53 @@ def _same_regular_file(path: Path, before: os.stat_result) -> bool:
 
 
 def run(args) -> int:
-    from .. import fmt, load
-
     proj = project(args)
     paths = content_paths(proj, args.paths) or proj.all_files()
     changed, refused = 0, 0
     for path in paths:
-        shown = proj.shown(path)
-        raw, problems = load.read_bytes(path, shown)  # a symlink, FIFO or device is never read
-        try:
-            if raw is None:
-                raise ValueError(problems[0].message.rstrip("."))
-            before = os.lstat(path)
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            why = str(exc) if isinstance(exc, ValueError) else t("cli.fmt.unreadable")
-            print(t("cli.fmt.refused_read", file=shown, why=why), file=sys.stderr)
-            refused += 1
-            continue
-        try:
-            result = fmt.format_text(text, _kind(proj, path), drop_comments=args.drop_comments)
-        except fmt.FormatRefused as exc:
-            print(t("cli.fmt.refused", file=shown, why=exc), file=sys.stderr)
-            refused += 1
-            continue
-        if not result.changed:
-            continue
-        changed += 1
-        if args.check:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    text.splitlines(keepends=True),
-                    result.text.splitlines(keepends=True),
-                    fromfile=f"a/{shown}",
-                    tofile=f"b/{shown}",
-                )
-            )
-        else:
-            if not _same_regular_file(path, before):  # never replace a symlink put there meanwhile
-                print(t("cli.fmt.changed_meanwhile", file=shown), file=sys.stderr)
-                refused += 1
-                continue
-            write_atomic(path, result.text)
-            print(t("cli.fmt.rewritten", file=shown), file=sys.stderr)
+        one_changed, one_refused = _format_one(proj, path, args)
+        changed += one_changed
+        refused += one_refused
     summary = "cli.fmt.summary_check" if args.check else "cli.fmt.summary"
     print(t(summary, checked=len(paths), changed=changed, refused=refused), file=sys.stderr)
     return 1 if refused or (args.check and changed) else 0
+
+
+def _format_one(proj, path: Path, args) -> tuple[bool, bool]:
+    """Format (or with --check, diff) one file: whether it needed a change, whether it was refused."""
+    from .. import fmt, load
+
+    shown = proj.shown(path)
+    raw, problems = load.read_bytes(path, shown)  # a symlink, FIFO or device is never read
+    try:
+        if raw is None:
+            raise ValueError(problems[0].message.rstrip("."))
+        before = os.lstat(path)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = str(exc) if isinstance(exc, ValueError) else t("cli.fmt.unreadable")
+        print(t("cli.fmt.refused_read", file=shown, why=why), file=sys.stderr)
+        return False, True
+    try:
+        result = fmt.format_text(text, _kind(proj, path), drop_comments=args.drop_comments)
+    except fmt.FormatRefused as exc:
+        print(t("cli.fmt.refused", file=shown, why=exc), file=sys.stderr)
+        return False, True
+    if not result.changed:
+        return False, False
+    if args.check:
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                result.text.splitlines(keepends=True),
+                fromfile=f"a/{shown}",
+                tofile=f"b/{shown}",
+            )
+        )
+        return True, False
+    if not _same_regular_file(path, before):  # never replace a symlink put there meanwhile
+        print(t("cli.fmt.changed_meanwhile", file=shown), file=sys.stderr)
+        return True, True
+    write_atomic(path, result.text)
+    print(t("cli.fmt.rewritten", file=shown), file=sys.stderr)
+    return True, False

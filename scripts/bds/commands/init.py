@@ -243,8 +243,6 @@ def _refuse(target: Path) -> None:
 
 
 def run(args) -> int:
-    from .. import validate as validation
-    from ..content import Project, load_content
     from ..intake import issue as issue_form
 
     target = Path(args.dir)
@@ -254,23 +252,21 @@ def run(args) -> int:
     day = today(args.today)
     values = answers(args)
     files = content_files(values, day) | github_files() | precommit_files()
+    _write(target, files, day)
+    _print_summary(target, files, sorted([*files, issue_form.PATH]))
+    return 0
 
+
+def _write(target: Path, files: dict[str, str], day: dt.date) -> None:
+    """Write `files` and the issue form into a hidden folder next to `target`, validate it there, then
+    move it into place in one step; on any failure nothing is left behind."""
     parent = target.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         for rel, text in files.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        project = Project(staging.resolve())
-        form = staging / issue_form.PATH
-        form.parent.mkdir(parents=True, exist_ok=True)
-        form.write_text(issue_form.form_yaml(load_content(project)), encoding="utf-8", newline="\n")
-        result = validation.run(project, None, day)
-        if result.errors:  # a kit bug, never the user's: say which check failed, write nothing
-            first = result.errors[0]
-            raise BdsError(t("init.errors.invalid", code=first.code, file=first.file), 70)
+            _write_file(staging / rel, text)
+        _check_staged(staging, day)
         os.chmod(staging, 0o777 & ~_umask())
         _refuse(target)  # again: something may have appeared meanwhile
         if target.is_dir():
@@ -280,14 +276,33 @@ def run(args) -> int:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 
-    written = sorted([*files, issue_form.PATH])
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _check_staged(staging: Path, day: dt.date) -> None:
+    """Add the issue form generated from the new content, and validate the whole repository."""
+    from .. import validate as validation
+    from ..content import Project, load_content
+    from ..intake import issue as issue_form
+
+    project = Project(staging.resolve())
+    _write_file(staging / issue_form.PATH, issue_form.form_yaml(load_content(project)))
+    result = validation.run(project, None, day)
+    if result.errors:  # a kit bug, never the user's: say which check failed, write nothing
+        first = result.errors[0]
+        raise BdsError(t("init.errors.invalid", code=first.code, file=first.file), 70)
+
+
+def _print_summary(target: Path, files: dict[str, str], written: list[str]) -> None:
     print(t("init.summary.written", target=target, count=len(written)))
     for rel in written:
         print(t("init.summary.file", file=rel))
     mark = placeholder()
     todo = sum(text.count(mark) for text in files.values())
     print(t("init.summary.todo", count=todo, placeholder=mark, target=target, version=_version()))
-    return 0
 
 
 def _umask() -> int:
