@@ -50,7 +50,7 @@ SHARED_WORDS = set(
     """file email link online issue issues repository commit browser json yaml markdown html script form
     template service partner budget social privacy cookie github pull request type name title summary text
     data http https feed calendar schema table index true false search exclude human services
-    specification""".split()
+    specification code""".split()
 )
 
 
