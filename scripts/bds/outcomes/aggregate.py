@@ -5,7 +5,6 @@ preferred to cumulative-to-date figures, so releases overlap as little as possib
 a cohort is shown only once complete (all its members had time to reach T12), so
 its cells never change from one release to the next.
 """
-# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from .. import messages
 from ..errors import BdsError
 from . import package
 from .model import (
@@ -39,9 +39,7 @@ YEAR = 365.25
 def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
     match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
     if not match:
-        raise BdsError(
-            f"trimestre «{label}» non valido: scrivilo come AAAAQn, per esempio 2026Q1", exit_code=2
-        )
+        raise BdsError(messages.t("outcomes.aggregate.bad_quarter", label=label), exit_code=2)
     year, q = int(match.group(1)), int(match.group(2))
     start = dt.date(year, 3 * q - 2, 1)
     end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
@@ -365,7 +363,7 @@ def _cohorts(agg: Aggregate, people: People, quarter_end: dt.date) -> None:
             cell = agg.cell(f"honos|{year}|{name}", kind=MEAN, true=value, people=n, gate=n_key, decimals=1)
             honos_table.rows.append(((str(year), name), cell.key))
     for table in (housing_table, work_table, share_table, honos_table):
-        table.note = "" if cohorts else "nessuna coorte completa in questo trimestre"
+        table.note = "" if cohorts else messages.t("outcomes.aggregate.no_cohort")
         agg.tables.append(table)
 
 

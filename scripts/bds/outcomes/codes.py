@@ -15,6 +15,7 @@ from .. import messages
 from ..findings import ERROR, Code
 
 _CODES: list[Code] = []
+VALIDATE, IMPORT = "outcomes validate", "outcomes import"  # msg-ok: the commands' names
 
 
 def _code(code: str) -> None:
@@ -28,7 +29,7 @@ def _code(code: str) -> None:
 
 
 # -- the folder and its files ---------------------------------------------------------------------
-_g, _cmd = "folder", "outcomes validate"
+_g, _cmd = "folder", VALIDATE
 _code("DIR_IN_REPOSITORY")
 _code("TABLE_MISSING")
 _code("TABLE_UNREADABLE")
@@ -41,7 +42,7 @@ _code("ROW_BLANK")
 _code("ROW_EXTRA_CELL")
 _code("ROW_MISSING_CELL")
 # -- one cell ------------------------------------------------------------------------------------
-_g, _cmd = "cells", "outcomes validate"
+_g, _cmd = "cells", VALIDATE
 _code("CELL_REQUIRED")
 _code("CELL_TYPE")
 _code("CELL_ENUM")
@@ -52,7 +53,7 @@ _code("KEY_DUPLICATE")
 _code("KEY_UNKNOWN")
 _code("CELL_INVALID")
 # -- rules across cells and tables ---------------------------------------------------------------
-_g, _cmd = "consistency", "outcomes validate"
+_g, _cmd = "consistency", VALIDATE
 _code("BENEFICIARY_ZONE_UNKNOWN")
 _code("BENEFICIARY_SERVICE_UNKNOWN")
 _code("PROJECT_DATE_ORDER")
@@ -70,7 +71,7 @@ _code("COST_OUTSIDE_PROJECT")
 _code("BIRTH_AFTER_START")
 
 # -- hardening: reading the files, the repository guard, the ledger, the outputs (issue 10) ---------
-_g, _cmd = "reading", "outcomes validate"
+_g, _cmd = "reading", VALIDATE
 _code("TABLE_NOT_REGULAR")
 _code("TABLE_TOO_LARGE")
 _code("TABLE_NOT_UTF8")
@@ -85,7 +86,7 @@ _code("LEDGER_INVALID")
 _code("OUTPUT_NOT_WRITABLE")
 
 # -- workbooks: bds outcomes template and bds outcomes import (issue 16) ------------------------------
-_g, _cmd = "workbooks", "outcomes import"
+_g, _cmd = "workbooks", IMPORT
 _code("WORKBOOK_IN_REPOSITORY")
 _code("WORKBOOK_SHEET_MISSING")
 _code("WORKBOOK_SHEET_UNKNOWN")

@@ -2,7 +2,6 @@
 
 `build_report` is the library entry point (`bds report` and, later, `bds publish` call it).
 """
-# messages: pending (19 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -14,9 +13,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, messages
 from .. import files as filesys
 from ..errors import BdsError
+from ..vocabulary import DEFAULTS
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
 from .model import COUNT, SUPPRESSED
@@ -29,11 +29,7 @@ MIN_THRESHOLD = 5
 
 class ValidationFailed(BdsError):
     def __init__(self, problems: list[Problem]):
-        super().__init__(
-            f"i dati hanno {len(problems)} problemi: il rapporto non è stato prodotto "
-            "(correggili e riprova; `bds outcomes validate` li elenca)",
-            exit_code=1,
-        )
+        super().__init__(messages.t("outcomes.release.validation_failed", count=len(problems)), exit_code=1)
         self.problems = problems
 
 
@@ -47,36 +43,31 @@ class Settings:
 
 def settings_for(project) -> Settings:
     if project is None:
-        return Settings("Budget di Salute", {}, DEFAULT_THRESHOLD, None)
+        return Settings(DEFAULTS["programme"], {}, DEFAULT_THRESHOLD, None)
     # The threshold protects people: read it through the validator, so a territory file that breaks
     # its schema (e.g. disclosure_threshold below 5) stops the report instead of weakening it.
     territory = load_territory(project)
     k = int(territory.get("disclosure_threshold") or DEFAULT_THRESHOLD)
     if k < MIN_THRESHOLD:  # the schema already says so; kept here because this is the privacy boundary
-        raise BdsError(f"la soglia di riservatezza deve essere almeno {MIN_THRESHOLD}")
-    return Settings(territory.get("programme") or "Budget di Salute", territory, k, project.root)
+        raise BdsError(messages.t("outcomes.release.threshold_minimum", minimum=MIN_THRESHOLD))
+    return Settings(territory.get("programme") or DEFAULTS["programme"], territory, k, project.root)
 
 
 def default_out(project, quarter: str) -> Path:
     if project is None:
-        raise BdsError("manca --out e non c'è un progetto da cui ricavare private/reports/", exit_code=2)
+        raise BdsError(messages.t("outcomes.release.no_out"), exit_code=2)
     return project.root / "private" / "reports" / quarter
 
 
 def check_output(out_dir: Path, root: Path | None, folder: bool = True) -> None:
     fsutil.check_writable(out_dir, folder=folder)
     if root is not None and fsutil.inside(out_dir, root / "site"):
-        raise BdsError(
-            f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
-        )
+        raise BdsError(f"{out_dir}: {messages.t('outcomes.release.inside_site')}", exit_code=2)
     why = fsutil.repository_exposure(out_dir)
     if why:
-        reason = {"tracked": "contiene file registrati in git", "not-ignored": "non è esclusa da .gitignore"}[
-            why
-        ]
+        reason = messages.t(f"outcomes.release.exposure.{why.replace('-', '_')}")
         raise BdsError(
-            f"{out_dir}: la cartella di uscita è dentro il repository e {reason}; usa private/reports/",
-            exit_code=2,
+            f"{out_dir}: {messages.t('outcomes.release.in_repository', reason=reason)}", exit_code=2
         )
 
 
@@ -128,9 +119,7 @@ def build_report(
             [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
         )
     if out_dir.exists() and any(out_dir.iterdir()) and not replace:
-        raise BdsError(
-            f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2
-        )
+        raise BdsError(f"{out_dir}: {messages.t('outcomes.release.exists')}", exit_code=2)
 
     started = time.perf_counter()
     reusable = checked is not None and checked.ok and checked.data is not None
@@ -215,12 +204,10 @@ def build_report(
         if staging is None:
             for sentence in area.recovered:
                 print(f"bds: {sentence}.", file=sys.stderr)
-            area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")
+            area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")  # msg-ok: the command line
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
         raise filesys.write_failed(
-            exc,
-            "il rapporto",
-            "Il rapporto e il registro delle pubblicazioni precedenti sono rimasti com'erano.",
+            exc, messages.t("outcomes.release.write_what"), messages.t("outcomes.release.write_kept")
         ) from None
     finally:
         if staging is None:
@@ -262,18 +249,20 @@ def _audit(agg, outcome, earlier: list[str]) -> dict:
     return {
         "quarter": agg.quarter,
         "k": agg.k,
-        "attacker": "all published figures of this release and of the earlier releases in the ledger, "
-        "as integer constraints (rounding [r-2,r+2], <k as [1,k-1], margins, quarter-to-quarter "
-        "flows); intervals computed with scipy.optimize.milp",
+        # audit.json explains itself in English (the kit's technical record, not a text for people)
+        "attacker": "all published figures of this release "  # msg-ok: English, see above
+        "and of the earlier releases in the ledger, as integer constraints (rounding [r-2,r+2], "
+        "<k as [1,k-1], margins, quarter-to-quarter flows); intervals computed with scipy.optimize.milp",
         "protection": {
-            "primary": f"each <{agg.k} cell: the attacker can neither exclude {agg.k - 1} people nor "
-            f"prove more than {floor} (attacker min <= {floor}, max >= {agg.k - 1})",
+            "primary": f"each <{agg.k} cell: the attacker can neither "  # msg-ok: English, see above
+            f"exclude {agg.k - 1} people nor prove more than {floor} "
+            f"(attacker min <= {floor}, max >= {agg.k - 1})",
             "group": f"a group hidden for a shared sensitive category: nobody can prove that fewer than "
             f"{agg.k} lack it",
             "last_resort": f"when no published cell is left to hide, a <{agg.k} cell is blanked",
-            "not_covered": "a person who knows their own cell or other people's cells (a coalition): the "
-            "audit can measure it (disclosure.audit with known values) but the release does not defend "
-            "against it",
+            "not_covered": "a person who knows their own cell "  # msg-ok: English, see above
+            "or other people's cells (a coalition): the audit can measure it "
+            "(disclosure.audit with known values) but the release does not defend against it",
             "min_at_most": floor,
             "max_at_least": agg.k - 1,
         },

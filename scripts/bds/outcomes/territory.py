@@ -4,11 +4,10 @@
 disclosure threshold from content/territory.yml. A broken, tagged or list-shaped file gets the same
 located findings as `bds validate`, never a crash and never a silently weakened rule.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
-from .. import findings, load, report, schema
+from .. import findings, load, messages, report, schema
 from ..errors import BdsError
 
 
@@ -21,9 +20,5 @@ def load_territory(project) -> dict:
     if not errors and not isinstance(doc.data, dict):  # the schema says so; kept as the last guard
         errors = [findings.make("YAML_NOT_MAPPING", doc.path, 1, 1, found="altro")]
     if errors:
-        raise BdsError(
-            "il file del territorio non è valido: correggilo e riprova (bds validate lo controlla).\n"
-            + report.text(errors),
-            exit_code=1,
-        )
+        raise BdsError(messages.t("outcomes.territory.invalid") + "\n" + report.text(errors), exit_code=1)
     return doc.data

@@ -4,7 +4,6 @@ Every problem is located (table, row, column) and carries a stable code from
 `codes.REGISTRY`. Messages are built here from the schema, never from
 frictionless' own messages, because those quote the cell's content.
 """
-# messages: pending (18 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -20,8 +19,10 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from .. import messages
 from ..errors import BdsError
 from . import codes, fsutil, package
 
@@ -37,9 +38,9 @@ IDENTIFYING_HEADERS = re.compile(
 
 _ALNUM_BEFORE, _ALNUM_AFTER = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
 _OMOCODE = "[0-9LMNPQRSTUVlmnpqrstuv]"
-SHAPES = [
+SHAPE_PATTERNS = [  # (shape: a key of outcomes.validate.shapes, pattern)
     (
-        "un codice fiscale",
+        "tax_code",
         re.compile(
             _ALNUM_BEFORE
             + rf"[A-Za-z]{{6}}{_OMOCODE}{{2}}[A-Za-z]{_OMOCODE}{{2}}[A-Za-z]{_OMOCODE}{{3}}[A-Za-z]"
@@ -49,12 +50,12 @@ SHAPES = [
     # The look-behind makes a match start only where a run of address characters starts: without it a
     # long run with no "@" (one pasted 300,000-letter cell) is rescanned from each of its letters.
     (
-        "un indirizzo email",
+        "email",
         re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
     ),
     # a phone number only counts when it is the whole cell: ids and amounts contain digit runs too
     (
-        "un numero di telefono",
+        "phone",
         re.compile(
             r'(?:(?<=^)|(?<=[,"]))(?:\+39|0039)?[ ]?(?:3[0-9]{2}|0[0-9]{1,3})'
             r'[ ./-]?[0-9]{3}[ ./-]?[0-9]{3,5}(?=[,"\r\n]|$)',
@@ -62,6 +63,24 @@ SHAPES = [
         ),
     ),
 ]
+
+
+def shape_text(shape: str) -> str:
+    """How a message names `shape` («un codice fiscale»)."""
+    return messages.t(f"outcomes.validate.shapes.{shape}")
+
+
+@cache
+def _shapes(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The shapes named in `language` (the cache key: `shape_text` reads the current one)."""
+    return [(shape_text(shape), pattern) for shape, pattern in SHAPE_PATTERNS]
+
+
+def __getattr__(name: str) -> list[tuple[str, re.Pattern[str]]]:
+    """`SHAPES`: the patterns named in the current language (as `outcomes/workbook.py` reads them)."""
+    if name == "SHAPES":
+        return _shapes(messages.current_language())
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,8 @@ class Problem:
     message: str
 
     def text(self) -> str:
-        return f"{self.table}:{self.row}:{self.column}: errore [{self.code}] {self.message}"
+        error = messages.t("common.severity.error")
+        return f"{self.table}:{self.row}:{self.column}: {error} [{self.code}] {self.message}"
 
     def as_dict(self) -> dict:
         return {
@@ -116,10 +136,7 @@ def check_location(data_dir: Path) -> None:
     """Refuse a data folder that git could commit (tracked, or inside a work tree and not ignored)."""
     why = fsutil.repository_exposure(data_dir)
     if why:
-        reason = {
-            "tracked": "contiene file già registrati in git",
-            "not-ignored": "non è esclusa da .gitignore",
-        }[why]
+        reason = messages.t(f"outcomes.validate.exposure.{why.replace('-', '_')}")
         message = codes.REGISTRY["DIR_IN_REPOSITORY"].template.format(why=reason)
         raise BdsError(f"{data_dir}: [DIR_IN_REPOSITORY] {message}", exit_code=2)
 
@@ -135,21 +152,28 @@ MAX_MATCHES = 1_000  # identifier values reported per table and shape
 def _not_regular(info: os.stat_result) -> str | None:
     mode = info.st_mode
     if stat.S_ISLNK(mode):
-        return "è un collegamento simbolico"
-    if stat.S_ISDIR(mode):
-        return "è una cartella"
-    if not stat.S_ISREG(mode):
-        return "è un file speciale"
-    if info.st_nlink > 1:  # the other name may be a file committed in a repository
-        return "ha anche un altro nome sul disco (un collegamento fisico)"
-    return None
+        kind = "symlink"
+    elif stat.S_ISDIR(mode):
+        kind = "folder"
+    elif not stat.S_ISREG(mode):
+        kind = "special"
+    elif info.st_nlink > 1:  # the other name may be a file committed in a repository
+        kind = "hard_link"
+    else:
+        return None
+    return messages.t(f"outcomes.validate.not_regular.{kind}")
 
 
 def _column_name(header: list[str], row: int, position: int) -> str:
     """The header's name of the column at `position` (0-based), or «colonna N» on the header itself."""
     if row > 1 and position < len(header) and header[position]:
         return header[position]
-    return f"colonna {position + 1}"
+    return _column_label(position + 1)
+
+
+def _column_label(number: int) -> str:
+    """«colonna N» (1-based): where a problem is on the header, or in a column the header lacks."""
+    return messages.t("outcomes.validate.column", number=number)
 
 
 def _raw_header(raw: bytes) -> list[str]:
@@ -191,7 +215,7 @@ def _read_table(table: str, path: Path) -> _Read:
             if why is None and opened.st_size <= MAX_TABLE_BYTES:
                 raw = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since
     except OSError:
-        why = "è un collegamento simbolico" if os.path.islink(path) else None
+        why = messages.t("outcomes.validate.not_regular.symlink") if os.path.islink(path) else None
         if why is None:
             result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
             return result
@@ -200,7 +224,13 @@ def _read_table(table: str, path: Path) -> _Read:
         return result
     if len(raw) > MAX_TABLE_BYTES or opened.st_size > MAX_TABLE_BYTES:
         result.problems.append(
-            _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_BYTES // 2**20} MB")
+            _problem(
+                table,
+                0,
+                "",
+                "TABLE_TOO_LARGE",
+                limit=messages.t("outcomes.validate.limits.size", megabytes=MAX_TABLE_BYTES // 2**20),
+            )
         )
         return result
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
@@ -232,12 +262,24 @@ def _read_table(table: str, path: Path) -> _Read:
                 result.header = cells
             if row > MAX_TABLE_ROWS + 1:
                 result.problems.append(
-                    _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_ROWS} righe")
+                    _problem(
+                        table,
+                        0,
+                        "",
+                        "TABLE_TOO_LARGE",
+                        limit=messages.t("outcomes.validate.limits.rows", count=MAX_TABLE_ROWS),
+                    )
                 )
                 return result
             if len(cells) > MAX_COLUMNS:
                 result.problems.append(
-                    _problem(table, row, "", "TABLE_TOO_LARGE", limit=f"{MAX_COLUMNS} colonne in una riga")
+                    _problem(
+                        table,
+                        row,
+                        "",
+                        "TABLE_TOO_LARGE",
+                        limit=messages.t("outcomes.validate.limits.columns", count=MAX_COLUMNS),
+                    )
                 )
                 return result
             if cells and max(map(len, cells)) > MAX_CELL_CHARS:
@@ -258,7 +300,7 @@ def _read_table(table: str, path: Path) -> _Read:
 
 def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
     return [
-        _problem(table, 1, f"colonna {i}", "IDENTIFIER_COLUMN", position=i)
+        _problem(table, 1, _column_label(i), "IDENTIFIER_COLUMN", position=i)
         for i, name in enumerate(header, start=1)
         if IDENTIFYING_HEADERS.match(name.strip())
     ]
@@ -270,7 +312,7 @@ def _identifier_values(table: str, text: str, header: list[str]) -> list[Problem
     Linear in the text: the patterns are, and each match's line and column are counted from the
     previous match, never from the start of its line again."""
     found: dict[tuple[int, int], str] = {}
-    for shape, pattern in SHAPES:
+    for shape, pattern in SHAPE_PATTERNS:
         line_no, column, scanned = 1, 0, 0
         for match in itertools.islice(pattern.finditer(text), MAX_MATCHES):
             start = match.start()
@@ -285,18 +327,17 @@ def _identifier_values(table: str, text: str, header: list[str]) -> list[Problem
     problems = []
     for (line_no, column), shape in sorted(found.items()):
         name = _column_name(header, line_no, column)
-        problems.append(_problem(table, line_no, name, "IDENTIFIER_VALUE", shape=shape))
+        problems.append(_problem(table, line_no, name, "IDENTIFIER_VALUE", shape=shape_text(shape)))
     return problems
 
 
 # -- frictionless ------------------------------------------------------------------------------------
 def _expected_type(spec: dict) -> str:
-    return {
-        "integer": "un numero intero",
-        "number": "un numero (con il punto per i decimali)",
-        "date": "una data nel formato AAAA-MM-GG",
-        "boolean": "true oppure false",
-    }.get(str(spec.get("type")), "un testo")
+    kind = str(spec.get("type"))
+    return messages.t(f"outcomes.validate.types.{kind if kind in _TYPED else 'string'}")
+
+
+_TYPED = ("integer", "number", "date", "boolean")
 
 
 def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
@@ -321,7 +362,14 @@ def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
         )
     if constraint in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         low, high = limits.get("minimum"), limits.get("maximum")
-        return _problem(table, row, name, "CELL_RANGE", title=title, expected=f"tra {low} e {high}")
+        return _problem(
+            table,
+            row,
+            name,
+            "CELL_RANGE",
+            title=title,
+            expected=messages.t("outcomes.validate.range", low=low, high=high),
+        )
     if constraint == "unique":
         return _problem(table, row, name, "CELL_UNIQUE", title=title)
     return _problem(table, row, name, "CELL_INVALID", title=title)
@@ -347,18 +395,20 @@ def _frictionless_problems(data_dir: Path, headers: dict[str, list[str]] | None 
                     _problem(table, 1, name, "HEADER_MISSING", title=_title(table, name), field=name)
                 )
             elif kind == "extra-label":
-                problems.append(_problem(table, 1, f"colonna {position}", "HEADER_EXTRA", position=position))
+                problems.append(
+                    _problem(table, 1, _column_label(position), "HEADER_EXTRA", position=position)
+                )
             elif kind in ("incorrect-label", "duplicate-label", "blank-label"):
                 expected = names[position - 1] if 0 < position <= len(names) else ""
                 problems.append(
                     _problem(
-                        table, 1, f"colonna {position}", "HEADER_WRONG", position=position, field=expected
+                        table, 1, _column_label(position), "HEADER_WRONG", position=position, field=expected
                     )
                 )
             elif kind == "blank-row":
                 problems.append(_problem(table, row, "", "ROW_BLANK"))
             elif kind == "extra-cell":
-                problems.append(_problem(table, row, f"colonna {position}", "ROW_EXTRA_CELL"))
+                problems.append(_problem(table, row, _column_label(position), "ROW_EXTRA_CELL"))
             elif kind == "missing-cell":
                 problems.append(_problem(table, row, name, "ROW_MISSING_CELL"))
             elif kind == "type-error":
@@ -591,7 +641,7 @@ def validate(
     """Validate the package in `data_dir`; `result.data` holds the typed tables when there are no problems."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise BdsError(f"{data_dir}: la cartella dei dati non esiste", exit_code=2)
+        raise BdsError(f"{data_dir}: {messages.t('outcomes.validate.missing_folder')}", exit_code=2)
     if check_repository:
         check_location(data_dir)
     result = Validation(data_dir)
