@@ -18,7 +18,11 @@ def load_territory(project) -> dict:
     problems = doc.findings + (schema.validate(doc, "territory") if doc.ok else [])
     errors = [f for f in problems if f.severity == findings.ERROR]
     if not errors and not isinstance(doc.data, dict):  # the schema says so; kept as the last guard
-        errors = [findings.make("YAML_NOT_MAPPING", doc.path, 1, 1, found="altro")]
+        errors = [
+            findings.make(
+                "YAML_NOT_MAPPING", doc.path, 1, 1, found=messages.t("outcomes.territory.other_shape")
+            )
+        ]
     if errors:
         raise BdsError(messages.t("outcomes.territory.invalid") + "\n" + report.text(errors), exit_code=1)
     return doc.data
