@@ -462,73 +462,78 @@ def _quarter_bounds(label: str) -> tuple[dt.date, dt.date] | None:
 
 
 def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]:
-    out: list[Problem] = []
+    """The rules across cells and tables, in this order: zones and services, projects (dates, status,
+    age, overlaps), assessments, admissions, costs."""
     ben, proj, asm, adm, cost = (data[t] for t in package.TABLES)
-
-    if territory:
-        zones = {z["id"] for z in territory.get("zones") or []} | {OUTSIDE_ZONE}
-        services = {s["id"] for s in territory.get("health_services") or []}
-        for i, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False)):
-            if zone is not None and zone not in zones:
-                out.append(
-                    _problem(
-                        "beneficiaries",
-                        i + 2,
-                        "zone",
-                        "BENEFICIARY_ZONE_UNKNOWN",
-                        title=_title("beneficiaries", "zone"),
-                    )
-                )
-            if service is not None and services and service not in services:
-                out.append(
-                    _problem(
-                        "beneficiaries",
-                        i + 2,
-                        "health_service",
-                        "BENEFICIARY_SERVICE_UNKNOWN",
-                        title=_title("beneficiaries", "health_service"),
-                    )
-                )
+    out = _territory_problems(ben, territory) if territory else []
     birth = dict(zip(ben["beneficiary_id"], ben["birth_year"], strict=False))
+    projects, by_person = _project_problems(proj, birth, out)
+    out += _first_contact_problems(proj)
+    out += _overlap_problems(by_person)
+    out += _assessment_problems(asm, projects)
+    out += [
+        _problem("admissions", i + 2, "end_date", "ADMISSION_ORDER")
+        for i, (start, end) in enumerate(zip(adm["start_date"], adm["end_date"], strict=False))
+        if start and end and end < start
+    ]
+    out += _cost_problems(cost, projects)
+    return out
 
+
+def _territory_problems(ben: package.Table, territory: dict) -> list[Problem]:
+    """A person's zone and health service must be the territory's."""
+    out = []
+    zones = {z["id"] for z in territory.get("zones") or []} | {OUTSIDE_ZONE}
+    services = {s["id"] for s in territory.get("health_services") or []}
+    for i, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False)):
+        if zone is not None and zone not in zones:
+            title = _title("beneficiaries", "zone")
+            out.append(_problem("beneficiaries", i + 2, "zone", "BENEFICIARY_ZONE_UNKNOWN", title=title))
+        if service is not None and services and service not in services:
+            title = _title("beneficiaries", "health_service")
+            out.append(
+                _problem("beneficiaries", i + 2, "health_service", "BENEFICIARY_SERVICE_UNKNOWN", title=title)
+            )
+    return out
+
+
+def _date_order(row: int, later: str, earlier: str, column: str | None = None) -> Problem:
+    """`later` (a projects' column) comes before `earlier`: reported in `column` (`later` by default)."""
+    return _problem(
+        "projects",
+        row,
+        column or later,
+        "PROJECT_DATE_ORDER",
+        title=_title("projects", later),
+        other=_title("projects", earlier),
+    )
+
+
+_PROJECT_COLUMNS = (
+    "project_id",
+    "beneficiary_id",
+    "referral_date",
+    "start_date",
+    "end_date",
+    "status",
+    "closure_reason",
+)
+
+
+def _project_problems(
+    proj: package.Table, birth: dict, out: list[Problem]
+) -> tuple[dict[str, tuple], dict[str, list]]:
+    """Each project's dates, status and the person's age, appended to `out`; return every dated project's
+    (start, end, status) and each person's (start, end, row) spans, for the rules that follow."""
     projects: dict[str, tuple] = {}
     by_person: dict[str, list] = defaultdict(list)
-    cols = [
-        proj[c]
-        for c in (
-            "project_id",
-            "beneficiary_id",
-            "referral_date",
-            "start_date",
-            "end_date",
-            "status",
-            "closure_reason",
-        )
-    ]
+    cols = [proj[c] for c in _PROJECT_COLUMNS]
     for i, (pid, person, referral, start, end, status, reason) in enumerate(zip(*cols, strict=False)):
         row = i + 2
         if referral and start and referral > start:
-            out.append(
-                _problem(
-                    "projects",
-                    row,
-                    "referral_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "referral_date"),
-                    other=_title("projects", "start_date"),
-                )
-            )
+            out.append(_date_order(row, "referral_date", "start_date"))
         if start and end and end < start:
-            out.append(
-                _problem(
-                    "projects",
-                    row,
-                    "end_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "end_date"),
-                    other=_title("projects", "start_date"),
-                )
-            )
+            out.append(_date_order(row, "end_date", "start_date"))
         if status == "closed":
             if end is None:
                 out.append(_problem("projects", row, "end_date", "END_MISSING"))
@@ -538,47 +543,45 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
             out.append(_problem("projects", row, "status", "END_ON_OPEN_PROJECT"))
         year = birth.get(person)
         if start and isinstance(year, int) and start.year - year < 16:
-            out.append(
-                _problem("beneficiaries", 0, "birth_year", "BIRTH_AFTER_START")
-                if False
-                else _problem("projects", row, "start_date", "BIRTH_AFTER_START")
-            )
+            out.append(_problem("projects", row, "start_date", "BIRTH_AFTER_START"))
         if pid is not None and start is not None:
             projects[pid] = (start, end, status)
             by_person[person].append((start, end or dt.date.max, row))
-    # the adolescents' programme's optional dates: the first contact comes before the start and the visit
+    return projects, by_person
+
+
+def _first_contact_problems(proj: package.Table) -> list[Problem]:
+    """The adolescents' programme's optional dates: the first contact comes before the start and the visit."""
+    out = []
     for i, (contact, visit, start) in enumerate(
         zip(proj["first_contact_date"], proj["first_specialist_date"], proj["start_date"], strict=False)
     ):
         if contact and start and contact > start:
-            out.append(
-                _problem(
-                    "projects",
-                    i + 2,
-                    "first_contact_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "first_contact_date"),
-                    other=_title("projects", "start_date"),
-                )
-            )
+            out.append(_date_order(i + 2, "first_contact_date", "start_date"))
         if contact and visit and visit < contact:
             out.append(
-                _problem(
-                    "projects",
-                    i + 2,
-                    "first_specialist_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "first_contact_date"),
-                    other=_title("projects", "first_specialist_date"),
+                _date_order(
+                    i + 2, "first_contact_date", "first_specialist_date", column="first_specialist_date"
                 )
             )
+    return out
+
+
+def _overlap_problems(by_person: dict[str, list]) -> list[Problem]:
+    """One project at a time: a project that starts before the person's previous one ends."""
+    out = []
     for spans in by_person.values():
         if len(spans) > 1:
             spans.sort()
             for (_s1, e1, _), (s2, _e2, row2) in zip(spans, spans[1:], strict=False):
                 if s2 <= e1:
                     out.append(_problem("projects", row2, "start_date", "PROJECTS_OVERLAP"))
+    return out
 
+
+def _assessment_problems(asm: package.Table, projects: dict[str, tuple]) -> list[Problem]:
+    """HoNOS totals, assessment dates within their project, time points in order."""
+    out = []
     honos_cols = [asm[f"honos_{k}"] for k in range(1, 13)]
     seen: dict[str, list] = defaultdict(list)
     for i, (pid, point, day, total) in enumerate(
@@ -608,11 +611,12 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                 out.append(
                     _problem("assessments", row2, "date", "TIMEPOINT_ORDER", time_point=p2, previous=p1)
                 )
+    return out
 
-    for i, (start, end) in enumerate(zip(adm["start_date"], adm["end_date"], strict=False)):
-        if start and end and end < start:
-            out.append(_problem("admissions", i + 2, "end_date", "ADMISSION_ORDER"))
 
+def _cost_problems(cost: package.Table, projects: dict[str, tuple]) -> list[Problem]:
+    """A cost's quarter must overlap its project's dates."""
+    out = []
     bounds_cache: dict[str, tuple | None] = {}
     for i, (pid, quarter) in enumerate(zip(cost["project_id"], cost["quarter"], strict=False)):
         span = projects.get(pid)
