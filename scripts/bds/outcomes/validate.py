@@ -193,57 +193,72 @@ def _read_table(table: str, path: Path) -> _Read:
     strict UTF-8 (never a guessed encoding), no NUL, no over-long cell. Problems are located and never
     quote the file's content."""
     result = _Read()
+    raw = _read_bytes(table, path, result.problems)
+    if raw is None:
+        return result
+    text = _decode(table, raw, result.problems)
+    del raw
+    if text is not None and _scan_rows(table, text, result):
+        result.text = text
+    return result
+
+
+def _read_bytes(table: str, path: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of a regular file no larger than MAX_TABLE_BYTES, or None with the problem added."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        result.problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
-        return result
+        problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
+        return None
     except OSError:
-        result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
-        return result
+        problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+        return None
     why = _not_regular(info)
     if why:
-        result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
-        return result
-    raw = b""
+        problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
+        return None
+    raw, size = b"", 0
     try:
         # O_NOFOLLOW: a link swapped in after the check above is refused too; O_NONBLOCK: never wait
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             opened = os.fstat(fh.fileno())
-            why = _not_regular(opened)
-            if why is None and opened.st_size <= MAX_TABLE_BYTES:
+            why, size = _not_regular(opened), opened.st_size
+            if why is None and size <= MAX_TABLE_BYTES:
                 raw = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since
     except OSError:
         why = messages.t("outcomes.validate.not_regular.symlink") if os.path.islink(path) else None
         if why is None:
-            result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
-            return result
+            problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+            return None
     if why:
-        result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
-        return result
-    if len(raw) > MAX_TABLE_BYTES or opened.st_size > MAX_TABLE_BYTES:
-        result.problems.append(
-            _problem(
-                table,
-                0,
-                "",
-                "TABLE_TOO_LARGE",
-                limit=messages.t("outcomes.validate.limits.size", megabytes=MAX_TABLE_BYTES // 2**20),
-            )
-        )
-        return result
+        problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
+        return None
+    if len(raw) > MAX_TABLE_BYTES or size > MAX_TABLE_BYTES:
+        megabytes = MAX_TABLE_BYTES // 2**20
+        limit = messages.t("outcomes.validate.limits.size", megabytes=megabytes)
+        problems.append(_problem(table, 0, "", "TABLE_TOO_LARGE", limit=limit))
+        return None
+    return raw
+
+
+def _decode(table: str, raw: bytes, problems: list[Problem]) -> str | None:
+    """The text of `raw` in strict UTF-8 (a BOM allowed), or None with the first undecodable byte located."""
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw[bom:].decode("utf-8")
+        return raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
         at = bom + exc.start
         line = raw.count(b"\n", 0, at) + 1
         position = raw.count(b",", raw.rfind(b"\n", 0, at) + 1, at)
         name = _column_name(_raw_header(raw[bom:]), line, position)
-        result.problems.append(_problem(table, line, name, "TABLE_NOT_UTF8", offset=at))
-        return result
-    del raw
+        problems.append(_problem(table, line, name, "TABLE_NOT_UTF8", offset=at))
+        return None
+
+
+def _scan_rows(table: str, text: str, result: _Read) -> bool:
+    """Read the rows once: the header into `result`, each over-long or NUL cell as a problem (at most
+    MAX_SAME_PROBLEM of a kind); False when the table has too many rows or columns to go on."""
     counts: dict[str, int] = defaultdict(int)
 
     def found(row: int, position: int, code: str, **values) -> None:
@@ -251,6 +266,11 @@ def _read_table(table: str, path: Path) -> _Read:
         if counts[code] <= MAX_SAME_PROBLEM:
             name = _column_name(result.header, row, position)
             result.problems.append(_problem(table, row, name, code, **values))
+
+    def too_large(row: int, what: str, count: int) -> bool:
+        shown = messages.t(f"outcomes.validate.limits.{what}", count=count)
+        result.problems.append(_problem(table, row, "", "TABLE_TOO_LARGE", limit=shown))
+        return False
 
     has_nul = "\x00" in text
     limit = csv.field_size_limit()
@@ -261,27 +281,9 @@ def _read_table(table: str, path: Path) -> _Read:
             if row == 1:
                 result.header = cells
             if row > MAX_TABLE_ROWS + 1:
-                result.problems.append(
-                    _problem(
-                        table,
-                        0,
-                        "",
-                        "TABLE_TOO_LARGE",
-                        limit=messages.t("outcomes.validate.limits.rows", count=MAX_TABLE_ROWS),
-                    )
-                )
-                return result
+                return too_large(0, "rows", MAX_TABLE_ROWS)
             if len(cells) > MAX_COLUMNS:
-                result.problems.append(
-                    _problem(
-                        table,
-                        row,
-                        "",
-                        "TABLE_TOO_LARGE",
-                        limit=messages.t("outcomes.validate.limits.columns", count=MAX_COLUMNS),
-                    )
-                )
-                return result
+                return too_large(row, "columns", MAX_COLUMNS)
             if cells and max(map(len, cells)) > MAX_CELL_CHARS:
                 for position, cell in enumerate(cells):
                     if len(cell) > MAX_CELL_CHARS:
@@ -294,8 +296,7 @@ def _read_table(table: str, path: Path) -> _Read:
         result.problems.append(_problem(table, row + 1, "", "TABLE_UNREADABLE"))
     finally:
         csv.field_size_limit(limit)
-    result.text = text
-    return result
+    return True
 
 
 def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
@@ -381,73 +382,60 @@ def _frictionless_problems(data_dir: Path, headers: dict[str, list[str]] | None 
     descriptor = package.frictionless_descriptor(headers)
     pkg = frictionless.Package(descriptor, basepath=str(data_dir))
     report = pkg.validate()
-    problems: list[Problem] = []
-    for task in report.tasks:
-        table = task.name
-        names = package.field_names(table)
-        for error in task.errors:
-            kind = error.type
-            row = getattr(error, "row_number", None) or 0
-            name = getattr(error, "field_name", None) or ""
-            position = getattr(error, "field_number", None) or 0
-            if kind == "missing-label":
-                problems.append(
-                    _problem(table, 1, name, "HEADER_MISSING", title=_title(table, name), field=name)
-                )
-            elif kind == "extra-label":
-                problems.append(
-                    _problem(table, 1, _column_label(position), "HEADER_EXTRA", position=position)
-                )
-            elif kind in ("incorrect-label", "duplicate-label", "blank-label"):
-                expected = names[position - 1] if 0 < position <= len(names) else ""
-                problems.append(
-                    _problem(
-                        table, 1, _column_label(position), "HEADER_WRONG", position=position, field=expected
-                    )
-                )
-            elif kind == "blank-row":
-                problems.append(_problem(table, row, "", "ROW_BLANK"))
-            elif kind == "extra-cell":
-                problems.append(_problem(table, row, _column_label(position), "ROW_EXTRA_CELL"))
-            elif kind == "missing-cell":
-                problems.append(_problem(table, row, name, "ROW_MISSING_CELL"))
-            elif kind == "type-error":
-                spec = package.fields_by_name(table).get(name, {})
-                problems.append(
-                    _problem(
-                        table,
-                        row,
-                        name,
-                        "CELL_TYPE",
-                        title=_title(table, name),
-                        expected=_expected_type(spec),
-                    )
-                )
-            elif kind == "constraint-error":
-                problems.append(_constraint_problem(table, row, name, error.note))
-            elif kind == "unique-error":
-                problems.append(_problem(table, row, name, "CELL_UNIQUE", title=_title(table, name)))
-            elif kind == "primary-key":
-                fields = ", ".join(package.table_schema(table)["primaryKey"])
-                problems.append(_problem(table, row, "", "KEY_DUPLICATE", fields=fields))
-            elif kind == "foreign-key":
-                fk_fields = list(getattr(error, "field_names", None) or [""])
-                other = getattr(error, "reference_name", "") or ""
-                problems.append(
-                    _problem(
-                        table,
-                        row,
-                        ",".join(fk_fields),
-                        "KEY_UNKNOWN",
-                        title=_title(table, fk_fields[0]),
-                        other=f"{other}.csv",
-                    )
-                )
-            elif kind in ("encoding-error", "source-error", "scheme-error", "format-error", "io-error"):
-                problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
-            else:
-                problems.append(_problem(table, row, name, "CELL_INVALID", title=_title(table, name) or kind))
-    return problems
+    return [_structural_problem(task.name, error) for task in report.tasks for error in task.errors]
+
+
+_LABEL_ERRORS = ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label")
+_READ_ERRORS = ("encoding-error", "source-error", "scheme-error", "format-error", "io-error")
+
+
+def _structural_problem(table: str, error) -> Problem:
+    """One frictionless error as a located problem, its message from the schema (never frictionless')."""
+    kind = error.type
+    row = getattr(error, "row_number", None) or 0
+    name = getattr(error, "field_name", None) or ""
+    position = getattr(error, "field_number", None) or 0
+    if kind in _LABEL_ERRORS:
+        return _header_problem(table, kind, name, position)
+    if kind == "blank-row":
+        return _problem(table, row, "", "ROW_BLANK")
+    if kind == "extra-cell":
+        return _problem(table, row, _column_label(position), "ROW_EXTRA_CELL")
+    if kind == "missing-cell":
+        return _problem(table, row, name, "ROW_MISSING_CELL")
+    if kind == "type-error":
+        expected = _expected_type(package.fields_by_name(table).get(name, {}))
+        return _problem(table, row, name, "CELL_TYPE", title=_title(table, name), expected=expected)
+    if kind == "constraint-error":
+        return _constraint_problem(table, row, name, error.note)
+    if kind == "unique-error":
+        return _problem(table, row, name, "CELL_UNIQUE", title=_title(table, name))
+    if kind in ("primary-key", "foreign-key"):
+        return _key_problem(table, row, error)
+    if kind in _READ_ERRORS:
+        return _problem(table, 0, "", "TABLE_UNREADABLE")
+    return _problem(table, row, name, "CELL_INVALID", title=_title(table, name) or kind)
+
+
+def _header_problem(table: str, kind: str, name: str, position: int) -> Problem:
+    if kind == "missing-label":
+        return _problem(table, 1, name, "HEADER_MISSING", title=_title(table, name), field=name)
+    if kind == "extra-label":
+        return _problem(table, 1, _column_label(position), "HEADER_EXTRA", position=position)
+    names = package.field_names(table)
+    expected = names[position - 1] if 0 < position <= len(names) else ""
+    return _problem(table, 1, _column_label(position), "HEADER_WRONG", position=position, field=expected)
+
+
+def _key_problem(table: str, row: int, error) -> Problem:
+    """A primary key seen twice, or a foreign key that matches no row of the other table."""
+    if error.type == "primary-key":
+        fields = ", ".join(package.table_schema(table)["primaryKey"])
+        return _problem(table, row, "", "KEY_DUPLICATE", fields=fields)
+    fk_fields = list(getattr(error, "field_names", None) or [""])
+    other = getattr(error, "reference_name", "") or ""
+    title = _title(table, fk_fields[0])
+    return _problem(table, row, ",".join(fk_fields), "KEY_UNKNOWN", title=title, other=f"{other}.csv")
 
 
 # -- domain rules ------------------------------------------------------------------------------------
