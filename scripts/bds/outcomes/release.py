@@ -105,21 +105,10 @@ def build_report(
     its owner commits them. `checked` is a successful `validate()` of the same `data_dir` with its
     tables loaded; when given, the (slow) validation is not repeated.
     """
-    from ..publish.staging import JOURNAL, Staging, recover_all
-
     aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
     timings = {}
     settings = settings_for(project)
-    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
-    check_output(out_dir, settings.root)
-    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
-    check_output(ledger_path, settings.root, folder=False)
-    if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
-        recover_all(
-            [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
-        )
-    if out_dir.exists() and any(out_dir.iterdir()) and not replace:
-        raise BdsError(f"{out_dir}: {messages.t('outcomes.release.exists')}", exit_code=2)
+    out_dir, ledger_path = _targets(project, quarter, settings, out_dir, ledger_path, replace, staging)
 
     started = time.perf_counter()
     reusable = checked is not None and checked.ok and checked.data is not None
@@ -140,14 +129,41 @@ def build_report(
     timings["audit"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    services = {
-        s["id"]: s.get("short_name") or s.get("name", s["id"])
-        for s in settings.territory.get("health_services") or []
-    }
+    summary = _summary(agg, outcome, quarter, settings.k)
+    files = _release_files(agg, outcome, book, settings, summary, pdf)
+    files["manifest.json"] = _json(_manifest(quarter, settings, Path(data_dir), ledger_path, files))
+    new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    _write(files, new_ledger, out_dir, ledger_path, quarter, staging)
+    timings["render"] = time.perf_counter() - started
+    summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
+    return summary
+
+
+def _targets(
+    project, quarter: str, settings: Settings, out_dir, ledger_path, replace: bool, staging
+) -> tuple[Path, Path]:
+    """The report folder and the ledger, both checked writable and outside the repository and the site;
+    an interrupted earlier run is completed first (unless a larger run's `staging` owns the commit)."""
+    from ..publish.staging import recover_all
+
+    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
+    check_output(out_dir, settings.root)
+    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
+    check_output(ledger_path, settings.root, folder=False)
+    if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
+        recover_all(
+            [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
+        )
+    if out_dir.exists() and any(out_dir.iterdir()) and not replace:
+        raise BdsError(f"{out_dir}: {messages.t('outcomes.release.exists')}", exit_code=2)
+    return out_dir, ledger_path
+
+
+def _summary(agg, outcome, quarter: str, k: int) -> dict:
     counts = [c for c in agg.cells.values()]
-    summary = {
+    return {
         "quarter": quarter,
-        "k": settings.k,
+        "k": k,
         "tables": len(agg.tables),
         "cells": len(counts),
         "suppressed": sum(1 for c in counts if c.status == SUPPRESSED),
@@ -155,6 +171,17 @@ def build_report(
         "milp_solves": outcome.solves,
         "unprotected": outcome.unprotected,
         "ledger_conflicts": outcome.ledger_conflicts,
+    }
+
+
+def _release_files(
+    agg, outcome, book: dict, settings: Settings, summary: dict, pdf: bool
+) -> dict[str, bytes]:
+    """The release's files but the manifest: the tables, their datapackage, the report, the audit."""
+    quarter = agg.quarter
+    services = {
+        s["id"]: s.get("short_name") or s.get("name", s["id"])
+        for s in settings.territory.get("health_services") or []
     }
     files: dict[str, bytes] = {}
     for table in agg.tables:
@@ -168,24 +195,35 @@ def build_report(
     if pdf:
         files["report.pdf"] = render.report_pdf(page)
     files["audit.json"] = _json(_audit(agg, outcome, sorted(r for r in book["releases"] if r != quarter)))
-    inputs = {f"{t}.csv": package.file_sha256(Path(data_dir) / f"{t}.csv") for t in package.TABLES}
-    files["manifest.json"] = _json(
-        {
-            "quarter": quarter,
-            "inputs": inputs,
-            "parameters": {
-                "disclosure_threshold": settings.k,
-                "rounding_base": 5,
-                "dominance_share": disclosure.DOMINANCE_SHARE,
-                "p_percent": disclosure.P_PERCENT,
-                "programme": settings.programme,
-            },
-            "ledger_before": _sha(ledger_path.read_bytes()) if ledger_path.is_file() else None,
-            "versions": _versions(),
-            "outputs": {name: _sha(data) for name, data in sorted(files.items())},
-        }
-    )
-    new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    return files
+
+
+def _manifest(quarter: str, settings: Settings, data_dir: Path, ledger_path: Path, files: dict) -> dict:
+    """What went in (inputs' hashes, parameters, the ledger before, versions) and what came out."""
+    inputs = {f"{t}.csv": package.file_sha256(data_dir / f"{t}.csv") for t in package.TABLES}
+    return {
+        "quarter": quarter,
+        "inputs": inputs,
+        "parameters": {
+            "disclosure_threshold": settings.k,
+            "rounding_base": 5,
+            "dominance_share": disclosure.DOMINANCE_SHARE,
+            "p_percent": disclosure.P_PERCENT,
+            "programme": settings.programme,
+        },
+        "ledger_before": _sha(ledger_path.read_bytes()) if ledger_path.is_file() else None,
+        "versions": _versions(),
+        "outputs": {name: _sha(data) for name, data in sorted(files.items())},
+    }
+
+
+def _write(
+    files: dict[str, bytes], new_ledger: dict, out_dir: Path, ledger_path: Path, quarter: str, staging
+):
+    """Stage the ledger and the report folder, then commit both in one journaled step (or leave them
+    to the `staging` of a larger run)."""
+    from ..publish.staging import JOURNAL, Staging
+
     out_target, ledger_target = out_dir.absolute(), ledger_path.absolute()  # the journal outlives the cwd
     area = staging if staging is not None else Staging()
     try:
@@ -212,9 +250,6 @@ def build_report(
     finally:
         if staging is None:
             area.discard()
-    timings["render"] = time.perf_counter() - started
-    summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
-    return summary
 
 
 def _json(data) -> bytes:
