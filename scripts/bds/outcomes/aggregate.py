@@ -77,7 +77,7 @@ _PROJECT_COLUMNS = (
 )
 
 
-def _domains(person: dict[str, tuple], territory: dict | None) -> dict[str, list[str]]:
+def _domains(person: dict[str, tuple], territory: dict | None) -> dict[str, list]:
     """Every category of each breakdown: the schema's, the territory's services and any other service seen."""
     services = [s["id"] for s in (territory or {}).get("health_services") or []]
     seen = sorted({p[3] for p in person.values() if p[3]} - set(services))
