@@ -292,9 +292,10 @@ def _audit(agg, outcome, earlier: list[str]) -> dict:
             "primary": f"each <{agg.k} cell: the attacker can neither "  # msg-ok: English, see above
             f"exclude {agg.k - 1} people nor prove more than {floor} "
             f"(attacker min <= {floor}, max >= {agg.k - 1})",
-            "group": f"a group hidden for a shared sensitive category: nobody can prove that fewer than "
-            f"{agg.k} lack it",
-            "last_resort": f"when no published cell is left to hide, a <{agg.k} cell is blanked",
+            "group": f"a group hidden for a shared sensitive "  # msg-ok: English, see above
+            f"category: nobody can prove that fewer than {agg.k} lack it",
+            "last_resort": f"when no published cell is left "  # msg-ok: English, see above
+            f"to hide, a <{agg.k} cell is blanked",
             "not_covered": "a person who knows their own cell "  # msg-ok: English, see above
             "or other people's cells (a coalition): the audit can measure it "
             "(disclosure.audit with known values) but the release does not defend against it",
