@@ -69,6 +69,8 @@ def _words(text: str) -> list[str]:
     split «dell'ente»), so `class="bds-inline"`, `--no-input` or `padding:.45em` are not words."""
     words = []
     for token in NOISE.sub(" ", text).split():
+        if token.lstrip("«(").startswith("--"):  # an option name (--people) is not a word
+            continue
         token = token.strip("«»“”\"'()[].,;:!?…–—-")
         for part in re.split(r"['’]", token):
             if part.isalpha():
