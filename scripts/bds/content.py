@@ -4,7 +4,6 @@ A project (a territory) is a folder with `content/territory.yml`,
 `content/partners/*.yml`, `content/guides/*.md`, `content/glossary.yml` and
 `opportunities/*.yml`. Changing territory means pointing at another folder.
 """
-# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import findings as F
-from . import load, safefs, schema, unicodetext
+from . import load, messages, safefs, schema, unicodetext
 from .load import Document
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
@@ -57,9 +56,7 @@ class Project:
         for folder in (here, *here.parents):
             if (folder / "content" / "territory.yml").is_file():
                 return cls(folder)
-        raise ProjectNotFound(
-            f"nessun progetto trovato: manca content/territory.yml in {here} e nelle cartelle superiori"
-        )
+        raise ProjectNotFound(messages.t("validate.project.not_found", here=here))
 
     @property
     def territory_file(self) -> Path:
@@ -322,7 +319,9 @@ def load_content(
     """
     content = Content(project)
     if not os.path.lexists(project.territory_file):
-        raise ProjectNotFound(f"manca il file del territorio: {project.shown(project.territory_file)}")
+        raise ProjectNotFound(
+            messages.t("validate.project.no_territory", file=project.shown(project.territory_file))
+        )
     files, content.problems = project.scan()
     seen = set()
     jobs = []

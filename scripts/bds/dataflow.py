@@ -8,13 +8,14 @@ Accessibility choices: `role="img"` with `<title>` and `<desc>` referenced by `a
 is a `<text>` element (selectable, zoomable, translatable); dark text on light fills (contrast well above
 4.5:1); lanes differ by border style as well as colour, so the picture still reads in greyscale.
 """
-# messages: pending (26 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+from . import messages
 
 # Where the site publishes the picture, next to the guide that shows it (see site_files()).
 GUIDE_SLUG = "protezione-dati"
@@ -64,88 +65,56 @@ class Diagram:
     boundaries: tuple[Boundary, ...] = ()
 
 
+# (id, fill, stroke, dash) of each lane; its label is `validate.dataflow.lane.<id>`.
+_LANES = (
+    ("public", "#eaf2fb", "#1f4e79", None),
+    ("coordination", "#fff4e5", "#8a4b00", "8 4"),
+    ("health", "#f3ecfa", "#5b2a86", "2 3"),
+)
+# (id, lane, column) of each box; its words are `validate.dataflow.box.<id>.title|detail`.
+_BOXES = (
+    ("content", "public", 0),
+    ("build", "public", 1),
+    ("site", "public", 2),
+    ("outcomes", "coordination", 0),
+    ("report", "coordination", 1),
+    ("aggregate", "coordination", 2),
+    ("records", "health", 0),
+    ("pseudonymise", "health", 1),
+    ("key", "health", 2),
+)
+# (source, target, has a label): the label is `validate.dataflow.arrow.<source>_<target>`.
+_ARROWS = (
+    ("content", "build", False),
+    ("build", "site", False),
+    ("outcomes", "report", False),
+    ("report", "aggregate", False),
+    ("records", "pseudonymise", False),
+    ("key", "pseudonymise", False),
+    ("pseudonymise", "outcomes", True),
+)
+
+
 def describe_flow(threshold: int = DEFAULT_THRESHOLD) -> Diagram:
     """The data flow of a BdS network using the kit. `threshold` is the territory's k."""
-    lanes = (
-        Lane("public", "Pubblico: lo può vedere chiunque", "#eaf2fb", "#1f4e79", None),
-        Lane("coordination", "Privato: solo sul computer del coordinamento", "#fff4e5", "#8a4b00", "8 4"),
-        Lane("health", "Riservato: solo all'ASST e al CPS", "#f3ecfa", "#5b2a86", "2 3"),
+    key = "validate.dataflow."
+    lanes = tuple(Lane(id, messages.t(f"{key}lane.{id}"), *look) for id, *look in _LANES)
+    boxes = tuple(
+        Box(
+            id,
+            lane,
+            column,
+            messages.t(f"{key}box.{id}.title"),
+            messages.t(f"{key}box.{id}.detail", k=threshold),
+        )
+        for id, lane, column in _BOXES
     )
-    boxes = (
-        Box(
-            "content",
-            "public",
-            0,
-            "Contenuti pubblici",
-            "Repository git: opportunità, enti, guide. Nessun dato personale sulla salute.",
-        ),
-        Box("build", "public", 1, "bds build", "Controlla i contenuti e costruisce il sito."),
-        Box(
-            "site",
-            "public",
-            2,
-            "Sito pubblico",
-            "Catalogo, guide e dati aperti con licenza CC\u00a0BY\u00a04.0.",
-        ),
-        Box(
-            "outcomes",
-            "coordination",
-            0,
-            "Dati sugli esiti",
-            "Pseudonimizzati. Restano su questo computer, mai nel repository.",
-        ),
-        Box(
-            "report",
-            "coordination",
-            1,
-            "bds report",
-            f"Soglia k\u00a0=\u00a0{threshold}, arrotondamento a 5, verifica dell'attaccante, "
-            "registro dei trimestri.",
-        ),
-        Box(
-            "aggregate",
-            "coordination",
-            2,
-            "Aggregato privato",
-            "Cartella private/reports/: tabelle, rapporto, audit. Solo per chi è autorizzato.",
-        ),
-        Box(
-            "records",
-            "health",
-            0,
-            "Cartella della persona",
-            "Nome, codice fiscale e dati clinici restano nei sistemi dell'ASST e del CPS.",
-        ),
-        Box(
-            "pseudonymise",
-            "health",
-            1,
-            "Pseudonimizzazione",
-            "Ogni persona riceve un codice casuale al posto del nome.",
-        ),
-        Box(
-            "key",
-            "health",
-            2,
-            "Chiave di pseudonimizzazione",
-            "Tabella codice-persona custodita dall'ASST/CPS. Mai nel repository, mai al coordinamento.",
-        ),
+    arrows = tuple(
+        Arrow(source, target, messages.t(f"{key}arrow.{source}_{target}") if labelled else "")
+        for source, target, labelled in _ARROWS
     )
-    arrows = (
-        Arrow("content", "build"),
-        Arrow("build", "site"),
-        Arrow("outcomes", "report"),
-        Arrow("report", "aggregate"),
-        Arrow("records", "pseudonymise"),
-        Arrow("key", "pseudonymise"),
-        Arrow("pseudonymise", "outcomes", "solo codici, senza nomi"),
-    )
-    boundaries = (
-        Boundary(
-            "public", "Confine: i dati sugli esiti e la chiave non entrano mai nel repository né nel sito"
-        ),
-    )
-    return Diagram("Flusso dei dati del kit Budget di Salute", lanes, boxes, arrows, boundaries)
+    boundaries = (Boundary("public", messages.t(f"{key}boundary")),)
+    return Diagram(messages.t(f"{key}title"), lanes, boxes, arrows, boundaries)
 
 
 def description_text(diagram: Diagram) -> str:
@@ -161,7 +130,10 @@ def description_text(diagram: Diagram) -> str:
         parts.append(f"{lane.label}: {names}.")
     for arrow in diagram.arrows:
         how = f", {arrow.label}" if arrow.label else ""
-        parts.append(f"{boxes[arrow.source].title} porta a {boxes[arrow.target].title}{how}.")
+        leads = messages.t(
+            "validate.dataflow.leads_to", source=boxes[arrow.source].title, target=boxes[arrow.target].title
+        )
+        parts.append(f"{leads}{how}.")
     parts += [f"{b.label}." for b in diagram.boundaries]
     return " ".join(parts)
 

@@ -6,7 +6,6 @@ anchors and aliases, duplicate keys, YAML 1.1 booleans such as `yes`, several
 documents. Timestamps stay strings so that JSON Schema's `format: date` sees
 them. Nothing here raises on bad input: problems come back as findings.
 """
-# messages: pending (14 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from typing import Any, cast
 import yaml
 
 from . import findings as F
-from . import safefs, unicodetext
+from . import messages, safefs, unicodetext
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
     from yaml import CSafeLoader as _Loader
@@ -104,8 +103,10 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
     except safefs.NotRegular as exc:
         if exc.symlink:
             return None, [F.make("FILE_SYMLINK", shown, 1, 1)]
-        if exc.what == "cartella":
-            return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason="è una cartella, non un file")]
+        if exc.kind == "folder":
+            return None, [
+                F.make("FILE_UNREADABLE", shown, 1, 1, reason=messages.t("validate.load.is_folder"))
+            ]
         return None, [F.make("FILE_NOT_REGULAR", shown, 1, 1, what=exc.what)]
     except safefs.TooLarge as exc:
         return None, [F.make("FILE_TOO_LARGE", shown, 1, 1, size=exc.size // 1024, limit=MAX_BYTES // 1024)]
@@ -183,7 +184,7 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         problem = _italian_problem(exc.problem or exc.context or "")
         unclosed = _unclosed_quote(text, line)
         if unclosed:
-            line, col, problem = unclosed, 1, "virgolette aperte e mai chiuse su questa riga"
+            line, col, problem = unclosed, 1, messages.t("validate.load.problem.unclosed_quote")
         doc.findings.append(F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem))
         return doc
     except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
@@ -197,7 +198,9 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
         return doc
     if not isinstance(root, yaml.MappingNode):
-        found = "un elenco" if isinstance(root, yaml.SequenceNode) else "un valore singolo"
+        found = messages.t(
+            "validate.load.found." + ("list" if isinstance(root, yaml.SequenceNode) else "scalar")
+        )
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         doc.findings.append(F.make("YAML_NOT_MAPPING", shown, line + line_offset, col, found=found))
         return doc
@@ -256,26 +259,26 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+# libyaml's English problem (a part of it) and the key of its plain explanation under `validate.load.problem`.
 _PROBLEMS = {
-    "mapping values are not allowed": "due punti in un punto non ammesso "
-    "(un testo con «:» va tra virgolette)",
-    "could not find expected ':'": "manca il «:» dopo il nome del campo",
-    "found character that cannot start any token": "carattere non ammesso all'inizio di un valore",
-    "found unexpected end of stream": "il file finisce prima di chiudere le virgolette",
-    "did not find expected key": "rientro non coerente: un campo è allineato male",
-    "did not find expected '-' indicator": "rientro non coerente in un elenco",
-    "found undefined alias": "riferimento «*» a un'ancora che non esiste",
-    "expected <block end>, but found '-'": "trattino di elenco allineato male",
+    "mapping values are not allowed": "colon",
+    "could not find expected ':'": "no_colon",
+    "found character that cannot start any token": "bad_start",
+    "found unexpected end of stream": "stream_end",
+    "did not find expected key": "key_indent",
+    "did not find expected '-' indicator": "list_indent",
+    "found undefined alias": "undefined_alias",
+    "expected <block end>, but found '-'": "dash",
 }
 
 
 def _italian_problem(problem: str) -> str:
-    for english, italian in _PROBLEMS.items():
+    for english, key in _PROBLEMS.items():
         if english in problem:
-            return italian
+            return messages.t(f"validate.load.problem.{key}")
     if "special characters are not allowed" in problem or "control characters" in problem:
-        return "il file contiene caratteri di controllo non ammessi"
-    return "struttura non riconosciuta"
+        return messages.t("validate.load.problem.control")
+    return messages.t("validate.load.problem.unknown")
 
 
 class _Builder:

@@ -6,7 +6,6 @@ Valid records (the vast majority) are checked by the compiled jsonschema-rs
 validator; a record it rejects is re-checked by `jsonschema` to get precise
 error objects, which we map to stable codes.
 """
-# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 import jsonschema_rs
 
 from . import findings as F
-from . import kitfiles
+from . import kitfiles, messages
 from .load import Document, field_name
 
 if TYPE_CHECKING:
@@ -27,15 +26,14 @@ if TYPE_CHECKING:
 
 KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
 
-_TYPE_NAMES = {
-    "string": "un testo",
-    "integer": "un numero intero",
-    "number": "un numero",
-    "boolean": "true o false",
-    "array": "un elenco (righe che iniziano con «- »)",
-    "object": "un gruppo di campi",
-    "null": "vuoto",
-}
+# JSON types people are told about (`validate.schema.type.<name>`); another type is shown as it is.
+_TYPE_NAMES = ("string", "integer", "number", "boolean", "array", "object", "null")
+
+
+def _type_name(name: str) -> str:
+    return messages.t(f"validate.schema.type.{name}") if name in _TYPE_NAMES else name
+
+
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 
 
@@ -108,10 +106,15 @@ def validate(doc: Document, kind: str) -> list[F.Finding]:
                 doc.path,
                 *doc.position(()),
                 title=title_for(kind, ()),
-                detail="la scheda non rispetta lo schema",
+                detail=messages.t("validate.schema.not_the_schema"),
             )
         )
     return sorted(out, key=lambda f: (f.line, f.column, f.code))
+
+
+def _expected(schema: dict) -> str:
+    """What a value should look like: the schema's `x-expected`, else a pointer to the field's description."""
+    return schema["x-expected"] if "x-expected" in schema else messages.t("validate.schema.see_description")
 
 
 def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) -> list[F.Finding]:
@@ -138,7 +141,12 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
         names = [expected] if isinstance(expected, str) else list(expected)
         # The key's line: a block list or group given where text is expected starts on the next line.
         return [
-            at("FIELD_TYPE", key=True, title=title, expected=" o ".join(_TYPE_NAMES.get(n, n) for n in names))
+            at(
+                "FIELD_TYPE",
+                key=True,
+                title=title,
+                expected=messages.t("validate.schema.type_or").join(_type_name(n) for n in names),
+            )
         ]
     if keyword == "enum":
         labels = schema.get("x-labels") or {}
@@ -154,7 +162,7 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
             at(
                 "VALUE_FORMAT",
                 title=title,
-                expected=schema.get("x-expected", "vedi la descrizione del campo"),
+                expected=_expected(schema),
             )
         ]
     if keyword == "anyOf":
@@ -162,19 +170,33 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
             at(
                 "VALUE_FORMAT",
                 title=title,
-                expected=schema.get("x-expected", "vedi la descrizione del campo"),
+                expected=_expected(schema),
             )
         ]
     if keyword in ("minLength", "minItems"):
-        what = "caratteri" if keyword == "minLength" else "voci"
-        return [at("VALUE_TOO_SHORT", title=title, detail=f"almeno {error.validator_value} {what}")]
+        what = messages.t("validate.schema." + ("characters" if keyword == "minLength" else "items"))
+        detail = messages.t("validate.schema.at_least", limit=error.validator_value)
+        return [at("VALUE_TOO_SHORT", title=title, detail=f"{detail} {what}")]
     if keyword in ("maxLength", "maxItems"):
-        what = "caratteri" if keyword == "maxLength" else "voci"
-        return [at("VALUE_TOO_LONG", title=title, detail=f"al massimo {error.validator_value} {what}")]
+        what = messages.t("validate.schema." + ("characters" if keyword == "maxLength" else "items"))
+        detail = messages.t("validate.schema.at_most", limit=error.validator_value)
+        return [at("VALUE_TOO_LONG", title=title, detail=f"{detail} {what}")]
     if keyword in ("minimum", "exclusiveMinimum"):
-        return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"almeno {error.validator_value}")]
+        return [
+            at(
+                "VALUE_OUT_OF_RANGE",
+                title=title,
+                detail=messages.t("validate.schema.at_least", limit=error.validator_value),
+            )
+        ]
     if keyword in ("maximum", "exclusiveMaximum"):
-        return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"al massimo {error.validator_value}")]
+        return [
+            at(
+                "VALUE_OUT_OF_RANGE",
+                title=title,
+                detail=messages.t("validate.schema.at_most", limit=error.validator_value),
+            )
+        ]
     if keyword == "not" and schema.get("x-code"):  # a field forbidden here (an address on a zone-only place)
         return [at(schema["x-code"], title=title)]
     if keyword == "uniqueItems":
