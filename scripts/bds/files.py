@@ -49,7 +49,8 @@ def _refuse_odd_target(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
-        what = messages.t("validate.files.write.odd_" + ("symlink" if stat.S_ISLNK(mode) else "other"))
+        odd = "validate.files.write.odd_symlink" if stat.S_ISLNK(mode) else "validate.files.write.odd_other"
+        what = messages.t(odd)
         raise BdsError(messages.t("validate.files.write.odd_target", path=path, what=what), 1)
 
 

@@ -31,11 +31,12 @@ class Reason:
     def text(self) -> str:
         title = S.title_for("opportunity", tuple(self.field.split(".")))
         if self.kind == EXPIRING:
-            when = messages.t(
-                "validate.freshness."
-                + ("today" if self.days == 0 else "tomorrow" if self.days == 1 else "in_days"),
-                days=self.days,
-            )
+            if self.days == 0:
+                when = messages.t("validate.freshness.today")
+            elif self.days == 1:
+                when = messages.t("validate.freshness.tomorrow")
+            else:
+                when = messages.t("validate.freshness.in_days", days=self.days)
             return messages.t("validate.freshness.expiring", title=title, date=self.date, when=when)
         if self.kind == EXPIRED:
             return messages.t("validate.freshness.expired", title=title, date=self.date)

@@ -154,52 +154,22 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
     if hidden and unicodetext.yaml_unreadable(text):  # the parser would stop at 1:1 without a name
         doc.findings += unicodetext.document_findings(doc, hidden, [])
         return doc
-    if "\t" in text:
-        raw = raw if raw is not None else text.encode("utf-8")
-        match = _TAB_INDENT.search(raw)
-        if match:
-            line = raw.count(b"\n", 0, match.start()) + 1
-            doc.findings.append(F.make("YAML_TAB", shown, line + line_offset, match.end() - match.start()))
-            return doc
-    too_deep = _too_deep(text)
-    if too_deep:
-        doc.findings.append(
-            F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1], limit=MAX_DEPTH)
-        )
+    layout = _layout_finding(text, shown, line_offset, raw)
+    if layout is not None:
+        doc.findings.append(layout)
         return doc
-    loader = _Loader(text)
-    try:
-        if not loader.check_node():
-            doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
-            return doc
-        root = loader.get_node()
-        if loader.check_node():
-            extra = loader.get_node()
-            line = extra.start_mark.line + 1 if extra is not None else 1
-            doc.findings.append(F.make("YAML_MULTIPLE_DOCUMENTS", shown, line + line_offset, 1))
-            return doc
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = _italian_problem(exc.problem or exc.context or "")
-        unclosed = _unclosed_quote(text, line)
-        if unclosed:
-            line, col, problem = unclosed, 1, messages.t("validate.load.problem.unclosed_quote")
-        doc.findings.append(F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem))
+    root, problems = _compose(text, shown, line_offset)
+    if problems:
+        doc.findings += problems
         return doc
-    except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
-        doc.findings.append(
-            F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc)))
-        )
-        return doc
-    finally:
-        loader.dispose()
     if root is None:
         doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
         return doc
     if not isinstance(root, yaml.MappingNode):
         found = messages.t(
-            "validate.load.found." + ("list" if isinstance(root, yaml.SequenceNode) else "scalar")
+            "validate.load.found.list"
+            if isinstance(root, yaml.SequenceNode)
+            else "validate.load.found.scalar"
         )
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         doc.findings.append(F.make("YAML_NOT_MAPPING", shown, line + line_offset, col, found=found))
@@ -213,6 +183,47 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         if precise:
             doc.findings = [f for f in doc.findings if f.code != "YAML_ALIAS"] + precise
     return doc
+
+
+def _layout_finding(text: str, shown: str, line_offset: int, raw: bytes | None) -> F.Finding | None:
+    """A tab in the indentation or nesting past MAX_DEPTH: checked before the parser sees the text."""
+    if "\t" in text:
+        raw = raw if raw is not None else text.encode("utf-8")
+        match = _TAB_INDENT.search(raw)
+        if match:
+            line = raw.count(b"\n", 0, match.start()) + 1
+            return F.make("YAML_TAB", shown, line + line_offset, match.end() - match.start())
+    too_deep = _too_deep(text)
+    if too_deep:
+        return F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1], limit=MAX_DEPTH)
+    return None
+
+
+def _compose(text: str, shown: str, line_offset: int) -> tuple[yaml.Node | None, list[F.Finding]]:
+    """The node tree of the one document in `text`, or the findings that stop it (none, several,
+    a syntax error)."""
+    loader = _Loader(text)
+    try:
+        if not loader.check_node():
+            return None, [F.make("FILE_EMPTY", shown, 1 + line_offset, 1)]
+        root = loader.get_node()
+        if loader.check_node():
+            extra = loader.get_node()
+            line = extra.start_mark.line + 1 if extra is not None else 1
+            return None, [F.make("YAML_MULTIPLE_DOCUMENTS", shown, line + line_offset, 1)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = _italian_problem(exc.problem or exc.context or "")
+        unclosed = _unclosed_quote(text, line)
+        if unclosed:
+            line, col, problem = unclosed, 1, messages.t("validate.load.problem.unclosed_quote")
+        return None, [F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem)]
+    except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
+        return None, [F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc)))]
+    finally:
+        loader.dispose()
+    return root, []
 
 
 def _alias_findings(text: str, shown: str, line_offset: int) -> list[F.Finding]:

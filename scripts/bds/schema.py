@@ -119,14 +119,21 @@ def _expected(schema: dict) -> str:
 
 def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) -> list[F.Finding]:
     path = tuple(error.absolute_path)
-    keyword = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
-    title = title_for(kind, path)
 
     def at(code: str, where: tuple = path, key: bool = False, **params) -> F.Finding:
         line, col = doc.key_position(where) if key else doc.position(where)
         return F.make(code, doc.path, line, col, field_name(where), **params)
 
+    fields = _field_findings(at, kind, path, error, schema)
+    if fields is not None:
+        return fields
+    return [_value_finding(at, title_for(kind, path), error, schema)]
+
+
+def _field_findings(at, kind: str, path: tuple, error, schema: dict) -> list[F.Finding] | None:
+    """A missing or unknown field, or a value of the wrong type; None for the other keywords."""
+    keyword = error.validator
     if keyword == "required":
         match = _REQUIRED.match(error.message)
         name = match.group(1) if match else "?"
@@ -139,66 +146,45 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
     if keyword == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
+        joined = messages.t("validate.schema.type_or").join(_type_name(n) for n in names)
         # The key's line: a block list or group given where text is expected starts on the next line.
-        return [
-            at(
-                "FIELD_TYPE",
-                key=True,
-                title=title,
-                expected=messages.t("validate.schema.type_or").join(_type_name(n) for n in names),
-            )
-        ]
+        return [at("FIELD_TYPE", key=True, title=title_for(kind, path), expected=joined)]
+    return None
+
+
+def _value_finding(at, title: str, error, schema: dict) -> F.Finding:
+    """The finding of a value its schema refuses (a choice, a format, a length, a range)."""
+    keyword, limit = error.validator, error.validator_value
     if keyword == "enum":
         labels = schema.get("x-labels") or {}
-        allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in error.validator_value)
-        return [at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)]
+        allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in limit)
+        return at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)
     if keyword in ("pattern", "format"):
         if schema.get("format") == "date":
-            return [at("DATE_INVALID", title=title)]
+            return at("DATE_INVALID", title=title)
         code = schema.get("x-code")
-        if code:
-            return [at(code, title=title)]
-        return [
-            at(
-                "VALUE_FORMAT",
-                title=title,
-                expected=_expected(schema),
-            )
-        ]
+        return at(code, title=title) if code else at("VALUE_FORMAT", title=title, expected=_expected(schema))
     if keyword == "anyOf":
-        return [
-            at(
-                "VALUE_FORMAT",
-                title=title,
-                expected=_expected(schema),
-            )
-        ]
-    if keyword in ("minLength", "minItems"):
-        what = messages.t("validate.schema." + ("characters" if keyword == "minLength" else "items"))
-        detail = messages.t("validate.schema.at_least", limit=error.validator_value)
-        return [at("VALUE_TOO_SHORT", title=title, detail=f"{detail} {what}")]
-    if keyword in ("maxLength", "maxItems"):
-        what = messages.t("validate.schema." + ("characters" if keyword == "maxLength" else "items"))
-        detail = messages.t("validate.schema.at_most", limit=error.validator_value)
-        return [at("VALUE_TOO_LONG", title=title, detail=f"{detail} {what}")]
+        return at("VALUE_FORMAT", title=title, expected=_expected(schema))
+    if keyword in ("minLength", "minItems", "maxLength", "maxItems"):
+        what = messages.t(
+            "validate.schema.characters" if keyword.endswith("Length") else "validate.schema.items"
+        )
+        if keyword.startswith("min"):
+            detail = messages.t("validate.schema.at_least", limit=limit)
+            return at("VALUE_TOO_SHORT", title=title, detail=f"{detail} {what}")
+        detail = messages.t("validate.schema.at_most", limit=limit)
+        return at("VALUE_TOO_LONG", title=title, detail=f"{detail} {what}")
     if keyword in ("minimum", "exclusiveMinimum"):
-        return [
-            at(
-                "VALUE_OUT_OF_RANGE",
-                title=title,
-                detail=messages.t("validate.schema.at_least", limit=error.validator_value),
-            )
-        ]
+        return at(
+            "VALUE_OUT_OF_RANGE", title=title, detail=messages.t("validate.schema.at_least", limit=limit)
+        )
     if keyword in ("maximum", "exclusiveMaximum"):
-        return [
-            at(
-                "VALUE_OUT_OF_RANGE",
-                title=title,
-                detail=messages.t("validate.schema.at_most", limit=error.validator_value),
-            )
-        ]
+        return at(
+            "VALUE_OUT_OF_RANGE", title=title, detail=messages.t("validate.schema.at_most", limit=limit)
+        )
     if keyword == "not" and schema.get("x-code"):  # a field forbidden here (an address on a zone-only place)
-        return [at(schema["x-code"], title=title)]
+        return at(schema["x-code"], title=title)
     if keyword == "uniqueItems":
-        return [at("VALUE_REPEATED", title=title)]
-    return [at("VALUE_INVALID", title=title, detail=keyword)]
+        return at("VALUE_REPEATED", title=title)
+    return at("VALUE_INVALID", title=title, detail=keyword)

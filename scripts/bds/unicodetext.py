@@ -73,7 +73,7 @@ def char_name(ch: str) -> str:
     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(code, "")
     if not name:
         name = messages.t(
-            "validate.text." + ("noncharacter" if _is_noncharacter(code) else "control_character")
+            "validate.text.noncharacter" if _is_noncharacter(code) else "validate.text.control_character"
         )
     return f"«{name} (U+{code:04X})»"
 
