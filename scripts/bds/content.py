@@ -265,7 +265,9 @@ def load_guide(raw: bytes, shown: str) -> Document:
     doc = load.load_text(text[4 : end + 1], shown, line_offset=1)
     body = text[end + 5 :]
     doc.body_line = text.count("\n", 0, end + 5) + 1
-    doc.findings += unicodetext.text_findings(body, shown, doc.body_line - 1, "testo")  # text hygiene
+    doc.findings += unicodetext.text_findings(
+        body, shown, doc.body_line - 1, messages.t("validate.text.body_field")
+    )  # text hygiene
     doc.body = unicodetext.nfc(body)
     return doc
 
@@ -323,34 +325,7 @@ def load_content(
             messages.t("validate.project.no_territory", file=project.shown(project.territory_file))
         )
     files, content.problems = project.scan()
-    seen = set()
-    jobs = []
-    refused: list[tuple[str, str, Document]] = []
-    named = {absolute(p) for p in extra or []} if kinds is not None else set()
-    for path in files + list(extra or []):
-        resolved = absolute(path)  # a symlink stays itself: reading it reports it
-        if resolved in seen:
-            continue
-        if (
-            kinds is not None
-            and resolved not in named
-            and project.kind_of(resolved, resolved=True) not in kinds
-        ):
-            continue
-        seen.add(resolved)
-        if kind_override is None or path not in (extra or []):
-            kind = project.kind_of(resolved, resolved=True)
-        else:
-            kind = kind_override
-        if kind is None:
-            kind = "guide" if path.suffix == ".md" else "opportunity"
-        lexical = Path(os.path.abspath(path))
-        if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
-            # named on the command line through a symlinked folder of the project: not read
-            shown = lexical.relative_to(project.root).as_posix()
-            refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
-            continue
-        jobs.append((path, project.shown(path, resolved), kind))
+    jobs, refused = _jobs(project, files, list(extra or []), kind_override, kinds)
     docs = load_files(jobs, workers)
     loaded = [(shown, kind, doc) for (_path, shown, kind), doc in zip(jobs, docs, strict=True)]
     for shown, kind, doc in loaded + refused:
@@ -367,3 +342,42 @@ def load_content(
             }
             table[kind][shown] = doc
     return content
+
+
+def _jobs(
+    project: Project,
+    files: list[Path],
+    extra: list[Path],
+    kind_override: str | None,
+    kinds: set[str] | None,
+) -> tuple[list[tuple[Path, str, str]], list[tuple[str, str, Document]]]:
+    """The files to load as (path, shown, kind), each once, and those refused unread (a symlinked folder)."""
+    seen = set()
+    jobs = []
+    refused: list[tuple[str, str, Document]] = []
+    named = {absolute(p) for p in extra} if kinds is not None else set()
+    for path in files + extra:
+        resolved = absolute(path)  # a symlink stays itself: reading it reports it
+        if resolved in seen:
+            continue
+        if (
+            kinds is not None
+            and resolved not in named
+            and project.kind_of(resolved, resolved=True) not in kinds
+        ):
+            continue
+        seen.add(resolved)
+        if kind_override is None or path not in extra:
+            kind = project.kind_of(resolved, resolved=True)
+        else:
+            kind = kind_override
+        if kind is None:
+            kind = "guide" if path.suffix == ".md" else "opportunity"
+        lexical = Path(os.path.abspath(path))
+        if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
+            # named on the command line through a symlinked folder of the project: not read
+            shown = lexical.relative_to(project.root).as_posix()
+            refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
+            continue
+        jobs.append((path, project.shown(path, resolved), kind))
+    return jobs, refused

@@ -179,7 +179,6 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
         title, detail = wrapped[box_id]
         return 2 * _BOX_PAD + len(title) * _TITLE_LINE + 6 + len(detail) * _DETAIL_LINE
 
-    out: list[str] = []
     positions: dict[str, tuple[float, float, float, float]] = {}
     lane_bottom: dict[str, float] = {}
     y: float = _MARGIN
@@ -196,77 +195,78 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
         )
         body.append(_text(_MARGIN + _LANE_PAD, y + 23, lane.label, _TITLE_SIZE, bold=True))
         for box in members:
-            bx = _MARGIN + _LANE_PAD + box.column * (box_w + _GAP)
-            by = y + _LANE_HEAD
-            positions[box.id] = (bx, by, box_w, box_h)
-            body.append(f'<g id="{_ID}-box-{box.id}">')
-            body.append(
-                f'<rect x="{bx:g}" y="{by:g}" width="{box_w:g}" height="{box_h:g}" rx="6" '
-                f'fill="#ffffff" stroke="{lane.stroke}" stroke-width="2"/>'
+            positions[box.id] = (
+                _MARGIN + _LANE_PAD + box.column * (box_w + _GAP),
+                y + _LANE_HEAD,
+                box_w,
+                box_h,
             )
-            title, detail = wrapped[box.id]
-            ty = by + _BOX_PAD + _TITLE_SIZE
-            for line in title:
-                body.append(_text(bx + _BOX_PAD, ty, line, _TITLE_SIZE, bold=True))
-                ty += _TITLE_LINE
-            ty += 6 - _TITLE_LINE + _DETAIL_LINE
-            for line in detail:
-                body.append(_text(bx + _BOX_PAD, ty, line, _DETAIL_SIZE))
-                ty += _DETAIL_LINE
-            body.append("</g>")
+            body += _box_svg(box.id, lane.stroke, positions[box.id], wrapped[box.id])
         body.append("</g>")
         y += lane_h
         lane_bottom[lane.id] = y
         y += _LANE_GAP
     height = y - _LANE_GAP + _MARGIN
-
     for boundary in diagram.boundaries:
-        line_y = lane_bottom[boundary.below_lane] + _LANE_GAP / 2
-        body.append(f'<g id="{_ID}-boundary">')
-        body.append(
-            f'<line x1="{_MARGIN}" y1="{line_y:g}" x2="{_WIDTH - _MARGIN}" y2="{line_y:g}" '
-            f'stroke="#b00020" stroke-width="3" stroke-dasharray="10 6"/>'
-        )
-        label_w = len(boundary.label) * _DETAIL_SIZE * 0.56 + 16
-        body.append(
-            f'<rect x="{(_WIDTH - label_w) / 2:g}" y="{line_y - 12:g}" width="{label_w:g}" height="24" '
-            f'rx="4" fill="#ffffff" stroke="#b00020" stroke-width="1.5"/>'
-        )
-        body.append(
-            _text(
-                _WIDTH / 2,
-                line_y + 5,
-                boundary.label,
-                _DETAIL_SIZE,
-                bold=True,
-                anchor="middle",
-                colour="#8a0018",
-            )
-        )
-        body.append("</g>")
-
+        body += _boundary_svg(boundary.label, lane_bottom[boundary.below_lane] + _LANE_GAP / 2)
     for arrow in diagram.arrows:
         body.append(_arrow(positions[arrow.source], positions[arrow.target], arrow.label))
-
-    title_text = diagram.title
-    desc_text = description_text(diagram)
-    out.append('<?xml version="1.0" encoding="UTF-8"?>')
-    out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="it" role="img" '
-        f'width="{_WIDTH}" height="{height:g}" viewBox="0 0 {_WIDTH} {height:g}" '
-        f'aria-labelledby="{_ID}-title {_ID}-desc" font-family={quoteattr(_FONT)}>'
-    )
-    out.append(f'<title id="{_ID}-title">{escape(title_text)}</title>')
-    out.append(f'<desc id="{_ID}-desc">{escape(desc_text)}</desc>')
-    out.append(
-        f'<defs><marker id="{_ID}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
-        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_INK}"/>'
-        f"</marker></defs>"
-    )
-    out.append(f'<rect width="{_WIDTH}" height="{height:g}" fill="#ffffff"/>')
-    out += body
+    out = _head(diagram.title, description_text(diagram), height) + body
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _box_svg(
+    box_id: str, stroke: str, where: tuple[float, float, float, float], lines: tuple[list[str], list[str]]
+) -> list[str]:
+    """One box: its frame, its title lines in bold, its detail lines."""
+    bx, by, box_w, box_h = where
+    out = [
+        f'<g id="{_ID}-box-{box_id}">',
+        f'<rect x="{bx:g}" y="{by:g}" width="{box_w:g}" height="{box_h:g}" rx="6" '
+        f'fill="#ffffff" stroke="{stroke}" stroke-width="2"/>',
+    ]
+    title, detail = lines
+    ty = by + _BOX_PAD + _TITLE_SIZE
+    for line in title:
+        out.append(_text(bx + _BOX_PAD, ty, line, _TITLE_SIZE, bold=True))
+        ty += _TITLE_LINE
+    ty += 6 - _TITLE_LINE + _DETAIL_LINE
+    for line in detail:
+        out.append(_text(bx + _BOX_PAD, ty, line, _DETAIL_SIZE))
+        ty += _DETAIL_LINE
+    out.append("</g>")
+    return out
+
+
+def _boundary_svg(label: str, line_y: float) -> list[str]:
+    """A boundary: a red dashed line across the picture, its label in a box at the middle."""
+    label_w = len(label) * _DETAIL_SIZE * 0.56 + 16
+    return [
+        f'<g id="{_ID}-boundary">',
+        f'<line x1="{_MARGIN}" y1="{line_y:g}" x2="{_WIDTH - _MARGIN}" y2="{line_y:g}" '
+        f'stroke="#b00020" stroke-width="3" stroke-dasharray="10 6"/>',
+        f'<rect x="{(_WIDTH - label_w) / 2:g}" y="{line_y - 12:g}" width="{label_w:g}" height="24" '
+        f'rx="4" fill="#ffffff" stroke="#b00020" stroke-width="1.5"/>',
+        _text(_WIDTH / 2, line_y + 5, label, _DETAIL_SIZE, bold=True, anchor="middle", colour="#8a0018"),
+        "</g>",
+    ]
+
+
+def _head(title_text: str, desc_text: str, height: float) -> list[str]:
+    """The document's start: the root element, its title and description, the arrow head, the background."""
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="it" role="img" '
+        f'width="{_WIDTH}" height="{height:g}" viewBox="0 0 {_WIDTH} {height:g}" '
+        f'aria-labelledby="{_ID}-title {_ID}-desc" font-family={quoteattr(_FONT)}>',
+        f'<title id="{_ID}-title">{escape(title_text)}</title>',
+        f'<desc id="{_ID}-desc">{escape(desc_text)}</desc>',
+        f'<defs><marker id="{_ID}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_INK}"/>'
+        f"</marker></defs>",
+        f'<rect width="{_WIDTH}" height="{height:g}" fill="#ffffff"/>',
+    ]
 
 
 def _text(

@@ -110,7 +110,7 @@ def partner_name_findings(partners: list[Document]) -> list[F.Finding]:
 def _body_finding(doc: Document, code: str, body: str, offset: int, **params) -> F.Finding:
     line = doc.body_line + body.count("\n", 0, offset)
     column = offset - (body.rfind("\n", 0, offset) + 1) + 1
-    return F.make(code, doc.path, line, column, "testo", **params)
+    return F.make(code, doc.path, line, column, messages.t("validate.text.body_field"), **params)
 
 
 def guide_findings(doc: Document) -> list[F.Finding]:
