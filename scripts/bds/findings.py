@@ -3,6 +3,11 @@
 Every problem the kit can report has a stable code, a severity, an Italian title,
 an Italian message template and a hint on how to fix it. Tests compare codes and
 positions; the catalogue page of the site is generated from `REGISTRY`.
+
+The texts live in the message catalogue (data/messages/it.yml): `codes.<CODE>.title`,
+`codes.<CODE>.template` and `codes.<CODE>.hint`, and the group titles in `validate.groups.<group>`.
+The territory's words ({coordinator}, {unit_the}...) are filled in when the registry is built; the
+other placeholders of a template are filled by `make`.
 """
 
 from __future__ import annotations

@@ -17,11 +17,10 @@ PAGES = ("cps", "catalogo", "proponi", "enti", "guide", "glossario", "dati-apert
 KINDS = ("guida", "ente", "opportunita")
 # Each part stops at the next bracket of its kind, so a text of thousands of «[» stays linear.
 _ANY_LINK = re.compile(r"\[[^\[\]]*\]\([^()]*\)")
-# msg-ok on the two lines: a regular expression over the mentions a guide writes, not text for people.
 MENTIONS = re.compile(
-    r"CPS della (?:tua )?zona|CPS della zona in cui abiti|"  # msg-ok: regex of mentions
+    r"CPS della (?:tua )?zona|CPS della zona in cui abiti|"  # msg-ok: regular expression of mentions
     r"filtro\s+«[^»\n]+»|guida\s+«[^»\n]+»|"
-    r"modulo\s+«Proponi un'opportunità»|scrivi\s+al\s+coordinamento",  # msg-ok: regex of mentions
+    r"modulo\s+«Proponi un'opportunità»|scrivi\s+al\s+coordinamento",
     re.IGNORECASE,
 )
 

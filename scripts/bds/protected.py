@@ -9,9 +9,9 @@ A listing is a protected place when at least one of these holds:
 1. `kind: housing` (a house, a room, support at home);
 2. `location.visibility` is not `public` (`zone-only`, or missing on a record not yet validated);
 3. `axes` contains `housing` and the title or the place's name says it is a home: one of
-   `DWELLING_WORDS` (appartamento, alloggio, casa famiglia, comunità alloggio, a casa, a domicilio,
-   coabitazione, residenza...). A course *about* living alone, held in a public room, is not a home;
-   an activity held in a flat is.
+   `DWELLING_WORDS`, listed in data/protected.yml (appartamento, alloggio, casa famiglia, comunità
+   alloggio, a casa, a domicilio, coabitazione, residenza...). A course *about* living alone, held
+   in a public room, is not a home; an activity held in a flat is.
 
 The third criterion reads only the title and the place's name because they say where the activity
 happens; the description often talks about homes without being in one. The word list is checkable
