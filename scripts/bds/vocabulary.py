@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import messages, schema
+from . import kitfiles, schema
 
-# The territory's words; the kit's defaults (Milan's) are in the catalogue: `validate.vocabulary.<key>`.
+# The territory's words; the kit's defaults (Milan's) are in data/vocabulary.yml.
 WORD_KEYS = (
     "programme",
     "programme_short",
@@ -24,17 +24,23 @@ WORD_KEYS = (
     "coordinator",
     "coordinator_the",
 )
-DEFAULTS: dict[str, str]  # the defaults in the current language, read when first asked for: `defaults()`
+DEFAULTS: dict[str, str]  # read when first asked for: `defaults()`
 
 
 @cache
-def _defaults(language: str) -> dict[str, str]:
-    return {key: str(messages.raw(f"validate.vocabulary.{key}", language)) for key in WORD_KEYS}
+def _defaults() -> dict[str, str]:
+    import yaml
+
+    # The package's own data folder, read once: every message asks for these words.
+    path = kitfiles.PACKAGE / "data" / "vocabulary.yml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    words = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return {key: str(words[key]) for key in WORD_KEYS}
 
 
 def defaults() -> dict[str, str]:
-    """The kit's default words (Milan's), in the current language."""
-    return dict(_defaults(messages.current_language()))
+    """The kit's default words (Milan's)."""
+    return dict(_defaults())
 
 
 def __getattr__(name: str) -> dict[str, str]:
