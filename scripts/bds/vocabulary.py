@@ -4,25 +4,49 @@ The defaults are Milan's words (Budget di Salute, ASST, CPS, case manager); the 
 audiences and access modes default to the schemas' `x-labels`, so there is one source for each. A
 territory overrides any of them; the site's pages ask `of(territory)` for the words they show.
 """
-# messages: pending (6 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from . import schema
+from . import kitfiles, schema
 
-DEFAULTS = {
-    "programme": "Budget di Salute",
-    "programme_short": "BdS",
-    "health_service": "ASST",
-    "unit": "CPS",
-    "unit_long": "Centro Psico Sociale",
-    "unit_the": "il CPS",
-    "unit_your": "il tuo CPS",
-    "coordinator": "case manager",
-    "coordinator_the": "il case manager",
-}
+# The territory's words; the kit's defaults (Milan's) are in data/vocabulary.yml.
+WORD_KEYS = (
+    "programme",
+    "programme_short",
+    "health_service",
+    "unit",
+    "unit_long",
+    "unit_the",
+    "unit_your",
+    "coordinator",
+    "coordinator_the",
+)
+DEFAULTS: dict[str, str]  # read when first asked for: `defaults()`
+
+
+@cache
+def _defaults() -> dict[str, str]:
+    import yaml
+
+    # The package's own data folder, read once: every message asks for these words.
+    path = kitfiles.PACKAGE / "data" / "vocabulary.yml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    words = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return {key: str(words[key]) for key in WORD_KEYS}
+
+
+def defaults() -> dict[str, str]:
+    """The kit's default words (Milan's)."""
+    return dict(_defaults())
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    if name == "DEFAULTS":
+        return defaults()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,7 @@ def of(territory: dict | None) -> Words:
         given = own.get(group)
         if isinstance(given, dict):
             values.update({str(k): _text(v, values.get(str(k), str(k))) for k, v in given.items()})
-    words = {key: _text(own.get(key), default) for key, default in DEFAULTS.items()}
+    words = {key: _text(own.get(key), default) for key, default in defaults().items()}
     return Words(**words, axes=labels["axes"], audiences=labels["audiences"], access=labels["access"])
 
 
