@@ -171,6 +171,18 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("open_data", "TIMETABLE_NO_SESSION", ERROR),
     ("open_data", "TIMETABLE_EXCEPT_NOT_A_SESSION", WARNING),
     ("open_data", "PUBLISHED_AFTER_REVIEWED", WARNING),
+    # -- Languages: translated guides and easy Italian (issue 14)
+    ("translations", "TRANSLATION_SOURCE_MISSING", ERROR),
+    ("translations", "TRANSLATION_SOURCE_UNKNOWN", ERROR),
+    ("translations", "TRANSLATION_NAME_MISMATCH", WARNING),
+    ("translations", "TRANSLATION_DUPLICATE", ERROR),
+    ("translations", "TRANSLATION_LANGUAGE_UNKNOWN", ERROR),
+    ("translations", "TRANSLATION_LANGUAGE_UNDECLARED", WARNING),
+    ("translations", "TRANSLATION_FRONT_MATTER_DIFFERS", WARNING),
+    ("translations", "TRANSLATION_LINK_MISSING", WARNING),
+    ("translations", "TRANSLATION_UNREVIEWED", WARNING),
+    ("translations", "TRANSLATION_OUTDATED", WARNING),
+    ("translations", "TRANSLATION_EASY_HARD_TO_READ", WARNING),
 )
 
 # `REGISTRY` and `_CODES` are built when first asked for (module `__getattr__`): reading the catalogue needs

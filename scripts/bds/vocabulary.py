@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import kitfiles, schema
+from . import kitfiles
 
 # The territory's words; the kit's defaults (Milan's) are in data/vocabulary.yml.
 WORD_KEYS = (
@@ -66,6 +66,8 @@ class Words:
 
 
 def default_labels() -> dict[str, dict[str, str]]:
+    from . import schema  # deferred: `bds --help` needs the words, not the schemas
+
     audiences = dict(schema.labels_for("guide", ("audience",)))
     audiences.update(schema.labels_for("opportunity", ("audience",)))
     return {
@@ -94,10 +96,14 @@ def of(territory: dict | None) -> Words:
 
 def guide_audiences(words: Words) -> dict[str, str]:
     """Guide audience labels: the guide schema's keys, with the territory's words."""
+    from . import schema  # deferred: `bds --help` needs the words, not the schemas
+
     keys = schema.labels_for("guide", ("audience",))
     return {key: words.audiences.get(key, label) for key, label in keys.items()}
 
 
 def listing_audiences(words: Words) -> dict[str, str]:
+    from . import schema  # deferred: `bds --help` needs the words, not the schemas
+
     keys = schema.labels_for("opportunity", ("audience",))
     return {key: words.audiences.get(key, label) for key, label in keys.items()}
