@@ -146,6 +146,26 @@ def words() -> dict[str, str]:
     return dict(given)
 
 
+_WORD = re.compile(r"\{(\w+)(!c)?\}")
+
+
+def with_words(text: str) -> str:
+    """`text` with the territory's words filled in ({programme}, {unit}...), every other brace left as
+    it is: for texts that live outside the catalogue and may name those words (the schemas' titles,
+    descriptions and labels, shown by the form, the issue form, the spreadsheet and the site)."""
+    if "{" not in text:
+        return text
+    given = words()
+
+    def fill(match: re.Match[str]) -> str:
+        word = given.get(match.group(1))
+        if word is None:
+            return match.group(0)
+        return word[:1].upper() + word[1:] if match.group(2) else word
+
+    return _WORD.sub(fill, text)
+
+
 def raw(key: str, language: str | None = None) -> Any:
     """The catalogue entry for `key` (text or plural forms), in `language` or else in Italian."""
     language = language or _language.get()

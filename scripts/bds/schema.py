@@ -79,13 +79,14 @@ def title_for(kind: str, path: tuple) -> str:
     for end in range(len(path), 0, -1):
         title = subschema(kind, path[:end]).get("title")
         if title:
-            return title
+            return messages.with_words(title)
     return load_schema(kind).get("title", "scheda")
 
 
 def labels_for(kind: str, path: tuple) -> dict[str, str]:
     node = subschema(kind, path)
-    return node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+    labels = node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+    return {key: messages.with_words(label) for key, label in labels.items()}
 
 
 def validate(doc: Document, kind: str) -> list[F.Finding]:
@@ -114,7 +115,9 @@ def validate(doc: Document, kind: str) -> list[F.Finding]:
 
 def _expected(schema: dict) -> str:
     """What a value should look like: the schema's `x-expected`, else a pointer to the field's description."""
-    return schema["x-expected"] if "x-expected" in schema else messages.t("validate.schema.see_description")
+    if "x-expected" in schema:
+        return messages.with_words(schema["x-expected"])
+    return messages.t("validate.schema.see_description")
 
 
 def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) -> list[F.Finding]:
@@ -156,7 +159,7 @@ def _value_finding(at, title: str, error, schema: dict) -> F.Finding:
     """The finding of a value its schema refuses (a choice, a format, a length, a range)."""
     keyword, limit = error.validator, error.validator_value
     if keyword == "enum":
-        labels = schema.get("x-labels") or {}
+        labels = {k: messages.with_words(v) for k, v in (schema.get("x-labels") or {}).items()}
         allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in limit)
         return at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)
     if keyword in ("pattern", "format"):

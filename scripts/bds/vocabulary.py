@@ -85,12 +85,15 @@ def of(territory: dict | None) -> Words:
     """The words of `territory` (a loaded territory.yml), each missing one taken from the defaults."""
     own = (territory or {}).get("vocabulary")
     own = own if isinstance(own, dict) else {}
-    labels = default_labels()
+    words = {key: _text(own.get(key), default) for key, default in defaults().items()}
+    from . import messages
+
+    with messages.use(words=words):  # the schemas' labels may name these words ({coordinator}...)
+        labels = default_labels()
     for group, values in labels.items():
         given = own.get(group)
         if isinstance(given, dict):
             values.update({str(k): _text(v, values.get(str(k), str(k))) for k, v in given.items()})
-    words = {key: _text(own.get(key), default) for key, default in defaults().items()}
     return Words(**words, axes=labels["axes"], audiences=labels["audiences"], access=labels["access"])
 
 

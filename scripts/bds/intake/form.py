@@ -21,7 +21,7 @@ from importlib import resources
 from .. import findings as F
 from .. import kitfiles, messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
-from ..messages import t
+from ..messages import t, with_words
 from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
@@ -159,7 +159,8 @@ def _pattern_config(f: FD.Field, lists: dict, conf: dict) -> None:
             else _msg(
                 "VALUE_FORMAT",
                 title=title,
-                expected=_expected(f, lists) or item.get("x-expected", t("form.expected.fallback")),
+                expected=_expected(f, lists)
+                or with_words(item.get("x-expected", t("form.expected.fallback"))),
             )
         )
 
@@ -194,7 +195,7 @@ def _number_config(f: FD.Field, lists: dict, conf: dict) -> None:
         expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
         m["type"] = _msg("FIELD_TYPE", title=title, expected=expected)
         if f.widget == "choice-or-number":
-            plain = _expected(f, lists) or node.get("x-expected", expected)
+            plain = _expected(f, lists) or with_words(node.get("x-expected", expected))
             m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
 
 
