@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -33,7 +33,7 @@ DEFAULT_LANGUAGE = "it"
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 _language: ContextVar[str] = ContextVar("bds_language", default=DEFAULT_LANGUAGE)
-_words: ContextVar[Mapping[str, str] | None] = ContextVar("bds_words", default=None)
+_words: ContextVar[Any] = ContextVar("bds_words", default=None)
 
 
 class MessageError(KeyError):
@@ -136,6 +136,26 @@ def current_language() -> str:
     return _language.get()
 
 
+class _Later:
+    """Words worked out on first use (the command line sets the project's words before knowing whether
+    the command shows any: `bds validate FILE` should not read the territory twice for nothing)."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make = make
+        self._words: dict[str, str] | None = None
+
+    def get(self) -> dict[str, str]:
+        if self._words is None:
+            self._words = _scalars(self._make())
+        return self._words
+
+
+def _scalars(words: Any) -> dict[str, str]:
+    if isinstance(words, Mapping):
+        return dict(words)
+    return {k: v for k, v in vars(words).items() if isinstance(v, str)}
+
+
 def words() -> dict[str, str]:
     """The territory's words as placeholders (the kit's defaults when no territory is in use)."""
     given = _words.get()
@@ -143,6 +163,8 @@ def words() -> dict[str, str]:
         from .vocabulary import DEFAULTS
 
         return dict(DEFAULTS)
+    if isinstance(given, _Later):
+        return dict(given.get())
     return dict(given)
 
 
@@ -207,17 +229,14 @@ def section(prefix: str, language: str | None = None) -> dict[str, Any]:
 
 @contextmanager
 def use(language: str | None = None, words: Any = None) -> Iterator[None]:
-    """Render in `language` with the territory's `words` (`vocabulary.Words` or a mapping) in the block."""
+    """Render in `language` with the territory's `words` in the block: a `vocabulary.Words`, a mapping,
+    or a function giving one, called the first time a text needs them."""
     tokens: list[tuple[ContextVar[Any], Any]] = []
     if language is not None:
         tokens.append((_language, _language.set(language)))
     if words is not None:
-        scalars = (
-            words
-            if isinstance(words, Mapping)
-            else {k: v for k, v in vars(words).items() if isinstance(v, str)}
-        )
-        tokens.append((_words, _words.set(dict(scalars))))
+        value = _Later(words) if callable(words) else _scalars(words)
+        tokens.append((_words, _words.set(value)))
     try:
         yield
     finally:
