@@ -190,27 +190,13 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
 REGISTRY: dict[str, Code]
 _CODES: list[Code]
 
-_WORD = re.compile(r"\{(\w+)(!c)?\}")
-
-
-def _with_words(text: str, words: Mapping[str, str]) -> str:
-    """`text` with the territory's words filled in and every other {placeholder} left for `make`."""
-
-    def fill(match: re.Match[str]) -> str:
-        word = words.get(match.group(1))
-        if word is None:
-            return match.group(0)
-        return word[:1].upper() + word[1:] if match.group(2) else word
-
-    return _WORD.sub(fill, text)
-
 
 @functools.lru_cache(maxsize=8)
 def _codes_for(words: tuple[tuple[str, str], ...]) -> tuple[Code, ...]:
     vocabulary = dict(words)
 
     def text(key: str) -> str:
-        return _with_words(str(messages.raw(key)), vocabulary)
+        return messages.fill_words(str(messages.raw(key)), vocabulary)
 
     return tuple(
         Code(

@@ -171,21 +171,27 @@ def words() -> dict[str, str]:
 _WORD = re.compile(r"\{(\w+)(!c)?\}")
 
 
-def with_words(text: str) -> str:
-    """`text` with the territory's words filled in ({programme}, {unit}...), every other brace left as
-    it is: for texts that live outside the catalogue and may name those words (the schemas' titles,
-    descriptions and labels, shown by the form, the issue form, the spreadsheet and the site)."""
+def fill_words(text: str, given: Mapping[str, str]) -> str:
+    """`text` with the words of `given` filled in ({unit}, {unit_the!c}...) and every other placeholder
+    left as it is, for whoever fills it later (a finding's template, bds.js, form.js)."""
     if "{" not in text:
         return text
-    given = words()
 
     def fill(match: re.Match[str]) -> str:
         word = given.get(match.group(1))
         if word is None:
             return match.group(0)
+        word = str(word)
         return word[:1].upper() + word[1:] if match.group(2) else word
 
     return _WORD.sub(fill, text)
+
+
+def with_words(text: str) -> str:
+    """`text` with the current territory's words filled in, every other brace left as it is: for texts
+    that live outside the catalogue and may name those words (the schemas' titles, descriptions and
+    labels, shown by the form, the issue form, the spreadsheet and the site)."""
+    return fill_words(text, words()) if "{" in text else text
 
 
 def raw(key: str, language: str | None = None) -> Any:
