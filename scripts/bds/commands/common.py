@@ -20,6 +20,27 @@ if TYPE_CHECKING:
     from ..content import Project
 
 
+def add_command(sub, name: str, say: str, **params):
+    """Register the subcommand `name` and return its parser.
+
+    Its help, description and epilog are the catalogue's `{say}help`, `{say}description` and
+    `{say}epilog` (`say` ends with its separator, "." or "_"), placeholders filled from `params`.
+    """
+    return sub.add_parser(
+        name,
+        help=t(say + "help", **params),
+        description=t(say + "description", **params),
+        epilog=t(say + "epilog", **params),
+    )
+
+
+def add_commands(parser, title: str, metavar: str):
+    """The subcommands of `parser` (a command of commands); alone, it prints its help and exits 2."""
+    inner = parser.add_subparsers(title=title, metavar=metavar, parser_class=type(parser))
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+    return inner
+
+
 def project(args) -> Project:
     from ..content import Project, ProjectNotFound
 

@@ -6,28 +6,15 @@ import sys
 from pathlib import Path
 
 from ..messages import t
-from .common import add_today, path_problem, project, today
+from .common import add_command, add_commands, add_today, path_problem, project, today
 
 ENCODINGS = ("utf-8", "cp1252")  # intake.spreadsheet.ENCODINGS (tests/test_startup.py checks)
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "import",
-        help=t("intake.cmd.import.help"),
-        description=t("intake.cmd.import.description"),
-        epilog=t("intake.cmd.import.epilog"),
-    )
-    inner = p.add_subparsers(
-        title=t("intake.cmd.import.kinds"), metavar=t("intake.cmd.import.kind_metavar"), parser_class=type(p)
-    )
-    p.set_defaults(func=lambda args: p.print_help() or 2)
-    o = inner.add_parser(
-        "opportunities",
-        help=t("intake.cmd.import_opportunities.help"),
-        description=t("intake.cmd.import_opportunities.description"),
-        epilog=t("intake.cmd.import_opportunities.epilog"),
-    )
+    p = add_command(sub, "import", "intake.cmd.import.")
+    inner = add_commands(p, t("intake.cmd.import.kinds"), t("intake.cmd.import.kind_metavar"))
+    o = add_command(inner, "opportunities", "intake.cmd.import_opportunities.")
     o.add_argument("file", metavar="FILE", help=t("intake.cmd.import_opportunities.file"))
     o.add_argument("--partner", metavar="ID", help=t("intake.cmd.import_opportunities.partner"))
     o.add_argument("--update", action="store_true", help=t("intake.cmd.import_opportunities.update"))

@@ -23,7 +23,7 @@ from string import Template
 from .. import kitfiles
 from ..errors import BdsError
 from ..messages import t
-from .common import add_today, today
+from .common import add_command, add_today, today
 
 KIT_REPOSITORY = "https://github.com/bds-kit/bds"
 TEMPLATES = "init"
@@ -57,12 +57,7 @@ _URL = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "init",
-        help=t("init.help"),
-        description=t("init.description"),
-        epilog=t("init.epilog"),
-    )
+    p = add_command(sub, "init", "init.")
     name, email, url = t("cli.metavar.name"), t("cli.metavar.email"), t("cli.metavar.url")
     p.add_argument("dir", metavar=t("cli.metavar.folder"), help=t("init.options.dir"))
     p.add_argument("--territory", metavar=name, help=t("init.options.territory"))

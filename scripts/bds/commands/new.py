@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import BdsError
 from ..messages import t, with_words
-from .common import add_today, project, read_problem, today
+from .common import add_command, add_today, project, read_problem, today
 
 KINDS = ("opportunity", "partner")
 SKIP = {"example"}  # not a question for a person filling in a record
@@ -184,12 +184,7 @@ def _protected(location: dict, visibility: str | None = None) -> bool:
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "new",
-        help=t("intake.cmd.new.help"),
-        description=t("intake.cmd.new.description"),
-        epilog=t("intake.cmd.new.epilog"),
-    )
+    p = add_command(sub, "new", "intake.cmd.new.")
     p.add_argument(
         "kind", choices=KINDS, metavar=t("intake.cmd.new.kind_metavar"), help=t("intake.cmd.new.kind")
     )

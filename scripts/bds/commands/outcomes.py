@@ -8,32 +8,21 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
-from .common import project
+from .common import add_command, add_commands, project
 
 
 def register(sub) -> None:
     say = "outcomes.cli."
-    p = sub.add_parser(
-        "outcomes",
-        help=messages.t(say + "help"),
-        description=messages.t(say + "description"),
-        epilog=messages.t(say + "epilog"),
-    )
-    inner = p.add_subparsers(title=messages.t(say + "commands"), metavar="COMANDO", parser_class=type(p))
+    p = add_command(sub, "outcomes", say)
+    inner = add_commands(p, messages.t(say + "commands"), "COMANDO")
     say += "validate."
-    v = inner.add_parser(
-        "validate",
-        help=messages.t(say + "help"),
-        description=messages.t(say + "description"),
-        epilog=messages.t(say + "epilog"),
-    )
+    v = add_command(inner, "validate", say)
     v.add_argument("data_dir", metavar="CARTELLA", help=messages.t(say + "data_dir"))
     v.add_argument("--format", choices=("text", "json"), default="text", help=messages.t(say + "format"))
     v.set_defaults(func=run_validate)
     from . import outcomes_workbook
 
     outcomes_workbook.add_commands(inner)
-    p.set_defaults(func=lambda args: p.print_help() or 2)
 
 
 def territory_of(args) -> dict | None:

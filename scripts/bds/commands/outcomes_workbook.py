@@ -9,31 +9,25 @@ from typing import TYPE_CHECKING
 
 from .. import messages
 from ..errors import BdsError
+from .common import add_command
 
 if TYPE_CHECKING:  # imported when a command runs: `bds --help` loads none of them
     from ..content import Project
 
 
+_SAY = "report.workbook.cli."
+
+
 def _cli(key: str, /, count: int | None = None, **params) -> str:
-    return messages.t(f"report.workbook.cli.{key}", count=count, **params)
+    return messages.t(_SAY + key, count=count, **params)
 
 
 def add_commands(inner) -> None:
-    t = inner.add_parser(
-        "template",
-        help=_cli("template_help"),
-        description=_cli("template_description"),
-        epilog=_cli("template_epilog"),
-    )
+    t = add_command(inner, "template", _SAY + "template_")
     t.add_argument("--out", required=True, metavar="FILE.xlsx", help=_cli("template_out_help"))
     t.add_argument("--force", action="store_true", help=_cli("template_force_help"))
     t.set_defaults(func=run_template)
-    i = inner.add_parser(
-        "import",
-        help=_cli("import_help"),
-        description=_cli("import_description"),
-        epilog=_cli("import_epilog"),
-    )
+    i = add_command(inner, "import", _SAY + "import_")
     i.add_argument("files", nargs="+", metavar="FILE.xlsx", help=_cli("files_help"))
     i.add_argument("--out", required=True, metavar=_cli("folder_metavar"), help=_cli("import_out_help"))
     i.add_argument("--force", action="store_true", help=_cli("import_force_help"))
