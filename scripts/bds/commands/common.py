@@ -7,6 +7,7 @@ module level (no YAML, no schema, no content loader): those come inside the help
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
 from pathlib import Path
@@ -39,6 +40,15 @@ def add_commands(parser, title: str, metavar: str):
     inner = parser.add_subparsers(title=title, metavar=metavar, parser_class=type(parser))
     parser.set_defaults(func=lambda args: parser.print_help() or 2)
     return inner
+
+
+def print_problems(problems, form: str) -> None:
+    """The problems found on stdout: a JSON list, or one line each (`form` is "json" or "text")."""
+    if form == "json":
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        print(problem.text())
 
 
 def project(args) -> Project:

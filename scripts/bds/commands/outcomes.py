@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
-from .common import add_command, add_commands, project
+from .common import add_command, add_commands, print_problems, project
 
 
 def register(sub) -> None:
@@ -40,10 +39,7 @@ def run_validate(args) -> int:
     from ..outcomes.validate import validate
 
     result = validate(Path(args.data_dir), territory_of(args))
-    if args.format == "json":
-        print(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))
-    else:
-        for problem in result.problems:
-            print(problem.text())
+    print_problems(result.problems, args.format)
+    if args.format != "json":
         print(messages.t("outcomes.validate.checked", count=len(result.problems)), file=sys.stderr)
     return 1 if result.problems else 0
