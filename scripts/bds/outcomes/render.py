@@ -260,10 +260,11 @@ def _chart_for(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
 
 def _bar_items(agg: Aggregate, table: Table, services: dict[str, str]) -> tuple[list[tuple], str]:
     """The bars of a table's chart (label, value, status), and the kind of their values."""
+    chart = table.chart or {}
     items = []
     kind = COUNT
     for dims, key in table.rows:
-        if not _charted(table.chart, dims):
+        if not _charted(chart, dims):
             continue
         cell = agg.cells[key]
         kind = cell.kind

@@ -26,7 +26,7 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -438,14 +438,7 @@ class Problem:
         return f"{where}: {messages.t('common.severity.error')} [{self.code}] {self.message}"
 
     def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "code": self.code,
-            "message": self.message,
-        }
+        return asdict(self)  # the fields in their order: file, sheet, row, column, code, message
 
 
 def _problem(file: str, sheet: str, row: int, column: str, code: str, /, **values) -> Problem:
