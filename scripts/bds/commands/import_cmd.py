@@ -58,28 +58,24 @@ def run(args) -> int:
         dry_run=args.dry_run,
         encoding=args.encoding,
     )
+    _report(args, result)
+    return 1 if result.failed else 0
+
+
+def _report(args, result) -> None:
+    """The ignored columns and each row's problems on stderr, the files written on stdout, a summary."""
+    say = "intake.cmd.import_opportunities."
     for header in result.ignored_columns:
         print(t("intake.cmd.import_opportunities.ignored", file=args.file, header=header), file=sys.stderr)
     for row in result.rows:
         for kind, found in (("error", row.problems), ("warning", row.warnings)):
             for title, code, message in found:
-                line = t(
-                    f"intake.cmd.import_opportunities.{kind}",
-                    file=args.file,
-                    row=row.row,
-                    title=title,
-                    code=code,
-                    message=message,
-                )
+                line = t(say + kind, file=args.file, row=row.row, title=title, code=code, message=message)
                 print(line, file=sys.stderr)
     for written in result.written:
         print(written)
     done = len(result.rows) - len(result.failed)
-    verb = t(
-        "intake.cmd.import_opportunities.checked"
-        if args.dry_run
-        else "intake.cmd.import_opportunities.written"
-    )
+    verb = t(say + ("checked" if args.dry_run else "written"))
     summary = t(
         "intake.cmd.import_opportunities.summary",
         rows=len(result.rows),
@@ -88,4 +84,3 @@ def run(args) -> int:
         failed=len(result.failed),
     )
     print(summary, file=sys.stderr)
-    return 1 if result.failed else 0
