@@ -98,7 +98,7 @@ def _place_in_work_tree(path: Path, folder: Path, enclosing: Path) -> tuple[Path
 
 
 def _git_exposure(path: Path, root: Path, relative: Path) -> str | None:
-    """ "tracked", "not-ignored" or None (ignored) for `relative` in the work tree at `root`."""
+    """Whether `relative`, in the work tree at `root`, is "tracked", "not-ignored" or ignored (None)."""
     listed = _git(root, "--literal-pathspecs", "ls-files", "--cached", "--", relative.as_posix())
     if listed is None or listed.returncode != 0:
         raise _cannot_verify(path, root, listed)
