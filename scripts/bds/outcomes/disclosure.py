@@ -88,7 +88,7 @@ def primary(agg: Aggregate, sticky: set[str]) -> None:
     for key in sticky:
         held = agg.cells.get(key)
         if held is not None and held.kind == COUNT and held.status != SUPPRESSED:
-            cell.status, cell.shown, cell.reason = SUPPRESSED, "", "ledger"
+            held.status, held.shown, held.reason = SUPPRESSED, "", "ledger"
     _group_rule(agg)
 
 
