@@ -66,7 +66,16 @@ def on_env(env, config, files):
 
     env.globals["t"] = t
     env.globals["bds_js_messages"] = lambda: js_messages(words)
+    env.globals["bds_languages"] = lambda page: _languages_of(config, page)
     return env
+
+
+def _languages_of(config, page):
+    """A multilingual site's switcher and alternates for `page` (None on a site in one language)."""
+    of = config.extra.get("bds_languages")
+    if of is None:
+        return None
+    return of(page.file.src_uri if page is not None and getattr(page, "file", None) else None)
 
 
 _seen = {"pages": 0}
@@ -108,8 +117,20 @@ def _stock_fixes(output: str) -> str:
     return output.replace(' tabindex=""', "")
 
 
+def _direction(output: str, config) -> str:
+    """Material says `dir` on <body>; the document's direction is <html>'s (Arabic: rtl)."""
+    if config.theme.get("direction") == "rtl":
+        return output.replace("<html lang=", '<html dir="rtl" lang=', 1)
+    return output
+
+
+def on_post_template(output_content, template_name, config):
+    return _direction(output_content, config) if template_name.endswith(".html") else output_content
+
+
 def on_post_page(output, page, config):
     output = _stock_fixes(output)
+    output = _direction(output, config)
     finish = config.extra.get("bds_finish_page")
     if finish is not None:
         output = finish(page.file.src_uri, output)
