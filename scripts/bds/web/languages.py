@@ -115,7 +115,7 @@ def guide_notes(guide: dict, path: str) -> str:
     translation = guide.get("translation") if isinstance(guide.get("translation"), dict) else {}
     if language and language != EASY and not translation.get("reviewed"):
         original = f"{model.GUIDE_DIR}/{translation.get('from') or guide.get('slug')}.md"
-        href = "../" + model.rel(path, original)  # one folder up: the Italian site
+        href = model.rel(prefix(language) + path, original)  # the Italian site is one folder up
         notes += (
             f'<p class="bds-translation-note" role="note">{_esc(messages.t("languages.unreviewed.notice"))} '
             f'<a href="{_esc(href)}" hreflang="it">{_esc(messages.t("languages.unreviewed.link"))}</a></p>'
