@@ -163,8 +163,11 @@ class _Site:
 
 def _providers_for(language: str, multilingual: bool, providers) -> list:
     listed = list(providers if providers is not None else pages.PAGE_PROVIDERS)
+    if not multilingual:
+        return listed
+    listed.append(languages.stylesheet)
     if language == languages.ITALIAN:
-        return listed + [languages.easy_pages] if multilingual else listed
+        return [*listed, languages.easy_pages]
     return [
         entry
         for entry in listed
@@ -202,6 +205,7 @@ def _engine_language(site: _Site, alternates: languages.Alternates | None) -> en
         search_separator=languages.SEARCH_SEPARATORS.get(site.language),
         page_languages=lambda src: alternates.for_page(site.language, src),
         italian_root="" if site.language == languages.ITALIAN else "../",
+        extra_css=[languages.STYLESHEET],
     )
 
 

@@ -10,7 +10,7 @@ import logging
 import os
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -132,7 +132,8 @@ class Language:
     `code` sets the theme's language (Material's own texts, `<html lang>`) and the header search's;
     `direction` "rtl" for Arabic; `search_separator` the search's word boundaries (Chinese);
     `page_languages(src_path)` gives what the theme prints on each page (switcher, hreflang alternates);
-    `italian_root` leads from this site's root to the Italian one ("" for Italian itself).
+    `italian_root` leads from this site's root to the Italian one ("" for Italian itself); `extra_css`
+    adds stylesheets (paths of generated files) after the configuration's.
     """
 
     code: str
@@ -140,6 +141,9 @@ class Language:
     search_separator: str | None = None
     page_languages: Callable[[str | None], dict] | None = None
     italian_root: str = ""
+    extra_css: list[str] = field(
+        default_factory=list
+    )  # stylesheets of the generated files, after the theme's
 
 
 def _set_language(cfg, language: Language) -> None:
@@ -154,6 +158,7 @@ def _set_language(cfg, language: Language) -> None:
     if language.page_languages is not None:
         cfg.extra["bds_languages"] = language.page_languages
     cfg.extra["bds_italian_root"] = language.italian_root
+    cfg.extra_css = [*cfg.extra_css, *language.extra_css]
 
 
 def build(

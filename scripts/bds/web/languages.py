@@ -144,6 +144,16 @@ def easy_pages(content, ctx) -> dict[str, str | bytes]:
     return out
 
 
+STYLESHEET = "assets/bds-languages.css"
+
+
+def stylesheet(content, ctx) -> dict[str, str | bytes]:
+    """Page provider of every site of a multilingual territory: the switcher's and right-to-left styles."""
+    from .. import kitfiles
+
+    return {STYLESHEET: (kitfiles.data("site") / "languages.css").read_bytes()}
+
+
 # -- pages of another language ----------------------------------------------------------------------
 
 _HREF = re.compile(r'(href|src)="([^"#?:]*)([#?][^"]*)?"')

@@ -379,7 +379,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
     programme = territory.get("programme", ctx.labels.words.programme)
     body = (
         f'<div class="bds-home"><h1>{esc(programme)}</h1>'
-        f'<p class="bds-lead">{ctx.glossary.mark(sentences, "home")}</p>'
+        f'<p class="bds-lead"{_italian_attr()}>{ctx.glossary.mark(sentences, "home")}</p>'
         f'<h2 id="percorsi">{t_html("site.home.start")}</h2><ul class="bds-paths">{cards}</ul>'
         f'<h2 id="novita">{t_html("site.home.recent")}</h2>{listing_list(recent, ctx, path)}'
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.home.see_all")}</a></p>'
