@@ -27,6 +27,7 @@ from ..content import Project
 from ..errors import BdsError
 from ..publish import staging
 from . import engine, generate, languages, pages, postprocess, precompress
+from .context import SiteContext
 from .preview import copyright_text
 from .text import esc
 
@@ -156,7 +157,7 @@ class _Site:
     """One language's site: its context, its generated pages, and where the engine writes it."""
 
     language: str
-    ctx: object
+    ctx: SiteContext
     generated: generate.Generated
     folder: str  # inside the site: "" for Italian, "<code>" for the others
 
@@ -181,7 +182,7 @@ def _generate_sites(content, today: dt.date, log, providers) -> list[_Site]:
     territory = content.territory.data if content.territory is not None and content.territory.ok else {}
     codes = languages.declared(territory)
     multilingual = len(codes) > 1
-    sites = []
+    sites: list[_Site] = []
     for code in codes:
         with messages.use(language=code):
             ctx = generate.context_from_content(content, today, inline_qr=False, language=code)

@@ -112,7 +112,8 @@ def guide_notes(guide: dict, path: str) -> str:
     """What a guide page says above its text: the unreviewed-translation notice, or the easy-version link."""
     notes = ""
     language = guide.get("bds_language")
-    translation = guide.get("translation") if isinstance(guide.get("translation"), dict) else {}
+    given = guide.get("translation")
+    translation: dict = given if isinstance(given, dict) else {}
     if language and language != EASY and not translation.get("reviewed"):
         original = f"{model.GUIDE_DIR}/{translation.get('from') or guide.get('slug')}.md"
         href = model.rel(prefix(language) + path, original)  # the Italian site is one folder up
@@ -192,7 +193,7 @@ def localise(
 
 
 def _nav_to_italian(nav: list, italian_url: str) -> list:
-    out = []
+    out: list = []
     for entry in nav:
         ((title, target),) = entry.items()
         if isinstance(target, list):
@@ -221,7 +222,7 @@ class Alternates:
         links, alternates = [], []
         for code in self.languages:
             exists = src is not None and src in self.pages.get(code, set())
-            target = src if exists else "index.md"
+            target = src if src is not None and exists else "index.md"
             with messages.use(language=code):
                 name = messages.t(f"languages.names.{code}")
             links.append(
@@ -236,7 +237,7 @@ class Alternates:
                     "dir": direction(code),
                 }
             )
-            if exists:
+            if src is not None and exists:
                 url = model.absolute(site_url(self.base_url, code), src)
                 alternates.append({"code": code, "url": url})
         if alternates and any(a["code"] == ITALIAN for a in alternates):
