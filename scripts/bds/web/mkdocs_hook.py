@@ -55,8 +55,35 @@ def js_messages(words: dict | None = None) -> dict:
     }
 
 
+def _bytecode_cache():
+    """The theme's templates compiled once per process: a multilingual build runs the engine once per
+    language, and compiling Material's templates again each time costs about a second."""
+    global _BYTECODE
+    if _BYTECODE is None:
+        from jinja2 import BytecodeCache
+
+        class Memory(BytecodeCache):
+            def __init__(self):
+                self.code: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.code:
+                    bucket.bytecode_from_string(self.code[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.code[bucket.key] = bucket.bytecode_to_string()
+
+        _BYTECODE = Memory()
+    return _BYTECODE
+
+
+_BYTECODE = None
+
+
 def on_env(env, config, files):
     from bds import messages
+
+    env.bytecode_cache = _bytecode_cache()
 
     words = config.extra.get("bds_words")
 
