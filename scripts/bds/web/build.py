@@ -216,13 +216,7 @@ def _generate_and_build(
     """The generation and the engine, in the territory's words (see build_site); one run per language."""
     sites = _generate_sites(content, today, log, providers)
     ctx = sites[0].ctx
-    alternates = None
-    if len(sites) > 1:
-        alternates = languages.Alternates(
-            [s.language for s in sites],
-            ctx.site_url,
-            {s.language: {p for p in s.generated.files if p.endswith(".md")} for s in sites},
-        )
+    alternates = _alternates(sites)
     # QR codes are drawn in another process while the engine runs (not earlier: the generation
     # already keeps both cores busy); the engine fills them in page by page.
     qr_jobs = postprocess.start_qr(ctx)
@@ -236,26 +230,8 @@ def _generate_and_build(
             docs.mkdir()  # stays empty: the pages reach the engine in memory
             print(messages.t("site.build.building", count=total), file=log, flush=True)
             for one in sites:
-                jobs = qr_jobs if one.language == languages.ITALIAN else postprocess.start_qr(one.ctx)
-                try:
-                    with messages.use(language=one.language):
-                        engine_warnings = _run_engine(
-                            project,
-                            one,
-                            docs,
-                            site / one.folder if one.folder else site,
-                            today,
-                            log,
-                            total,
-                            jobs,
-                            _engine_language(one, alternates),
-                        )
-                finally:
-                    if jobs is not qr_jobs:
-                        jobs.close()
-                for message in engine_warnings:
-                    print(messages.t("site.build.engine_warning", message=message), file=log)
-                warnings += len(engine_warnings)
+                target = site / one.folder if one.folder else site
+                warnings += _build_one(project, one, docs, target, today, log, total, qr_jobs, alternates)
             precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
@@ -273,6 +249,35 @@ def _generate_and_build(
     finally:
         qr_jobs.close()
     return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
+
+
+def _alternates(sites: list[_Site]) -> languages.Alternates | None:
+    """Which page each language has (the switcher and hreflang); None for a site in one language."""
+    if len(sites) < 2:
+        return None
+    return languages.Alternates(
+        [s.language for s in sites],
+        sites[0].ctx.site_url,
+        {s.language: {p for p in s.generated.files if p.endswith(".md")} for s in sites},
+    )
+
+
+def _build_one(
+    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates
+) -> int:
+    """One language's engine run (its texts in its language); returns the number of engine warnings."""
+    jobs = qr_jobs if one.language == languages.ITALIAN else postprocess.start_qr(one.ctx)
+    try:
+        with messages.use(language=one.language):
+            engine_warnings = _run_engine(
+                project, one, docs, target, today, log, total, jobs, _engine_language(one, alternates)
+            )
+    finally:
+        if jobs is not qr_jobs:
+            jobs.close()
+    for message in engine_warnings:
+        print(messages.t("site.build.engine_warning", message=message), file=log)
+    return len(engine_warnings)
 
 
 def _run_engine(project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language):
