@@ -281,3 +281,9 @@ def test_screenshots_arabic_home_and_chinese_guide(open_page, served):
     page.goto(served + f"zh/guide/{GUIDE}/")
     page.screenshot(path=str(SHOTS / "zh-guide-375.png"), full_page=True)
     assert page.evaluate("document.documentElement.lang") == "zh"
+
+
+def test_a_link_to_an_untranslated_guide_leads_to_the_italian_one(site):
+    page = "en/guide/cos-e-il-budget-di-salute/index.html"
+    hrefs = re.findall(r'<a href="([^"]*i-tre-assi/)"', read(site, page))
+    assert hrefs and all(resolve(page, h) == "guide/i-tre-assi/index.html" for h in hrefs)

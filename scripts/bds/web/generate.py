@@ -56,6 +56,8 @@ def context_from_content(
         glossary = list(content.glossary.data.get("terms") or [])
     ctx = SiteContext.create(territory, listings, partners, guides, glossary, today, inline_qr=inline_qr)
     ctx.site_url = languages.site_url(ctx.site_url, language)
+    if language != languages.ITALIAN:
+        ctx.italian_guides = frozenset(PurePosixPath(doc.path).stem for doc in content.valid("guide"))
     return ctx
 
 

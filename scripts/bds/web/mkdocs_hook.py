@@ -55,6 +55,9 @@ def js_messages(words: dict | None = None) -> dict:
     }
 
 
+_BYTECODE: object | None = None
+
+
 def _bytecode_cache():
     """The theme's templates compiled once per process: a multilingual build runs the engine once per
     language, and compiling Material's templates again each time costs about a second."""
@@ -75,9 +78,6 @@ def _bytecode_cache():
 
         _BYTECODE = Memory()
     return _BYTECODE
-
-
-_BYTECODE = None
 
 
 def on_env(env, config, files):

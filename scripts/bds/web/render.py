@@ -843,6 +843,8 @@ def guide_link_target(target: str, ctx: SiteContext) -> str | None:
     kind, _, name = target.partition("/")
     if kind == "guida" and any(g.get("slug") == name for g in ctx.guides):
         return f"{model.GUIDE_DIR}/{name}.md"
+    if kind == "guida" and name in ctx.italian_guides:  # not translated: the Italian site, one folder up
+        return f"../{model.GUIDE_DIR}/{name}.md"
     if kind == "ente" and name in ctx.partners:
         return model.partner_path(name)
     if kind == "opportunita" and any(str(item.get("id")) == name for item in ctx.listings):
