@@ -241,3 +241,51 @@ def test_a_reader_that_stops_early_gets_no_error(tmp_path):
     err = proc.stderr.read().decode("utf-8")
     proc.wait(timeout=60)
     assert "errore interno" not in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("english", "italian"),
+    [
+        ("the following arguments are required: CARTELLA", "mancano gli argomenti obbligatori: CARTELLA"),
+        ("unrecognized arguments: --x y", "argomenti non riconosciuti: --x y"),
+        (
+            "argument --format: invalid choice: 'xml' (choose from 'text', 'json')",
+            "argomento --format: scelta non valida 'xml' (possibili: 'text', 'json')",
+        ),
+        ("argument --today: expected one argument", "argomento --today: manca il valore"),
+        ("argument --port: invalid int value: 'x'", "argomento --port: valore non valido 'x'"),
+        ("argument --x: not allowed with argument --y", "argomento --x: not allowed with argument --y"),
+        ("something argparse never said", "something argparse never said"),
+    ],
+)
+def test_argparse_messages_are_translated_from_the_catalogue(english, italian):
+    assert cli.translate_argparse(english) == italian
+
+
+def test_dates_in_words_come_from_the_catalogue():
+    import datetime as dt
+
+    from bds import dates
+
+    day = dt.date(2027, 1, 11)
+    assert dates.in_words(dt.date(2026, 10, 1)) == "1 ottobre 2026"
+    assert dates.with_weekday(day) == "lunedì 11 gennaio 2027"
+    assert dates.span(day) == "Da lunedì 11 gennaio 2027"
+    assert dates.span(day, dt.date(2027, 1, 15)) == "Da lunedì 11 gennaio 2027 a venerdì 15 gennaio 2027"
+    assert dates.MONTHS[11] == "dicembre" and len(dates.MONTHS) == 12
+    assert dates.WEEKDAYS[6] == "domenica"
+    with pytest.raises(AttributeError):
+        dates.NO_SUCH_NAME  # noqa: B018
+
+
+def test_the_internal_error_line_names_no_traceback(monkeypatch, capsys):
+    from bds.commands import codes
+
+    def broken(args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(codes, "run", broken)
+    monkeypatch.delenv("BDS_DEBUG", raising=False)
+    assert cli.main(["codes"]) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err == "bds: errore interno (RuntimeError). Ripeti con BDS_DEBUG=1 e segnala il problema.\n"

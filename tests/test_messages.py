@@ -50,7 +50,7 @@ SHARED_WORDS = set(
     """file email link online issue issues repository commit browser json yaml markdown html script form
     template service partner budget social privacy cookie github pull request type name title summary text
     data http https feed calendar schema table index true false search exclude human services
-    specification""".split()
+    specification code""".split()
 )
 
 
@@ -69,6 +69,8 @@ def _words(text: str) -> list[str]:
     split «dell'ente»), so `class="bds-inline"`, `--no-input` or `padding:.45em` are not words."""
     words = []
     for token in NOISE.sub(" ", text).split():
+        if token.lstrip("«(").startswith("--"):  # an option name (--people) is not a word
+            continue
         token = token.strip("«»“”\"'()[].,;:!?…–—-")
         for part in re.split(r"['’]", token):
             if part.isalpha():

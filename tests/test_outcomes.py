@@ -360,3 +360,37 @@ def test_report_refuses_a_territory_whose_threshold_breaks_the_schema(demo, tmp_
     assert code == 1
     assert "[VALUE_OUT_OF_RANGE] disclosure_threshold" in capsys.readouterr().err
     assert not out.exists()
+
+
+# -- texts from the message catalogue (issue 11) ----------------------------------------------------
+def test_outcome_codes_take_their_texts_from_the_catalogue():
+    from bds import messages
+    from bds.outcomes import codes
+
+    groups = set(messages.section("outcomes.groups").values())
+    for code in codes.REGISTRY.values():
+        key = f"outcome_codes.{code.code}"
+        assert (code.title, code.template) == (messages.raw(f"{key}.title"), messages.raw(f"{key}.template"))
+        assert code.group in groups
+    # the hint names the programme with the territory's word (Milan's default here)
+    assert "{programme}" in messages.raw("outcome_codes.TABLE_TOO_LARGE.hint")
+    assert "un programma di Budget di Salute" in codes.REGISTRY["TABLE_TOO_LARGE"].hint
+
+
+def test_identifier_shapes_are_named_in_the_catalogue():
+    from bds.outcomes import validate as validation
+
+    names = [name for name, _ in validation.SHAPES]  # as the workbook import reads them
+    assert names == ["un codice fiscale", "un indirizzo email", "un numero di telefono"]
+    assert [shape for shape, _ in validation.SHAPE_PATTERNS] == ["tax_code", "email", "phone"]
+
+
+def test_ledger_problems_are_sentences_without_the_value(tmp_path):
+    from bds.outcomes import ledger
+
+    path = tmp_path / "ledger.json"
+    path.write_text('{"format": 1, "releases": {"2026Q1": {"k": "segreto", "cells": {}, "relations": []}}}')
+    with pytest.raises(BdsError) as caught:
+        ledger.load(path)
+    assert "segreto" not in str(caught.value)
+    assert "[LEDGER_INVALID]" in str(caught.value)

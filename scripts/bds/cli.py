@@ -4,7 +4,6 @@ Each module defines `register(subparsers)`; the parser it adds sets `func`, whic
 takes the parsed arguments and returns the exit code. The library raises
 `BdsError`; only here does it become one line on stderr and an exit code.
 """
-# messages: pending (16 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -15,29 +14,44 @@ import os
 import pkgutil
 import re
 import sys
+from typing import Any
 
 from . import commands
 from .errors import BdsError
+from .messages import t
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
+# argparse's own English messages (patterns over its text, not Italian) and the catalogue key of each
 _ARGPARSE_IT = [
-    (r"the following arguments are required: (.*)", r"mancano gli argomenti obbligatori: \1"),
-    (r"unrecognized arguments: (.*)", r"argomenti non riconosciuti: \1"),
+    (r"the following arguments are required: (?P<names>.*)", "cli.argparse.required"),
+    (r"unrecognized arguments: (?P<names>.*)", "cli.argparse.unrecognized"),
     (
-        r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
-        r"argomento \1: scelta non valida \2 (possibili: \3)",
+        r"argument (?P<argument>.*?): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)",
+        "cli.argparse.invalid_choice",
     ),
-    (r"argument (.*?): expected one argument", r"argomento \1: manca il valore"),
-    (r"argument (.*?): invalid (.*) value: (.*)", r"argomento \1: valore non valido \3"),
-    (r"argument (.*?): (.*)", r"argomento \1: \2"),
+    (r"argument (?P<argument>.*?): expected one argument", "cli.argparse.expected_one"),
+    (r"argument (?P<argument>.*?): invalid (?P<kind>.*) value: (?P<value>.*)", "cli.argparse.invalid_value"),
+    (r"argument (?P<argument>.*?): (?P<message>.*)", "cli.argparse.other"),
 ]
+
+
+def translate_argparse(message: str) -> str:
+    """argparse's English usage error in the catalogue's words (unchanged when no pattern knows it)."""
+    for pattern, key in _ARGPARSE_IT:
+        found = re.match(pattern, message)
+        if found:
+            parts: dict[str, Any] = found.groupdict()
+            return t(key, **parts) + message[found.end() :]
+    return message
 
 
 class ItalianFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+        return super().add_usage(
+            usage, actions, groups, t("cli.argparse.usage") if prefix is None else prefix
+        )
 
 
 class Parser(argparse.ArgumentParser):
@@ -45,17 +59,15 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", ItalianFormatter)
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
-        self._positionals.title = "argomenti"
-        self._optionals.title = "opzioni"
-        self.add_argument("-h", "--help", action="help", help="mostra questo aiuto ed esci")
+        self._positionals.title = t("cli.argparse.positionals")
+        self._optionals.title = t("cli.argparse.optionals")
+        self.add_argument("-h", "--help", action="help", help=t("cli.argparse.help"))
 
     def error(self, message: str):
-        for pattern, italian in _ARGPARSE_IT:
-            if re.match(pattern, message):
-                message = re.sub(pattern, italian, message)
-                break
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: errore: {message}\n")
+        self.exit(
+            EXIT_USAGE, t("cli.argparse.error", prog=self.prog, message=translate_argparse(message)) + "\n"
+        )
 
 
 def command_modules():
@@ -68,20 +80,14 @@ def command_modules():
 def build_parser() -> Parser:
     parser = Parser(
         prog="bds",
-        description="Kit per i programmi di Budget di Salute: controlla i contenuti, costruisce il sito, "
-        "prepara il rapporto privato anonimizzato.",
-        epilog="Esempio:\n  bds validate\n  bds build --out site\n\nAiuto su un comando: bds COMANDO --help",
+        description=t("cli.main.description"),
+        epilog=t("cli.main.epilog"),
     )
-    parser.add_argument(
-        "--version", action=VersionAction, help="mostra la versione e l'ultimo commit dei contenuti ed esci"
+    parser.add_argument("--version", action=VersionAction, help=t("cli.main.version"))
+    parser.add_argument("--root", metavar=t("cli.metavar.folder"), help=t("cli.main.root"))
+    sub = parser.add_subparsers(
+        title=t("cli.argparse.commands"), metavar=t("cli.metavar.command"), parser_class=Parser
     )
-    parser.add_argument(
-        "--root",
-        metavar="CARTELLA",
-        help="cartella del progetto (quella con content/territory.yml); di norma la si cerca "
-        "a partire dalla cartella corrente",
-    )
-    sub = parser.add_subparsers(title="comandi", metavar="COMANDO", parser_class=Parser)
     for module in command_modules():
         module.register(sub)
     return parser
@@ -117,10 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except BdsError as exc:
-        print(f"bds: errore: {exc}", file=sys.stderr)
+        print(t("cli.main.error", message=exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("bds: interrotto.", file=sys.stderr)
+        print(t("cli.main.interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `bds codes | head`: the reader has gone, as `git log | head` there is no error
         with contextlib.suppress(OSError):
@@ -129,10 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for users; BDS_DEBUG=1 shows it for developers
         if os.environ.get("BDS_DEBUG"):
             raise
-        print(
-            f"bds: errore interno ({type(exc).__name__}). Ripeti con BDS_DEBUG=1 e segnala il problema.",
-            file=sys.stderr,
-        )
+        print(t("cli.main.internal", name=type(exc).__name__), file=sys.stderr)
         return EXIT_INTERNAL
 
 

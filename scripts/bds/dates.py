@@ -8,25 +8,58 @@ from __future__ import annotations
 
 import datetime as dt
 
-MONTHS = (
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
+from .messages import t
+
+_MONTH_KEYS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def month_name(month: int) -> str:
+    """The name of `month` (1-12) in the current language: «ottobre»."""
+    return t(f"common.dates.months.{_MONTH_KEYS[month - 1]}")
+
+
+def weekday_name(day: dt.date) -> str:
+    """The name of `day`'s weekday in the current language: «lunedì»."""
+    return t(f"common.dates.weekdays.{_WEEKDAY_KEYS[day.weekday()]}")
 
 
 def in_words(day: dt.date) -> str:
     """«1 ottobre 2026»: how the site and the report write a date."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return t("common.dates.day", day=day.day, month=month_name(day.month), year=day.year)
+
+
+def with_weekday(day: dt.date) -> str:
+    """«lunedì 11 gennaio 2027»: a date with its weekday, as people say it."""
+    return t("common.dates.weekday_day", weekday=weekday_name(day), date=in_words(day))
+
+
+def span(start: dt.date, end: dt.date | None = None) -> str:
+    """«Da lunedì 11 gennaio 2027» or «Da lunedì 11 gennaio 2027 a venerdì 15 gennaio 2027»."""
+    if end is None:
+        return t("common.dates.from", start=with_weekday(start))
+    return t("common.dates.from_to", start=with_weekday(start), end=with_weekday(end))
+
+
+def __getattr__(name: str):
+    if name == "MONTHS":  # the month names in the current language, read from the catalogue when asked
+        return tuple(month_name(n) for n in range(1, 13))
+    if name == "WEEKDAYS":
+        return tuple(t(f"common.dates.weekdays.{key}") for key in _WEEKDAY_KEYS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse(value) -> dt.date | None:

@@ -1,24 +1,18 @@
 """`bds codes`: the one catalogue of codes of every command, generated from the registries."""
-# messages: pending (4 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
+
+from ..messages import t
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "codes",
-        help="elenca i codici dei messaggi di tutti i comandi",
-        description="Stampa il catalogo dei codici di errore e di avviso di tutti i comandi (schede e dati "
-        "degli esiti), con il modo di risolverli: in Markdown o in JSON.",
-        epilog="Esempi:\n  bds codes > codici.md\n  bds codes --format json",
+        help=t("cli.codes.help"),
+        description=t("cli.codes.description"),
+        epilog=t("cli.codes.epilog"),
     )
-    p.add_argument(
-        "--format",
-        choices=("markdown", "json"),
-        default="markdown",
-        help="markdown (come la pagina del sito) o json (code, severity, title, template, hint, group, "
-        "command)",
-    )
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown", help=t("cli.codes.format"))
     p.set_defaults(func=run)
 
 

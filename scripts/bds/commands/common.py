@@ -3,7 +3,6 @@
 Every command module imports this one while the parser is built, so it imports nothing heavy at
 module level (no YAML, no schema, no content loader): those come inside the helpers that use them.
 """
-# messages: pending (18 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import dates
 from ..errors import BdsError
+from ..messages import t
 
 if TYPE_CHECKING:
     from ..content import Project
@@ -37,50 +37,45 @@ def today(value: str | None) -> dt.date:
             raise ValueError  # fromisoformat also takes 20261231 and 2026-W53: the help promises AAAA-MM-GG
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise BdsError(f"--today: «{value}» non è una data nel formato AAAA-MM-GG", exit_code=2) from None
+        raise BdsError(t("cli.common.today.not_a_date", value=value), exit_code=2) from None
     if not dates.FIRST_YEAR <= day.year <= dates.LAST_YEAR:
         raise BdsError(
-            f"--today: «{value}» è fuori dall'intervallo ammesso (anni dal {dates.FIRST_YEAR} al "
-            f"{dates.LAST_YEAR})",
+            t("cli.common.today.out_of_range", value=value, first=dates.FIRST_YEAR, last=dates.LAST_YEAR),
             exit_code=2,
         )
     return day
 
 
 def add_today(parser) -> None:
-    parser.add_argument(
-        "--today",
-        metavar="AAAA-MM-GG",
-        help="data da usare come «oggi» per scadenze e verifiche (di norma la data di oggi)",
-    )
+    parser.add_argument("--today", metavar=t("cli.metavar.date"), help=t("cli.common.today.help"))
 
 
 def read_problem(exc: BaseException) -> str:
     """Why a file could not be read, in Italian (never a Python class name)."""
     if isinstance(exc, FileNotFoundError):
-        return "il file non esiste"
+        return t("cli.common.read.not_found")
     if isinstance(exc, IsADirectoryError):
-        return "è una cartella, non un file"
+        return t("cli.common.read.directory")
     if isinstance(exc, PermissionError):
-        return "non si ha il permesso di leggerlo"
+        return t("cli.common.read.permission")
     if isinstance(exc, UnicodeDecodeError):
-        return "il testo non è in UTF-8"
+        return t("cli.common.read.encoding")
     if isinstance(exc, OSError):
-        return exc.strerror or "errore di lettura"
+        return exc.strerror or t("cli.common.read.os_error")
     yaml = sys.modules.get("yaml")  # a YAML error comes only after yaml was imported
     if yaml is not None and isinstance(exc, yaml.YAMLError):
-        return "la sintassi YAML non è valida"
-    return "il contenuto non è leggibile"
+        return t("cli.common.read.yaml")
+    return t("cli.common.read.unreadable")
 
 
 def path_problem(path: Path) -> str | None:
     """Why `path` cannot be read as a file, or None when it can (it exists and is a regular file)."""
     if not path.exists():
-        return "file non trovato"
+        return t("cli.common.path.not_found")
     if path.is_dir():
-        return "è una cartella, non un file"
+        return t("cli.common.path.directory")
     if not path.is_file():
-        return "non è un file normale"
+        return t("cli.common.path.not_regular")
     return None
 
 
@@ -96,25 +91,25 @@ def content_paths(proj: Project, given: list[str]) -> list[Path]:
     for text in given:
         path = Path(text)
         if not text.strip():
-            problems.append(f"«{text}» non è un percorso")
+            problems.append(t("cli.common.path.not_a_path", text=text))
             continue
         if path.is_dir():
             try:
                 found = _records_in(proj, path)
             except OSError as exc:
-                problems.append(f"{text}: la cartella non si può leggere: {read_problem(exc)}")
+                problems.append(t("cli.common.path.folder_unreadable", text=text, why=read_problem(exc)))
                 continue
             if not found:
-                problems.append(f"{text}: nella cartella non c'è nessuna scheda (.yml, .yaml o .md)")
+                problems.append(t("cli.common.path.folder_empty", text=text))
             out += found
             continue
         problem = path_problem(path)
         if problem:
-            problems.append(f"{text}: {problem}")
+            problems.append(t("cli.common.path.problem", text=text, problem=problem))
         else:
             out.append(path)
     if problems:
-        raise BdsError("; ".join(problems), exit_code=2)
+        raise BdsError(t("cli.common.path.separator").join(problems), exit_code=2)
     return out
 
 

@@ -1,5 +1,4 @@
 """`bds fmt`: rewrite records in the one canonical form (or, with --check, show what would change)."""
-# messages: pending (14 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -9,37 +8,20 @@ import stat
 import sys
 from pathlib import Path
 
+from ..messages import t
 from .common import content_paths, project
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "fmt",
-        help="riscrive le schede in forma canonica (ordine dei campi, rientri, virgolette)",
-        description="Riscrive le schede YAML e l'intestazione delle guide in un'unica forma: campi "
-        "nell'ordine dello schema, rientro di due spazi, virgolette dove YAML potrebbe fraintendere un "
-        "valore, testi lunghi come blocchi. I dati restano identici (il comando lo verifica prima di "
-        "scrivere). I commenti in cima al file restano; con commenti altrove il file non viene toccato, "
-        "a meno di --drop-comments.",
-        epilog="Esempio:\n  bds fmt --check\n  bds fmt opportunities/laboratorio-teatro.yml\n"
-        "  bds fmt --drop-comments content/partners/coop-esempio.yml",
+        help=t("cli.fmt.help"),
+        description=t("cli.fmt.description"),
+        epilog=t("cli.fmt.epilog"),
     )
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PERCORSO",
-        help="file o cartelle da riformattare (di norma: tutto il progetto)",
-    )
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="non scrive nulla: mostra le differenze ed esce con 1 se qualcosa cambierebbe",
-    )
-    p.add_argument(
-        "--drop-comments",
-        action="store_true",
-        help="accetta di perdere i commenti che non stanno in cima al file",
-    )
+    p.add_argument("paths", nargs="*", metavar=t("cli.metavar.path"), help=t("cli.fmt.paths"))
+    p.add_argument("--check", action="store_true", help=t("cli.fmt.check"))
+    p.add_argument("--drop-comments", action="store_true", help=t("cli.fmt.drop_comments"))
     p.set_defaults(func=run)
 
 
@@ -65,49 +47,53 @@ def _same_regular_file(path: Path, before: os.stat_result) -> bool:
 
 
 def run(args) -> int:
-    from .. import fmt, load
-
     proj = project(args)
     paths = content_paths(proj, args.paths) or proj.all_files()
     changed, refused = 0, 0
     for path in paths:
-        shown = proj.shown(path)
-        raw, problems = load.read_bytes(path, shown)  # a symlink, FIFO or device is never read
-        try:
-            if raw is None:
-                raise ValueError(problems[0].message.rstrip("."))
-            before = os.lstat(path)
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            why = str(exc) if isinstance(exc, ValueError) else "il file non si legge o non è in UTF-8"
-            print(f"{shown}: non riformattato: {why} (bds validate)", file=sys.stderr)
-            refused += 1
-            continue
-        try:
-            result = fmt.format_text(text, _kind(proj, path), drop_comments=args.drop_comments)
-        except fmt.FormatRefused as exc:
-            print(f"{shown}: non riformattato: {exc}.", file=sys.stderr)
-            refused += 1
-            continue
-        if not result.changed:
-            continue
-        changed += 1
-        if args.check:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    text.splitlines(keepends=True),
-                    result.text.splitlines(keepends=True),
-                    fromfile=f"a/{shown}",
-                    tofile=f"b/{shown}",
-                )
-            )
-        else:
-            if not _same_regular_file(path, before):  # never replace a symlink put there meanwhile
-                print(f"{shown}: non riformattato: il file è cambiato durante la lettura", file=sys.stderr)
-                refused += 1
-                continue
-            write_atomic(path, result.text)
-            print(f"{shown}: riformattato", file=sys.stderr)
-    verb = "da riformattare" if args.check else "riformattati"
-    print(f"{len(paths)} file controllati: {changed} {verb}, {refused} non riformattabili.", file=sys.stderr)
+        one_changed, one_refused = _format_one(proj, path, args)
+        changed += one_changed
+        refused += one_refused
+    summary = "cli.fmt.summary_check" if args.check else "cli.fmt.summary"
+    print(t(summary, checked=len(paths), changed=changed, refused=refused), file=sys.stderr)
     return 1 if refused or (args.check and changed) else 0
+
+
+def _format_one(proj, path: Path, args) -> tuple[bool, bool]:
+    """Format (or with --check, diff) one file: whether it needed a change, whether it was refused."""
+    from .. import fmt, load
+
+    shown = proj.shown(path)
+    raw, problems = load.read_bytes(path, shown)  # a symlink, FIFO or device is never read
+    try:
+        if raw is None:
+            raise ValueError(problems[0].message.rstrip("."))
+        before = os.lstat(path)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = str(exc) if isinstance(exc, ValueError) else t("cli.fmt.unreadable")
+        print(t("cli.fmt.refused_read", file=shown, why=why), file=sys.stderr)
+        return False, True
+    try:
+        result = fmt.format_text(text, _kind(proj, path), drop_comments=args.drop_comments)
+    except fmt.FormatRefused as exc:
+        print(t("cli.fmt.refused", file=shown, why=exc), file=sys.stderr)
+        return False, True
+    if not result.changed:
+        return False, False
+    if args.check:
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                result.text.splitlines(keepends=True),
+                fromfile=f"a/{shown}",
+                tofile=f"b/{shown}",
+            )
+        )
+        return True, False
+    if not _same_regular_file(path, before):  # never replace a symlink put there meanwhile
+        print(t("cli.fmt.changed_meanwhile", file=shown), file=sys.stderr)
+        return True, True
+    write_atomic(path, result.text)
+    print(t("cli.fmt.rewritten", file=shown), file=sys.stderr)
+    return True, False

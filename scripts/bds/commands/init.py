@@ -7,7 +7,6 @@ the issue form is generated from the new content exactly as `bds intake issue-fo
 is written into a hidden folder next to DIR, validated there, then moved into place in one step:
 nothing is written when DIR is not empty or anything fails. Questions are asked only on a terminal.
 """
-# messages: pending (46 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -23,22 +22,36 @@ from string import Template
 
 from .. import kitfiles
 from ..errors import BdsError
+from ..messages import t
 from .common import add_today, today
 
 KIT_REPOSITORY = "https://github.com/bds-kit/bds"
-PLACEHOLDER = "DA COMPLETARE"
 TEMPLATES = "init"
 RENAMED = {"gitignore": ".gitignore"}
 PRECOMMIT_HOOKS = ("bds-validate", "yamllint")  # the kit's other hooks check the kit's own code
 
-QUESTIONS = [
-    # (option, question, placeholder)
-    ("territory", "Nome del territorio (comune, ambito, distretto)", f"{PLACEHOLDER} – nome del territorio"),
-    ("programme", "Nome del programma", None),  # default derived from the territory
-    ("region", "Regione", PLACEHOLDER),
-    ("email", "Email del coordinamento", "coordinamento@da-completare.example"),
-    ("site_url", "Indirizzo pubblico del sito (con https://)", "https://da-completare.example/"),
-]
+# The answers, in the order they are asked: init.questions.<name> is the question
+QUESTIONS = ("territory", "programme", "region", "email", "site_url")
+_URL_OPTIONS = {"site_url": "site-url", "repository_url": "repository-url"}
+
+
+def placeholder() -> str:
+    """The mark of what is left to write («DA COMPLETARE»)."""
+    return t("init.placeholder")
+
+
+def _placeholders() -> dict[str, str]:
+    """What an unanswered question leaves in the files (the programme is derived from the territory)."""
+    mark = placeholder()
+    return {
+        "territory": t("init.placeholders.territory", placeholder=mark),
+        "programme": "",
+        "region": mark,
+        "email": t("init.placeholders.email"),
+        "site_url": t("init.placeholders.site_url"),
+    }
+
+
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[a-zA-Z]{2,}$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
 
@@ -46,25 +59,19 @@ _URL = re.compile(r"^https?://[^\s<>\"]+$")
 def register(sub) -> None:
     p = sub.add_parser(
         "init",
-        help="scrive il repository di una rete nuova, già valido",
-        description="Scrive in CARTELLA (nuova o vuota) il repository dei contenuti di un territorio: "
-        "content/territory.yml con le risposte date (o «DA COMPLETARE»), un ente, un'opportunità e una "
-        "guida di esempio, le guide di partenza, i workflow di GitHub e il modulo delle issue, "
-        ".pre-commit-config.yaml, un README e requirements.txt con la versione del kit. Non sovrascrive "
-        "mai nulla. Le domande si fanno solo a un terminale; altrimenti valgono le opzioni.",
-        epilog="Esempi:\n  bds init rete-cremasco --territory Cremasco\n"
-        '  bds init nuova-rete --territory "Ambito 6" --email coordinamento@ambito6.example --no-input',
+        help=t("init.help"),
+        description=t("init.description"),
+        epilog=t("init.epilog"),
     )
-    p.add_argument("dir", metavar="CARTELLA", help="cartella da creare (o vuota)")
-    p.add_argument("--territory", metavar="NOME", help="nome del territorio")
-    p.add_argument(
-        "--programme", metavar="NOME", help="nome del programma (di norma «Budget di Salute – TERRITORIO»)"
-    )
-    p.add_argument("--region", metavar="NOME", help="regione")
-    p.add_argument("--email", metavar="EMAIL", help="email del coordinamento")
-    p.add_argument("--site-url", metavar="URL", help="indirizzo pubblico del sito")
-    p.add_argument("--repository-url", metavar="URL", help="indirizzo del repository su GitHub")
-    p.add_argument("--no-input", action="store_true", help="non fare domande nemmeno a un terminale")
+    name, email, url = t("cli.metavar.name"), t("cli.metavar.email"), t("cli.metavar.url")
+    p.add_argument("dir", metavar=t("cli.metavar.folder"), help=t("init.options.dir"))
+    p.add_argument("--territory", metavar=name, help=t("init.options.territory"))
+    p.add_argument("--programme", metavar=name, help=t("init.options.programme"))
+    p.add_argument("--region", metavar=name, help=t("init.options.region"))
+    p.add_argument("--email", metavar=email, help=t("init.options.email"))
+    p.add_argument("--site-url", metavar=url, help=t("init.options.site_url"))
+    p.add_argument("--repository-url", metavar=url, help=t("init.options.repository_url"))
+    p.add_argument("--no-input", action="store_true", help=t("init.options.no_input"))
     add_today(p)
     p.set_defaults(func=run)
 
@@ -77,47 +84,48 @@ def _interactive(args) -> bool:
 
 
 def _ask(question: str) -> str:
-    print(f"{question} (invio per lasciarlo da completare): ", end="", flush=True)
+    print(t("init.questions.ask", question=question), end="", flush=True)
     return sys.stdin.readline().strip()
 
 
 def answers(args) -> dict[str, str]:
-    given = {name: (getattr(args, name, None) or "").strip() for name, _, _ in QUESTIONS}
+    given = {name: (getattr(args, name, None) or "").strip() for name in QUESTIONS}
     if _interactive(args):
-        for name, question, _ in QUESTIONS:
+        for name in QUESTIONS:
             if not given[name]:
-                given[name] = _ask(question)
-    problems = []
-    if given["email"] and not _EMAIL.match(given["email"]):
-        problems.append(f"--email: «{given['email']}» non è un indirizzo email come nome@ente.it")
-    for name in ("site_url",):
-        if given[name] and not _URL.match(given[name]):
-            problems.append(f"--site-url: «{given[name]}» non è un indirizzo che inizia con https://")
+                given[name] = _ask(t(f"init.questions.{name}"))
     repository = (args.repository_url or "").strip()
-    if repository and not _URL.match(repository):
-        problems.append(f"--repository-url: «{repository}» non è un indirizzo che inizia con https://")
-    for name in ("territory", "programme", "region"):
-        if given[name] and not 2 <= len(given[name]) <= 100:
-            problems.append(f"--{name}: il nome deve avere da 2 a 100 caratteri")
-    if problems:
-        raise BdsError("; ".join(problems) + ": nessun file scritto", exit_code=2)
-    out = {name: given[name] or (placeholder or "") for name, _, placeholder in QUESTIONS}
+    _check(given, repository)
+    mark = placeholder()
+    out = {name: given[name] or default for name, default in _placeholders().items()}
     if not given["programme"]:
-        out["programme"] = (
-            f"Budget di Salute – {given['territory']}"
-            if given["territory"]
-            else f"Budget di Salute – {PLACEHOLDER}"
-        )
+        out["programme"] = t("init.defaults.programme", territory=given["territory"] or mark)
     if out["site_url"] and not out["site_url"].endswith("/"):
         out["site_url"] += "/"
     out["coordinators"] = (
-        f"Coordinamento {out['programme']}" if given["territory"] else f"Coordinamento – {PLACEHOLDER}"
+        t("init.defaults.coordinators", programme_name=out["programme"])
+        if given["territory"]
+        else t("init.defaults.coordinators_unknown", placeholder=mark)
     )[:120]
-    out["repository_url"] = (
-        repository or f"https://github.com/{PLACEHOLDER.lower().replace(' ', '-')}/contenuti"
-    )
+    out["repository_url"] = repository or t("init.placeholders.repository_url")
     out["territory_text"] = out["territory"]
     return out
+
+
+def _check(given: dict[str, str], repository: str) -> None:
+    """Raise BdsError (exit 2) naming every answer that cannot go into the files."""
+    problems = []
+    if given["email"] and not _EMAIL.match(given["email"]):
+        problems.append(t("init.problems.email", value=given["email"]))
+    for name, value in (("site_url", given["site_url"]), ("repository_url", repository)):
+        if value and not _URL.match(value):
+            problems.append(t("init.problems.url", option=_URL_OPTIONS[name], value=value))
+    for name in ("territory", "programme", "region"):
+        if given[name] and not 2 <= len(given[name]) <= 100:
+            problems.append(t("init.problems.name_length", option=name))
+    if problems:
+        joined = t("init.problems.separator").join(problems)
+        raise BdsError(t("init.problems.nothing_written", problems=joined), exit_code=2)
 
 
 def _quoted(value: str) -> str:
@@ -171,8 +179,10 @@ def _record_kind(rel: str) -> str | None:
     return None
 
 
-_LOCK_INSTALL = re.compile(r"^(\s*)python -m pip install .*scripts/requirements\.lock\s*$")
-_SELF_INSTALL = re.compile(r"^\s*python -m pip install .*-e \.\s*$")
+# The install steps of the kit's workflows (shell commands, not text for people)
+_LOCK_INSTALL = re.compile(r"^(\s*)python -m pip install .*scripts/requirements\.lock\s*$")  # msg-ok: shell
+_SELF_INSTALL = re.compile(r"^\s*python -m pip install .*-e \.\s*$")  # msg-ok: shell command
+_TERRITORY_INSTALL = "python -m pip install -r requirements.txt"  # msg-ok: shell command
 
 
 def workflow(text: str) -> str:
@@ -181,7 +191,7 @@ def workflow(text: str) -> str:
     for line in text.splitlines():
         lock = _LOCK_INSTALL.match(line)
         if lock:
-            lines.append(f"{lock.group(1)}python -m pip install -r requirements.txt")
+            lines.append(lock.group(1) + _TERRITORY_INSTALL)
             continue
         if _SELF_INSTALL.match(line):
             continue
@@ -192,7 +202,7 @@ def workflow(text: str) -> str:
         )
     out = "\n".join(lines) + "\n"
     if "scripts/" in out or "-e ." in out:
-        raise BdsError("un workflow del kit ha un passo di installazione che bds init non sa adattare", 70)
+        raise BdsError(t("init.errors.workflow"), 70)
     return out
 
 
@@ -209,10 +219,7 @@ def precommit_files() -> dict[str, str]:
 
     config = yaml.safe_load(kitfiles.precommit_config().read_text(encoding="utf-8"))
     hooks = [hook for repo in config["repos"] for hook in repo["hooks"] if hook["id"] in PRECOMMIT_HOOKS]
-    header = (
-        "# Controlli prima di ogni commit (pre-commit install, una volta): le schede con bds validate e i\n"
-        "# file YAML con yamllint. Scritto da `bds init` dalla configurazione del kit.\n"
-    )
+    header = t("init.precommit_header")
     body = yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, allow_unicode=True, sort_keys=False)
     return {
         ".pre-commit-config.yaml": header + body,
@@ -225,55 +232,41 @@ def precommit_files() -> dict[str, str]:
 
 def _refuse(target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise BdsError(f"{target}: esiste già e non è una cartella: nessun file scritto", exit_code=1)
+        raise BdsError(t("init.errors.not_a_folder", target=target), exit_code=1)
     if target.is_dir():
         try:
             taken = next(iter(target.iterdir()), None)
         except OSError as exc:
-            raise BdsError(
-                f"{target}: la cartella non si può leggere ({exc.strerror}): nessun file scritto", 1
-            ) from None
+            raise BdsError(t("init.errors.unreadable", target=target, why=exc.strerror), 1) from None
         if taken is not None:
-            raise BdsError(
-                f"{target}: la cartella non è vuota (c'è {taken.name}); bds init non sovrascrive nulla: "
-                "scegli una cartella nuova",
-                exit_code=1,
-            )
+            raise BdsError(t("init.errors.not_empty", target=target, name=taken.name), exit_code=1)
 
 
 def run(args) -> int:
-    from .. import validate as validation
-    from ..content import Project, load_content
     from ..intake import issue as issue_form
 
     target = Path(args.dir)
     if not args.dir.strip():
-        raise BdsError("CARTELLA: indica la cartella da creare", exit_code=2)
+        raise BdsError(t("init.errors.no_dir"), exit_code=2)
     _refuse(target)
     day = today(args.today)
     values = answers(args)
     files = content_files(values, day) | github_files() | precommit_files()
+    _write(target, files, day)
+    _print_summary(target, files, sorted([*files, issue_form.PATH]))
+    return 0
 
+
+def _write(target: Path, files: dict[str, str], day: dt.date) -> None:
+    """Write `files` and the issue form into a hidden folder next to `target`, validate it there, then
+    move it into place in one step; on any failure nothing is left behind."""
     parent = target.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         for rel, text in files.items():
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        project = Project(staging.resolve())
-        form = staging / issue_form.PATH
-        form.parent.mkdir(parents=True, exist_ok=True)
-        form.write_text(issue_form.form_yaml(load_content(project)), encoding="utf-8", newline="\n")
-        result = validation.run(project, None, day)
-        if result.errors:  # a kit bug, never the user's: say which check failed, write nothing
-            first = result.errors[0]
-            raise BdsError(
-                f"il repository nuovo non passa i controlli ({first.code} in {first.file}): "
-                "nessun file scritto",
-                70,
-            )
+            _write_file(staging / rel, text)
+        _check_staged(staging, day)
         os.chmod(staging, 0o777 & ~_umask())
         _refuse(target)  # again: something may have appeared meanwhile
         if target.is_dir():
@@ -283,18 +276,33 @@ def run(args) -> int:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 
-    written = sorted([*files, issue_form.PATH])
-    print(f"Repository scritto in {target}: {len(written)} file.")
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _check_staged(staging: Path, day: dt.date) -> None:
+    """Add the issue form generated from the new content, and validate the whole repository."""
+    from .. import validate as validation
+    from ..content import Project, load_content
+    from ..intake import issue as issue_form
+
+    project = Project(staging.resolve())
+    _write_file(staging / issue_form.PATH, issue_form.form_yaml(load_content(project)))
+    result = validation.run(project, None, day)
+    if result.errors:  # a kit bug, never the user's: say which check failed, write nothing
+        first = result.errors[0]
+        raise BdsError(t("init.errors.invalid", code=first.code, file=first.file), 70)
+
+
+def _print_summary(target: Path, files: dict[str, str], written: list[str]) -> None:
+    print(t("init.summary.written", target=target, count=len(written)))
     for rel in written:
-        print(f"  {rel}")
-    todo = sum(text.count(PLACEHOLDER) for text in files.values())
-    print(
-        f"\nDa fare: completa le {todo} voci segnate «{PLACEHOLDER}» (in content/territory.yml e nelle "
-        "guide), sostituisci l'ente, l'opportunità e la guida di esempio, poi:\n"
-        f"  bds --root {target} validate\n  bds --root {target} build\n"
-        f"Il kit è fissato in requirements.txt (bds {_version()}): aggiornarlo è cambiare quella versione."
-    )
-    return 0
+        print(t("init.summary.file", file=rel))
+    mark = placeholder()
+    todo = sum(text.count(mark) for text in files.values())
+    print(t("init.summary.todo", count=todo, placeholder=mark, target=target, version=_version()))
 
 
 def _umask() -> int:

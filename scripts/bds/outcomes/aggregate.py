@@ -5,7 +5,6 @@ preferred to cumulative-to-date figures, so releases overlap as little as possib
 a cohort is shown only once complete (all its members had time to reach T12), so
 its cells never change from one release to the next.
 """
-# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from .. import messages
 from ..errors import BdsError
 from . import package
 from .model import (
@@ -29,7 +29,12 @@ from .model import (
     population_hash,
 )
 
-AGE_BANDS = [(0, 34, "fino a 34"), (35, 49, "35-49"), (50, 64, "50-64"), (65, 200, "65 e oltre")]
+AGE_BANDS = [
+    (0, 34, "fino a 34"),  # msg-ok: a category key of the released tables and of the ledger's cells
+    (35, 49, "35-49"),
+    (50, 64, "50-64"),
+    (65, 200, "65 e oltre"),  # msg-ok: as above
+]
 FLOWS = ("attivi", "ingressi", "uscite")
 PAID_WORK = {"employed", "self-employed"}
 HOUSING = ("residential", "supported", "independent", "other")
@@ -39,9 +44,7 @@ YEAR = 365.25
 def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
     match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
     if not match:
-        raise BdsError(
-            f"trimestre «{label}» non valido: scrivilo come AAAAQn, per esempio 2026Q1", exit_code=2
-        )
+        raise BdsError(messages.t("outcomes.aggregate.bad_quarter", label=label), exit_code=2)
     year, q = int(match.group(1)), int(match.group(2))
     start = dt.date(year, 3 * q - 2, 1)
     end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
@@ -57,6 +60,36 @@ def enum_values(table: str, name: str) -> list[str]:
     return list(package.fields_by_name(table)[name]["constraints"]["enum"])
 
 
+def _rows(table: package.Table, *names: str):
+    """The rows of `table` as tuples of the columns `names`."""
+    return zip(*(table[name] for name in names), strict=False)
+
+
+_PROJECT_COLUMNS = (
+    "project_id",
+    "beneficiary_id",
+    "referral_date",
+    "start_date",
+    "end_date",
+    "status",
+    "closure_reason",
+    "axes",
+)
+
+
+def _domains(person: dict[str, tuple], territory: dict | None) -> dict[str, list]:
+    """Every category of each breakdown: the schema's, the territory's services and any other service seen."""
+    services = [s["id"] for s in (territory or {}).get("health_services") or []]
+    seen = sorted({p[3] for p in person.values() if p[3]} - set(services))
+    return {
+        "percorso": enum_values("beneficiaries", "pathway"),
+        "servizio": services + seen,
+        "fascia_eta": [label for _, _, label in AGE_BANDS],
+        "sesso": enum_values("beneficiaries", "sex"),
+        "asse": ["housing", "work", "social"],
+    }
+
+
 class People:
     """Person-level view of the package: each person's projects, assessments, admissions and costs."""
 
@@ -64,28 +97,13 @@ class People:
         ben, proj, asm, adm, cost = (data[t] for t in package.TABLES)
         self.person = {
             pid: (birth, sex, pathway, service)
-            for pid, birth, sex, pathway, service in zip(
-                ben["beneficiary_id"],
-                ben["birth_year"],
-                ben["sex"],
-                ben["pathway"],
-                ben["health_service"],
-                strict=False,
+            for pid, birth, sex, pathway, service in _rows(
+                ben, "beneficiary_id", "birth_year", "sex", "pathway", "health_service"
             )
         }
         self.projects: dict[str, list[tuple]] = defaultdict(list)
         owner = {}
-        for row in zip(
-            proj["project_id"],
-            proj["beneficiary_id"],
-            proj["referral_date"],
-            proj["start_date"],
-            proj["end_date"],
-            proj["status"],
-            proj["closure_reason"],
-            proj["axes"],
-            strict=False,
-        ):
+        for row in _rows(proj, *_PROJECT_COLUMNS):
             project_id, pid, referral, start, end, status, reason, axes = row
             owner[project_id] = pid
             self.projects[pid].append(
@@ -94,46 +112,27 @@ class People:
         # optional dates of the adolescents' programme: project -> (first contact, first specialist visit)
         self.contacts: dict[str, tuple] = {
             project_id: (contact, visit)
-            for project_id, contact, visit in zip(
-                proj["project_id"], proj["first_contact_date"], proj["first_specialist_date"], strict=False
+            for project_id, contact, visit in _rows(
+                proj, "project_id", "first_contact_date", "first_specialist_date"
             )
             if contact is not None
         }
         for spans in self.projects.values():
             spans.sort()
         self.assessments: dict[str, dict[str, tuple]] = defaultdict(dict)
-        for project_id, point, day, total, housing, work in zip(
-            asm["project_id"],
-            asm["time_point"],
-            asm["date"],
-            asm["honos_total"],
-            asm["housing"],
-            asm["work"],
-            strict=False,
+        for project_id, point, day, total, housing, work in _rows(
+            asm, "project_id", "time_point", "date", "honos_total", "housing", "work"
         ):
             self.assessments[project_id][point] = (day, total, housing, work)
         self.admissions: dict[str, list[tuple]] = defaultdict(list)
-        for pid, start, end in zip(adm["beneficiary_id"], adm["start_date"], adm["end_date"], strict=False):
+        for pid, start, end in _rows(adm, "beneficiary_id", "start_date", "end_date"):
             self.admissions[pid].append((start, end))
         self.costs: dict[str, list[tuple]] = defaultdict(list)
-        for project_id, quarter, source, category, amount in zip(
-            cost["project_id"],
-            cost["quarter"],
-            cost["funding_source"],
-            cost["category"],
-            cost["amount"],
-            strict=False,
+        for project_id, quarter, source, category, amount in _rows(
+            cost, "project_id", "quarter", "funding_source", "category", "amount"
         ):
             self.costs[quarter].append((owner.get(project_id), source, category, amount or 0.0))
-        services = [s["id"] for s in (territory or {}).get("health_services") or []]
-        seen = sorted({p[3] for p in self.person.values() if p[3]} - set(services))
-        self.domains = {
-            "percorso": enum_values("beneficiaries", "pathway"),
-            "servizio": services + seen,
-            "fascia_eta": [label for _, _, label in AGE_BANDS],
-            "sesso": enum_values("beneficiaries", "sex"),
-            "asse": ["housing", "work", "social"],
-        }
+        self.domains = _domains(self.person, territory)
 
     def categories(self, dim: str, pid: str, project: tuple, year: int) -> tuple[str, ...]:
         birth, sex, pathway, service = self.person[pid]
@@ -285,6 +284,7 @@ def _flows(agg: Aggregate, people: People, quarter: str) -> None:
 
 
 def _cohorts(agg: Aggregate, people: People, quarter_end: dt.date) -> None:
+    """The entry-year cohorts complete by `quarter_end`: housing from T0 to T12, work at T12, HoNOS."""
     firsts = people.first_projects()
     years = sorted({span[0].year for span in firsts.values()})
     cohorts = [y for y in years if dt.date(y + 1, 12, 31) <= quarter_end]
@@ -295,78 +295,96 @@ def _cohorts(agg: Aggregate, people: People, quarter_end: dt.date) -> None:
     share_table = Table("lavoro_t12_percentuale", "", ["coorte"])
     honos_table = Table("honos_variazione", "", ["coorte", "indicatore"])
     for year in cohorts:
-        moves: dict[tuple[str, str], list[str]] = defaultdict(list)
-        work: dict[str, list[str]] = {"retribuito": [], "non-retribuito": []}
-        honos: list[tuple[str, int, int]] = []
-        for pid, span in firsts.items():
-            if span[0].year != year:
-                continue
-            points = people.assessments.get(span[6], {})
-            t0, t12 = points.get("T0"), points.get("T12")
-            if t12 is not None:
-                work["retribuito" if t12[3] in PAID_WORK else "non-retribuito"].append(pid)
-            if t0 is not None and t12 is not None:
-                moves[(t0[2], t12[2])].append(pid)
-                if t0[1] is not None and t12[1] is not None:
-                    honos.append((pid, t0[1], t12[1]))
-        prefix = f"abitare|{year}"
-        grid = {
-            (a, b): _count(agg, f"{prefix}|t0={a}|t12={b}", moves.get((a, b), []))
-            for a in HOUSING
-            for b in HOUSING
-        }
-        rows = {
-            a: _count(
-                agg, f"{prefix}|t0={a}|t12={TOTAL}", [p for b in HOUSING for p in moves.get((a, b), [])]
-            )
-            for a in HOUSING
-        }
-        cols = {
-            b: _count(
-                agg, f"{prefix}|t0={TOTAL}|t12={b}", [p for a in HOUSING for p in moves.get((a, b), [])]
-            )
-            for b in HOUSING
-        }
-        grand = _count(agg, f"{prefix}|t0={TOTAL}|t12={TOTAL}", [p for v in moves.values() for p in v])
-        for a in HOUSING:
-            _margin(agg, [grid[(a, b)] for b in HOUSING], rows[a])
-            agg.groups.append(GroupRule(rows[a], [grid[(a, b)] for b in HOUSING]))
-            housing_table.rows += [((str(year), a, b), grid[(a, b)]) for b in HOUSING]
-            housing_table.rows.append(((str(year), a, TOTAL), rows[a]))
-        for b in HOUSING:
-            _margin(agg, [grid[(a, b)] for a in HOUSING], cols[b])
-            housing_table.rows.append(((str(year), TOTAL, b), cols[b]))
-        _margin(agg, list(rows.values()), grand)
-        _margin(agg, list(cols.values()), grand)
-        housing_table.rows.append(((str(year), TOTAL, TOTAL), grand))
-
-        keys = {w: _count(agg, f"lavoro|{year}|{w}", members) for w, members in work.items()}
-        total = _count(agg, f"lavoro|{year}|{TOTAL}", work["retribuito"] + work["non-retribuito"])
-        _margin(agg, list(keys.values()), total)
-        agg.groups.append(GroupRule(total, list(keys.values())))
-        _if_true(agg, Relation({grand: 1, total: -1}, float("-inf"), 0))
-        work_table.rows += [((str(year), w), key) for w, key in keys.items()] + [((str(year), TOTAL), total)]
-        share = agg.cell(f"lavoro%|{year}", kind=PERCENT, gate=keys["retribuito"], denominator=total)
-        share.true = (
-            100 * len(work["retribuito"]) / max(1, len(work["retribuito"]) + len(work["non-retribuito"]))
-        )
-        share_table.rows.append(((str(year),), share.key))
-
-        n_key = _count(agg, f"honos|{year}|persone", [p for p, _, _ in honos])
-        _if_true(agg, Relation({n_key: 1, grand: -1}, float("-inf"), 0))
-        n = len(honos)
-        means = {
-            "media_t0": sum(a for _, a, _ in honos) / n if n else 0.0,
-            "media_t12": sum(b for _, _, b in honos) / n if n else 0.0,
-            "variazione_media": sum(b - a for _, a, b in honos) / n if n else 0.0,
-        }
-        honos_table.rows.append(((str(year), "persone"), n_key))
-        for name, value in means.items():
-            cell = agg.cell(f"honos|{year}|{name}", kind=MEAN, true=value, people=n, gate=n_key, decimals=1)
-            honos_table.rows.append(((str(year), name), cell.key))
+        moves, work, honos = _cohort_members(people, firsts, year)
+        grand = _housing_cohort(agg, housing_table, year, moves)
+        _work_cohort(agg, work_table, share_table, year, work, grand)
+        _honos_cohort(agg, honos_table, year, honos, grand)
     for table in (housing_table, work_table, share_table, honos_table):
-        table.note = "" if cohorts else "nessuna coorte completa in questo trimestre"
+        table.note = "" if cohorts else messages.t("outcomes.aggregate.no_cohort")
         agg.tables.append(table)
+
+
+def _cohort_members(people: People, firsts: dict[str, tuple], year: int):
+    """The cohort's people by housing move (T0, T12), by work at T12, and their HoNOS totals at T0 and T12."""
+    moves: dict[tuple[str, str], list[str]] = defaultdict(list)
+    work: dict[str, list[str]] = {"retribuito": [], "non-retribuito": []}
+    honos: list[tuple[str, int, int]] = []
+    for pid, span in firsts.items():
+        if span[0].year != year:
+            continue
+        points = people.assessments.get(span[6], {})
+        t0, t12 = points.get("T0"), points.get("T12")
+        if t12 is not None:
+            work["retribuito" if t12[3] in PAID_WORK else "non-retribuito"].append(pid)
+        if t0 is not None and t12 is not None:
+            moves[(t0[2], t12[2])].append(pid)
+            if t0[1] is not None and t12[1] is not None:
+                honos.append((pid, t0[1], t12[1]))
+    return moves, work, honos
+
+
+def _housing_cohort(agg: Aggregate, table: Table, year: int, moves: dict[tuple[str, str], list[str]]) -> str:
+    """The housing matrix of one cohort with its margins; return the key of the cohort's total."""
+    prefix = f"abitare|{year}"
+    grid = {
+        (a, b): _count(agg, f"{prefix}|t0={a}|t12={b}", moves.get((a, b), []))
+        for a in HOUSING
+        for b in HOUSING
+    }
+    rows = {
+        a: _count(agg, f"{prefix}|t0={a}|t12={TOTAL}", [p for b in HOUSING for p in moves.get((a, b), [])])
+        for a in HOUSING
+    }
+    cols = {
+        b: _count(agg, f"{prefix}|t0={TOTAL}|t12={b}", [p for a in HOUSING for p in moves.get((a, b), [])])
+        for b in HOUSING
+    }
+    grand = _count(agg, f"{prefix}|t0={TOTAL}|t12={TOTAL}", [p for v in moves.values() for p in v])
+    for a in HOUSING:
+        _margin(agg, [grid[(a, b)] for b in HOUSING], rows[a])
+        agg.groups.append(GroupRule(rows[a], [grid[(a, b)] for b in HOUSING]))
+        table.rows += [((str(year), a, b), grid[(a, b)]) for b in HOUSING]
+        table.rows.append(((str(year), a, TOTAL), rows[a]))
+    for b in HOUSING:
+        _margin(agg, [grid[(a, b)] for a in HOUSING], cols[b])
+        table.rows.append(((str(year), TOTAL, b), cols[b]))
+    _margin(agg, list(rows.values()), grand)
+    _margin(agg, list(cols.values()), grand)
+    table.rows.append(((str(year), TOTAL, TOTAL), grand))
+    return grand
+
+
+def _work_cohort(
+    agg: Aggregate, table: Table, share_table: Table, year: int, work: dict[str, list[str]], grand: str
+) -> None:
+    """Paid and unpaid work at T12 of one cohort, and the paid share."""
+    keys = {w: _count(agg, f"lavoro|{year}|{w}", members) for w, members in work.items()}
+    total = _count(agg, f"lavoro|{year}|{TOTAL}", work["retribuito"] + work["non-retribuito"])
+    _margin(agg, list(keys.values()), total)
+    agg.groups.append(GroupRule(total, list(keys.values())))
+    _if_true(agg, Relation({grand: 1, total: -1}, float("-inf"), 0))
+    table.rows += [((str(year), w), key) for w, key in keys.items()] + [((str(year), TOTAL), total)]
+    share = agg.cell(f"lavoro%|{year}", kind=PERCENT, gate=keys["retribuito"], denominator=total)
+    share.true = 100 * len(work["retribuito"]) / max(1, len(work["retribuito"]) + len(work["non-retribuito"]))
+    share_table.rows.append(((str(year),), share.key))
+
+
+def _honos_cohort(
+    agg: Aggregate, table: Table, year: int, honos: list[tuple[str, int, int]], grand: str
+) -> None:
+    """How many of one cohort have both HoNOS totals, and the mean at T0, at T12 and of the change."""
+    n_key = _count(agg, f"honos|{year}|persone", [p for p, _, _ in honos])
+    _if_true(agg, Relation({n_key: 1, grand: -1}, float("-inf"), 0))
+    n = len(honos)
+    means = {
+        "media_t0": sum(a for _, a, _ in honos) / n if n else 0.0,
+        "media_t12": sum(b for _, _, b in honos) / n if n else 0.0,
+        "variazione_media": sum(b - a for _, a, b in honos) / n if n else 0.0,
+    }
+    table.rows.append(((str(year), "persone"), n_key))
+    for name, value in means.items():
+        cell = agg.cell(f"honos|{year}|{name}", kind=MEAN, true=value, people=n, gate=n_key, decimals=1)
+        table.rows.append(((str(year), name), cell.key))
 
 
 def _overlap_days(a0: dt.date, a1: dt.date, b0: dt.date, b1: dt.date) -> int:
@@ -502,19 +520,8 @@ def _waiting(agg: Aggregate, people: People, quarter: str) -> None:
 
 def _contact_waiting(agg: Aggregate, people: People, quarter: str) -> None:
     """Days from the first contact to the start of the plan and to the first specialist visit, by service."""
-    entries = people.flows(quarter)["ingressi"]
     table = Table("attesa_adolescenti", "", ["servizio", "indicatore"])
-    services = list(people.domains["servizio"])
-    plan: dict[str, list[tuple[str, int]]] = {s: [] for s in services}
-    visit: dict[str, list[tuple[str, int]]] = {s: [] for s in services}
-    for pid, span in entries.items():
-        contact, first_visit = people.contacts.get(span[6], (None, None))
-        if contact is None:
-            continue
-        service = people.person[pid][3]
-        plan.setdefault(service, []).append((pid, (span[0] - contact).days))
-        if first_visit is not None:
-            visit.setdefault(service, []).append((pid, (first_visit - contact).days))
+    plan, visit = _waits_by_service(people, quarter)
     prefix = "attesa_adolescenti|servizio="
     groups = list(plan)
     everyone = {"plan": [x for s in groups for x in plan[s]], "visit": [x for s in groups for x in visit[s]]}
@@ -524,42 +531,63 @@ def _contact_waiting(agg: Aggregate, people: People, quarter: str) -> None:
             "plan": everyone["plan"] if category == TOTAL else plan[category],
             "visit": everyone["visit"] if category == TOTAL else visit[category],
         }
-        n_plan = _count(agg, f"{prefix}{category}|persone|{quarter}", [p for p, _ in rows["plan"]])
-        n_visit = _count(agg, f"{prefix}{category}|persone_visita|{quarter}", [p for p, _ in rows["visit"]])
-        entered = flow_key(
-            "ingressi",
-            None if category == TOTAL else "servizio",
-            None if category == TOTAL else category,
-            quarter,
-        )
-        if entered in agg.cells:
-            _if_true(agg, Relation({n_plan: 1, entered: -1}, float("-inf"), 0))
-        _if_true(agg, Relation({n_visit: 1, n_plan: -1}, float("-inf"), 0))
+        n_plan, n_visit = _waiting_rows(agg, table, f"{prefix}{category}", category, rows, quarter)
         if category != TOTAL:
             keys["plan"].append(n_plan)
             keys["visit"].append(n_visit)
-        means = []
-        for name, gate, values in (
-            ("contatto_avvio", n_plan, rows["plan"]),
-            ("contatto_visita", n_visit, rows["visit"]),
-        ):
-            days = [d for _, d in values]
-            cell = agg.cell(
-                f"{prefix}{category}|{name}|{quarter}",
-                kind=MEAN,
-                gate=gate,
-                decimals=1,
-                true=sum(days) / len(days) if days else 0.0,
-                people=len(days),
-            )
-            means.append(cell.key)
-        table.rows += [
-            ((category, "persone"), n_plan),
-            ((category, "contatto_avvio"), means[0]),
-            ((category, "persone_visita"), n_visit),
-            ((category, "contatto_visita"), means[1]),
-        ]
     for name in ("plan", "visit"):
         suffix = "persone" if name == "plan" else "persone_visita"
         _margin(agg, keys[name], f"{prefix}{TOTAL}|{suffix}|{quarter}")
     agg.tables.append(table)
+
+
+def _waits_by_service(people: People, quarter: str):
+    """The quarter's entries with a first contact, by health service: (person, days to the plan's start) and
+    (person, days to the first specialist visit)."""
+    services = list(people.domains["servizio"])
+    plan: dict[str, list[tuple[str, int]]] = {s: [] for s in services}
+    visit: dict[str, list[tuple[str, int]]] = {s: [] for s in services}
+    for pid, span in people.flows(quarter)["ingressi"].items():
+        contact, first_visit = people.contacts.get(span[6], (None, None))
+        if contact is None:
+            continue
+        service = people.person[pid][3]
+        plan.setdefault(service, []).append((pid, (span[0] - contact).days))
+        if first_visit is not None:
+            visit.setdefault(service, []).append((pid, (first_visit - contact).days))
+    return plan, visit
+
+
+def _waiting_rows(
+    agg: Aggregate, table: Table, prefix: str, category: str, rows: dict[str, list], quarter: str
+) -> tuple[str, str]:
+    """One service's (or the total's) rows: people and mean days, to the plan and to the visit."""
+    n_plan = _count(agg, f"{prefix}|persone|{quarter}", [p for p, _ in rows["plan"]])
+    n_visit = _count(agg, f"{prefix}|persone_visita|{quarter}", [p for p, _ in rows["visit"]])
+    total = category == TOTAL
+    entered = flow_key("ingressi", None if total else "servizio", None if total else category, quarter)
+    if entered in agg.cells:
+        _if_true(agg, Relation({n_plan: 1, entered: -1}, float("-inf"), 0))
+    _if_true(agg, Relation({n_visit: 1, n_plan: -1}, float("-inf"), 0))
+    means = []
+    for name, gate, values in (
+        ("contatto_avvio", n_plan, rows["plan"]),
+        ("contatto_visita", n_visit, rows["visit"]),
+    ):
+        days = [d for _, d in values]
+        cell = agg.cell(
+            f"{prefix}|{name}|{quarter}",
+            kind=MEAN,
+            gate=gate,
+            decimals=1,
+            true=sum(days) / len(days) if days else 0.0,
+            people=len(days),
+        )
+        means.append(cell.key)
+    table.rows += [
+        ((category, "persone"), n_plan),
+        ((category, "contatto_avvio"), means[0]),
+        ((category, "persone_visita"), n_visit),
+        ((category, "contatto_visita"), means[1]),
+    ]
+    return n_plan, n_visit

@@ -1,5 +1,4 @@
 """Where private data may live and how outputs are written: never in the repository, never half-written."""
-# messages: pending (16 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .. import files
+from .. import files, messages
 from ..errors import BdsError
 from . import codes
 
@@ -104,17 +103,21 @@ def repository_exposure(path: Path) -> str | None:
 
 
 def write_problem(exc: OSError) -> str:
-    """Why a write failed, in Italian."""
-    return {
-        errno.EROFS: "il disco è in sola lettura",
-        errno.ENOSPC: "il disco è pieno",
-        errno.EDQUOT: "lo spazio a disposizione è finito",
-        errno.EACCES: "non si ha il permesso di scrivere",
-        errno.EPERM: "non si ha il permesso di scrivere",
-        errno.ENOTDIR: "una parte del percorso è un file, non una cartella",
-        errno.EISDIR: "al posto del file c'è una cartella",
-        errno.ENOENT: "una cartella del percorso non esiste più",
-    }.get(exc.errno or 0, "errore di scrittura")  # no errno: the general sentence
+    """Why a write failed, for people (outcomes.write.errors)."""
+    why = _WRITE_ERRORS.get(exc.errno or 0, "other")  # no errno: the general sentence
+    return messages.t(f"outcomes.write.errors.{why}")
+
+
+_WRITE_ERRORS = {
+    errno.EROFS: "read_only",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "quota",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.ENOTDIR: "not_a_folder",
+    errno.EISDIR: "is_a_folder",
+    errno.ENOENT: "gone",
+}
 
 
 def check_writable(target: Path, folder: bool) -> None:
@@ -123,18 +126,18 @@ def check_writable(target: Path, folder: bool) -> None:
     permission or on a read-only disk. Root passes permission bits, not a read-only mount."""
     target = Path(target)
     if target.exists() and folder and not target.is_dir():
-        why = f"«{target}» esiste e non è una cartella"
+        why = messages.t("outcomes.write.exists_not_folder", path=target)
         raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
     if target.exists() and not folder and target.is_dir():
-        why = f"«{target}» è una cartella, non un file"
+        why = messages.t("outcomes.write.folder_not_file", path=target)
         raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
     parent = Path(os.path.abspath(target)).parent
     while not os.path.lexists(parent) and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        why = f"«{parent}» è un file, non una cartella: dentro non si possono creare cartelle"
+        why = messages.t("outcomes.write.under_file", path=parent)
     elif not os.access(parent, os.W_OK | os.X_OK):
-        why = f"non si ha il permesso di scrivere in «{parent}», o il disco è in sola lettura"
+        why = messages.t("outcomes.write.no_permission", path=parent)
     else:
         return
     raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
@@ -154,10 +157,7 @@ def atomic_dir(target: Path, replace: bool = False):
     target = target.resolve()
     if target.exists() and not replace:
         if not target.is_dir() or any(target.iterdir()):
-            raise BdsError(
-                f"la cartella {target} esiste già e non è vuota: scegli un'altra cartella o cancellala prima",
-                exit_code=2,
-            )
+            raise BdsError(messages.t("outcomes.write.not_empty", path=target), exit_code=2)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:

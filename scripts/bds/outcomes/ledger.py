@@ -4,7 +4,6 @@ Kept beside the private reports (private/reports/ledger.json). A release records
 for each cell, what a reader learnt (status and, for counts, the interval the
 published figure implies) and the relations among cells; never a true value.
 """
-# messages: pending (30 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
+from .. import messages
 from ..errors import BdsError
 from . import codes, package
 from .disclosure import LedgerView, or_zero, prior
@@ -34,14 +34,11 @@ def _inf(value, sign: int) -> float:
 MAX_BYTES = 64 * 1024 * 1024
 MAX_PROBLEMS = 5
 
-_TYPES = {
-    "object": "un insieme di campi {…}",
-    "array": "un elenco […]",
-    "integer": "un numero intero",
-    "number": "un numero",
-    "string": "un testo",
-    "null": "null",
-}
+_TYPES = ("object", "array", "integer", "number", "string")  # outcomes.ledger.types; "null" as JSON says it
+
+
+def _type_name(name: str) -> str:
+    return messages.t(f"outcomes.ledger.types.{name}") if name in _TYPES else name
 
 
 @lru_cache(maxsize=1)
@@ -57,34 +54,41 @@ def _fail(path: Path, code: str, **values) -> BdsError:
 
 
 def _where(parts) -> str:
-    return ".".join(str(p) for p in parts) or "(radice)"
+    return ".".join(str(p) for p in parts) or messages.t("outcomes.ledger.root")
 
 
 def _problem(error) -> str:
     """An Italian sentence for one schema error; never the offending value (it might be anything)."""
     kind, expected = error.validator, error.validator_value
+    say = "outcomes.ledger.problems."
     if kind == "type":
         names = [expected] if isinstance(expected, str) else list(expected)
-        return "deve essere " + " oppure ".join(_TYPES.get(n, n) for n in names)
+        return messages.t(say + "type", types=messages.t(say + "type_or").join(map(_type_name, names)))
     if kind == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
         missing = [name for name in expected if name not in instance]
-        return "manca il campo «" + "», «".join(missing) + "»"
-    if kind == "dependentRequired":
-        return "«lo» e «hi» vanno insieme"
-    if kind in ("enum", "const"):
-        return "ha un valore non previsto"
-    if kind == "additionalProperties":
-        return "contiene un campo non previsto"
-    if kind in ("propertyNames", "pattern"):
-        return "contiene un nome non previsto (i trimestri si scrivono AAAAQn)"
-    if kind == "minimum":
-        return f"deve essere almeno {expected}"
-    if kind in ("minItems", "maxItems", "prefixItems"):
-        return "deve essere un elenco [coefficienti, minimo, massimo]"
-    if kind == "minProperties":
-        return "non può essere vuoto"
-    return "non è valido"
+        return messages.t(say + "required", names="», «".join(missing))
+    return messages.t(say + _SENTENCE.get(kind, "invalid"), minimum=expected)
+
+
+_SENTENCE = {  # schema keyword -> key of outcomes.ledger.problems
+    "dependentRequired": "together",
+    "enum": "enum",
+    "const": "enum",
+    "additionalProperties": "extra_field",
+    "propertyNames": "name",
+    "pattern": "name",
+    "minimum": "minimum",
+    "minItems": "items",
+    "maxItems": "items",
+    "prefixItems": "items",
+    "minProperties": "empty",
+}
+
+
+def _unreadable(why: str, **values) -> str:
+    """Why the ledger cannot be read (a key of outcomes.ledger.unreadable)."""
+    return messages.t(f"outcomes.ledger.unreadable.{why}", **values)
 
 
 def _no_duplicates(pairs):
@@ -108,28 +112,28 @@ def load(path: Path) -> dict:
         info = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise _fail(path, "LEDGER_UNREADABLE", why="è un collegamento a un file che non c'è") from None
+            raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("dangling")) from None
         return {"format": FORMAT, "releases": {}}
     except OSError as exc:
-        raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or "errore di lettura") from None
+        raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or _unreadable("read_error")) from None
     if stat.S_ISDIR(info.st_mode):
-        raise _fail(path, "LEDGER_UNREADABLE", why="al suo posto c'è una cartella")
+        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("folder"))
     if not stat.S_ISREG(info.st_mode):
-        raise _fail(path, "LEDGER_UNREADABLE", why="non è un file normale")
+        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("not_regular"))
     if info.st_size > MAX_BYTES:
-        raise _fail(path, "LEDGER_UNREADABLE", why=f"supera {MAX_BYTES // 2**20} MB")
+        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("too_large", megabytes=MAX_BYTES // 2**20))
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except UnicodeDecodeError:
-        raise _fail(path, "LEDGER_UNREADABLE", why="il testo non è in UTF-8") from None
+        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("not_utf8")) from None
     except json.JSONDecodeError as exc:
-        raise _fail(path, "LEDGER_UNREADABLE", why=f"non è JSON valido alla riga {exc.lineno}") from None
+        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("json_line", line=exc.lineno)) from None
     except (ValueError, RecursionError):
-        why = "non è JSON valido: un nome ripetuto, un valore non numerico o troppi livelli"
+        why = _unreadable("json_other")
         raise _fail(path, "LEDGER_UNREADABLE", why=why) from None
     except OSError as exc:
-        raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or "errore di lettura") from None
+        raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or _unreadable("read_error")) from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     lines = [
         codes.message("LEDGER_INVALID", where=_where(e.absolute_path), problem=_problem(e))
@@ -139,9 +143,13 @@ def load(path: Path) -> dict:
         lines = _contradictions(data)[:MAX_PROBLEMS]
     if lines:
         more = len(errors) - MAX_PROBLEMS
-        tail = f"\n(e altri {more} problemi)" if more > 0 else ""
+        tail = "\n" + messages.t("outcomes.ledger.more", count=more) if more > 0 else ""
         raise BdsError(f"{path}: " + f"\n{path}: ".join(lines) + tail, exit_code=1)
     return data
+
+
+def _min_above_max() -> str:
+    return messages.t("outcomes.ledger.problems.min_above_max")
 
 
 def _contradictions(data: dict) -> list[str]:
@@ -152,15 +160,11 @@ def _contradictions(data: dict) -> list[str]:
             lo, hi = cell.get("lo"), cell.get("hi")
             if lo is not None and hi is not None and lo > hi:
                 where = _where(("releases", label, "cells", key))
-                out.append(
-                    codes.message("LEDGER_INVALID", where=where, problem="il minimo supera il massimo")
-                )
+                out.append(codes.message("LEDGER_INVALID", where=where, problem=_min_above_max()))
         for i, (_coefs, lo, hi) in enumerate(release["relations"]):
             if lo is not None and hi is not None and lo > hi:
                 where = _where(("releases", label, "relations", i))
-                out.append(
-                    codes.message("LEDGER_INVALID", where=where, problem="il minimo supera il massimo")
-                )
+                out.append(codes.message("LEDGER_INVALID", where=where, problem=_min_above_max()))
     return out
 
 
@@ -176,8 +180,7 @@ def view(ledger: dict, quarter: str, k: int) -> LedgerView:
             continue
         if release.get("k") != k:
             raise BdsError(
-                f"il registro contiene il trimestre {label} pubblicato con soglia {release.get('k')}: "
-                f"non si può cambiare soglia ({k}) tra una pubblicazione e l'altra",
+                messages.t("outcomes.ledger.threshold_changed", quarter=label, earlier=release.get("k"), k=k),
                 exit_code=1,
             )
         for key, cell in release["cells"].items():

@@ -2,7 +2,6 @@
 
 `build_report` is the library entry point (`bds report` and, later, `bds publish` call it).
 """
-# messages: pending (19 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -14,9 +13,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, messages
 from .. import files as filesys
 from ..errors import BdsError
+from ..vocabulary import DEFAULTS
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
 from .model import COUNT, SUPPRESSED
@@ -29,11 +29,7 @@ MIN_THRESHOLD = 5
 
 class ValidationFailed(BdsError):
     def __init__(self, problems: list[Problem]):
-        super().__init__(
-            f"i dati hanno {len(problems)} problemi: il rapporto non è stato prodotto "
-            "(correggili e riprova; `bds outcomes validate` li elenca)",
-            exit_code=1,
-        )
+        super().__init__(messages.t("outcomes.release.validation_failed", count=len(problems)), exit_code=1)
         self.problems = problems
 
 
@@ -47,36 +43,31 @@ class Settings:
 
 def settings_for(project) -> Settings:
     if project is None:
-        return Settings("Budget di Salute", {}, DEFAULT_THRESHOLD, None)
+        return Settings(DEFAULTS["programme"], {}, DEFAULT_THRESHOLD, None)
     # The threshold protects people: read it through the validator, so a territory file that breaks
     # its schema (e.g. disclosure_threshold below 5) stops the report instead of weakening it.
     territory = load_territory(project)
     k = int(territory.get("disclosure_threshold") or DEFAULT_THRESHOLD)
     if k < MIN_THRESHOLD:  # the schema already says so; kept here because this is the privacy boundary
-        raise BdsError(f"la soglia di riservatezza deve essere almeno {MIN_THRESHOLD}")
-    return Settings(territory.get("programme") or "Budget di Salute", territory, k, project.root)
+        raise BdsError(messages.t("outcomes.release.threshold_minimum", minimum=MIN_THRESHOLD))
+    return Settings(territory.get("programme") or DEFAULTS["programme"], territory, k, project.root)
 
 
 def default_out(project, quarter: str) -> Path:
     if project is None:
-        raise BdsError("manca --out e non c'è un progetto da cui ricavare private/reports/", exit_code=2)
+        raise BdsError(messages.t("outcomes.release.no_out"), exit_code=2)
     return project.root / "private" / "reports" / quarter
 
 
 def check_output(out_dir: Path, root: Path | None, folder: bool = True) -> None:
     fsutil.check_writable(out_dir, folder=folder)
     if root is not None and fsutil.inside(out_dir, root / "site"):
-        raise BdsError(
-            f"{out_dir}: il rapporto privato non si scrive dentro il sito pubblicato (site/)", exit_code=2
-        )
+        raise BdsError(f"{out_dir}: {messages.t('outcomes.release.inside_site')}", exit_code=2)
     why = fsutil.repository_exposure(out_dir)
     if why:
-        reason = {"tracked": "contiene file registrati in git", "not-ignored": "non è esclusa da .gitignore"}[
-            why
-        ]
+        reason = messages.t(f"outcomes.release.exposure.{why.replace('-', '_')}")
         raise BdsError(
-            f"{out_dir}: la cartella di uscita è dentro il repository e {reason}; usa private/reports/",
-            exit_code=2,
+            f"{out_dir}: {messages.t('outcomes.release.in_repository', reason=reason)}", exit_code=2
         )
 
 
@@ -114,23 +105,10 @@ def build_report(
     its owner commits them. `checked` is a successful `validate()` of the same `data_dir` with its
     tables loaded; when given, the (slow) validation is not repeated.
     """
-    from ..publish.staging import JOURNAL, Staging, recover_all
-
     aggregate.quarter_bounds(quarter)  # a clear error for a malformed quarter, before any work
     timings = {}
     settings = settings_for(project)
-    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
-    check_output(out_dir, settings.root)
-    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
-    check_output(ledger_path, settings.root, folder=False)
-    if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
-        recover_all(
-            [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
-        )
-    if out_dir.exists() and any(out_dir.iterdir()) and not replace:
-        raise BdsError(
-            f"{out_dir}: esiste già un rapporto per questo trimestre; usa --force per rifarlo", exit_code=2
-        )
+    out_dir, ledger_path = _targets(project, quarter, settings, out_dir, ledger_path, replace, staging)
 
     started = time.perf_counter()
     reusable = checked is not None and checked.ok and checked.data is not None
@@ -151,14 +129,41 @@ def build_report(
     timings["audit"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    services = {
-        s["id"]: s.get("short_name") or s.get("name", s["id"])
-        for s in settings.territory.get("health_services") or []
-    }
+    summary = _summary(agg, outcome, quarter, settings.k)
+    files = _release_files(agg, outcome, book, settings, summary, pdf)
+    files["manifest.json"] = _json(_manifest(quarter, settings, Path(data_dir), ledger_path, files))
+    new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    _write(files, new_ledger, out_dir, ledger_path, quarter, staging)
+    timings["render"] = time.perf_counter() - started
+    summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
+    return summary
+
+
+def _targets(
+    project, quarter: str, settings: Settings, out_dir, ledger_path, replace: bool, staging
+) -> tuple[Path, Path]:
+    """The report folder and the ledger, both checked writable and outside the repository and the site;
+    an interrupted earlier run is completed first (unless a larger run's `staging` owns the commit)."""
+    from ..publish.staging import recover_all
+
+    out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
+    check_output(out_dir, settings.root)
+    ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
+    check_output(ledger_path, settings.root, folder=False)
+    if staging is None:  # before reading the ledger: an interrupted run may still have to record in it
+        recover_all(
+            [ledger_path.absolute().parent] + ([project.root] if project is not None else []), sys.stderr
+        )
+    if out_dir.exists() and any(out_dir.iterdir()) and not replace:
+        raise BdsError(f"{out_dir}: {messages.t('outcomes.release.exists')}", exit_code=2)
+    return out_dir, ledger_path
+
+
+def _summary(agg, outcome, quarter: str, k: int) -> dict:
     counts = [c for c in agg.cells.values()]
-    summary = {
+    return {
         "quarter": quarter,
-        "k": settings.k,
+        "k": k,
         "tables": len(agg.tables),
         "cells": len(counts),
         "suppressed": sum(1 for c in counts if c.status == SUPPRESSED),
@@ -166,6 +171,17 @@ def build_report(
         "milp_solves": outcome.solves,
         "unprotected": outcome.unprotected,
         "ledger_conflicts": outcome.ledger_conflicts,
+    }
+
+
+def _release_files(
+    agg, outcome, book: dict, settings: Settings, summary: dict, pdf: bool
+) -> dict[str, bytes]:
+    """The release's files but the manifest: the tables, their datapackage, the report, the audit."""
+    quarter = agg.quarter
+    services = {
+        s["id"]: s.get("short_name") or s.get("name", s["id"])
+        for s in settings.territory.get("health_services") or []
     }
     files: dict[str, bytes] = {}
     for table in agg.tables:
@@ -179,24 +195,35 @@ def build_report(
     if pdf:
         files["report.pdf"] = render.report_pdf(page)
     files["audit.json"] = _json(_audit(agg, outcome, sorted(r for r in book["releases"] if r != quarter)))
-    inputs = {f"{t}.csv": package.file_sha256(Path(data_dir) / f"{t}.csv") for t in package.TABLES}
-    files["manifest.json"] = _json(
-        {
-            "quarter": quarter,
-            "inputs": inputs,
-            "parameters": {
-                "disclosure_threshold": settings.k,
-                "rounding_base": 5,
-                "dominance_share": disclosure.DOMINANCE_SHARE,
-                "p_percent": disclosure.P_PERCENT,
-                "programme": settings.programme,
-            },
-            "ledger_before": _sha(ledger_path.read_bytes()) if ledger_path.is_file() else None,
-            "versions": _versions(),
-            "outputs": {name: _sha(data) for name, data in sorted(files.items())},
-        }
-    )
-    new_ledger = ledger_mod.record(book, agg, list(agg.relations))
+    return files
+
+
+def _manifest(quarter: str, settings: Settings, data_dir: Path, ledger_path: Path, files: dict) -> dict:
+    """What went in (inputs' hashes, parameters, the ledger before, versions) and what came out."""
+    inputs = {f"{t}.csv": package.file_sha256(data_dir / f"{t}.csv") for t in package.TABLES}
+    return {
+        "quarter": quarter,
+        "inputs": inputs,
+        "parameters": {
+            "disclosure_threshold": settings.k,
+            "rounding_base": 5,
+            "dominance_share": disclosure.DOMINANCE_SHARE,
+            "p_percent": disclosure.P_PERCENT,
+            "programme": settings.programme,
+        },
+        "ledger_before": _sha(ledger_path.read_bytes()) if ledger_path.is_file() else None,
+        "versions": _versions(),
+        "outputs": {name: _sha(data) for name, data in sorted(files.items())},
+    }
+
+
+def _write(
+    files: dict[str, bytes], new_ledger: dict, out_dir: Path, ledger_path: Path, quarter: str, staging
+):
+    """Stage the ledger and the report folder, then commit both in one journaled step (or leave them
+    to the `staging` of a larger run)."""
+    from ..publish.staging import JOURNAL, Staging
+
     out_target, ledger_target = out_dir.absolute(), ledger_path.absolute()  # the journal outlives the cwd
     area = staging if staging is not None else Staging()
     try:
@@ -215,19 +242,14 @@ def build_report(
         if staging is None:
             for sentence in area.recovered:
                 print(f"bds: {sentence}.", file=sys.stderr)
-            area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")
+            area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")  # msg-ok: the command line
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
         raise filesys.write_failed(
-            exc,
-            "il rapporto",
-            "Il rapporto e il registro delle pubblicazioni precedenti sono rimasti com'erano.",
+            exc, messages.t("outcomes.release.write_what"), messages.t("outcomes.release.write_kept")
         ) from None
     finally:
         if staging is None:
             area.discard()
-    timings["render"] = time.perf_counter() - started
-    summary.update(out=str(out_dir), ledger=str(ledger_path), timings=timings)
-    return summary
 
 
 def _json(data) -> bytes:
@@ -262,18 +284,21 @@ def _audit(agg, outcome, earlier: list[str]) -> dict:
     return {
         "quarter": agg.quarter,
         "k": agg.k,
-        "attacker": "all published figures of this release and of the earlier releases in the ledger, "
-        "as integer constraints (rounding [r-2,r+2], <k as [1,k-1], margins, quarter-to-quarter "
-        "flows); intervals computed with scipy.optimize.milp",
+        # audit.json explains itself in English (the kit's technical record, not a text for people)
+        "attacker": "all published figures of this release "  # msg-ok: English, see above
+        "and of the earlier releases in the ledger, as integer constraints (rounding [r-2,r+2], "
+        "<k as [1,k-1], margins, quarter-to-quarter flows); intervals computed with scipy.optimize.milp",
         "protection": {
-            "primary": f"each <{agg.k} cell: the attacker can neither exclude {agg.k - 1} people nor "
-            f"prove more than {floor} (attacker min <= {floor}, max >= {agg.k - 1})",
-            "group": f"a group hidden for a shared sensitive category: nobody can prove that fewer than "
-            f"{agg.k} lack it",
-            "last_resort": f"when no published cell is left to hide, a <{agg.k} cell is blanked",
-            "not_covered": "a person who knows their own cell or other people's cells (a coalition): the "
-            "audit can measure it (disclosure.audit with known values) but the release does not defend "
-            "against it",
+            "primary": f"each <{agg.k} cell: the attacker can neither "  # msg-ok: English, see above
+            f"exclude {agg.k - 1} people nor prove more than {floor} "
+            f"(attacker min <= {floor}, max >= {agg.k - 1})",
+            "group": f"a group hidden for a shared sensitive "  # msg-ok: English, see above
+            f"category: nobody can prove that fewer than {agg.k} lack it",
+            "last_resort": f"when no published cell is left "  # msg-ok: English, see above
+            f"to hide, a <{agg.k} cell is blanked",
+            "not_covered": "a person who knows their own cell "  # msg-ok: English, see above
+            "or other people's cells (a coalition): the audit can measure it "
+            "(disclosure.audit with known values) but the release does not defend against it",
             "min_at_most": floor,
             "max_at_least": agg.k - 1,
         },

@@ -4,11 +4,10 @@
 disclosure threshold from content/territory.yml. A broken, tagged or list-shaped file gets the same
 located findings as `bds validate`, never a crash and never a silently weakened rule.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
-from .. import findings, load, report, schema
+from .. import findings, load, messages, report, schema
 from ..errors import BdsError
 
 
@@ -19,11 +18,11 @@ def load_territory(project) -> dict:
     problems = doc.findings + (schema.validate(doc, "territory") if doc.ok else [])
     errors = [f for f in problems if f.severity == findings.ERROR]
     if not errors and not isinstance(doc.data, dict):  # the schema says so; kept as the last guard
-        errors = [findings.make("YAML_NOT_MAPPING", doc.path, 1, 1, found="altro")]
+        errors = [
+            findings.make(
+                "YAML_NOT_MAPPING", doc.path, 1, 1, found=messages.t("outcomes.territory.other_shape")
+            )
+        ]
     if errors:
-        raise BdsError(
-            "il file del territorio non è valido: correggilo e riprova (bds validate lo controlla).\n"
-            + report.text(errors),
-            exit_code=1,
-        )
+        raise BdsError(messages.t("outcomes.territory.invalid") + "\n" + report.text(errors), exit_code=1)
     return doc.data

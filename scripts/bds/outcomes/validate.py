@@ -4,7 +4,6 @@ Every problem is located (table, row, column) and carries a stable code from
 `codes.REGISTRY`. Messages are built here from the schema, never from
 frictionless' own messages, because those quote the cell's content.
 """
-# messages: pending (18 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -20,8 +19,10 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from .. import messages
 from ..errors import BdsError
 from . import codes, fsutil, package
 
@@ -37,9 +38,9 @@ IDENTIFYING_HEADERS = re.compile(
 
 _ALNUM_BEFORE, _ALNUM_AFTER = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
 _OMOCODE = "[0-9LMNPQRSTUVlmnpqrstuv]"
-SHAPES = [
+SHAPE_PATTERNS = [  # (shape: a key of outcomes.validate.shapes, pattern)
     (
-        "un codice fiscale",
+        "tax_code",
         re.compile(
             _ALNUM_BEFORE
             + rf"[A-Za-z]{{6}}{_OMOCODE}{{2}}[A-Za-z]{_OMOCODE}{{2}}[A-Za-z]{_OMOCODE}{{3}}[A-Za-z]"
@@ -49,12 +50,12 @@ SHAPES = [
     # The look-behind makes a match start only where a run of address characters starts: without it a
     # long run with no "@" (one pasted 300,000-letter cell) is rescanned from each of its letters.
     (
-        "un indirizzo email",
+        "email",
         re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
     ),
     # a phone number only counts when it is the whole cell: ids and amounts contain digit runs too
     (
-        "un numero di telefono",
+        "phone",
         re.compile(
             r'(?:(?<=^)|(?<=[,"]))(?:\+39|0039)?[ ]?(?:3[0-9]{2}|0[0-9]{1,3})'
             r'[ ./-]?[0-9]{3}[ ./-]?[0-9]{3,5}(?=[,"\r\n]|$)',
@@ -62,6 +63,24 @@ SHAPES = [
         ),
     ),
 ]
+
+
+def shape_text(shape: str) -> str:
+    """How a message names `shape` («un codice fiscale»)."""
+    return messages.t(f"outcomes.validate.shapes.{shape}")
+
+
+@cache
+def _shapes(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The shapes named in `language` (the cache key: `shape_text` reads the current one)."""
+    return [(shape_text(shape), pattern) for shape, pattern in SHAPE_PATTERNS]
+
+
+def __getattr__(name: str) -> list[tuple[str, re.Pattern[str]]]:
+    """`SHAPES`: the patterns named in the current language (as `outcomes/workbook.py` reads them)."""
+    if name == "SHAPES":
+        return _shapes(messages.current_language())
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,8 @@ class Problem:
     message: str
 
     def text(self) -> str:
-        return f"{self.table}:{self.row}:{self.column}: errore [{self.code}] {self.message}"
+        error = messages.t("common.severity.error")
+        return f"{self.table}:{self.row}:{self.column}: {error} [{self.code}] {self.message}"
 
     def as_dict(self) -> dict:
         return {
@@ -116,10 +136,7 @@ def check_location(data_dir: Path) -> None:
     """Refuse a data folder that git could commit (tracked, or inside a work tree and not ignored)."""
     why = fsutil.repository_exposure(data_dir)
     if why:
-        reason = {
-            "tracked": "contiene file già registrati in git",
-            "not-ignored": "non è esclusa da .gitignore",
-        }[why]
+        reason = messages.t(f"outcomes.validate.exposure.{why.replace('-', '_')}")
         message = codes.REGISTRY["DIR_IN_REPOSITORY"].template.format(why=reason)
         raise BdsError(f"{data_dir}: [DIR_IN_REPOSITORY] {message}", exit_code=2)
 
@@ -135,21 +152,28 @@ MAX_MATCHES = 1_000  # identifier values reported per table and shape
 def _not_regular(info: os.stat_result) -> str | None:
     mode = info.st_mode
     if stat.S_ISLNK(mode):
-        return "è un collegamento simbolico"
-    if stat.S_ISDIR(mode):
-        return "è una cartella"
-    if not stat.S_ISREG(mode):
-        return "è un file speciale"
-    if info.st_nlink > 1:  # the other name may be a file committed in a repository
-        return "ha anche un altro nome sul disco (un collegamento fisico)"
-    return None
+        kind = "symlink"
+    elif stat.S_ISDIR(mode):
+        kind = "folder"
+    elif not stat.S_ISREG(mode):
+        kind = "special"
+    elif info.st_nlink > 1:  # the other name may be a file committed in a repository
+        kind = "hard_link"
+    else:
+        return None
+    return messages.t(f"outcomes.validate.not_regular.{kind}")
 
 
 def _column_name(header: list[str], row: int, position: int) -> str:
     """The header's name of the column at `position` (0-based), or «colonna N» on the header itself."""
     if row > 1 and position < len(header) and header[position]:
         return header[position]
-    return f"colonna {position + 1}"
+    return _column_label(position + 1)
+
+
+def _column_label(number: int) -> str:
+    """«colonna N» (1-based): where a problem is on the header, or in a column the header lacks."""
+    return messages.t("outcomes.validate.column", number=number)
 
 
 def _raw_header(raw: bytes) -> list[str]:
@@ -169,51 +193,72 @@ def _read_table(table: str, path: Path) -> _Read:
     strict UTF-8 (never a guessed encoding), no NUL, no over-long cell. Problems are located and never
     quote the file's content."""
     result = _Read()
+    raw = _read_bytes(table, path, result.problems)
+    if raw is None:
+        return result
+    text = _decode(table, raw, result.problems)
+    del raw
+    if text is not None and _scan_rows(table, text, result):
+        result.text = text
+    return result
+
+
+def _read_bytes(table: str, path: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of a regular file no larger than MAX_TABLE_BYTES, or None with the problem added."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        result.problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
-        return result
+        problems.append(_problem("", 0, "", "TABLE_MISSING", file=f"{table}.csv"))
+        return None
     except OSError:
-        result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
-        return result
+        problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+        return None
     why = _not_regular(info)
     if why:
-        result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
-        return result
-    raw = b""
+        problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
+        return None
+    raw, size = b"", 0
     try:
         # O_NOFOLLOW: a link swapped in after the check above is refused too; O_NONBLOCK: never wait
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             opened = os.fstat(fh.fileno())
-            why = _not_regular(opened)
-            if why is None and opened.st_size <= MAX_TABLE_BYTES:
+            why, size = _not_regular(opened), opened.st_size
+            if why is None and size <= MAX_TABLE_BYTES:
                 raw = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since
     except OSError:
-        why = "è un collegamento simbolico" if os.path.islink(path) else None
+        why = messages.t("outcomes.validate.not_regular.symlink") if os.path.islink(path) else None
         if why is None:
-            result.problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
-            return result
+            problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
+            return None
     if why:
-        result.problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
-        return result
-    if len(raw) > MAX_TABLE_BYTES or opened.st_size > MAX_TABLE_BYTES:
-        result.problems.append(
-            _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_BYTES // 2**20} MB")
-        )
-        return result
+        problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
+        return None
+    if len(raw) > MAX_TABLE_BYTES or size > MAX_TABLE_BYTES:
+        megabytes = MAX_TABLE_BYTES // 2**20
+        limit = messages.t("outcomes.validate.limits.size", megabytes=megabytes)
+        problems.append(_problem(table, 0, "", "TABLE_TOO_LARGE", limit=limit))
+        return None
+    return raw
+
+
+def _decode(table: str, raw: bytes, problems: list[Problem]) -> str | None:
+    """The text of `raw` in strict UTF-8 (a BOM allowed), or None with the first undecodable byte located."""
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw[bom:].decode("utf-8")
+        return raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
         at = bom + exc.start
         line = raw.count(b"\n", 0, at) + 1
         position = raw.count(b",", raw.rfind(b"\n", 0, at) + 1, at)
         name = _column_name(_raw_header(raw[bom:]), line, position)
-        result.problems.append(_problem(table, line, name, "TABLE_NOT_UTF8", offset=at))
-        return result
-    del raw
+        problems.append(_problem(table, line, name, "TABLE_NOT_UTF8", offset=at))
+        return None
+
+
+def _scan_rows(table: str, text: str, result: _Read) -> bool:
+    """Read the rows once: the header into `result`, each over-long or NUL cell as a problem (at most
+    MAX_SAME_PROBLEM of a kind); False when the table has too many rows or columns to go on."""
     counts: dict[str, int] = defaultdict(int)
 
     def found(row: int, position: int, code: str, **values) -> None:
@@ -221,6 +266,11 @@ def _read_table(table: str, path: Path) -> _Read:
         if counts[code] <= MAX_SAME_PROBLEM:
             name = _column_name(result.header, row, position)
             result.problems.append(_problem(table, row, name, code, **values))
+
+    def too_large(row: int, what: str, count: int) -> bool:
+        shown = messages.t(f"outcomes.validate.limits.{what}", count=count)
+        result.problems.append(_problem(table, row, "", "TABLE_TOO_LARGE", limit=shown))
+        return False
 
     has_nul = "\x00" in text
     limit = csv.field_size_limit()
@@ -231,15 +281,9 @@ def _read_table(table: str, path: Path) -> _Read:
             if row == 1:
                 result.header = cells
             if row > MAX_TABLE_ROWS + 1:
-                result.problems.append(
-                    _problem(table, 0, "", "TABLE_TOO_LARGE", limit=f"{MAX_TABLE_ROWS} righe")
-                )
-                return result
+                return too_large(0, "rows", MAX_TABLE_ROWS)
             if len(cells) > MAX_COLUMNS:
-                result.problems.append(
-                    _problem(table, row, "", "TABLE_TOO_LARGE", limit=f"{MAX_COLUMNS} colonne in una riga")
-                )
-                return result
+                return too_large(row, "columns", MAX_COLUMNS)
             if cells and max(map(len, cells)) > MAX_CELL_CHARS:
                 for position, cell in enumerate(cells):
                     if len(cell) > MAX_CELL_CHARS:
@@ -252,13 +296,12 @@ def _read_table(table: str, path: Path) -> _Read:
         result.problems.append(_problem(table, row + 1, "", "TABLE_UNREADABLE"))
     finally:
         csv.field_size_limit(limit)
-    result.text = text
-    return result
+    return True
 
 
 def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
     return [
-        _problem(table, 1, f"colonna {i}", "IDENTIFIER_COLUMN", position=i)
+        _problem(table, 1, _column_label(i), "IDENTIFIER_COLUMN", position=i)
         for i, name in enumerate(header, start=1)
         if IDENTIFYING_HEADERS.match(name.strip())
     ]
@@ -270,7 +313,7 @@ def _identifier_values(table: str, text: str, header: list[str]) -> list[Problem
     Linear in the text: the patterns are, and each match's line and column are counted from the
     previous match, never from the start of its line again."""
     found: dict[tuple[int, int], str] = {}
-    for shape, pattern in SHAPES:
+    for shape, pattern in SHAPE_PATTERNS:
         line_no, column, scanned = 1, 0, 0
         for match in itertools.islice(pattern.finditer(text), MAX_MATCHES):
             start = match.start()
@@ -285,18 +328,17 @@ def _identifier_values(table: str, text: str, header: list[str]) -> list[Problem
     problems = []
     for (line_no, column), shape in sorted(found.items()):
         name = _column_name(header, line_no, column)
-        problems.append(_problem(table, line_no, name, "IDENTIFIER_VALUE", shape=shape))
+        problems.append(_problem(table, line_no, name, "IDENTIFIER_VALUE", shape=shape_text(shape)))
     return problems
 
 
 # -- frictionless ------------------------------------------------------------------------------------
 def _expected_type(spec: dict) -> str:
-    return {
-        "integer": "un numero intero",
-        "number": "un numero (con il punto per i decimali)",
-        "date": "una data nel formato AAAA-MM-GG",
-        "boolean": "true oppure false",
-    }.get(str(spec.get("type")), "un testo")
+    kind = str(spec.get("type"))
+    return messages.t(f"outcomes.validate.types.{kind if kind in _TYPED else 'string'}")
+
+
+_TYPED = ("integer", "number", "date", "boolean")
 
 
 def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
@@ -321,7 +363,14 @@ def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
         )
     if constraint in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         low, high = limits.get("minimum"), limits.get("maximum")
-        return _problem(table, row, name, "CELL_RANGE", title=title, expected=f"tra {low} e {high}")
+        return _problem(
+            table,
+            row,
+            name,
+            "CELL_RANGE",
+            title=title,
+            expected=messages.t("outcomes.validate.range", low=low, high=high),
+        )
     if constraint == "unique":
         return _problem(table, row, name, "CELL_UNIQUE", title=title)
     return _problem(table, row, name, "CELL_INVALID", title=title)
@@ -333,71 +382,60 @@ def _frictionless_problems(data_dir: Path, headers: dict[str, list[str]] | None 
     descriptor = package.frictionless_descriptor(headers)
     pkg = frictionless.Package(descriptor, basepath=str(data_dir))
     report = pkg.validate()
-    problems: list[Problem] = []
-    for task in report.tasks:
-        table = task.name
-        names = package.field_names(table)
-        for error in task.errors:
-            kind = error.type
-            row = getattr(error, "row_number", None) or 0
-            name = getattr(error, "field_name", None) or ""
-            position = getattr(error, "field_number", None) or 0
-            if kind == "missing-label":
-                problems.append(
-                    _problem(table, 1, name, "HEADER_MISSING", title=_title(table, name), field=name)
-                )
-            elif kind == "extra-label":
-                problems.append(_problem(table, 1, f"colonna {position}", "HEADER_EXTRA", position=position))
-            elif kind in ("incorrect-label", "duplicate-label", "blank-label"):
-                expected = names[position - 1] if 0 < position <= len(names) else ""
-                problems.append(
-                    _problem(
-                        table, 1, f"colonna {position}", "HEADER_WRONG", position=position, field=expected
-                    )
-                )
-            elif kind == "blank-row":
-                problems.append(_problem(table, row, "", "ROW_BLANK"))
-            elif kind == "extra-cell":
-                problems.append(_problem(table, row, f"colonna {position}", "ROW_EXTRA_CELL"))
-            elif kind == "missing-cell":
-                problems.append(_problem(table, row, name, "ROW_MISSING_CELL"))
-            elif kind == "type-error":
-                spec = package.fields_by_name(table).get(name, {})
-                problems.append(
-                    _problem(
-                        table,
-                        row,
-                        name,
-                        "CELL_TYPE",
-                        title=_title(table, name),
-                        expected=_expected_type(spec),
-                    )
-                )
-            elif kind == "constraint-error":
-                problems.append(_constraint_problem(table, row, name, error.note))
-            elif kind == "unique-error":
-                problems.append(_problem(table, row, name, "CELL_UNIQUE", title=_title(table, name)))
-            elif kind == "primary-key":
-                fields = ", ".join(package.table_schema(table)["primaryKey"])
-                problems.append(_problem(table, row, "", "KEY_DUPLICATE", fields=fields))
-            elif kind == "foreign-key":
-                fk_fields = list(getattr(error, "field_names", None) or [""])
-                other = getattr(error, "reference_name", "") or ""
-                problems.append(
-                    _problem(
-                        table,
-                        row,
-                        ",".join(fk_fields),
-                        "KEY_UNKNOWN",
-                        title=_title(table, fk_fields[0]),
-                        other=f"{other}.csv",
-                    )
-                )
-            elif kind in ("encoding-error", "source-error", "scheme-error", "format-error", "io-error"):
-                problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
-            else:
-                problems.append(_problem(table, row, name, "CELL_INVALID", title=_title(table, name) or kind))
-    return problems
+    return [_structural_problem(task.name, error) for task in report.tasks for error in task.errors]
+
+
+_LABEL_ERRORS = ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label")
+_READ_ERRORS = ("encoding-error", "source-error", "scheme-error", "format-error", "io-error")
+
+
+def _structural_problem(table: str, error) -> Problem:
+    """One frictionless error as a located problem, its message from the schema (never frictionless')."""
+    kind = error.type
+    row = getattr(error, "row_number", None) or 0
+    name = getattr(error, "field_name", None) or ""
+    position = getattr(error, "field_number", None) or 0
+    if kind in _LABEL_ERRORS:
+        return _header_problem(table, kind, name, position)
+    if kind == "blank-row":
+        return _problem(table, row, "", "ROW_BLANK")
+    if kind == "extra-cell":
+        return _problem(table, row, _column_label(position), "ROW_EXTRA_CELL")
+    if kind == "missing-cell":
+        return _problem(table, row, name, "ROW_MISSING_CELL")
+    if kind == "type-error":
+        expected = _expected_type(package.fields_by_name(table).get(name, {}))
+        return _problem(table, row, name, "CELL_TYPE", title=_title(table, name), expected=expected)
+    if kind == "constraint-error":
+        return _constraint_problem(table, row, name, error.note)
+    if kind == "unique-error":
+        return _problem(table, row, name, "CELL_UNIQUE", title=_title(table, name))
+    if kind in ("primary-key", "foreign-key"):
+        return _key_problem(table, row, error)
+    if kind in _READ_ERRORS:
+        return _problem(table, 0, "", "TABLE_UNREADABLE")
+    return _problem(table, row, name, "CELL_INVALID", title=_title(table, name) or kind)
+
+
+def _header_problem(table: str, kind: str, name: str, position: int) -> Problem:
+    if kind == "missing-label":
+        return _problem(table, 1, name, "HEADER_MISSING", title=_title(table, name), field=name)
+    if kind == "extra-label":
+        return _problem(table, 1, _column_label(position), "HEADER_EXTRA", position=position)
+    names = package.field_names(table)
+    expected = names[position - 1] if 0 < position <= len(names) else ""
+    return _problem(table, 1, _column_label(position), "HEADER_WRONG", position=position, field=expected)
+
+
+def _key_problem(table: str, row: int, error) -> Problem:
+    """A primary key seen twice, or a foreign key that matches no row of the other table."""
+    if error.type == "primary-key":
+        fields = ", ".join(package.table_schema(table)["primaryKey"])
+        return _problem(table, row, "", "KEY_DUPLICATE", fields=fields)
+    fk_fields = list(getattr(error, "field_names", None) or [""])
+    other = getattr(error, "reference_name", "") or ""
+    title = _title(table, fk_fields[0])
+    return _problem(table, row, ",".join(fk_fields), "KEY_UNKNOWN", title=title, other=f"{other}.csv")
 
 
 # -- domain rules ------------------------------------------------------------------------------------
@@ -412,73 +450,78 @@ def _quarter_bounds(label: str) -> tuple[dt.date, dt.date] | None:
 
 
 def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]:
-    out: list[Problem] = []
+    """The rules across cells and tables, in this order: zones and services, projects (dates, status,
+    age, overlaps), assessments, admissions, costs."""
     ben, proj, asm, adm, cost = (data[t] for t in package.TABLES)
-
-    if territory:
-        zones = {z["id"] for z in territory.get("zones") or []} | {OUTSIDE_ZONE}
-        services = {s["id"] for s in territory.get("health_services") or []}
-        for i, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False)):
-            if zone is not None and zone not in zones:
-                out.append(
-                    _problem(
-                        "beneficiaries",
-                        i + 2,
-                        "zone",
-                        "BENEFICIARY_ZONE_UNKNOWN",
-                        title=_title("beneficiaries", "zone"),
-                    )
-                )
-            if service is not None and services and service not in services:
-                out.append(
-                    _problem(
-                        "beneficiaries",
-                        i + 2,
-                        "health_service",
-                        "BENEFICIARY_SERVICE_UNKNOWN",
-                        title=_title("beneficiaries", "health_service"),
-                    )
-                )
+    out = _territory_problems(ben, territory) if territory else []
     birth = dict(zip(ben["beneficiary_id"], ben["birth_year"], strict=False))
+    projects, by_person = _project_problems(proj, birth, out)
+    out += _first_contact_problems(proj)
+    out += _overlap_problems(by_person)
+    out += _assessment_problems(asm, projects)
+    out += [
+        _problem("admissions", i + 2, "end_date", "ADMISSION_ORDER")
+        for i, (start, end) in enumerate(zip(adm["start_date"], adm["end_date"], strict=False))
+        if start and end and end < start
+    ]
+    out += _cost_problems(cost, projects)
+    return out
 
+
+def _territory_problems(ben: package.Table, territory: dict) -> list[Problem]:
+    """A person's zone and health service must be the territory's."""
+    out = []
+    zones = {z["id"] for z in territory.get("zones") or []} | {OUTSIDE_ZONE}
+    services = {s["id"] for s in territory.get("health_services") or []}
+    for i, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False)):
+        if zone is not None and zone not in zones:
+            title = _title("beneficiaries", "zone")
+            out.append(_problem("beneficiaries", i + 2, "zone", "BENEFICIARY_ZONE_UNKNOWN", title=title))
+        if service is not None and services and service not in services:
+            title = _title("beneficiaries", "health_service")
+            out.append(
+                _problem("beneficiaries", i + 2, "health_service", "BENEFICIARY_SERVICE_UNKNOWN", title=title)
+            )
+    return out
+
+
+def _date_order(row: int, later: str, earlier: str, column: str | None = None) -> Problem:
+    """`later` (a projects' column) comes before `earlier`: reported in `column` (`later` by default)."""
+    return _problem(
+        "projects",
+        row,
+        column or later,
+        "PROJECT_DATE_ORDER",
+        title=_title("projects", later),
+        other=_title("projects", earlier),
+    )
+
+
+_PROJECT_COLUMNS = (
+    "project_id",
+    "beneficiary_id",
+    "referral_date",
+    "start_date",
+    "end_date",
+    "status",
+    "closure_reason",
+)
+
+
+def _project_problems(
+    proj: package.Table, birth: dict, out: list[Problem]
+) -> tuple[dict[str, tuple], dict[str, list]]:
+    """Each project's dates, status and the person's age, appended to `out`; return every dated project's
+    (start, end, status) and each person's (start, end, row) spans, for the rules that follow."""
     projects: dict[str, tuple] = {}
     by_person: dict[str, list] = defaultdict(list)
-    cols = [
-        proj[c]
-        for c in (
-            "project_id",
-            "beneficiary_id",
-            "referral_date",
-            "start_date",
-            "end_date",
-            "status",
-            "closure_reason",
-        )
-    ]
+    cols = [proj[c] for c in _PROJECT_COLUMNS]
     for i, (pid, person, referral, start, end, status, reason) in enumerate(zip(*cols, strict=False)):
         row = i + 2
         if referral and start and referral > start:
-            out.append(
-                _problem(
-                    "projects",
-                    row,
-                    "referral_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "referral_date"),
-                    other=_title("projects", "start_date"),
-                )
-            )
+            out.append(_date_order(row, "referral_date", "start_date"))
         if start and end and end < start:
-            out.append(
-                _problem(
-                    "projects",
-                    row,
-                    "end_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "end_date"),
-                    other=_title("projects", "start_date"),
-                )
-            )
+            out.append(_date_order(row, "end_date", "start_date"))
         if status == "closed":
             if end is None:
                 out.append(_problem("projects", row, "end_date", "END_MISSING"))
@@ -488,47 +531,45 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
             out.append(_problem("projects", row, "status", "END_ON_OPEN_PROJECT"))
         year = birth.get(person)
         if start and isinstance(year, int) and start.year - year < 16:
-            out.append(
-                _problem("beneficiaries", 0, "birth_year", "BIRTH_AFTER_START")
-                if False
-                else _problem("projects", row, "start_date", "BIRTH_AFTER_START")
-            )
+            out.append(_problem("projects", row, "start_date", "BIRTH_AFTER_START"))
         if pid is not None and start is not None:
             projects[pid] = (start, end, status)
             by_person[person].append((start, end or dt.date.max, row))
-    # the adolescents' programme's optional dates: the first contact comes before the start and the visit
+    return projects, by_person
+
+
+def _first_contact_problems(proj: package.Table) -> list[Problem]:
+    """The adolescents' programme's optional dates: the first contact comes before the start and the visit."""
+    out = []
     for i, (contact, visit, start) in enumerate(
         zip(proj["first_contact_date"], proj["first_specialist_date"], proj["start_date"], strict=False)
     ):
         if contact and start and contact > start:
-            out.append(
-                _problem(
-                    "projects",
-                    i + 2,
-                    "first_contact_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "first_contact_date"),
-                    other=_title("projects", "start_date"),
-                )
-            )
+            out.append(_date_order(i + 2, "first_contact_date", "start_date"))
         if contact and visit and visit < contact:
             out.append(
-                _problem(
-                    "projects",
-                    i + 2,
-                    "first_specialist_date",
-                    "PROJECT_DATE_ORDER",
-                    title=_title("projects", "first_contact_date"),
-                    other=_title("projects", "first_specialist_date"),
+                _date_order(
+                    i + 2, "first_contact_date", "first_specialist_date", column="first_specialist_date"
                 )
             )
+    return out
+
+
+def _overlap_problems(by_person: dict[str, list]) -> list[Problem]:
+    """One project at a time: a project that starts before the person's previous one ends."""
+    out = []
     for spans in by_person.values():
         if len(spans) > 1:
             spans.sort()
             for (_s1, e1, _), (s2, _e2, row2) in zip(spans, spans[1:], strict=False):
                 if s2 <= e1:
                     out.append(_problem("projects", row2, "start_date", "PROJECTS_OVERLAP"))
+    return out
 
+
+def _assessment_problems(asm: package.Table, projects: dict[str, tuple]) -> list[Problem]:
+    """HoNOS totals, assessment dates within their project, time points in order."""
+    out = []
     honos_cols = [asm[f"honos_{k}"] for k in range(1, 13)]
     seen: dict[str, list] = defaultdict(list)
     for i, (pid, point, day, total) in enumerate(
@@ -558,11 +599,12 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
                 out.append(
                     _problem("assessments", row2, "date", "TIMEPOINT_ORDER", time_point=p2, previous=p1)
                 )
+    return out
 
-    for i, (start, end) in enumerate(zip(adm["start_date"], adm["end_date"], strict=False)):
-        if start and end and end < start:
-            out.append(_problem("admissions", i + 2, "end_date", "ADMISSION_ORDER"))
 
+def _cost_problems(cost: package.Table, projects: dict[str, tuple]) -> list[Problem]:
+    """A cost's quarter must overlap its project's dates."""
+    out = []
     bounds_cache: dict[str, tuple | None] = {}
     for i, (pid, quarter) in enumerate(zip(cost["project_id"], cost["quarter"], strict=False)):
         span = projects.get(pid)
@@ -591,7 +633,7 @@ def validate(
     """Validate the package in `data_dir`; `result.data` holds the typed tables when there are no problems."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise BdsError(f"{data_dir}: la cartella dei dati non esiste", exit_code=2)
+        raise BdsError(f"{data_dir}: {messages.t('outcomes.validate.missing_folder')}", exit_code=2)
     if check_repository:
         check_location(data_dir)
     result = Validation(data_dir)

@@ -182,19 +182,21 @@ def write_report(
     staging: Staging | None = None,
 ) -> dict:
     """The report and the ledger that records it, staged into `staging` (switched in by its commit)."""
+    from ..commands.report_cmd import territory_words
     from ..outcomes import release
 
     try:
-        return release.build_report(
-            data,
-            quarter.label,
-            out_dir=report_dir,
-            project=project,
-            ledger_path=ledger,
-            replace=True,
-            checked=checked,
-            staging=staging,
-        )
+        with messages.use(words=territory_words(project)):  # the report in the territory's words
+            return release.build_report(
+                data,
+                quarter.label,
+                out_dir=report_dir,
+                project=project,
+                ledger_path=ledger,
+                replace=True,
+                checked=checked,
+                staging=staging,
+            )
     except release.ValidationFailed as failed:
         raise PublishFailed(str(failed), "\n".join(p.text() for p in failed.problems)) from None
 
