@@ -75,3 +75,48 @@ def test_outcome_templates_take_no_cell_value():
     # the outcome data are about health: a message names positions, titles and allowed values only
     for entry in outcome_codes.REGISTRY.values():
         assert "{value}" not in entry.template, entry.code
+
+
+def test_the_texts_of_a_code_come_from_the_message_catalogue():
+    """`codes.<CODE>.title|template|hint` and `validate.groups.<group>`; a template keeps its placeholders."""
+    from bds import messages
+
+    entry = findings.REGISTRY["FIELD_REQUIRED"]
+    assert entry.title == messages.raw("codes.FIELD_REQUIRED.title")
+    assert "{title}" in entry.template and "{name}" in entry.template
+    assert entry.group == messages.t("validate.groups.fields")
+    assert set(messages.section("codes")) == {
+        f"{c}.{part}" for c in findings.REGISTRY for part in ("title", "template", "hint")
+    }
+    # A hint may show a placeholder to the reader as it is: only the territory's words are filled.
+    assert '("{value}")' in findings.REGISTRY["YAML_AMBIGUOUS_BOOLEAN"].hint
+
+
+def test_a_code_speaks_with_the_territorys_words():
+    from bds import messages
+
+    assert findings.REGISTRY["PROTECTED_TEXT_ADDRESS"].hint.endswith("dall'ente o dal case manager.")
+    with messages.use(words={**messages.words(), "coordinator": "referente", "unit_the": "l'UONPIA"}):
+        assert findings.REGISTRY["PROTECTED_TEXT_ADDRESS"].hint.endswith("dall'ente o dal referente.")
+        assert "[l'UONPIA della tua zona](@cps)" in findings.REGISTRY["GUIDE_MENTION_UNLINKED"].hint
+        found = findings.make("FIELD_REQUIRED", "x.yml", 1, 1, title="Titolo", name="title")
+        assert found.message == "manca il campo obbligatorio «Titolo» (title)."
+    assert "[il CPS della tua zona](@cps)" in findings.REGISTRY["GUIDE_MENTION_UNLINKED"].hint
+
+
+def test_importing_the_registry_reads_no_catalogue():
+    """`bds --help` imports findings: the catalogue (and YAML) are read only when a code is asked for."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    code = "import sys, bds.findings, bds.report, bds.catalogue; print('yaml' in sys.modules)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO / "scripts"), "PATH": ""},
+        check=True,
+    )
+    assert proc.stdout.strip() == "False"

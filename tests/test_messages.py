@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import functools
 import io
+import json
 import re
 import string
 import tokenize
@@ -54,6 +55,25 @@ SHARED_WORDS = set(
 )
 
 
+def _schema_keys() -> set[str]:
+    """Field names of the kit's schemas: messages quote them («schedule»), code uses them as keys."""
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if name == "properties" and isinstance(value, dict):
+                    keys.update(k.lower() for k in value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in (ROOT / "schemas").rglob("*.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return keys
+
+
 @functools.lru_cache(maxsize=1)
 def _catalogue_words() -> set[str]:
     words: set[str] = set()
@@ -61,7 +81,7 @@ def _catalogue_words() -> set[str]:
         texts = value.values() if isinstance(value, dict) else [value]
         for text in texts:
             words.update(w.lower() for w in _words(str(text)) if len(w) >= 4)
-    return words
+    return words - _schema_keys()
 
 
 def _words(text: str) -> list[str]:

@@ -1,5 +1,6 @@
-"""The territory's own words: `vocabulary` in territory.yml reaches the most visible pages (home,
-catalogue, listing, partner pages, guides), so a test territory shows none of Milan's words there."""
+"""The territory's own words: `vocabulary` in territory.yml reaches every generated page (home, catalogue,
+listings, partners, guides, CPS finder, form, bulletins, open-data page), so a test territory shows none of
+Milan's words anywhere on its site."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from conftest import run_cli
 ROOT = Path(__file__).resolve().parents[1]
 TERRITORIES = ROOT / "tests" / "territories"
 TODAY = "2026-11-25"
-VISIBLE = ("opportunita/", "enti/", "guide/", "catalogo/", "glossario/", "dati-aperti/")  # and the home page
-# Not yet: bollettini/ and proponi/ (the bulletin and the form) still carry the kit's words.
 
 
 def build(territory: str, out: Path) -> Path:
@@ -26,11 +25,11 @@ def build(territory: str, out: Path) -> Path:
 
 
 def visible_pages(site: Path) -> dict[str, str]:
+    """Every page and feed of the site (HTML, RSS, the form's script messages included)."""
     pages = {}
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        if rel == "index.html" or rel.startswith(VISIBLE):
-            pages[rel] = page.read_text(encoding="utf-8")
+    for page in sorted(site.rglob("*")):
+        if page.suffix in (".html", ".xml") and page.is_file():
+            pages[page.relative_to(site).as_posix()] = page.read_text(encoding="utf-8")
     return pages
 
 

@@ -7,14 +7,13 @@ one thing whichever command prints it, so no code is registered twice (`codes` r
 test holds it). `bds codes` prints this catalogue and the site page «Messaggi del validatore» is
 generated from it.
 """
-# messages: pending (6 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
 
-from . import findings
+from . import findings, messages
 from .findings import Code
 from .outcomes import codes as outcome_codes
 
@@ -29,19 +28,16 @@ class Area:
 
 
 def areas() -> tuple[Area, ...]:
+    """The two parts; their titles and intros are `validate.catalogue.<content|outcomes>_area|_area_intro`."""
     return (
         Area(
-            "Schede e contenuti del sito",
-            "Li segnalano `bds validate` e, prima di lavorare, `bds build`, `bds publish`, `bds import` e "
-            "`bds intake`. Il formato di ogni riga è `file:riga:colonna: errore [CODICE] campo: messaggio`.",
-            tuple(findings.REGISTRY.values()),
+            messages.t("validate.catalogue.content_area"),
+            messages.t("validate.catalogue.content_area_intro"),
+            tuple(findings.codes()),
         ),
         Area(
-            "Dati privati degli esiti",
-            "Li segnalano `bds outcomes validate`, `bds outcomes import` e `bds report`. Il formato di ogni "
-            "riga è `tabella.csv:riga:colonna: errore [CODICE] messaggio` (per un foglio di calcolo: "
-            "`file:foglio:riga:colonna`). I messaggi non riportano mai il contenuto di una cella: i dati "
-            "riguardano la salute delle persone.",
+            messages.t("validate.catalogue.outcomes_area"),
+            messages.t("validate.catalogue.outcomes_area_intro"),
             tuple(outcome_codes.REGISTRY.values()),
         ),
     )
@@ -62,13 +58,7 @@ def codes() -> list[Code]:
 
 def markdown() -> str:
     codes()  # refuses a duplicate before anything is printed
-    lines = [
-        "# Messaggi del validatore",
-        "",
-        "Ogni problema trovato da un comando di bds ha un codice stabile, lo stesso per tutti i comandi. "
-        "Gli **errori** fermano il comando (e la pubblicazione); gli **avvisi** no, ma vanno letti.",
-        "",
-    ]
+    lines = [f"# {messages.t('validate.catalogue.title')}", "", messages.t("validate.catalogue.intro"), ""]
     for area in areas():
         lines += [f"## {area.title}", "", area.intro, ""]
         lines += findings.groups_markdown(area.codes, level=3)

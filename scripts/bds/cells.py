@@ -11,7 +11,6 @@ the text as it is, and a program gets the original back with one rule:
 Only text is touched. Numbers written as numbers (ints and floats, or the number columns of a
 table, see `neutralise(value, numeric=True)`) stay numbers: `-3` is a number, not a formula.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -20,11 +19,20 @@ import re
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
-RULE_IT = (
-    "Le celle di testo che cominciano con =, +, -, @, tabulazione, a capo o apostrofo hanno un "
-    "apostrofo in più all'inizio, perché i fogli di calcolo non le leggano come formule: per "
-    "riavere il testo originale togli il primo apostrofo."
-)
+RULE_IT: str  # the rule in words, for the files that carry such cells (`validate.cells.rule`): `rule()`
+
+
+def rule() -> str:
+    """The rule in words, for the readers of a file whose cells were neutralised."""
+    from . import messages
+
+    return messages.t("validate.cells.rule")
+
+
+def __getattr__(name: str) -> str:
+    if name == "RULE_IT":
+        return rule()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def neutralise(value, numeric: bool = False):

@@ -14,9 +14,10 @@ import os
 import pkgutil
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
-from . import commands
+from . import commands, messages
 from .errors import BdsError
 from .messages import t
 
@@ -114,6 +115,21 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
+def project_words(root: str | None):
+    """The words of the project the command runs in (its territory's `vocabulary`), else the kit's:
+    every message of every command then speaks the territory's words. Never raises."""
+    from . import vocabulary
+
+    try:
+        from .content import Project, load_one
+
+        project = Project.find(Path(root) if root else None)
+        doc = load_one(project.territory_file, "content/territory.yml", "territory")
+        return vocabulary.of(doc.data if doc.ok and isinstance(doc.data, dict) else None)
+    except Exception:  # no project, an unreadable territory: the kit's words
+        return vocabulary.of(None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -121,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.func(args) or 0)
+        with messages.use(words=lambda: project_words(getattr(args, "root", None))):
+            return int(args.func(args) or 0)
     except BdsError as exc:
         print(t("cli.main.error", message=exc), file=sys.stderr)
         return exc.exit_code

@@ -4,7 +4,6 @@ A project (a territory) is a folder with `content/territory.yml`,
 `content/partners/*.yml`, `content/guides/*.md`, `content/glossary.yml` and
 `opportunities/*.yml`. Changing territory means pointing at another folder.
 """
-# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import findings as F
-from . import load, safefs, schema, unicodetext
+from . import load, messages, safefs, schema, unicodetext
 from .load import Document
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
@@ -57,9 +56,7 @@ class Project:
         for folder in (here, *here.parents):
             if (folder / "content" / "territory.yml").is_file():
                 return cls(folder)
-        raise ProjectNotFound(
-            f"nessun progetto trovato: manca content/territory.yml in {here} e nelle cartelle superiori"
-        )
+        raise ProjectNotFound(messages.t("validate.project.not_found", here=here))
 
     @property
     def territory_file(self) -> Path:
@@ -302,7 +299,9 @@ def load_guide(raw: bytes, shown: str) -> Document:
     doc = load.load_text(text[4 : end + 1], shown, line_offset=1)
     body = text[end + 5 :]
     doc.body_line = text.count("\n", 0, end + 5) + 1
-    doc.findings += unicodetext.text_findings(body, shown, doc.body_line - 1, "testo")  # text hygiene
+    doc.findings += unicodetext.text_findings(
+        body, shown, doc.body_line - 1, messages.t("validate.text.body_field")
+    )  # text hygiene
     doc.body = unicodetext.nfc(body)
     return doc
 
@@ -356,39 +355,17 @@ def load_content(
     """
     content = Content(project)
     if not os.path.lexists(project.territory_file):
-        raise ProjectNotFound(f"manca il file del territorio: {project.shown(project.territory_file)}")
+        raise ProjectNotFound(
+            messages.t("validate.project.no_territory", file=project.shown(project.territory_file))
+        )
     files, content.problems = project.scan()
-    seen = set()
-    jobs = []
-    refused: list[tuple[str, str, Document]] = []
-    translated: set[str] = set()
-    named = {absolute(p) for p in extra or []} if kinds is not None else set()
-    for path in files + list(extra or []):
-        resolved = absolute(path)  # a symlink stays itself: reading it reports it
-        if resolved in seen:
-            continue
-        if (
-            kinds is not None
-            and resolved not in named
-            and project.kind_of(resolved, resolved=True) not in kinds
-        ):
-            continue
-        seen.add(resolved)
-        if kind_override is None or path not in (extra or []):
-            kind = project.kind_of(resolved, resolved=True)
-        else:
-            kind = kind_override
-        if kind is None:
-            kind = "guide" if path.suffix == ".md" else "opportunity"
-        lexical = Path(os.path.abspath(path))
-        if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
-            # named on the command line through a symlinked folder of the project: not read
-            shown = lexical.relative_to(project.root).as_posix()
-            refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
-            continue
-        jobs.append((path, project.shown(path, resolved), kind))
-        if kind == "guide" and project.language_of(resolved, resolved=True):
-            translated.add(jobs[-1][1])  # loaded and schema-checked as a guide, kept apart from the Italian
+    jobs, refused = _jobs(project, files, list(extra or []), kind_override, kinds)
+    # translations are loaded and schema-checked as guides, kept apart from the Italian ones
+    translated = {
+        shown
+        for path, shown, kind in jobs
+        if kind == "guide" and project.language_of(absolute(path), resolved=True)
+    }
     docs = load_files(jobs, workers)
     loaded = [(shown, kind, doc) for (_path, shown, kind), doc in zip(jobs, docs, strict=True)]
     for shown, kind, doc in loaded + refused:
@@ -405,3 +382,42 @@ def load_content(
             }
             table[kind][shown] = doc
     return content
+
+
+def _jobs(
+    project: Project,
+    files: list[Path],
+    extra: list[Path],
+    kind_override: str | None,
+    kinds: set[str] | None,
+) -> tuple[list[tuple[Path, str, str]], list[tuple[str, str, Document]]]:
+    """The files to load as (path, shown, kind), each once, and those refused unread (a symlinked folder)."""
+    seen = set()
+    jobs = []
+    refused: list[tuple[str, str, Document]] = []
+    named = {absolute(p) for p in extra} if kinds is not None else set()
+    for path in files + extra:
+        resolved = absolute(path)  # a symlink stays itself: reading it reports it
+        if resolved in seen:
+            continue
+        if (
+            kinds is not None
+            and resolved not in named
+            and project.kind_of(resolved, resolved=True) not in kinds
+        ):
+            continue
+        seen.add(resolved)
+        if kind_override is None or path not in extra:
+            kind = project.kind_of(resolved, resolved=True)
+        else:
+            kind = kind_override
+        if kind is None:
+            kind = "guide" if path.suffix == ".md" else "opportunity"
+        lexical = Path(os.path.abspath(path))
+        if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
+            # named on the command line through a symlinked folder of the project: not read
+            shown = lexical.relative_to(project.root).as_posix()
+            refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
+            continue
+        jobs.append((path, project.shown(path, resolved), kind))
+    return jobs, refused

@@ -8,13 +8,14 @@ Accessibility choices: `role="img"` with `<title>` and `<desc>` referenced by `a
 is a `<text>` element (selectable, zoomable, translatable); dark text on light fills (contrast well above
 4.5:1); lanes differ by border style as well as colour, so the picture still reads in greyscale.
 """
-# messages: pending (26 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+from . import messages
 
 # Where the site publishes the picture, next to the guide that shows it (see site_files()).
 GUIDE_SLUG = "protezione-dati"
@@ -64,88 +65,56 @@ class Diagram:
     boundaries: tuple[Boundary, ...] = ()
 
 
+# (id, fill, stroke, dash) of each lane; its label is `validate.dataflow.lane.<id>`.
+_LANES = (
+    ("public", "#eaf2fb", "#1f4e79", None),
+    ("coordination", "#fff4e5", "#8a4b00", "8 4"),
+    ("health", "#f3ecfa", "#5b2a86", "2 3"),
+)
+# (id, lane, column) of each box; its words are `validate.dataflow.box.<id>.title|detail`.
+_BOXES = (
+    ("content", "public", 0),
+    ("build", "public", 1),
+    ("site", "public", 2),
+    ("outcomes", "coordination", 0),
+    ("report", "coordination", 1),
+    ("aggregate", "coordination", 2),
+    ("records", "health", 0),
+    ("pseudonymise", "health", 1),
+    ("key", "health", 2),
+)
+# (source, target, has a label): the label is `validate.dataflow.arrow.<source>_<target>`.
+_ARROWS = (
+    ("content", "build", False),
+    ("build", "site", False),
+    ("outcomes", "report", False),
+    ("report", "aggregate", False),
+    ("records", "pseudonymise", False),
+    ("key", "pseudonymise", False),
+    ("pseudonymise", "outcomes", True),
+)
+
+
 def describe_flow(threshold: int = DEFAULT_THRESHOLD) -> Diagram:
     """The data flow of a BdS network using the kit. `threshold` is the territory's k."""
-    lanes = (
-        Lane("public", "Pubblico: lo può vedere chiunque", "#eaf2fb", "#1f4e79", None),
-        Lane("coordination", "Privato: solo sul computer del coordinamento", "#fff4e5", "#8a4b00", "8 4"),
-        Lane("health", "Riservato: solo all'ASST e al CPS", "#f3ecfa", "#5b2a86", "2 3"),
+    key = "validate.dataflow."
+    lanes = tuple(Lane(id, messages.t(f"{key}lane.{id}"), *look) for id, *look in _LANES)
+    boxes = tuple(
+        Box(
+            id,
+            lane,
+            column,
+            messages.t(f"{key}box.{id}.title"),
+            messages.t(f"{key}box.{id}.detail", k=threshold),
+        )
+        for id, lane, column in _BOXES
     )
-    boxes = (
-        Box(
-            "content",
-            "public",
-            0,
-            "Contenuti pubblici",
-            "Repository git: opportunità, enti, guide. Nessun dato personale sulla salute.",
-        ),
-        Box("build", "public", 1, "bds build", "Controlla i contenuti e costruisce il sito."),
-        Box(
-            "site",
-            "public",
-            2,
-            "Sito pubblico",
-            "Catalogo, guide e dati aperti con licenza CC\u00a0BY\u00a04.0.",
-        ),
-        Box(
-            "outcomes",
-            "coordination",
-            0,
-            "Dati sugli esiti",
-            "Pseudonimizzati. Restano su questo computer, mai nel repository.",
-        ),
-        Box(
-            "report",
-            "coordination",
-            1,
-            "bds report",
-            f"Soglia k\u00a0=\u00a0{threshold}, arrotondamento a 5, verifica dell'attaccante, "
-            "registro dei trimestri.",
-        ),
-        Box(
-            "aggregate",
-            "coordination",
-            2,
-            "Aggregato privato",
-            "Cartella private/reports/: tabelle, rapporto, audit. Solo per chi è autorizzato.",
-        ),
-        Box(
-            "records",
-            "health",
-            0,
-            "Cartella della persona",
-            "Nome, codice fiscale e dati clinici restano nei sistemi dell'ASST e del CPS.",
-        ),
-        Box(
-            "pseudonymise",
-            "health",
-            1,
-            "Pseudonimizzazione",
-            "Ogni persona riceve un codice casuale al posto del nome.",
-        ),
-        Box(
-            "key",
-            "health",
-            2,
-            "Chiave di pseudonimizzazione",
-            "Tabella codice-persona custodita dall'ASST/CPS. Mai nel repository, mai al coordinamento.",
-        ),
+    arrows = tuple(
+        Arrow(source, target, messages.t(f"{key}arrow.{source}_{target}") if labelled else "")
+        for source, target, labelled in _ARROWS
     )
-    arrows = (
-        Arrow("content", "build"),
-        Arrow("build", "site"),
-        Arrow("outcomes", "report"),
-        Arrow("report", "aggregate"),
-        Arrow("records", "pseudonymise"),
-        Arrow("key", "pseudonymise"),
-        Arrow("pseudonymise", "outcomes", "solo codici, senza nomi"),
-    )
-    boundaries = (
-        Boundary(
-            "public", "Confine: i dati sugli esiti e la chiave non entrano mai nel repository né nel sito"
-        ),
-    )
-    return Diagram("Flusso dei dati del kit Budget di Salute", lanes, boxes, arrows, boundaries)
+    boundaries = (Boundary("public", messages.t(f"{key}boundary")),)
+    return Diagram(messages.t(f"{key}title"), lanes, boxes, arrows, boundaries)
 
 
 def description_text(diagram: Diagram) -> str:
@@ -161,7 +130,10 @@ def description_text(diagram: Diagram) -> str:
         parts.append(f"{lane.label}: {names}.")
     for arrow in diagram.arrows:
         how = f", {arrow.label}" if arrow.label else ""
-        parts.append(f"{boxes[arrow.source].title} porta a {boxes[arrow.target].title}{how}.")
+        leads = messages.t(
+            "validate.dataflow.leads_to", source=boxes[arrow.source].title, target=boxes[arrow.target].title
+        )
+        parts.append(f"{leads}{how}.")
     parts += [f"{b.label}." for b in diagram.boundaries]
     return " ".join(parts)
 
@@ -207,7 +179,6 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
         title, detail = wrapped[box_id]
         return 2 * _BOX_PAD + len(title) * _TITLE_LINE + 6 + len(detail) * _DETAIL_LINE
 
-    out: list[str] = []
     positions: dict[str, tuple[float, float, float, float]] = {}
     lane_bottom: dict[str, float] = {}
     y: float = _MARGIN
@@ -224,77 +195,78 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
         )
         body.append(_text(_MARGIN + _LANE_PAD, y + 23, lane.label, _TITLE_SIZE, bold=True))
         for box in members:
-            bx = _MARGIN + _LANE_PAD + box.column * (box_w + _GAP)
-            by = y + _LANE_HEAD
-            positions[box.id] = (bx, by, box_w, box_h)
-            body.append(f'<g id="{_ID}-box-{box.id}">')
-            body.append(
-                f'<rect x="{bx:g}" y="{by:g}" width="{box_w:g}" height="{box_h:g}" rx="6" '
-                f'fill="#ffffff" stroke="{lane.stroke}" stroke-width="2"/>'
+            positions[box.id] = (
+                _MARGIN + _LANE_PAD + box.column * (box_w + _GAP),
+                y + _LANE_HEAD,
+                box_w,
+                box_h,
             )
-            title, detail = wrapped[box.id]
-            ty = by + _BOX_PAD + _TITLE_SIZE
-            for line in title:
-                body.append(_text(bx + _BOX_PAD, ty, line, _TITLE_SIZE, bold=True))
-                ty += _TITLE_LINE
-            ty += 6 - _TITLE_LINE + _DETAIL_LINE
-            for line in detail:
-                body.append(_text(bx + _BOX_PAD, ty, line, _DETAIL_SIZE))
-                ty += _DETAIL_LINE
-            body.append("</g>")
+            body += _box_svg(box.id, lane.stroke, positions[box.id], wrapped[box.id])
         body.append("</g>")
         y += lane_h
         lane_bottom[lane.id] = y
         y += _LANE_GAP
     height = y - _LANE_GAP + _MARGIN
-
     for boundary in diagram.boundaries:
-        line_y = lane_bottom[boundary.below_lane] + _LANE_GAP / 2
-        body.append(f'<g id="{_ID}-boundary">')
-        body.append(
-            f'<line x1="{_MARGIN}" y1="{line_y:g}" x2="{_WIDTH - _MARGIN}" y2="{line_y:g}" '
-            f'stroke="#b00020" stroke-width="3" stroke-dasharray="10 6"/>'
-        )
-        label_w = len(boundary.label) * _DETAIL_SIZE * 0.56 + 16
-        body.append(
-            f'<rect x="{(_WIDTH - label_w) / 2:g}" y="{line_y - 12:g}" width="{label_w:g}" height="24" '
-            f'rx="4" fill="#ffffff" stroke="#b00020" stroke-width="1.5"/>'
-        )
-        body.append(
-            _text(
-                _WIDTH / 2,
-                line_y + 5,
-                boundary.label,
-                _DETAIL_SIZE,
-                bold=True,
-                anchor="middle",
-                colour="#8a0018",
-            )
-        )
-        body.append("</g>")
-
+        body += _boundary_svg(boundary.label, lane_bottom[boundary.below_lane] + _LANE_GAP / 2)
     for arrow in diagram.arrows:
         body.append(_arrow(positions[arrow.source], positions[arrow.target], arrow.label))
-
-    title_text = diagram.title
-    desc_text = description_text(diagram)
-    out.append('<?xml version="1.0" encoding="UTF-8"?>')
-    out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="it" role="img" '
-        f'width="{_WIDTH}" height="{height:g}" viewBox="0 0 {_WIDTH} {height:g}" '
-        f'aria-labelledby="{_ID}-title {_ID}-desc" font-family={quoteattr(_FONT)}>'
-    )
-    out.append(f'<title id="{_ID}-title">{escape(title_text)}</title>')
-    out.append(f'<desc id="{_ID}-desc">{escape(desc_text)}</desc>')
-    out.append(
-        f'<defs><marker id="{_ID}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
-        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_INK}"/>'
-        f"</marker></defs>"
-    )
-    out.append(f'<rect width="{_WIDTH}" height="{height:g}" fill="#ffffff"/>')
-    out += body
+    out = _head(diagram.title, description_text(diagram), height) + body
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _box_svg(
+    box_id: str, stroke: str, where: tuple[float, float, float, float], lines: tuple[list[str], list[str]]
+) -> list[str]:
+    """One box: its frame, its title lines in bold, its detail lines."""
+    bx, by, box_w, box_h = where
+    out = [
+        f'<g id="{_ID}-box-{box_id}">',
+        f'<rect x="{bx:g}" y="{by:g}" width="{box_w:g}" height="{box_h:g}" rx="6" '
+        f'fill="#ffffff" stroke="{stroke}" stroke-width="2"/>',
+    ]
+    title, detail = lines
+    ty = by + _BOX_PAD + _TITLE_SIZE
+    for line in title:
+        out.append(_text(bx + _BOX_PAD, ty, line, _TITLE_SIZE, bold=True))
+        ty += _TITLE_LINE
+    ty += 6 - _TITLE_LINE + _DETAIL_LINE
+    for line in detail:
+        out.append(_text(bx + _BOX_PAD, ty, line, _DETAIL_SIZE))
+        ty += _DETAIL_LINE
+    out.append("</g>")
+    return out
+
+
+def _boundary_svg(label: str, line_y: float) -> list[str]:
+    """A boundary: a red dashed line across the picture, its label in a box at the middle."""
+    label_w = len(label) * _DETAIL_SIZE * 0.56 + 16
+    return [
+        f'<g id="{_ID}-boundary">',
+        f'<line x1="{_MARGIN}" y1="{line_y:g}" x2="{_WIDTH - _MARGIN}" y2="{line_y:g}" '
+        f'stroke="#b00020" stroke-width="3" stroke-dasharray="10 6"/>',
+        f'<rect x="{(_WIDTH - label_w) / 2:g}" y="{line_y - 12:g}" width="{label_w:g}" height="24" '
+        f'rx="4" fill="#ffffff" stroke="#b00020" stroke-width="1.5"/>',
+        _text(_WIDTH / 2, line_y + 5, label, _DETAIL_SIZE, bold=True, anchor="middle", colour="#8a0018"),
+        "</g>",
+    ]
+
+
+def _head(title_text: str, desc_text: str, height: float) -> list[str]:
+    """The document's start: the root element, its title and description, the arrow head, the background."""
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="it" role="img" '
+        f'width="{_WIDTH}" height="{height:g}" viewBox="0 0 {_WIDTH} {height:g}" '
+        f'aria-labelledby="{_ID}-title {_ID}-desc" font-family={quoteattr(_FONT)}>',
+        f'<title id="{_ID}-title">{escape(title_text)}</title>',
+        f'<desc id="{_ID}-desc">{escape(desc_text)}</desc>',
+        f'<defs><marker id="{_ID}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_INK}"/>'
+        f"</marker></defs>",
+        f'<rect width="{_WIDTH}" height="{height:g}" fill="#ffffff"/>',
+    ]
 
 
 def _text(

@@ -1,5 +1,4 @@
 """Writing files safely: a reader never sees half a file, and nothing is replaced unless asked."""
-# messages: pending (22 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import faults
+from . import faults, messages
 
 
 def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
@@ -50,8 +49,9 @@ def _refuse_odd_target(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
-        what = "un collegamento simbolico" if stat.S_ISLNK(mode) else "qualcosa che non è un file normale"
-        raise BdsError(f"{path}: al suo posto c'è {what}: non lo sostituisco. Nessun file scritto.", 1)
+        odd = "validate.files.write.odd_symlink" if stat.S_ISLNK(mode) else "validate.files.write.odd_other"
+        what = messages.t(odd)
+        raise BdsError(messages.t("validate.files.write.odd_target", path=path, what=what), 1)
 
 
 # -- swapping two names in one step --------------------------------------------------------------------
@@ -104,26 +104,30 @@ def exchange(first: Path, second: Path) -> bool:
 
 # -- why a write failed, in Italian ---------------------------------------------------------------------
 
+# The key under `validate.files.write.why` for each error number.
 _WHY = {
-    errno.ENOSPC: "il disco è pieno",
-    errno.EDQUOT: "lo spazio disponibile (quota) è esaurito",
-    errno.EROFS: "il disco è in sola lettura",
-    errno.EACCES: "non si ha il permesso di scrivere",
-    errno.EPERM: "non si ha il permesso di scrivere",
-    errno.ENOTDIR: "una parte del percorso è un file, non una cartella",
-    errno.EEXIST: "al suo posto c'è già un file",
-    errno.EISDIR: "al suo posto c'è una cartella",
-    errno.ENAMETOOLONG: "il nome è troppo lungo",
-    errno.EXDEV: "la cartella temporanea e quella di arrivo sono su dischi diversi",
-    errno.EMLINK: "la cartella contiene troppi elementi",
-    errno.EIO: "errore del disco",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "quota",
+    errno.EROFS: "read_only",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.ENOTDIR: "not_a_folder",
+    errno.EEXIST: "exists",
+    errno.EISDIR: "is_folder",
+    errno.ENAMETOOLONG: "name_too_long",
+    errno.EXDEV: "other_disk",
+    errno.EMLINK: "too_many",
+    errno.EIO: "disk_error",
 }
 _PATH_PROBLEMS = (errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.ENAMETOOLONG)
 
 
 def write_problem(exc: OSError) -> str:
     """Why writing failed, in plain Italian (never a Python class name)."""
-    return (_WHY.get(exc.errno) if exc.errno is not None else None) or exc.strerror or "errore di scrittura"
+    key = _WHY.get(exc.errno) if exc.errno is not None else None
+    if key:
+        return messages.t(f"validate.files.write.why.{key}")
+    return exc.strerror or messages.t("validate.files.write.why.other")
 
 
 def write_failed(exc: OSError, what: str, kept: str):
@@ -134,9 +138,9 @@ def write_failed(exc: OSError, what: str, kept: str):
     """
     from .errors import BdsError
 
-    where = f" («{exc.filename}»)" if exc.filename else ""
+    where = messages.t("validate.files.write.where", name=exc.filename) if exc.filename else ""
     code = 2 if exc.errno in _PATH_PROBLEMS else 1
-    message = f"non ho potuto scrivere {what}{where}: {write_problem(exc)}"
+    message = messages.t("validate.files.write.failed", what=what, where=where, why=write_problem(exc))
     return BdsError(f"{message}. {kept}" if kept else message, code)
 
 
@@ -153,15 +157,13 @@ def check_can_write(path: Path, what: str) -> None:
         anchor = anchor.parent
     if not anchor.is_dir():
         raise BdsError(
-            f"{what}: «{anchor}» è un file, non una cartella: lì dentro non si può scrivere «{path}»", 2
+            messages.t("validate.files.write.anchor_is_file", what=what, anchor=anchor, path=path), 2
         )
     try:
         read_only = bool(os.statvfs(anchor).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):
         read_only = False
     if read_only:
-        raise BdsError(
-            f"{what}: la cartella «{anchor}» è su un disco in sola lettura: non vi si può scrivere", 1
-        )
+        raise BdsError(messages.t("validate.files.write.anchor_read_only", what=what, anchor=anchor), 1)
     if not os.access(anchor, os.W_OK):
-        raise BdsError(f"{what}: non si ha il permesso di scrivere nella cartella «{anchor}»", 1)
+        raise BdsError(messages.t("validate.files.write.anchor_forbidden", what=what, anchor=anchor), 1)

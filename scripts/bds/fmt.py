@@ -7,7 +7,6 @@ the whole round trip for one file and refuses when the result would not load to 
 PyYAML drops comments, so only a header of comment lines at the top of a file is kept; a file with
 comments anywhere else is refused unless the caller accepts to drop them.
 """
-# messages: pending (5 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import load, schema
+from . import load, messages, schema
 
 WIDTH = 100  # folded text is wrapped at this column
 FLOW_WIDTH = 120  # a short list stays on one line up to this column (yamllint allows 130)
@@ -268,26 +267,23 @@ def format_text(text: str, kind: str, drop_comments: bool = False) -> Formatted:
 def _format_yaml(text: str, kind: str, drop_comments: bool) -> str:
     header, rest = split_header(text)  # comment lines at the top are kept as they are
     if has_comments(rest) and not drop_comments:
-        raise FormatRefused(
-            "contiene commenti (#) dopo l'inizio della scheda: la riformattazione li cancellerebbe. "
-            "Spostali in cima al file o usa --drop-comments"
-        )
+        raise FormatRefused(messages.t("validate.fmt.comments"))
     doc = load.load_text(text, "x")
     if not doc.ok or not isinstance(doc.data, dict):
-        raise FormatRefused("il file ha errori di sintassi YAML: correggili prima (bds validate)")
+        raise FormatRefused(messages.t("validate.fmt.syntax"))
     result = header + dump(doc.data, kind)
     again = load.load_text(result, "x")
     if not again.ok or again.data != doc.data:
-        raise FormatRefused("la forma canonica non darebbe gli stessi dati: file lasciato com'è")
+        raise FormatRefused(messages.t("validate.fmt.not_same_data"))
     return result
 
 
 def _format_guide(text: str, drop_comments: bool) -> Formatted:
     if not text.startswith("---\n"):
-        raise FormatRefused("la guida non inizia con un'intestazione tra due righe «---»")
+        raise FormatRefused(messages.t("validate.fmt.no_front_matter"))
     end = text.find("\n---\n", 4)
     if end == -1:
-        raise FormatRefused("l'intestazione della guida non è chiusa da una riga «---»")
+        raise FormatRefused(messages.t("validate.fmt.front_matter_open"))
     front = _format_yaml(text[4 : end + 1], "guide", drop_comments)
     result = "---\n" + front + text[end + 1 :]
     return Formatted(result, result != text)

@@ -4,14 +4,13 @@
 GitHub (`bds intake freshness`) and the publication report both render it.
 Closed listings are left out: nobody needs to re-verify them.
 """
-# messages: pending (12 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import rules
+from . import messages, rules
 from . import schema as S
 from .content import Content
 from .dates import parse as parse_date
@@ -32,11 +31,16 @@ class Reason:
     def text(self) -> str:
         title = S.title_for("opportunity", tuple(self.field.split(".")))
         if self.kind == EXPIRING:
-            when = "oggi" if self.days == 0 else ("domani" if self.days == 1 else f"tra {self.days} giorni")
-            return f"«{title}» il {self.date} ({when})"
+            if self.days == 0:
+                when = messages.t("validate.freshness.today")
+            elif self.days == 1:
+                when = messages.t("validate.freshness.tomorrow")
+            else:
+                when = messages.t("validate.freshness.in_days", days=self.days)
+            return messages.t("validate.freshness.expiring", title=title, date=self.date, when=when)
         if self.kind == EXPIRED:
-            return f"«{title}» passata il {self.date}: la scheda è uscita dal catalogo"
-        return f"ultima verifica il {self.date} ({self.days} giorni fa)"
+            return messages.t("validate.freshness.expired", title=title, date=self.date)
+        return messages.t("validate.freshness.stale", date=self.date, days=self.days)
 
 
 @dataclass(frozen=True)
@@ -167,20 +171,22 @@ def markdown(report: Freshness, repository_url: str | None = None) -> str:
     lines = [
         MARKER,
         "",
-        f"Elenco aggiornato al {report.today.isoformat()} da `bds intake freshness`. "
-        f"Comprende le schede che scadono entro {report.days} giorni o sono già scadute e quelle "
-        f"verificate più di {report.review_days} giorni fa. Quando l'ente conferma i dati, aggiorna "
-        "il campo `reviewed` (e le date, se l'attività continua): la voce sparisce al prossimo controllo.",
+        messages.t(
+            "validate.freshness.intro",
+            today=report.today.isoformat(),
+            days=report.days,
+            review_days=report.review_days,
+        ),
         "",
     ]
     if not report.groups:
-        lines.append("Nessuna scheda da verificare.")
+        lines.append(messages.t("validate.freshness.none"))
         return "\n".join(lines) + "\n"
-    lines.append(f"**{report.count}** schede da verificare.")
+    lines.append(messages.t("validate.freshness.count", count=report.count))
     for group in report.groups:
         lines += ["", f"### {_escape(group.name)} (`{group.partner}`)", ""]
         for item in group.items:
-            label = "Scheda dell'ente" if item.kind == "partner" else item.title
+            label = messages.t("validate.freshness.partner_record") if item.kind == "partner" else item.title
             target = (
                 f"[`{item.path}`]({repository_url.rstrip('/')}/blob/main/{item.path})"
                 if repository_url
@@ -193,7 +199,7 @@ def markdown(report: Freshness, repository_url: str | None = None) -> str:
 
 def text(report: Freshness) -> str:
     if not report.groups:
-        return "Nessuna scheda da verificare."
+        return messages.t("validate.freshness.none")
     lines = []
     for group in report.groups:
         lines.append(f"{group.name} ({group.partner})")

@@ -7,7 +7,6 @@ resolves them for the page they appear on (`bds.web.render.resolve_guide_links`)
 about a target that names nothing and about a mention («il CPS della tua zona», «il filtro «…»», «la
 guida «…»», «il modulo», «scrivi al coordinamento») written without a link.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -19,7 +18,8 @@ KINDS = ("guida", "ente", "opportunita")
 # Each part stops at the next bracket of its kind, so a text of thousands of «[» stays linear.
 _ANY_LINK = re.compile(r"\[[^\[\]]*\]\([^()]*\)")
 MENTIONS = re.compile(
-    r"CPS della (?:tua )?zona|CPS della zona in cui abiti|filtro\s+«[^»\n]+»|guida\s+«[^»\n]+»|"
+    r"CPS della (?:tua )?zona|CPS della zona in cui abiti|"  # msg-ok: regular expression of mentions
+    r"filtro\s+«[^»\n]+»|guida\s+«[^»\n]+»|"
     r"modulo\s+«Proponi un'opportunità»|scrivi\s+al\s+coordinamento",
     re.IGNORECASE,
 )

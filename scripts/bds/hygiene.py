@@ -11,14 +11,13 @@
   so is a guide paragraph longer than `web.text.MAX_BLOCK` characters (rendering time grows with its
   square).
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import datetime as dt
 
 from . import findings as F
-from . import mdbounds, schema, unicodetext
+from . import mdbounds, messages, schema, unicodetext
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
@@ -68,7 +67,16 @@ def date_findings(kind: str, doc: Document, today: dt.date) -> list[F.Finding]:
             continue  # the schema layer reports it
         title = schema.title_for(kind, path)
         if day < MIN_DATE:
-            out.append(_at(doc, "DATE_TOO_EARLY", path, title=title, date=value, limit="1° gennaio 2000"))
+            out.append(
+                _at(
+                    doc,
+                    "DATE_TOO_EARLY",
+                    path,
+                    title=title,
+                    date=value,
+                    limit=messages.t("validate.text.min_date"),
+                )
+            )
         elif path[-1] == "reviewed" and day > now:
             out.append(_at(doc, "REVIEWED_IN_FUTURE", path, date=value, today=now.isoformat()))
         elif day > latest:
@@ -102,7 +110,7 @@ def partner_name_findings(partners: list[Document]) -> list[F.Finding]:
 def _body_finding(doc: Document, code: str, body: str, offset: int, **params) -> F.Finding:
     line = doc.body_line + body.count("\n", 0, offset)
     column = offset - (body.rfind("\n", 0, offset) + 1) + 1
-    return F.make(code, doc.path, line, column, "testo", **params)
+    return F.make(code, doc.path, line, column, messages.t("validate.text.body_field"), **params)
 
 
 def guide_findings(doc: Document) -> list[F.Finding]:

@@ -9,7 +9,6 @@ copied in git). The theme, the hook and `data/` are inside the package in both c
 
 Every module that needs one of these files asks here; nothing else computes paths from `__file__`.
 """
-# messages: pending (3 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -40,11 +39,9 @@ def root() -> Path:
     shipped = Path(str(resources.files("bds"))) / "_kit"
     if (shipped / _MARKER).is_file() and (shipped / "mkdocs.yml").is_file():
         return shipped
-    raise BdsError(
-        f"i file del kit (schemi e configurazione del sito) non si trovano né in {_CHECKOUT} né in "
-        f"{shipped}: l'installazione di bds è incompleta, reinstallala",
-        70,
-    )
+    from . import messages  # it reads its catalogue through this module: imported here, not at the top
+
+    raise BdsError(messages.t("validate.kit_incomplete", checkout=_CHECKOUT, shipped=shipped), 70)
 
 
 def is_checkout() -> bool:

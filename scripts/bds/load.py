@@ -6,7 +6,6 @@ anchors and aliases, duplicate keys, YAML 1.1 booleans such as `yes`, several
 documents. Timestamps stay strings so that JSON Schema's `format: date` sees
 them. Nothing here raises on bad input: problems come back as findings.
 """
-# messages: pending (14 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from typing import Any, cast
 import yaml
 
 from . import findings as F
-from . import safefs, unicodetext
+from . import messages, safefs, unicodetext
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
     from yaml import CSafeLoader as _Loader
@@ -104,8 +103,10 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
     except safefs.NotRegular as exc:
         if exc.symlink:
             return None, [F.make("FILE_SYMLINK", shown, 1, 1)]
-        if exc.what == "cartella":
-            return None, [F.make("FILE_UNREADABLE", shown, 1, 1, reason="è una cartella, non un file")]
+        if exc.kind == "folder":
+            return None, [
+                F.make("FILE_UNREADABLE", shown, 1, 1, reason=messages.t("validate.load.is_folder"))
+            ]
         return None, [F.make("FILE_NOT_REGULAR", shown, 1, 1, what=exc.what)]
     except safefs.TooLarge as exc:
         return None, [F.make("FILE_TOO_LARGE", shown, 1, 1, size=exc.size // 1024, limit=MAX_BYTES // 1024)]
@@ -153,51 +154,23 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
     if hidden and unicodetext.yaml_unreadable(text):  # the parser would stop at 1:1 without a name
         doc.findings += unicodetext.document_findings(doc, hidden, [])
         return doc
-    if "\t" in text:
-        raw = raw if raw is not None else text.encode("utf-8")
-        match = _TAB_INDENT.search(raw)
-        if match:
-            line = raw.count(b"\n", 0, match.start()) + 1
-            doc.findings.append(F.make("YAML_TAB", shown, line + line_offset, match.end() - match.start()))
-            return doc
-    too_deep = _too_deep(text)
-    if too_deep:
-        doc.findings.append(
-            F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1], limit=MAX_DEPTH)
-        )
+    layout = _layout_finding(text, shown, line_offset, raw)
+    if layout is not None:
+        doc.findings.append(layout)
         return doc
-    loader = _Loader(text)
-    try:
-        if not loader.check_node():
-            doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
-            return doc
-        root = loader.get_node()
-        if loader.check_node():
-            extra = loader.get_node()
-            line = extra.start_mark.line + 1 if extra is not None else 1
-            doc.findings.append(F.make("YAML_MULTIPLE_DOCUMENTS", shown, line + line_offset, 1))
-            return doc
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = _italian_problem(exc.problem or exc.context or "")
-        unclosed = _unclosed_quote(text, line)
-        if unclosed:
-            line, col, problem = unclosed, 1, "virgolette aperte e mai chiuse su questa riga"
-        doc.findings.append(F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem))
+    root, problems = _compose(text, shown, line_offset)
+    if problems:
+        doc.findings += problems
         return doc
-    except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
-        doc.findings.append(
-            F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc)))
-        )
-        return doc
-    finally:
-        loader.dispose()
     if root is None:
         doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
         return doc
     if not isinstance(root, yaml.MappingNode):
-        found = "un elenco" if isinstance(root, yaml.SequenceNode) else "un valore singolo"
+        found = messages.t(
+            "validate.load.found.list"
+            if isinstance(root, yaml.SequenceNode)
+            else "validate.load.found.scalar"
+        )
         line, col = root.start_mark.line + 1, root.start_mark.column + 1
         doc.findings.append(F.make("YAML_NOT_MAPPING", shown, line + line_offset, col, found=found))
         return doc
@@ -210,6 +183,47 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         if precise:
             doc.findings = [f for f in doc.findings if f.code != "YAML_ALIAS"] + precise
     return doc
+
+
+def _layout_finding(text: str, shown: str, line_offset: int, raw: bytes | None) -> F.Finding | None:
+    """A tab in the indentation or nesting past MAX_DEPTH: checked before the parser sees the text."""
+    if "\t" in text:
+        raw = raw if raw is not None else text.encode("utf-8")
+        match = _TAB_INDENT.search(raw)
+        if match:
+            line = raw.count(b"\n", 0, match.start()) + 1
+            return F.make("YAML_TAB", shown, line + line_offset, match.end() - match.start())
+    too_deep = _too_deep(text)
+    if too_deep:
+        return F.make("YAML_TOO_DEEP", shown, too_deep[0] + line_offset, too_deep[1], limit=MAX_DEPTH)
+    return None
+
+
+def _compose(text: str, shown: str, line_offset: int) -> tuple[yaml.Node | None, list[F.Finding]]:
+    """The node tree of the one document in `text`, or the findings that stop it (none, several,
+    a syntax error)."""
+    loader = _Loader(text)
+    try:
+        if not loader.check_node():
+            return None, [F.make("FILE_EMPTY", shown, 1 + line_offset, 1)]
+        root = loader.get_node()
+        if loader.check_node():
+            extra = loader.get_node()
+            line = extra.start_mark.line + 1 if extra is not None else 1
+            return None, [F.make("YAML_MULTIPLE_DOCUMENTS", shown, line + line_offset, 1)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = _italian_problem(exc.problem or exc.context or "")
+        unclosed = _unclosed_quote(text, line)
+        if unclosed:
+            line, col, problem = unclosed, 1, messages.t("validate.load.problem.unclosed_quote")
+        return None, [F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem)]
+    except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
+        return None, [F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc)))]
+    finally:
+        loader.dispose()
+    return root, []
 
 
 def _alias_findings(text: str, shown: str, line_offset: int) -> list[F.Finding]:
@@ -256,26 +270,26 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+# libyaml's English problem (a part of it) and the key of its plain explanation under `validate.load.problem`.
 _PROBLEMS = {
-    "mapping values are not allowed": "due punti in un punto non ammesso "
-    "(un testo con «:» va tra virgolette)",
-    "could not find expected ':'": "manca il «:» dopo il nome del campo",
-    "found character that cannot start any token": "carattere non ammesso all'inizio di un valore",
-    "found unexpected end of stream": "il file finisce prima di chiudere le virgolette",
-    "did not find expected key": "rientro non coerente: un campo è allineato male",
-    "did not find expected '-' indicator": "rientro non coerente in un elenco",
-    "found undefined alias": "riferimento «*» a un'ancora che non esiste",
-    "expected <block end>, but found '-'": "trattino di elenco allineato male",
+    "mapping values are not allowed": "colon",
+    "could not find expected ':'": "no_colon",
+    "found character that cannot start any token": "bad_start",
+    "found unexpected end of stream": "stream_end",
+    "did not find expected key": "key_indent",
+    "did not find expected '-' indicator": "list_indent",
+    "found undefined alias": "undefined_alias",
+    "expected <block end>, but found '-'": "dash",
 }
 
 
 def _italian_problem(problem: str) -> str:
-    for english, italian in _PROBLEMS.items():
+    for english, key in _PROBLEMS.items():
         if english in problem:
-            return italian
+            return messages.t(f"validate.load.problem.{key}")
     if "special characters are not allowed" in problem or "control characters" in problem:
-        return "il file contiene caratteri di controllo non ammessi"
-    return "struttura non riconosciuta"
+        return messages.t("validate.load.problem.control")
+    return messages.t("validate.load.problem.unknown")
 
 
 class _Builder:

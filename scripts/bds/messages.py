@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -33,7 +33,7 @@ DEFAULT_LANGUAGE = "it"
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 _language: ContextVar[str] = ContextVar("bds_language", default=DEFAULT_LANGUAGE)
-_words: ContextVar[Mapping[str, str] | None] = ContextVar("bds_words", default=None)
+_words: ContextVar[Any] = ContextVar("bds_words", default=None)
 
 
 class MessageError(KeyError):
@@ -136,6 +136,26 @@ def current_language() -> str:
     return _language.get()
 
 
+class _Later:
+    """Words worked out on first use (the command line sets the project's words before knowing whether
+    the command shows any: `bds validate FILE` should not read the territory twice for nothing)."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make = make
+        self._words: dict[str, str] | None = None
+
+    def get(self) -> dict[str, str]:
+        if self._words is None:
+            self._words = _scalars(self._make())
+        return self._words
+
+
+def _scalars(words: Any) -> dict[str, str]:
+    if isinstance(words, Mapping):
+        return dict(words)
+    return {k: v for k, v in vars(words).items() if isinstance(v, str)}
+
+
 def words() -> dict[str, str]:
     """The territory's words as placeholders (the kit's defaults when no territory is in use)."""
     given = _words.get()
@@ -143,7 +163,35 @@ def words() -> dict[str, str]:
         from .vocabulary import DEFAULTS
 
         return dict(DEFAULTS)
+    if isinstance(given, _Later):
+        return dict(given.get())
     return dict(given)
+
+
+_WORD = re.compile(r"\{(\w+)(!c)?\}")
+
+
+def fill_words(text: str, given: Mapping[str, str]) -> str:
+    """`text` with the words of `given` filled in ({unit}, {unit_the!c}...) and every other placeholder
+    left as it is, for whoever fills it later (a finding's template, bds.js, form.js)."""
+    if "{" not in text:
+        return text
+
+    def fill(match: re.Match[str]) -> str:
+        word = given.get(match.group(1))
+        if word is None:
+            return match.group(0)
+        word = str(word)
+        return word[:1].upper() + word[1:] if match.group(2) else word
+
+    return _WORD.sub(fill, text)
+
+
+def with_words(text: str) -> str:
+    """`text` with the current territory's words filled in, every other brace left as it is: for texts
+    that live outside the catalogue and may name those words (the schemas' titles, descriptions and
+    labels, shown by the form, the issue form, the spreadsheet and the site)."""
+    return fill_words(text, words()) if "{" in text else text
 
 
 def raw(key: str, language: str | None = None) -> Any:
@@ -187,17 +235,14 @@ def section(prefix: str, language: str | None = None) -> dict[str, Any]:
 
 @contextmanager
 def use(language: str | None = None, words: Any = None) -> Iterator[None]:
-    """Render in `language` with the territory's `words` (`vocabulary.Words` or a mapping) in the block."""
+    """Render in `language` with the territory's `words` in the block: a `vocabulary.Words`, a mapping,
+    or a function giving one, called the first time a text needs them."""
     tokens: list[tuple[ContextVar[Any], Any]] = []
     if language is not None:
         tokens.append((_language, _language.set(language)))
     if words is not None:
-        scalars = (
-            words
-            if isinstance(words, Mapping)
-            else {k: v for k, v in vars(words).items() if isinstance(v, str)}
-        )
-        tokens.append((_words, _words.set(dict(scalars))))
+        value = _Later(words) if callable(words) else _scalars(words)
+        tokens.append((_words, _words.set(value)))
     try:
         yield
     finally:

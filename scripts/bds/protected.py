@@ -9,9 +9,9 @@ A listing is a protected place when at least one of these holds:
 1. `kind: housing` (a house, a room, support at home);
 2. `location.visibility` is not `public` (`zone-only`, or missing on a record not yet validated);
 3. `axes` contains `housing` and the title or the place's name says it is a home: one of
-   `DWELLING_WORDS` (appartamento, alloggio, casa famiglia, comunità alloggio, a casa, a domicilio,
-   coabitazione, residenza...). A course *about* living alone, held in a public room, is not a home;
-   an activity held in a flat is.
+   `DWELLING_WORDS`, listed in data/protected.yml (appartamento, alloggio, casa famiglia, comunità
+   alloggio, a casa, a domicilio, coabitazione, residenza...). A course *about* living alone, held
+   in a public room, is not a home; an activity held in a flat is.
 
 The third criterion reads only the title and the place's name because they say where the activity
 happens; the description often talks about homes without being in one. The word list is checkable
@@ -36,7 +36,6 @@ and say nothing about which building it is.
 Every pattern is linear: bounded repetitions over disjoint classes, anchored at a word start, so a
 300,000-character text is scanned in milliseconds. Findings never carry the text they matched.
 """
-# messages: pending (33 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -46,46 +45,23 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import findings as F
-from . import schema
+from . import kitfiles, messages, schema
 from .load import field_name
 from .load import strings as _strings
 
 # -- The rule ------------------------------------------------------------------------------------------
 
-DWELLING_WORDS = (
-    "appartamento",
-    "appartamenti",
-    "alloggio",
-    "alloggi",
-    "abitazione",
-    "abitazioni",
-    "casa famiglia",
-    "case famiglia",
-    "casa-famiglia",
-    "casa alloggio",
-    "comunità alloggio",
-    "gruppo appartamento",
-    "casa di accoglienza",
-    "casa accoglienza",
-    "casa rifugio",
-    "casa protetta",
-    "casa ponte",
-    "casa condivisa",
-    "a casa",
-    "a domicilio",
-    "domicilio",
-    "domiciliare",
-    "coabitazione",
-    "cohousing",
-    "co-housing",
-    "housing",
-    "residenza",
-    "residenze",
-    "posto letto",
-    "posti letto",
-    "dormitorio",
-    "foresteria",
-)
+
+def _word_lists() -> dict:
+    """The Italian words the rule reads (data/protected.yml), loaded once at import."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(kitfiles.data("protected.yml").read_text(encoding="utf-8"), Loader=loader)
+
+
+_WORDS = _word_lists()
+DWELLING_WORDS: tuple[str, ...] = tuple(_WORDS["dwelling_words"])
 DWELLING = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(DWELLING_WORDS, key=len, reverse=True))
@@ -120,22 +96,40 @@ def why_protected(record: dict) -> str:
     """A short Italian reason, for messages."""
     location = _mapping(record.get("location"))
     if record.get("kind") == "housing":
-        return "è un'opportunità abitativa (kind: housing)"
+        return messages.t("validate.protected.why.housing")
     if location.get("visibility") != "public":
-        return "il luogo è «solo zona» (visibility: zone-only)"
-    word = dwelling_word(record)
-    return f"è sull'asse abitare e il luogo è un'abitazione («{word}»)"
+        return messages.t("validate.protected.why.zone_only")
+    return messages.t("validate.protected.why.dwelling", word=dwelling_word(record))
 
 
 # -- The scan ------------------------------------------------------------------------------------------
 
-# What kind of leak a match is: the Italian words used in messages.
-ADDRESS = "un indirizzo (via e numero civico)"
-POSTCODE = "un CAP"
-BUILDING = "un dettaglio dell'indirizzo (interno, scala, piano o citofono)"
-COORDINATES = "delle coordinate geografiche"
-PLUS_CODE = "un codice di posizione (plus code)"
-MAP_LINK = "un link a una mappa"
+# What kind of leak a match is: the key of the words messages use, `validate.protected.leak.<key>`.
+# `ADDRESS`, `POSTCODE`... are those words, read when asked for (module `__getattr__`).
+_LEAK_KINDS = {
+    "ADDRESS": "address",
+    "POSTCODE": "postcode",
+    "BUILDING": "building",
+    "COORDINATES": "coordinates",
+    "PLUS_CODE": "plus_code",
+    "MAP_LINK": "map_link",
+}
+ADDRESS: str
+POSTCODE: str
+BUILDING: str
+COORDINATES: str
+PLUS_CODE: str
+MAP_LINK: str
+
+
+def _what(kind: str) -> str:
+    return messages.t(f"validate.protected.leak.{kind}")
+
+
+def __getattr__(name: str) -> str:
+    if name in _LEAK_KINDS:
+        return _what(_LEAK_KINDS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Anchored:
@@ -339,8 +333,13 @@ _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2
 
 @dataclass(frozen=True)
 class Leak:
-    what: str  # one of ADDRESS, POSTCODE, BUILDING, COORDINATES, PLUS_CODE, MAP_LINK
+    kind: str  # one of the values of _LEAK_KINDS: address, postcode, building, coordinates...
     code: str  # the registry code
+
+    @property
+    def what(self) -> str:
+        """The kind in words: ADDRESS, POSTCODE, BUILDING, COORDINATES, PLUS_CODE or MAP_LINK."""
+        return _what(self.kind)
 
 
 def _mapping(value: object) -> dict:
@@ -398,15 +397,15 @@ def scan_text(text: str) -> list[Leak]:
     view = _fold(text)
     found: list[Leak] = []
     if _STREET.search(view) or _STREET_LOWER.search(view) or _CIVICO.search(view):
-        found.append(Leak(ADDRESS, "PROTECTED_TEXT_ADDRESS"))
+        found.append(Leak("address", "PROTECTED_TEXT_ADDRESS"))
     if _POSTCODE.search(view):
-        found.append(Leak(POSTCODE, "PROTECTED_TEXT_ADDRESS"))
+        found.append(Leak("postcode", "PROTECTED_TEXT_ADDRESS"))
     if _BUILDING.search(view):
-        found.append(Leak(BUILDING, "PROTECTED_TEXT_ADDRESS"))
+        found.append(Leak("building", "PROTECTED_TEXT_ADDRESS"))
     if _COORDINATES.search(view) or _coordinate_pair(view):
-        found.append(Leak(COORDINATES, "PROTECTED_TEXT_COORDINATES"))
+        found.append(Leak("coordinates", "PROTECTED_TEXT_COORDINATES"))
     if _PLUS_CODE.search(view):
-        found.append(Leak(PLUS_CODE, "PROTECTED_TEXT_COORDINATES"))
+        found.append(Leak("plus_code", "PROTECTED_TEXT_COORDINATES"))
     maps = (
         _BARE_MAP_HOST.search(view)
         or _GEO_URI.search(view)
@@ -414,18 +413,13 @@ def scan_text(text: str) -> list[Leak]:
         or any(_is_map_url(m.group(0)) for m in _URL.finditer(view))
     )
     if maps:
-        found.append(Leak(MAP_LINK, "PROTECTED_TEXT_MAP_LINK"))
+        found.append(Leak("map_link", "PROTECTED_TEXT_MAP_LINK"))
     return found
 
 
-_SLUG_ODONYMS = frozenset(
-    "via viale piazza piazzale piazzetta corso largo vicolo strada alzaia ripa lungomare lungotevere "
-    "lungarno lungolago contrada localita salita calle traversa bastioni".split()
-)
+_SLUG_ODONYMS = frozenset(_WORDS["slug_odonyms"])
 _SLUG_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
-_SLUG_QUANTITY = frozenset(
-    "anni anno mesi mese giorni ore persone posti euro volte settimane stanze camere letti".split()
-)
+_SLUG_QUANTITY = frozenset(_WORDS["slug_quantities"])
 
 
 def scan_slug(slug: str) -> list[Leak]:
@@ -440,7 +434,7 @@ def scan_slug(slug: str) -> list[Leak]:
                 if _SLUG_NUMBER.match(words[j]) and not any(_SLUG_NUMBER.match(w) for w in words[i + 1 : j]):
                     after = words[j + 1] if j + 1 < len(words) else ""
                     if after not in _SLUG_QUANTITY and not re.fullmatch(r"(?:19|20)\d\d", words[j]):
-                        found.append(Leak(ADDRESS, "PROTECTED_TEXT_ADDRESS"))
+                        found.append(Leak("address", "PROTECTED_TEXT_ADDRESS"))
                     break
         if found:
             break
@@ -449,11 +443,11 @@ def scan_slug(slug: str) -> list[Leak]:
         if re.fullmatch(r"\d{5}", word) and (
             (i + 1 < len(words) and re.fullmatch(r"[a-z]{3,}", words[i + 1])) or (i and words[i - 1] == "cap")
         ):
-            found.append(Leak(POSTCODE, "PROTECTED_TEXT_ADDRESS"))
+            found.append(Leak("postcode", "PROTECTED_TEXT_ADDRESS"))
             break
     for a, b in zip(words, words[1:], strict=False):
         if a in ("interno", "int", "scala", "piano", "citofono") and re.fullmatch(r"\d{1,3}|[a-h]", b):
-            found.append(Leak(BUILDING, "PROTECTED_TEXT_ADDRESS"))
+            found.append(Leak("building", "PROTECTED_TEXT_ADDRESS"))
             break
     return found
 
@@ -518,7 +512,12 @@ def _leak_findings(doc, kind: str, path: tuple, leaks: list[Leak], code_for=None
         if leak.what not in by_code.setdefault(code, []):
             by_code[code].append(leak.what)
     title = schema.title_for(kind, path)
-    return [_at(doc, code, path, title=title, what=" e ".join(whats)) for code, whats in by_code.items()]
+    return [_at(doc, code, path, title=title, what=_and().join(whats)) for code, whats in by_code.items()]
+
+
+def _and() -> str:
+    """What joins the kinds of leak found in one field («un CAP e un link a una mappa»)."""
+    return messages.t("validate.protected.and")
 
 
 def _stem(path: str) -> str:
@@ -548,7 +547,15 @@ def listing_findings(doc) -> list:
     if stem != record_id:
         for leak in scan_slug(stem):
             out.append(
-                F.make(leak.code, doc.path, 1, 1, "nome del file", title="Nome del file", what=leak.what)
+                F.make(
+                    leak.code,
+                    doc.path,
+                    1,
+                    1,
+                    messages.t("validate.protected.file_name_field"),
+                    title=messages.t("validate.protected.file_name_title"),
+                    what=leak.what,
+                )
             )
     return out
 
@@ -567,15 +574,15 @@ def partner_findings(doc, listings: list) -> list:
     seat = [item for item in listings if at_partner_seat(item.data, data)]
     contact = _mapping(data.get("contact"))
     if seat:
-        reason = f"il luogo protetto di «{seat[0].data.get('id')}» è nella sede dell'ente"
+        reason = messages.t("validate.protected.reason.seat", id=seat[0].data.get("id"))
         if contact.get("address"):
             out.append(
                 _at(
                     doc,
                     "PARTNER_ADDRESS_PROTECTED",
                     ("contact", "address"),
-                    title="Sede",
-                    what=ADDRESS,
+                    title=messages.t("validate.protected.seat_title"),
+                    what=_what("address"),
                     reason=reason,
                 )
             )
@@ -584,13 +591,13 @@ def partner_findings(doc, listings: list) -> list:
                 continue
             leaks = scan_text(text)
             if leaks:
-                whats = " e ".join(dict.fromkeys(leak.what for leak in leaks))
+                whats = _and().join(dict.fromkeys(leak.what for leak in leaks))
                 title = schema.title_for("partner", path)
                 out.append(
                     _at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=whats, reason=reason)
                 )
     else:
-        reason = "il testo lo indica come un'abitazione"
+        reason = messages.t("validate.protected.reason.dwelling_text")
         texts = list(_strings({k: data.get(k) for k in ("description", "services") if k in data}))
         if isinstance(contact.get("address"), str):
             texts.append((("contact", "address"), contact["address"]))
@@ -601,10 +608,14 @@ def partner_findings(doc, listings: list) -> list:
                 else dwelling_address_sentence(text)
             )
             if dwelling_address:
-                title = "Sede" if path == ("contact", "address") else schema.title_for("partner", path)
-                out.append(
-                    _at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=ADDRESS, reason=reason)
+                at_seat = path == ("contact", "address")
+                title = (
+                    messages.t("validate.protected.seat_title")
+                    if at_seat
+                    else schema.title_for("partner", path)
                 )
+                what = _what("address")
+                out.append(_at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=what, reason=reason))
     return out
 
 

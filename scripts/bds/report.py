@@ -1,11 +1,11 @@
 """Printing findings: like a compiler (text), as GitHub annotations, or as JSON."""
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import json
 
 from . import findings as F
+from . import messages
 
 FORMATS = ("text", "github", "json")
 
@@ -49,7 +49,9 @@ def render(found: list[F.Finding], fmt: str) -> str:
 def summary(found: list[F.Finding], files: int) -> str:
     errors = sum(1 for f in found if f.severity == F.ERROR)
     warnings = len(found) - errors
-    word_e = "errore" if errors == 1 else "errori"
-    word_w = "avviso" if warnings == 1 else "avvisi"
-    word_f = "file controllato" if files == 1 else "file controllati"
-    return f"{files} {word_f}: {errors} {word_e}, {warnings} {word_w}."
+    return messages.t(
+        "validate.report.summary",
+        files=messages.t("validate.report.files", count=files),
+        errors=messages.t("validate.report.errors", count=errors),
+        warnings=messages.t("validate.report.warnings", count=warnings),
+    )

@@ -6,14 +6,15 @@ touches code, workflows, schemas or configuration must stand out, so that it is 
 list of changed paths (one a line) and fails when both kinds are mixed; the intake workflow checks
 its own change the same way before opening a pull request (`--intake`: one new listing only).
 
-Standard library only: the check runs before (and without) installing anything.
+The standard library and the kit's message catalogue (PyYAML) only: no schema engine, no site builder.
 """
-# messages: pending (8 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import re
 import sys
+
+from . import messages
 
 # Paths coordinators edit. content/territory.yml is configuration (site, disclosure threshold).
 CONTENT_PREFIXES = ("opportunities/", "content/")
@@ -44,15 +45,15 @@ def problems(paths: list[str], intake: bool = False) -> list[str]:
         listed = [p for p in paths if p.strip()]
         if len(listed) != 1 or not LISTING.fullmatch(listed[0]):
             return [
-                "la proposta dalla issue deve aggiungere una sola scheda in opportunities/, e nient'altro: "
-                + ", ".join(_shown(p) for p in listed[:20])
+                messages.t(
+                    "validate.review.intake_one_listing", paths=", ".join(_shown(p) for p in listed[:20])
+                )
             ]
         return []
     if content and other:
         return [
-            "questa pull request cambia dei contenuti e anche codice, flussi di lavoro o configurazione: "
-            "serve la revisione dei manutentori (.github/CODEOWNERS). Meglio due pull request separate.",
-            *(f"fuori dai contenuti: {_shown(p)}" for p in other[:50]),
+            messages.t("validate.review.mixed"),
+            *(messages.t("validate.review.outside", path=_shown(p)) for p in other[:50]),
         ]
     return []
 
@@ -66,20 +67,20 @@ def main(argv: list[str]) -> int:
     intake = "--intake" in argv
     names = [a for a in argv if a != "--intake"]
     if len(names) != 1:
-        print("uso: python -m bds.review [--intake] FILE_CON_I_PERCORSI", file=sys.stderr)
+        print(messages.t("validate.review.usage"), file=sys.stderr)
         return 2
     try:
         with open(names[0], encoding="utf-8", errors="replace") as fh:
             paths = fh.read().split("\n")
     except OSError as exc:
-        print(f"bds.review: {names[0]}: il file non si può leggere ({exc.strerror})", file=sys.stderr)
+        print(messages.t("validate.review.unreadable", name=names[0], why=exc.strerror), file=sys.stderr)
         return 2
     found = problems(paths, intake=intake)
     for message in found:
-        print(f"::error title=Contenuti e codice::{message}")
+        print(f"::error title={messages.t('validate.review.title')}::{message}")
     if not found:
         content, other = split(paths)
-        print(f"{len(content)} file di contenuto, {len(other)} altri file: va bene.")
+        print(messages.t("validate.review.fine", content=len(content), other=len(other)))
     return 1 if found else 0
 
 

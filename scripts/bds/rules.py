@@ -4,7 +4,6 @@ They run after the schema layer and only on records whose shape is valid, so
 every rule can trust the types it reads. `today` is a parameter: date rules are
 tested at fixed dates.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import html
 import re
 
 from . import findings as F
-from . import guidelinks, hygiene, protected, schema, textcheck
+from . import guidelinks, hygiene, messages, protected, schema, textcheck
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
@@ -52,7 +51,7 @@ def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
         texts.append((("__body__",), doc.body))
     for path, text in texts:
         is_body = path == ("__body__",)
-        title = "Testo della guida" if is_body else schema.title_for(kind, path)
+        title = messages.t("validate.text.guide_body") if is_body else schema.title_for(kind, path)
         bad = [m.start(1) for m in _LINK.finditer(text) if _unsafe_target(m.group(1))]
         bad += [m.start() for m in _BARE_SCRIPT.finditer(text)]
         if bad:
@@ -76,7 +75,7 @@ def _markup(
     # In a guide's body, point at the offending text: line of the file, column in that line.
     line = doc.body_line + text.count("\n", 0, offset)
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return F.make(code, doc.path, line, column, "testo", **params)
+    return F.make(code, doc.path, line, column, messages.t("validate.text.body_field"), **params)
 
 
 def check(content: Content, today: dt.date, only: set[str] | None = None) -> list[F.Finding]:
@@ -107,62 +106,68 @@ def check(content: Content, today: dt.date, only: set[str] | None = None) -> lis
     if territory and content.territory is not None and zones is not None:
         out += _territory(content.territory, zones, partner_ids)
     for doc in content.valid("partner"):
-        if not mine(doc):
-            continue
-        out += _zones(doc, zones, ("zones",))
-        if networks is not None:
-            for i, net in enumerate(doc.data.get("networks", [])):
-                if net not in networks:
-                    out.append(
-                        _at(
-                            doc,
-                            "NETWORK_UNKNOWN",
-                            ("networks", i),
-                            value=net,
-                            allowed=", ".join(sorted(networks)) or "nessuna",
-                        )
-                    )
-        out += _contact(doc)
-        out += _stale(doc, today, review_days)
-        out += _wording(doc, "partner", ("description",))
+        if mine(doc):
+            out += _partner(doc, zones, networks, today, review_days)
     for doc in content.valid("opportunity"):
         if mine(doc):
             out += _opportunity(doc, partner_ids, zones, today, review_days)
     out += protected.check(content, only)  # protected places: no address, coordinates or map anywhere
     for doc in content.valid("guide"):
-        if not mine(doc):
-            continue
-        for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
-            out += [
-                _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
-                for f, s in textcheck.stigmatising(text)
-            ]
-        body = doc.body or ""
-        out += [
-            _markup(doc, "WORDING_STIGMATISING", ("__body__",), True, body, offset, found=f, suggestion=s)
-            for offset, f, s in textcheck.stigmatising_at(body)
-        ]
-        out += _guide_links(doc, body, content, partner_ids)
+        if mine(doc):
+            out += _guide(doc, content, partner_ids)
     if content.glossary is not None and content.glossary.ok and mine(content.glossary):
-        seen: set[str] = set()
-        for i, term in enumerate(content.glossary.data["terms"]):
-            out += [
-                _at(
-                    content.glossary,
-                    "WORDING_STIGMATISING",
-                    ("terms", i, "definition"),
-                    found=f,
-                    suggestion=s,
-                )
-                for f, s in textcheck.stigmatising(term["definition"])
-            ]
-            key = term["term"].casefold()
-            if key in seen:
-                out.append(
-                    _at(content.glossary, "GLOSSARY_DUPLICATE", ("terms", i, "term"), value=term["term"])
-                )
-            seen.add(key)
+        out += _glossary(content.glossary)
     out += hygiene.check(content, today)  # dates in range, partner look-alikes, guide images, nesting
+    return out
+
+
+def _partner(
+    doc: Document, zones: set[str] | None, networks: set[str] | None, today: dt.date, review_days: int
+) -> list[F.Finding]:
+    """One partner's own findings: zones, networks, contacts, review date, wording."""
+    out = _zones(doc, zones, ("zones",))
+    if networks is not None:
+        for i, net in enumerate(doc.data.get("networks", [])):
+            if net not in networks:
+                allowed = ", ".join(sorted(networks)) or messages.t("validate.rules.no_networks")
+                out.append(_at(doc, "NETWORK_UNKNOWN", ("networks", i), value=net, allowed=allowed))
+    out += _contact(doc)
+    out += _stale(doc, today, review_days)
+    out += _wording(doc, "partner", ("description",))
+    return out
+
+
+def _guide(doc: Document, content: Content, partner_ids: set[str]) -> list[F.Finding]:
+    """One guide's findings: stigmatising wording in its title, summary and body, and its links."""
+    out: list[F.Finding] = []
+    for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
+        out += [
+            _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+            for f, s in textcheck.stigmatising(text)
+        ]
+    body = doc.body or ""
+    out += [
+        _markup(doc, "WORDING_STIGMATISING", ("__body__",), True, body, offset, found=f, suggestion=s)
+        for offset, f, s in textcheck.stigmatising_at(body)
+    ]
+    out += _guide_links(doc, body, content, partner_ids)
+    return out
+
+
+def _glossary(glossary: Document) -> list[F.Finding]:
+    """The glossary's findings: stigmatising wording in a definition, a term given twice."""
+    out: list[F.Finding] = []
+    seen: set[str] = set()
+    for i, term in enumerate(glossary.data["terms"]):
+        where = ("terms", i, "definition")
+        out += [
+            _at(glossary, "WORDING_STIGMATISING", where, found=f, suggestion=s)
+            for f, s in textcheck.stigmatising(term["definition"])
+        ]
+        key = term["term"].casefold()
+        if key in seen:
+            out.append(_at(glossary, "GLOSSARY_DUPLICATE", ("terms", i, "term"), value=term["term"]))
+        seen.add(key)
     return out
 
 

@@ -5,7 +5,6 @@ the name is looked at with lstat (so nothing is opened that is not a plain file)
 O_NOFOLLOW | O_NONBLOCK (a symlink swapped in meanwhile fails, a FIFO never blocks) and checked
 again with fstat against the first look.
 """
-# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -13,6 +12,8 @@ import errno
 import os
 import stat
 from pathlib import Path
+
+from . import messages
 
 _FLAGS = (
     os.O_RDONLY
@@ -30,10 +31,13 @@ RESERVED_NAMES = frozenset(
 
 
 class NotRegular(Exception):
-    """The path names something other than a regular file; `what` says what, in Italian."""
+    """The path names something other than a regular file; `what` says what, in Italian; `kind` is its key
+    (`validate.files.kind.<kind>`: symlink, folder, fifo, device, socket, special, replaced)."""
 
-    def __init__(self, what: str, symlink: bool = False):
+    def __init__(self, kind: str, symlink: bool = False):
+        what = messages.t(f"validate.files.kind.{kind}")
         super().__init__(what)
+        self.kind = kind
         self.what = what
         self.symlink = symlink
 
@@ -44,36 +48,42 @@ class TooLarge(Exception):
         self.size = size
 
 
-def describe(mode: int) -> str | None:
-    """What a non-regular file is, in Italian; None for a regular file."""
+def kind(mode: int) -> str | None:
+    """What a non-regular file is (a key of `validate.files.kind`); None for a regular file."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISLNK(mode):
-        return "collegamento simbolico"
+        return "symlink"
     if stat.S_ISDIR(mode):
-        return "cartella"
+        return "folder"
     if stat.S_ISFIFO(mode):
-        return "FIFO (pipe con nome)"
+        return "fifo"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "dispositivo"
+        return "device"
     if stat.S_ISSOCK(mode):
         return "socket"
-    return "file speciale"
+    return "special"
+
+
+def describe(mode: int) -> str | None:
+    """What a non-regular file is, in Italian; None for a regular file."""
+    found = kind(mode)
+    return messages.t(f"validate.files.kind.{found}") if found else None
 
 
 def reason(exc: BaseException) -> str:
     """Why a file or folder could not be read, in Italian (never Python's English text)."""
     if isinstance(exc, PermissionError):
-        return "non si ha il permesso di leggerlo"
+        return messages.t("validate.files.read_reason.permission")
     if isinstance(exc, FileNotFoundError):
-        return "non esiste"
+        return messages.t("validate.files.read_reason.missing")
     if isinstance(exc, NotADirectoryError):
-        return "una parte del percorso non è una cartella"
+        return messages.t("validate.files.read_reason.not_a_folder")
     if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
-        return "collegamenti simbolici in cerchio"
+        return messages.t("validate.files.read_reason.loop")
     if isinstance(exc, OSError) and exc.errno is not None:
-        return f"errore di sistema {errno.errorcode.get(exc.errno, exc.errno)}"
-    return "errore di lettura"
+        return messages.t("validate.files.read_reason.system", code=errno.errorcode.get(exc.errno, exc.errno))
+    return messages.t("validate.files.read_reason.other")
 
 
 def is_reserved(name: str) -> bool:
@@ -87,20 +97,20 @@ def read_regular(path: Path | str, limit: int) -> bytes:
     Raises NotRegular (symlink, FIFO, device, folder…), TooLarge, or OSError (unreadable).
     """
     first = os.lstat(path)
-    what = describe(first.st_mode)
-    if what:
-        raise NotRegular(what, symlink=stat.S_ISLNK(first.st_mode))
+    found = kind(first.st_mode)
+    if found:
+        raise NotRegular(found, symlink=stat.S_ISLNK(first.st_mode))
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK):  # a symlink put in its place meanwhile
-            raise NotRegular("collegamento simbolico", symlink=True) from None
+            raise NotRegular("symlink", symlink=True) from None
         raise
     try:
         st = os.fstat(fd)
-        what = describe(st.st_mode)
-        if what or (st.st_dev, st.st_ino) != (first.st_dev, first.st_ino):
-            raise NotRegular(what or "file sostituito durante la lettura")
+        found = kind(st.st_mode)
+        if found or (st.st_dev, st.st_ino) != (first.st_dev, first.st_ino):
+            raise NotRegular(found or "replaced")
         if st.st_size > limit:
             raise TooLarge(st.st_size)
         chunks, total = [], 0

@@ -6,7 +6,6 @@ Valid records (the vast majority) are checked by the compiled jsonschema-rs
 validator; a record it rejects is re-checked by `jsonschema` to get precise
 error objects, which we map to stable codes.
 """
-# messages: pending (11 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 import jsonschema_rs
 
 from . import findings as F
-from . import kitfiles
+from . import kitfiles, messages
 from .load import Document, field_name
 
 if TYPE_CHECKING:
@@ -27,15 +26,14 @@ if TYPE_CHECKING:
 
 KINDS = ("opportunity", "partner", "territory", "guide", "glossary")
 
-_TYPE_NAMES = {
-    "string": "un testo",
-    "integer": "un numero intero",
-    "number": "un numero",
-    "boolean": "true o false",
-    "array": "un elenco (righe che iniziano con «- »)",
-    "object": "un gruppo di campi",
-    "null": "vuoto",
-}
+# JSON types people are told about (`validate.schema.type.<name>`); another type is shown as it is.
+_TYPE_NAMES = ("string", "integer", "number", "boolean", "array", "object", "null")
+
+
+def _type_name(name: str) -> str:
+    return messages.t(f"validate.schema.type.{name}") if name in _TYPE_NAMES else name
+
+
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 
 
@@ -81,13 +79,14 @@ def title_for(kind: str, path: tuple) -> str:
     for end in range(len(path), 0, -1):
         title = subschema(kind, path[:end]).get("title")
         if title:
-            return title
+            return messages.with_words(title)
     return load_schema(kind).get("title", "scheda")
 
 
 def labels_for(kind: str, path: tuple) -> dict[str, str]:
     node = subschema(kind, path)
-    return node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+    labels = node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+    return {key: messages.with_words(label) for key, label in labels.items()}
 
 
 def validate(doc: Document, kind: str) -> list[F.Finding]:
@@ -108,22 +107,36 @@ def validate(doc: Document, kind: str) -> list[F.Finding]:
                 doc.path,
                 *doc.position(()),
                 title=title_for(kind, ()),
-                detail="la scheda non rispetta lo schema",
+                detail=messages.t("validate.schema.not_the_schema"),
             )
         )
     return sorted(out, key=lambda f: (f.line, f.column, f.code))
 
 
+def _expected(schema: dict) -> str:
+    """What a value should look like: the schema's `x-expected`, else a pointer to the field's description."""
+    if "x-expected" in schema:
+        return messages.with_words(schema["x-expected"])
+    return messages.t("validate.schema.see_description")
+
+
 def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) -> list[F.Finding]:
     path = tuple(error.absolute_path)
-    keyword = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
-    title = title_for(kind, path)
 
     def at(code: str, where: tuple = path, key: bool = False, **params) -> F.Finding:
         line, col = doc.key_position(where) if key else doc.position(where)
         return F.make(code, doc.path, line, col, field_name(where), **params)
 
+    fields = _field_findings(at, kind, path, error, schema)
+    if fields is not None:
+        return fields
+    return [_value_finding(at, title_for(kind, path), error, schema)]
+
+
+def _field_findings(at, kind: str, path: tuple, error, schema: dict) -> list[F.Finding] | None:
+    """A missing or unknown field, or a value of the wrong type; None for the other keywords."""
+    keyword = error.validator
     if keyword == "required":
         match = _REQUIRED.match(error.message)
         name = match.group(1) if match else "?"
@@ -136,47 +149,45 @@ def _to_findings(doc: Document, kind: str, error: jsonschema.ValidationError) ->
     if keyword == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
+        joined = messages.t("validate.schema.type_or").join(_type_name(n) for n in names)
         # The key's line: a block list or group given where text is expected starts on the next line.
-        return [
-            at("FIELD_TYPE", key=True, title=title, expected=" o ".join(_TYPE_NAMES.get(n, n) for n in names))
-        ]
+        return [at("FIELD_TYPE", key=True, title=title_for(kind, path), expected=joined)]
+    return None
+
+
+def _value_finding(at, title: str, error, schema: dict) -> F.Finding:
+    """The finding of a value its schema refuses (a choice, a format, a length, a range)."""
+    keyword, limit = error.validator, error.validator_value
     if keyword == "enum":
-        labels = schema.get("x-labels") or {}
-        allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in error.validator_value)
-        return [at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)]
+        labels = {k: messages.with_words(v) for k, v in (schema.get("x-labels") or {}).items()}
+        allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in limit)
+        return at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)
     if keyword in ("pattern", "format"):
         if schema.get("format") == "date":
-            return [at("DATE_INVALID", title=title)]
+            return at("DATE_INVALID", title=title)
         code = schema.get("x-code")
-        if code:
-            return [at(code, title=title)]
-        return [
-            at(
-                "VALUE_FORMAT",
-                title=title,
-                expected=schema.get("x-expected", "vedi la descrizione del campo"),
-            )
-        ]
+        return at(code, title=title) if code else at("VALUE_FORMAT", title=title, expected=_expected(schema))
     if keyword == "anyOf":
-        return [
-            at(
-                "VALUE_FORMAT",
-                title=title,
-                expected=schema.get("x-expected", "vedi la descrizione del campo"),
-            )
-        ]
-    if keyword in ("minLength", "minItems"):
-        what = "caratteri" if keyword == "minLength" else "voci"
-        return [at("VALUE_TOO_SHORT", title=title, detail=f"almeno {error.validator_value} {what}")]
-    if keyword in ("maxLength", "maxItems"):
-        what = "caratteri" if keyword == "maxLength" else "voci"
-        return [at("VALUE_TOO_LONG", title=title, detail=f"al massimo {error.validator_value} {what}")]
+        return at("VALUE_FORMAT", title=title, expected=_expected(schema))
+    if keyword in ("minLength", "minItems", "maxLength", "maxItems"):
+        what = messages.t(
+            "validate.schema.characters" if keyword.endswith("Length") else "validate.schema.items"
+        )
+        if keyword.startswith("min"):
+            detail = messages.t("validate.schema.at_least", limit=limit)
+            return at("VALUE_TOO_SHORT", title=title, detail=f"{detail} {what}")
+        detail = messages.t("validate.schema.at_most", limit=limit)
+        return at("VALUE_TOO_LONG", title=title, detail=f"{detail} {what}")
     if keyword in ("minimum", "exclusiveMinimum"):
-        return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"almeno {error.validator_value}")]
+        return at(
+            "VALUE_OUT_OF_RANGE", title=title, detail=messages.t("validate.schema.at_least", limit=limit)
+        )
     if keyword in ("maximum", "exclusiveMaximum"):
-        return [at("VALUE_OUT_OF_RANGE", title=title, detail=f"al massimo {error.validator_value}")]
+        return at(
+            "VALUE_OUT_OF_RANGE", title=title, detail=messages.t("validate.schema.at_most", limit=limit)
+        )
     if keyword == "not" and schema.get("x-code"):  # a field forbidden here (an address on a zone-only place)
-        return [at(schema["x-code"], title=title)]
+        return at(schema["x-code"], title=title)
     if keyword == "uniqueItems":
-        return [at("VALUE_REPEATED", title=title)]
-    return [at("VALUE_INVALID", title=title, detail=keyword)]
+        return at("VALUE_REPEATED", title=title)
+    return at("VALUE_INVALID", title=title, detail=keyword)

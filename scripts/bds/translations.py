@@ -12,16 +12,15 @@ pages (and none of the Italian guide's links is lost); no raw HTML or script; a 
 checked the translation, or when the Italian guide was revised after that check; easy Italian reads
 clearly easier than Italian guides (Gulpease, the kit's `textcheck`) and uses person-first words.
 
-Not wired into `bds validate` yet: the lead folds `CODES` into `findings.REGISTRY` and the catalogue.
+`bds validate` runs `check` after the cross-record rules (validate.run).
 """
-# messages: pending (the texts of CODES move into findings.REGISTRY and data/messages/it.yml)
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from . import findings as F
-from . import guidelinks, rules, schema, textcheck
+from . import guidelinks, messages, rules, schema, textcheck
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
@@ -33,114 +32,16 @@ EASY_READABILITY_MIN = (
 )
 SAME_AS_ITALIAN = ("audience", "order")  # front matter a translation keeps from its Italian guide
 
-GROUP = "Traduzioni delle guide"
-# The new codes, as the registry holds them (code, severity, title, template, hint). messages: pending
-CODES: tuple[F.Code, ...] = tuple(
-    F.Code(code, severity, title, template, hint, GROUP)
-    for code, severity, title, template, hint in (
-        (
-            "TRANSLATION_SOURCE_MISSING",
-            F.ERROR,
-            "Traduzione senza guida di origine",
-            "manca il campo «translation»: non si sa quale guida italiana traduce.",
-            "Aggiungi nell'intestazione una riga come «translation: {{from: come-accedere, reviewed: }}», "
-            "con il nome del file della guida italiana.",
-        ),
-        (
-            "TRANSLATION_SOURCE_UNKNOWN",
-            F.ERROR,
-            "Traduzione di una guida che non c'è",
-            "la traduzione viene da «{source}», ma in content/guides/ non c'è la guida {source}.md.",
-            "Scrivi in «from» il nome del file di una guida italiana, senza .md. Guide che ci sono: {known}.",
-        ),
-        (
-            "TRANSLATION_NAME_MISMATCH",
-            F.WARNING,
-            "Nome del file diverso dalla guida italiana",
-            "il file si chiama {name}.md ma traduce la guida «{source}».",
-            "Dai alla traduzione lo stesso nome del file italiano ({source}.md): il sito la mette allo "
-            "stesso indirizzo, nella cartella della lingua.",
-        ),
-        (
-            "TRANSLATION_DUPLICATE",
-            F.ERROR,
-            "Due traduzioni della stessa guida",
-            "anche {other} traduce la guida «{source}» nella stessa lingua.",
-            "Tieni una sola traduzione per lingua di ogni guida: unisci i due file.",
-        ),
-        (
-            "TRANSLATION_LANGUAGE_UNKNOWN",
-            F.ERROR,
-            "Cartella di lingua sconosciuta",
-            "la cartella «{language}» non è il codice di una lingua prevista.",
-            "Metti le traduzioni in content/guides/<codice>/ con un codice tra {known}, e l'italiano facile "
-            "in content/guides/facile/. Le guide in italiano stanno direttamente in content/guides/.",
-        ),
-        (
-            "TRANSLATION_LANGUAGE_UNDECLARED",
-            F.WARNING,
-            "Lingua non pubblicata dal territorio",
-            "la lingua «{language}» non è tra le lingue del territorio ({declared}): questa traduzione non "
-            "va sul sito.",
-            "Aggiungi «{language}» a «languages» in content/territory.yml quando le traduzioni sono pronte.",
-        ),
-        (
-            "TRANSLATION_FRONT_MATTER_DIFFERS",
-            F.WARNING,
-            "Intestazione diversa dalla guida italiana",
-            "«{title}» è {value}, nella guida italiana è {original}.",
-            "Copia il valore dalla guida italiana: la traduzione è per le stesse persone e sta allo stesso "
-            "posto nell'elenco.",
-        ),
-        (
-            "TRANSLATION_LINK_MISSING",
-            F.WARNING,
-            "Link della guida italiana perso nella traduzione",
-            "la guida italiana ha {count} link che qui mancano: {targets}.",
-            "Riporta nella traduzione i link della guida italiana, come «[parole](@cps)».",
-        ),
-        (
-            "TRANSLATION_UNREVIEWED",
-            F.WARNING,
-            "Traduzione non ancora controllata",
-            "nessuno ha ancora controllato questa traduzione: il sito avviserà che vale il testo italiano.",
-            "Quando una persona che conosce bene la lingua l'ha riletta, scrivi la data in "
-            "«translation.reviewed» (AAAA-MM-GG).",
-        ),
-        (
-            "TRANSLATION_OUTDATED",
-            F.WARNING,
-            "Guida italiana cambiata dopo la traduzione",
-            "la guida italiana «{source}» è stata rivista il {original}, dopo il controllo della "
-            "traduzione ({reviewed}).",
-            "Confronta la traduzione con la guida italiana, aggiornala e scrivi la nuova data in "
-            "«translation.reviewed».",
-        ),
-        (
-            "TRANSLATION_EASY_HARD_TO_READ",
-            F.WARNING,
-            "Italiano facile poco facile",
-            "il testo ha un indice Gulpease di {score}: per l'italiano facile serve almeno {minimum} "
-            "(la guida italiana ha {original}).",
-            "Usa frasi più brevi, con una sola idea ciascuna, e parole comuni; spiega ogni sigla.",
-        ),
-    )
-)
-TABLE = {entry.code: entry for entry in CODES}
-
-
-class _SafeDict(dict):
-    def __missing__(self, key: str) -> str:
-        return "?"
+# The codes (TRANSLATION_*) are in the registry (findings.py, group «translations») and their texts in
+# the message catalogue (codes.TRANSLATION_*), like every other code.
 
 
 def make(code: str, doc: Document, line: int, column: int, field: str = "", **params) -> F.Finding:
-    """A finding of one of this module's codes (`findings.make` for the registered ones)."""
-    if code not in TABLE:
-        return F.make(code, doc.path, line, column, field, **params)
-    entry = TABLE[code]
-    message = entry.template.format_map(_SafeDict({k: F._short(v) for k, v in params.items()}))
-    return F.Finding(doc.path, line, column, field, code, message, entry.severity)
+    return F.make(code, doc.path, line, column, field, **params)
+
+
+def _body_field() -> str:
+    return messages.t("validate.text.body_field")
 
 
 def _at(code: str, doc: Document, path: tuple, **params) -> F.Finding:
@@ -152,7 +53,7 @@ def _in_body(code: str, doc: Document, offset: int, **params) -> F.Finding:
     body = doc.body or ""
     line = doc.body_line + body.count("\n", 0, offset)
     column = offset - (body.rfind("\n", 0, offset) + 1) + 1
-    return make(code, doc, line, column, "testo", **params)
+    return make(code, doc, line, column, _body_field(), **params)
 
 
 def stem(shown: str) -> str:
@@ -300,7 +201,7 @@ def missing_link_findings(doc: Document, original: Document) -> list[F.Finding]:
             doc,
             doc.body_line or 1,
             1,
-            "testo",
+            _body_field(),
             count=len(missing),
             targets=targets,
         )
@@ -346,7 +247,7 @@ def readability_findings(doc: Document, original: Document) -> list[F.Finding]:
             doc,
             doc.body_line or 1,
             1,
-            "testo",
+            _body_field(),
             score=score,
             minimum=minimum,
             original="?" if before is None else before,

@@ -20,7 +20,6 @@ line and column, comments included), and every string value afterwards (a YAML e
 Text is kept in Unicode normal form C: the loader returns NFC strings (so the site, the search and the
 comparisons below see one spelling of "è") and `bds fmt` writes records back in NFC.
 """
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
@@ -28,6 +27,7 @@ import re
 import unicodedata
 
 from . import findings as F
+from . import messages
 
 BIDI_CONTROLS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
 BIDI_MARKS = frozenset({0x200E, 0x200F, 0x061C})
@@ -72,7 +72,9 @@ def char_name(ch: str) -> str:
     code = ord(ch)
     name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(code, "")
     if not name:
-        name = "NON-CARATTERE" if _is_noncharacter(code) else "CARATTERE DI CONTROLLO"
+        name = messages.t(
+            "validate.text.noncharacter" if _is_noncharacter(code) else "validate.text.control_character"
+        )
     return f"«{name} (U+{code:04X})»"
 
 

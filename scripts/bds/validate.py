@@ -58,6 +58,10 @@ def run(
             kinds |= CONTEXT[kind]
     content = load_content(project, extra=paths, workers=workers, kinds=kinds)
     found = content.findings + rules.check(content, today, wanted)
+    if content.translations:
+        from . import translations  # only a project with translated guides pays for the check
+
+        found += translations.check(content)
     territory = content.territory.data if content.territory and content.territory.ok else None
     mkdocs = project.shown(project.root / "mkdocs.yml")
     if wanted is None or mkdocs in wanted:

@@ -1,12 +1,11 @@
 """Version string: the package version and the content's last commit."""
-# messages: pending (1 texts to move into data/messages/it.yml)
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
 
-from . import __version__
+from . import __version__, messages
 
 
 def content_commit(root: Path | None = None) -> str | None:
@@ -35,5 +34,5 @@ def describe(root: Path | None = None) -> str:
         except ProjectNotFound:
             root = None
     commit = content_commit(root)
-    suffix = f" (contenuti: {commit})" if commit else " (contenuti: nessun commit)"
+    suffix = messages.t("validate.version.content", commit=commit or messages.t("validate.version.no_commit"))
     return f"bds {__version__}{suffix}"

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import BdsError
-from ..messages import t
+from ..messages import t, with_words
 from .common import add_today, project, read_problem, today
 
 KINDS = ("opportunity", "partner")
@@ -46,7 +46,7 @@ def _choices(spec: dict, extra: dict[str, list[str]], key: str) -> dict[str, str
     node = spec.get("items", spec)
     if "enum" in node:
         labels = spec.get("x-labels") or node.get("x-labels") or {}
-        return {v: labels.get(v, v) for v in node["enum"]}
+        return {v: with_words(labels.get(v, v)) for v in node["enum"]}
     return None
 
 

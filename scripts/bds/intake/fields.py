@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import schema as S
 from .. import vocabulary
+from ..messages import with_words
 
 KIND = "opportunity"
 # Choices that come from the content of the territory rather than from the schema.
@@ -64,7 +65,8 @@ class Field:
 
 
 def _labels(node: dict) -> dict[str, str]:
-    return node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+    labels = node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
+    return {key: with_words(label) for key, label in labels.items()}
 
 
 def _widget(path: tuple, node: dict) -> str:
@@ -108,8 +110,8 @@ def fields(schema: dict | None = None) -> list[Field]:
                         leaf,
                         name in required and inner in inner_required,
                         group=(name,),
-                        group_title=node.get("title", name),
-                        group_description=node.get("description", ""),
+                        group_title=with_words(node.get("title", name)),
+                        group_description=with_words(node.get("description", "")),
                     )
                 )
             continue
@@ -125,8 +127,8 @@ def _field(path, node, required, **group) -> Field:
     choices = tuple((str(v), labels.get(v, str(v))) for v in values)
     return Field(
         path=path,
-        title=node.get("title", path[-1]),
-        description=node.get("description", ""),
+        title=with_words(node.get("title", path[-1])),
+        description=with_words(node.get("description", "")),
         required=required,
         widget=_widget(path, node),
         choices=choices,

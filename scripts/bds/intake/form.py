@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import re
 from dataclasses import dataclass, field, replace
 from html import escape
 from importlib import resources
@@ -21,7 +20,7 @@ from importlib import resources
 from .. import findings as F
 from .. import kitfiles, messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
-from ..messages import t
+from ..messages import t, with_words
 from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
@@ -159,7 +158,8 @@ def _pattern_config(f: FD.Field, lists: dict, conf: dict) -> None:
             else _msg(
                 "VALUE_FORMAT",
                 title=title,
-                expected=_expected(f, lists) or item.get("x-expected", t("form.expected.fallback")),
+                expected=_expected(f, lists)
+                or with_words(item.get("x-expected", t("form.expected.fallback"))),
             )
         )
 
@@ -194,7 +194,7 @@ def _number_config(f: FD.Field, lists: dict, conf: dict) -> None:
         expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
         m["type"] = _msg("FIELD_TYPE", title=title, expected=expected)
         if f.widget == "choice-or-number":
-            plain = _expected(f, lists) or node.get("x-expected", expected)
+            plain = _expected(f, lists) or with_words(node.get("x-expected", expected))
             m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
 
 
@@ -256,19 +256,6 @@ def _build(schema: dict, content, territory: dict, today: dt.date | None) -> For
     return FormPage(_fragment(schema, _address_last(all_fields), lists, config, texts), config, texts)
 
 
-def _fill_words(text: str, words: dict[str, str]) -> str:
-    """`text` with the territory's words filled in and every other {placeholder} left for the browser."""
-    return re.sub(
-        r"\{(\w+)(!c)?\}",
-        lambda m: (
-            m.group()
-            if m.group(1) not in words
-            else (words[m.group(1)][:1].upper() + words[m.group(1)][1:] if m.group(2) else words[m.group(1)])
-        ),
-        text,
-    )
-
-
 def browser_messages() -> dict:
     """What assets/form.js says (`form.browser`), the territory's words already in: a plural message
     stays a mapping of its forms, which the script picks with the page's language."""
@@ -276,9 +263,9 @@ def browser_messages() -> dict:
     out: dict = {}
     for key, entry in messages.section("form.browser").items():
         if isinstance(entry, dict):
-            out[key] = {form: _fill_words(str(text), words) for form, text in entry.items()}
+            out[key] = {form: messages.fill_words(str(text), words) for form, text in entry.items()}
         else:
-            out[key] = _fill_words(str(entry), words)
+            out[key] = messages.fill_words(str(entry), words)
     return {"language": messages.current_language(), "messages": out}
 
 

@@ -76,8 +76,7 @@ def _element(f: Field, lists: dict) -> dict:
 
 def form(content=None, schema: dict | None = None) -> dict:
     """The issue form as data, in the territory's words (its `vocabulary`)."""
-    territory = content.territory.data if content is not None and content.territory is not None else None
-    with messages.use(words=vocabulary.of(territory if isinstance(territory, dict) else None)):
+    with messages.use(words=_territory_words(content)):
         lists = content_choices(content)
         body = [{"type": "markdown", "attributes": {"value": t("intake.issue.intro")}}]
         body += [_element(f, lists) for f in fields(schema) if f.name not in NOT_ASKED]
@@ -166,7 +165,18 @@ class IssueResult:
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def _territory_words(content) -> vocabulary.Words:
+    territory = content.territory.data if content is not None and content.territory is not None else None
+    return vocabulary.of(territory if isinstance(territory, dict) else None)
+
+
 def parse_body(body: str, content, today: dt.date) -> IssueResult:
+    """The listing an issue body proposes, read by the labels the territory's form showed."""
+    with messages.use(words=_territory_words(content)):
+        return _parse_body(body, content, today)
+
+
+def _parse_body(body: str, content, today: dt.date) -> IssueResult:
     lists = content_choices(content)
     all_fields = fields()
     found, ambiguous = sections(body, [_label(f) for f in all_fields])

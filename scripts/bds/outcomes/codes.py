@@ -11,21 +11,35 @@ unique across them. Each section sets the group (`_g`) and the command that repo
 
 from __future__ import annotations
 
+import functools
+
 from .. import messages
 from ..findings import ERROR, Code
 
-_CODES: list[Code] = []
+_TABLE: list[tuple[str, str, str]] = []  # (code, group, command), in catalogue order
 VALIDATE, IMPORT = "outcomes validate", "outcomes import"  # msg-ok: the commands' names
 
 
 def _code(code: str) -> None:
-    """Register `code` with its texts from the catalogue (`outcome_codes.<CODE>`): the title and the
-    template stay raw (the template's placeholders are filled where the problem is found); the hint
-    takes the territory's default words (`{programme}`), as `bds codes` lists it."""
+    """Register `code` (its texts are read from the catalogue when the registry is first asked for)."""
+    _TABLE.append((code, _g, _cmd))
+
+
+def _build(code: str, group: str, command: str) -> Code:
+    """The code with its texts from the catalogue (`outcome_codes.<CODE>`): the title and the template
+    stay raw (the template's placeholders are filled where the problem is found); the hint takes the
+    territory's default words (`{programme}`), as `bds codes` lists it."""
     key = f"outcome_codes.{code}"
     title, template = messages.raw(f"{key}.title"), messages.raw(f"{key}.template")
-    group = messages.raw(f"outcomes.groups.{_g}")
-    _CODES.append(Code(code, ERROR, title, template, messages.t(f"{key}.hint"), group, _cmd))
+    return Code(
+        code,
+        ERROR,
+        title,
+        template,
+        messages.t(f"{key}.hint"),
+        messages.raw(f"outcomes.groups.{group}"),
+        command,
+    )
 
 
 # -- the folder and its files ---------------------------------------------------------------------
@@ -94,9 +108,25 @@ _code("WORKBOOK_SHEET_TWICE")
 _code("WORKBOOK_HEADER_TWICE")
 _code("WORKBOOK_KEY_ACROSS")
 
-REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
+# `REGISTRY` and `_CODES` are built when first asked for (module `__getattr__`), as findings.py does:
+# `bds --help` imports the catalogue of codes without reading YAML.
+REGISTRY: dict[str, Code]
+_CODES: list[Code]
+
+
+@functools.cache
+def _registry() -> dict[str, Code]:
+    return {code: _build(code, group, command) for code, group, command in _TABLE}
+
+
+def __getattr__(name: str) -> object:
+    if name == "REGISTRY":
+        return _registry()
+    if name == "_CODES":
+        return list(_registry().values())
+    raise AttributeError(name)
 
 
 def message(code: str, **values: object) -> str:
     """`[CODE] message` for errors that stop a command (not located in a table)."""
-    return f"[{code}] " + REGISTRY[code].template.format(**values)
+    return f"[{code}] " + _registry()[code].template.format(**values)

@@ -12,8 +12,6 @@ and every page carries the texts of bds.js as JSON (`bds_js_messages()`), in the
 (`extra.bds_words`, set by the build and the preview).
 """
 
-import re
-
 PRERENDERED_KEY = "bds_html"  # same as bds.web.render.PRERENDERED_KEY (kept import-free here)
 
 
@@ -25,21 +23,6 @@ def on_config(config):
     return preview.configure(config)
 
 
-_PLACEHOLDER = re.compile(r"\{(\w+)(!c)?\}")
-
-
-def _with_words(text: str, words: dict) -> str:
-    """The territory's words filled in; the other placeholders ({count}, {q}...) are left to bds.js."""
-
-    def fill(m: re.Match) -> str:
-        if m.group(1) not in words:
-            return m.group(0)
-        word = str(words[m.group(1)])
-        return word[:1].upper() + word[1:] if m.group(2) else word
-
-    return _PLACEHOLDER.sub(fill, text)
-
-
 def js_messages(words: dict | None = None) -> dict:
     """The `theme.js` section of the catalogue for bds.js: texts, or plural forms, by key."""
     from bds import messages
@@ -48,9 +31,9 @@ def js_messages(words: dict | None = None) -> dict:
         known = messages.words()
         entries = messages.section("theme.js")
     return {
-        key: {form: _with_words(str(text), known) for form, text in value.items()}
+        key: {form: messages.fill_words(str(text), known) for form, text in value.items()}
         if isinstance(value, dict)
-        else _with_words(str(value), known)
+        else messages.fill_words(str(value), known)
         for key, value in entries.items()
     }
 

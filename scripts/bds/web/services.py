@@ -214,13 +214,23 @@ def family_guide(ctx: SiteContext) -> dict | None:
     )
 
 
-def _finder_form(title: str, words) -> str:
+def finder_examples(cpss: list[Cps], count: int = 3) -> str:
+    """Names a person could type, taken from the territory (the first neighbourhood of the first units,
+    then a zone): never another city's places."""
+    names = [c.areas[0] for c in cpss if c.areas][: count - 1]
+    names += [label for c in cpss for _, label in c.zones if label not in names][:1]
+    return ", ".join(dict.fromkeys(names))
+
+
+def _finder_form(title: str, words, cpss: list[Cps]) -> str:
     """The finder's search field (shown by bds.js) and the places its answers go."""
+    examples = finder_examples(cpss)
+    hint = t_html("site.cps.finder_hint", examples=examples) if examples else ""
     return (
         f'<form class="bds-finder" id="bds-cps-finder" hidden role="search" aria-label="{esc(title)}" '
         f'data-your="{esc(words.unit_your)}" data-many="{esc(words.unit)}">'
         f'<p><label for="bds-cps-q">{t_html("site.cps.finder_label")}</label>'
-        f'<span class="bds-hint" id="bds-cps-hint">{t_html("site.cps.finder_hint")}</span>'
+        f'<span class="bds-hint" id="bds-cps-hint">{hint}</span>'
         '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
         'aria-describedby="bds-cps-hint" enterkeyhint="search">'
         f'<button type="submit" class="md-button md-button--primary">{t_html("site.cps.finder_button")}</button>'
@@ -256,7 +266,7 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         f"{esc(', '.join(c.name for c in found))}</li>"
         for shown, key, found in index
     )
-    finder = _finder_form(title, words)
+    finder = _finder_form(title, words, cpss)
     cards = "".join(cps_card(c, ctx) for c in cpss)
     ask = _ask_coordinators(ctx)
     chosen = {g["slug"]: g for g in (guide_for(ctx, "come-accedere"), family_guide(ctx)) if g}

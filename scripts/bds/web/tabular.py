@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import cells, schema
-from ..messages import t
+from ..messages import t, with_words
 from . import model
 from .context import SiteContext
 
@@ -84,8 +84,8 @@ def field_of(kind: str, column: Column) -> dict:
     out: dict = {"name": column.name, "type": column.type}
     if column.format:
         out["format"] = column.format
-    out["title"] = column.title or str(node.get("title", column.name))
-    description = column.description or str(node.get("description", ""))
+    out["title"] = column.title or with_words(str(node.get("title", column.name)))
+    description = column.description or with_words(str(node.get("description", "")))
     if column.packed:
         description += " " + t("data.package.packed", separator=LIST_SEPARATOR)
     out["description"] = description.strip()
