@@ -33,6 +33,8 @@ DEDICATED |= {"FILE_SYMLINK", "FILE_NOT_REGULAR", "FOLDER_SYMLINK", "FOLDER_NOT_
 DEDICATED |= {"FILE_EXTENSION", "FILE_NAME_RESERVED", "FILE_NAME_CASE_CLASH", "CONFIG_SYNTAX", "CONFIG_EMPTY"}
 DEDICATED |= {"CONFIG_NOT_MAPPING", "CONFIG_TAG", "CONFIG_ALIAS", "CONFIG_THIRD_PARTY", "CONFIG_PATH_OUTSIDE"}
 DEDICATED |= {"PROTECTED_AT_PUBLIC_SEAT"}  # tests/test_protected.py: needs a partner and its listing together
+# Languages (issue 14): tests/test_translations.py, which needs an Italian guide and a language folder.
+DEDICATED |= {c for c in findings.REGISTRY if c.startswith("TRANSLATION_")}
 
 
 def _tree_hashes(root: Path) -> dict[str, str]:

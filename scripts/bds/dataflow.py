@@ -163,6 +163,35 @@ def _wrap(text: str, width_px: float, size: int, bold: bool = False) -> list[str
     return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
+def _box_height(lines: tuple[list[str], list[str]]) -> float:
+    title, detail = lines
+    return 2 * _BOX_PAD + len(title) * _TITLE_LINE + 6 + len(detail) * _DETAIL_LINE
+
+
+def _lanes(diagram: Diagram, wrapped: dict, box_w: float):
+    """The lanes one under the other, each as tall as its tallest box: their SVG, where each box
+    stands (x, y, width, height), where each lane ends, and the height reached (after a last gap)."""
+    positions: dict[str, tuple[float, float, float, float]] = {}
+    lane_bottom: dict[str, float] = {}
+    y: float = _MARGIN
+    body: list[str] = []
+    for lane in diagram.lanes:
+        members = [b for b in diagram.boxes if b.lane == lane.id]
+        box_h = max((_box_height(wrapped[b.id]) for b in members), default=40)
+        for box in members:
+            positions[box.id] = (
+                _MARGIN + _LANE_PAD + box.column * (box_w + _GAP),
+                y + _LANE_HEAD,
+                box_w,
+                box_h,
+            )
+        body += _lane_svg(lane, y, box_h, [(box.id, positions[box.id], wrapped[box.id]) for box in members])
+        y += _LANE_HEAD + box_h + _LANE_PAD
+        lane_bottom[lane.id] = y
+        y += _LANE_GAP
+    return body, positions, lane_bottom, y
+
+
 def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOLD) -> str:
     """The SVG document (UTF-8 text). Pure and deterministic: same input, same string."""
     diagram = diagram or describe_flow(threshold)
@@ -175,37 +204,7 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
         for b in diagram.boxes
     }
 
-    def box_height(box_id: str) -> float:
-        title, detail = wrapped[box_id]
-        return 2 * _BOX_PAD + len(title) * _TITLE_LINE + 6 + len(detail) * _DETAIL_LINE
-
-    positions: dict[str, tuple[float, float, float, float]] = {}
-    lane_bottom: dict[str, float] = {}
-    y: float = _MARGIN
-    body: list[str] = []
-    for lane in diagram.lanes:
-        members = [b for b in diagram.boxes if b.lane == lane.id]
-        box_h = max((box_height(b.id) for b in members), default=40)
-        lane_h = _LANE_HEAD + box_h + _LANE_PAD
-        dash = f' stroke-dasharray="{lane.dash}"' if lane.dash else ""
-        body.append(f'<g id="{_ID}-lane-{lane.id}">')
-        body.append(
-            f'<rect x="{_MARGIN}" y="{y}" width="{_WIDTH - 2 * _MARGIN}" height="{lane_h:g}" rx="10" '
-            f'fill="{lane.fill}" stroke="{lane.stroke}" stroke-width="2"{dash}/>'
-        )
-        body.append(_text(_MARGIN + _LANE_PAD, y + 23, lane.label, _TITLE_SIZE, bold=True))
-        for box in members:
-            positions[box.id] = (
-                _MARGIN + _LANE_PAD + box.column * (box_w + _GAP),
-                y + _LANE_HEAD,
-                box_w,
-                box_h,
-            )
-            body += _box_svg(box.id, lane.stroke, positions[box.id], wrapped[box.id])
-        body.append("</g>")
-        y += lane_h
-        lane_bottom[lane.id] = y
-        y += _LANE_GAP
+    body, positions, lane_bottom, y = _lanes(diagram, wrapped, box_w)
     height = y - _LANE_GAP + _MARGIN
     for boundary in diagram.boundaries:
         body += _boundary_svg(boundary.label, lane_bottom[boundary.below_lane] + _LANE_GAP / 2)
@@ -214,6 +213,22 @@ def render_svg(diagram: Diagram | None = None, threshold: int = DEFAULT_THRESHOL
     out = _head(diagram.title, description_text(diagram), height) + body
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _lane_svg(lane, y: float, box_h: float, boxes: list) -> list[str]:
+    """One lane at height `y`: its frame, its label, its boxes ((id, position, wrapped lines) each)."""
+    lane_h = _LANE_HEAD + box_h + _LANE_PAD
+    dash = f' stroke-dasharray="{lane.dash}"' if lane.dash else ""
+    body = [f'<g id="{_ID}-lane-{lane.id}">']
+    body.append(
+        f'<rect x="{_MARGIN}" y="{y}" width="{_WIDTH - 2 * _MARGIN}" height="{lane_h:g}" rx="10" '
+        f'fill="{lane.fill}" stroke="{lane.stroke}" stroke-width="2"{dash}/>'
+    )
+    body.append(_text(_MARGIN + _LANE_PAD, y + 23, lane.label, _TITLE_SIZE, bold=True))
+    for box_id, where, lines in boxes:
+        body += _box_svg(box_id, lane.stroke, where, lines)
+    body.append("</g>")
+    return body
 
 
 def _box_svg(

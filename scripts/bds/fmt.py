@@ -42,12 +42,22 @@ class Formatted:
 # -- emitting ---------------------------------------------------------------------------------------
 
 
+def _bare_layout(text: str) -> bool:
+    """One line, no surrounding space, no leading indicator."""
+    return bool(text) and text == text.strip() and "\n" not in text and not text.startswith(_INDICATORS)
+
+
+def _syntax_inside(text: str) -> bool:
+    """A mapping separator, a comment, a trailing colon or a tab: YAML would read it as syntax."""
+    return ": " in text or " #" in text or text.endswith(":") or "\t" in text
+
+
+def _control_inside(text: str) -> bool:
+    return any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\ufeff\u2028\u2029" for c in text)
+
+
 def _plain_ok(text: str) -> bool:
-    if not text or text != text.strip() or "\n" in text or text.startswith(_INDICATORS):
-        return False
-    if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
-        return False
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\ufeff\u2028\u2029" for c in text):
+    if not _bare_layout(text) or _syntax_inside(text) or _control_inside(text):
         return False
     if _NUMBER_LIKE.fullmatch(text):
         return False  # 0212345678 is text for YAML 1.1 but a number for YAML 1.2 tools and for readers
@@ -136,16 +146,22 @@ def _scalar(value, path: tuple, indent: int, room: int, node: dict | None = None
     text = str(value)
     if (node or {}).get("format") == "date" and _ISO_DATE.fullmatch(text):
         return [text]  # bds.load keeps timestamps as text, and people write dates unquoted
-    if "\n" in text:
-        block = _literal(text, indent)
-        if block and _loads_back(block, text):
-            return block
-    elif len(text) > room:
-        block = _folded(text, indent)
-        if block and _loads_back(block, text):
-            return block
+    block = _block(text, indent, room)
+    if block:
+        return block
     # Text starting with a digit or "+" (phone numbers, codes) is quoted, as the schema asks people to.
     return [text] if _plain_ok(text) and not text[:1].isdigit() and text[:1] != "+" else [_quoted(text)]
+
+
+def _block(text: str, indent: int, room: int) -> list[str] | None:
+    """Text of several lines as a literal block, a long line folded; None when neither loads back."""
+    if "\n" in text:
+        block = _literal(text, indent)
+    elif len(text) > room:
+        block = _folded(text, indent)
+    else:
+        return None
+    return block if block and _loads_back(block, text) else None
 
 
 def _flow_list(items: list, indent: int) -> str | None:

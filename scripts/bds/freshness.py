@@ -119,31 +119,42 @@ def _stale(data: dict, today: dt.date, review_days: int) -> list[Reason]:
     return []
 
 
-def freshness(content: Content, today: dt.date, days: int = 30) -> Freshness:
-    """Listings and partners to re-verify on `today`, grouped by partner, most urgent first."""
-    review_days = _review_days(content)
-    partners = {doc.data["id"]: doc for doc in content.valid("partner")}
+def _date_reasons(data: dict, today: dt.date, days: int) -> list[Reason]:
+    """A deadline or an end that has passed, or comes within `days`."""
+    reasons: list[Reason] = []
+    dates = data.get("dates") or {}
+    for key in ("deadline", "end"):
+        when = parse_date(dates.get(key))
+        if when is None:
+            continue
+        delta = (when - today).days
+        if delta < 0:
+            reasons.append(Reason(EXPIRED, f"dates.{key}", when.isoformat(), -delta))
+        elif delta <= days:
+            reasons.append(Reason(EXPIRING, f"dates.{key}", when.isoformat(), delta))
+    return reasons
+
+
+def _listing_items(content: Content, today: dt.date, days: int, review_days: int) -> dict[str, list[Item]]:
+    """The open listings to re-verify, by partner id."""
     items: dict[str, list[Item]] = {}
     for doc in content.valid("opportunity"):
         data = doc.data
         if data.get("status") == "closed":
             continue
-        reasons: list[Reason] = []
-        dates = data.get("dates") or {}
-        for key in ("deadline", "end"):
-            when = parse_date(dates.get(key))
-            if when is None:
-                continue
-            delta = (when - today).days
-            if delta < 0:
-                reasons.append(Reason(EXPIRED, f"dates.{key}", when.isoformat(), -delta))
-            elif delta <= days:
-                reasons.append(Reason(EXPIRING, f"dates.{key}", when.isoformat(), delta))
-        reasons += _stale(data, today, review_days)
+        reasons = _date_reasons(data, today, days) + _stale(data, today, review_days)
         if reasons:
             items.setdefault(data["partner"], []).append(
                 Item(doc.path, "opportunity", data["id"], data["title"], tuple(reasons))
             )
+    return items
+
+
+def freshness(content: Content, today: dt.date, days: int = 30) -> Freshness:
+    """Listings and partners to re-verify on `today`, grouped by partner, most urgent first."""
+    review_days = _review_days(content)
+    partners = {doc.data["id"]: doc for doc in content.valid("partner")}
+    items = _listing_items(content, today, days, review_days)
     for pid, doc in partners.items():
         reasons = _stale(doc.data, today, review_days)
         if reasons:

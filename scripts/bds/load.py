@@ -147,32 +147,9 @@ def load_bytes(raw: bytes, shown: str, line_offset: int = 0) -> Document:
 
 def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = None) -> Document:
     doc = Document(shown, line_offset=line_offset)
-    if not text.strip():
-        doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
-        return doc
-    hidden = unicodetext.scan(text)  # bidi, invisible and control characters (text hygiene)
-    if hidden and unicodetext.yaml_unreadable(text):  # the parser would stop at 1:1 without a name
-        doc.findings += unicodetext.document_findings(doc, hidden, [])
-        return doc
-    layout = _layout_finding(text, shown, line_offset, raw)
-    if layout is not None:
-        doc.findings.append(layout)
-        return doc
-    root, problems = _compose(text, shown, line_offset)
-    if problems:
-        doc.findings += problems
-        return doc
+    hidden = unicodetext.scan(text) if text.strip() else []  # bidi, invisible and control characters
+    root = _root(doc, text, hidden, raw)
     if root is None:
-        doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
-        return doc
-    if not isinstance(root, yaml.MappingNode):
-        found = messages.t(
-            "validate.load.found.list"
-            if isinstance(root, yaml.SequenceNode)
-            else "validate.load.found.scalar"
-        )
-        line, col = root.start_mark.line + 1, root.start_mark.column + 1
-        doc.findings.append(F.make("YAML_NOT_MAPPING", shown, line + line_offset, col, found=found))
         return doc
     builder = _Builder(doc)
     doc.data = builder.build(root, ())
@@ -183,6 +160,40 @@ def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = N
         if precise:
             doc.findings = [f for f in doc.findings if f.code != "YAML_ALIAS"] + precise
     return doc
+
+
+def _root(doc: Document, text: str, hidden: list, raw: bytes | None) -> yaml.MappingNode | None:
+    """The mapping at the root of the document, or None with the finding that stops it in `doc`."""
+    shown, line_offset = doc.path, doc.line_offset
+    if not text.strip():
+        doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
+        return None
+    if hidden and unicodetext.yaml_unreadable(text):  # the parser would stop at 1:1 without a name
+        doc.findings += unicodetext.document_findings(doc, hidden, [])
+        return None
+    layout = _layout_finding(text, shown, line_offset, raw)
+    if layout is not None:
+        doc.findings.append(layout)
+        return None
+    root, problems = _compose(text, shown, line_offset)
+    if problems:
+        doc.findings += problems
+        return None
+    if root is None:
+        doc.findings.append(F.make("FILE_EMPTY", shown, 1 + line_offset, 1))
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        doc.findings.append(_not_mapping(root, shown, line_offset))
+        return None
+    return root
+
+
+def _not_mapping(root: yaml.Node, shown: str, line_offset: int) -> F.Finding:
+    found = messages.t(
+        "validate.load.found.list" if isinstance(root, yaml.SequenceNode) else "validate.load.found.scalar"
+    )
+    line, col = root.start_mark.line + 1, root.start_mark.column + 1
+    return F.make("YAML_NOT_MAPPING", shown, line + line_offset, col, found=found)
 
 
 def _layout_finding(text: str, shown: str, line_offset: int, raw: bytes | None) -> F.Finding | None:
@@ -212,18 +223,22 @@ def _compose(text: str, shown: str, line_offset: int) -> tuple[yaml.Node | None,
             line = extra.start_mark.line + 1 if extra is not None else 1
             return None, [F.make("YAML_MULTIPLE_DOCUMENTS", shown, line + line_offset, 1)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = _italian_problem(exc.problem or exc.context or "")
-        unclosed = _unclosed_quote(text, line)
-        if unclosed:
-            line, col, problem = unclosed, 1, messages.t("validate.load.problem.unclosed_quote")
-        return None, [F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem)]
+        return None, [_syntax_finding(exc, text, shown, line_offset)]
     except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
         return None, [F.make("YAML_SYNTAX", shown, 1 + line_offset, 1, problem=_italian_problem(str(exc)))]
     finally:
         loader.dispose()
     return root, []
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, shown: str, line_offset: int) -> F.Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = _italian_problem(exc.problem or exc.context or "")
+    unclosed = _unclosed_quote(text, line)
+    if unclosed:
+        line, col, problem = unclosed, 1, messages.t("validate.load.problem.unclosed_quote")
+    return F.make("YAML_SYNTAX", shown, line + line_offset, col, problem=problem)
 
 
 def _alias_findings(text: str, shown: str, line_offset: int) -> list[F.Finding]:
@@ -368,25 +383,37 @@ class _Builder:
         if tag == _NULL:
             return None
         if tag == _BOOL:
-            lowered = value.lower()
-            if lowered not in ("true", "false"):
-                self._find("YAML_AMBIGUOUS_BOOLEAN", node, path, value=value)
-                return value
-            return lowered == "true"
+            return self._boolean(node, path)
         if tag == _INT:
-            text = value.replace("_", "")
-            try:
-                # Leading zeros (phone numbers, CAP) would be octal in YAML 1.1: keep them as text
-                # so the schema reports a type error instead of a silently changed number.
-                if re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", text):
-                    return int(text)
-                return value
-            except ValueError:
-                return value
+            return _integer(value)
         if tag == _FLOAT:
-            try:
-                number = float(value.replace("_", ""))
-            except ValueError:
-                return value
-            return number if number == number and number not in (float("inf"), float("-inf")) else value
+            return _float(value)
         return value
+
+    def _boolean(self, node: yaml.ScalarNode, path: tuple):
+        """Only true and false: yes, no, on, off (YAML 1.1 booleans) stay text, with a finding."""
+        lowered = node.value.lower()
+        if lowered not in ("true", "false"):
+            self._find("YAML_AMBIGUOUS_BOOLEAN", node, path, value=node.value)
+            return node.value
+        return lowered == "true"
+
+
+def _integer(value: str) -> int | str:
+    text = value.replace("_", "")
+    try:
+        # Leading zeros (phone numbers, CAP) would be octal in YAML 1.1: keep them as text
+        # so the schema reports a type error instead of a silently changed number.
+        if re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", text):
+            return int(text)
+        return value
+    except ValueError:
+        return value
+
+
+def _float(value: str) -> float | str:
+    try:
+        number = float(value.replace("_", ""))
+    except ValueError:
+        return value
+    return number if number == number and number not in (float("inf"), float("-inf")) else value

@@ -390,29 +390,40 @@ def _coordinate_pair(view: str) -> bool:
     return False
 
 
+def _street_address(view: str) -> bool:
+    return bool(_STREET.search(view) or _STREET_LOWER.search(view) or _CIVICO.search(view))
+
+
+def _coordinates(view: str) -> bool:
+    return bool(_COORDINATES.search(view)) or _coordinate_pair(view)
+
+
+def _map_link(view: str) -> bool:
+    return bool(
+        _BARE_MAP_HOST.search(view)
+        or _GEO_URI.search(view)
+        or _W3W.search(view)
+        or any(_is_map_url(m.group(0)) for m in _URL.finditer(view))
+    )
+
+
 def scan_text(text: str) -> list[Leak]:
     """Every kind of location leak in one piece of free text (each kind once)."""
     if not isinstance(text, str) or not text:
         return []
     view = _fold(text)
     found: list[Leak] = []
-    if _STREET.search(view) or _STREET_LOWER.search(view) or _CIVICO.search(view):
+    if _street_address(view):
         found.append(Leak("address", "PROTECTED_TEXT_ADDRESS"))
     if _POSTCODE.search(view):
         found.append(Leak("postcode", "PROTECTED_TEXT_ADDRESS"))
     if _BUILDING.search(view):
         found.append(Leak("building", "PROTECTED_TEXT_ADDRESS"))
-    if _COORDINATES.search(view) or _coordinate_pair(view):
+    if _coordinates(view):
         found.append(Leak("coordinates", "PROTECTED_TEXT_COORDINATES"))
     if _PLUS_CODE.search(view):
         found.append(Leak("plus_code", "PROTECTED_TEXT_COORDINATES"))
-    maps = (
-        _BARE_MAP_HOST.search(view)
-        or _GEO_URI.search(view)
-        or _W3W.search(view)
-        or any(_is_map_url(m.group(0)) for m in _URL.finditer(view))
-    )
-    if maps:
+    if _map_link(view):
         found.append(Leak("map_link", "PROTECTED_TEXT_MAP_LINK"))
     return found
 
@@ -422,33 +433,50 @@ _SLUG_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
 _SLUG_QUANTITY = frozenset(_WORDS["slug_quantities"])
 
 
+def _house_number_after(words: list[str], i: int) -> bool:
+    """The first number within five words after the odonym at `i` is a house number (not a year, not
+    a quantity such as «10 posti»); a number right after the odonym («via 20 settembre») is not one."""
+    for j in range(i + 2, min(i + 7, len(words))):
+        if _SLUG_NUMBER.match(words[j]) and not any(_SLUG_NUMBER.match(w) for w in words[i + 1 : j]):
+            after = words[j + 1] if j + 1 < len(words) else ""
+            return after not in _SLUG_QUANTITY and not re.fullmatch(r"(?:19|20)\d\d", words[j])
+    return False
+
+
+def _slug_street(words: list[str]) -> bool:
+    return any(word in _SLUG_ODONYMS and _house_number_after(words, i) for i, word in enumerate(words))
+
+
+def _slug_postcode(words: list[str]) -> bool:
+    """A postcode next to a town ("20121-milano") or after "cap"; a bare counter ("opportunita-00004")
+    is not."""
+    for i, word in enumerate(words):
+        if not re.fullmatch(r"\d{5}", word):
+            continue
+        if (i + 1 < len(words) and re.fullmatch(r"[a-z]{3,}", words[i + 1])) or (i and words[i - 1] == "cap"):
+            return True
+    return False
+
+
+def _slug_building(words: list[str]) -> bool:
+    return any(
+        a in ("interno", "int", "scala", "piano", "citofono") and re.fullmatch(r"\d{1,3}|[a-h]", b)
+        for a, b in zip(words, words[1:], strict=False)
+    )
+
+
 def scan_slug(slug: str) -> list[Leak]:
     """Address parts in an id or a file name (lower case, words joined by hyphens)."""
     if not isinstance(slug, str):
         return []
     words = [w for w in re.split(r"[^a-z0-9]+", _fold(slug).lower()) if w][:200]
     found: list[Leak] = []
-    for i, word in enumerate(words):
-        if word in _SLUG_ODONYMS:
-            for j in range(i + 2, min(i + 7, len(words))):
-                if _SLUG_NUMBER.match(words[j]) and not any(_SLUG_NUMBER.match(w) for w in words[i + 1 : j]):
-                    after = words[j + 1] if j + 1 < len(words) else ""
-                    if after not in _SLUG_QUANTITY and not re.fullmatch(r"(?:19|20)\d\d", words[j]):
-                        found.append(Leak("address", "PROTECTED_TEXT_ADDRESS"))
-                    break
-        if found:
-            break
-    # A postcode next to a town ("20121-milano") or after "cap"; a bare counter ("opportunita-00004") is not.
-    for i, word in enumerate(words):
-        if re.fullmatch(r"\d{5}", word) and (
-            (i + 1 < len(words) and re.fullmatch(r"[a-z]{3,}", words[i + 1])) or (i and words[i - 1] == "cap")
-        ):
-            found.append(Leak("postcode", "PROTECTED_TEXT_ADDRESS"))
-            break
-    for a, b in zip(words, words[1:], strict=False):
-        if a in ("interno", "int", "scala", "piano", "citofono") and re.fullmatch(r"\d{1,3}|[a-h]", b):
-            found.append(Leak("building", "PROTECTED_TEXT_ADDRESS"))
-            break
+    if _slug_street(words):
+        found.append(Leak("address", "PROTECTED_TEXT_ADDRESS"))
+    if _slug_postcode(words):
+        found.append(Leak("postcode", "PROTECTED_TEXT_ADDRESS"))
+    if _slug_building(words):
+        found.append(Leak("building", "PROTECTED_TEXT_ADDRESS"))
     return found
 
 
@@ -524,6 +552,28 @@ def _stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
+def _file_name_findings(doc) -> list:
+    """Address parts in the listing's file name, when it is not its id (already scanned)."""
+    stem = _stem(doc.path)
+    if stem == doc.data.get("id"):
+        return []
+    field = messages.t("validate.protected.file_name_field")
+    title = messages.t("validate.protected.file_name_title")
+    return [F.make(leak.code, doc.path, 1, 1, field, title=title, what=leak.what) for leak in scan_slug(stem)]
+
+
+_PLACE_FIELDS = (("location", "visibility"), ("location", "address"))
+
+
+def _text_findings(doc) -> list:
+    """Address text, coordinates and map links in the free text of a listing."""
+    out = []
+    for path, text in _strings(doc.data):
+        if path and path[0] not in _NOT_TEXT and path not in _PLACE_FIELDS:
+            out += _leak_findings(doc, "opportunity", path, scan_text(text))
+    return out
+
+
 def listing_findings(doc) -> list:
     """Everything a protected listing must not carry: an address field, address text, coordinates,
     map links, an address in its id or file name. Nothing for a listing that is not protected."""
@@ -536,27 +586,58 @@ def listing_findings(doc) -> list:
         out.append(_at(doc, "PROTECTED_PLACE_PUBLIC", ("location", "visibility"), word=dwelling_word(data)))
     if "address" in location:
         out.append(_at(doc, "PROTECTED_ADDRESS_FIELD", ("location", "address")))
-    for path, text in _strings(data):
-        if not path or path[0] in _NOT_TEXT or path in (("location", "visibility"), ("location", "address")):
-            continue
-        out += _leak_findings(doc, "opportunity", path, scan_text(text))
+    out += _text_findings(doc)
     record_id = data.get("id")
     if isinstance(record_id, str):
         out += _leak_findings(doc, "opportunity", ("id",), scan_slug(record_id))
-    stem = _stem(doc.path)
-    if stem != record_id:
-        for leak in scan_slug(stem):
-            out.append(
-                F.make(
-                    leak.code,
-                    doc.path,
-                    1,
-                    1,
-                    messages.t("validate.protected.file_name_field"),
-                    title=messages.t("validate.protected.file_name_title"),
-                    what=leak.what,
-                )
-            )
+    return out + _file_name_findings(doc)
+
+
+def _seat_findings(doc, contact: dict, reason: str) -> list:
+    """A partner whose seat holds a protected listing: its address field and any address, coordinates
+    or map link in its text."""
+    data = doc.data
+    out = []
+    if contact.get("address"):
+        title = messages.t("validate.protected.seat_title")
+        path = ("contact", "address")
+        out.append(
+            _at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=_what("address"), reason=reason)
+        )
+    for path, text in _strings({k: data.get(k) for k in _PARTNER_TEXT if k in data}):
+        if path in (("contact", "address"), ("contact", "email"), ("contact", "phone")):
+            continue
+        leaks = scan_text(text)
+        if leaks:
+            whats = _and().join(dict.fromkeys(leak.what for leak in leaks))
+            title = schema.title_for("partner", path)
+            out.append(_at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=whats, reason=reason))
+    return out
+
+
+def _names_dwelling_address(path: tuple, text: str) -> bool:
+    """The partner's address names a home and is an address; a sentence of its text names a home and
+    gives an address."""
+    if path == ("contact", "address"):
+        return DWELLING.search(_fold(text)) is not None and bool(scan_text(text))
+    return dwelling_address_sentence(text)
+
+
+def _dwelling_findings(doc, contact: dict) -> list:
+    """A partner's text (or address) that names a home and gives its address."""
+    data = doc.data
+    reason = messages.t("validate.protected.reason.dwelling_text")
+    texts = list(_strings({k: data.get(k) for k in ("description", "services") if k in data}))
+    if isinstance(contact.get("address"), str):
+        texts.append((("contact", "address"), contact["address"]))
+    out = []
+    for path, text in texts:
+        if not _names_dwelling_address(path, text):
+            continue
+        at_seat = path == ("contact", "address")
+        title = messages.t("validate.protected.seat_title") if at_seat else schema.title_for("partner", path)
+        what = _what("address")
+        out.append(_at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=what, reason=reason))
     return out
 
 
@@ -570,52 +651,30 @@ def partner_findings(doc, listings: list) -> list:
     data = doc.data
     if not isinstance(data, dict):
         return []
-    out = []
     seat = [item for item in listings if at_partner_seat(item.data, data)]
     contact = _mapping(data.get("contact"))
     if seat:
         reason = messages.t("validate.protected.reason.seat", id=seat[0].data.get("id"))
-        if contact.get("address"):
+        return _seat_findings(doc, contact, reason)
+    return _dwelling_findings(doc, contact)
+
+
+def _shown(doc, only: set[str] | None) -> bool:
+    return only is None or doc.path in only
+
+
+def _public_seat_findings(protected: list, partners: dict, only: set[str] | None) -> list:
+    """The listing learns it too, so that the form, the issue intake and the importer (which look only
+    at the new listing) refuse it."""
+    out = []
+    for doc in protected:
+        partner = partners.get(doc.data.get("partner"))
+        if not _shown(doc, only) or partner is None or not at_partner_seat(doc.data, partner.data):
+            continue
+        if any(f.code == "PARTNER_ADDRESS_PROTECTED" for f in partner_findings(partner, [doc])):
             out.append(
-                _at(
-                    doc,
-                    "PARTNER_ADDRESS_PROTECTED",
-                    ("contact", "address"),
-                    title=messages.t("validate.protected.seat_title"),
-                    what=_what("address"),
-                    reason=reason,
-                )
+                _at(doc, "PROTECTED_AT_PUBLIC_SEAT", ("location", "name"), partner=partner.data.get("id"))
             )
-        for path, text in _strings({k: data.get(k) for k in _PARTNER_TEXT if k in data}):
-            if path in (("contact", "address"), ("contact", "email"), ("contact", "phone")):
-                continue
-            leaks = scan_text(text)
-            if leaks:
-                whats = _and().join(dict.fromkeys(leak.what for leak in leaks))
-                title = schema.title_for("partner", path)
-                out.append(
-                    _at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=whats, reason=reason)
-                )
-    else:
-        reason = messages.t("validate.protected.reason.dwelling_text")
-        texts = list(_strings({k: data.get(k) for k in ("description", "services") if k in data}))
-        if isinstance(contact.get("address"), str):
-            texts.append((("contact", "address"), contact["address"]))
-        for path, text in texts:
-            dwelling_address = (
-                DWELLING.search(_fold(text)) is not None and bool(scan_text(text))
-                if path == ("contact", "address")
-                else dwelling_address_sentence(text)
-            )
-            if dwelling_address:
-                at_seat = path == ("contact", "address")
-                title = (
-                    messages.t("validate.protected.seat_title")
-                    if at_seat
-                    else schema.title_for("partner", path)
-                )
-                what = _what("address")
-                out.append(_at(doc, "PARTNER_ADDRESS_PROTECTED", path, title=title, what=what, reason=reason))
     return out
 
 
@@ -626,27 +685,13 @@ def check(content, only: set[str] | None = None) -> list:
     listings = content.valid("opportunity")
     protected = [doc for doc in listings if is_protected(doc.data)]
     for doc in listings:
-        if only is None or doc.path in only:
+        if _shown(doc, only):
             out += listing_findings(doc)
     by_partner: dict[str, list] = {}
     for doc in protected:
         by_partner.setdefault(doc.data.get("partner"), []).append(doc)
     partners = {doc.data.get("id"): doc for doc in content.valid("partner")}
     for pid, partner in partners.items():
-        if only is not None and partner.path not in only:
-            continue
-        found = partner_findings(partner, by_partner.get(pid, []))
-        out += found
-    # The listing learns it too, so that the form, the issue intake and the importer (which look only
-    # at the new listing) refuse it.
-    for doc in protected:
-        partner = partners.get(doc.data.get("partner"))
-        if only is not None and doc.path not in only:
-            continue
-        if partner is None or not at_partner_seat(doc.data, partner.data):
-            continue
-        if any(f.code == "PARTNER_ADDRESS_PROTECTED" for f in partner_findings(partner, [doc])):
-            out.append(
-                _at(doc, "PROTECTED_AT_PUBLIC_SEAT", ("location", "name"), partner=partner.data.get("id"))
-            )
-    return out
+        if _shown(partner, only):
+            out += partner_findings(partner, by_partner.get(pid, []))
+    return out + _public_seat_findings(protected, partners, only)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 
 from . import findings as F
 from . import guidelinks, hygiene, messages, protected, schema, textcheck
@@ -78,6 +79,32 @@ def _markup(
     return F.make(code, doc.path, line, column, messages.t("validate.text.body_field"), **params)
 
 
+def _territory_facts(content: Content) -> tuple[dict | None, set[str] | None, set[str] | None, int]:
+    """The territory's data (None if it is missing or invalid), its zones, its networks, its review
+    period in days."""
+    territory = content.territory.data if content.territory and content.territory.ok else None
+    if not territory:
+        return None, None, None, DEFAULT_REVIEW_DAYS
+    zones = {z["id"] for z in territory["zones"]}
+    networks = {n["id"] for n in territory.get("networks", [])}
+    return territory, zones, networks, territory.get("review_days", DEFAULT_REVIEW_DAYS)
+
+
+def _partner_ids(content: Content) -> set[str]:
+    partner_ids = {doc.data["id"] for doc in content.valid("partner")}
+    # A partner that failed its schema still exists: don't report every listing that names it.
+    return partner_ids | {_stem(doc.path) for doc in content.partners.values() if not doc.ok}
+
+
+def _all_markup(content: Content, mine: Callable[[Document], bool]) -> list[F.Finding]:
+    out: list[F.Finding] = []
+    for shown, kind in content.kinds.items():
+        doc = _doc(content, shown, kind)
+        if doc is not None and doc.ok and mine(doc):
+            out += markup_findings(doc, kind)
+    return out
+
+
 def check(content: Content, today: dt.date, only: set[str] | None = None) -> list[F.Finding]:
     """The findings across records; with `only` (shown paths), the findings of those records.
 
@@ -85,36 +112,24 @@ def check(content: Content, today: dt.date, only: set[str] | None = None) -> lis
     record (text scans, dates, contacts) and keeps what crosses records whole: identifiers, partner
     and zone references and protected places are still read from every loaded record.
     """
-    out: list[F.Finding] = []
 
     def mine(doc: Document) -> bool:
         return only is None or doc.path in only
 
-    for shown, kind in content.kinds.items():
-        doc = _doc(content, shown, kind)
-        if doc is not None and doc.ok and mine(doc):
-            out += markup_findings(doc, kind)
-    territory = content.territory.data if content.territory and content.territory.ok else None
-    zones = {z["id"] for z in territory["zones"]} if territory else None
-    networks = {n["id"] for n in territory.get("networks", [])} if territory else None
-    review_days = territory.get("review_days", DEFAULT_REVIEW_DAYS) if territory else DEFAULT_REVIEW_DAYS
+    out = _all_markup(content, mine)
+    territory, zones, networks, review_days = _territory_facts(content)
     out += _ids(content.valid("partner"), "partner")
     out += _ids(content.valid("opportunity"), "opportunity")
-    partner_ids = {doc.data["id"] for doc in content.valid("partner")}
-    # A partner that failed its schema still exists: don't report every listing that names it.
-    partner_ids |= {_stem(doc.path) for doc in content.partners.values() if not doc.ok}
+    partner_ids = _partner_ids(content)
     if territory and content.territory is not None and zones is not None:
         out += _territory(content.territory, zones, partner_ids)
-    for doc in content.valid("partner"):
-        if mine(doc):
-            out += _partner(doc, zones, networks, today, review_days)
-    for doc in content.valid("opportunity"):
-        if mine(doc):
-            out += _opportunity(doc, partner_ids, zones, today, review_days)
+    for doc in filter(mine, content.valid("partner")):
+        out += _partner(doc, zones, networks, today, review_days)
+    for doc in filter(mine, content.valid("opportunity")):
+        out += _opportunity(doc, partner_ids, zones, today, review_days)
     out += protected.check(content, only)  # protected places: no address, coordinates or map anywhere
-    for doc in content.valid("guide"):
-        if mine(doc):
-            out += _guide(doc, content, partner_ids)
+    for doc in filter(mine, content.valid("guide")):
+        out += _guide(doc, content, partner_ids)
     if content.glossary is not None and content.glossary.ok and mine(content.glossary):
         out += _glossary(content.glossary)
     out += hygiene.check(content, today)  # dates in range, partner look-alikes, guide images, nesting
@@ -256,22 +271,30 @@ def _wording(doc: Document, kind: str, *paths: tuple) -> list[F.Finding]:
     return out
 
 
+def _published_order(doc: Document) -> list[F.Finding]:
+    published, reviewed = parse_date(doc.data.get("published")), parse_date(doc.data.get("reviewed"))
+    if published and reviewed and published > reviewed:
+        return [_at(doc, "PUBLISHED_AFTER_REVIEWED", ("published",), published=published, reviewed=reviewed)]
+    return []
+
+
 def _timetable(doc: Document) -> list[F.Finding]:
     """The structured timetable against itself and the dates (what JSON Schema cannot compare)."""
-    from .web.ical import sessions  # the same expansion the calendar files use
-
-    data, out = doc.data, []
-    published, reviewed = parse_date(data.get("published")), parse_date(data.get("reviewed"))
-    if published and reviewed and published > reviewed:
-        out.append(
-            _at(doc, "PUBLISHED_AFTER_REVIEWED", ("published",), published=published, reviewed=reviewed)
-        )
-    table = data.get("timetable")
+    out = _published_order(doc)
+    table = doc.data.get("timetable")
     if not isinstance(table, dict):
         return out
     start, end = table.get("start_time"), table.get("end_time")
     if start and end and end <= start:
         out.append(_at(doc, "TIMETABLE_TIME_ORDER", ("timetable", "end_time"), start=start, end=end))
+    return out + _sessions(doc, table)
+
+
+def _sessions(doc: Document, table: dict) -> list[F.Finding]:
+    """A timetable that gives no session within the dates; an exception that is not a session."""
+    from .web.ical import sessions  # the same expansion the calendar files use
+
+    data, out = doc.data, []
     every_day = sessions(dict(data, timetable={k: v for k, v in table.items() if k != "except"}))
     dates = data.get("dates") or {}
     if not every_day and parse_date(dates.get("start")):
@@ -283,6 +306,44 @@ def _timetable(doc: Document) -> list[F.Finding]:
     return out
 
 
+def _date_order(doc: Document, start, end, deadline) -> list[F.Finding]:
+    out = []
+    if start and end and end < start:
+        out.append(_at(doc, "DATE_ORDER", ("dates", "end"), start=start, end=end))
+    if deadline and end and deadline > end:
+        out.append(_at(doc, "DEADLINE_AFTER_END", ("dates", "deadline"), deadline=deadline, end=end))
+    return out
+
+
+def _kind_rules(doc: Document) -> list[F.Finding]:
+    """A home's place is never public; a stipend belongs to an internship."""
+    data, out = doc.data, []
+    if data["kind"] == "housing" and data["location"]["visibility"] != "zone-only":
+        out.append(_at(doc, "HOUSING_ADDRESS_PUBLIC", ("location", "visibility")))
+    if "stipend" in data and data["kind"] != "internship":
+        out.append(_at(doc, "STIPEND_NOT_INTERNSHIP", ("stipend",)))
+    return out
+
+
+def _expired(doc: Document, today: dt.date, end, deadline) -> list[F.Finding]:
+    """An open listing whose end or deadline has passed."""
+    if doc.data["status"] == "closed":
+        return []
+    out = []
+    for key, value in (("end", end), ("deadline", deadline)):
+        if value and value < today:
+            title = schema.title_for("opportunity", ("dates", key))
+            out.append(_at(doc, "LISTING_EXPIRED", ("dates", key), title=title, date=value))
+    return out
+
+
+def _readability(doc: Document) -> list[F.Finding]:
+    score = textcheck.gulpease(doc.data["summary"])
+    if score is not None and score < READABILITY_MIN:
+        return [_at(doc, "SUMMARY_HARD_TO_READ", ("summary",), score=score)]
+    return []
+
+
 def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]:
     data = doc.data
     out = []
@@ -291,32 +352,13 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
     out += _zones(doc, zones, ("zones",))
     dates = data.get("dates") or {}
     start, end, deadline = (parse_date(dates.get(k)) for k in ("start", "end", "deadline"))
-    if start and end and end < start:
-        out.append(_at(doc, "DATE_ORDER", ("dates", "end"), start=start, end=end))
-    if deadline and end and deadline > end:
-        out.append(_at(doc, "DEADLINE_AFTER_END", ("dates", "deadline"), deadline=deadline, end=end))
-    if data["kind"] == "housing" and data["location"]["visibility"] != "zone-only":
-        out.append(_at(doc, "HOUSING_ADDRESS_PUBLIC", ("location", "visibility")))
-    if "stipend" in data and data["kind"] != "internship":
-        out.append(_at(doc, "STIPEND_NOT_INTERNSHIP", ("stipend",)))
+    out += _date_order(doc, start, end, deadline)
+    out += _kind_rules(doc)
     out += _contact(doc)
-    if data["status"] != "closed":
-        for key, value in (("end", end), ("deadline", deadline)):
-            if value and value < today:
-                out.append(
-                    _at(
-                        doc,
-                        "LISTING_EXPIRED",
-                        ("dates", key),
-                        title=schema.title_for("opportunity", ("dates", key)),
-                        date=value,
-                    )
-                )
+    out += _expired(doc, today, end, deadline)
     out += _timetable(doc)
     out += _stale(doc, today, review_days)
-    score = textcheck.gulpease(data["summary"])
-    if score is not None and score < READABILITY_MIN:
-        out.append(_at(doc, "SUMMARY_HARD_TO_READ", ("summary",), score=score))
+    out += _readability(doc)
     out += _wording(doc, "opportunity", ("title",), ("summary",), ("description",))
     return out
 

@@ -100,12 +100,7 @@ def read_regular(path: Path | str, limit: int) -> bytes:
     found = kind(first.st_mode)
     if found:
         raise NotRegular(found, symlink=stat.S_ISLNK(first.st_mode))
-    try:
-        fd = os.open(path, _FLAGS)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EMLINK):  # a symlink put in its place meanwhile
-            raise NotRegular("symlink", symlink=True) from None
-        raise
+    fd = _open_no_follow(path)
     try:
         st = os.fstat(fd)
         found = kind(st.st_mode)
@@ -113,15 +108,29 @@ def read_regular(path: Path | str, limit: int) -> bytes:
             raise NotRegular(found or "replaced")
         if st.st_size > limit:
             raise TooLarge(st.st_size)
-        chunks, total = [], 0
-        while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > limit:
-            raise TooLarge(total)
-        return b"".join(chunks)
+        return _read_at_most(fd, limit)
     finally:
         os.close(fd)
+
+
+def _open_no_follow(path: Path | str) -> int:
+    try:
+        return os.open(path, _FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):  # a symlink put in its place meanwhile
+            raise NotRegular("symlink", symlink=True) from None
+        raise
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """The file's bytes; TooLarge as soon as it gives more than `limit` (it grew since fstat)."""
+    chunks, total = [], 0
+    while total <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > limit:
+        raise TooLarge(total)
+    return b"".join(chunks)

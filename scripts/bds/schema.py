@@ -138,56 +138,74 @@ def _field_findings(at, kind: str, path: tuple, error, schema: dict) -> list[F.F
     """A missing or unknown field, or a value of the wrong type; None for the other keywords."""
     keyword = error.validator
     if keyword == "required":
-        match = _REQUIRED.match(error.message)
-        name = match.group(1) if match else "?"
-        # A missing field has no line: point at the key of the group that lacks it (file start at top level).
-        return [at("FIELD_REQUIRED", path, key=bool(path), title=title_for(kind, path + (name,)), name=name)]
+        return [_required(at, kind, path, error)]
     if keyword == "additionalProperties":
         known = set(schema.get("properties", {}))
         extras = [k for k in error.instance if k not in known] if isinstance(error.instance, dict) else []
         return [at("FIELD_UNKNOWN", path + (k,), key=True, name=k) for k in extras]
     if keyword == "type":
-        expected = error.validator_value
-        names = [expected] if isinstance(expected, str) else list(expected)
-        joined = messages.t("validate.schema.type_or").join(_type_name(n) for n in names)
-        # The key's line: a block list or group given where text is expected starts on the next line.
-        return [at("FIELD_TYPE", key=True, title=title_for(kind, path), expected=joined)]
+        return [_wrong_type(at, kind, path, error)]
     return None
+
+
+def _required(at, kind: str, path: tuple, error) -> F.Finding:
+    match = _REQUIRED.match(error.message)
+    name = match.group(1) if match else "?"
+    # A missing field has no line: point at the key of the group that lacks it (file start at top level).
+    return at("FIELD_REQUIRED", path, key=bool(path), title=title_for(kind, path + (name,)), name=name)
+
+
+def _wrong_type(at, kind: str, path: tuple, error) -> F.Finding:
+    expected = error.validator_value
+    names = [expected] if isinstance(expected, str) else list(expected)
+    joined = messages.t("validate.schema.type_or").join(_type_name(n) for n in names)
+    # The key's line: a block list or group given where text is expected starts on the next line.
+    return at("FIELD_TYPE", key=True, title=title_for(kind, path), expected=joined)
+
+
+_SIZES = ("minLength", "minItems", "maxLength", "maxItems")
+_RANGES = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
 
 
 def _value_finding(at, title: str, error, schema: dict) -> F.Finding:
     """The finding of a value its schema refuses (a choice, a format, a length, a range)."""
     keyword, limit = error.validator, error.validator_value
     if keyword == "enum":
-        labels = {k: messages.with_words(v) for k, v in (schema.get("x-labels") or {}).items()}
-        allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in limit)
-        return at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)
+        return _not_allowed(at, title, limit, schema)
     if keyword in ("pattern", "format"):
-        if schema.get("format") == "date":
-            return at("DATE_INVALID", title=title)
-        code = schema.get("x-code")
-        return at(code, title=title) if code else at("VALUE_FORMAT", title=title, expected=_expected(schema))
+        return _bad_format(at, title, schema)
     if keyword == "anyOf":
         return at("VALUE_FORMAT", title=title, expected=_expected(schema))
-    if keyword in ("minLength", "minItems", "maxLength", "maxItems"):
-        what = messages.t(
-            "validate.schema.characters" if keyword.endswith("Length") else "validate.schema.items"
-        )
-        if keyword.startswith("min"):
-            detail = messages.t("validate.schema.at_least", limit=limit)
-            return at("VALUE_TOO_SHORT", title=title, detail=f"{detail} {what}")
-        detail = messages.t("validate.schema.at_most", limit=limit)
-        return at("VALUE_TOO_LONG", title=title, detail=f"{detail} {what}")
-    if keyword in ("minimum", "exclusiveMinimum"):
-        return at(
-            "VALUE_OUT_OF_RANGE", title=title, detail=messages.t("validate.schema.at_least", limit=limit)
-        )
-    if keyword in ("maximum", "exclusiveMaximum"):
-        return at(
-            "VALUE_OUT_OF_RANGE", title=title, detail=messages.t("validate.schema.at_most", limit=limit)
-        )
+    if keyword in _SIZES:
+        return _bad_size(at, title, keyword, limit)
+    if keyword in _RANGES:
+        bound = "validate.schema.at_least" if keyword in _RANGES[:2] else "validate.schema.at_most"
+        return at("VALUE_OUT_OF_RANGE", title=title, detail=messages.t(bound, limit=limit))
     if keyword == "not" and schema.get("x-code"):  # a field forbidden here (an address on a zone-only place)
         return at(schema["x-code"], title=title)
     if keyword == "uniqueItems":
         return at("VALUE_REPEATED", title=title)
     return at("VALUE_INVALID", title=title, detail=keyword)
+
+
+def _not_allowed(at, title: str, choices, schema: dict) -> F.Finding:
+    labels = {k: messages.with_words(v) for k, v in (schema.get("x-labels") or {}).items()}
+    allowed = ", ".join(f"{v} ({labels[v]})" if v in labels else str(v) for v in choices)
+    return at("VALUE_NOT_ALLOWED", title=title, allowed=allowed)
+
+
+def _bad_format(at, title: str, schema: dict) -> F.Finding:
+    if schema.get("format") == "date":
+        return at("DATE_INVALID", title=title)
+    code = schema.get("x-code")
+    return at(code, title=title) if code else at("VALUE_FORMAT", title=title, expected=_expected(schema))
+
+
+def _bad_size(at, title: str, keyword: str, limit) -> F.Finding:
+    """Too few or too many characters or items."""
+    what = messages.t("validate.schema.characters" if keyword.endswith("Length") else "validate.schema.items")
+    if keyword.startswith("min"):
+        detail = messages.t("validate.schema.at_least", limit=limit)
+        return at("VALUE_TOO_SHORT", title=title, detail=f"{detail} {what}")
+    detail = messages.t("validate.schema.at_most", limit=limit)
+    return at("VALUE_TOO_LONG", title=title, detail=f"{detail} {what}")

@@ -96,39 +96,45 @@ def check(content: Content) -> list[F.Finding]:
         out += link_findings(doc, set(originals), partners, listings)
         if language == EASY:
             out += wording_findings(doc)
-        source = doc.data.get("translation", {}).get("from")
-        if "translation" not in doc.data:
-            out.append(make("TRANSLATION_SOURCE_MISSING", doc, 1, 1))
-            continue
-        if source not in originals:
-            shown = ", ".join(sorted(originals)) or "nessuna"
-            out.append(
-                _at("TRANSLATION_SOURCE_UNKNOWN", doc, ("translation", "from"), source=source, known=shown)
-            )
-            continue
-        key = (language, source)
-        if key in first:
-            out.append(
-                _at("TRANSLATION_DUPLICATE", doc, ("translation", "from"), source=source, other=first[key])
-            )
-        first.setdefault(key, doc.path)
-        original = originals[source]
-        if stem(doc.path) != source:
-            out.append(
-                _at(
-                    "TRANSLATION_NAME_MISMATCH",
-                    doc,
-                    ("translation", "from"),
-                    name=stem(doc.path),
-                    source=source,
-                )
-            )
-        out += front_matter_findings(doc, original)
-        out += missing_link_findings(doc, original)
-        out += review_findings(doc, original)
-        if language == EASY:
-            out += readability_findings(doc, original)
+        out += _against_original(doc, language, originals, first)
     return sorted(out, key=lambda f: (f.file, f.line, f.column, f.code))
+
+
+def _against_original(
+    doc: Document, language: str, originals: dict[str, Document], first: dict[tuple[str, str], str]
+) -> list[F.Finding]:
+    """A translation against the guide it translates: named, unique per language, in step with it.
+    `first` holds the first translation seen of each (language, guide)."""
+    out: list[F.Finding] = []
+    source = doc.data.get("translation", {}).get("from")
+    if "translation" not in doc.data:
+        return [make("TRANSLATION_SOURCE_MISSING", doc, 1, 1)]
+    if source not in originals:
+        shown = ", ".join(sorted(originals)) or "nessuna"
+        return [_at("TRANSLATION_SOURCE_UNKNOWN", doc, ("translation", "from"), source=source, known=shown)]
+    key = (language, source)
+    if key in first:
+        out.append(
+            _at("TRANSLATION_DUPLICATE", doc, ("translation", "from"), source=source, other=first[key])
+        )
+    first.setdefault(key, doc.path)
+    original = originals[source]
+    if stem(doc.path) != source:
+        out.append(
+            _at(
+                "TRANSLATION_NAME_MISMATCH",
+                doc,
+                ("translation", "from"),
+                name=stem(doc.path),
+                source=source,
+            )
+        )
+    out += front_matter_findings(doc, original)
+    out += missing_link_findings(doc, original)
+    out += review_findings(doc, original)
+    if language == EASY:
+        out += readability_findings(doc, original)
+    return out
 
 
 def language_findings(doc: Document, language: str, known: list[str], declared: list[str]) -> list[F.Finding]:

@@ -96,28 +96,44 @@ def classify(text: str, i: int, rtl: bool | None = None) -> str | None:
 
     `rtl`: whether the line holds right-to-left letters (None: look at the whole of `text`).
     """
-    ch = text[i]
-    code = ord(ch)
+    code = ord(text[i])
     if code == 0x0D:
         return None if text.startswith("\n", i + 1) else "TEXT_CONTROL_CHAR"
-    if code in BIDI_CONTROLS:
-        return "TEXT_BIDI_CONTROL"
-    if code in BIDI_MARKS:
-        return None if (_has_rtl(text) if rtl is None else rtl) else "TEXT_BIDI_CONTROL"
+    if code in BIDI_CONTROLS or code in BIDI_MARKS:
+        return _bidi(text, code, rtl)
     if code in LINE_SEPARATORS:
         return "TEXT_LINE_SEPARATOR"
     if _is_noncharacter(code):
         return "TEXT_NONCHARACTER"
+    return _invisible(text, i)
+
+
+def _bidi(text: str, code: int, rtl: bool | None) -> str | None:
+    """A bidi control is always refused; a bidi mark only where no right-to-left letter needs it."""
+    if code in BIDI_CONTROLS:
+        return "TEXT_BIDI_CONTROL"
+    return None if (_has_rtl(text) if rtl is None else rtl) else "TEXT_BIDI_CONTROL"
+
+
+def _invisible(text: str, i: int) -> str | None:
+    """Control and invisible characters (tab and line feed are fine; a joiner between two symbols
+    builds an emoji)."""
+    ch = text[i]
     category = unicodedata.category(ch)
     if category == "Cc":
         return None if ch in "\t\n" else "TEXT_CONTROL_CHAR"
-    if code == ZWJ:
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        return None if _symbol(before) and _symbol(after) else "TEXT_INVISIBLE_CHAR"
-    if category == "Cf" or code in _HANGUL_FILLERS or code in _OTHER_INVISIBLE:
+    if ord(ch) == ZWJ:
+        return None if _joins_symbols(text, i) else "TEXT_INVISIBLE_CHAR"
+    if category == "Cf" or ord(ch) in _HANGUL_FILLERS or ord(ch) in _OTHER_INVISIBLE:
         return "TEXT_INVISIBLE_CHAR"
     return None
+
+
+def _joins_symbols(text: str, i: int) -> bool:
+    """The joiner at `text[i]` stands between two symbols (an emoji sequence)."""
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return _symbol(before) and _symbol(after)
 
 
 MAX_PER_FILE = 20  # a pasted block of thousands of invisible characters gives 20 findings, not thousands
@@ -178,15 +194,30 @@ def document_findings(doc, hits: list, suspects: list[tuple[tuple, str]], text: 
     out = []
     for line, column, code, ch in hits:
         where = (line + doc.line_offset, column)
-        path = ()
-        for pos, candidate in ordered:  # few hits per file (MAX_PER_FILE): a plain scan is enough
-            if pos > where or line in comments:
-                break
-            path = candidate
+        path = () if line in comments else _field_before(ordered, where)
         out.append(F.make(code, doc.path, where[0], where[1], field_name(path), char=char_name(ch)))
-    seen = {ch for *_, ch in hits}
+    return out + _escaped_findings(doc, suspects, {ch for *_, ch in hits}, len(out))
+
+
+def _field_before(ordered: list, where: tuple[int, int]) -> tuple:
+    """The path of the field whose value starts last before `where` (few hits per file,
+    MAX_PER_FILE: a plain scan is enough)."""
+    path = ()
+    for pos, candidate in ordered:
+        if pos > where:
+            break
+        path = candidate
+    return path
+
+
+def _escaped_findings(doc, suspects: list[tuple[tuple, str]], seen: set[str], count: int) -> list[F.Finding]:
+    """Findings at the values whose suspect characters were written as escapes (not `seen` in the
+    text), while the file has fewer than MAX_PER_FILE (`count` so far)."""
+    from .load import field_name
+
+    out: list[F.Finding] = []
     for path, value in suspects:
-        if len(out) >= MAX_PER_FILE:
+        if count + len(out) >= MAX_PER_FILE:
             break
         line, column = doc.position(path)
         found = value_findings(value, doc.path, line, column, field_name(path))

@@ -41,6 +41,31 @@ class Result:
         return [f for f in self.findings if f.severity == F.WARNING]
 
 
+def _context_kinds(project: Project, paths: list[Path] | None) -> set[str] | None:
+    """The kinds of records to load to judge `paths` (None: every kind)."""
+    if not paths:
+        return None
+    kinds: set[str] = set()
+    for path in paths:
+        kind = project.kind_of(path) or ("guide" if path.suffix == ".md" else "opportunity")
+        kinds |= CONTEXT[kind]
+    return kinds
+
+
+def _project_findings(project: Project, content: Content, wanted: set[str] | None) -> list[F.Finding]:
+    """The translations' findings and those of the project's own mkdocs.yml."""
+    found: list[F.Finding] = []
+    if content.translations:
+        from . import translations  # only a project with translated guides pays for the check
+
+        found += translations.check(content)
+    territory = content.territory.data if content.territory and content.territory.ok else None
+    mkdocs = project.shown(project.root / "mkdocs.yml")
+    if wanted is None or mkdocs in wanted:
+        found += siteconfig.project_findings(project, territory)  # mkdocs.yml: no code, no third party
+    return found
+
+
 def run(
     project: Project,
     paths: list[Path] | None = None,
@@ -50,22 +75,10 @@ def run(
     """Validate the whole project; with `paths`, report only on those files (the rest is context)."""
     today = today or dt.date.today()
     wanted = {project.shown(p) for p in paths} if paths else None
-    kinds = None
-    if paths:
-        kinds = set()
-        for path in paths:
-            kind = project.kind_of(path) or ("guide" if path.suffix == ".md" else "opportunity")
-            kinds |= CONTEXT[kind]
-    content = load_content(project, extra=paths, workers=workers, kinds=kinds)
-    found = content.findings + rules.check(content, today, wanted)
-    if content.translations:
-        from . import translations  # only a project with translated guides pays for the check
-
-        found += translations.check(content)
-    territory = content.territory.data if content.territory and content.territory.ok else None
-    mkdocs = project.shown(project.root / "mkdocs.yml")
-    if wanted is None or mkdocs in wanted:
-        found += siteconfig.project_findings(project, territory)  # mkdocs.yml: no code, no third party
+    content = load_content(project, extra=paths, workers=workers, kinds=_context_kinds(project, paths))
+    found = (
+        content.findings + rules.check(content, today, wanted) + _project_findings(project, content, wanted)
+    )
     if wanted is not None:
         found = [f for f in found if f.file in wanted]
     found.sort(key=lambda f: (f.file, f.line, f.column, f.code))

@@ -366,7 +366,11 @@ def _new_rule(data: dict) -> str:
     return t("publish.bulletin.new_rule.first")
 
 
-def _section(heading_id: str, heading: str, items: str, empty: str) -> str:
+def _section(heading_id: str, heading_key: str, count: int, items: str, empty_key: str) -> str:
+    """A counted list of the bulletin (new listings, listings expiring, partners), or a line that
+    says there is none; `heading_key` and `empty_key` under publish.bulletin."""
+    heading = t(f"publish.bulletin.heading.{heading_key}", number=_num(count))
+    empty = t(f"publish.bulletin.{empty_key}")
     return f'<h2 id="{heading_id}">{heading}</h2>' + (f"<ul>{items}</ul>" if items else f"<p>{empty}</p>")
 
 
@@ -392,25 +396,22 @@ def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> str
         + _table(data["by_axis"], t(m + "table.axis"), t(m + "table.by_axis"), f"asse-{label}")
         + _table(data["by_zone"], t(m + "table.zone"), t(m + "table.by_zone"), f"zona-{label}")
         + f"<p>{t(m + 'counted_in_each')}</p>"
-        + _section(
-            "nuove",
-            t(m + "heading.new", number=_num(totals["new"])),
-            _new_items(data, path, shown, partners),
-            t(m + "new.none"),
-        )
+        + _section("nuove", "new", totals["new"], _new_items(data, path, shown, partners), "new.none")
         + f"<p>{_new_rule(data)}</p>"
         + _section(
             "in-scadenza",
-            t(m + "heading.expiring", number=_num(totals["expiring"])),
+            "expiring",
+            totals["expiring"],
             _expiring_items(data, path, shown, partners),
-            t(m + "expiring.none"),
+            "expiring.none",
         )
         + f"<p>{t(m + 'expiring.rule', days=SOON_DAYS)}</p>"
         + _section(
             "enti",
-            t(m + "heading.partners", number=_num(totals["partners_active"])),
+            "partners",
+            totals["partners_active"],
             _partner_items(data, path, partners),
-            t(m + "partners_none"),
+            "partners_none",
         )
         + f'<h2 id="dati">{t(m + "heading.open_data")}</h2>'
         + (f"<p>{t(m + 'open_data.frozen', ref=esc(ref))}</p><ul>{files}</ul>" if files else "")

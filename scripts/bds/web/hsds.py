@@ -354,13 +354,19 @@ def _service_attributes(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
 
 def service(ctx: SiteContext, item: dict) -> dict:
     """One HSDS service object; its keys in the order of service.json (the export's byte order)."""
+    sid = _scoped(ctx, "service", str(item.get("id", "")))
+    out = _service_facts(ctx, item, sid)
+    _add_service_parts(out, ctx, item, sid)
+    return out
+
+
+def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
+    """The service's own fields, from its id to its last change."""
     lid = str(item.get("id", ""))
-    pid = str(item.get("partner", ""))
-    sid = _scoped(ctx, "service", lid)
     contact = item.get("contact") or {}
     out: dict = {
         "id": sid,
-        "organization_id": _scoped(ctx, "organization", pid),
+        "organization_id": _scoped(ctx, "organization", str(item.get("partner", ""))),
         "name": str(item.get("title", "")),
         "description": _description(item),
         "url": ctx.url(model.listing_path(lid)),
@@ -379,8 +385,14 @@ def service(ctx: SiteContext, item: dict) -> dict:
     if item.get("status") == "full":
         out["alert"] = ctx.labels.statuses.get("full", t("data.status_full"))
     out["last_modified"] = f"{item.get('reviewed', '')}T00:00:00Z"
-    if contact.get("phone"):
-        out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(contact["phone"])}]
+    return out
+
+
+def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str) -> None:
+    """The objects a service holds, from its phones to its attributes (empty lists left out)."""
+    phone = (item.get("contact") or {}).get("phone")
+    if phone:
+        out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(phone)}]
     schedules = _schedules(item, sid)
     if schedules:
         out["schedules"] = schedules
@@ -391,12 +403,11 @@ def service(ctx: SiteContext, item: dict) -> dict:
     languages = _languages(item, sid)
     if languages:
         out["languages"] = languages
-    out["organization"] = _organization(ctx, pid)
+    out["organization"] = _organization(ctx, str(item.get("partner", "")))
     costs = _cost_options(item, sid, ctx)
     if costs:
         out["cost_options"] = costs
     out["attributes"] = _service_attributes(ctx, item, sid)
-    return out
 
 
 def services(ctx: SiteContext) -> list[dict]:
@@ -430,54 +441,77 @@ def _official_package() -> dict:
     return json.loads(kitfiles.data("hsds/datapackage.json").read_text(encoding="utf-8"))
 
 
+class _Rows:
+    """Resource name -> rows, filled object by object; a place or an accessibility note shared by
+    several listings is one row."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {}
+        self.seen: set[str] = set()
+
+    def add(self, table: str, record: dict) -> None:
+        self.rows.setdefault(table, []).append(record)
+
+    def once(self, table: str, record: dict) -> None:
+        if record["id"] not in self.seen:
+            self.seen.add(record["id"])
+            self.add(table, record)
+
+    def attributes(self, node: dict) -> None:
+        for attribute in node.get("attributes") or []:
+            self.add("attribute", attribute)
+
+    def organization(self, org: dict) -> None:
+        self.add("organization", org)
+        for phone in org.get("phones") or []:
+            self.add("phone", phone)
+        self.attributes(org)
+
+    def service(self, item: dict) -> None:
+        self.add("service", item)
+        self.attributes(item)
+        for key, table in _SERVICE_TABLES:
+            for record in item.get(key) or []:
+                self.add(table, record)
+        for area in item.get("service_areas") or []:
+            self.add("service_area", area)
+            self.attributes(area)
+        self.locations(item)
+
+    def locations(self, item: dict) -> None:
+        for link in item.get("service_at_locations") or []:
+            self.add("service_at_location", link)
+            location = link["location"]
+            self.once("location", {k: v for k, v in location.items() if k != "accessibility"})
+            for access in location.get("accessibility") or []:
+                self.once("accessibility", access)
+
+    def term(self, term: dict) -> None:
+        self.add("taxonomy_term", term)
+        detail = term["taxonomy_detail"]
+        if detail["id"] not in {t["id"] for t in self.rows.get("taxonomy", [])}:
+            self.add("taxonomy", detail)
+
+
+# The lists of a service that are tables of their own, with nothing nested.
+_SERVICE_TABLES = (
+    ("phones", "phone"),
+    ("schedules", "schedule"),
+    ("languages", "language"),
+    ("cost_options", "cost_option"),
+)
+
+
 def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
     """Resource name -> rows: the same objects as dati/hsds.json, one table per HSDS object."""
-    rows: dict[str, list[dict]] = {}
-
-    def add(table: str, record: dict) -> None:
-        rows.setdefault(table, []).append(record)
-
-    def attributes(node: dict) -> None:
-        for attribute in node.get("attributes") or []:
-            add("attribute", attribute)
-
-    seen: set[str] = set()
-    orgs = {pid: _organization(ctx, pid) for pid in ctx.partners}
-    for org in orgs.values():
-        add("organization", org)
-        for phone in org.get("phones") or []:
-            add("phone", phone)
-        attributes(org)
+    rows = _Rows()
+    for pid in ctx.partners:
+        rows.organization(_organization(ctx, pid))
     for item in services(ctx):
-        add("service", item)
-        attributes(item)
-        for key, table in (
-            ("phones", "phone"),
-            ("schedules", "schedule"),
-            ("languages", "language"),
-            ("cost_options", "cost_option"),
-        ):
-            for record in item.get(key) or []:
-                add(table, record)
-        for area in item.get("service_areas") or []:
-            add("service_area", area)
-            attributes(area)
-        for link in item.get("service_at_locations") or []:
-            add("service_at_location", link)
-            location = link["location"]
-            if location["id"] not in seen:  # a place shared by several listings is one row
-                seen.add(location["id"])
-                add("location", {k: v for k, v in location.items() if k != "accessibility"})
-            for access in location.get("accessibility") or []:
-                if access["id"] not in seen:
-                    seen.add(access["id"])
-                    add("accessibility", access)
+        rows.service(item)
     for term in terms(ctx):
-        add("taxonomy_term", term)
-        detail = term["taxonomy_detail"]
-        if detail["id"] not in {t["id"] for t in rows.get("taxonomy", [])}:
-            add("taxonomy", detail)
-    return rows
+        rows.term(term)
+    return rows.rows
 
 
 def _cell(value, kind: str) -> str:

@@ -90,10 +90,21 @@ def sessions(listing: dict) -> list[dt.date]:
     if not isinstance(table, dict) or start is None or _time(table.get("start_time")) is None:
         return []
     end = min(end or start, start + dt.timedelta(days=MAX_SPAN_DAYS))
+    days, every = _weekly_rule(table)
+    skip = {parse_date(d) for d in table.get("except") or []}
+    return [d for d in _rule_days(start, end, days, every) if d not in skip]
+
+
+def _weekly_rule(table: dict) -> tuple[list[int], int]:
+    """The weekdays of the sessions (none: every day) and how many weeks apart they are."""
     days = [WEEKDAY[d] for d in table.get("days") or [] if d in WEEKDAY]
     every_weeks = table.get("every_weeks")
-    every = every_weeks if isinstance(every_weeks, int) else 1
-    skip = {parse_date(d) for d in table.get("except") or []}
+    return days, every_weeks if isinstance(every_weeks, int) else 1
+
+
+def _rule_days(start: dt.date, end: dt.date, days: list[int], every: int) -> list[dt.date]:
+    """Every day from `start` to `end` without weekdays; else those weekdays, every `every` weeks
+    counted from the first week that has a session."""
     out: list[dt.date] = []
     day = start
     first_week: int | None = None
@@ -106,7 +117,7 @@ def sessions(listing: dict) -> list[dt.date]:
             if (week - first_week) % max(every, 1) == 0:
                 out.append(day)
         day += dt.timedelta(days=1)
-    return [d for d in out if d not in skip]
+    return out
 
 
 def is_event(listing: dict) -> bool:
@@ -130,34 +141,57 @@ def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
     vevent.add("uid", f"{lid}@{host}")
     vevent.add("dtstamp", dt.datetime.combine(ctx.today, dt.time(0, 0), tzinfo=dt.UTC))
     if table is not None and begin is not None:
-        days = sessions(listing)
-        every_day = _span_all(listing, table)
-        if not every_day:
-            return None
-        first = every_day[0]
-        finish = _time(table.get("end_time"))
-        vevent.add("dtstart", dt.datetime.combine(first, begin), parameters={"TZID": TZID})
-        if finish is not None and finish > begin:
-            vevent.add("dtend", dt.datetime.combine(first, finish), parameters={"TZID": TZID})
-        last = every_day[-1]
-        if last > first:
-            rule: dict[str, object] = {"FREQ": "WEEKLY" if table.get("days") else "DAILY"}
-            rule["UNTIL"] = rome_to_utc(dt.datetime.combine(last, begin))
-            if table.get("days"):
-                every = table.get("every_weeks")
-                if isinstance(every, int) and every > 1:
-                    rule["INTERVAL"] = every
-                rule["BYDAY"] = [DAYS[d] for d in DAYS if d in table["days"]]
-            vevent.add("rrule", rule)
-        off = sorted(set(every_day) - set(days))
-        if off:
-            vevent.add("exdate", [dt.datetime.combine(d, begin) for d in off], parameters={"TZID": TZID})
+        placed = _add_sessions(vevent, listing, table, begin)
     else:
-        if end is None or (end - start).days + 1 > MAX_BLOCK_DAYS:
-            return None  # open-ended or longer than a week: no block of weeks in anyone's calendar
-        vevent.add("dtstart", start)
-        # exclusive end day; the validator's date range never reaches it, but no export may crash
-        vevent.add("dtend", end + dt.timedelta(days=1) if end < dt.date.max else end)
+        placed = _add_days(vevent, start, end)
+    if not placed:
+        return None
+    _add_texts(vevent, listing, ctx, lid)
+    return vevent
+
+
+def _add_sessions(vevent: icalendar.Event, listing: dict, table: dict, begin: dt.time) -> bool:
+    """The first session, the rule that repeats it and the days left out; False if there is none."""
+    every_day = _span_all(listing, table)
+    if not every_day:
+        return False
+    first, last = every_day[0], every_day[-1]
+    finish = _time(table.get("end_time"))
+    vevent.add("dtstart", dt.datetime.combine(first, begin), parameters={"TZID": TZID})
+    if finish is not None and finish > begin:
+        vevent.add("dtend", dt.datetime.combine(first, finish), parameters={"TZID": TZID})
+    if last > first:
+        vevent.add("rrule", _rrule(table, last, begin))
+    off = sorted(set(every_day) - set(sessions(listing)))
+    if off:
+        vevent.add("exdate", [dt.datetime.combine(d, begin) for d in off], parameters={"TZID": TZID})
+    return True
+
+
+def _rrule(table: dict, last: dt.date, begin: dt.time) -> dict[str, object]:
+    rule: dict[str, object] = {"FREQ": "WEEKLY" if table.get("days") else "DAILY"}
+    rule["UNTIL"] = rome_to_utc(dt.datetime.combine(last, begin))
+    if table.get("days"):
+        every = table.get("every_weeks")
+        if isinstance(every, int) and every > 1:
+            rule["INTERVAL"] = every
+        rule["BYDAY"] = [DAYS[d] for d in DAYS if d in table["days"]]
+    return rule
+
+
+def _add_days(vevent: icalendar.Event, start: dt.date, end: dt.date | None) -> bool:
+    """An all-day block from start to end; False when open-ended or longer than a week (no block of
+    weeks in anyone's calendar)."""
+    if end is None or (end - start).days + 1 > MAX_BLOCK_DAYS:
+        return False
+    vevent.add("dtstart", start)
+    # exclusive end day; the validator's date range never reaches it, but no export may crash
+    vevent.add("dtend", end + dt.timedelta(days=1) if end < dt.date.max else end)
+    return True
+
+
+def _add_texts(vevent: icalendar.Event, listing: dict, ctx: SiteContext, lid: str) -> None:
+    """Title, description, place, link and status."""
     vevent.add("summary", str(listing.get("title", "")))
     url = ctx.url(model.listing_path(lid))
     text = str(listing.get("summary", ""))
@@ -174,7 +208,6 @@ def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
         vevent.add("status", "CANCELLED")
     else:
         vevent.add("status", "CONFIRMED")
-    return vevent
 
 
 def _span_all(listing: dict, table: dict) -> list[dt.date]:

@@ -190,11 +190,23 @@ def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
     if not days or table is None:  # no sessions without a timetable: days is [] when table is None
         return str(dates["start"]), str(dates["end"]) if dates.get("end") else None, None
     begin = _time(table["start_time"])
-    finish = _time(table["end_time"]) if table.get("end_time") else None
+    finish = _end_time(table, begin)
     start = _rome(days[0], begin)
-    end = _rome(days[-1], finish) if finish and finish > begin else str(days[-1])
+    end = _rome(days[-1], finish) if finish else str(days[-1])
     if not table.get("days") or len(days) == 1:
         return start, end, None
+    return start, end, _weekly(table, days, finish is not None)
+
+
+def _end_time(table: dict, begin: dt.time) -> dt.time | None:
+    """The timetable's end time, when it has one after its start time."""
+    finish = _time(table["end_time"]) if table.get("end_time") else None
+    return finish if finish and finish > begin else None
+
+
+def _weekly(table: dict, days: list, ends: bool) -> dict:
+    """The schema.org Schedule of sessions on given weekdays (`ends`: the timetable's end time is
+    after its start time)."""
     every = table.get("every_weeks") if isinstance(table.get("every_weeks"), int) else 1
     schedule = {
         "@type": "Schedule",
@@ -205,11 +217,11 @@ def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
         "endDate": days[-1].isoformat(),
         "scheduleTimezone": ical.TZID,
     }
-    if finish and finish > begin:
+    if ends:
         schedule["endTime"] = f"{table['end_time']}:00"
     if table.get("except"):
         schedule["exceptDate"] = sorted(str(d) for d in table["except"])
-    return start, end, schedule
+    return schedule
 
 
 def event(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:

@@ -77,26 +77,32 @@ class _Walk:
         self.seen.add(id(node))
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         tag = node.tag or ""
-        allowed = tag in ALLOWED_TAGS or (
-            tag.startswith(PYTHON_NAME) and tag[len(PYTHON_NAME) :] in ALLOWED_PYTHON_NAMES
-        )
-        if not allowed:
+        if not _allowed_tag(tag):
             self._find("CONFIG_TAG", node, path, tag=_short_tag(tag))
             return None
         if isinstance(node, yaml.MappingNode):
-            out = {}
-            for key, value in node.value:
-                name = key.value if isinstance(key, yaml.ScalarNode) else None
-                if name is None:
-                    self.build(key, path)
-                elif key.tag not in _CORE and key.tag != "tag:yaml.org,2002:merge":
-                    self._find("CONFIG_TAG", key, path, tag=_short_tag(key.tag or ""))
-                    continue
-                out[name] = self.build(value, path + (str(name),))
-            return out
+            return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return node.value if tag in _CORE else None
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
+        out = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if name is None:
+                self.build(key, path)
+            elif key.tag not in _CORE and key.tag != "tag:yaml.org,2002:merge":
+                self._find("CONFIG_TAG", key, path, tag=_short_tag(key.tag or ""))
+                continue
+            out[name] = self.build(value, path + (str(name),))
+        return out
+
+
+def _allowed_tag(tag: str) -> bool:
+    return tag in ALLOWED_TAGS or (
+        tag.startswith(PYTHON_NAME) and tag[len(PYTHON_NAME) :] in ALLOWED_PYTHON_NAMES
+    )
 
 
 def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[F.Finding]]:
@@ -147,35 +153,59 @@ def _strings(value, path: tuple):
         yield path, value
 
 
-def third_party(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]:
-    out = []
+def _third_party(walk: _Walk, path: tuple, what: str, host: str) -> F.Finding:
+    line, col = next(
+        (walk.positions[path[:end]] for end in range(len(path), -1, -1) if path[:end] in walk.positions),
+        (1, 1),
+    )
+    return F.make("CONFIG_THIRD_PARTY", walk.shown, line, col, load.field_name(path), what=what, host=host)
 
-    def at(path: tuple, what: str, host: str) -> None:
-        line, col = next(
-            (walk.positions[path[:end]] for end in range(len(path), -1, -1) if path[:end] in walk.positions),
-            (1, 1),
-        )
-        field = load.field_name(path)
-        out.append(F.make("CONFIG_THIRD_PARTY", walk.shown, line, col, field, what=what, host=host))
 
-    for key in _RESOURCE_KEYS:
-        for path, value in _strings(data.get(key), (key,)):
-            host = _host(value)
-            if host and host.lower() not in own_hosts:
-                at(path, f"«{value}»", host)
+def _foreign_host(value, own_hosts: set[str]) -> str | None:
+    host = _host(value)
+    return host if host and host.lower() not in own_hosts else None
+
+
+def _theme_findings(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]:
+    """Material fetches its fonts from Google and the repository's facts from its host."""
     theme = data.get("theme")
     theme = {"name": theme} if isinstance(theme, str) else theme if isinstance(theme, dict) else {}
-    if theme.get("name") == "material":
-        if theme.get("font") not in FONT_OFF:
-            where = ("theme", "font") if "font" in theme else ("theme",)
-            at(where, messages.t("site.config.material_font"), "fonts.googleapis.com")
-        host = _host(data.get("repo_url"))
-        if host and host.lower() not in own_hosts:
-            at(("repo_url",), messages.t("site.config.repo_url"), host)
+    if theme.get("name") != "material":
+        return []
+    out = []
+    if theme.get("font") not in FONT_OFF:
+        where = ("theme", "font") if "font" in theme else ("theme",)
+        out.append(_third_party(walk, where, messages.t("site.config.material_font"), "fonts.googleapis.com"))
+    host = _foreign_host(data.get("repo_url"), own_hosts)
+    if host:
+        out.append(_third_party(walk, ("repo_url",), messages.t("site.config.repo_url"), host))
+    return out
+
+
+def third_party(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]:
+    out = []
+    for key in _RESOURCE_KEYS:
+        for path, value in _strings(data.get(key), (key,)):
+            host = _foreign_host(value, own_hosts)
+            if host:
+                out.append(_third_party(walk, path, f"«{value}»", host))
+    out += _theme_findings(data, walk, own_hosts)
     extra = data.get("extra")
     if isinstance(extra, dict) and extra.get("analytics"):
-        at(("extra", "analytics"), "«extra.analytics»", messages.t("site.config.analytics"))
+        out.append(
+            _third_party(
+                walk, ("extra", "analytics"), "«extra.analytics»", messages.t("site.config.analytics")
+            )
+        )
     return out
+
+
+def _inside(base: Path, value: str, allowed: list[Path]) -> bool:
+    try:
+        target = (base / value).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(target == root or root in target.parents for root in allowed)
 
 
 def outside_paths(data: dict, walk: _Walk, config_path: Path) -> list[F.Finding]:
@@ -189,55 +219,60 @@ def outside_paths(data: dict, walk: _Walk, config_path: Path) -> list[F.Finding]
     ] + [(("hooks", i), hook) for i, hook in enumerate(hooks)]
     out = []
     for where, value in named:
-        if not isinstance(value, str) or not value.strip():
-            continue
-        try:
-            target = (base / value).resolve()
-        except (OSError, RuntimeError):
-            target = None
-        if target is None or not any(target == root or root in target.parents for root in allowed):
+        if isinstance(value, str) and value.strip() and not _inside(base, value, allowed):
             line, col = walk.positions.get(where, (1, 1))
             field = load.field_name(where)
             out.append(F.make("CONFIG_PATH_OUTSIDE", walk.shown, line, col, field, value=value))
     return out
 
 
-def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int = 0):
-    """Findings for the configuration at `path` (and the files it INHERITs), and its checked bytes."""
-    own = {h.lower() for h in own_hosts or ()}
+def _root(path: Path, shown: str) -> tuple[bytes | None, yaml.Node | None, list]:
+    """The configuration's bytes and its YAML root node, or None with the findings that stop there."""
     raw, problems = load.read_bytes(path, shown)
     if raw is None:
-        return None, problems
+        return None, None, problems
     text, problems = load.decode(raw, shown)
     if text is None:
-        return None, problems
+        return None, None, problems
     if not text.strip():
-        return None, [F.make("CONFIG_EMPTY", shown, 1, 1)]
+        return None, None, [F.make("CONFIG_EMPTY", shown, 1, 1)]
     root, problems = _compose(text, shown)
     if root is None:
-        return None, problems
+        return None, None, problems
     if not isinstance(root, yaml.MappingNode):
         shape = messages.t(
             "site.config.a_list" if isinstance(root, yaml.SequenceNode) else "site.config.a_value"
         )
         mark = root.start_mark
-        return None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=shape)]
+        return None, None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=shape)]
+    return raw, root, []
+
+
+def _inherited(data: dict, path: Path, shown: str, own: set[str], depth: int) -> list[F.Finding]:
+    """The findings of the configuration this one INHERITs, if any."""
+    parent = data.get("INHERIT")
+    if not isinstance(parent, str) or not parent.strip():
+        return []
+    parent_path = path.parent / parent
+    parent_shown = (Path(shown).parent / parent).as_posix()
+    if depth >= MAX_INHERIT:
+        problem = messages.t("site.config.inherit_depth")
+        return [F.make("CONFIG_SYNTAX", shown, 1, 1, "INHERIT", problem=problem)]
+    if parent_path.exists() or parent_path.is_symlink():
+        return check(parent_path, parent_shown, own, depth + 1)[1]
+    return []
+
+
+def check(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int = 0):
+    """Findings for the configuration at `path` (and the files it INHERITs), and its checked bytes."""
+    own = {h.lower() for h in own_hosts or ()}
+    raw, root, problems = _root(path, shown)
+    if root is None:
+        return None, problems
     walk = _Walk(shown)
     data = walk.build(root, ())
     found = walk.findings + third_party(data, walk, own) + outside_paths(data, walk, path)
-    parent = data.get("INHERIT")
-    if isinstance(parent, str) and parent.strip():
-        parent_path = path.parent / parent
-        parent_shown = (Path(shown).parent / parent).as_posix()
-        if depth >= MAX_INHERIT:
-            found.append(
-                F.make(
-                    "CONFIG_SYNTAX", shown, 1, 1, "INHERIT", problem=messages.t("site.config.inherit_depth")
-                )
-            )
-        elif parent_path.exists() or parent_path.is_symlink():
-            found += check(parent_path, parent_shown, own, depth + 1)[1]
-    return raw, found
+    return raw, found + _inherited(data, path, shown, own, depth)
 
 
 def open_checked(path: Path, shown: str, own_hosts: set[str] | None = None) -> tuple[_Named | None, list]:

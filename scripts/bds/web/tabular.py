@@ -77,46 +77,61 @@ def _codes_pattern(codes) -> str:
     return f"{one}(?:{re.escape(LIST_SEPARATOR)}{one})*"
 
 
-def field_of(kind: str, column: Column) -> dict:
-    """The Table Schema field of one column, from its JSON Schema property."""
-    node, required = _node(kind, column.source) if column.source else ({}, False)
-    items = node.get("items") or {}
-    out: dict = {"name": column.name, "type": column.type}
-    if column.format:
-        out["format"] = column.format
-    out["title"] = column.title or with_words(str(node.get("title", column.name)))
+def _texts(column: Column, node: dict) -> tuple[str, str]:
+    """The field's title and description: the column's own, else the schema's."""
+    title = column.title or with_words(str(node.get("title", column.name)))
     description = column.description or with_words(str(node.get("description", "")))
     if column.packed:
         description += " " + t("data.package.packed", separator=LIST_SEPARATOR)
-    out["description"] = description.strip()
+    return title, description.strip()
+
+
+def _string_constraints(column: Column, node: dict) -> dict:
+    """A choice among codes (one, or several packed in a cell), else the free text's limits."""
+    if column.packed:
+        enum = (node.get("items") or {}).get("enum")
+        return {"pattern": _codes_pattern(enum)} if enum else {}
+    enum = node.get("enum")
+    if enum:
+        return {"enum": list(enum)}
+    return _text_constraints(node)
+
+
+def _text_constraints(node: dict) -> dict:
+    out: dict = {}
+    risky = True  # free text can begin with a character that bds.cells guards with an apostrophe
+    pattern = node.get("pattern")
+    if pattern:
+        bare = _bare(pattern)
+        # bds.cells puts an apostrophe before a value starting with + - = @ ' (a phone "+39 ...")
+        risky = bare.startswith(("\\+", "-", "=", "@", "'", "[^"))
+        out["pattern"] = ("'?" if risky else "") + bare
+    if "minLength" in node:
+        out["minLength"] = node["minLength"]
+    if "maxLength" in node:
+        out["maxLength"] = node["maxLength"] + (1 if risky else 0)
+    return out
+
+
+def _numeric_constraints(node: dict) -> dict:
+    numeric = node if "minimum" in node else next((o for o in node.get("anyOf", []) if "minimum" in o), {})
+    return {key: numeric[key] for key in ("minimum", "maximum") if key in numeric}
+
+
+def field_of(kind: str, column: Column) -> dict:
+    """The Table Schema field of one column, from its JSON Schema property."""
+    node, required = _node(kind, column.source) if column.source else ({}, False)
+    out: dict = {"name": column.name, "type": column.type}
+    if column.format:
+        out["format"] = column.format
+    out["title"], out["description"] = _texts(column, node)
     constraints: dict = {}
     if column.required if column.required is not None else required:
         constraints["required"] = True
     if column.type == "string":
-        enum = items.get("enum") if column.packed else node.get("enum")
-        if enum and column.packed:
-            constraints["pattern"] = _codes_pattern(enum)
-        elif enum:
-            constraints["enum"] = list(enum)
-        pattern = items.get("pattern") if column.packed else node.get("pattern")
-        risky = True  # free text can begin with a character that bds.cells guards with an apostrophe
-        if pattern and not enum and not column.packed:
-            bare = _bare(pattern)
-            # bds.cells puts an apostrophe before a value starting with + - = @ ' (a phone "+39 ...")
-            risky = bare.startswith(("\\+", "-", "=", "@", "'", "[^"))
-            constraints["pattern"] = ("'?" if risky else "") + bare
-        if not column.packed and not enum:
-            if "minLength" in node:
-                constraints["minLength"] = node["minLength"]
-            if "maxLength" in node:
-                constraints["maxLength"] = node["maxLength"] + (1 if risky else 0)
+        constraints |= _string_constraints(column, node)
     if column.type in ("integer", "number"):
-        numeric = (
-            node if "minimum" in node else next((o for o in node.get("anyOf", []) if "minimum" in o), {})
-        )
-        for key in ("minimum", "maximum"):
-            if key in numeric:
-                constraints[key] = numeric[key]
+        constraints |= _numeric_constraints(node)
     constraints |= column.extra
     if constraints:
         out["constraints"] = constraints
@@ -124,6 +139,32 @@ def field_of(kind: str, column: Column) -> dict:
         out["trueValues"] = ["true"]
         out["falseValues"] = ["false"]
     return out
+
+
+def _contact_columns() -> list[Column]:
+    return [
+        Column("email", "contact.email", format="email"),
+        Column("telefono", "contact.phone"),
+        Column("sito", "contact.url", format="uri"),
+    ]
+
+
+def _closing_columns(table: str) -> list[Column]:
+    """The last columns of the listings' and the partners' tables: whether the record is an example,
+    and its page on the site (`table`: the texts' group under data.columns)."""
+    return [
+        Column(
+            "esempio", "example", "boolean", required=True, description_key=f"{table}.esempio.description"
+        ),
+        Column(
+            "url",
+            None,
+            format="uri",
+            title_key=f"{table}.url.title",
+            description_key=f"{table}.url.description",
+            required=True,
+        ),
+    ]
 
 
 # -- Columns ----------------------------------------------------------------------------------------
@@ -188,20 +229,10 @@ OPPORTUNITY_COLUMNS = [
     Column("indennita_mensile", "stipend", "number"),
     Column("accesso", "access", description_key="listing.accesso.description", required=True),
     Column("destinatari", "audience", packed=True, description_key="listing.destinatari.description"),
-    Column("email", "contact.email", format="email"),
-    Column("telefono", "contact.phone"),
-    Column("sito", "contact.url", format="uri"),
+    *_contact_columns(),
     Column("stato", "status", description_key="listing.stato.description"),
     Column("verificata_il", "reviewed", "date"),
-    Column("esempio", "example", "boolean", required=True, description_key="listing.esempio.description"),
-    Column(
-        "url",
-        None,
-        format="uri",
-        title_key="listing.url.title",
-        description_key="listing.url.description",
-        required=True,
-    ),
+    *_closing_columns("listing"),
 ]
 
 PARTNER_COLUMNS = [
@@ -212,21 +243,11 @@ PARTNER_COLUMNS = [
     Column("ruolo", "role"),
     Column("reti", "networks", packed=True, description_key="partner.reti.description"),
     Column("zone", "zones", packed=True, description_key="partner.zone.description"),
-    Column("email", "contact.email", format="email"),
-    Column("telefono", "contact.phone"),
-    Column("sito", "contact.url", format="uri"),
+    *_contact_columns(),
     Column("sede", "contact.address"),
     Column("esp", "peer_support", "boolean"),
     Column("verificato_il", "reviewed", "date"),
-    Column("esempio", "example", "boolean", required=True, description_key="partner.esempio.description"),
-    Column(
-        "url",
-        None,
-        format="uri",
-        title_key="partner.url.title",
-        description_key="partner.url.description",
-        required=True,
-    ),
+    *_closing_columns("partner"),
 ]
 
 ZONE_COLUMNS = [
@@ -260,13 +281,44 @@ def _num(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def public_record(listing: dict, ctx: SiteContext) -> dict:
-    """A listing as published: the address and place name are dropped when the place is reserved."""
+def _contact_cells(record: dict) -> dict:
+    contact = record.get("contact") or {}
+    return {
+        "email": str(contact.get("email") or ""),
+        "telefono": str(contact.get("phone") or ""),
+        "sito": str(contact.get("url") or ""),
+    }
+
+
+def _date_cells(listing: dict) -> dict:
     dates = listing.get("dates") or {}
-    contact = listing.get("contact") or {}
-    partner = ctx.partners.get(str(listing.get("partner")), {})
+    return {
+        "data_inizio": str(dates.get("start") or ""),
+        "data_fine": str(dates.get("end") or ""),
+        "scadenza": str(dates.get("deadline") or ""),
+    }
+
+
+def _cost_cells(listing: dict) -> dict:
+    """What a listing costs (free, within the budget, an amount in euro) and the stipend it pays."""
     cost = listing.get("cost")
     amount = _num(cost)
+    return {
+        "costo_tipo": "importo" if amount is not None else (cost if cost in ("free", "budget") else ""),
+        "costo_euro": amount,
+        "indennita_mensile": _num(listing.get("stipend")),
+    }
+
+
+def _typed(record: dict, key: str, kind: type):
+    """The record's value if it has that type, else None."""
+    value = record.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def public_record(listing: dict, ctx: SiteContext) -> dict:
+    """A listing as published: the address and place name are dropped when the place is reserved."""
+    partner = ctx.partners.get(str(listing.get("partner")), {})
     return {
         "id": str(listing.get("id", "")),
         "titolo": str(listing.get("title", "")),
@@ -279,19 +331,13 @@ def public_record(listing: dict, ctx: SiteContext) -> dict:
         "zone": LIST_SEPARATOR.join(listing.get("zones") or []),
         "luogo": model.public_place_name(listing) or "",
         "indirizzo": model.public_address(listing) or "",
-        "data_inizio": str(dates.get("start") or ""),
-        "data_fine": str(dates.get("end") or ""),
-        "scadenza": str(dates.get("deadline") or ""),
-        "orari": listing["schedule"] if isinstance(listing.get("schedule"), str) else "",
-        "posti": listing["places"] if isinstance(listing.get("places"), int) else None,
-        "costo_tipo": "importo" if amount is not None else (cost if cost in ("free", "budget") else ""),
-        "costo_euro": amount,
-        "indennita_mensile": _num(listing.get("stipend")),
+        **_date_cells(listing),
+        "orari": _typed(listing, "schedule", str) or "",
+        "posti": _typed(listing, "places", int),
+        **_cost_cells(listing),
         "accesso": str(listing.get("access", "")),
         "destinatari": LIST_SEPARATOR.join(listing.get("audience") or []),
-        "email": str(contact.get("email") or ""),
-        "telefono": str(contact.get("phone") or ""),
-        "sito": str(contact.get("url") or ""),
+        **_contact_cells(listing),
         "stato": str(listing.get("status", "")),
         "verificata_il": str(listing.get("reviewed", "")),
         "esempio": listing.get("example") is True,
@@ -300,7 +346,6 @@ def public_record(listing: dict, ctx: SiteContext) -> dict:
 
 
 def partner_record(pid: str, partner: dict, ctx: SiteContext) -> dict:
-    contact = partner.get("contact") or {}
     return {
         "id": pid,
         "nome": str(partner.get("name", "")),
@@ -309,11 +354,9 @@ def partner_record(pid: str, partner: dict, ctx: SiteContext) -> dict:
         "ruolo": str(partner.get("role", "")),
         "reti": LIST_SEPARATOR.join(partner.get("networks") or []),
         "zone": LIST_SEPARATOR.join(partner.get("zones") or []),
-        "email": str(contact.get("email") or ""),
-        "telefono": str(contact.get("phone") or ""),
-        "sito": str(contact.get("url") or ""),
-        "sede": str(contact.get("address") or ""),
-        "esp": partner.get("peer_support") if isinstance(partner.get("peer_support"), bool) else None,
+        **_contact_cells(partner),
+        "sede": str((partner.get("contact") or {}).get("address") or ""),
+        "esp": _typed(partner, "peer_support", bool),
         "verificato_il": str(partner.get("reviewed", "")),
         "esempio": partner.get("example") is True,
         "url": ctx.url(model.partner_path(pid)),
@@ -381,23 +424,28 @@ def listings_csv(ctx: SiteContext) -> bytes:
 # -- The descriptor -----------------------------------------------------------------------------------
 
 
+def _territory_codes(name: str, zone_codes: list[str], networks: list[str]) -> dict:
+    """The zones and networks of this territory, not any slug."""
+    if name == "zone" and zone_codes:
+        return {"pattern": _codes_pattern(zone_codes)}
+    if name == "zona" and zone_codes:
+        return {"enum": zone_codes}
+    if name == "reti" and networks:
+        return {"pattern": _codes_pattern(networks)}
+    return {}
+
+
 def _fields(kind: str, columns: list[Column], ctx: SiteContext) -> list[dict]:
-    out = []
-    for column in columns:
-        out.append(field_of(kind, column))
     zone_codes = [str(z.get("id", "")) for z in _zones(ctx)]
     networks = [str(n.get("id", "")) for n in ctx.territory.get("networks") or [] if isinstance(n, dict)]
-    for built in out:
+    out = []
+    for column in columns:
+        built = field_of(kind, column)
         constraints = built.setdefault("constraints", {})
-        if built["name"] in ("zone", "zona"):
-            # the zones of this territory, not any slug
-            key = "pattern" if built["name"] == "zone" else "enum"
-            if zone_codes:
-                constraints[key] = _codes_pattern(zone_codes) if key == "pattern" else zone_codes
-        if built["name"] == "reti" and networks:
-            constraints["pattern"] = _codes_pattern(networks)
+        constraints |= _territory_codes(built["name"], zone_codes, networks)
         if not constraints:
             del built["constraints"]
+        out.append(built)
     return out
 
 

@@ -367,43 +367,46 @@ class Glossary:
         """Add tooltips to the first occurrence of each term in `fragment` (already safe HTML)."""
         if self.pattern is None or not fragment:
             return fragment
+        pattern = self.pattern
         done: set[int] = set()
         stack: list[str] = []
         out: list[str] = []
-        counter = 0
+
+        def repl(m: re.Match) -> str:
+            index = self.forms[m.group(1)]
+            if index in done:
+                return m.group(0)
+            done.add(index)
+            return self._tooltip(m.group(1), index, f"gl-{page_key}-{len(done)}")
+
         for part in _TAG.split(fragment):
             if part.startswith("<"):
-                m = _TAG_NAME.match(part)
-                if m and not part.endswith("/>"):
-                    closing, name = m.group(1) == "/", m.group(2).lower()
-                    if name in _SKIP_INSIDE:
-                        if closing:
-                            if name in stack:
-                                while stack and stack.pop() != name:
-                                    pass
-                        else:
-                            stack.append(name)
+                _follow_tag(part, stack)
                 out.append(part)
-                continue
-            if stack or not part:
-                out.append(part)
-                continue
-
-            def repl(m: re.Match) -> str:
-                nonlocal counter
-                index = self.forms[m.group(1)]
-                if index in done:
-                    return m.group(0)
-                done.add(index)
-                counter += 1
-                tip_id = f"gl-{page_key}-{counter}"
-                tip = esc(self.tooltip_text(index))
-                return (
-                    f'<span class="bds-term"><abbr tabindex="0" aria-describedby="{tip_id}">'
-                    f"{m.group(1)}</abbr>"
-                    f'<span role="tooltip" id="{tip_id}" class="bds-tip" aria-hidden="true" '
-                    f"data-search-exclude>{tip}</span></span>"
-                )
-
-            out.append(self.pattern.sub(repl, part))
+            else:
+                out.append(pattern.sub(repl, part) if part and not stack else part)
         return "".join(out)
+
+    def _tooltip(self, shown: str, index: int, tip_id: str) -> str:
+        tip = esc(self.tooltip_text(index))
+        return (
+            f'<span class="bds-term"><abbr tabindex="0" aria-describedby="{tip_id}">'
+            f"{shown}</abbr>"
+            f'<span role="tooltip" id="{tip_id}" class="bds-tip" aria-hidden="true" '
+            f"data-search-exclude>{tip}</span></span>"
+        )
+
+
+def _follow_tag(part: str, stack: list[str]) -> None:
+    """Keep `stack` of the open elements whose text gets no tooltip (links, code, headings...)."""
+    m = _TAG_NAME.match(part)
+    if not m or part.endswith("/>"):
+        return
+    closing, name = m.group(1) == "/", m.group(2).lower()
+    if name not in _SKIP_INSIDE:
+        return
+    if not closing:
+        stack.append(name)
+    elif name in stack:
+        while stack and stack.pop() != name:
+            pass
