@@ -41,6 +41,8 @@ FUNCTION_WORDS = set(
     questi quello quella dove quando anche più al allo alla ai agli alle ti tuo tua tuoi tue ci ne vuoi
     serve nessun nessuna ogni tutti tutte oppure perché già manca mancano cosa chi te""".split()
 )
+# Function words that are text even alone («nessuna»); short ones and «serve» (a command) are keys.
+LONE_WORDS = {w for w in FUNCTION_WORDS if len(w) >= 5 and w != "serve"}
 ACCENTED = re.compile(r"[àèéìíòóùú]", re.IGNORECASE)
 NOISE = re.compile(r"\{[^{}]*\}|%\(\w+\)[sdf]|%[sdf]|<[^<>]*>|&\w+;|&#\d+;|https?://\S+|mailto:\S+|\\[nt]")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_./:-]*$")
@@ -102,7 +104,7 @@ def is_code(text: str) -> bool:
     """A key, a code, a path, an option or a selector: one token with no space, lower-case or with
     punctuation (`zone`, `FILE_EMPTY`, `--no-input`, `/index.md`, `@type`), never a capitalised word."""
     bare = text.strip()
-    if not bare or any(ch.isspace() for ch in bare):
+    if not bare or any(ch.isspace() for ch in bare) or bare.lower() in LONE_WORDS:
         return False
     return bool(
         re.fullmatch(r"[A-Z0-9_]+", bare) or re.search(r"[_./:@=#|\\<>\[\](){}-]", bare) or bare.islower()

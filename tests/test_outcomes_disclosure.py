@@ -65,6 +65,16 @@ def test_primary_rules_on_counts():
             assert abs(int(cell.shown) - cell.true) <= 2
 
 
+def test_a_count_hidden_in_a_delivered_report_stays_hidden_and_only_it():
+    """The ledger's sticky rule: a count suppressed in an earlier release is suppressed again, even if
+    it is now large enough, and no other cell pays for it (the rule once hid the wrong cell)."""
+    agg = grid_aggregate([[12, 30], [25, 40]])
+    disclosure.primary(agg, {"c0.0"})
+    shown = {k: (c.status, c.shown, c.reason) for k, c in agg.cells.items()}
+    assert shown["c0.0"] == (SUPPRESSED, "", "ledger")
+    assert shown["c0.1"] == (PUBLISHED, "30", "") and shown["c1.1"] == (PUBLISHED, "40", "")
+
+
 def test_classic_margin_attack_exact_margins_reveal_the_cell():
     # a + b + c = T; true (3, 12, 20, 35); publishing exact figures pins the "<10" cell
     relation = [Relation({"a": 1, "b": 1, "c": 1, "T": -1}, 0, 0)]

@@ -110,7 +110,7 @@ def _against_original(
     if "translation" not in doc.data:
         return [make("TRANSLATION_SOURCE_MISSING", doc, 1, 1)]
     if source not in originals:
-        shown = ", ".join(sorted(originals)) or "nessuna"
+        shown = ", ".join(sorted(originals)) or messages.t("validate.translations.no_guides")
         return [_at("TRANSLATION_SOURCE_UNKNOWN", doc, ("translation", "from"), source=source, known=shown)]
     key = (language, source)
     if key in first:

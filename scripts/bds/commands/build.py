@@ -6,16 +6,11 @@ import sys
 from pathlib import Path
 
 from ..messages import t
-from .common import add_today, project, today
+from .common import add_command, add_today, project, today
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "build",
-        help=t("cli.build.help"),
-        description=t("cli.build.description"),
-        epilog=t("cli.build.epilog"),
-    )
+    p = add_command(sub, "build", "cli.build.")
     p.add_argument("--out", metavar=t("cli.metavar.folder"), help=t("cli.build.out"))
     add_today(p)
     p.set_defaults(func=run)

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from ..messages import t
+from .common import add_command
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "codes",
-        help=t("cli.codes.help"),
-        description=t("cli.codes.description"),
-        epilog=t("cli.codes.epilog"),
-    )
+    p = add_command(sub, "codes", "cli.codes.")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown", help=t("cli.codes.format"))
     p.set_defaults(func=run)
 

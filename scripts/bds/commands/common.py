@@ -7,6 +7,7 @@ module level (no YAML, no schema, no content loader): those come inside the help
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
 from pathlib import Path
@@ -18,6 +19,36 @@ from ..messages import t
 
 if TYPE_CHECKING:
     from ..content import Project
+
+
+def add_command(sub, name: str, say: str, **params):
+    """Register the subcommand `name` and return its parser.
+
+    Its help, description and epilog are the catalogue's `{say}help`, `{say}description` and
+    `{say}epilog` (`say` ends with its separator, "." or "_"), placeholders filled from `params`.
+    """
+    return sub.add_parser(
+        name,
+        help=t(say + "help", **params),
+        description=t(say + "description", **params),
+        epilog=t(say + "epilog", **params),
+    )
+
+
+def add_commands(parser, title: str, metavar: str):
+    """The subcommands of `parser` (a command of commands); alone, it prints its help and exits 2."""
+    inner = parser.add_subparsers(title=title, metavar=metavar, parser_class=type(parser))
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+    return inner
+
+
+def print_problems(problems, form: str) -> None:
+    """The problems found on stdout: a JSON list, or one line each (`form` is "json" or "text")."""
+    if form == "json":
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        print(problem.text())
 
 
 def project(args) -> Project:

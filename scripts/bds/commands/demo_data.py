@@ -7,17 +7,13 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
+from .common import add_command
 from .outcomes import territory_of
 
 
 def register(sub) -> None:
     say = "outcomes.demo_data."
-    p = sub.add_parser(
-        "demo-data",
-        help=messages.t(say + "help"),
-        description=messages.t(say + "description"),
-        epilog=messages.t(say + "epilog"),
-    )
+    p = add_command(sub, "demo-data", say)
     p.add_argument("--out", required=True, metavar="CARTELLA", help=messages.t(say + "out"))
     p.add_argument("--people", type=int, default=400, metavar="N", help=messages.t(say + "people"))
     p.add_argument("--seed", type=int, default=1, metavar="S", help=messages.t(say + "seed"))

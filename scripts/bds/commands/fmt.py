@@ -9,16 +9,11 @@ import sys
 from pathlib import Path
 
 from ..messages import t
-from .common import content_paths, project
+from .common import add_command, content_paths, project
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "fmt",
-        help=t("cli.fmt.help"),
-        description=t("cli.fmt.description"),
-        epilog=t("cli.fmt.epilog"),
-    )
+    p = add_command(sub, "fmt", "cli.fmt.")
     p.add_argument("paths", nargs="*", metavar=t("cli.metavar.path"), help=t("cli.fmt.paths"))
     p.add_argument("--check", action="store_true", help=t("cli.fmt.check"))
     p.add_argument("--drop-comments", action="store_true", help=t("cli.fmt.drop_comments"))

@@ -6,28 +6,15 @@ import sys
 from pathlib import Path
 
 from ..messages import t
-from .common import add_today, path_problem, project, today
+from .common import add_command, add_commands, add_today, path_problem, project, today
 
 ENCODINGS = ("utf-8", "cp1252")  # intake.spreadsheet.ENCODINGS (tests/test_startup.py checks)
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "import",
-        help=t("intake.cmd.import.help"),
-        description=t("intake.cmd.import.description"),
-        epilog=t("intake.cmd.import.epilog"),
-    )
-    inner = p.add_subparsers(
-        title=t("intake.cmd.import.kinds"), metavar=t("intake.cmd.import.kind_metavar"), parser_class=type(p)
-    )
-    p.set_defaults(func=lambda args: p.print_help() or 2)
-    o = inner.add_parser(
-        "opportunities",
-        help=t("intake.cmd.import_opportunities.help"),
-        description=t("intake.cmd.import_opportunities.description"),
-        epilog=t("intake.cmd.import_opportunities.epilog"),
-    )
+    p = add_command(sub, "import", "intake.cmd.import.")
+    inner = add_commands(p, t("intake.cmd.import.kinds"), t("intake.cmd.import.kind_metavar"))
+    o = add_command(inner, "opportunities", "intake.cmd.import_opportunities.")
     o.add_argument("file", metavar="FILE", help=t("intake.cmd.import_opportunities.file"))
     o.add_argument("--partner", metavar="ID", help=t("intake.cmd.import_opportunities.partner"))
     o.add_argument("--update", action="store_true", help=t("intake.cmd.import_opportunities.update"))
@@ -71,28 +58,24 @@ def run(args) -> int:
         dry_run=args.dry_run,
         encoding=args.encoding,
     )
+    _report(args, result)
+    return 1 if result.failed else 0
+
+
+def _report(args, result) -> None:
+    """The ignored columns and each row's problems on stderr, the files written on stdout, a summary."""
+    say = "intake.cmd.import_opportunities."
     for header in result.ignored_columns:
         print(t("intake.cmd.import_opportunities.ignored", file=args.file, header=header), file=sys.stderr)
     for row in result.rows:
         for kind, found in (("error", row.problems), ("warning", row.warnings)):
             for title, code, message in found:
-                line = t(
-                    f"intake.cmd.import_opportunities.{kind}",
-                    file=args.file,
-                    row=row.row,
-                    title=title,
-                    code=code,
-                    message=message,
-                )
+                line = t(say + kind, file=args.file, row=row.row, title=title, code=code, message=message)
                 print(line, file=sys.stderr)
     for written in result.written:
         print(written)
     done = len(result.rows) - len(result.failed)
-    verb = t(
-        "intake.cmd.import_opportunities.checked"
-        if args.dry_run
-        else "intake.cmd.import_opportunities.written"
-    )
+    verb = t(say + ("checked" if args.dry_run else "written"))
     summary = t(
         "intake.cmd.import_opportunities.summary",
         rows=len(result.rows),
@@ -101,4 +84,3 @@ def run(args) -> int:
         failed=len(result.failed),
     )
     print(summary, file=sys.stderr)
-    return 1 if result.failed else 0

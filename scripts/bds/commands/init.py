@@ -23,7 +23,7 @@ from string import Template
 from .. import kitfiles
 from ..errors import BdsError
 from ..messages import t
-from .common import add_today, today
+from .common import add_command, add_today, today
 
 KIT_REPOSITORY = "https://github.com/bds-kit/bds"
 TEMPLATES = "init"
@@ -57,12 +57,7 @@ _URL = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "init",
-        help=t("init.help"),
-        description=t("init.description"),
-        epilog=t("init.epilog"),
-    )
+    p = add_command(sub, "init", "init.")
     name, email, url = t("cli.metavar.name"), t("cli.metavar.email"), t("cli.metavar.url")
     p.add_argument("dir", metavar=t("cli.metavar.folder"), help=t("init.options.dir"))
     p.add_argument("--territory", metavar=name, help=t("init.options.territory"))
@@ -89,11 +84,7 @@ def _ask(question: str) -> str:
 
 
 def answers(args) -> dict[str, str]:
-    given = {name: (getattr(args, name, None) or "").strip() for name in QUESTIONS}
-    if _interactive(args):
-        for name in QUESTIONS:
-            if not given[name]:
-                given[name] = _ask(t(f"init.questions.{name}"))
+    given = _given(args)
     repository = (args.repository_url or "").strip()
     _check(given, repository)
     mark = placeholder()
@@ -102,14 +93,26 @@ def answers(args) -> dict[str, str]:
         out["programme"] = t("init.defaults.programme", territory=given["territory"] or mark)
     if out["site_url"] and not out["site_url"].endswith("/"):
         out["site_url"] += "/"
-    out["coordinators"] = (
-        t("init.defaults.coordinators", programme_name=out["programme"])
-        if given["territory"]
-        else t("init.defaults.coordinators_unknown", placeholder=mark)
-    )[:120]
+    out["coordinators"] = _coordinators(given["territory"], out["programme"], mark)
     out["repository_url"] = repository or t("init.placeholders.repository_url")
     out["territory_text"] = out["territory"]
     return out
+
+
+def _given(args) -> dict[str, str]:
+    """The answers on the command line, the missing ones asked when a person is at the terminal."""
+    given = {name: (getattr(args, name, None) or "").strip() for name in QUESTIONS}
+    if _interactive(args):
+        for name in QUESTIONS:
+            if not given[name]:
+                given[name] = _ask(t(f"init.questions.{name}"))
+    return given
+
+
+def _coordinators(territory: str, programme: str, mark: str) -> str:
+    if territory:
+        return t("init.defaults.coordinators", programme_name=programme)[:120]
+    return t("init.defaults.coordinators_unknown", placeholder=mark)[:120]
 
 
 def _check(given: dict[str, str], repository: str) -> None:

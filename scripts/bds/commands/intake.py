@@ -13,20 +13,14 @@ from pathlib import Path
 
 from ..errors import BdsError
 from ..messages import t
-from .common import add_today, path_problem, project, read_problem, today
+from .common import add_command, add_commands, add_today, path_problem, project, read_problem, today
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/nuova-opportunita.yml"  # intake.issue.PATH (tests/test_startup.py)
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "intake",
-        help=t("intake.cmd.intake.help"),
-        description=t("intake.cmd.intake.description"),
-        epilog=t("intake.cmd.intake.epilog"),
-    )
-    inner = p.add_subparsers(title=t("intake.cmd.commands"), metavar="COMANDO", parser_class=type(p))
-    p.set_defaults(func=lambda args: p.print_help() or 2)
+    p = add_command(sub, "intake", "intake.cmd.intake.")
+    inner = add_commands(p, t("intake.cmd.commands"), "COMANDO")
     _register_issue(inner)
     _register_issue_form(inner)
     _register_form(inner)
@@ -34,12 +28,7 @@ def register(sub) -> None:
 
 
 def _register_issue(inner) -> None:
-    q = inner.add_parser(
-        "issue",
-        help=t("intake.cmd.issue.help"),
-        description=t("intake.cmd.issue.description"),
-        epilog=t("intake.cmd.issue.epilog"),
-    )
+    q = add_command(inner, "issue", "intake.cmd.issue.")
     q.add_argument("file", metavar="FILE", help=t("intake.cmd.issue.file"))
     q.add_argument("--out", metavar=t("intake.cmd.issue.out_metavar"), help=t("intake.cmd.issue.out"))
     q.add_argument(
@@ -53,24 +42,14 @@ def _register_issue(inner) -> None:
 
 
 def _register_issue_form(inner) -> None:
-    f = inner.add_parser(
-        "issue-form",
-        help=t("intake.cmd.issue_form.help"),
-        description=t("intake.cmd.issue_form.description", path=ISSUE_FORM_PATH),
-        epilog=t("intake.cmd.issue_form.epilog"),
-    )
+    f = add_command(inner, "issue-form", "intake.cmd.issue_form.", path=ISSUE_FORM_PATH)
     f.add_argument("--out", metavar="FILE", help=t("intake.cmd.issue_form.out", path=ISSUE_FORM_PATH))
     f.add_argument("--check", action="store_true", help=t("intake.cmd.issue_form.check"))
     f.set_defaults(func=run_issue_form)
 
 
 def _register_form(inner) -> None:
-    w = inner.add_parser(
-        "form",
-        help=t("intake.cmd.form.help"),
-        description=t("intake.cmd.form.description"),
-        epilog=t("intake.cmd.form.epilog"),
-    )
+    w = add_command(inner, "form", "intake.cmd.form.")
     w.add_argument(
         "--out", metavar=t("intake.cmd.form.out_metavar"), required=True, help=t("intake.cmd.form.out")
     )
@@ -79,12 +58,7 @@ def _register_form(inner) -> None:
 
 
 def _register_freshness(inner) -> None:
-    r = inner.add_parser(
-        "freshness",
-        help=t("intake.cmd.freshness.help"),
-        description=t("intake.cmd.freshness.description"),
-        epilog=t("intake.cmd.freshness.epilog"),
-    )
+    r = add_command(inner, "freshness", "intake.cmd.freshness.")
     r.add_argument(
         "--format",
         choices=("text", "markdown", "json"),

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import messages
 from ..errors import BdsError
+from .common import add_command, print_problems
 
 if TYPE_CHECKING:  # imported when a command runs: `bds --help` loads none of them
     from ..content import Project
 
 
+_SAY = "report.workbook.cli."
+
+
 def _cli(key: str, /, count: int | None = None, **params) -> str:
-    return messages.t(f"report.workbook.cli.{key}", count=count, **params)
+    return messages.t(_SAY + key, count=count, **params)
 
 
 def add_commands(inner) -> None:
-    t = inner.add_parser(
-        "template",
-        help=_cli("template_help"),
-        description=_cli("template_description"),
-        epilog=_cli("template_epilog"),
-    )
+    t = add_command(inner, "template", _SAY + "template_")
     t.add_argument("--out", required=True, metavar="FILE.xlsx", help=_cli("template_out_help"))
     t.add_argument("--force", action="store_true", help=_cli("template_force_help"))
     t.set_defaults(func=run_template)
-    i = inner.add_parser(
-        "import",
-        help=_cli("import_help"),
-        description=_cli("import_description"),
-        epilog=_cli("import_epilog"),
-    )
+    i = add_command(inner, "import", _SAY + "import_")
     i.add_argument("files", nargs="+", metavar="FILE.xlsx", help=_cli("files_help"))
     i.add_argument("--out", required=True, metavar=_cli("folder_metavar"), help=_cli("import_out_help"))
     i.add_argument("--force", action="store_true", help=_cli("import_force_help"))
@@ -79,26 +72,16 @@ def run_template(args) -> int:
 
 
 def run_import(args) -> int:
-    from ..outcomes import codes, fsutil, validate, workbook
+    from ..outcomes import codes, fsutil, workbook
 
     out = Path(args.out)
-    fsutil.check_writable(out, folder=True)
-    validate.check_location(out)
-    if out.is_dir() and any(out.iterdir()) and not args.force:  # said before reading the workbooks
-        raise BdsError(_cli("folder_not_empty", out=out), exit_code=2)
-    proj = _project(args)
-    if proj is not None and fsutil.inside(out, proj.root / "site"):
-        raise BdsError(f"{out}: {_cli('inside_site')}", 2)
+    _check_import_out(args, out)
     try:
         summary = workbook.import_workbooks(
             [Path(f) for f in args.files], out, _territory(args), replace=args.force
         )
     except workbook.ImportFailed as exc:
-        if args.format == "json":
-            print(json.dumps([p.as_dict() for p in exc.problems], ensure_ascii=False, indent=2))
-        else:
-            for problem in exc.problems:
-                print(problem.text())
+        print_problems(exc.problems, args.format)
         files = _cli("checked", count=len(args.files))
         errors = _cli("errors", count=len(exc.problems))
         print(_cli("failed", files=files, errors=errors), file=sys.stderr)
@@ -108,7 +91,20 @@ def run_import(args) -> int:
         why = fsutil.write_problem(exc)
         raise BdsError(f"{where}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", 1) from None
     if args.format == "json":
-        print(json.dumps([], ensure_ascii=False))
+        print_problems([], "json")
     rows = sum(summary["rows"].values())
     print(_cli("imported", out=out, rows=rows, files=summary["files"]), file=sys.stderr)
     return 0
+
+
+def _check_import_out(args, out: Path) -> None:
+    """BdsError for an output folder the import may not fill, said before reading the workbooks."""
+    from ..outcomes import fsutil, validate
+
+    fsutil.check_writable(out, folder=True)
+    validate.check_location(out)
+    if out.is_dir() and any(out.iterdir()) and not args.force:
+        raise BdsError(_cli("folder_not_empty", out=out), exit_code=2)
+    proj = _project(args)
+    if proj is not None and fsutil.inside(out, proj.root / "site"):
+        raise BdsError(f"{out}: {_cli('inside_site')}", 2)

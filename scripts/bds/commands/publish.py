@@ -8,17 +8,12 @@ from pathlib import Path
 from ..errors import BdsError
 from ..messages import t
 from ..publish.quarter import Quarter
-from .common import project, today
+from .common import add_command, project, today
 
 
 def register(sub) -> None:
     m = "publish.command."
-    p = sub.add_parser(
-        "publish",
-        help=t(m + "help"),
-        description=t(m + "description"),
-        epilog=t(m + "epilog"),
-    )
+    p = add_command(sub, "publish", m)
     p.add_argument("--quarter", required=True, metavar=t(m + "metavar.quarter"), help=t(m + "quarter"))
     p.add_argument("--data", metavar=t(m + "metavar.folder"), help=t(m + "data"))
     p.add_argument("--today", metavar=t(m + "metavar.date"), help=t(m + "today"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import messages
 from ..errors import BdsError
 from ..publish.quarter import Quarter
+from .common import add_command
 
 
 def _cli(key: str) -> str:
@@ -15,12 +16,7 @@ def _cli(key: str) -> str:
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "report",
-        help=_cli("help"),
-        description=_cli("description"),
-        epilog=_cli("epilog"),
-    )
+    p = add_command(sub, "report", "report.cli.")
     folder = _cli("folder_metavar")
     p.add_argument("--data", required=True, metavar=folder, help=_cli("data_help"))
     p.add_argument("--quarter", required=True, metavar=_cli("quarter_metavar"), help=_cli("quarter_help"))

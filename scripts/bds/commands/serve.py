@@ -7,16 +7,11 @@ from pathlib import Path
 
 from ..errors import BdsError
 from ..messages import t
-from .common import project
+from .common import add_command, project
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "serve",
-        help=t("cli.serve.help"),
-        description=t("cli.serve.description"),
-        epilog=t("cli.serve.epilog"),
-    )
+    p = add_command(sub, "serve", "cli.serve.")
     p.add_argument("--port", type=int, default=8000, help=t("cli.serve.port"))
     p.add_argument("--site", metavar=t("cli.metavar.folder"), help=t("cli.serve.site"))
     p.set_defaults(func=run)

@@ -6,16 +6,11 @@ import sys
 
 from .. import report
 from ..messages import t
-from .common import add_today, content_paths, project, today
+from .common import add_command, add_today, content_paths, project, today
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "validate",
-        help=t("cli.validate.help"),
-        description=t("cli.validate.description"),
-        epilog=t("cli.validate.epilog"),
-    )
+    p = add_command(sub, "validate", "cli.validate.")
     p.add_argument("paths", nargs="*", metavar=t("cli.metavar.path"), help=t("cli.validate.paths"))
     p.add_argument("--format", choices=report.FORMATS, default="text", help=t("cli.validate.format"))
     p.add_argument("--quiet", action="store_true", help=t("cli.validate.quiet"))

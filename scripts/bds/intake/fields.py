@@ -77,12 +77,13 @@ def _widget(path: tuple, node: dict) -> str:
         return "choice-or-number"
     if kind == "array":
         return "checkboxes" if "enum" in node.get("items", {}) else "list"
-    if kind == "boolean":
-        return "boolean"
-    if kind == "integer":
-        return "integer"
-    if kind == "number":
-        return "number"
+    if kind in ("boolean", "integer", "number"):
+        return kind
+    return _text_widget(node)
+
+
+def _text_widget(node: dict) -> str:
+    """The widget of a string: a date, a choice (radio buttons for a few), a long or a short text."""
     if node.get("format") == "date":
         return "date"
     if "enum" in node:
@@ -154,24 +155,28 @@ ContentLists = dict[str, Any]
 
 def content_choices(content) -> ContentLists:
     """Partners and zones of the territory as (id, label) pairs, sorted by label."""
-    partners = []
-    if content is not None:
-        for doc in content.valid("partner"):
-            data = doc.data
-            partners.append((data["id"], data.get("name") or data["id"]))
-    zones = []
-    if content is not None and content.territory is not None and isinstance(content.territory.data, dict):
-        for zone in content.territory.data.get("zones") or []:
-            if isinstance(zone, dict) and "id" in zone:
-                zones.append((zone["id"], zone.get("label") or zone["id"]))
     territory = content.territory.data if content is not None and content.territory is not None else None
-    words = vocabulary.of(territory if isinstance(territory, dict) else None)
+    territory = territory if isinstance(territory, dict) else None
+    words = vocabulary.of(territory)
     return {
-        "partners": sorted(partners, key=lambda p: p[1].casefold()),
-        "zones": zones,
+        "partners": sorted(_partners(content), key=lambda p: p[1].casefold()),
+        "zones": _zones(territory),
         # the territory's words for these enum values (its `vocabulary`); the values stay the same
         "labels": {"axes": words.axes, "audience": words.audiences, "access": words.access},
     }
+
+
+def _partners(content) -> list[tuple[str, str]]:
+    if content is None:
+        return []
+    return [(doc.data["id"], doc.data.get("name") or doc.data["id"]) for doc in content.valid("partner")]
+
+
+def _zones(territory: dict | None) -> list[tuple[str, str]]:
+    if territory is None:
+        return []
+    zones = territory.get("zones") or []
+    return [(z["id"], z.get("label") or z["id"]) for z in zones if isinstance(z, dict) and "id" in z]
 
 
 def choices_for(f: Field, content_lists: ContentLists) -> list[tuple[str, str]]:

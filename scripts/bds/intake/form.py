@@ -652,4 +652,5 @@ def provider(content, ctx) -> dict[str, str | bytes]:
     return out
 
 
-mark(provider, nav=[(t("form.title"), f"{PAGE_DIR}/index.md")])
+# A callable, so the label is looked up when each language's site is built, not at import time.
+mark(provider, nav=lambda ctx: [(t("form.title"), f"{PAGE_DIR}/index.md")])

@@ -34,44 +34,49 @@ def _label(f: Field) -> str:
     return f.title
 
 
+_EMPTY_HINT = {"id": "intake.issue.id_empty", "reviewed": "intake.issue.reviewed_empty"}
+_PLACEHOLDER = {"date": "intake.issue.date_placeholder", "list": "intake.issue.list_placeholder"}
+
+
 def _element(f: Field, lists: dict) -> dict:
-    description = f.description
-    if f.name == "id":
-        description += t("intake.issue.id_empty")
-    if f.name == "reviewed":
-        description += t("intake.issue.reviewed_empty")
-    required = f.required and f.name not in OPTIONAL_HERE
-    attributes: dict = {"label": _label(f), "description": description}
+    description = f.description + (t(_EMPTY_HINT[f.name]) if f.name in _EMPTY_HINT else "")
+    element_id = f.name.replace(".", "-")
     choices = choices_for(f, lists)
+    if f.widget == "boolean":
+        attributes = {"label": _label(f), "description": description, "options": [{"label": f.title}]}
+        return {"type": "checkboxes", "id": element_id, "attributes": attributes}
+    attributes = {"label": _label(f), "description": description}
     if f.widget in ("select", "radio", "checkboxes") and choices:
-        attributes["options"] = [label for _, label in choices]
-        if f.widget == "checkboxes":
-            attributes["multiple"] = True
-        if f.name == "status":
-            attributes["default"] = 0
         kind = "dropdown"
-    elif f.widget == "boolean":
-        return {
-            "type": "checkboxes",
-            "id": f.name.replace(".", "-"),
-            "attributes": {"label": _label(f), "description": description, "options": [{"label": f.title}]},
-        }
+        attributes.update(_dropdown(f, choices))
     elif f.widget == "textarea":
         kind = "textarea"
     else:
         kind = "input"
-        placeholder = {"date": "date_placeholder", "list": "list_placeholder"}.get(f.widget)
-        placeholder = t(f"intake.issue.{placeholder}") if placeholder else None
-        if f.widget == "choice-or-number":
-            placeholder = t(
-                "intake.issue.amount_placeholder", choices=", ".join(label for _, label in choices)
-            )
+        placeholder = _placeholder(f, choices)
         if placeholder:
             attributes["placeholder"] = placeholder
-    element = {"type": kind, "id": f.name.replace(".", "-"), "attributes": attributes}
-    if required:
+    element = {"type": kind, "id": element_id, "attributes": attributes}
+    if f.required and f.name not in OPTIONAL_HERE:
         element["validations"] = {"required": True}
     return element
+
+
+def _dropdown(f: Field, choices) -> dict:
+    """A dropdown's attributes: its options, whether many may be ticked, the one chosen at first."""
+    attributes: dict = {"options": [label for _, label in choices]}
+    if f.widget == "checkboxes":
+        attributes["multiple"] = True
+    if f.name == "status":
+        attributes["default"] = 0
+    return attributes
+
+
+def _placeholder(f: Field, choices) -> str | None:
+    if f.widget == "choice-or-number":
+        return t("intake.issue.amount_placeholder", choices=", ".join(label for _, label in choices))
+    key = _PLACEHOLDER.get(f.widget)
+    return t(key) if key else None
 
 
 def form(content=None, schema: dict | None = None) -> dict:
@@ -118,30 +123,42 @@ def sections(body: str, labels: list[str] | None = None) -> tuple[dict[str, str]
     order = {_norm(label): i for i, label in enumerate(labels)}
     shown = {_norm(label): label for label in labels}
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    marks = _marks(lines, order)
+    out: dict[str, str] = {}
+    for i, (index, key) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(lines)
+        out.setdefault(key, "\n".join(lines[index + 1 : end]).strip())
+    return out, _ambiguities(marks, order, shown)
+
+
+def _marks(lines: list[str], order: dict[str, int]) -> list[tuple[int, str]]:
+    """(line index, normalised label) of each line that starts one of the form's sections."""
     marks: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         label = _heading(line)
         if label is not None and _norm(label) in order:
             marks.append((index, _norm(label)))
-    ambiguous: list[tuple[str, str]] = []
+    return marks
+
+
+def _ambiguities(
+    marks: list[tuple[int, str]], order: dict[str, int], shown: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The labels that appear more than once; when none does, the first one out of order."""
     counts: dict[str, int] = {}
     for _, key in marks:
         counts[key] = counts.get(key, 0) + 1
-    for key, count in counts.items():
-        if count > 1:
-            ambiguous.append((shown[key], t("intake.issue.repeated", count=count)))
-    if not ambiguous:
-        last = -1
-        for _, key in marks:
-            if order[key] < last:
-                ambiguous.append((shown[key], t("intake.issue.out_of_order")))
-                break
-            last = order[key]
-    out: dict[str, str] = {}
-    for i, (index, key) in enumerate(marks):
-        end = marks[i + 1][0] if i + 1 < len(marks) else len(lines)
-        out.setdefault(key, "\n".join(lines[index + 1 : end]).strip())
-    return out, ambiguous
+    ambiguous = [
+        (shown[key], t("intake.issue.repeated", count=count)) for key, count in counts.items() if count > 1
+    ]
+    if ambiguous:
+        return ambiguous
+    last = -1
+    for _, key in marks:
+        if order[key] < last:
+            return [(shown[key], t("intake.issue.out_of_order"))]
+        last = order[key]
+    return []
 
 
 def _checked(text: str) -> bool:

@@ -72,9 +72,7 @@ def split_list(text: str, choices: list[tuple[str, str]] | None = None) -> list[
     out, pending = [], ""
     for part in parts:
         joined = f"{pending}, {part}" if pending else part
-        if _choice(joined, choices) is not None or not any(
-            _fold(label).startswith(_fold(joined)) for _, label in choices
-        ):
+        if _whole(joined, choices):
             out.append(joined)
             pending = ""
         else:
@@ -82,6 +80,13 @@ def split_list(text: str, choices: list[tuple[str, str]] | None = None) -> list[
     if pending:
         out.append(pending)
     return out
+
+
+def _whole(joined: str, choices: list[tuple[str, str]]) -> bool:
+    """Whether `joined` is a whole item: a choice, or the start of no label (a comma inside one)."""
+    return _choice(joined, choices) is not None or not any(
+        _fold(label).startswith(_fold(joined)) for _, label in choices
+    )
 
 
 def parse_date(value) -> str | None:
@@ -156,60 +161,91 @@ def is_empty(value) -> bool:
 
 def parse_value(f: Field, raw, lists: dict) -> tuple[object, Problem | None]:
     """The typed value of `raw` for field `f`, or a Problem. `raw` is never empty here."""
-    title = f.title
-    choices = choices_for(f, lists)
-    if f.widget in ("select", "radio"):
-        text = str(raw).strip()
-        value = _choice(text, choices)
-        if value is not None:
-            return value, None
-        if f.source == "partners":
-            return text, Problem(f, "PARTNER_UNKNOWN", {"value": text})
-        return text, Problem(f, "VALUE_NOT_ALLOWED", {"title": title, "allowed": _allowed(choices)})
-    if f.widget == "checkboxes":
-        values = []
-        for item in split_list(str(raw), choices):
-            value = _choice(item, choices)
-            if value is None:
-                if f.source == "zones":
-                    return None, Problem(
-                        f, "ZONE_UNKNOWN", {"value": item, "allowed": ", ".join(v for v, _ in choices)}
-                    )
-                return None, Problem(f, "VALUE_NOT_ALLOWED", {"title": title, "allowed": _allowed(choices)})
-            if value not in values:
-                values.append(value)
-        return values, None
-    if f.widget == "list":
-        return split_list(str(raw)), None
-    if f.widget == "date":
-        value = parse_date(raw)
-        return (value, None) if value else (None, Problem(f, "DATE_INVALID", {"title": title}))
-    if f.widget in ("integer", "number"):
-        value = _number(raw, f.widget == "integer")
-        if value is None:
-            expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
-            return None, Problem(f, "FIELD_TYPE", {"title": title, "expected": expected})
+    parse = _PARSERS.get(f.widget, _parse_text)
+    return parse(f, raw, choices_for(f, lists))
+
+
+def _parse_one_of(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    text = str(raw).strip()
+    value = _choice(text, choices)
+    if value is not None:
         return value, None
-    if f.widget == "choice-or-number":
-        value = _choice(str(raw).strip(), choices)
-        if value is not None:
-            return value, None
-        value = _number(raw, False)
+    if f.source == "partners":
+        return text, Problem(f, "PARTNER_UNKNOWN", {"value": text})
+    return text, Problem(f, "VALUE_NOT_ALLOWED", {"title": f.title, "allowed": _allowed(choices)})
+
+
+def _parse_many_of(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    values = []
+    for item in split_list(str(raw), choices):
+        value = _choice(item, choices)
         if value is None:
-            return None, Problem(
-                f, "VALUE_FORMAT", {"title": title, "expected": f.schema.get("x-expected", _allowed(choices))}
-            )
+            return None, _not_a_choice(f, item, choices)
+        if value not in values:
+            values.append(value)
+    return values, None
+
+
+def _not_a_choice(f: Field, item: str, choices) -> Problem:
+    if f.source == "zones":
+        return Problem(f, "ZONE_UNKNOWN", {"value": item, "allowed": ", ".join(v for v, _ in choices)})
+    return Problem(f, "VALUE_NOT_ALLOWED", {"title": f.title, "allowed": _allowed(choices)})
+
+
+def _parse_list(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    return split_list(str(raw)), None
+
+
+def _parse_date(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    value = parse_date(raw)
+    return (value, None) if value else (None, Problem(f, "DATE_INVALID", {"title": f.title}))
+
+
+def _parse_number(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    value = _number(raw, f.widget == "integer")
+    if value is None:
+        expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
+        return None, Problem(f, "FIELD_TYPE", {"title": f.title, "expected": expected})
+    return value, None
+
+
+def _parse_choice_or_number(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    value = _choice(str(raw).strip(), choices)
+    if value is not None:
         return value, None
-    if f.widget == "boolean":
-        text = _fold(raw) if not isinstance(raw, bool) else str(raw).lower()
-        if text in _TRUE:
-            return True, None
-        if text in _FALSE:
-            return False, None
-        return None, Problem(f, "FIELD_TYPE", {"title": title, "expected": t("intake.expected.yes_no")})
+    value = _number(raw, False)
+    if value is None:
+        expected = f.schema.get("x-expected", _allowed(choices))
+        return None, Problem(f, "VALUE_FORMAT", {"title": f.title, "expected": expected})
+    return value, None
+
+
+def _parse_boolean(f: Field, raw, choices) -> tuple[object, Problem | None]:
+    text = _fold(raw) if not isinstance(raw, bool) else str(raw).lower()
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return None, Problem(f, "FIELD_TYPE", {"title": f.title, "expected": t("intake.expected.yes_no")})
+
+
+def _parse_text(f: Field, raw, choices) -> tuple[object, Problem | None]:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # a phone number typed in a spreadsheet cell
     return str(raw).strip(), None
+
+
+_PARSERS = {
+    "select": _parse_one_of,
+    "radio": _parse_one_of,
+    "checkboxes": _parse_many_of,
+    "list": _parse_list,
+    "date": _parse_date,
+    "integer": _parse_number,
+    "number": _parse_number,
+    "choice-or-number": _parse_choice_or_number,
+    "boolean": _parse_boolean,
+}
 
 
 def _allowed(choices) -> str:

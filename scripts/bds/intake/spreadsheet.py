@@ -158,21 +158,31 @@ def _bounded(path: Path, rows) -> list[list]:
             if number <= MAX_SCANNED_ROWS:
                 out.append([])
             continue
-        row = list(row)
-        if len(row) > MAX_COLUMNS:
-            if any(_filled(c) for c in row[MAX_COLUMNS:]):
-                raise _refuse(path, "IMPORT_TOO_MANY_COLUMNS", number, limit=MAX_COLUMNS)
-            row = row[:MAX_COLUMNS]
+        row = _narrowed(path, number, list(row))
         if any(_filled(c) for c in row):
             filled += 1
-            if filled > MAX_ROWS:
-                raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_ROWS)
-            if number > MAX_SCANNED_ROWS:
-                raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_SCANNED_ROWS)
+            _check_filled(path, number, filled)
             out.append(row)
         elif number <= MAX_SCANNED_ROWS:
             out.append([])  # an empty row costs nothing to keep
     return out
+
+
+def _narrowed(path: Path, number: int, row: list) -> list:
+    """The row cut to MAX_COLUMNS; refused when a cell past them is filled."""
+    if len(row) <= MAX_COLUMNS:
+        return row
+    if any(_filled(c) for c in row[MAX_COLUMNS:]):
+        raise _refuse(path, "IMPORT_TOO_MANY_COLUMNS", number, limit=MAX_COLUMNS)
+    return row[:MAX_COLUMNS]
+
+
+def _check_filled(path: Path, number: int, filled: int) -> None:
+    """Refuse the `filled`-th filled row (row `number`) past MAX_ROWS or past MAX_SCANNED_ROWS."""
+    if filled > MAX_ROWS:
+        raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_ROWS)
+    if number > MAX_SCANNED_ROWS:
+        raise _refuse(path, "IMPORT_TOO_MANY_ROWS", number, limit=MAX_SCANNED_ROWS)
 
 
 def _filled(cell) -> bool:
@@ -274,30 +284,9 @@ def check_xlsx(path: Path) -> None:
         raise BdsError(t("intake.sheet.xlsx_unreadable", path=path), exit_code=2) from None
     with archive:
         members = archive.infolist()
-        if len(members) > XLSX_MAX_MEMBERS:
-            raise _refuse(
-                path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.members", limit=XLSX_MAX_MEMBERS)
-            )
-        total = sum(m.file_size for m in members)
-        if total > XLSX_MAX_UNCOMPRESSED:
-            raise _refuse(
-                path,
-                "IMPORT_XLSX_UNSAFE",
-                reason=t("intake.sheet.xlsx.uncompressed", limit=XLSX_MAX_UNCOMPRESSED // (1024 * 1024)),
-            )
-        for m in members:
-            if m.flag_bits & 0x1:
-                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.password"))
-            if m.file_size > XLSX_RATIO_FLOOR and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
-                raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.ratio"))
-            if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > XLSX_MAX_SHARED_STRINGS:
-                raise _refuse(
-                    path,
-                    "IMPORT_XLSX_UNSAFE",
-                    reason=t(
-                        "intake.sheet.xlsx.shared_strings", limit=XLSX_MAX_SHARED_STRINGS // (1024 * 1024)
-                    ),
-                )
+        reason = _declared_problem(members)
+        if reason:
+            raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=reason)
         read = 0
         for m in members:
             if m.is_dir():
@@ -308,6 +297,30 @@ def check_xlsx(path: Path) -> None:
                 raise BdsError(t("intake.sheet.xlsx_unreadable", path=path), exit_code=2) from None
             if read > XLSX_MAX_UNCOMPRESSED:
                 raise _refuse(path, "IMPORT_XLSX_UNSAFE", reason=t("intake.sheet.xlsx.too_big"))
+
+
+def _declared_problem(members) -> str | None:
+    """Why the members and sizes the zip declares make it unsafe to inflate, or None."""
+    if len(members) > XLSX_MAX_MEMBERS:
+        return t("intake.sheet.xlsx.members", limit=XLSX_MAX_MEMBERS)
+    if sum(m.file_size for m in members) > XLSX_MAX_UNCOMPRESSED:
+        return t("intake.sheet.xlsx.uncompressed", limit=XLSX_MAX_UNCOMPRESSED // (1024 * 1024))
+    for m in members:
+        reason = _member_problem(m)
+        if reason:
+            return reason
+    return None
+
+
+def _member_problem(m) -> str | None:
+    """Why one zip member is unsafe to inflate (a password, a bomb, huge shared strings), or None."""
+    if m.flag_bits & 0x1:
+        return t("intake.sheet.xlsx.password")
+    if m.file_size > XLSX_RATIO_FLOOR and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
+        return t("intake.sheet.xlsx.ratio")
+    if m.filename.lower().endswith("sharedstrings.xml") and m.file_size > XLSX_MAX_SHARED_STRINGS:
+        return t("intake.sheet.xlsx.shared_strings", limit=XLSX_MAX_SHARED_STRINGS // (1024 * 1024))
+    return None
 
 
 def _scan_xml(path: Path, archive, member) -> int:
@@ -401,11 +414,7 @@ def import_file(
     dry_run: bool = False,
     encoding: str = "utf-8",
 ) -> ImportResult:
-    rows = read_rows(path, encoding)
-    while rows and all(R.is_empty(c) for c in rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise BdsError(t("intake.sheet.empty", path=path), exit_code=1)
+    rows = _from_header(path, encoding)
     all_fields = fields()
     columns, ignored = _columns(path, rows[0], all_fields)
     lists = content_choices(content)
@@ -415,30 +424,54 @@ def import_file(
     results, written = [], []
     seen_ids: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        if all(R.is_empty(c) or (isinstance(c, str) and not c.strip()) for c in row):
+        if _blank(row):
             continue
-        values = {f.name: row[i] if i < len(row) else None for i, f in columns.items()}
-        result = _row(number, values, all_fields, lists, content, today, partner, update, out_dir)
+        result = _row(
+            number, _values(row, columns), all_fields, lists, content, today, partner, update, out_dir
+        )
         results.append(result)
-        record_id = (result.record or {}).get("id")
-        if isinstance(record_id, str) and record_id in seen_ids and not result.problems:
-            message = F.make(
-                "ID_DUPLICATE",
-                "",
-                0,
-                0,
-                value=record_id,
-                other=t("intake.sheet.row", row=seen_ids[record_id]),
-            ).message
-            result.problems.append((all_fields[0].title, "ID_DUPLICATE", message))
-        if isinstance(record_id, str):
-            seen_ids.setdefault(record_id, number)
+        _check_repeated_id(result, number, seen_ids, all_fields[0].title)
         if not result.problems and not dry_run and result.target and result.record is not None:
-            written.append(write_new(result.target, R.to_yaml(result.record), update))
-            # Later rows see this one, so two rows with the same id are reported.
-            doc_path = f"opportunities/{result.target.stem}.yml"
-            content.opportunities[doc_path] = load.load_text(R.to_yaml(result.record), doc_path)
+            written.append(_write_row(result.target, result.record, content, update))
     return ImportResult(results, ignored, written)
+
+
+def _from_header(path: Path, encoding: str) -> list[list]:
+    """The rows from the header on (the empty rows above it dropped); BdsError for an empty file."""
+    rows = read_rows(path, encoding)
+    while rows and all(R.is_empty(c) for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise BdsError(t("intake.sheet.empty", path=path), exit_code=1)
+    return rows
+
+
+def _blank(row: list) -> bool:
+    return all(R.is_empty(c) or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def _values(row: list, columns: dict[int, Field]) -> dict[str, object]:
+    return {f.name: row[i] if i < len(row) else None for i, f in columns.items()}
+
+
+def _check_repeated_id(result: RowResult, number: int, seen_ids: dict[str, int], id_title: str) -> None:
+    """A second row with an id an earlier row of the file has (recorded in `seen_ids`) is a problem."""
+    record_id = (result.record or {}).get("id")
+    if not isinstance(record_id, str):
+        return
+    if record_id in seen_ids and not result.problems:
+        other = t("intake.sheet.row", row=seen_ids[record_id])
+        message = F.make("ID_DUPLICATE", "", 0, 0, value=record_id, other=other).message
+        result.problems.append((id_title, "ID_DUPLICATE", message))
+    seen_ids.setdefault(record_id, number)
+
+
+def _write_row(target: Path, record: dict, content, update: bool) -> Path:
+    written = write_new(target, R.to_yaml(record), update)
+    # Later rows see this one, so two rows with the same id are reported.
+    doc_path = f"opportunities/{target.stem}.yml"
+    content.opportunities[doc_path] = load.load_text(R.to_yaml(record), doc_path)
+    return written
 
 
 def _columns(path: Path, headers: list, all_fields: list[Field]) -> tuple[dict[int, Field], list[str]]:
@@ -461,8 +494,25 @@ def _columns(path: Path, headers: list, all_fields: list[Field]) -> tuple[dict[i
 
 def _row(number, values, all_fields, lists, content, today, partner, update, out_dir) -> RowResult:
     result = RowResult(number)
-    parsed: dict[str, object] = {}
     titles = {f.name: f.title for f in all_fields}
+    parsed = _parse_cells(result, values, all_fields, lists)
+    _fill_defaults(parsed, partner, today)
+    record = R.build(parsed)
+    failed = {title for title, _, _ in result.problems}
+    record_id = record.get("id") if isinstance(record.get("id"), str) else None
+    target = out_dir / f"{record_id}.yml" if record_id else None
+    replacing = f"opportunities/{record_id}.yml" if update else None
+    _, found = R.check(record, content, today, replacing=replacing)
+    _add_findings(result, found, titles, failed)
+    if target is not None:
+        _existing_checks(result, target, record, titles, update)
+    result.record, result.target = record, target
+    return result
+
+
+def _parse_cells(result: RowResult, values: dict, all_fields: list[Field], lists: dict) -> dict[str, object]:
+    """The typed value of every filled cell of a row; what cannot be read goes to `result.problems`."""
+    parsed: dict[str, object] = {}
     for f in all_fields:
         raw = values.get(f.name)
         if isinstance(raw, str):
@@ -479,6 +529,11 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
             result.problems.append((f.title, problem.code, problem.message()))
         else:
             parsed[f.name] = value
+    return parsed
+
+
+def _fill_defaults(parsed: dict[str, object], partner: str | None, today: dt.date) -> None:
+    """The partner given with --partner, the id from the title, today as the review date, when empty."""
     if not parsed.get("partner") and partner:
         parsed["partner"] = partner
     title = parsed.get("title")
@@ -486,26 +541,19 @@ def _row(number, values, all_fields, lists, content, today, partner, update, out
         parsed["id"] = R.slug(title)
     if not parsed.get("reviewed"):
         parsed["reviewed"] = today.isoformat()
-    record = R.build(parsed)
-    failed = {title for title, _, _ in result.problems}
-    record_id = record.get("id") if isinstance(record.get("id"), str) else None
-    target = out_dir / f"{record_id}.yml" if record_id else None
-    replacing = f"opportunities/{record_id}.yml" if update else None
-    _, found = R.check(record, content, today, replacing=replacing)
+
+
+def _add_findings(result: RowResult, found, titles: dict, failed: set) -> None:
+    """The record's findings under their column titles: errors as problems, the rest as warnings.
+
+    A column whose cell could not be read (in `failed`) is not reported again as missing.
+    """
     for finding in found:
         title = R.column_title(finding, titles)
         if finding.code == "FIELD_REQUIRED" and title in failed:
             continue
         entry = (title, finding.code, finding.message)
-        if finding.severity == F.ERROR:
-            if title not in failed or finding.code != "FIELD_REQUIRED":
-                result.problems.append(entry)
-        else:
-            result.warnings.append(entry)
-    if target is not None:
-        _existing_checks(result, target, record, titles, update)
-    result.record, result.target = record, target
-    return result
+        (result.problems if finding.severity == F.ERROR else result.warnings).append(entry)
 
 
 def _existing_checks(result: RowResult, target: Path, record: dict, titles: dict, update: bool) -> None:

@@ -45,19 +45,20 @@ def _scalar(value) -> str:
 
 def dump(record: dict, order: list[str] | None = None, indent: str = "") -> str:
     """The record as YAML text, keys in `order` (schema order) first."""
-    keys = [k for k in (order or []) if k in record] + [k for k in record if k not in (order or [])]
+    order = order or []
+    keys = [k for k in order if k in record] + [k for k in record if k not in order]
     lines: list[str] = []
     for key in keys:
-        value = record[key]
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:")
-            lines.append(dump(value, list(value), indent + "  ").rstrip("\n"))
-        elif isinstance(value, list):
-            lines.append(f"{indent}{key}:")
-            lines += [f"{indent}  - {_scalar(item)}" for item in value]
-        elif isinstance(value, str) and _block_ok(value):
-            lines.append(f"{indent}{key}: |-")
-            lines += [f"{indent}  {line}" if line else "" for line in value.split("\n")]
-        else:
-            lines.append(f"{indent}{key}: {_scalar(value)}")
+        lines += _entry(key, record[key], indent)
     return "\n".join(lines) + "\n"
+
+
+def _entry(key: str, value, indent: str) -> list[str]:
+    """The lines of one key: a nested mapping, a list, a block of text or a scalar."""
+    if isinstance(value, dict):
+        return [f"{indent}{key}:", dump(value, list(value), indent + "  ").rstrip("\n")]
+    if isinstance(value, list):
+        return [f"{indent}{key}:"] + [f"{indent}  - {_scalar(item)}" for item in value]
+    if isinstance(value, str) and _block_ok(value):
+        return [f"{indent}{key}: |-"] + [f"{indent}  {line}" if line else "" for line in value.split("\n")]
+    return [f"{indent}{key}: {_scalar(value)}"]

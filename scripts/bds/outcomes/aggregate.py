@@ -23,6 +23,7 @@ from .model import (
     RATE,
     TOTAL,
     Aggregate,
+    Cell,
     GroupRule,
     Relation,
     Table,
@@ -101,14 +102,7 @@ class People:
                 ben, "beneficiary_id", "birth_year", "sex", "pathway", "health_service"
             )
         }
-        self.projects: dict[str, list[tuple]] = defaultdict(list)
-        owner = {}
-        for row in _rows(proj, *_PROJECT_COLUMNS):
-            project_id, pid, referral, start, end, status, reason, axes = row
-            owner[project_id] = pid
-            self.projects[pid].append(
-                (start, end, status, reason, tuple((axes or "").split(";")), referral, project_id)
-            )
+        self.projects, owner = _projects(proj)
         # optional dates of the adolescents' programme: project -> (first contact, first specialist visit)
         self.contacts: dict[str, tuple] = {
             project_id: (contact, visit)
@@ -117,21 +111,11 @@ class People:
             )
             if contact is not None
         }
-        for spans in self.projects.values():
-            spans.sort()
-        self.assessments: dict[str, dict[str, tuple]] = defaultdict(dict)
-        for project_id, point, day, total, housing, work in _rows(
-            asm, "project_id", "time_point", "date", "honos_total", "housing", "work"
-        ):
-            self.assessments[project_id][point] = (day, total, housing, work)
+        self.assessments = _assessments(asm)
         self.admissions: dict[str, list[tuple]] = defaultdict(list)
         for pid, start, end in _rows(adm, "beneficiary_id", "start_date", "end_date"):
             self.admissions[pid].append((start, end))
-        self.costs: dict[str, list[tuple]] = defaultdict(list)
-        for project_id, quarter, source, category, amount in _rows(
-            cost, "project_id", "quarter", "funding_source", "category", "amount"
-        ):
-            self.costs[quarter].append((owner.get(project_id), source, category, amount or 0.0))
+        self.costs = _costs_by_quarter(cost, owner)
         self.domains = _domains(self.person, territory)
 
     def categories(self, dim: str, pid: str, project: tuple, year: int) -> tuple[str, ...]:
@@ -153,17 +137,60 @@ class People:
         out: dict[str, dict[str, tuple]] = {f: {} for f in FLOWS}
         for pid, spans in self.projects.items():
             for span in spans:  # sorted by start: the latest project wins
-                start, end = span[0], span[1]
-                if start <= qe and (end is None or end >= qs):
-                    out["attivi"][pid] = span
-                if qs <= start <= qe:
-                    out["ingressi"][pid] = span
-                if end is not None and qs <= end <= qe and span[2] == "closed":
-                    out["uscite"][pid] = span
+                for flow in _span_flows(span, qs, qe):
+                    out[flow][pid] = span
         return out
 
     def first_projects(self) -> dict[str, tuple]:
         return {pid: spans[0] for pid, spans in self.projects.items() if spans}
+
+
+def _projects(proj: package.Table) -> tuple[dict[str, list[tuple]], dict[str, str]]:
+    """Each person's projects as spans sorted by start, and each project's person."""
+    projects: dict[str, list[tuple]] = defaultdict(list)
+    owner = {}
+    for row in _rows(proj, *_PROJECT_COLUMNS):
+        project_id, pid, referral, start, end, status, reason, axes = row
+        owner[project_id] = pid
+        projects[pid].append(
+            (start, end, status, reason, tuple((axes or "").split(";")), referral, project_id)
+        )
+    for spans in projects.values():
+        spans.sort()
+    return projects, owner
+
+
+def _assessments(asm: package.Table) -> dict[str, dict[str, tuple]]:
+    """project -> time point -> (date, HoNOS total, housing, work)."""
+    assessments: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for project_id, point, day, total, housing, work in _rows(
+        asm, "project_id", "time_point", "date", "honos_total", "housing", "work"
+    ):
+        assessments[project_id][point] = (day, total, housing, work)
+    return assessments
+
+
+def _costs_by_quarter(cost: package.Table, owner: dict[str, str]) -> dict[str, list[tuple]]:
+    """quarter -> (person or None, funding source, category, amount) of each cost row."""
+    costs: dict[str, list[tuple]] = defaultdict(list)
+    for project_id, quarter, source, category, amount in _rows(
+        cost, "project_id", "quarter", "funding_source", "category", "amount"
+    ):
+        costs[quarter].append((owner.get(project_id), source, category, amount or 0.0))
+    return costs
+
+
+def _span_flows(span: tuple, qs: dt.date, qe: dt.date) -> list[str]:
+    """The flows of the quarter [qs, qe] a project puts its person in."""
+    start, end = span[0], span[1]
+    flows = []
+    if start <= qe and (end is None or end >= qs):
+        flows.append("attivi")
+    if qs <= start <= qe:
+        flows.append("ingressi")
+    if end is not None and qs <= end <= qe and span[2] == "closed":
+        flows.append("uscite")
+    return flows
 
 
 def _count(agg: Aggregate, key: str, people) -> str:
@@ -233,23 +260,35 @@ def _flows(agg: Aggregate, people: People, quarter: str) -> None:
     flows = people.flows(quarter)
     for flow, members in flows.items():
         _count(agg, flow_key(flow, None, None, quarter), members)
-    for dim, domain in people.domains.items():
+    for dim in people.domains:
         table = Table(f"flussi_per_{dim}", "", ["flusso", dim], chart={"type": "bars", "group": "flusso"})
         for flow, members in flows.items():
-            groups: dict[str, list[str]] = {c: [] for c in domain}
-            for pid, span in members.items():
-                for c in people.categories(dim, pid, span, year):
-                    groups.setdefault(c, []).append(pid)
-            keys = [_count(agg, flow_key(flow, dim, c, quarter), groups[c]) for c in groups]
-            total = flow_key(flow, None, None, quarter)
-            _margin(agg, keys, total, multi=(dim == "asse"))
-            table.rows += [((flow, c), key) for c, key in zip(groups, keys, strict=False)] + [
-                ((flow, TOTAL), total)
-            ]
+            table.rows += _flow_breakdown(agg, people, (flow, members), dim, year, quarter)
         agg.tables.append(table)
+    _exit_reasons(agg, flows["uscite"], quarter)
+    _flow_links(agg, people, quarter)
+
+
+def _flow_breakdown(
+    agg: Aggregate, people: People, flow: tuple[str, dict[str, tuple]], dim: str, year: int, quarter: str
+) -> list[tuple]:
+    """The cells of one flow by the categories of `dim`, tied to the flow's total; return the table rows."""
+    name, members = flow
+    groups: dict[str, list[str]] = {c: [] for c in people.domains[dim]}
+    for pid, span in members.items():
+        for c in people.categories(dim, pid, span, year):
+            groups.setdefault(c, []).append(pid)
+    keys = [_count(agg, flow_key(name, dim, c, quarter), groups[c]) for c in groups]
+    total = flow_key(name, None, None, quarter)
+    _margin(agg, keys, total, multi=(dim == "asse"))
+    return [((name, c), key) for c, key in zip(groups, keys, strict=False)] + [((name, TOTAL), total)]
+
+
+def _exit_reasons(agg: Aggregate, exits: dict[str, tuple], quarter: str) -> None:
+    """The quarter's exits by closure reason (a group: nobody's reason may be deduced)."""
     reasons = enum_values("projects", "closure_reason")
-    groups = {r: [] for r in reasons}
-    for pid, span in flows["uscite"].items():
+    groups: dict[str, list[str]] = {r: [] for r in reasons}
+    for pid, span in exits.items():
         groups.setdefault(span[3] or "other", []).append(pid)
     keys = [_count(agg, f"uscite|motivo={r}|{quarter}", groups[r]) for r in groups]
     total = flow_key("uscite", None, None, quarter)
@@ -264,7 +303,10 @@ def _flows(agg: Aggregate, people: People, quarter: str) -> None:
             chart={"type": "bars"},
         )
     )
-    # the same people, one quarter earlier: "active now = active before - exits before + entries now"
+
+
+def _flow_links(agg: Aggregate, people: People, quarter: str) -> None:
+    """The same people, one quarter earlier: "active now = active before - exits before + entries now"."""
     before = previous_quarter(quarter)
     agg.history = flow_counts(people, before)
     for by, values in [(None, [None]), *people.domains.items()]:
@@ -331,27 +373,40 @@ def _housing_cohort(agg: Aggregate, table: Table, year: int, moves: dict[tuple[s
         for a in HOUSING
         for b in HOUSING
     }
-    rows = {
-        a: _count(agg, f"{prefix}|t0={a}|t12={TOTAL}", [p for b in HOUSING for p in moves.get((a, b), [])])
-        for a in HOUSING
-    }
-    cols = {
-        b: _count(agg, f"{prefix}|t0={TOTAL}|t12={b}", [p for a in HOUSING for p in moves.get((a, b), [])])
-        for b in HOUSING
-    }
+    rows = {a: _count(agg, f"{prefix}|t0={a}|t12={TOTAL}", _moved(moves, a, None)) for a in HOUSING}
+    cols = {b: _count(agg, f"{prefix}|t0={TOTAL}|t12={b}", _moved(moves, None, b)) for b in HOUSING}
     grand = _count(agg, f"{prefix}|t0={TOTAL}|t12={TOTAL}", [p for v in moves.values() for p in v])
+    _housing_margins(agg, table, str(year), grid, (rows, cols, grand))
+    return grand
+
+
+def _moved(moves: dict[tuple[str, str], list[str]], t0: str | None, t12: str | None) -> list[str]:
+    """The people housed in `t0` at T0 (any when None) and in `t12` at T12 (any when None)."""
+    return [
+        p
+        for a in HOUSING
+        for b in HOUSING
+        if t0 in (None, a) and t12 in (None, b)
+        for p in moves.get((a, b), [])
+    ]
+
+
+def _housing_margins(
+    agg: Aggregate, table: Table, year: str, grid: dict[tuple[str, str], str], margins: tuple[dict, dict, str]
+) -> None:
+    """Tie the matrix to its row, column and grand totals (each row a group), and fill the table's rows."""
+    rows, cols, grand = margins
     for a in HOUSING:
         _margin(agg, [grid[(a, b)] for b in HOUSING], rows[a])
         agg.groups.append(GroupRule(rows[a], [grid[(a, b)] for b in HOUSING]))
-        table.rows += [((str(year), a, b), grid[(a, b)]) for b in HOUSING]
-        table.rows.append(((str(year), a, TOTAL), rows[a]))
+        table.rows += [((year, a, b), grid[(a, b)]) for b in HOUSING]
+        table.rows.append(((year, a, TOTAL), rows[a]))
     for b in HOUSING:
         _margin(agg, [grid[(a, b)] for a in HOUSING], cols[b])
-        table.rows.append(((str(year), TOTAL, b), cols[b]))
+        table.rows.append(((year, TOTAL, b), cols[b]))
     _margin(agg, list(rows.values()), grand)
     _margin(agg, list(cols.values()), grand)
-    table.rows.append(((str(year), TOTAL, TOTAL), grand))
-    return grand
+    table.rows.append(((year, TOTAL, TOTAL), grand))
 
 
 def _work_cohort(
@@ -392,9 +447,17 @@ def _overlap_days(a0: dt.date, a1: dt.date, b0: dt.date, b1: dt.date) -> int:
 
 
 def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
+    table = Table("ricoveri", "", ["periodo", "indicatore"])
+    for period, rows in _hospital_periods(people, quarter).items():
+        table.rows += _hospital_rows(agg, period, rows, quarter)
+    agg.tables.append(table)
+
+
+def _hospital_periods(people: People, quarter: str) -> dict[str, list[tuple[str, int, int, int]]]:
+    """For the year before the plan and the plan so far, each active person's (person, admissions,
+    bed-days, exposure days)."""
     qs, qe = quarter_bounds(quarter)
     active = people.flows(quarter)["attivi"]
-    # (person, admissions, bed-days, exposure days)
     periods: dict[str, list[tuple[str, int, int, int]]] = {"prima": [], "dopo": []}
     for pid, span in active.items():
         start, end = span[0], span[1]
@@ -406,63 +469,53 @@ def _hospital(agg: Aggregate, people: People, quarter: str) -> None:
             stays = [(a0, a1 or w1) for a0, a1 in people.admissions.get(pid, ()) if w0 <= a0 <= w1]
             days = sum(_overlap_days(a0, a1, w0, w1) for a0, a1 in stays)
             periods[period].append((pid, len(stays), days, (w1 - w0).days + 1))
-    table = Table("ricoveri", "", ["periodo", "indicatore"])
-    total = flow_key("attivi", None, None, quarter)
-    for period, rows in periods.items():
-        users = [r for r in rows if r[1]]
-        exposure = sum(r[3] for r in rows) / YEAR or 1.0
-        n_key = _count(agg, f"ricoveri|{period}|persone_con_ricovero|{quarter}", [r[0] for r in users])
-        _if_true(agg, Relation({n_key: 1, total: -1}, float("-inf"), 0))
-        rate = agg.cell(
-            f"ricoveri|{period}|ricoveri_per_10_anni_persona|{quarter}",
-            kind=RATE,
-            gate=n_key,
-            # a rate is a mean, shown with one decimal like every mean: per 10 person-years, so that
-            # typical rates (0.3-0.6 per person-year) keep two significant digits
-            true=10 * sum(r[1] for r in users) / exposure,
-            people=len(users),
-            decimals=1,
-            contributions=[float(r[1]) for r in users],
-        )
-        bed_days = agg.cell(
-            f"ricoveri|{period}|giornate_per_anno_persona|{quarter}",
-            kind=RATE,
-            gate=n_key,
-            true=sum(r[2] for r in users) / exposure,
-            people=len(users),
-            decimals=1,
-            contributions=[float(r[2]) for r in users],
-        )
-        table.rows += [
-            ((period, "persone_con_ricovero"), n_key),
-            ((period, "ricoveri_per_10_anni_persona"), rate.key),
-            ((period, "giornate_per_anno_persona"), bed_days.key),
-        ]
-    agg.tables.append(table)
+    return periods
+
+
+def _hospital_rows(agg: Aggregate, period: str, rows: list[tuple[str, int, int, int]], quarter: str) -> list:
+    """One period's people with an admission, admission rate and bed-days; return the table rows."""
+    users = [r for r in rows if r[1]]
+    exposure = sum(r[3] for r in rows) / YEAR or 1.0
+    n_key = _count(agg, f"ricoveri|{period}|persone_con_ricovero|{quarter}", [r[0] for r in users])
+    _if_true(agg, Relation({n_key: 1, flow_key("attivi", None, None, quarter): -1}, float("-inf"), 0))
+    # a rate is a mean, shown with one decimal like every mean: per 10 person-years, so that
+    # typical rates (0.3-0.6 per person-year) keep two significant digits
+    admissions = 10 * sum(r[1] for r in users) / exposure
+    rate = _rate(
+        agg, f"ricoveri|{period}|ricoveri_per_10_anni_persona|{quarter}", n_key, admissions, users, 1
+    )
+    bed_days_value = sum(r[2] for r in users) / exposure
+    bed_days = _rate(
+        agg, f"ricoveri|{period}|giornate_per_anno_persona|{quarter}", n_key, bed_days_value, users, 2
+    )
+    return [
+        ((period, "persone_con_ricovero"), n_key),
+        ((period, "ricoveri_per_10_anni_persona"), rate.key),
+        ((period, "giornate_per_anno_persona"), bed_days.key),
+    ]
+
+
+def _rate(agg: Aggregate, key: str, gate: str, value: float, users: list[tuple], column: int) -> Cell:
+    """A rate over `users`, each contributing its `column` (admissions or bed-days)."""
+    return agg.cell(
+        key,
+        kind=RATE,
+        gate=gate,
+        true=value,
+        people=len(users),
+        decimals=1,
+        contributions=[float(r[column]) for r in users],
+    )
 
 
 def _costs(agg: Aggregate, people: People, quarter: str) -> None:
-    qs, qe = quarter_bounds(quarter)
-    active = people.flows(quarter)["attivi"]
-    exposure = {}
-    for pid in active:
-        exposure[pid] = sum(_overlap_days(s[0], s[1] or qe, qs, qe) for s in people.projects[pid]) / YEAR
+    exposure = _exposure_years(people, quarter)
     rows = [r for r in people.costs.get(quarter, ()) if r[0] is not None]
     total_key = f"spesa|{TOTAL}|persone|{quarter}"
-    spend_all: dict[str, float] = defaultdict(float)
-    for pid, _, _, amount in rows:
-        spend_all[pid] += amount
+    spend_all = _spend(rows)
     _count(agg, total_key, spend_all)
     _if_true(agg, Relation({total_key: 1, flow_key("attivi", None, None, quarter): -1}, float("-inf"), 0))
-    total_exposure = sum(exposure.get(p, 0.0) for p in spend_all) or 1.0
-    total_euro = agg.cell(
-        f"spesa|{TOTAL}|euro_per_anno_persona|{quarter}",
-        kind=EURO,
-        gate=total_key,
-        true=sum(spend_all.values()) / total_exposure,
-        people=len(spend_all),
-        contributions=list(spend_all.values()),
-    )
+    total_euro = _euro(agg, f"spesa|{TOTAL}|euro_per_anno_persona|{quarter}", total_key, spend_all, exposure)
     for dim, position, domain in (
         ("fonte", 1, enum_values("costs", "funding_source")),
         ("categoria", 2, enum_values("costs", "category")),
@@ -470,25 +523,44 @@ def _costs(agg: Aggregate, people: People, quarter: str) -> None:
         table = Table(f"spesa_per_{dim}", "", [dim, "indicatore"], chart={"type": "bars", "value": "euro"})
         keys = []
         for value in domain:
-            spend: dict[str, float] = defaultdict(float)
-            for row in rows:
-                if row[position] == value:
-                    spend[row[0]] += row[3]
+            spend = _spend([row for row in rows if row[position] == value])
             n_key = _count(agg, f"spesa|{dim}={value}|persone|{quarter}", spend)
             keys.append(n_key)
-            exp = sum(exposure.get(p, 0.0) for p in spend) or 1.0
-            euro = agg.cell(
-                f"spesa|{dim}={value}|euro_per_anno_persona|{quarter}",
-                kind=EURO,
-                gate=n_key,
-                true=sum(spend.values()) / exp,
-                people=len(spend),
-                contributions=list(spend.values()),
-            )
+            euro = _euro(agg, f"spesa|{dim}={value}|euro_per_anno_persona|{quarter}", n_key, spend, exposure)
             table.rows += [((value, "persone"), n_key), ((value, "euro_per_anno_persona"), euro.key)]
         _margin(agg, keys, total_key, multi=True)
         table.rows += [((TOTAL, "persone"), total_key), ((TOTAL, "euro_per_anno_persona"), total_euro.key)]
         agg.tables.append(table)
+
+
+def _exposure_years(people: People, quarter: str) -> dict[str, float]:
+    """Each active person's years in a project during the quarter."""
+    qs, qe = quarter_bounds(quarter)
+    exposure = {}
+    for pid in people.flows(quarter)["attivi"]:
+        exposure[pid] = sum(_overlap_days(s[0], s[1] or qe, qs, qe) for s in people.projects[pid]) / YEAR
+    return exposure
+
+
+def _spend(rows: list[tuple]) -> dict[str, float]:
+    """Each person's spending over cost rows (person, source, category, amount)."""
+    spend: dict[str, float] = defaultdict(float)
+    for pid, _, _, amount in rows:
+        spend[pid] += amount
+    return spend
+
+
+def _euro(agg: Aggregate, key: str, gate: str, spend: dict[str, float], exposure: dict[str, float]) -> Cell:
+    """Euros per person-year of the people in `spend`, over their exposure."""
+    years = sum(exposure.get(p, 0.0) for p in spend) or 1.0
+    return agg.cell(
+        key,
+        kind=EURO,
+        gate=gate,
+        true=sum(spend.values()) / years,
+        people=len(spend),
+        contributions=list(spend.values()),
+    )
 
 
 def _waiting(agg: Aggregate, people: People, quarter: str) -> None:
@@ -506,16 +578,21 @@ def _waiting(agg: Aggregate, people: People, quarter: str) -> None:
             None if category == TOTAL else category,
             quarter,
         )
-        mean = agg.cell(
-            f"attesa|percorso={category}|media_giorni|{quarter}",
-            kind=MEAN,
-            gate=gate,
-            decimals=1,
-            true=sum(days) / len(days) if days else 0.0,
-            people=len(days),
-        )
+        mean = _mean_days(agg, f"attesa|percorso={category}|media_giorni|{quarter}", gate, days)
         table.rows += [((category, "persone"), gate), ((category, "media_giorni"), mean.key)]
     agg.tables.append(table)
+
+
+def _mean_days(agg: Aggregate, key: str, gate: str, days: list[int]) -> Cell:
+    """The mean of `days` (zero when there is none), shown only as the count `gate` allows."""
+    return agg.cell(
+        key,
+        kind=MEAN,
+        gate=gate,
+        decimals=1,
+        true=sum(days) / len(days) if days else 0.0,
+        people=len(days),
+    )
 
 
 def _contact_waiting(agg: Aggregate, people: People, quarter: str) -> None:
@@ -527,16 +604,12 @@ def _contact_waiting(agg: Aggregate, people: People, quarter: str) -> None:
     everyone = {"plan": [x for s in groups for x in plan[s]], "visit": [x for s in groups for x in visit[s]]}
     keys: dict[str, list[str]] = {"plan": [], "visit": []}
     for category in [*groups, TOTAL]:
-        rows = {
-            "plan": everyone["plan"] if category == TOTAL else plan[category],
-            "visit": everyone["visit"] if category == TOTAL else visit[category],
-        }
+        rows = everyone if category == TOTAL else {"plan": plan[category], "visit": visit[category]}
         n_plan, n_visit = _waiting_rows(agg, table, f"{prefix}{category}", category, rows, quarter)
         if category != TOTAL:
             keys["plan"].append(n_plan)
             keys["visit"].append(n_visit)
-    for name in ("plan", "visit"):
-        suffix = "persone" if name == "plan" else "persone_visita"
+    for name, suffix in (("plan", "persone"), ("visit", "persone_visita")):
         _margin(agg, keys[name], f"{prefix}{TOTAL}|{suffix}|{quarter}")
     agg.tables.append(table)
 
@@ -574,15 +647,7 @@ def _waiting_rows(
         ("contatto_avvio", n_plan, rows["plan"]),
         ("contatto_visita", n_visit, rows["visit"]),
     ):
-        days = [d for _, d in values]
-        cell = agg.cell(
-            f"{prefix}|{name}|{quarter}",
-            kind=MEAN,
-            gate=gate,
-            decimals=1,
-            true=sum(days) / len(days) if days else 0.0,
-            people=len(days),
-        )
+        cell = _mean_days(agg, f"{prefix}|{name}|{quarter}", gate, [d for _, d in values])
         means.append(cell.key)
     table.rows += [
         ((category, "persone"), n_plan),

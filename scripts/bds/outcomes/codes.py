@@ -114,8 +114,13 @@ REGISTRY: dict[str, Code]
 _CODES: list[Code]
 
 
-@functools.cache
 def _registry() -> dict[str, Code]:
+    """The codes with the texts in the current territory's words (hints may name {programme})."""
+    return _registry_for(tuple(sorted(messages.words().items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _registry_for(words: tuple[tuple[str, str], ...]) -> dict[str, Code]:
     return {code: _build(code, group, command) for code, group, command in _TABLE}
 
 

@@ -83,19 +83,29 @@ def primary(agg: Aggregate, sticky: set[str]) -> None:
     """Counts: 0 -> zero; 1..k-1 -> "<k"; else rounded to 5. Sticky and group rules on top."""
     k = agg.k
     for cell in agg.cells.values():
-        if cell.kind != COUNT:
-            continue
-        v = int(cell.true)
-        if v == 0:
-            cell.status, cell.shown, cell.reason = ZERO, "0", ""
-        elif v < k:
-            cell.status, cell.shown, cell.reason = SUPPRESSED, f"<{k}", "primary"
-        else:
-            cell.status, cell.shown, cell.reason = PUBLISHED, str(round5(v)), ""
+        if cell.kind == COUNT:
+            _count_status(cell, k)
     for key in sticky:
         held = agg.cells.get(key)
         if held is not None and held.kind == COUNT and held.status != SUPPRESSED:
-            cell.status, cell.shown, cell.reason = SUPPRESSED, "", "ledger"
+            held.status, held.shown, held.reason = SUPPRESSED, "", "ledger"
+    _group_rule(agg)
+
+
+def _count_status(cell: Cell, k: int) -> None:
+    """The primary rule for one count: 0 -> zero; 1..k-1 -> "<k"; else rounded to 5."""
+    v = int(cell.true)
+    if v == 0:
+        cell.status, cell.shown, cell.reason = ZERO, "0", ""
+    elif v < k:
+        cell.status, cell.shown, cell.reason = SUPPRESSED, f"<{k}", "primary"
+    else:
+        cell.status, cell.shown, cell.reason = PUBLISHED, str(round5(v)), ""
+
+
+def _group_rule(agg: Aggregate) -> None:
+    """A group where someone's category leaves fewer than k others is blanked whole, total and members."""
+    k = agg.k
     for group in agg.groups:
         total = agg.cells[group.total].true
         members = [agg.cells[m] for m in group.members]
@@ -117,29 +127,38 @@ def derived(agg: Aggregate, sticky: set[str]) -> None:
         gate = agg.cells.get(cell.gate) if cell.gate else None
         if cell.key in sticky:
             _blank(cell, "ledger")
-            continue
-        if cell.kind == PERCENT:
-            assert cell.denominator is not None, cell.key  # aggregate gives every percentage one
-            denominator = agg.cells[cell.denominator]
-            if denominator.status != PUBLISHED or gate is None or gate.status not in (PUBLISHED, ZERO):
-                _blank(cell, "n<k")
-                continue
-            numerator = int(gate.shown)
-            cell.status, cell.shown = (
-                PUBLISHED,
-                str(int(math.floor(100 * numerator / int(denominator.shown) + 0.5))),
-            )
-            continue
-        if gate is None or gate.status != PUBLISHED or cell.people < k:
-            _blank(cell, "n<k")
-            continue
-        if cell.kind in (RATE, EURO) and not dominance_ok(cell.contributions):
-            _blank(cell, "dominance")
-            continue
-        if cell.kind == EURO:
-            cell.status, cell.shown = PUBLISHED, str(int(math.floor(cell.true + 0.5)))
+        elif cell.kind == PERCENT:
+            _derive_percent(agg, cell, gate)
         else:
-            cell.status, cell.shown = PUBLISHED, f"{cell.true:.{cell.decimals or 1}f}"
+            _derive_value(cell, gate, k)
+
+
+def _derive_percent(agg: Aggregate, cell: Cell, gate: Cell | None) -> None:
+    """A percentage, computed from the shown figures: only when its denominator is published."""
+    assert cell.denominator is not None, cell.key  # aggregate gives every percentage one
+    denominator = agg.cells[cell.denominator]
+    if denominator.status != PUBLISHED or gate is None or gate.status not in (PUBLISHED, ZERO):
+        _blank(cell, "n<k")
+        return
+    numerator = int(gate.shown)
+    cell.status, cell.shown = (
+        PUBLISHED,
+        str(int(math.floor(100 * numerator / int(denominator.shown) + 0.5))),
+    )
+
+
+def _derive_value(cell: Cell, gate: Cell | None, k: int) -> None:
+    """A mean, rate or euro figure: at least k people behind a published count, and no dominant one."""
+    if gate is None or gate.status != PUBLISHED or cell.people < k:
+        _blank(cell, "n<k")
+        return
+    if cell.kind in (RATE, EURO) and not dominance_ok(cell.contributions):
+        _blank(cell, "dominance")
+        return
+    if cell.kind == EURO:
+        cell.status, cell.shown = PUBLISHED, str(int(math.floor(cell.true + 0.5)))
+    else:
+        cell.status, cell.shown = PUBLISHED, f"{cell.true:.{cell.decimals or 1}f}"
 
 
 def dominance_ok(contributions: list[float]) -> bool:
@@ -220,15 +239,7 @@ class Problem:
         index = {key: i for i, key in enumerate(scope)}
         lb = np.array([self.known.get(k, self.bounds[k][0]) for k in scope], dtype=float)
         ub = np.array([self.known.get(k, self.bounds[k][1]) for k in scope], dtype=float)
-        constraints = []
-        if scope_relations:
-            matrix = np.zeros((len(scope_relations), len(scope)))
-            for row, relation in enumerate(scope_relations):
-                for key, coef in relation.coefs.items():
-                    matrix[row, index[key]] = coef
-            constraints = [
-                LinearConstraint(matrix, [r.lo for r in scope_relations], [r.hi for r in scope_relations])
-            ]
+        constraints = _constraints(index, len(scope), scope_relations)
         objective = np.zeros(len(scope))
         for key, coef in coefs.items():
             objective[index[key]] = coef
@@ -243,16 +254,34 @@ class Problem:
                 constraints=constraints,
                 options={"presolve": True},
             )
-            if result.status == 0:
-                out.append(sign * result.fun)
-            elif result.status == 3 or (result.status == 4 and "unbounded" in str(result.message).lower()):
-                out.append(-INF * sign if sign == 1 else INF)
-            elif result.status == 2:
-                raise Infeasible()
-            else:
-                out.append(-INF if sign == 1 else INF)
+            out.append(_optimum(result, sign))
         low, high = out
-        return (round(low) if math.isfinite(low) else low, round(high) if math.isfinite(high) else high)
+        return (_whole(low), _whole(high))
+
+
+def _constraints(index: dict[str, int], width: int, relations: list[Relation]) -> list[LinearConstraint]:
+    """The relations as one (dense) matrix constraint over the variables of `index` (none: no constraint)."""
+    if not relations:
+        return []
+    matrix = np.zeros((len(relations), width))
+    for row, relation in enumerate(relations):
+        for key, coef in relation.coefs.items():
+            matrix[row, index[key]] = coef
+    return [LinearConstraint(matrix, [r.lo for r in relations], [r.hi for r in relations])]
+
+
+def _optimum(result, sign: int) -> float:
+    """The minimum (sign 1) or maximum (sign -1) a milp result proves; infinite when unbounded or unsolved."""
+    if result.status == 0:
+        return sign * result.fun
+    if result.status == 2:
+        raise Infeasible()
+    # unbounded (3, or 4 saying so) or the solver gave up: the attacker learns nothing on that side
+    return -INF if sign == 1 else INF
+
+
+def _whole(value: float) -> float:
+    return round(value) if math.isfinite(value) else value
 
 
 class Infeasible(Exception):
@@ -303,51 +332,79 @@ class Outcome:
 def build_problem(agg: Aggregate, ledger: LedgerView) -> tuple[Problem, list[str]]:
     k = agg.k
     bounds: dict[str, tuple[float, float]] = {}
-    conflicts = []
     for key, cell in agg.cells.items():
         if cell.kind == COUNT:
             bounds[key] = prior(cell, k)
     zero_or_more = {key for key, cell in agg.cells.items() if cell.kind == COUNT and or_zero(cell)}
+    conflicts = _ledger_bounds(agg, ledger, bounds, zero_or_more)
+    problem = Problem(bounds, list(agg.relations))
+    for key in sorted(zero_or_more):
+        either_zero(problem, key, k)
+    problem.relations += _ledger_relations(ledger, conflicts, problem.bounds)
+    problem.relations += _still_true_links(agg, ledger)
+    return problem, conflicts
+
+
+def _ledger_bounds(
+    agg: Aggregate, ledger: LedgerView, bounds: dict[str, tuple[float, float]], zero_or_more: set[str]
+) -> list[str]:
+    """Narrow `bounds` by what earlier releases said of each count; return the counts in conflict.
+
+    A count whose earlier figure the data no longer fit (revised since) is a different quantity: the
+    earlier figure becomes a variable of its own, `key@ledger`."""
+    conflicts = []
     for key, (lo, hi) in ledger.bounds.items():
+        earlier_zero = key in ledger.or_zero
         if key not in bounds:
             bounds[key] = (lo, hi)
-            if key in ledger.or_zero:
+            if earlier_zero:
                 zero_or_more.add(key)
             continue
-        cell = agg.cells[key]
-        earlier_zero = key in ledger.or_zero
-        same = ledger.populations.get(key) in (None, cell.population)
-        fits = lo <= cell.true <= hi or (earlier_zero and cell.true == 0)
-        if not (same and fits):  # data revised since: the earlier figure is a different quantity
+        if not _same_quantity(agg.cells[key], ledger, key, (lo, hi)):
             conflicts.append(key)
             bounds[f"{key}@ledger"] = (lo, hi)
             if earlier_zero:
                 zero_or_more.add(f"{key}@ledger")
             continue
         now = bounds[key]
+        bounds[key] = (max(lo, now[0]), min(now[1], hi))
         if earlier_zero and now[0] <= 0:  # both allow zero: keep {0} U [lo, hi]
-            bounds[key] = (max(lo, now[0]), min(now[1], hi))
             zero_or_more.add(key)
-        elif earlier_zero:
-            bounds[key] = (max(lo, now[0]), min(now[1], hi))
-        else:
-            bounds[key] = (max(now[0], lo), min(now[1], hi))
-    problem = Problem(bounds, list(agg.relations))
-    for key in sorted(zero_or_more):
-        either_zero(problem, key, k)
-    relations = problem.relations
+    return conflicts
+
+
+def _same_quantity(cell: Cell, ledger: LedgerView, key: str, earlier: tuple[float, float]) -> bool:
+    """The same people as the earlier release counted, and a true value the earlier figure allows."""
+    lo, hi = earlier
+    earlier_zero = key in ledger.or_zero
+    same = ledger.populations.get(key) in (None, cell.population)
+    fits = lo <= cell.true <= hi or (earlier_zero and cell.true == 0)
+    return same and fits
+
+
+def _ledger_relations(
+    ledger: LedgerView, conflicts: list[str], bounds: dict[str, tuple[float, float]]
+) -> list[Relation]:
+    """Earlier releases' relations over known variables (a conflicting count read as `key@ledger`)."""
+    out = []
     for relation in ledger.relations:
         coefs = {(f"{k}@ledger" if k in conflicts else k): c for k, c in relation.coefs.items()}
         if all(k in bounds for k in coefs):
-            relations.append(Relation(coefs, relation.lo, relation.hi))
+            out.append(Relation(coefs, relation.lo, relation.hi))
+    return out
+
+
+def _still_true_links(agg: Aggregate, ledger: LedgerView) -> list[Relation]:
+    """The links to last quarter, kept only where the ledger's figures of last quarter fit the data."""
+    out = []
     for link in agg.links:
         earlier = [k for k in link.coefs if k not in agg.cells]
         if all(
             k in ledger.bounds and ledger.bounds[k][0] <= agg.history.get(k, -1) <= ledger.bounds[k][1]
             for k in earlier
         ):
-            relations.append(link)
-    return problem, conflicts
+            out.append(link)
+    return out
 
 
 def protections(agg: Aggregate, ledger: LedgerView) -> list[Protection]:
@@ -358,6 +415,13 @@ def protections(agg: Aggregate, ledger: LedgerView) -> list[Protection]:
             out.append(Protection({key: 1}, protected_floor(k), k - 1, key))
     for key in sorted(ledger.primary - set(agg.cells)):
         out.append(Protection({key: 1}, protected_floor(k), k - 1, key))
+    return out + _group_protections(agg)
+
+
+def _group_protections(agg: Aggregate) -> list[Protection]:
+    """For each group blanked by the group rule, the members that would leave fewer than k others."""
+    k = agg.k
+    out = []
     for group in agg.groups:
         total = agg.cells[group.total]
         if total.reason != "group":
@@ -373,35 +437,44 @@ def protections(agg: Aggregate, ledger: LedgerView) -> list[Protection]:
 
 
 def _candidates(agg: Aggregate, problem: Problem, protection: Protection) -> list[Cell]:
-    keys = set(protection.keys)
-    related = set()
-    for relation in problem.relations:
-        if keys & set(relation.coefs):
-            related |= set(relation.coefs)
-    pool = [
-        agg.cells[k]
-        for k in sorted(related)
-        if k in agg.cells and agg.cells[k].status in (PUBLISHED, ZERO) and agg.cells[k].kind == COUNT
-    ]
+    """The cells to hide next for `protection`, best first: shown counts, smallest and non-total first."""
+    pool = _shown_counts(agg, sorted(_related(problem, protection.keys)))
     if not pool:  # nothing directly related is left: widen to the whole family
-        components = problem.components()
-        scope, _ = _scope(problem, components, protection.keys)
-        pool = [
-            agg.cells[k]
-            for k in scope
-            if k in agg.cells and agg.cells[k].status in (PUBLISHED, ZERO) and agg.cells[k].kind == COUNT
-        ]
+        pool = _shown_counts(agg, _family(problem, protection))
     if pool:
         return sorted(pool, key=lambda c: (TOTAL in c.key, c.true, c.key))
     # only "<k" cells are left: blank one (it then reads as unknown, not even "at least 1"), largest first
-    components = problem.components()
-    scope, _ = _scope(problem, components, protection.keys)
     pool = [
         agg.cells[k]
-        for k in scope
+        for k in _family(problem, protection)
         if k in agg.cells and agg.cells[k].reason == "primary" and agg.cells[k].kind == COUNT
     ]
     return sorted(pool, key=lambda c: (-c.true, c.key))
+
+
+def _related(problem: Problem, keys: list[str]) -> set[str]:
+    """Every variable that shares a relation with one of `keys`."""
+    wanted = set(keys)
+    related: set[str] = set()
+    for relation in problem.relations:
+        if wanted & set(relation.coefs):
+            related |= set(relation.coefs)
+    return related
+
+
+def _family(problem: Problem, protection: Protection) -> list[str]:
+    """Every variable of the connected family of constraints the protection belongs to."""
+    scope, _ = _scope(problem, problem.components(), protection.keys)
+    return scope
+
+
+def _shown_counts(agg: Aggregate, keys) -> list[Cell]:
+    """The current release's counts among `keys` that readers see (a figure or a zero)."""
+    return [
+        agg.cells[k]
+        for k in keys
+        if k in agg.cells and agg.cells[k].status in (PUBLISHED, ZERO) and agg.cells[k].kind == COUNT
+    ]
 
 
 def protect(agg: Aggregate, ledger: LedgerView) -> Outcome:
@@ -414,14 +487,29 @@ def protect(agg: Aggregate, ledger: LedgerView) -> Outcome:
     except Infeasible:
         # earlier releases contradict the revised data: audit this release on its own, and say so
         conflicts = sorted(set(conflicts) | {"*"})
-        problem = Problem(
-            {key: prior(c, agg.k) for key, c in agg.cells.items() if c.kind == COUNT}, list(agg.relations)
-        )
-        for key, cell in agg.cells.items():
-            if cell.kind == COUNT and or_zero(cell):
-                either_zero(problem, key, agg.k)
-        components = problem.components()
-        pending = [p for p in protections(agg, LedgerView()) if all(k in problem.bounds for k in p.keys)]
+        problem, components, pending = _release_alone(agg)
+    secondary, unprotected = _suppress_until_safe(agg, problem, components, pending)
+    intervals = _intervals(agg, problem, components)
+    return Outcome(intervals, secondary, problem.solves, unprotected, conflicts)
+
+
+def _release_alone(agg: Aggregate) -> tuple[Problem, dict[str, int], list[Protection]]:
+    """The attacker's problem, its families and the protections of this release without the ledger."""
+    problem = Problem(
+        {key: prior(c, agg.k) for key, c in agg.cells.items() if c.kind == COUNT}, list(agg.relations)
+    )
+    for key, cell in agg.cells.items():
+        if cell.kind == COUNT and or_zero(cell):
+            either_zero(problem, key, agg.k)
+    components = problem.components()
+    pending = [p for p in protections(agg, LedgerView()) if all(k in problem.bounds for k in p.keys)]
+    return problem, components, pending
+
+
+def _suppress_until_safe(
+    agg: Aggregate, problem: Problem, components: dict[str, int], pending: list[Protection]
+) -> tuple[list[str], list[str]]:
+    """Hide cells until every protection holds; return the cells hidden, and the protections none saved."""
     secondary: list[str] = []
     unprotected: list[str] = []
     queue = list(pending)
@@ -435,22 +523,34 @@ def protect(agg: Aggregate, ledger: LedgerView) -> Outcome:
             unprotected.append(protection.label)
             continue
         chosen = candidates[0]
-        if chosen.status == SUPPRESSED:
-            chosen.shown, chosen.reason = "", "blank"
-            problem.bounds[chosen.key] = prior(chosen, agg.k)
-        else:
-            chosen.status, chosen.shown, chosen.reason = SUPPRESSED, "", "secondary"
-            problem.bounds[chosen.key] = prior(chosen, agg.k)
-            either_zero(problem, chosen.key, agg.k, components)
+        _hide(agg, problem, components, chosen)
         secondary.append(chosen.key)
         queue.insert(0, protection)  # the loop only widens intervals: earlier passes still hold
+    return secondary, unprotected
+
+
+def _hide(agg: Aggregate, problem: Problem, components: dict[str, int], chosen: Cell) -> None:
+    """Suppress a shown count (the attacker then knows 0 or at least k), or blank a "<k" one."""
+    if chosen.status == SUPPRESSED:
+        chosen.shown, chosen.reason = "", "blank"
+        problem.bounds[chosen.key] = prior(chosen, agg.k)
+        return
+    chosen.status, chosen.shown, chosen.reason = SUPPRESSED, "", "secondary"
+    problem.bounds[chosen.key] = prior(chosen, agg.k)
+    either_zero(problem, chosen.key, agg.k, components)
+
+
+def _intervals(
+    agg: Aggregate, problem: Problem, components: dict[str, int]
+) -> dict[str, tuple[float, float]]:
+    """The attacker's final interval of every suppressed count (also kept on the cell)."""
     intervals = {}
     for key, cell in sorted(agg.cells.items()):
         if cell.kind == COUNT and cell.status == SUPPRESSED:
             scope, relations = _scope(problem, components, [key])
             intervals[key] = problem.extent({key: 1}, scope, relations)
             cell.interval = intervals[key]
-    return Outcome(intervals, secondary, problem.solves, unprotected, conflicts)
+    return intervals
 
 
 def check_all(problem: Problem, components: dict[str, int], pending: list[Protection]) -> None:

@@ -77,6 +77,14 @@ def repository_exposure(path: Path) -> str | None:
     enclosing = _enclosing_repository(folder)
     if enclosing is None:
         return None
+    root, relative = _place_in_work_tree(path, folder, enclosing)
+    if str(relative) in ("", "."):
+        return "tracked"
+    return _git_exposure(path, root, relative)
+
+
+def _place_in_work_tree(path: Path, folder: Path, enclosing: Path) -> tuple[Path, Path]:
+    """The work tree's top folder, as git says, and `path` relative to it; raise when git cannot say."""
     top = _git(folder, "rev-parse", "--show-toplevel")
     if top is None or top.returncode != 0 or not top.stdout.strip():
         raise _cannot_verify(path, enclosing, top)
@@ -86,8 +94,11 @@ def repository_exposure(path: Path) -> str | None:
         relative = target.relative_to(root)
     except ValueError:
         raise _cannot_verify(path, enclosing, top) from None
-    if str(relative) in ("", "."):
-        return "tracked"
+    return root, relative
+
+
+def _git_exposure(path: Path, root: Path, relative: Path) -> str | None:
+    """Whether `relative`, in the work tree at `root`, is "tracked", "not-ignored" or ignored (None)."""
     listed = _git(root, "--literal-pathspecs", "ls-files", "--cached", "--", relative.as_posix())
     if listed is None or listed.returncode != 0:
         raise _cannot_verify(path, root, listed)
@@ -125,22 +136,32 @@ def check_writable(target: Path, folder: bool) -> None:
     whose place is taken by the other kind, a path under a regular file, a folder without write
     permission or on a read-only disk. Root passes permission bits, not a read-only mount."""
     target = Path(target)
+    why = _wrong_kind(target, folder)
+    if why is None:
+        why = _unwritable_parent(target)
+    if why is not None:
+        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+
+
+def _wrong_kind(target: Path, folder: bool) -> str | None:
+    """Why `target` exists as the wrong kind (a file where a folder goes, or the reverse), or None."""
     if target.exists() and folder and not target.is_dir():
-        why = messages.t("outcomes.write.exists_not_folder", path=target)
-        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+        return messages.t("outcomes.write.exists_not_folder", path=target)
     if target.exists() and not folder and target.is_dir():
-        why = messages.t("outcomes.write.folder_not_file", path=target)
-        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+        return messages.t("outcomes.write.folder_not_file", path=target)
+    return None
+
+
+def _unwritable_parent(target: Path) -> str | None:
+    """Why the nearest existing folder above `target` cannot take it (a file, no permission), or None."""
     parent = Path(os.path.abspath(target)).parent
     while not os.path.lexists(parent) and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        why = messages.t("outcomes.write.under_file", path=parent)
-    elif not os.access(parent, os.W_OK | os.X_OK):
-        why = messages.t("outcomes.write.no_permission", path=parent)
-    else:
-        return
-    raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+        return messages.t("outcomes.write.under_file", path=parent)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return messages.t("outcomes.write.no_permission", path=parent)
+    return None
 
 
 def inside(path: Path, folder: Path) -> bool:

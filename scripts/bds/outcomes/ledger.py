@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import stat
 from functools import lru_cache
 from pathlib import Path
@@ -108,20 +109,42 @@ def load(path: Path) -> dict:
     Anything else stops the release before a file is written: a ledger that cannot be trusted cannot
     protect the cells that earlier releases hid."""
     path = Path(path)
+    if not _exists(path):
+        return {"format": FORMAT, "releases": {}}
+    data = _parse(path)
+    _check(path, data)
+    return data
+
+
+def _exists(path: Path) -> bool:
+    """False when there is no ledger yet; raise when something is there that cannot be a ledger."""
     try:
         info = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
             raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("dangling")) from None
-        return {"format": FORMAT, "releases": {}}
+        return False
     except OSError as exc:
         raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or _unreadable("read_error")) from None
+    why = _wrong_file(info)
+    if why is not None:
+        raise _fail(path, "LEDGER_UNREADABLE", why=why)
+    return True
+
+
+def _wrong_file(info: os.stat_result) -> str | None:
+    """Why the file at hand is no ledger to read (a folder, not a regular file, too large), or None."""
     if stat.S_ISDIR(info.st_mode):
-        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("folder"))
+        return _unreadable("folder")
     if not stat.S_ISREG(info.st_mode):
-        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("not_regular"))
+        return _unreadable("not_regular")
     if info.st_size > MAX_BYTES:
-        raise _fail(path, "LEDGER_UNREADABLE", why=_unreadable("too_large", megabytes=MAX_BYTES // 2**20))
+        return _unreadable("too_large", megabytes=MAX_BYTES // 2**20)
+    return None
+
+
+def _parse(path: Path):
+    """The ledger's JSON: UTF-8, no duplicate names, no NaN or Infinity."""
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
@@ -134,6 +157,11 @@ def load(path: Path) -> dict:
         raise _fail(path, "LEDGER_UNREADABLE", why=why) from None
     except OSError as exc:
         raise _fail(path, "LEDGER_UNREADABLE", why=exc.strerror or _unreadable("read_error")) from None
+    return data
+
+
+def _check(path: Path, data) -> None:
+    """Raise, with the first few problems, unless the ledger follows its schema and has no contradiction."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     lines = [
         codes.message("LEDGER_INVALID", where=_where(e.absolute_path), problem=_problem(e))
@@ -145,7 +173,6 @@ def load(path: Path) -> dict:
         more = len(errors) - MAX_PROBLEMS
         tail = "\n" + messages.t("outcomes.ledger.more", count=more) if more > 0 else ""
         raise BdsError(f"{path}: " + f"\n{path}: ".join(lines) + tail, exit_code=1)
-    return data
 
 
 def _min_above_max() -> str:
@@ -183,23 +210,29 @@ def view(ledger: dict, quarter: str, k: int) -> LedgerView:
                 messages.t("outcomes.ledger.threshold_changed", quarter=label, earlier=release.get("k"), k=k),
                 exit_code=1,
             )
-        for key, cell in release["cells"].items():
-            if "lo" not in cell:
-                continue
-            lo, hi = _inf(cell["lo"], -1), _inf(cell["hi"], 1)
-            if key in out.bounds:
-                old = out.bounds[key]
-                lo, hi = max(lo, old[0]), min(hi, old[1])
-            out.bounds[key] = (lo, hi)
-            if cell.get("or_zero"):
-                out.or_zero.add(key)
-            if cell.get("reason") in ("primary", "blank"):
-                out.primary.add(key)
-            if cell.get("population"):
-                out.populations[key] = cell["population"]
+        _read_counts(out, release["cells"])
         for coefs, lo, hi in release["relations"]:
             out.relations.append(Relation(dict(coefs), _inf(lo, -1), _inf(hi, 1)))
     return out
+
+
+def _read_counts(out: LedgerView, cells: dict) -> None:
+    """What one earlier release said of its counts: bounds (narrowed by other releases), zero-or-more,
+    "<k" cells still protected, and the population each count covered."""
+    for key, cell in cells.items():
+        if "lo" not in cell:
+            continue
+        lo, hi = _inf(cell["lo"], -1), _inf(cell["hi"], 1)
+        if key in out.bounds:
+            old = out.bounds[key]
+            lo, hi = max(lo, old[0]), min(hi, old[1])
+        out.bounds[key] = (lo, hi)
+        if cell.get("or_zero"):
+            out.or_zero.add(key)
+        if cell.get("reason") in ("primary", "blank"):
+            out.primary.add(key)
+        if cell.get("population"):
+            out.populations[key] = cell["population"]
 
 
 def record(ledger: dict, agg: Aggregate, relations: list[Relation]) -> dict:

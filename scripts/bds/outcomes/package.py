@@ -146,6 +146,20 @@ class Data:
 def read_table(path: Path, table: str, text: str | None = None) -> Table:
     """Typed columns of one table, from `text` when given (already read and checked by validation)."""
     specs = fields_by_name(table)
+    header, raw = _raw_columns(path, text)
+    result = Table(table)
+    result.rows = len(raw[0]) if raw else 0
+    for position, name in enumerate(header):
+        if name in specs:
+            values = raw[position] if position < len(raw) else ()
+            result.columns[name] = _typed(values, specs[name]["type"])
+    for name in specs:
+        result.columns.setdefault(name, [None] * result.rows)
+    return result
+
+
+def _raw_columns(path: Path, text: str | None) -> tuple[list[str], list[tuple]]:
+    """The header and the columns (as text, short rows padded) of a CSV file, or of `text` when given."""
     with (
         io.StringIO(text, newline="")
         if text is not None
@@ -154,20 +168,15 @@ def read_table(path: Path, table: str, text: str | None = None) -> Table:
         reader = csv.reader(fh)
         header = next(reader, [])
         raw = list(itertools.zip_longest(*reader, fillvalue="")) if header else []
-    result = Table(table)
-    result.rows = len(raw[0]) if raw else 0
-    for position, name in enumerate(header):
-        if name not in specs:
-            continue
-        convert = CONVERTERS.get(specs[name]["type"], CONVERTERS["string"])
-        values = raw[position] if position < len(raw) else ()
-        if specs[name]["type"] == "string":
-            result.columns[name] = [v if v != "" else None for v in values]
-        else:
-            result.columns[name] = [convert(v) if v != "" else None for v in values]
-    for name in specs:
-        result.columns.setdefault(name, [None] * result.rows)
-    return result
+    return header, raw
+
+
+def _typed(values, kind: str) -> list:
+    """A column's values converted to the schema's `kind`; an empty cell is None."""
+    if kind == "string":
+        return [v if v != "" else None for v in values]
+    convert = CONVERTERS.get(kind, CONVERTERS["string"])
+    return [convert(v) if v != "" else None for v in values]
 
 
 def load(data_dir: Path, texts: dict[str, str] | None = None) -> Data:

@@ -241,25 +241,13 @@ def _hidden_mark(text: str, value: str) -> str:
     return messages.t("report.charts.hidden")
 
 
+_NOT_IN_BAR_LABEL = ("attivi", "euro_per_anno_persona")  # the measure, said by the chart's title
+
+
 def _chart_for(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
     if not table.chart or table.chart.get("type") != "bars":
         return ""
-    items = []
-    kind = COUNT
-    for dims, key in table.rows:
-        if TOTAL in dims or (table.chart.get("group") and dims[0] != "attivi"):
-            continue
-        if table.chart.get("value") == "euro" and dims[-1] != "euro_per_anno_persona":
-            continue
-        cell = agg.cells[key]
-        kind = cell.kind
-        items.append(
-            (
-                " · ".join(label(d, services) for d in dims if d not in ("attivi", "euro_per_anno_persona")),
-                cell.shown,
-                cell.status,
-            )
-        )
+    items, kind = _bar_items(agg, table, services)
     if not items:
         return ""
     title = table_title(table.name)
@@ -268,6 +256,34 @@ def _chart_for(agg: Aggregate, table: Table, services: dict[str, str]) -> str:
     return (
         f"<figure>{bar_chart(title, items, kind)}<figcaption class=note>{_esc(title)}</figcaption></figure>"
     )
+
+
+def _bar_items(agg: Aggregate, table: Table, services: dict[str, str]) -> tuple[list[tuple], str]:
+    """The bars of a table's chart (label, value, status), and the kind of their values."""
+    chart = table.chart or {}
+    items = []
+    kind = COUNT
+    for dims, key in table.rows:
+        if not _charted(chart, dims):
+            continue
+        cell = agg.cells[key]
+        kind = cell.kind
+        items.append(
+            (
+                " · ".join(label(d, services) for d in dims if d not in _NOT_IN_BAR_LABEL),
+                cell.shown,
+                cell.status,
+            )
+        )
+    return items, kind
+
+
+def _charted(chart: dict, dims) -> bool:
+    """Whether a row is a bar: never a total; of a grouped chart the active people, of a euro chart the
+    euro per person and year."""
+    if TOTAL in dims or (chart.get("group") and dims[0] != "attivi"):
+        return False
+    return not (chart.get("value") == "euro" and dims[-1] != "euro_per_anno_persona")
 
 
 def _value_header(agg: Aggregate, table: Table) -> str:
@@ -567,6 +583,17 @@ def headlines(agg: Aggregate, quarter: str, earlier: dict[str, dict]) -> list[He
     return [h for h in items if h is not None]
 
 
+@dataclass(frozen=True)
+class _TrendFrame:
+    """The trend chart's vertical geometry and the width of one bar's slot."""
+
+    height: int
+    plot: float
+    span: float
+    zero_y: float
+    slot: float
+
+
 def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | None]], unit: str) -> str:
     """A small bar chart of a headline's recent values: <title>, <desc> and a table fallback."""
     width, height, top_pad, bottom_pad = 220, 46, 10, 12
@@ -575,52 +602,58 @@ def trend_chart(ident: str, title: str, trend: list[tuple[str, str, Figure | Non
     hi, lo = max(known + [0.0]), min(known + [0.0])
     span = (hi - lo) or 1.0
     plot = height - top_pad - bottom_pad
-    zero_y = top_pad + plot * hi / span
-    slot = width / max(1, len(trend))
-    missing = messages.t("report.glance.not_published")
-    words = []
-    for _, long, fig in trend:
-        words.append(f"{long}: {fig.text(unit) if fig is not None else missing}")
-    desc = messages.t("report.glance.trend_desc", values="; ".join(words))
+    frame = _TrendFrame(height, plot, span, top_pad + plot * hi / span, width / max(1, len(trend)))
+    zero_y = frame.zero_y
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{ident}-t {ident}-d">',
         f'<title id="{ident}-t">{_esc(messages.t("report.glance.trend_title", title=title))}</title>',
-        f'<desc id="{ident}-d">{_esc(desc)}</desc>',
+        f'<desc id="{ident}-d">{_esc(_trend_desc(trend, unit))}</desc>',
         f'<line x1="0" y1="{zero_y:.1f}" x2="{width}" y2="{zero_y:.1f}" stroke="#777" stroke-width="0.6"/>',
     ]
     for i, ((short, _, fig), number) in enumerate(zip(trend, numbers, strict=True)):
-        x = i * slot + slot * 0.2
-        last = i == len(trend) - 1
-        weight = ' font-weight="bold"' if last else ""
-        parts.append(
-            f'<text x="{x + slot * 0.3:.1f}" y="{height - 3}" text-anchor="middle" font-size="8"'
-            f"{weight}>{_esc(short)}</text>"
-        )
-        if number is None or fig is None:  # a number comes from a figure: fig is None only if number is
-            mark = messages.t(
-                "report.glance.mark_hidden" if fig is not None else "report.glance.mark_missing"
-            )
-            parts.append(
-                f'<text x="{x + slot * 0.3:.1f}" y="{zero_y - 3:.1f}" text-anchor="middle" font-size="7" '
-                f'fill="#333">{mark}</text>'
-            )
-            continue
-        h = plot * abs(number) / span
-        y = zero_y - h if number >= 0 else zero_y
-        fill = "#222" if last else "#9a9a9a"
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{max(h, 0.8):.1f}" '
-            f'fill="{fill}"/>'
-        )
-        if last:
-            label_y = y - 2 if number >= 0 else y + h + 8
-            parts.append(
-                f'<text x="{x + slot * 0.3:.1f}" y="{max(8, label_y):.1f}" text-anchor="middle" '
-                f'font-size="8" font-weight="bold">{_esc(fig.text(unit))}</text>'
-            )
+        parts += _trend_bar(frame, i, (short, fig, number), unit, last=i == len(trend) - 1)
     parts.append("</svg>")
     return "".join(parts) + _trend_table(title, trend, unit)
+
+
+def _trend_desc(trend: list[tuple[str, str, Figure | None]], unit: str) -> str:
+    missing = messages.t("report.glance.not_published")
+    words = [f"{long}: {fig.text(unit) if fig is not None else missing}" for _, long, fig in trend]
+    return messages.t("report.glance.trend_desc", values="; ".join(words))
+
+
+def _trend_bar(frame: _TrendFrame, i: int, bar: tuple, unit: str, last: bool) -> list[str]:
+    """One period of the trend chart (`bar` is its short name, figure and number): its name under a bar,
+    or under a mark when the figure is hidden or missing; the last period's value above its bar."""
+    short, fig, number = bar
+    slot, zero_y = frame.slot, frame.zero_y
+    x = i * slot + slot * 0.2
+    weight = ' font-weight="bold"' if last else ""
+    parts = [
+        f'<text x="{x + slot * 0.3:.1f}" y="{frame.height - 3}" text-anchor="middle" font-size="8"'
+        f"{weight}>{_esc(short)}</text>"
+    ]
+    if number is None or fig is None:  # a number comes from a figure: fig is None only if number is
+        mark = messages.t("report.glance.mark_hidden" if fig is not None else "report.glance.mark_missing")
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{zero_y - 3:.1f}" text-anchor="middle" font-size="7" '
+            f'fill="#333">{mark}</text>'
+        )
+        return parts
+    h = frame.plot * abs(number) / frame.span
+    y = zero_y - h if number >= 0 else zero_y
+    fill = "#222" if last else "#9a9a9a"
+    parts.append(
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.6:.1f}" height="{max(h, 0.8):.1f}" fill="{fill}"/>'
+    )
+    if last:
+        label_y = y - 2 if number >= 0 else y + h + 8
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{max(8, label_y):.1f}" text-anchor="middle" '
+            f'font-size="8" font-weight="bold">{_esc(fig.text(unit))}</text>'
+        )
+    return parts
 
 
 def _trend_table(title: str, trend: list[tuple[str, str, Figure | None]], unit: str) -> str:

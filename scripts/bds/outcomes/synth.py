@@ -28,14 +28,20 @@ def territory_zones(territory: dict | None) -> dict[str, str]:
     """zone id -> health service id, from the territory's health services and their CPS."""
     if not territory:
         return dict(DEFAULT_ZONES)
+    mapping = _cps_zones(territory)
+    for zone in territory.get("zones") or []:
+        mapping.setdefault(zone["id"], (territory.get("health_services") or [{"id": "asst-demo"}])[0]["id"])
+    return mapping or dict(DEFAULT_ZONES)
+
+
+def _cps_zones(territory: dict) -> dict[str, str]:
+    """zone id -> the health service of the first CPS that lists the zone."""
     mapping: dict[str, str] = {}
     for service in territory.get("health_services") or []:
         for cps in service.get("cps") or []:
             for zone in cps.get("zones") or []:
                 mapping.setdefault(zone, service["id"])
-    for zone in territory.get("zones") or []:
-        mapping.setdefault(zone["id"], (territory.get("health_services") or [{"id": "asst-demo"}])[0]["id"])
-    return mapping or dict(DEFAULT_ZONES)
+    return mapping
 
 
 def quarter_of(day: dt.date) -> str:
@@ -101,32 +107,44 @@ def generate(
     tables: dict[str, list[list]] = {t: [package.field_names(t)] for t in package.TABLES}
     span = (CUTOFF - FIRST_ENTRY).days
     for _ in range(people):
-        pid = new_id()
-        pathway = _pick(rng, PATHWAYS)
-        zone = rng.choice(zone_ids) if rng.random() > 0.03 else OUTSIDE_ZONE
-        service = zones.get(zone) or zones[zone_ids[0]]
-        source = {
-            "standard": _pick(rng, {"cps": 0.7, "spdc": 0.15, "social-services": 0.1, "other": 0.05}),
-            "residential": "residential-facility",
-            "prison-rems": "prison-rems",
-        }[pathway]
-        birth = int(min(2006, max(1945, rng.gauss(1982, 12))))
-        sex = _pick(rng, {"M": 0.53, "F": 0.45, "X": 0.02})
-        tables["beneficiaries"].append([pid, birth, sex, zone, service, source, pathway])
-
+        row = _beneficiary(rng, new_id, zones, zone_ids)
+        tables["beneficiaries"].append(row)
+        pid, pathway = row[0], row[6]
         start = FIRST_ENTRY + dt.timedelta(days=rng.randrange(span - 20))
         projects = 1 + (rng.random() < 0.05)
         baseline = rng.uniform(8, 24) + (4 if pathway != "standard" else 0)
-        first_start = start
-        for _ in range(projects):
-            end = _project(rng, new_id, tables, pid, pathway, start, baseline, extra if contacts else None)
-            if end is None:
-                break
-            start = end + dt.timedelta(days=rng.randrange(90, 400))
-            if start > CUTOFF - dt.timedelta(days=30):
-                break
-        _admissions(rng, new_id, tables, pid, first_start, baseline)
+        person = (pid, pathway, baseline)
+        _project_chain(rng, new_id, tables, person, start, projects, extra if contacts else None)
+        _admissions(rng, new_id, tables, pid, start, baseline)
     return tables
+
+
+def _beneficiary(rng, new_id, zones: dict[str, str], zone_ids: list[str]) -> list:
+    """One invented person's row of beneficiaries: id, birth year, sex, zone, service, source, pathway."""
+    pid = new_id()
+    pathway = _pick(rng, PATHWAYS)
+    zone = rng.choice(zone_ids) if rng.random() > 0.03 else OUTSIDE_ZONE
+    service = zones.get(zone) or zones[zone_ids[0]]
+    source = {
+        "standard": _pick(rng, {"cps": 0.7, "spdc": 0.15, "social-services": 0.1, "other": 0.05}),
+        "residential": "residential-facility",
+        "prison-rems": "prison-rems",
+    }[pathway]
+    birth = int(min(2006, max(1945, rng.gauss(1982, 12))))
+    sex = _pick(rng, {"M": 0.53, "F": 0.45, "X": 0.02})
+    return [pid, birth, sex, zone, service, source, pathway]
+
+
+def _project_chain(rng, new_id, tables, person: tuple, start: dt.date, count: int, extra) -> None:
+    """Up to `count` successive projects of one person, each some months after the previous one closed."""
+    pid, pathway, baseline = person
+    for _ in range(count):
+        end = _project(rng, new_id, tables, pid, pathway, start, baseline, extra)
+        if end is None:
+            break
+        start = end + dt.timedelta(days=rng.randrange(90, 400))
+        if start > CUTOFF - dt.timedelta(days=30):
+            break
 
 
 def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> dt.date | None:
@@ -134,14 +152,8 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> 
     referral = start - dt.timedelta(days=int(rng.expovariate(1 / 45)) + 5)
     months = rng.choice([6, 9, 12, 12, 18, 24, 24, 30, 36])
     planned = _add_months(start, months) + dt.timedelta(days=rng.randrange(-20, 20))
-    end: dt.date | None = planned
-    if planned > CUTOFF:
-        end, status, reason = None, ("suspended" if rng.random() < 0.04 else "active"), ""
-    else:
-        status, reason = "closed", _pick(rng, CLOSURE)
-    axes = [a for a in ("housing", "work", "social") if rng.random() < 0.5] or ["social"]
-    if pathway == "residential" and "housing" not in axes:
-        axes.insert(0, "housing")
+    end, status, reason = _ending(rng, planned)
+    axes = _axes(rng, pathway)
     tables["projects"].append(
         [
             project_id,
@@ -155,6 +167,28 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> 
             *_contacts(extra, referral, start),
         ]
     )
+    _follow_up(rng, tables, project_id, pathway, axes, (start, end), baseline)
+    _project_costs(rng, tables, project_id, axes, start, min(end or CUTOFF, CUTOFF))
+    return end
+
+
+def _ending(rng, planned: dt.date) -> tuple[dt.date | None, str, str]:
+    """End date, status and closure reason: still open when the planned end is after the cutoff."""
+    if planned > CUTOFF:
+        return None, ("suspended" if rng.random() < 0.04 else "active"), ""
+    return planned, "closed", _pick(rng, CLOSURE)
+
+
+def _axes(rng, pathway: str) -> list[str]:
+    axes = [a for a in ("housing", "work", "social") if rng.random() < 0.5] or ["social"]
+    if pathway == "residential" and "housing" not in axes:
+        axes.insert(0, "housing")
+    return axes
+
+
+def _follow_up(rng, tables, project_id, pathway, axes, dates: tuple, baseline: float) -> None:
+    """The project's assessments at T0, T6, T12 and T24 up to its end, and at closure."""
+    start, end = dates
     last = min(end or CUTOFF, CUTOFF)
     housing = {
         "residential": "residential",
@@ -175,6 +209,10 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> 
         work = _next_work(rng, work, "work" in axes)
     if end and (end - start).days > 60:
         tables["assessments"].append(_assessment(rng, project_id, "closure", end, severity, housing, work))
+
+
+def _project_costs(rng, tables, project_id, axes, start: dt.date, last: dt.date) -> None:
+    """A few cost rows in each quarter from the project's start to `last`."""
     quarter_day = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
     while quarter_day <= last:
         for _ in range(rng.choice([1, 1, 2, 2, 3])):
@@ -186,7 +224,6 @@ def _project(rng, new_id, tables, pid, pathway, start, baseline, extra=None) -> 
             if all(r[:5] != row[:5] for r in tables["costs"][-3:]):
                 tables["costs"].append(row)
         quarter_day = _add_months(quarter_day, 3)
-    return end
 
 
 def _contacts(extra, referral: dt.date, start: dt.date) -> list[str]:

@@ -26,7 +26,7 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,17 @@ def _comment_text(spec: dict, shown: list[str] | None) -> str:
     if spec.get("description"):
         lines.append(str(spec["description"]))
     lines.append(_say("comment.required" if limits.get("required") else "comment.optional"))
+    lines += _comment_hints(spec, shown)
+    span = _comment_range(spec, limits, shown)
+    if span:
+        lines.append(span)
+    lines.append(_say("comment.field", name=spec["name"]))
+    return "\n".join(lines)
+
+
+def _comment_hints(spec: dict, shown: list[str] | None) -> list[str]:
+    """What a column's comment says of its values: the list, yes and no, the unit, the format, dates."""
+    lines = []
     if shown:
         lines.append(_say("comment.values", values="; ".join(shown)))
     elif spec.get("type") == "boolean":
@@ -112,13 +123,19 @@ def _comment_text(spec: dict, shown: list[str] | None) -> str:
         lines.append(_say("comment.format", format=spec["x-expected"]))
     if spec.get("type") == "date":
         lines.append(_say("comment.date"))
+    return lines
+
+
+def _comment_range(spec: dict, limits: dict, shown: list[str] | None) -> str | None:
+    """The range of a number column with a limit (and no list of values), or None."""
     low, high = limits.get("minimum"), limits.get("maximum")
-    if spec.get("type") in ("integer", "number") and not shown and (low is not None or high is not None):
-        lines.append(
-            _say("comment.range", low=low if low is not None else "…", high=high if high is not None else "…")
-        )
-    lines.append(_say("comment.field", name=spec["name"]))
-    return "\n".join(lines)
+    if spec.get("type") not in ("integer", "number") or shown or (low is None and high is None):
+        return None
+    return _say("comment.range", low=_or_dots(low), high=_or_dots(high))
+
+
+def _or_dots(limit):
+    return limit if limit is not None else "…"
 
 
 # -- writing the template -----------------------------------------------------------------------------
@@ -143,36 +160,10 @@ def _validation(spec: dict, list_ref: str | None):
             error=_say("validation.list_error"),
             **common,
         )
-    low, high = limits.get("minimum"), limits.get("maximum")
     if kind == "date":
-        low, high = _excel_serial(low or "1900-01-01"), _excel_serial(high or "2099-12-31")
-        return DataValidation(
-            type="date",
-            operator="between",
-            formula1=low,
-            formula2=high,
-            errorTitle=_say("validation.date_title"),
-            error=_say("validation.date_error"),
-            **common,
-        )
-    if kind in ("integer", "number") and (low is not None or high is not None):
-        what = _say("validation.integer" if kind == "integer" else "validation.number")
-        if low is not None and high is not None:
-            rule = dict(operator="between", formula1=str(low), formula2=str(high))
-            error = _say("validation.between", what=what, low=low, high=high)
-        elif low is not None:
-            rule = dict(operator="greaterThanOrEqual", formula1=str(low))
-            error = _say("validation.at_least", what=what, low=low)
-        else:
-            rule = dict(operator="lessThanOrEqual", formula1=str(high))
-            error = _say("validation.at_most", what=what, high=high)
-        return DataValidation(
-            type="whole" if kind == "integer" else "decimal",
-            errorTitle=_say("validation.number_title"),
-            error=error,
-            **rule,
-            **common,
-        )
+        return _date_validation(limits, common)
+    if kind in ("integer", "number") and _number_limits(limits) is not None:
+        return _number_validation(kind, limits, common)
     if kind == "string" and limits.get("pattern") == UUID_PATTERN:
         return DataValidation(
             type="textLength",
@@ -183,6 +174,51 @@ def _validation(spec: dict, list_ref: str | None):
             **common,
         )
     return None
+
+
+def _date_validation(limits: dict, common: dict):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    low = _excel_serial(limits.get("minimum") or "1900-01-01")
+    high = _excel_serial(limits.get("maximum") or "2099-12-31")
+    return DataValidation(
+        type="date",
+        operator="between",
+        formula1=low,
+        formula2=high,
+        errorTitle=_say("validation.date_title"),
+        error=_say("validation.date_error"),
+        **common,
+    )
+
+
+def _number_limits(limits: dict) -> tuple | None:
+    """(minimum, maximum) of a number column, either one None; None when it has neither."""
+    low, high = limits.get("minimum"), limits.get("maximum")
+    return None if low is None and high is None else (low, high)
+
+
+def _number_validation(kind: str, limits: dict, common: dict):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    low, high = limits.get("minimum"), limits.get("maximum")
+    what = _say("validation.integer" if kind == "integer" else "validation.number")
+    if low is not None and high is not None:
+        rule = dict(operator="between", formula1=str(low), formula2=str(high))
+        error = _say("validation.between", what=what, low=low, high=high)
+    elif low is not None:
+        rule = dict(operator="greaterThanOrEqual", formula1=str(low))
+        error = _say("validation.at_least", what=what, low=low)
+    else:
+        rule = dict(operator="lessThanOrEqual", formula1=str(high))
+        error = _say("validation.at_most", what=what, high=high)
+    return DataValidation(
+        type="whole" if kind == "integer" else "decimal",
+        errorTitle=_say("validation.number_title"),
+        error=error,
+        **rule,
+        **common,
+    )
 
 
 def _width(spec: dict, title: str, shown: list[str] | None) -> float:
@@ -402,14 +438,7 @@ class Problem:
         return f"{where}: {messages.t('common.severity.error')} [{self.code}] {self.message}"
 
     def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "code": self.code,
-            "message": self.message,
-        }
+        return asdict(self)  # the fields in their order: file, sheet, row, column, code, message
 
 
 def _problem(file: str, sheet: str, row: int, column: str, code: str, /, **values) -> Problem:
@@ -451,51 +480,91 @@ def cell_text(value, spec: dict, shown: dict[str, str] | None = None) -> str:
     kind = spec.get("type")
     if value is None:
         return ""
+    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta, int, float)):
+        return _typed_cell(value, kind)
+    text = " ".join(str(value).split())  # no line breaks: one row of the sheet is one line of the CSV
+    code = _code_of(text, shown)
+    if code is not None:
+        return code
+    convert = _TEXT_CELLS.get(str(kind))
+    return convert(text) if convert else text
+
+
+def _typed_cell(value, kind) -> str:
+    """A cell Excel typed (a truth value, a date or time, a number) as the package writes it."""
     if isinstance(value, bool):
-        return ("true" if value else "false") if kind == "boolean" else str(value).lower()
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if kind == "date" else value.isoformat(sep=" ")
+        return "true" if value else "false"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return _day_cell(value, kind)
     if isinstance(value, (dt.time, dt.timedelta)):
         return str(value)
-    if isinstance(value, (int, float)):
-        if kind == "date" and 1 <= value < 2958466:
-            from openpyxl.utils.datetime import from_excel
+    return _excel_number_cell(value, kind)
 
-            return from_excel(value).date().isoformat()
-        if kind == "boolean" and value in (0, 1):
-            return "true" if value else "false"
-        return _number_text(value)
-    text = " ".join(str(value).split())  # no line breaks: one row of the sheet is one line of the CSV
-    if shown:
-        for code, label in shown.items():
-            if _norm(text) == _norm(label) and text != code:
-                return code
-    if kind == "date":
-        match = _DAY_FIRST.fullmatch(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            try:
-                return dt.date(year, month, day).isoformat()
-            except ValueError:
-                return text
-    elif kind in ("integer", "number"):
-        bare = text.replace("€", "").replace(" ", "")
-        if _THOUSANDS.fullmatch(bare):
-            bare = bare.replace(".", "")
-        if _DECIMAL_COMMA.fullmatch(bare):
-            bare = bare.replace(",", ".")
-        if re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?", bare):
-            if kind == "integer" and re.fullmatch(r"[+-]?[0-9]+\.0+", bare):
-                bare = bare.split(".")[0]
-            return bare
-    elif kind == "boolean":
-        if _norm(text) in TRUE_WORDS:
-            return "true"
-        if _norm(text) in FALSE_WORDS:
-            return "false"
+
+def _day_cell(value: dt.date, kind) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if kind == "date" else value.isoformat(sep=" ")
+    return value.isoformat()
+
+
+def _excel_number_cell(value, kind) -> str:
+    """A number cell: an Excel date serial in a date column, 0 or 1 in a yes/no column, else the number."""
+    if kind == "date" and 1 <= value < 2958466:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date().isoformat()
+    if kind == "boolean" and value in (0, 1):
+        return "true" if value else "false"
+    return _number_text(value)
+
+
+def _code_of(text: str, shown: dict[str, str] | None) -> str | None:
+    """The value whose drop-down label `text` is (None when it is no label, or the value itself)."""
+    for code, label in (shown or {}).items():
+        if _norm(text) == _norm(label) and text != code:
+            return code
+    return None
+
+
+def _date_cell(text: str) -> str:
+    """A date typed day first (15/09/2026) in ISO form; anything else as typed."""
+    match = _DAY_FIRST.fullmatch(text)
+    if not match:
+        return text
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return text
+
+
+def _number_cell(text: str, integer: bool = False) -> str:
+    """A number typed as text (euro sign, thousands dots, decimal comma) in the package's form."""
+    bare = text.replace("€", "").replace(" ", "")
+    if _THOUSANDS.fullmatch(bare):
+        bare = bare.replace(".", "")
+    if _DECIMAL_COMMA.fullmatch(bare):
+        bare = bare.replace(",", ".")
+    if not re.fullmatch(r"[+-]?[0-9]+(?:\.[0-9]+)?", bare):
+        return text
+    if integer and re.fullmatch(r"[+-]?[0-9]+\.0+", bare):
+        return bare.split(".")[0]
+    return bare
+
+
+def _integer_cell(text: str) -> str:
+    return _number_cell(text, integer=True)
+
+
+def _boolean_cell(text: str) -> str:
+    if _norm(text) in TRUE_WORDS:
+        return "true"
+    if _norm(text) in FALSE_WORDS:
+        return "false"
     return text
+
+
+_TEXT_CELLS = {"date": _date_cell, "integer": _integer_cell, "number": _number_cell, "boolean": _boolean_cell}
 
 
 def _scan_text(value) -> str | None:
@@ -545,27 +614,10 @@ def read_workbook(path: Path) -> _Book:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged file
         raise BdsError(f"{path}: {_say('read.damaged')}", exit_code=2) from None
-    by_name = {}
-    for resource in resources():
-        by_name[_norm(sheet_title(resource))] = resource["name"]
-        by_name[_norm(resource["name"])] = resource["name"]
+    by_name = _sheet_names()
     try:
         for position, ws in enumerate(workbook.worksheets, start=1):
-            name = _norm(ws.title)
-            table = by_name.get(name)
-            if table is None and name not in (_norm(INSTRUCTIONS), _norm(LISTS)):
-                # the sheet's name is typed by a person: it is not shown
-                where = _say("read.sheet_at", position=position)
-                book.problems.append(
-                    _problem(book.file, where, 0, "", "WORKBOOK_SHEET_UNKNOWN", position=position)
-                )
-                book.structural = True
-            if table is not None and table in book.sheets:
-                book.problems.append(
-                    _problem(book.file, ws.title, 0, "", "WORKBOOK_SHEET_TWICE", sheet=ws.title)
-                )
-                book.structural = True
-                table = None
+            table = _sheet_table(book, ws, position, by_name)
             try:
                 _read_sheet(book, ws, table)
             except BdsError:
@@ -580,6 +632,31 @@ def read_workbook(path: Path) -> _Book:
             book.problems.append(_problem(book.file, title, 0, "", "WORKBOOK_SHEET_MISSING", sheet=title))
             book.structural = True
     return book
+
+
+def _sheet_names() -> dict[str, str]:
+    """What a sheet may be called (normalised: its template title or the table's name) -> the table."""
+    by_name = {}
+    for resource in resources():
+        by_name[_norm(sheet_title(resource))] = resource["name"]
+        by_name[_norm(resource["name"])] = resource["name"]
+    return by_name
+
+
+def _sheet_table(book: _Book, ws, position: int, by_name: dict[str, str]) -> str | None:
+    """The table a sheet holds, or None; a sheet of no known name, or a table's second sheet, is a problem."""
+    name = _norm(ws.title)
+    table = by_name.get(name)
+    if table is None and name not in (_norm(INSTRUCTIONS), _norm(LISTS)):
+        # the sheet's name is typed by a person: it is not shown
+        where = _say("read.sheet_at", position=position)
+        book.problems.append(_problem(book.file, where, 0, "", "WORKBOOK_SHEET_UNKNOWN", position=position))
+        book.structural = True
+    if table is not None and table in book.sheets:
+        book.problems.append(_problem(book.file, ws.title, 0, "", "WORKBOOK_SHEET_TWICE", sheet=ws.title))
+        book.structural = True
+        return None
+    return table
 
 
 def _read_sheet(book: _Book, ws, table: str | None) -> None:
@@ -630,25 +707,32 @@ class _SheetReader:
         for number, values in enumerate(rows, 1):
             if number > spreadsheet.EXCEL_MAX_ROWS:
                 break
-            if values.count(None) == len(values):
-                continue
-            if not any(spreadsheet._filled(v) for v in values):
+            if values.count(None) == len(values) or not any(spreadsheet._filled(v) for v in values):
                 continue  # empty rows, at the end or in between, are left out
             filled += 1
             if filled > validate.MAX_TABLE_ROWS + 1:
                 limit = _say("read.rows_limit", count=validate.MAX_TABLE_ROWS)
                 self.structural(0, "", "TABLE_TOO_LARGE", limit=limit)
                 return
-            for position, value in enumerate(values):
-                if value is not None:
-                    self._cell(number, position, value, filled)
-            if self.sheet is not None and number > 1 and filled > 1:
-                row = {
-                    name: cell_text(values[p], self.specs[name], self.shown.get(name))
-                    for p, name in self.columns.items()
-                }
-                if any(row.values()):
-                    self.sheet.rows.append((number, row))
+            self._row(number, values, filled)
+        self._finish()
+
+    def _row(self, number: int, values: tuple, filled: int) -> None:
+        """One filled row: its cells scanned, and below the header, its values typed into the table."""
+        for position, value in enumerate(values):
+            if value is not None:
+                self._cell(number, position, value, filled)
+        if self.sheet is None or number <= 1 or filled <= 1:
+            return
+        row = {
+            name: cell_text(values[p], self.specs[name], self.shown.get(name))
+            for p, name in self.columns.items()
+        }
+        if any(row.values()):
+            self.sheet.rows.append((number, row))
+
+    def _finish(self) -> None:
+        """A data sheet with every required column becomes the book's table."""
         if self.sheet is None or self.table is None:
             return
         for spec in self.ordered:
@@ -707,34 +791,44 @@ def _across(books: list[_Book]) -> list[Problem]:
     out = []
     for table in package.TABLES:
         for key in _keys(table):
-            seen: dict[tuple, tuple[_Sheet, int]] = {}
-            for book in books:
-                sheet = book.sheets.get(table)
-                if sheet is None:
-                    continue
-                for number, row in sheet.rows:
-                    value = tuple(row.get(name, "") for name in key)
-                    if not all(value):
-                        continue
-                    first = seen.get(value)
-                    if first is None:
-                        seen[value] = (sheet, number)
-                    elif first[0].file != book.file:
-                        fields = ", ".join(package.fields_by_name(table)[n].get("title", n) for n in key)
-                        out.append(
-                            _problem(
-                                book.file,
-                                sheet.title,
-                                number,
-                                sheet.letters.get(key[0], ""),
-                                "WORKBOOK_KEY_ACROSS",
-                                fields=fields,
-                                other=first[0].file,
-                                other_sheet=first[0].title,
-                                other_row=first[1],
-                            )
-                        )
+            out += _same_key(table, key, books)
     return out
+
+
+def _same_key(table: str, key: list[str], books: list[_Book]) -> list[Problem]:
+    seen: dict[tuple, tuple[_Sheet, int]] = {}
+    out = []
+    for book in books:
+        sheet = book.sheets.get(table)
+        if sheet is None:
+            continue
+        for number, row in sheet.rows:
+            value = tuple(row.get(name, "") for name in key)
+            if not all(value):
+                continue
+            first = seen.get(value)
+            if first is None:
+                seen[value] = (sheet, number)
+            elif first[0].file != book.file:
+                out.append(_key_problem(table, key, sheet, number, first))
+    return out
+
+
+def _key_problem(
+    table: str, key: list[str], sheet: _Sheet, number: int, first: tuple[_Sheet, int]
+) -> Problem:
+    fields = ", ".join(package.fields_by_name(table)[n].get("title", n) for n in key)
+    return _problem(
+        sheet.file,
+        sheet.title,
+        number,
+        sheet.letters.get(key[0], ""),
+        "WORKBOOK_KEY_ACROSS",
+        fields=fields,
+        other=first[0].file,
+        other_sheet=first[0].title,
+        other_row=first[1],
+    )
 
 
 def _write_tables(folder: Path, books: list[_Book]) -> dict[str, list[tuple[_Sheet, int]]]:
@@ -781,6 +875,21 @@ def _located(problem: validate.Problem, origins, books: list[_Book]) -> Problem:
     return Problem(files, title, 0, "", problem.code, problem.message)
 
 
+def _package_problems(found, origins, books: list[_Book], across: list[Problem]) -> list[Problem]:
+    """The merged package's problems, located in the workbooks, less those the workbooks said already."""
+    taken = {(p.file, p.sheet, p.row) for p in across}
+    out = []
+    for problem in found:
+        located = _located(problem, origins, books)
+        if problem.code == "IDENTIFIER_VALUE" and located.row:
+            continue  # the workbook scan has located it already, cell by cell
+        place = (located.file, located.sheet, located.row)
+        if problem.code in ("KEY_DUPLICATE", "CELL_UNIQUE") and place in taken:
+            continue  # said once, naming the other file
+        out.append(located)
+    return out
+
+
 class ImportFailed(BdsError):
     def __init__(self, problems: list[Problem]):
         super().__init__(_say("read.failed", count=len(problems)), exit_code=1)
@@ -809,10 +918,7 @@ def import_workbooks(paths: list[Path], out_dir: Path, territory: dict | None, r
     """Read, merge and check the workbooks, then write the package into `out_dir` in one step.
 
     Raises ImportFailed with every located problem, and writes nothing, when any check fails."""
-    resolved = [Path(p).resolve() for p in paths]
-    if len(set(resolved)) != len(resolved):
-        raise BdsError(_say("read.twice"), exit_code=2)
-    books = [read_workbook(Path(p)) for p in paths]
+    books = _read_all(paths)
     problems = [p for b in books for p in b.problems]
     if any(b.structural for b in books):
         raise ImportFailed(_order(problems, books))
@@ -820,15 +926,7 @@ def import_workbooks(paths: list[Path], out_dir: Path, territory: dict | None, r
     with fsutil.atomic_dir(out_dir, replace=replace) as tmp:
         origins = _write_tables(tmp, books)
         result = validate.validate(tmp, territory, check_repository=False, load=False)
-        taken = {(p.file, p.sheet, p.row) for p in across}
-        for problem in result.problems:
-            located = _located(problem, origins, books)
-            if problem.code == "IDENTIFIER_VALUE" and located.row:
-                continue  # the workbook scan has located it already, cell by cell
-            place = (located.file, located.sheet, located.row)
-            if problem.code in ("KEY_DUPLICATE", "CELL_UNIQUE") and place in taken:
-                continue  # said once, naming the other file
-            problems.append(located)
+        problems += _package_problems(result.problems, origins, books, across)
         problems += across
         if problems:
             raise ImportFailed(_order(problems, books))
@@ -837,3 +935,11 @@ def import_workbooks(paths: list[Path], out_dir: Path, territory: dict | None, r
         "files": len(books),
         "rows": {t: sum(len(b.sheets[t].rows) for b in books) for t in package.TABLES},
     }
+
+
+def _read_all(paths: list[Path]) -> list[_Book]:
+    """Every workbook read; BdsError (exit 2) when one is named twice."""
+    resolved = [Path(p).resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise BdsError(_say("read.twice"), exit_code=2)
+    return [read_workbook(Path(p)) for p in paths]

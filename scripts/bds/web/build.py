@@ -26,7 +26,8 @@ from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
 from ..publish import staging
-from . import engine, generate, postprocess, precompress
+from . import engine, generate, languages, pages, postprocess, precompress
+from .context import SiteContext
 from .preview import copyright_text
 from .text import esc
 
@@ -151,44 +152,86 @@ def build_site(
         gc.unfreeze()
 
 
+@dataclass
+class _Site:
+    """One language's site: its context, its generated pages, and where the engine writes it."""
+
+    language: str
+    ctx: SiteContext
+    generated: generate.Generated
+    folder: str  # inside the site: "" for Italian, "<code>" for the others
+
+
+def _providers_for(language: str, multilingual: bool, providers) -> list:
+    listed = list(providers if providers is not None else pages.PAGE_PROVIDERS)
+    if not multilingual:
+        return listed
+    listed.append(languages.stylesheet)
+    if language == languages.ITALIAN:
+        return [*listed, languages.easy_pages]
+    return [
+        entry
+        for entry in listed
+        if (entry if isinstance(entry, str) else getattr(entry, "__name__", ""))
+        not in languages.ITALIAN_ONLY_PROVIDERS
+    ]
+
+
+def _generate_sites(content, today: dt.date, log, providers) -> list[_Site]:
+    """The pages of every declared language, each generated in its own language (Italian first)."""
+    territory = content.territory.data if content.territory is not None and content.territory.ok else {}
+    codes = languages.declared(territory)
+    multilingual = len(codes) > 1
+    sites: list[_Site] = []
+    for code in codes:
+        with messages.use(language=code):
+            ctx = generate.context_from_content(content, today, inline_qr=False, language=code)
+            if code == languages.ITALIAN:
+                print(messages.t("site.build.generating", count=len(ctx.listings)), file=log, flush=True)
+            generated = generate.run_providers(content, ctx, _providers_for(code, multilingual, providers))
+        if code != languages.ITALIAN:
+            generated.files, generated.nav = languages.localise(
+                generated.files, generated.nav, sites[0].ctx.site_url
+            )
+        sites.append(_Site(code, ctx, generated, "" if code == languages.ITALIAN else code))
+    return sites
+
+
+def _engine_language(site: _Site, alternates: languages.Alternates | None) -> engine.Language | None:
+    if alternates is None:
+        return None
+    return engine.Language(
+        code=site.language,
+        direction=languages.direction(site.language),
+        search_separator=languages.SEARCH_SEPARATORS.get(site.language),
+        page_languages=lambda src: alternates.for_page(site.language, src),
+        italian_root="" if site.language == languages.ITALIAN else "../",
+        extra_css=[languages.STYLESHEET],
+    )
+
+
 def _generate_and_build(
     project: Project, out: Path, today: dt.date, log, providers, content, warnings: int, started: float
 ) -> Summary:
-    """The generation and the engine, in the territory's words (see build_site)."""
-    ctx = generate.context_from_content(content, today, inline_qr=False)
-    print(messages.t("site.build.generating", count=len(ctx.listings)), file=log, flush=True)
-    generated = generate.run_providers(content, ctx, providers)
+    """The generation and the engine, in the territory's words (see build_site); one run per language."""
+    sites = _generate_sites(content, today, log, providers)
+    ctx = sites[0].ctx
+    alternates = _alternates(sites)
     # QR codes are drawn in another process while the engine runs (not earlier: the generation
     # already keeps both cores busy); the engine fills them in page by page.
     qr_jobs = postprocess.start_qr(ctx)
     gc.freeze()  # the generated pages too
+    total = sum(s.generated.page_count for s in sites)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
         try:
             docs, site = work / "docs", work / "site"
             docs.mkdir()  # stays empty: the pages reach the engine in memory
-            total = generated.page_count
             print(messages.t("site.build.building", count=total), file=log, flush=True)
-            engine_warnings = engine.build(
-                engine.config_file(project.root),
-                docs,
-                site,
-                generated.nav,
-                site_name=esc(ctx.territory.get("programme") or ctx.labels.words.programme),
-                site_url=ctx.site_url,
-                copyright_text=copyright_text(ctx.territory),
-                today=today,
-                progress=progress_printer(log, every=max(500, total // 10), total=total)
-                if total >= 1000
-                else None,
-                files=generated.files,
-                finish_page=qr_jobs.fill,
-                words=messages.words(),
-            )
-            for message in engine_warnings:
-                print(messages.t("site.build.engine_warning", message=message), file=log)
-            warnings += len(engine_warnings)
+            for one in sites:
+                target = site / one.folder if one.folder else site
+                warnings += _build_one(project, one, docs, target, today, log, total, qr_jobs, alternates)
             precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
@@ -206,3 +249,51 @@ def _generate_and_build(
     finally:
         qr_jobs.close()
     return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
+
+
+def _alternates(sites: list[_Site]) -> languages.Alternates | None:
+    """Which page each language has (the switcher and hreflang); None for a site in one language."""
+    if len(sites) < 2:
+        return None
+    return languages.Alternates(
+        [s.language for s in sites],
+        sites[0].ctx.site_url,
+        {s.language: {p for p in s.generated.files if p.endswith(".md")} for s in sites},
+    )
+
+
+def _build_one(
+    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates
+) -> int:
+    """One language's engine run (its texts in its language); returns the number of engine warnings."""
+    jobs = qr_jobs if one.language == languages.ITALIAN else postprocess.start_qr(one.ctx)
+    try:
+        with messages.use(language=one.language):
+            engine_warnings = _run_engine(
+                project, one, docs, target, today, log, total, jobs, _engine_language(one, alternates)
+            )
+    finally:
+        if jobs is not qr_jobs:
+            jobs.close()
+    for message in engine_warnings:
+        print(messages.t("site.build.engine_warning", message=message), file=log)
+    return len(engine_warnings)
+
+
+def _run_engine(project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language):
+    ctx, generated = one.ctx, one.generated
+    return engine.build(
+        engine.config_file(project.root),
+        docs,
+        target,
+        generated.nav,
+        site_name=esc(ctx.territory.get("programme") or ctx.labels.words.programme),
+        site_url=ctx.site_url,
+        copyright_text=copyright_text(ctx.territory),
+        today=today,
+        progress=progress_printer(log, every=max(500, total // 10), total=total) if total >= 1000 else None,
+        files=generated.files,
+        finish_page=qr_jobs.fill,
+        words=messages.words(),
+        language=language,
+    )

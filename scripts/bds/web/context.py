@@ -34,6 +34,9 @@ class SiteContext:
     labels: model.Labels
     review_days: int = model.DEFAULT_REVIEW_DAYS
     inline_qr: bool = True
+    # On the site of another language: the Italian guides' slugs, so a link to an untranslated guide
+    # leads to the Italian one (bds.web.languages).
+    italian_guides: frozenset[str] = frozenset()
     glossary: Glossary = field(init=False)
     listings_by_partner: dict[str, list[dict]] = field(init=False)
     cache: dict = field(init=False, default_factory=dict)  # renderers' memo, valid for this build only

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -93,6 +95,7 @@ def load(
     files: dict[str, str | bytes] | None = None,
     finish_page=None,
     words: dict[str, str] | None = None,
+    language: Language | None = None,
 ):
     from mkdocs.config import load_config
 
@@ -117,7 +120,45 @@ def load(
         cfg.extra["bds_progress"] = progress
     if words is not None:  # the territory's words, for the theme's texts (mkdocs_hook.on_env)
         cfg.extra["bds_words"] = dict(words)
+    if language is not None:
+        _set_language(cfg, language)
     return cfg
+
+
+@dataclass
+class Language:
+    """The language of one site of a multilingual territory (see bds.web.languages).
+
+    `code` sets the theme's language (Material's own texts, `<html lang>`) and the header search's;
+    `direction` "rtl" for Arabic; `search_separator` the search's word boundaries (Chinese);
+    `page_languages(src_path)` gives what the theme prints on each page (switcher, hreflang alternates);
+    `italian_root` leads from this site's root to the Italian one ("" for Italian itself); `extra_css`
+    adds stylesheets (paths of generated files) after the configuration's.
+    """
+
+    code: str
+    direction: str = "ltr"
+    search_separator: str | None = None
+    page_languages: Callable[[str | None], dict] | None = None
+    italian_root: str = ""
+    extra_css: list[str] = field(
+        default_factory=list
+    )  # stylesheets of the generated files, after the theme's
+
+
+def _set_language(cfg, language: Language) -> None:
+    cfg.theme["language"] = language.code
+    if language.direction == "rtl":
+        cfg.theme["direction"] = "rtl"
+    for name, plugin in cfg.plugins.items():
+        if name.split("/")[-1] == "search":
+            plugin.config.lang = [language.code]
+            if language.search_separator:
+                plugin.config.separator = language.search_separator
+    if language.page_languages is not None:
+        cfg.extra["bds_languages"] = language.page_languages
+    cfg.extra["bds_italian_root"] = language.italian_root
+    cfg.extra_css = [*cfg.extra_css, *language.extra_css]
 
 
 def build(
@@ -133,6 +174,7 @@ def build(
     files: dict[str, str | bytes] | None = None,
     finish_page=None,
     words: dict[str, str] | None = None,
+    language: Language | None = None,
 ) -> list[str]:
     """Build the site; return the engine's warnings.
 
@@ -161,6 +203,7 @@ def build(
                     files=files,
                     finish_page=finish_page,
                     words=words,
+                    language=language,
                 )
                 mkdocs_build(cfg)
             except MkDocsException as failed:  # e.g. a project's own mkdocs.yml pointing at a missing theme

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import messages
 from ..errors import BdsError
-from . import pages
+from . import languages, pages
 from .context import SiteContext
 from .text import esc
 
@@ -28,21 +28,37 @@ class Generated:
         return sum(1 for path in self.files if path.endswith(".md"))
 
 
-def context_from_content(content, today: dt.date, inline_qr: bool = True) -> SiteContext:
-    """The SiteContext of a loaded project (only records that passed validation)."""
+def context_from_content(
+    content, today: dt.date, inline_qr: bool = True, language: str = languages.ITALIAN
+) -> SiteContext:
+    """The SiteContext of a loaded project (only records that passed validation), for the site in `language`.
+
+    Another language than Italian gets that language's translated guides, its listings' translated titles
+    and summaries, and its own address (`site_url` + `<code>/`); see bds.web.languages.
+    """
     territory = content.territory.data if content.territory is not None and content.territory.ok else {}
     listings = [doc.data for doc in content.valid("opportunity")]
     partners = [doc.data for doc in content.valid("partner")]
-    guides = []
-    for doc in content.valid("guide"):
-        record = dict(doc.data)
-        record["body"] = doc.body or ""
-        record["slug"] = PurePosixPath(doc.path).stem
-        guides.append(record)
+    if language == languages.ITALIAN:
+        guides = []
+        for doc in content.valid("guide"):
+            record = dict(doc.data)
+            record["body"] = doc.body or ""
+            record["slug"] = PurePosixPath(doc.path).stem
+            guides.append(record)
+        if languages.is_multilingual(territory):
+            languages.mark_easy_versions(guides, languages.translated_guides(content, languages.EASY))
+    else:
+        guides = languages.translated_guides(content, language)
+        listings = [languages.with_translation(item, language) for item in listings]
     glossary = []
     if content.glossary is not None and content.glossary.ok and isinstance(content.glossary.data, dict):
         glossary = list(content.glossary.data.get("terms") or [])
-    return SiteContext.create(territory, listings, partners, guides, glossary, today, inline_qr=inline_qr)
+    ctx = SiteContext.create(territory, listings, partners, guides, glossary, today, inline_qr=inline_qr)
+    ctx.site_url = languages.site_url(ctx.site_url, language)
+    if language != languages.ITALIAN:
+        ctx.italian_guides = frozenset(PurePosixPath(doc.path).stem for doc in content.valid("guide"))
+    return ctx
 
 
 def _check_path(path: str) -> None:
@@ -65,8 +81,8 @@ _WORK: tuple = ()
 
 
 def _run_in_worker(index: int) -> dict:
-    content, ctx, providers = _WORK
-    with messages.use(words=ctx.labels.words):
+    content, ctx, providers, language = _WORK
+    with messages.use(language=language, words=ctx.labels.words):
         return providers[index](content, ctx)
 
 
@@ -84,7 +100,12 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
     futures = {}
     pool = None
     if heavy and len(ctx.listings) >= PARALLEL_FROM:
-        _WORK = (content, ctx, resolved)  # inherited by the forked worker, never pickled
+        _WORK = (
+            content,
+            ctx,
+            resolved,
+            messages.current_language(),
+        )  # inherited by the forked worker, never pickled
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         futures = {i: pool.submit(_run_in_worker, i) for i in heavy}
     files: dict[str, str | bytes] = {}

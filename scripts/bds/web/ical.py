@@ -196,7 +196,7 @@ def _add_texts(vevent: icalendar.Event, listing: dict, ctx: SiteContext, lid: st
     url = ctx.url(model.listing_path(lid))
     text = str(listing.get("summary", ""))
     if listing.get("schedule"):
-        text += f"\nOrari: {listing['schedule']}"
+        text += "\n" + t("data.calendar.schedule", schedule=listing["schedule"])
     vevent.add("description", f"{text}\n{url}")
     zones = ", ".join(ctx.labels.zones.get(z, z) for z in listing.get("zones") or [])
     place = ", ".join(

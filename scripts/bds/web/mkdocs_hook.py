@@ -38,8 +38,35 @@ def js_messages(words: dict | None = None) -> dict:
     }
 
 
+_BYTECODE: object | None = None
+
+
+def _bytecode_cache():
+    """The theme's templates compiled once per process: a multilingual build runs the engine once per
+    language, and compiling Material's templates again each time costs about a second."""
+    global _BYTECODE
+    if _BYTECODE is None:
+        from jinja2 import BytecodeCache
+
+        class Memory(BytecodeCache):
+            def __init__(self):
+                self.code: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.code:
+                    bucket.bytecode_from_string(self.code[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.code[bucket.key] = bucket.bytecode_to_string()
+
+        _BYTECODE = Memory()
+    return _BYTECODE
+
+
 def on_env(env, config, files):
     from bds import messages
+
+    env.bytecode_cache = _bytecode_cache()
 
     words = config.extra.get("bds_words")
 
@@ -49,7 +76,16 @@ def on_env(env, config, files):
 
     env.globals["t"] = t
     env.globals["bds_js_messages"] = lambda: js_messages(words)
+    env.globals["bds_languages"] = lambda page: _languages_of(config, page)
     return env
+
+
+def _languages_of(config, page):
+    """A multilingual site's switcher and alternates for `page` (None on a site in one language)."""
+    of = config.extra.get("bds_languages")
+    if of is None:
+        return None
+    return of(page.file.src_uri if page is not None and getattr(page, "file", None) else None)
 
 
 _seen = {"pages": 0}
@@ -91,8 +127,20 @@ def _stock_fixes(output: str) -> str:
     return output.replace(' tabindex=""', "")
 
 
+def _direction(output: str, config) -> str:
+    """Material says `dir` on <body>; the document's direction is <html>'s (Arabic: rtl)."""
+    if config.theme.get("direction") == "rtl":
+        return output.replace("<html lang=", '<html dir="rtl" lang=', 1)
+    return output
+
+
+def on_post_template(output_content, template_name, config):
+    return _direction(output_content, config) if template_name.endswith(".html") else output_content
+
+
 def on_post_page(output, page, config):
     output = _stock_fixes(output)
+    output = _direction(output, config)
     finish = config.extra.get("bds_finish_page")
     if finish is not None:
         output = finish(page.file.src_uri, output)

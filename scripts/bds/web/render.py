@@ -13,7 +13,7 @@ import json
 import re
 
 from .. import guidelinks, messages
-from . import ical, jsonld, model, qr, services
+from . import ical, jsonld, languages, model, qr, services
 from .context import SiteContext
 from .model import rel
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url, stopwords, t_html
@@ -235,6 +235,11 @@ def listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     return cached
 
 
+def _italian_attr() -> str:
+    """` lang="it"` on a page of another language: a listing's own text stays in Italian."""
+    return "" if messages.current_language() == "it" else ' lang="it"'
+
+
 def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     labels = ctx.labels
     attrs = {
@@ -374,7 +379,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
     programme = territory.get("programme", ctx.labels.words.programme)
     body = (
         f'<div class="bds-home"><h1>{esc(programme)}</h1>'
-        f'<p class="bds-lead">{ctx.glossary.mark(sentences, "home")}</p>'
+        f'<p class="bds-lead"{_italian_attr()}>{ctx.glossary.mark(sentences, "home")}</p>'
         f'<h2 id="percorsi">{t_html("site.home.start")}</h2><ul class="bds-paths">{cards}</ul>'
         f'<h2 id="novita">{t_html("site.home.recent")}</h2>{listing_list(recent, ctx, path)}'
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.home.see_all")}</a></p>'
@@ -504,7 +509,7 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
     index_href = rel(path, f"{model.LISTING_DIR}/indice-ricerca.json")
     body = (
         f'<div class="bds-catalogue" data-index="{esc(index_href)}" data-today="{ctx.today.isoformat()}" '
-        f'data-stop="{esc(" ".join(sorted(stopwords())))}">'
+        f'data-stop="{esc(" ".join(sorted(stopwords(messages.current_language()))))}">'
         f"<h1>{t_html('site.catalogue.title')}</h1>"
         f'<p class="bds-lead">{t_html("site.catalogue.lead", in_catalogue=_in_catalogue(ctx))}</p>'
         + facet_controls(ctx, path)
@@ -549,6 +554,7 @@ def search_index(ctx: SiteContext) -> bytes:
         tokens = search_tokens(
             str(item.get("title", "")),
             str(item.get("summary", "")),
+            *(item.get("bds_italian") or ()),  # a translated listing is found by its Italian words too
             plain_text(str(item.get("description", ""))),
             " ".join(item.get("tags") or []),
             ctx.partners.get(str(item.get("partner")), {}).get("name", ""),
@@ -646,7 +652,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
         f"{facts(rows, searchable=True)}"
         f'<h2 id="contatti">{t_html("site.listing.contacts")}</h2>{contact_html(listing.get("contact"))}'
-        f'<h2 id="descrizione">{t_html("site.listing.description")}</h2><div class="bds-description">{description}</div>'
+        f'<h2 id="descrizione">{t_html("site.listing.description")}</h2><div class="bds-description"{_italian_attr()}>{description}</div>'
         f'<p class="bds-reviewed">{t_html("site.reviewed", date=model.italian_date(listing.get("reviewed")))}</p>'
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
         f'<p>{t_html("site.listing.scan")}<br><span class="bds-url">{esc(url)}</span></p></div>'
@@ -837,6 +843,8 @@ def guide_link_target(target: str, ctx: SiteContext) -> str | None:
     kind, _, name = target.partition("/")
     if kind == "guida" and any(g.get("slug") == name for g in ctx.guides):
         return f"{model.GUIDE_DIR}/{name}.md"
+    if kind == "guida" and name in ctx.italian_guides:  # not translated: the Italian site, one folder up
+        return f"../{model.GUIDE_DIR}/{name}.md"
     if kind == "ente" and name in ctx.partners:
         return model.partner_path(name)
     if kind == "opportunita" and any(str(item.get("id")) == name for item in ctx.listings):
@@ -878,7 +886,8 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     content = ctx.glossary.mark(guide_html(source), "g")
     summary = ctx.glossary.mark(esc(guide.get("summary", "")), "s")
     body = (
-        f'<div class="bds-page"><h1>{esc(guide.get("title", ""))}</h1><article class="bds-guide">'
+        f'<div class="bds-page"><h1>{esc(guide.get("title", ""))}</h1>{languages.guide_notes(guide, path)}'
+        '<article class="bds-guide">'
         f"{example_badge(guide, messages.t('site.example.guide'))}"
         f'<div class="bds-easy" role="note" aria-label="{t_html("site.guide.in_short")}">'
         f'<p class="bds-easy-title">{t_html("site.guide.in_short")}</p>'
