@@ -84,9 +84,29 @@ def title_for(kind: str, path: tuple) -> str:
 
 
 def labels_for(kind: str, path: tuple) -> dict[str, str]:
+    """The labels of a field's values («Corso o formazione»), in the current language."""
     node = subschema(kind, path)
-    labels = node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
-    return {key: messages.with_words(label) for key, label in labels.items()}
+    return translated_labels(kind, path, node.get("x-labels") or node.get("items", {}).get("x-labels") or {})
+
+
+def translated_labels(kind: str, path: tuple, labels: dict[str, str]) -> dict[str, str]:
+    """`labels` (the schema's Italian x-labels) in the current language: another language's catalogue
+    says them under `labels.<kind>.<path>.<value>`; the territory's words are filled in."""
+    prefix = f"labels.{kind}.{'.'.join(path)}."
+    return {key: field_text_in_language(prefix + str(key), label) for key, label in labels.items()}
+
+
+def field_text(kind: str, path: tuple, attr: str, italian: str) -> str:
+    """A field's title, description or expected form (`attr`), in the current language: the schema
+    holds the Italian; another language's catalogue says it under `fields.<kind>.<path>.<attr>`."""
+    return field_text_in_language(f"fields.{kind}.{'.'.join(path)}.{attr}", italian)
+
+
+def field_text_in_language(key: str, italian: str) -> str:
+    language = messages.current_language()
+    if language != messages.DEFAULT_LANGUAGE and messages.has(key, language):
+        return messages.with_words(str(messages.raw(key, language)))
+    return messages.with_words(italian)
 
 
 def validate(doc: Document, kind: str) -> list[F.Finding]:

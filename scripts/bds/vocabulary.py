@@ -90,8 +90,10 @@ def of(territory: dict | None) -> Words:
 
     with messages.use(words=words):  # the schemas' labels may name these words ({coordinator}...)
         labels = default_labels()
+    italian = messages.current_language() == messages.DEFAULT_LANGUAGE
     for group, values in labels.items():
-        given = own.get(group)
+        # the territory's own labels are Italian: another language keeps its catalogue's labels
+        given = own.get(group) if italian else None
         if isinstance(given, dict):
             values.update({str(k): _text(v, values.get(str(k), str(k))) for k, v in given.items()})
     return Words(**words, axes=labels["axes"], audiences=labels["audiences"], access=labels["access"])

@@ -11,7 +11,6 @@ from typing import Any
 
 from .. import schema as S
 from .. import vocabulary
-from ..messages import with_words
 
 KIND = "opportunity"
 # Choices that come from the content of the territory rather than from the schema.
@@ -64,9 +63,9 @@ class Field:
         return {}
 
 
-def _labels(node: dict) -> dict[str, str]:
+def _labels(node: dict, path: tuple) -> dict[str, str]:
     labels = node.get("x-labels") or node.get("items", {}).get("x-labels") or {}
-    return {key: with_words(label) for key, label in labels.items()}
+    return S.translated_labels(KIND, path, labels)
 
 
 def _widget(path: tuple, node: dict) -> str:
@@ -111,8 +110,10 @@ def fields(schema: dict | None = None) -> list[Field]:
                         leaf,
                         name in required and inner in inner_required,
                         group=(name,),
-                        group_title=with_words(node.get("title", name)),
-                        group_description=with_words(node.get("description", "")),
+                        group_title=S.field_text(KIND, (name,), "title", node.get("title", name)),
+                        group_description=S.field_text(
+                            KIND, (name,), "description", node.get("description", "")
+                        ),
                     )
                 )
             continue
@@ -121,15 +122,15 @@ def fields(schema: dict | None = None) -> list[Field]:
 
 
 def _field(path, node, required, **group) -> Field:
-    labels = _labels(node)
+    labels = _labels(node, path)
     values = node.get("enum") or node.get("items", {}).get("enum") or []
     if not values:
         values = next((o["enum"] for o in node.get("anyOf", []) if "enum" in o), [])
     choices = tuple((str(v), labels.get(v, str(v))) for v in values)
     return Field(
         path=path,
-        title=with_words(node.get("title", path[-1])),
-        description=with_words(node.get("description", "")),
+        title=S.field_text(KIND, path, "title", node.get("title", path[-1])),
+        description=S.field_text(KIND, path, "description", node.get("description", "")),
         required=required,
         widget=_widget(path, node),
         choices=choices,

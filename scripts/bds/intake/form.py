@@ -20,7 +20,7 @@ from importlib import resources
 from .. import findings as F
 from .. import kitfiles, messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
-from ..messages import t, with_words
+from ..messages import t
 from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
@@ -159,9 +159,16 @@ def _pattern_config(f: FD.Field, lists: dict, conf: dict) -> None:
                 "VALUE_FORMAT",
                 title=title,
                 expected=_expected(f, lists)
-                or with_words(item.get("x-expected", t("form.expected.fallback"))),
+                or S.field_text(
+                    FD.KIND, f.path, "expected", item.get("x-expected", t("form.expected.fallback"))
+                ),
             )
         )
+
+
+def _field_expected(f: FD.Field, italian: str) -> str:
+    """The schema's «x-expected» of a field, in the page's language."""
+    return S.field_text(FD.KIND, f.path, "expected", italian)
 
 
 def _length_config(f: FD.Field, conf: dict) -> None:
@@ -194,7 +201,9 @@ def _number_config(f: FD.Field, lists: dict, conf: dict) -> None:
         expected = t("intake.expected.integer" if f.widget == "integer" else "intake.expected.number")
         m["type"] = _msg("FIELD_TYPE", title=title, expected=expected)
         if f.widget == "choice-or-number":
-            plain = _expected(f, lists) or with_words(node.get("x-expected", expected))
+            plain = _expected(f, lists) or S.field_text(
+                FD.KIND, f.path, "expected", node.get("x-expected", expected)
+            )
             m["type"] = _msg("VALUE_FORMAT", title=title, expected=plain)
 
 
