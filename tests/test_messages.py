@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bds import messages
+from bds import messages, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "scripts" / "bds"
@@ -274,9 +274,44 @@ def test_catalogue_files_are_well_formed():
                 _placeholders(text)  # raises on a broken brace
 
 
+def schema_texts() -> dict[str, str]:
+    """The schemas' Italian texts a page shows, keyed as another language's catalogue says them:
+    `labels.<kind>.<path>.<value>` (x-labels) and `fields.opportunity.<path>.<attr>` (the form's fields).
+    Italian has them in the schemas (one source); other languages in their `labels` and `fields`."""
+    out: dict[str, str] = {}
+
+    def walk(kind: str, node: object, path: tuple) -> None:
+        if not isinstance(node, dict):
+            return
+        for value, label in (node.get("x-labels") or {}).items():
+            out[f"labels.{kind}.{'.'.join(path)}.{value}"] = label
+        for name, child in (node.get("properties") or {}).items():
+            walk(kind, child, (*path, name))
+        walk(kind, node.get("items"), path)
+        for option in node.get("anyOf") or []:
+            walk(kind, option, path)
+
+    for kind in ("opportunity", "partner", "guide"):
+        walk(kind, schema.load_schema(kind), ())
+    from bds.intake import fields as intake_fields
+
+    seen = {}
+    for f in intake_fields.fields():
+        node = schema.subschema("opportunity", f.path)
+        seen[f.path] = node
+        if f.group:
+            seen[f.group] = schema.subschema("opportunity", f.group)
+    for path, node in seen.items():
+        for attr, key in (("title", "title"), ("description", "description"), ("expected", "x-expected")):
+            if node.get(key):
+                out[f"fields.opportunity.{'.'.join(path)}.{attr}"] = node[key]
+    return out
+
+
 def test_every_declared_language_has_every_key_of_its_sections():
-    """Another language has every key of the sections it translates (cli and report stay Italian)."""
-    italian = messages.catalogue("it")
+    """Another language has every key of the sections it translates (cli and report stay Italian);
+    the schemas' labels and field texts count as Italian keys of the `labels` and `fields` sections."""
+    italian = {**messages.catalogue("it"), **schema_texts()}
     for language in messages.languages():
         if language == "it":
             continue

@@ -366,9 +366,20 @@ def _home_paths(ctx: SiteContext, path: str) -> list[tuple[str, str, str]]:
     return paths
 
 
+def territory_description(territory: dict) -> tuple[str, bool]:
+    """The territory's presentation in the page's language, and whether it is in that language
+    (`translations.<lang>.description` in territory.yml; else the Italian one)."""
+    language = messages.current_language()
+    own = ((territory.get("translations") or {}).get(language) or {}).get("description")
+    if language != "it" and own:
+        return str(own), True
+    return str(territory.get("description") or ""), language == "it"
+
+
 def home(ctx: SiteContext, path: str = "index.md") -> str:
     territory = ctx.territory
-    sentences = esc(territory.get("description") or "")
+    described, in_language = territory_description(territory)
+    sentences = esc(described)
     cards = "".join(
         f'<li class="bds-path"><a href="{esc(href)}"><strong>{esc(title)}</strong></a><p>{esc(text)}</p></li>'
         for title, href, text in _home_paths(ctx, path)
@@ -379,7 +390,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
     programme = territory.get("programme", ctx.labels.words.programme)
     body = (
         f'<div class="bds-home"><h1>{esc(programme)}</h1>'
-        f'<p class="bds-lead"{_italian_attr()}>{ctx.glossary.mark(sentences, "home")}</p>'
+        f'<p class="bds-lead"{"" if in_language else _italian_attr()}>{ctx.glossary.mark(sentences, "home")}</p>'
         f'<h2 id="percorsi">{t_html("site.home.start")}</h2><ul class="bds-paths">{cards}</ul>'
         f'<h2 id="novita">{t_html("site.home.recent")}</h2>{listing_list(recent, ctx, path)}'
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.home.see_all")}</a></p>'
@@ -388,7 +399,7 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
     return page(
         programme,
         body,
-        description=str(territory.get("description") or ""),
+        description=described,
         hide=("navigation", "toc"),
     )
 
