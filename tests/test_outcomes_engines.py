@@ -110,10 +110,12 @@ def _drop_column(table: str, column: str) -> Callable[[Path], None]:
     return _edit(table, change)
 
 
-# (name, change, decided by the fast checker alone)
-CASES: list[tuple[str, Callable[[Path], None], bool]] = [
-    ("valid", lambda data: None, True),
-    ("templates-only-headers", _templates, True),
+# (name, change, who decides: FAST alone, TABLE = a table past the error limit goes to frictionless,
+# PACKAGE = the whole package goes to frictionless)
+FAST, TABLE, PACKAGE = "fast", "table", "package"
+CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("valid", lambda data: None, FAST),
+    ("templates-only-headers", _templates, FAST),
     (
         "cells",
         _many(
@@ -130,7 +132,7 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _cell("beneficiaries", 8, "sex", ""),
             _cell("beneficiaries", 9, "health_service", "a,b"),
         ),
-        True,
+        FAST,
     ),
     (
         "types",
@@ -154,7 +156,7 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _cell("assessments", 4, "honos_total", "-0"),
             _cell("assessments", 5, "honos_2", "x"),
         ),
-        True,
+        FAST,
     ),
     (
         "required",
@@ -165,7 +167,7 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _cell("costs", 3, "category", ""),
             _cell("admissions", 2, "end_date", ""),
         ),
-        True,
+        FAST,
     ),
     (
         "keys",
@@ -178,7 +180,7 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _cell("assessments", 3, "project_id", ""),
             _cell("costs", 2, "project_id", UUID.upper()),
         ),
-        True,
+        FAST,
     ),
     (
         "key-to-a-bad-id",
@@ -186,7 +188,7 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _column("beneficiaries", "beneficiary_id", lambda n, v: v.upper() if n == 2 else v),
             _column("admissions", "beneficiary_id", lambda n, v: v.upper()),
         ),
-        True,
+        FAST,
     ),
     (
         "shape",
@@ -199,8 +201,20 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _edit("assessments", lambda rows: rows.__setitem__(3, rows[3][:1])),
             _edit("assessments", lambda rows: rows.insert(4, [""] * 3 + ["x"])),
         ),
-        True,
+        FAST,
     ),
+    (
+        "late-rows-short",  # past the 100 rows frictionless samples: the header stays row 1
+        _edit("costs", lambda rows: rows.__setitem__(slice(120, 200), [r[:2] for r in rows[120:200]])),
+        FAST,
+    ),
+    (
+        "every-row-short",  # frictionless takes row 2 (as wide as the sample's mean) for the header
+        _edit("admissions", lambda rows: rows.__setitem__(slice(1, None), [r[:2] for r in rows[1:]])),
+        PACKAGE,
+    ),
+    ("every-row-long", _edit("beneficiaries", lambda rows: [r.append("") for r in rows[1:]]), FAST),
+    ("only-blank-rows", _raw("costs", lambda text: text.split("\n", 1)[0] + "\n\n,,\n,,,,,,\n"), PACKAGE),
     (
         "crlf-and-quotes",
         _many(
@@ -209,28 +223,28 @@ CASES: list[tuple[str, Callable[[Path], None], bool]] = [
             _quote_all("assessments"),
             _cell("projects", 2, "closure_reason", 'say "no", then'),
         ),
-        True,
+        FAST,
     ),
-    ("byte-order-mark", _raw("projects", lambda text: "\ufeff" + text), True),
+    ("byte-order-mark", _raw("projects", lambda text: "\ufeff" + text), FAST),
     (
         "older-package-without-optional-columns",
         _many(
             _drop_column("projects", "first_contact_date"),
             _drop_column("projects", "first_specialist_date"),
         ),
-        True,
+        FAST,
     ),
-    ("many-errors", _column("costs", "amount", lambda n, v: "x"), True),
-    ("renamed-header", _raw("beneficiaries", lambda text: text.replace("birth_year", "born", 1)), False),
-    ("missing-column", _drop_column("costs", "axis"), False),
-    ("extra-column", _edit("admissions", lambda rows: [row.append("1") for row in rows]), False),
+    ("many-errors", _column("costs", "amount", lambda n, v: "x"), TABLE),
+    ("renamed-header", _raw("beneficiaries", lambda text: text.replace("birth_year", "born", 1)), PACKAGE),
+    ("missing-column", _drop_column("costs", "axis"), PACKAGE),
+    ("extra-column", _edit("admissions", lambda rows: [row.append("1") for row in rows]), PACKAGE),
     (
         "swapped-columns",
         _edit("admissions", lambda rows: [row.insert(0, row.pop(1)) for row in rows]),
-        False,
+        PACKAGE,
     ),
-    ("empty-file", _raw("admissions", lambda text: ""), False),
-    ("semicolons", _raw("costs", lambda text: text.replace(",", ";")), False),
+    ("empty-file", _raw("admissions", lambda text: ""), PACKAGE),
+    ("semicolons", _raw("costs", lambda text: text.replace(",", ";")), PACKAGE),
 ]
 
 
@@ -250,8 +264,8 @@ def _problems(data: Path, engine: str) -> list[dict]:
     return [p.as_dict() for p in validate(data, None, check_repository=False, engine=engine).problems]
 
 
-@pytest.mark.parametrize(("name", "change", "alone"), CASES, ids=[case[0] for case in CASES])
-def test_fast_checks_find_what_frictionless_finds(demo, tmp_path, name, change, alone):
+@pytest.mark.parametrize(("name", "change", "decides"), CASES, ids=[case[0] for case in CASES])
+def test_fast_checks_find_what_frictionless_finds(demo, tmp_path, name, change, decides):
     data = tmp_path / name
     shutil.copytree(demo, data)
     change(data)
@@ -259,7 +273,8 @@ def test_fast_checks_find_what_frictionless_finds(demo, tmp_path, name, change, 
     assert not [p for r in reads.values() for p in r.problems]  # the row checks are reached
     texts = {t: r.text or "" for t, r in reads.items()}
     fast = rowcheck.check(texts, {t: r.header for t, r in reads.items()})
-    assert (fast is not None) == alone
+    decided = PACKAGE if fast is None else TABLE if None in fast.values() else FAST
+    assert decided == decides
     fast_problems, frictionless_problems = _problems(data, "fast"), _problems(data, "frictionless")
     assert fast_problems == frictionless_problems
     if name not in VALID:

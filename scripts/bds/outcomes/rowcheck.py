@@ -16,7 +16,9 @@ and save little over this on a programme's scale (about a million rows at most).
 
 It never decides alone what it does not mirror exactly: a header that is not exactly the schema's
 field names (frictionless then pairs labels and fields in its own way), a CSV dialect other than
-plain commas and double quotes (frictionless sniffs it from the first 100 lines) or a table with
+plain commas and double quotes (frictionless sniffs it from the first 100 lines), a first row that
+frictionless would not take for the header (it picks the first row about as wide as the first 100
+rows on average, so a file whose early rows are mostly short or long has its header moved) or a table with
 as many errors as frictionless' error limit (it truncates in its own row order) is handed back to
 frictionless (`None` below). No value of a cell leaves this module: errors carry positions only.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import operator
@@ -175,8 +178,7 @@ class Column:
                 limit = re.compile(f"^{limit}$")
             elif name == "enum":
                 limit = [self._typed(v) for v in limit]
-            check = CHECKS[name]
-            self.checks.append((name, lambda value, check=check, limit=limit: check(limit, value)))
+            self.checks.append((name, functools.partial(CHECKS[name], limit)))
         self.constraints = constraints
 
     def _typed(self, value: Any) -> Any:
@@ -222,6 +224,17 @@ def rows_of(text: str) -> list[list[str]]:
         csv.field_size_limit(limit)
 
 
+def header_row(rows: list[list[str]]) -> int:
+    """The row frictionless takes for the header: the first of its sample (100 rows) whose width is
+    within 10% of the sample's mean width (row 1 when none is)."""
+    widths = [len(cells) for cells in rows[:SAMPLE_LINES]]
+    if not widths:
+        return 1
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    return next((n for n, w in enumerate(widths, start=1) if width - drift <= w <= width + drift), 1)
+
+
 @dataclass
 class Table:
     """One table's rows as columns, its typed key columns and the errors found so far."""
@@ -229,7 +242,7 @@ class Table:
     name: str
     fields: list[Column]
     count: int  # data rows
-    cells: list[Sequence[Any]]  # one per field: the raw cell, or MISSING
+    cells: list[Any]  # one sequence per field: the raw cell, or MISSING
     errors: list[RowError] = field(default_factory=list)
     typed: dict[str, list[Any]] = field(default_factory=dict)  # filled for the key columns
     blank: set[int] = field(default_factory=set)  # indexes of blank rows
@@ -244,10 +257,12 @@ def _table(name: str, header: list[str], rows: list[list[str]]) -> Table:
     fields = [Column(specs[label], number, missing_values) for number, label in enumerate(header, start=1)]
     body = rows[1:]
     width = len(fields)
+    cells: list[Any]
     if all(len(r) == width for r in body):
-        cells: list[Sequence[Any]] = list(zip(*body, strict=True)) if body else [() for _ in fields]
-    else:
+        cells = list(zip(*body, strict=True)) if body else [() for _ in fields]
+    else:  # some rows are shorter or longer: their missing cells are MISSING, their extra ones dropped
         cells = list(itertools.zip_longest(*body, fillvalue=MISSING))[:width]
+        cells += [(MISSING,) * len(body)] * (width - len(cells))
     table = Table(name, fields, len(body), cells)
     _shape_errors(table, body, width)
     return table
@@ -367,10 +382,13 @@ def check(texts: dict[str, str], headers: dict[str, list[str]]) -> dict[str, lis
     for name in package.TABLES:
         if headers.get(name) != expected[name] or not plain_dialect(texts[name]):
             return None
-    tables = {name: _table(name, headers[name], rows_of(texts[name])) for name in package.TABLES}
+    rows = {name: rows_of(texts[name]) for name in package.TABLES}
+    if any(header_row(rows[name]) != 1 for name in package.TABLES):
+        return None
+    tables = {name: _table(name, headers[name], rows[name]) for name in package.TABLES}
     schemas = {name: package.table_schema(name) for name in package.TABLES}
     referenced: dict[str, set[str]] = {name: set() for name in package.TABLES}
-    for name, schema in schemas.items():
+    for schema in schemas.values():
         for fk in schema.get("foreignKeys", []):
             referenced[fk["reference"]["resource"]].update(fk["reference"]["fields"])
     for name, table in tables.items():
