@@ -180,6 +180,28 @@ class Column:
                 limit = [self._typed(v) for v in limit]
             self.checks.append((name, functools.partial(CHECKS[name], limit)))
         self.constraints = constraints
+        self.required = bool(constraints.get("required"))
+        self.ok = self._quick_check()
+
+    def _quick_check(self) -> Callable[[Any], Any]:
+        """One call that is truthy when a present, typed value breaks no constraint (the common case,
+        made cheap: a bare compiled pattern or a set for the usual single constraint)."""
+        checks = [(name, check) for name, check in self.checks if name != "required"]
+        if not checks:
+            return lambda value: True
+        if len(checks) == 1:
+            name, check = checks[0]
+            limit: Any = check.args[0] if isinstance(check, functools.partial) else None
+            if name == "pattern":
+                return limit.match
+            if name == "enum" and self.type in ("string", "integer"):
+                return frozenset(limit).__contains__
+            return check
+        names = [name for name, _ in checks]
+        if names == ["minimum", "maximum"]:
+            low, high = (check.args[0] for _, check in checks if isinstance(check, functools.partial))
+            return lambda value: value == value and low <= value <= high  # NaN refused, as _bound does
+        return lambda value: all(check(value) for _, check in checks)
 
     def _typed(self, value: Any) -> Any:
         """A constraint's value as frictionless types it (a number in the schema stays a number)."""
@@ -199,6 +221,23 @@ class Column:
         failed = tuple(name for name, check in self.checks if not check(value))
         return Verdict(value, failed=failed)
 
+    def classify(self, distinct: set[Any]) -> tuple[dict[Any, Verdict], dict[Any, Any] | None]:
+        """The verdicts of the distinct cells that raise an error, and the typed value of every distinct
+        cell (None when each cell is its own typed value: a string column without blanks)."""
+        blank = {cell for cell in distinct if cell is MISSING or cell in self.missing}
+        present = distinct - blank if blank else distinct
+        typed: dict[Any, Any] | None
+        if self.type == "string":
+            typed = dict.fromkeys(blank) | {cell: cell for cell in present} if blank else None
+            suspects = [cell for cell in present if not self.ok(cell)]
+        else:
+            typed = dict.fromkeys(blank) | {cell: self.read(cell) for cell in present}
+            suspects = [cell for cell in present if typed[cell] is None or not self.ok(typed[cell])]
+        if self.required:
+            suspects += blank
+        bad = {cell: self.verdict(cell) for cell in suspects}
+        return {cell: verdict for cell, verdict in bad.items() if verdict.bad}, typed
+
     def note(self, constraint: str) -> str:
         return f'constraint "{constraint}" is "{self.constraints[constraint]}"'
 
@@ -216,6 +255,12 @@ def plain_dialect(text: str) -> bool:
 
 
 def rows_of(text: str) -> list[list[str]]:
+    """The rows of `text` as the csv module reads them (split directly when nothing is quoted)."""
+    if '"' not in text and "\r" not in text:
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        return [line.split(",") if line else [] for line in lines]
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # validation has already bounded every cell
     try:
@@ -291,18 +336,14 @@ def _cell_errors(table: Table, keys: set[str]) -> None:
     """Type and constraint errors, column by column, each distinct cell checked once; the typed values
     of the columns in `keys` (primary key, unique, foreign keys) kept for the checks across rows."""
     for column, cells in zip(table.fields, table.cells, strict=True):
-        verdicts = {cell: column.verdict(cell) for cell in set(cells)}
-        bad = {cell for cell, verdict in verdicts.items() if verdict.bad}
+        bad, typed = column.classify(set(cells))
         if column.name in keys:
-            if any(cell is MISSING or verdict.value is not cell for cell, verdict in verdicts.items()):
-                table.typed[column.name] = [verdicts[cell].value for cell in cells]
-            else:
-                table.typed[column.name] = list(cells)
+            table.typed[column.name] = list(cells) if typed is None else [typed[cell] for cell in cells]
         if not bad:
             continue
         for index, cell in enumerate(cells):
             if cell in bad and index not in table.blank:
-                _append_cell(table, column, table.row(index), verdicts[cell])
+                _append_cell(table, column, table.row(index), bad[cell])
 
 
 def _append_cell(table: Table, column: Column, row: int, verdict: Verdict) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
 import os
 import re
 import stat
 from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -665,10 +667,12 @@ def validate(
         return result
     texts = {table: r.text or "" for table, r in read.items()}  # every table was read (no problem above)
     headers = {table: r.header for table, r in read.items()}
-    fast = rowcheck.check(texts, headers) if engine == "fast" else None
+    if engine == "fast":
+        fast, identity, data, domain = _with_rowcheck(data_dir, texts, headers, territory)
+    else:
+        fast = None
     if fast is not None and all(errors is not None for errors in fast.values()):
         structural = [_structural_problem(t, error) for t, errors in fast.items() for error in errors or []]
-        identity, data, domain = _content_problems(data_dir, texts, headers, territory)
     else:
         identity, data, domain, structural = _with_frictionless(data_dir, texts, headers, territory, fast)
     result.problems += identity + structural + domain
@@ -688,6 +692,44 @@ def _content_problems(
         identity += _identifier_values(table, texts[table], header)
     data = package.load(data_dir, texts)
     return identity, data, domain_problems(data, territory)
+
+
+def _with_rowcheck(
+    data_dir: Path, texts: dict[str, str], headers: dict[str, list[str]], territory: dict | None
+) -> tuple[dict[str, list[rowcheck.RowError] | None] | None, list[Problem], package.Data, list[Problem]]:
+    """The fast row checks and the content checks; on a large package the row checks run in a second
+    process (which reads the files again), so the two cores share the work."""
+    size = sum(len(text) for text in texts.values())
+    with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
+        pending = pool.submit(_rowcheck_files, data_dir, headers) if pool else None
+        identity, data, domain = _content_problems(data_dir, texts, headers, territory)
+        if pending is None:
+            return rowcheck.check(texts, headers), identity, data, domain
+        digest, fast = pending.result()
+    if digest != _digest(texts):  # a file changed between the two readings: check this reading
+        fast = rowcheck.check(texts, headers)
+    return fast, identity, data, domain
+
+
+def _digest(texts: Mapping[str, str | None]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for table in package.TABLES:
+        digest.update(b"\x00" if texts.get(table) is None else (texts[table] or "").encode("utf-8") + b"\x01")
+    return digest.hexdigest()
+
+
+def _rowcheck_files(
+    data_dir: Path, headers: dict[str, list[str]]
+) -> tuple[str, dict[str, list[rowcheck.RowError] | None] | None]:
+    """`rowcheck.check` on the files read again (in a second process), with the digest of what it read."""
+    texts: dict[str, str | None] = {}
+    for table in package.TABLES:
+        problems: list[Problem] = []
+        raw = _read_bytes(table, data_dir / f"{table}.csv", problems)
+        texts[table] = _decode(table, raw, problems) if raw is not None else None
+    if any(text is None for text in texts.values()):
+        return _digest(texts), None
+    return _digest(texts), rowcheck.check({t: text or "" for t, text in texts.items()}, headers)
 
 
 def _with_frictionless(
