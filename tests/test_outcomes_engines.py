@@ -314,3 +314,19 @@ def test_no_value_leaves_the_checker(demo, tmp_path):
 def test_an_unknown_engine_is_refused(demo):
     with pytest.raises(ValueError):
         validate(demo, None, check_repository=False, engine="pandas")
+
+
+def _another_reading(*args) -> tuple[str, dict]:
+    return "another reading", {}
+
+
+def test_a_file_changed_between_the_two_readings_is_checked_as_first_read(demo, tmp_path, monkeypatch):
+    from bds.outcomes import validate as validate_module
+
+    data = tmp_path / "changed"
+    shutil.copytree(demo, data)
+    _cell("costs", 2, "amount", "x")(data)
+    expected = _problems(data, "frictionless")
+    monkeypatch.setattr(validate_module, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(validate_module, "_rowcheck_files", _another_reading)
+    assert _problems(data, "fast") == expected

@@ -690,8 +690,9 @@ def _content_problems(
     for table, header in headers.items():
         identity += _identifier_columns(table, header)
         identity += _identifier_values(table, texts[table], header)
-    data = package.load(data_dir, texts)
-    return identity, data, domain_problems(data, territory)
+    with rowcheck.paused_gc():  # the typed tables are millions of objects, none of them a cycle
+        data = package.load(data_dir, texts)
+        return identity, data, domain_problems(data, territory)
 
 
 def _with_rowcheck(
