@@ -35,6 +35,80 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def timed(step: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """The median wall time of `step`, its median CPU time (this process and the second one it may
+    start: the fairer figure on a shared machine) and its last value."""
+    times, cpus, value = [], [], None
+    for _ in range(max(1, repeat)):
+        started, used = time.perf_counter(), _cpu()
+        value = step()
+        times.append(time.perf_counter() - started)
+        cpus.append(_cpu() - used)
+    return statistics.median(times), statistics.median(cpus), value
+
+
+def _synthetic(work: Path, people: int, territory: dict) -> Path:
+    started = time.perf_counter()
+    tables = synth.generate(people, 1, territory)
+    data = work / "data"
+    synth.write(data, tables)
+    print(
+        f"synthetic data: {people} people, "
+        + ", ".join(f"{name} {len(rows) - 1}" for name, rows in tables.items())
+        + f" rows; {time.perf_counter() - started:.1f} s"
+    )
+    return data
+
+
+def _against_frictionless(
+    args: argparse.Namespace, data: Path, work: Path, project: Project, territory: dict
+):
+    """frictionless alone, `bds outcomes validate` and one whole report, with the ratios of issue 17."""
+    import frictionless
+
+    def contract():
+        return frictionless.Package(package.frictionless_descriptor(), basepath=str(data)).validate()
+
+    alone, alone_cpu, report = timed(contract, args.repeat)
+    print(f"frictionless alone: {alone:.2f} s, cpu {alone_cpu:.2f} s (valid={report.valid})")
+    fast, fast_cpu, checked = timed(lambda: validate(data, territory, check_repository=False), args.repeat)
+    print(
+        f"bds outcomes validate (fast rows, identifiers, domain rules): {fast:.2f} s, "
+        f"cpu {fast_cpu:.2f} s (ok={checked.ok})"
+    )
+    run = iter(range(10**6))
+
+    def one_report():
+        out = work / "reports" / f"{args.quarter}-{next(run)}"
+        return build_report(data, args.quarter, out, project, pdf=args.pdf)
+
+    whole, whole_cpu, summary = timed(one_report, args.repeat)
+    t = summary["timings"]
+    print(
+        f"report {args.quarter}: validate {t['validate']:.2f} s, aggregate {t['aggregate']:.2f} s, "
+        f"audit {t['audit']:.2f} s ({summary['milp_solves']} MILP solves, {summary['suppressed']} of "
+        f"{summary['cells']} cells suppressed), render {t['render']:.2f} s; whole {whole:.2f} s, "
+        f"cpu {whole_cpu:.2f} s"
+    )
+    for what, wall, cpu in (("validate", fast, fast_cpu), ("whole report", whole, whole_cpu)):
+        ratios = f"{wall / alone:.2f} (cpu {cpu / alone_cpu:.2f}; target <= 0.5)"
+        print(f"ratio {what} / frictionless alone: {ratios}")
+
+
+def _ledger_run(args: argparse.Namespace, data: Path, work: Path, project: Project) -> None:
+    quarters = ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", args.quarter]
+    started = time.perf_counter()
+    for quarter in quarters[:-1]:
+        build_report(data, quarter, work / "ledger-run" / quarter, project, pdf=False)
+    summary = build_report(data, args.quarter, work / "ledger-run" / args.quarter, project, pdf=False)
+    print(
+        f"8 quarterly releases in sequence with the ledger: {time.perf_counter() - started:.1f} s; "
+        "last audit "
+        f"{summary['timings']['audit']:.2f} s, {summary['milp_solves']} solves, "
+        f"unprotected {len(summary['unprotected'])}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=50_000)
@@ -47,76 +121,10 @@ def main() -> None:
     territory = yaml.safe_load(project.territory_file.read_text(encoding="utf-8"))
     work = Path(tempfile.mkdtemp(prefix="bds-outcomes-bench-"))
     try:
-        started = time.perf_counter()
-        tables = synth.generate(args.people, 1, territory)
-        data = work / "data"
-        synth.write(data, tables)
-        print(
-            f"synthetic data: {args.people} people, "
-            + ", ".join(f"{name} {len(rows) - 1}" for name, rows in tables.items())
-            + f" rows; {time.perf_counter() - started:.1f} s"
-        )
-
-        import frictionless
-
-        def timed(step: Callable[[], Any]) -> tuple[float, float, Any]:
-            """The median wall time of `step`, its median CPU time (this process and the second one it
-            may start: the fairer figure on a shared machine) and its last value."""
-            times, cpus, value = [], [], None
-            for _ in range(max(1, args.repeat)):
-                started, used = time.perf_counter(), _cpu()
-                value = step()
-                times.append(time.perf_counter() - started)
-                cpus.append(_cpu() - used)
-            return statistics.median(times), statistics.median(cpus), value
-
-        def contract():
-            return frictionless.Package(package.frictionless_descriptor(), basepath=str(data)).validate()
-
-        alone, alone_cpu, report = timed(contract)
-        print(f"frictionless alone: {alone:.2f} s, cpu {alone_cpu:.2f} s (valid={report.valid})")
-        fast, fast_cpu, checked = timed(lambda: validate(data, territory, check_repository=False))
-        print(
-            f"bds outcomes validate (fast rows, identifiers, domain rules): {fast:.2f} s, "
-            f"cpu {fast_cpu:.2f} s (ok={checked.ok})"
-        )
-
-        quarters = ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3", args.quarter]
-        run = iter(range(10**6))
-
-        def one_report():
-            out = work / "reports" / f"{args.quarter}-{next(run)}"
-            return build_report(data, args.quarter, out, project, pdf=args.pdf)
-
-        whole, whole_cpu, summary = timed(one_report)
-        t = summary["timings"]
-        print(
-            f"report {args.quarter}: validate {t['validate']:.2f} s, aggregate {t['aggregate']:.2f} s, "
-            f"audit {t['audit']:.2f} s ({summary['milp_solves']} MILP solves, {summary['suppressed']} of "
-            f"{summary['cells']} cells suppressed), render {t['render']:.2f} s; whole {whole:.2f} s, "
-            f"cpu {whole_cpu:.2f} s"
-        )
-        print(
-            f"ratio validate / frictionless alone: {fast / alone:.2f} (cpu {fast_cpu / alone_cpu:.2f}; "
-            "target <= 0.5)"
-        )
-        print(
-            f"ratio whole report / frictionless alone: {whole / alone:.2f} (cpu {whole_cpu / alone_cpu:.2f}; "
-            "target <= 0.5)"
-        )
-        if args.no_ledger:
-            return
-
-        started = time.perf_counter()
-        for quarter in quarters[:-1]:
-            build_report(data, quarter, work / "ledger-run" / quarter, project, pdf=False)
-        summary = build_report(data, args.quarter, work / "ledger-run" / args.quarter, project, pdf=False)
-        print(
-            f"8 quarterly releases in sequence with the ledger: {time.perf_counter() - started:.1f} s; "
-            "last audit "
-            f"{summary['timings']['audit']:.2f} s, {summary['milp_solves']} solves, "
-            f"unprotected {len(summary['unprotected'])}"
-        )
+        data = _synthetic(work, args.people, territory)
+        _against_frictionless(args, data, work, project, territory)
+        if not args.no_ledger:
+            _ledger_run(args, data, work, project)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
