@@ -1,8 +1,13 @@
-"""`bds outcomes validate`: frictionless validation of the outcome package plus the domain rules.
+"""`bds outcomes validate`: the outcome package against its frictionless schema, plus the domain rules.
 
 Every problem is located (table, row, column) and carries a stable code from
 `codes.REGISTRY`. Messages are built here from the schema, never from
 frictionless' own messages, because those quote the cell's content.
+
+The frictionless Table Schemas are the contract. The row checks (types, constraints, keys) are
+made by `rowcheck`, which finds what frictionless finds in a fraction of its time and hands back
+to frictionless what it does not mirror (tests/test_outcomes_engines.py compares the two on every
+package it makes); `validate(..., engine="frictionless")` runs frictionless itself.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
 import os
 import re
 import stat
 from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -24,7 +31,7 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
-from . import codes, fsutil, package
+from . import codes, fsutil, package, rowcheck
 
 OUTSIDE_ZONE = "fuori-territorio"
 TIME_POINT_ORDER = {"T0": 0, "T6": 1, "T12": 2, "T24": 3, "closure": 4}
@@ -272,6 +279,8 @@ def _scan_rows(table: str, text: str, result: _Read) -> bool:
         result.problems.append(_problem(table, row, "", "TABLE_TOO_LARGE", limit=shown))
         return False
 
+    if _plain_within_limits(text, result):
+        return True
     has_nul = "\x00" in text
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, MAX_TABLE_BYTES + 1))  # so that an over-long cell is located below
@@ -299,6 +308,23 @@ def _scan_rows(table: str, text: str, result: _Read) -> bool:
     return True
 
 
+def _plain_within_limits(text: str, result: _Read) -> bool:
+    """True, with the header in `result`, for a text with nothing quoted, no carriage return or NUL and
+    every line within the limits (each of its cells is then within them too): the csv module would
+    find nothing in it, and is not needed to say so."""
+    if '"' in text or "\r" in text or "\x00" in text:
+        return False
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if len(lines) > MAX_TABLE_ROWS + 1 or max(map(len, lines), default=0) > MAX_CELL_CHARS:
+        return False
+    if max((line.count(",") for line in lines), default=0) >= MAX_COLUMNS:
+        return False
+    result.header = lines[0].split(",") if lines and lines[0] else []
+    return True
+
+
 def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
     return [
         _problem(table, 1, _column_label(i), "IDENTIFIER_COLUMN", position=i)
@@ -314,6 +340,8 @@ def _identifier_values(table: str, text: str, header: list[str]) -> list[Problem
     previous match, never from the start of its line again."""
     found: dict[tuple[int, int], str] = {}
     for shape, pattern in SHAPE_PATTERNS:
+        if shape == "email" and "@" not in text:  # no address without its "@": skip the scan
+            continue
         line_no, column, scanned = 1, 0, 0
         for match in itertools.islice(pattern.finditer(text), MAX_MATCHES):
             start = match.start()
@@ -376,13 +404,21 @@ def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
     return _problem(table, row, name, "CELL_INVALID", title=title)
 
 
-def _frictionless_problems(data_dir: Path, headers: dict[str, list[str]] | None = None) -> list[Problem]:
+def _frictionless_problems(
+    data_dir: Path, headers: dict[str, list[str]] | None = None, names: list[str] | None = None
+) -> list[Problem]:
+    """frictionless' findings on the whole package, or on the tables `names` only."""
     import frictionless
 
     descriptor = package.frictionless_descriptor(headers)
     pkg = frictionless.Package(descriptor, basepath=str(data_dir))
-    report = pkg.validate()
-    return [_structural_problem(task.name, error) for task in report.tasks for error in task.errors]
+    reports = [pkg.validate()] if names is None else [pkg.validate(name=name) for name in names]
+    return [
+        _structural_problem(task.name, error)
+        for report in reports
+        for task in report.tasks
+        for error in task.errors
+    ]
 
 
 _LABEL_ERRORS = ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label")
@@ -627,11 +663,24 @@ def _order(problems: list[Problem]) -> list[Problem]:
     return sorted(unique.values(), key=lambda p: (tables.get(p.table, -1), p.row, p.column, p.code))
 
 
+ENGINES = ("fast", "frictionless")
+
+
 def validate(
-    data_dir: Path, territory: dict | None = None, check_repository: bool = True, load: bool = True
+    data_dir: Path,
+    territory: dict | None = None,
+    check_repository: bool = True,
+    load: bool = True,
+    engine: str = "fast",
 ) -> Validation:
-    """Validate the package in `data_dir`; `result.data` holds the typed tables when there are no problems."""
+    """Validate the package in `data_dir`; `result.data` holds the typed tables when there are no problems.
+
+    `engine` "fast" checks the rows with `rowcheck` (the same findings as frictionless, in a fraction
+    of its time; it hands back to frictionless what it does not mirror); "frictionless" runs
+    frictionless itself, as tests/test_outcomes_engines.py does to compare the two."""
     data_dir = Path(data_dir)
+    if engine not in ENGINES:
+        raise ValueError(engine)
     if not data_dir.is_dir():
         raise BdsError(f"{data_dir}: {messages.t('outcomes.validate.missing_folder')}", exit_code=2)
     if check_repository:
@@ -644,21 +693,89 @@ def validate(
         return result
     texts = {table: r.text or "" for table, r in read.items()}  # every table was read (no problem above)
     headers = {table: r.header for table, r in read.items()}
-    # frictionless is the contract and the slowest step (one core, ~30k rows/s): on a large package it
-    # runs in a second process while this one scans for identifiers, loads the tables and checks the
-    # domain rules, so the whole validation costs little more than frictionless alone.
-    size = sum((data_dir / f"{t}.csv").stat().st_size for t in package.TABLES)
-    with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
-        pending = pool.submit(_frictionless_problems, data_dir, headers) if pool else None
-        identity: list[Problem] = []
-        for table, header in headers.items():
-            identity += _identifier_columns(table, header)
-            identity += _identifier_values(table, texts[table], header)
-        data = package.load(data_dir, texts)
-        domain = domain_problems(data, territory)
-        structural = pending.result() if pending else _frictionless_problems(data_dir, headers)
+    if engine == "fast":
+        fast, identity, data, domain = _with_rowcheck(data_dir, texts, headers, territory)
+    else:
+        fast = None
+    if fast is not None and all(errors is not None for errors in fast.values()):
+        structural = [_structural_problem(t, error) for t, errors in fast.items() for error in errors or []]
+    else:
+        identity, data, domain, structural = _with_frictionless(data_dir, texts, headers, territory, fast)
     result.problems += identity + structural + domain
     result.problems = _order(result.problems)
     if load and result.ok:
         result.data = data
     return result
+
+
+def _content_problems(
+    data_dir: Path, texts: dict[str, str], headers: dict[str, list[str]], territory: dict | None
+) -> tuple[list[Problem], package.Data, list[Problem]]:
+    """Identifier columns and values, the typed tables and the domain rules."""
+    identity: list[Problem] = []
+    for table, header in headers.items():
+        identity += _identifier_columns(table, header)
+        identity += _identifier_values(table, texts[table], header)
+    with rowcheck.paused_gc():  # the typed tables are millions of objects, none of them a cycle
+        data = package.load(data_dir, texts)
+        return identity, data, domain_problems(data, territory)
+
+
+def _with_rowcheck(
+    data_dir: Path, texts: dict[str, str], headers: dict[str, list[str]], territory: dict | None
+) -> tuple[dict[str, list[rowcheck.RowError] | None] | None, list[Problem], package.Data, list[Problem]]:
+    """The fast row checks and the content checks; on a large package the row checks run in a second
+    process (which reads the files again), so the two cores share the work."""
+    size = sum(len(text) for text in texts.values())
+    with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
+        pending = pool.submit(_rowcheck_files, data_dir, headers) if pool else None
+        identity, data, domain = _content_problems(data_dir, texts, headers, territory)
+        if pending is None:
+            return rowcheck.check(texts, headers), identity, data, domain
+        digest, fast = pending.result()
+    if digest != _digest(texts):  # a file changed between the two readings: check this reading
+        fast = rowcheck.check(texts, headers)
+    return fast, identity, data, domain
+
+
+def _digest(texts: Mapping[str, str | None]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for table in package.TABLES:
+        digest.update(b"\x00" if texts.get(table) is None else (texts[table] or "").encode("utf-8") + b"\x01")
+    return digest.hexdigest()
+
+
+def _rowcheck_files(
+    data_dir: Path, headers: dict[str, list[str]]
+) -> tuple[str, dict[str, list[rowcheck.RowError] | None] | None]:
+    """`rowcheck.check` on the files read again (in a second process), with the digest of what it read."""
+    texts: dict[str, str | None] = {}
+    for table in package.TABLES:
+        problems: list[Problem] = []
+        raw = _read_bytes(table, data_dir / f"{table}.csv", problems)
+        texts[table] = _decode(table, raw, problems) if raw is not None else None
+    if any(text is None for text in texts.values()):
+        return _digest(texts), None
+    return _digest(texts), rowcheck.check({t: text or "" for t, text in texts.items()}, headers)
+
+
+def _with_frictionless(
+    data_dir: Path,
+    texts: dict[str, str],
+    headers: dict[str, list[str]],
+    territory: dict | None,
+    fast: dict[str, list[rowcheck.RowError] | None] | None,
+) -> tuple[list[Problem], package.Data, list[Problem], list[Problem]]:
+    """The content checks with frictionless on the tables `fast` left to it (all when `fast` is None).
+
+    frictionless is slow (one core, ~30k rows/s): on a large package it runs in a second process
+    while this one scans for identifiers, loads the tables and checks the domain rules."""
+    names = None if fast is None else [t for t, errors in fast.items() if errors is None]
+    size = sum((data_dir / f"{t}.csv").stat().st_size for t in names or package.TABLES)
+    with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
+        pending = pool.submit(_frictionless_problems, data_dir, headers, names) if pool else None
+        identity, data, domain = _content_problems(data_dir, texts, headers, territory)
+        structural = pending.result() if pending else _frictionless_problems(data_dir, headers, names)
+    for table, errors in (fast or {}).items():
+        structural += [_structural_problem(table, error) for error in errors or []]
+    return identity, data, domain, structural
