@@ -150,7 +150,8 @@ def when_html(listing: dict) -> str:
     parts = []
     start, end, deadline = dates.get("start"), dates.get("end"), dates.get("deadline")
     if start and end and start == end:
-        parts.append(model.italian_day(start).capitalize())
+        day = model.italian_day(start)
+        parts.append(day[:1].upper() + day[1:])  # not str.capitalize: «Saturday 24 April», not «april»
     elif start and end:
         parts.append(
             messages.t("site.when.from_to", start=model.italian_day(start), end=model.italian_day(end))
