@@ -162,13 +162,15 @@ class _Site:
     folder: str  # inside the site: "" for Italian, "<code>" for the others
 
 
-def _providers_for(language: str, multilingual: bool, providers) -> list:
+def _providers_for(language: str, multilingual: bool, providers, easy: bool = False) -> list:
+    """The page providers of one language's site: the easy-Italian guides (if any) are Italian pages,
+    in any territory; a multilingual site adds the switcher's styles and leaves coordinators' pages
+    to the Italian site."""
     listed = list(providers if providers is not None else pages.PAGE_PROVIDERS)
-    if not multilingual:
-        return listed
-    listed.append(languages.stylesheet)
+    if multilingual:
+        listed.append(languages.stylesheet)
     if language == languages.ITALIAN:
-        return [*listed, languages.easy_pages]
+        return [*listed, languages.easy_pages] if easy else listed
     return [
         entry
         for entry in listed
@@ -182,13 +184,16 @@ def _generate_sites(content, today: dt.date, log, providers) -> list[_Site]:
     territory = content.territory.data if content.territory is not None and content.territory.ok else {}
     codes = languages.declared(territory)
     multilingual = len(codes) > 1
+    easy = bool(languages.translated_guides(content, languages.EASY))
     sites: list[_Site] = []
     for code in codes:
         with messages.use(language=code):
             ctx = generate.context_from_content(content, today, inline_qr=False, language=code)
             if code == languages.ITALIAN:
                 print(messages.t("site.build.generating", count=len(ctx.listings)), file=log, flush=True)
-            generated = generate.run_providers(content, ctx, _providers_for(code, multilingual, providers))
+            generated = generate.run_providers(
+                content, ctx, _providers_for(code, multilingual, providers, easy)
+            )
         if code != languages.ITALIAN:
             generated.files, generated.nav = languages.localise(
                 generated.files, generated.nav, sites[0].ctx.site_url

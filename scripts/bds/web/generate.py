@@ -46,8 +46,7 @@ def context_from_content(
             record["body"] = doc.body or ""
             record["slug"] = PurePosixPath(doc.path).stem
             guides.append(record)
-        if languages.is_multilingual(territory):
-            languages.mark_easy_versions(guides, languages.translated_guides(content, languages.EASY))
+        languages.mark_easy_versions(guides, languages.translated_guides(content, languages.EASY))
     else:
         guides = languages.translated_guides(content, language)
         listings = [languages.with_translation(item, language) for item in listings]

@@ -817,6 +817,23 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
     )
 
 
+def _easy_guides(ctx: SiteContext, path: str) -> str:
+    """The list of the easy-Italian versions (Italian site only), for readers who look for them first."""
+    from . import languages
+
+    easy = [g for g in ctx.guides if g.get("bds_easy")]
+    if not easy:
+        return ""
+    links = "".join(
+        f'<li><a href="{esc(rel(path, languages.easy_path(str(g["bds_easy"]))))}">{esc(g.get("title", ""))}</a></li>'
+        for g in easy
+    )
+    return (
+        f'<h2 id="facile">{t_html("languages.easy.heading")}</h2><p>{t_html("languages.easy.lead")}</p>'
+        f'<ul class="bds-list">{links}</ul>'
+    )
+
+
 def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") -> str:
     items = "".join(
         f'<li><a href="{esc(rel(path, model.GUIDE_DIR + "/" + g["slug"] + ".md"))}">{esc(g.get("title", ""))}</a>'
@@ -825,7 +842,7 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
     )
     body = (
         f'<div class="bds-guides"><h1>{t_html("site.guides.title")}</h1><p class="bds-lead">{t_html("site.guides.lead")}</p>'
-        f'<ul class="bds-list">{items}</ul></div>'
+        f'<ul class="bds-list">{items}</ul>{_easy_guides(ctx, path)}</div>'
     )
     return page(messages.t("site.guides.title"), body, description=messages.t("site.guides.description"))
 
