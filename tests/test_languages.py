@@ -163,8 +163,20 @@ def test_italian_guides_link_their_easy_version(site):
     assert resolve(page, href) == f"guide/facile/{GUIDE}/index.html"
     easy = read(site, f"guide/facile/{GUIDE}/index.html")
     assert '<html lang="it"' in easy and "Da dove si parte?" in easy
-    assert "bds-easy-link" not in read(site, f"guide/{UNTRANSLATED}/index.html")
     assert "bds-easy-link" not in read(site, f"en/guide/{GUIDE}/index.html")
+
+
+def test_every_italian_guide_reaches_the_easy_guides(site):
+    """A guide without an easy version of its own points to the list of easy guides on the guides page."""
+    page = f"guide/{UNTRANSLATED}/index.html"
+    href = re.search(
+        r'<p class="bds-easy-link"><a href="([^"]+)">Guide in italiano facile</a>', read(site, page)
+    )
+    assert href and href.group(1).endswith("#facile")
+    index = read(site, "guide/index.html")
+    listed = re.search(r'<h2 id="facile">.*?</ul>', index, re.DOTALL).group(0)
+    targets = {resolve("guide/index.html", h) for h in re.findall(r'href="([^"]+)"', listed)}
+    assert f"guide/facile/{GUIDE}/index.html" in targets and len(targets) == 6
 
 
 def test_a_listing_shows_its_translation(site):

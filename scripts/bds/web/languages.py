@@ -102,6 +102,8 @@ def mark_easy_versions(guides: list[dict], easy: list[dict]) -> None:
     for guide in guides:
         if guide["slug"] in have:
             guide["bds_easy"] = guide["slug"]
+        elif have:
+            guide["bds_easy_list"] = True  # no easy version of its own: point to the list of easy guides
 
 
 def easy_path(slug: str) -> str:
@@ -124,6 +126,10 @@ def guide_notes(guide: dict, path: str) -> str:
     if guide.get("bds_easy"):
         href = model.rel(path, easy_path(str(guide["bds_easy"])))
         link = _esc(messages.t("languages.easy.link"))
+        notes += f'<p class="bds-easy-link"><a href="{_esc(href)}">{link}</a></p>'
+    elif guide.get("bds_easy_list"):
+        href = model.rel(path, f"{model.GUIDE_DIR}/index.md") + "#facile"
+        link = _esc(messages.t("languages.easy.heading"))
         notes += f'<p class="bds-easy-link"><a href="{_esc(href)}">{link}</a></p>'
     return notes
 
