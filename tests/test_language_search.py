@@ -54,7 +54,9 @@ def test_chinese_word_of_a_translated_title_narrows_the_catalogue(open_page, ser
     assert "?cerca=" in page.url
 
 
-@pytest.mark.parametrize("word", ["مكتبة", "مَكْتَبَة", "مكتــبة", "المكتبة"])  # plain, tashkeel, tatweel, article
+@pytest.mark.parametrize(
+    "word", ["مكتبة", "مَكْتَبَة", "مكتــبة", "المكتبة"], ids=["plain", "tashkeel", "tatweel", "article"]
+)
 def test_arabic_word_with_or_without_diacritics_narrows_the_catalogue(open_page, served, word):
     page = open_page("phone")
     before, ids = search_catalogue(page, served + "ar/opportunita/", word)
