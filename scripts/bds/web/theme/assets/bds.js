@@ -35,9 +35,29 @@
     });
   }
 
+  // Lower case without Latin accents (as bds.web.text.fold), Arabic without tashkeel (U+064B-U+065F,
+  // U+0670; after NFD this also takes the hamza off أ إ آ ؤ ئ) and tatweel (U+0640); then composed again,
+  // so kana keep their voicing marks (が) and Hangul its syllables.
   function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    return text.toLowerCase().normalize("NFD")
+      .replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, "").normalize("NFC");
   }
+
+  // Search tokens of any script: runs of letters, digits and their marks. Scripts written without spaces
+  // between words (Chinese, Japanese kana, Thai, Lao, Khmer, Myanmar) make runs of their own, matched as
+  // substrings; Arabic words are matched inside words too (و «and», ال «the» are written attached).
+  var SPACELESS = "\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\u30fc\\p{sc=Thai}\\p{sc=Lao}\\p{sc=Khmer}\\p{sc=Myanmar}";
+  var TOKEN = new RegExp("[" + SPACELESS + "]+|(?:(?![" + SPACELESS + "])[\\p{L}\\p{N}\\p{M}])+", "gu");
+  var SPACELESS_TOKEN = new RegExp("^[" + SPACELESS + "]", "u");
+  var ARABIC_TOKEN = /^[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]/;
+
+  function tokens(text) { return fold(text).match(TOKEN) || []; }
+
+  // Matched anywhere inside a word, not only at its start.
+  function infix(token) { return SPACELESS_TOKEN.test(token) || ARABIC_TOKEN.test(token); }
+
+  // An Arabic query word without its article (ال, also after و or ف), when a word of 3 letters is left.
+  function arabicCore(word) { return word.replace(/^[\u0648\u0641]?\u0627\u0644(?=.{3})/u, ""); }
 
   // Same light stemming as bds.web.text.stem: drop one final vowel, then a plural "h".
   function stem(word) {
@@ -48,13 +68,18 @@
     return word;
   }
 
+  // The words a text is searched by: stems of words of 3 letters or more that are not stop words; a run
+  // of a script without spaces stays whole (it is matched as a substring, whatever its length).
   function queryStems(text) {
-    var words = fold(text).match(/[a-z0-9]+/g) || [];
     var out = [];
-    words.forEach(function (w) {
-      if (w.length >= 3 && STOP.indexOf(w) < 0) { out.push(stem(w)); }
+    tokens(text).forEach(function (w) {
+      if (SPACELESS_TOKEN.test(w)) { out.push(w); } else if (w.length >= 3 && STOP.indexOf(w) < 0) { out.push(stem(w)); }
     });
     return out;
+  }
+
+  function queryWords(text) {
+    return queryStems(text).map(function (w) { return ARABIC_TOKEN.test(w) ? arabicCore(w) : w; });
   }
 
   function todayIso() {
@@ -106,7 +131,7 @@
     function matchesText(entry, stems) {
       if (!stems.length) { return true; }
       var hay = entry.text + (index && index[entry.id] ? " " + index[entry.id] : "");
-      return stems.every(function (st) { return hay.indexOf(" " + st) >= 0; });
+      return stems.every(function (st) { return hay.indexOf(infix(st) ? st : " " + st) >= 0; });
     }
 
     function passes(entry, s, stems, skip) {
@@ -131,7 +156,7 @@
 
     function apply(updateUrl) {
       var s = state();
-      var stems = queryStems(s.q);
+      var stems = queryWords(s.q);
       if (stems.length && !index && !loading) { loadIndex(); }
       var shown = 0, counts = {};
       data.forEach(function (entry) {
@@ -300,7 +325,7 @@
   }
 
   // CPS finder: a neighbourhood or zone name, typed with or without accents, leads to its CPS card.
-  function finderKey(text) { return (fold(text).match(/[a-z0-9]+/g) || []).join(" "); }
+  function finderKey(text) { return tokens(text).join(" "); }
 
   function setupCpsFinder(root) {
     var form = document.getElementById("bds-cps-finder");
@@ -309,7 +334,9 @@
     var input = document.getElementById("bds-cps-q");
     var shown = document.getElementById("bds-cps-cards");
     var entries = Array.prototype.map.call(root.querySelectorAll("#bds-areas li[data-n]"), function (li) {
-      return { key: li.getAttribute("data-n"), name: li.querySelector("a").textContent,
+      var name = li.querySelector("a").textContent;
+      // data-n is the build's key (Latin letters and digits only); the name's own key adds any other script
+      return { key: li.getAttribute("data-n"), own: finderKey(name), name: name,
         cps: (li.getAttribute("data-c") || "").split(" ").filter(Boolean) };
     });
     var cards = {};
@@ -317,17 +344,23 @@
       cards[s.getAttribute("data-cps")] = s;
     });
 
+    function keysOf(e) { return e.own && e.own !== e.key ? [e.key, e.own] : [e.key]; }
+
     function find(q) {
       var key = finderKey(q);
       if (!key) { return []; }
-      var exact = entries.filter(function (e) { return e.key === key; });
+      var exact = entries.filter(function (e) { return keysOf(e).indexOf(key) >= 0; });
       if (exact.length) { return exact; }
       if (/^[0-9]+$/.test(key)) {
         return entries.filter(function (e) { return (" " + e.key).slice(-key.length - 1) === " " + key; });
       }
-      if (key.length < 3) { return []; }
+      var inside = infix(key);
+      if (inside && ARABIC_TOKEN.test(key)) { key = arabicCore(key); }
+      if (key.length < 3 && !SPACELESS_TOKEN.test(key)) { return []; }
       return entries.filter(function (e) {
-        return e.key.indexOf(key) === 0 || (" " + e.key).indexOf(" " + key) >= 0;
+        return keysOf(e).some(function (k) {
+          return inside ? k.indexOf(key) >= 0 : k.indexOf(key) === 0 || (" " + k).indexOf(" " + key) >= 0;
+        });
       });
     }
 
