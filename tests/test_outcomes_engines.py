@@ -120,7 +120,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "cells",
         _many(
-            _cell("projects", 2, "referral_date", "RSSMRA85T10A562S"),
+            _cell("projects", 2, "referral_date", "31-02-2026 circa"),
             _cell("projects", 3, "status", "chiuso?"),
             _cell("costs", 2, "amount", "987654.321987"),
             _cell("assessments", 2, "honos_1", "7"),

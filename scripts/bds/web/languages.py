@@ -158,7 +158,7 @@ def stylesheet(content, ctx) -> dict[str, str | bytes]:
     """Page provider of every site of a multilingual territory: the switcher's and right-to-left styles."""
     from .. import kitfiles
 
-    return {STYLESHEET: (kitfiles.data("site") / "languages.css").read_bytes()}
+    return {STYLESHEET: (kitfiles.data("styles") / "languages.css").read_bytes()}
 
 
 # -- pages of another language ----------------------------------------------------------------------
