@@ -96,7 +96,8 @@ def measure_publish(work: Path, today: str) -> None:
     original = tabular.public_record
 
     def counted(listing, ctx):
-        builds[str(listing.get("id", ""))] += 1
+        lid = listing.id if hasattr(listing, "raw") else listing.get("id", "")  # a typed record or a mapping
+        builds[str(lid)] += 1
         return original(listing, ctx)
 
     tabular.public_record = counted  # type: ignore[assignment]
@@ -122,7 +123,8 @@ def count_gets() -> None:
     files = [p for f in folders for p in (sorted(f.rglob("*.py")) if f.is_dir() else [f])]
     counts = {p.relative_to(REPO).as_posix(): len(re.findall(r"\.get\(", p.read_text())) for p in files}
     web = sum(n for path, n in counts.items() if "/web/" in path)
-    print(f"`.get(` in scripts/bds/web: {web}; in publish/bulletin.py: {counts['scripts/bds/publish/bulletin.py']}")
+    bulletin = counts["scripts/bds/publish/bulletin.py"]
+    print(f"`.get(` in scripts/bds/web: {web}; in publish/bulletin.py: {bulletin}")
     print("  ", ", ".join(f"{Path(p).name} {n}" for p, n in sorted(counts.items()) if n))
 
 

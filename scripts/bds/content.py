@@ -15,9 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from . import findings as F
-from . import load, messages, safefs, schema, unicodetext
+from . import load, messages, records, safefs, schema, unicodetext
 from .load import Document
 
 FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
@@ -261,6 +262,14 @@ class Content:
     translations: dict[str, Document] = field(default_factory=dict)  # content/guides/<lang>/*.md
     kinds: dict[str, str] = field(default_factory=dict)  # shown path -> kind
     problems: list[F.Finding] = field(default_factory=list)  # folders and names that cannot be read
+    _records: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def records(self) -> records.Records:
+        """The typed records of the documents that passed validation, built on the first call only
+        (`bds.records.from_content`): once the content is validated, nothing changes it."""
+        if self._records is None:
+            self._records = records.from_content(self)
+        return self._records
 
     def documents(self):
         for doc in (self.territory, self.glossary):

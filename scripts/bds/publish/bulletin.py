@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import dates, vocabulary
-from ..dates import parse as parse_date
 from ..messages import t
 from ..web import model
 from ..web.context import SiteContext
@@ -55,7 +54,7 @@ def data_dir(label: str) -> str:
     return f"dati/{label}"
 
 
-leaves_on = dates.leaves_catalogue_on
+leaves_on = dates.leaves_catalogue_on  # on a plain mapping; typed records carry it (Listing.leaves_on)
 
 
 def _breakdown(listings: list[dict], facet: str, labels: model.Labels) -> list[dict]:
@@ -93,21 +92,21 @@ def _new_listings(ctx: SiteContext, quarter: Quarter, previous: dict | None) -> 
     """Listings of the catalogue that start within the quarter or were not in the previous bulletin."""
     earlier = set(previous.get("catalogue") or []) if previous else None
     new = []
-    for item in ctx.listings:
-        start = parse_date((item.get("dates") or {}).get("start"))
+    for record in ctx.open_records:
+        start = record.start
         if quarter.contains(start):
             why = "start"
-        elif earlier is not None and str(item.get("id")) not in earlier:
+        elif earlier is not None and record.id not in earlier:
             why = "first"
         else:
             continue
         new.append(
             {
-                "id": str(item.get("id")),
-                "title": str(item.get("title", "")),
-                "partner": str(item.get("partner", "")),
-                "kind": str(item.get("kind", "")),
-                "kind_label": ctx.labels.kinds.get(str(item.get("kind")), str(item.get("kind", ""))),
+                "id": record.id,
+                "title": record.title,
+                "partner": record.partner_id,
+                "kind": record.kind,
+                "kind_label": ctx.labels.kinds.get(record.kind, record.kind),
                 "start": start.isoformat() if start else "",
                 "reason": why,
             }
@@ -119,16 +118,16 @@ def _expiring(ctx: SiteContext, quarter: Quarter) -> list[dict]:
     """Open or full listings that leave the catalogue within the quarter or SOON_DAYS after it."""
     window_end = quarter.end + dt.timedelta(days=SOON_DAYS)
     expiring = []
-    for item in ctx.all_listings:
-        day = leaves_on(item)
-        if item.get("status") not in model.SHOWN_STATUSES or day is None:
+    for record in ctx.all_records:
+        day = record.leaves_on
+        if record.status not in model.SHOWN_STATUSES or day is None:
             continue
         if quarter.start <= day <= window_end:
             expiring.append(
                 {
-                    "id": str(item.get("id")),
-                    "title": str(item.get("title", "")),
-                    "partner": str(item.get("partner", "")),
+                    "id": record.id,
+                    "title": record.title,
+                    "partner": record.partner_id,
                     "date": day.isoformat(),
                     "past": day < ctx.today,
                 }

@@ -13,7 +13,7 @@ import re
 from email.utils import format_datetime
 
 from .. import messages
-from ..dates import parse as parse_date
+from ..records import Listing
 from . import hsds as hsds_export
 from . import ical, model, tabular
 from .context import SiteContext
@@ -22,8 +22,8 @@ CSV_FIELDS = [(c.name, c.type, c.title or c.name) for c in tabular.OPPORTUNITY_C
 public_record = tabular.public_record
 
 
-def _by_id(ctx: SiteContext) -> list[dict]:
-    return sorted(ctx.listings, key=lambda item: str(item.get("id", "")))
+def _by_id(ctx: SiteContext) -> list[Listing]:
+    return sorted(ctx.open_records, key=lambda record: record.id)
 
 
 def listings_csv(ctx: SiteContext) -> bytes:
@@ -41,7 +41,7 @@ def listings_json(ctx: SiteContext) -> bytes:
         "programma": ctx.territory.get("programme", ""),
         "licenza": model.licence(ctx.territory).text,
         "aggiornato_il": ctx.today.isoformat(),
-        "opportunita": [public_record(item, ctx) for item in _by_id(ctx)],
+        "opportunita": [tabular.open_record(record, ctx) for record in _by_id(ctx)],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
@@ -70,8 +70,8 @@ def calendar(ctx: SiteContext) -> bytes:
     return ical.calendar(ctx)
 
 
-def _rfc822(day) -> str:
-    moment = dt.datetime.combine(parse_date(day) or dt.date(2000, 1, 1), dt.time(0, 0), tzinfo=dt.UTC)
+def _rfc822(day: dt.date | None) -> str:
+    moment = dt.datetime.combine(day or dt.date(2000, 1, 1), dt.time(0, 0), tzinfo=dt.UTC)
     return format_datetime(moment)
 
 
@@ -87,21 +87,19 @@ def rss(ctx: SiteContext, limit: int = 50) -> bytes:
     def escape(text: str) -> str:
         return xml_escape(_NOT_XML.sub("", text))
 
-    newest = sorted(
-        ctx.listings, key=lambda x: (str(x.get("reviewed", "")), str(x.get("id", ""))), reverse=True
-    )
+    newest = sorted(ctx.open_records, key=lambda x: (str(x.raw.get("reviewed", "")), x.id), reverse=True)
     items = []
-    for item in newest[:limit]:
-        url = ctx.url(model.listing_path(str(item.get("id", ""))))
-        category = ctx.labels.kinds.get(str(item.get("kind")), str(item.get("kind", "")))
+    for record in newest[:limit]:
+        url = ctx.url(model.listing_path(record.id))
+        category = ctx.labels.kinds.get(record.kind, record.kind)
         items.append(
             "<item>"
-            f"<title>{escape(str(item.get('title', '')))}</title>"
+            f"<title>{escape(record.title)}</title>"
             f"<link>{escape(url)}</link>"
             f'<guid isPermaLink="true">{escape(url)}</guid>'
-            f"<description>{escape(str(item.get('summary', '')))}</description>"
+            f"<description>{escape(record.summary)}</description>"
             f"<category>{escape(category)}</category>"
-            f"<pubDate>{_rfc822(item.get('reviewed'))}</pubDate>"
+            f"<pubDate>{_rfc822(record.reviewed)}</pubDate>"
             "</item>"
         )
     title = messages.t("site.feed.title", name=ctx.territory.get("programme", ""))

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import messages
 from ..errors import BdsError
+from ..records import Listing, Records
 from . import languages, pages
 from .context import SiteContext
 from .text import esc
@@ -35,9 +36,21 @@ def context_from_content(
 
     Another language than Italian gets that language's translated guides, its listings' translated titles
     and summaries, and its own address (`site_url` + `<code>/`); see bds.web.languages.
+
+    One context per run and language: the typed records are built once (`Content.records`) and the
+    context is kept with them, so the steps of one run (`bds publish`: bulletin, site, freshness) share
+    it and its memo (`ctx.cache`); a site in another language is a cheap view of the same records.
     """
+    typed = content.records()
+    key = ("site-context", today, inline_qr, language, messages.current_language())
+    if key not in typed.views:
+        typed.views[key] = _new_context(content, typed, today, inline_qr, language)
+    return typed.views[key]
+
+
+def _new_context(content, typed: Records, today: dt.date, inline_qr: bool, language: str) -> SiteContext:
     territory = content.territory.data if content.territory is not None and content.territory.ok else {}
-    listings = [doc.data for doc in content.valid("opportunity")]
+    listings = list(zip([doc.data for doc in content.valid("opportunity")], typed.listings, strict=True))
     partners = [doc.data for doc in content.valid("partner")]
     if language == languages.ITALIAN:
         guides = []
@@ -49,15 +62,23 @@ def context_from_content(
         languages.mark_easy_versions(guides, languages.translated_guides(content, languages.EASY))
     else:
         guides = languages.translated_guides(content, language)
-        listings = [languages.with_translation(item, language) for item in listings]
+        listings = [_translated(item, record, language) for item, record in listings]
     glossary = []
     if content.glossary is not None and content.glossary.ok and isinstance(content.glossary.data, dict):
         glossary = list(content.glossary.data.get("terms") or [])
-    ctx = SiteContext.create(territory, listings, partners, guides, glossary, today, inline_qr=inline_qr)
+    ctx = SiteContext.of_records(
+        typed, territory, listings, partners, guides, glossary, today, inline_qr=inline_qr
+    )
     ctx.site_url = languages.site_url(ctx.site_url, language)
     if language != languages.ITALIAN:
-        ctx.italian_guides = frozenset(PurePosixPath(doc.path).stem for doc in content.valid("guide"))
+        ctx.italian_guides = frozenset(guide.slug for guide in typed.guides)
     return ctx
+
+
+def _translated(item: dict, record: Listing, language: str) -> tuple[dict, Listing]:
+    """A listing on the site of `language`: its translated mapping and a view of its typed record."""
+    shown = languages.with_translation(item, language)
+    return (item, record) if shown is item else (shown, record.translated(shown, language))
 
 
 def _check_path(path: str) -> None:

@@ -298,7 +298,8 @@ def _service_areas(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
 
 def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str) -> list[dict]:
     """The public place of the listing; none for a protected place (bds.protected): zones only."""
-    place, address = model.public_place_name(item), model.public_address(item)
+    record = ctx.listing(item)  # the place computed once (bds.records): never a protected one
+    place, address = record.place_name, record.address
     if not (place or address):
         return []
     pid, lid = str(item.get("partner", "")), str(item.get("id", ""))

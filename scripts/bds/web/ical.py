@@ -18,12 +18,14 @@ Housing places and listings with no start date (permanent services) are never ev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import icalendar
 
 from ..dates import parse as parse_date
 from ..messages import t
+from ..records import Listing, as_listing
 from . import model
 
 if TYPE_CHECKING:  # the validator uses `sessions` without the site's Markdown stack
@@ -74,28 +76,35 @@ def _time(value) -> dt.time | None:
         return None
 
 
-def _span(listing: dict) -> tuple[dt.date | None, dt.date | None]:
-    dates = listing.get("dates") or {}
-    start = parse_date(dates.get("start"))
-    end = parse_date(dates.get("end"))
+def _span(listing: Listing) -> tuple[dt.date | None, dt.date | None]:
+    start, end = listing.start, listing.end
     if start is not None and end is not None and end < start:
         end = None
     return start, end
 
 
-def sessions(listing: dict) -> list[dt.date]:
-    """The days of the sessions a timetable describes (exceptions left out); [] without a timetable."""
-    table = listing.get("timetable")
-    start, end = _span(listing)
-    if not isinstance(table, dict) or start is None or _time(table.get("start_time")) is None:
+def sessions(listing: Listing | Mapping, exceptions: bool = True) -> list[dt.date]:
+    """The days of the sessions a timetable describes (exceptions left out unless `exceptions` is
+    False); [] without a timetable. A typed record's dates are not parsed again; a plain mapping's
+    (bds.rules checks timetables before there are records) are."""
+    if isinstance(listing, Listing):
+        table, (start, end), skip = listing.raw.get("timetable"), _span(listing), listing.except_days
+    else:
+        table, when = listing.get("timetable"), listing.get("dates") or {}
+        start, end = parse_date(when.get("start")), parse_date(when.get("end"))
+        end = None if start is not None and end is not None and end < start else end
+        skip = frozenset(
+            parse_date(d) for d in (table.get("except") or [] if isinstance(table, Mapping) else [])
+        )
+    if not isinstance(table, Mapping) or start is None or _time(table.get("start_time")) is None:
         return []
     end = min(end or start, start + dt.timedelta(days=MAX_SPAN_DAYS))
     days, every = _weekly_rule(table)
-    skip = {parse_date(d) for d in table.get("except") or []}
+    skip = skip if exceptions else frozenset()
     return [d for d in _rule_days(start, end, days, every) if d not in skip]
 
 
-def _weekly_rule(table: dict) -> tuple[list[int], int]:
+def _weekly_rule(table: Mapping) -> tuple[list[int], int]:
     """The weekdays of the sessions (none: every day) and how many weeks apart they are."""
     days = [WEEKDAY[d] for d in table.get("days") or [] if d in WEEKDAY]
     every_weeks = table.get("every_weeks")
@@ -120,39 +129,41 @@ def _rule_days(start: dt.date, end: dt.date, days: list[int], every: int) -> lis
     return out
 
 
-def is_event(listing: dict) -> bool:
+def is_event(listing: Listing | Mapping) -> bool:
     """Housing and undated (permanent) listings are never calendar events."""
-    start, _ = _span(listing)
-    return listing.get("kind") != "housing" and start is not None
+    record = as_listing(listing)
+    start, _ = _span(record)
+    return record.kind != "housing" and start is not None
 
 
-def event(listing: dict, ctx: SiteContext) -> icalendar.Event | None:
+def event(listing: Listing | Mapping, ctx: SiteContext) -> icalendar.Event | None:
     """The VEVENT of one listing, or None (see the module docstring)."""
-    if not is_event(listing):
+    record = as_listing(listing)
+    if not is_event(record):
         return None
-    start, end = _span(listing)
+    start, end = _span(record)
     if start is None:  # is_event() has already ruled this out; the check narrows the type
         return None
-    lid = str(listing.get("id", ""))
-    table = listing.get("timetable") if isinstance(listing.get("timetable"), dict) else None
+    lid = record.id
+    table = record.raw.get("timetable") if isinstance(record.raw.get("timetable"), Mapping) else None
     begin = _time((table or {}).get("start_time"))
     vevent = icalendar.Event()
     host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"
     vevent.add("uid", f"{lid}@{host}")
     vevent.add("dtstamp", dt.datetime.combine(ctx.today, dt.time(0, 0), tzinfo=dt.UTC))
     if table is not None and begin is not None:
-        placed = _add_sessions(vevent, listing, table, begin)
+        placed = _add_sessions(vevent, record, table, begin)
     else:
         placed = _add_days(vevent, start, end)
     if not placed:
         return None
-    _add_texts(vevent, listing, ctx, lid)
+    _add_texts(vevent, record, ctx, lid)
     return vevent
 
 
-def _add_sessions(vevent: icalendar.Event, listing: dict, table: dict, begin: dt.time) -> bool:
+def _add_sessions(vevent: icalendar.Event, listing: Listing, table: Mapping, begin: dt.time) -> bool:
     """The first session, the rule that repeats it and the days left out; False if there is none."""
-    every_day = _span_all(listing, table)
+    every_day = sessions(listing, exceptions=False)  # exceptions included: they become EXDATEs
     if not every_day:
         return False
     first, last = every_day[0], every_day[-1]
@@ -168,7 +179,7 @@ def _add_sessions(vevent: icalendar.Event, listing: dict, table: dict, begin: dt
     return True
 
 
-def _rrule(table: dict, last: dt.date, begin: dt.time) -> dict[str, object]:
+def _rrule(table: Mapping, last: dt.date, begin: dt.time) -> dict[str, object]:
     rule: dict[str, object] = {"FREQ": "WEEKLY" if table.get("days") else "DAILY"}
     rule["UNTIL"] = rome_to_utc(dt.datetime.combine(last, begin))
     if table.get("days"):
@@ -190,30 +201,23 @@ def _add_days(vevent: icalendar.Event, start: dt.date, end: dt.date | None) -> b
     return True
 
 
-def _add_texts(vevent: icalendar.Event, listing: dict, ctx: SiteContext, lid: str) -> None:
+def _add_texts(vevent: icalendar.Event, listing: Listing, ctx: SiteContext, lid: str) -> None:
     """Title, description, place, link and status."""
-    vevent.add("summary", str(listing.get("title", "")))
+    vevent.add("summary", listing.title)
     url = ctx.url(model.listing_path(lid))
-    text = str(listing.get("summary", ""))
-    if listing.get("schedule"):
-        text += "\n" + t("data.calendar.schedule", schedule=listing["schedule"])
+    text = listing.summary
+    schedule = listing.raw.get("schedule")
+    if schedule:
+        text += "\n" + t("data.calendar.schedule", schedule=schedule)
     vevent.add("description", f"{text}\n{url}")
-    zones = ", ".join(ctx.labels.zones.get(z, z) for z in listing.get("zones") or [])
-    place = ", ".join(
-        p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p
-    )
+    zones = ", ".join(ctx.labels.zones.get(z, z) for z in listing.zones)
+    place = ", ".join(p for p in (listing.place_name, listing.address, zones) if p)
     vevent.add("location", place)
     vevent.add("url", url)
-    if listing.get("status") == "closed" or model.is_expired(listing, ctx.today):
+    if listing.status == "closed" or listing.is_expired(ctx.today):
         vevent.add("status", "CANCELLED")
     else:
         vevent.add("status", "CONFIRMED")
-
-
-def _span_all(listing: dict, table: dict) -> list[dt.date]:
-    """Every day the rule produces, exceptions included (they become EXDATEs)."""
-    plain = dict(listing, timetable={k: v for k, v in table.items() if k != "except"})
-    return sessions(plain)
 
 
 def _calendar(ctx: SiteContext, events: list[icalendar.Event], name: str) -> bytes:
@@ -233,8 +237,8 @@ def _calendar(ctx: SiteContext, events: list[icalendar.Event], name: str) -> byt
 
 def calendar(ctx: SiteContext) -> bytes:
     """All the listings that are events, ordered by id."""
-    items = sorted(ctx.listings, key=lambda item: str(item.get("id", "")))
-    events = [e for e in (event(item, ctx) for item in items) if e is not None]
+    items = sorted(ctx.open_records, key=lambda record: record.id)
+    events = [e for e in (event(record, ctx) for record in items) if e is not None]
     return _calendar(ctx, events, t("data.calendar.name", name=ctx.territory.get("programme", "")))
 
 
@@ -242,18 +246,19 @@ def listing_file(listing_id: str) -> str:
     return f"{CALENDAR_DIR}/{listing_id}.ics"
 
 
-def listing_calendar(listing: dict, ctx: SiteContext) -> bytes | None:
-    one = event(listing, ctx)
+def listing_calendar(listing: Listing | Mapping, ctx: SiteContext) -> bytes | None:
+    record = ctx.listing(listing) if not isinstance(listing, Listing) else listing
+    one = event(record, ctx)
     if one is None:
         return None
-    return _calendar(ctx, [one], str(listing.get("title", "")))
+    return _calendar(ctx, [one], record.title)
 
 
 def listing_files(ctx: SiteContext) -> dict[str, bytes]:
     """One .ics per listing that is an event: dati/calendario/<id>.ics (linked from its page)."""
     out = {}
-    for item in sorted(ctx.listings, key=lambda item: str(item.get("id", ""))):
-        data = listing_calendar(item, ctx)
+    for record in sorted(ctx.open_records, key=lambda record: record.id):
+        data = listing_calendar(record, ctx)
         if data is not None:
-            out[listing_file(str(item.get("id", "")))] = data
+            out[listing_file(record.id)] = data
     return out

@@ -27,9 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 
-from ..dates import parse as parse_date
 from ..messages import t
+from ..records import Listing, as_listing
 from . import ical, model
 from .text import markdown_html, plain_text
 
@@ -57,36 +58,36 @@ def locality(territory: dict) -> str:
     return _CITY_PREFIX.sub("", str(territory.get("territory", ""))).strip()
 
 
-def _areas(listing: dict, labels: model.Labels) -> list[dict]:
+def _areas(listing: Mapping, labels: model.Labels) -> list[dict]:
     return [
         {"@type": "AdministrativeArea", "name": labels.zones.get(z, z)} for z in listing.get("zones") or []
     ]
 
 
-def _address(listing: dict, territory: dict) -> dict:
+def _address(listing: Listing, territory: dict) -> dict:
     address = {"@type": "PostalAddress", "addressLocality": locality(territory), "addressCountry": "IT"}
     if territory.get("region"):
         address["addressRegion"] = str(territory["region"])
-    street = model.public_address(listing)  # never for a protected place (bds.protected); no geo either
+    street = listing.address  # never for a protected place (bds.protected); no geo either
     if street:
         address["streetAddress"] = street
     return address
 
 
-def _place(listing: dict, territory: dict, labels: model.Labels) -> dict:
-    zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
+def _place(listing: Listing, territory: dict, labels: model.Labels) -> dict:
+    zones = ", ".join(labels.zones.get(z, z) for z in listing.raw.get("zones") or [])
     place = {
         "@type": "Place",
-        "name": model.public_place_name(listing) or zones or locality(territory),
+        "name": listing.place_name or zones or locality(territory),
         "address": _address(listing, territory),
     }
-    areas = _areas(listing, labels)
+    areas = _areas(listing.raw, labels)
     if areas:
         place["containedInPlace"] = areas
     return place
 
 
-def _organization(partner: dict | None, listing: dict) -> dict:
+def _organization(partner: dict | None, listing: Mapping) -> dict:
     org = {"@type": "Organization", "name": (partner or {}).get("name") or listing.get("partner", "")}
     url = ((partner or {}).get("contact") or {}).get("url")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
@@ -95,7 +96,7 @@ def _organization(partner: dict | None, listing: dict) -> dict:
     return org
 
 
-def _description(listing: dict) -> str:
+def _description(listing: Mapping) -> str:
     """HTML as Google asks for JobPosting (paragraphs), sanitised like the page itself."""
     summary = str(listing.get("summary", "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f"<p>{summary}</p>{markdown_html(str(listing.get('description', '')), 3)}"
@@ -117,15 +118,18 @@ def _time(value: str) -> dt.time:
     return dt.time(int(value[:2]), int(value[3:]))
 
 
-def is_job_posting(listing: dict) -> bool:
+def is_job_posting(listing: Listing | Mapping) -> bool:
+    record = as_listing(listing)
     return (
-        listing.get("kind") in EMPLOYMENT_TYPE
-        and listing.get("status") == "open"
-        and parse_date(listing.get("published")) is not None
+        record.raw.get("kind") in EMPLOYMENT_TYPE and record.status == "open" and record.published is not None
     )
 
 
-def job_posting(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
+def job_posting(
+    record: Listing | Mapping, partner: dict | None, territory: dict, labels: model.Labels, url: str
+) -> dict:
+    record = as_listing(record)
+    listing = record.raw
     dates = listing.get("dates") or {}
     data = {
         "@context": "https://schema.org",
@@ -135,7 +139,7 @@ def job_posting(listing: dict, partner: dict | None, territory: dict, labels: mo
         "datePosted": str(listing["published"]),
         "employmentType": EMPLOYMENT_TYPE[listing["kind"]],
         "hiringOrganization": _organization(partner, listing),
-        "jobLocation": _place(listing, territory, labels),
+        "jobLocation": _place(record, territory, labels),
         "identifier": {
             "@type": "PropertyValue",
             "name": (partner or {}).get("name", ""),
@@ -144,11 +148,11 @@ def job_posting(listing: dict, partner: dict | None, territory: dict, labels: mo
         "url": url,
         "directApply": False,  # one applies by email, phone or through the case manager, not on the page
     }
-    for key in ("deadline", "end"):
-        if parse_date(dates.get(key)):
+    for key, day in (("deadline", record.deadline), ("end", record.end)):
+        if day:
             data["validThrough"] = str(dates[key])
             break
-    if parse_date(dates.get("start")):
+    if record.start:
         data["jobStartDate"] = str(dates["start"])
     if listing.get("schedule"):
         data["workHours"] = str(listing["schedule"])
@@ -164,7 +168,7 @@ def job_posting(listing: dict, partner: dict | None, territory: dict, labels: mo
     return data
 
 
-def _offer(listing: dict, url: str, labels: model.Labels) -> dict:
+def _offer(listing: Mapping, url: str, labels: model.Labels) -> dict:
     offer: dict[str, object] = {
         "@type": "Offer",
         "url": url,
@@ -182,11 +186,12 @@ def _offer(listing: dict, url: str, labels: model.Labels) -> dict:
     return offer
 
 
-def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
+def _schedule(record: Listing) -> tuple[str, str | None, dict | None]:
     """startDate, endDate and the schema.org Schedule of a listing (dates only without a timetable)."""
+    listing = record.raw
     dates = listing.get("dates") or {}
-    table = listing.get("timetable") if isinstance(listing.get("timetable"), dict) else None
-    days = ical.sessions(listing) if table else []
+    table = listing.get("timetable") if isinstance(listing.get("timetable"), Mapping) else None
+    days = ical.sessions(record) if table else []
     if not days or table is None:  # no sessions without a timetable: days is [] when table is None
         return str(dates["start"]), str(dates["end"]) if dates.get("end") else None, None
     begin = _time(table["start_time"])
@@ -198,13 +203,13 @@ def _schedule(listing: dict) -> tuple[str, str | None, dict | None]:
     return start, end, _weekly(table, days, finish is not None)
 
 
-def _end_time(table: dict, begin: dt.time) -> dt.time | None:
+def _end_time(table: Mapping, begin: dt.time) -> dt.time | None:
     """The timetable's end time, when it has one after its start time."""
     finish = _time(table["end_time"]) if table.get("end_time") else None
     return finish if finish and finish > begin else None
 
 
-def _weekly(table: dict, days: list, ends: bool) -> dict:
+def _weekly(table: Mapping, days: list, ends: bool) -> dict:
     """The schema.org Schedule of sessions on given weekdays (`ends`: the timetable's end time is
     after its start time)."""
     every = table.get("every_weeks") if isinstance(table.get("every_weeks"), int) else 1
@@ -224,8 +229,12 @@ def _weekly(table: dict, days: list, ends: bool) -> dict:
     return schedule
 
 
-def event(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
-    start, end, schedule = _schedule(listing)
+def event(
+    record: Listing | Mapping, partner: dict | None, territory: dict, labels: model.Labels, url: str
+) -> dict:
+    record = as_listing(record)
+    listing = record.raw
+    start, end, schedule = _schedule(record)
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -236,7 +245,7 @@ def event(listing: dict, partner: dict | None, territory: dict, labels: model.La
         "startDate": start,
         "eventStatus": SCHEMA + ("EventCancelled" if listing.get("status") == "closed" else "EventScheduled"),
         "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
-        "location": _place(listing, territory, labels),
+        "location": _place(record, territory, labels),
         "organizer": _organization(partner, listing),
         "offers": _offer(listing, url, labels),
         "url": url,
@@ -255,14 +264,17 @@ def event(listing: dict, partner: dict | None, territory: dict, labels: model.La
     return data
 
 
-def _kind_label(listing: dict, labels: model.Labels) -> str:
+def _kind_label(listing: Mapping, labels: model.Labels) -> str:
     """The label of the listing's kind, else the kind itself (labels are keyed by strings only)."""
     kind = listing.get("kind")
     fallback = str(listing.get("kind", ""))
     return labels.kinds.get(kind, fallback) if isinstance(kind, str) else fallback
 
 
-def service(listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str) -> dict:
+def service(
+    record: Listing | Mapping, partner: dict | None, territory: dict, labels: model.Labels, url: str
+) -> dict:
+    listing = as_listing(record).raw
     data = {
         "@context": "https://schema.org",
         "@type": "Service",
@@ -280,17 +292,23 @@ def service(listing: dict, partner: dict | None, territory: dict, labels: model.
 
 
 def for_listing(
-    listing: dict, partner: dict | None, territory: dict, labels: model.Labels, url: str, review_days: int = 0
+    listing: Listing | Mapping,
+    partner: dict | None,
+    territory: dict,
+    labels: model.Labels,
+    url: str,
+    review_days: int = 0,
 ) -> dict | None:
     """The JSON-LD object for a listing, or None when no schema.org type fits (see the module docstring)."""
-    kind = listing.get("kind")
+    record = as_listing(listing)
+    kind = record.raw.get("kind")
     if kind in EMPLOYMENT_TYPE:
-        return job_posting(listing, partner, territory, labels, url) if is_job_posting(listing) else None
+        return job_posting(record, partner, territory, labels, url) if is_job_posting(record) else None
     if kind == "volunteering":
         return None
-    if kind in EVENT_KINDS and parse_date((listing.get("dates") or {}).get("start")):
-        return event(listing, partner, territory, labels, url)
-    return service(listing, partner, territory, labels, url)
+    if kind in EVENT_KINDS and record.start:
+        return event(record, partner, territory, labels, url)
+    return service(record, partner, territory, labels, url)
 
 
 def script_tag(data: dict | None) -> str:

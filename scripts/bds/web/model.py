@@ -1,6 +1,7 @@
-"""What the site shows, computed from plain records: open listings, labels, facets, URLs.
+"""What the site shows, computed from records: open listings, labels, facets, URLs.
 
-No I/O and no engine here: every function takes dicts and returns dicts, lists or strings.
+No I/O and no engine here: every function takes records (typed `bds.records` ones, or the plain
+mappings they come from) and returns dicts, lists or strings.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import dates, messages, protected, schema, vocabulary
 from ..dates import parse as parse_date
+from ..records import Listing, as_listing
 
 SHOWN_STATUSES = ("open", "full")
 DEFAULT_REVIEW_DAYS = 180
@@ -38,18 +40,22 @@ def cost_labels(words: vocabulary.Words | None = None) -> dict[str, str]:
 JOB_KINDS = ("job", "internship", "volunteering")
 
 
-is_expired = dates.is_expired  # past `dates.end` or `dates.deadline`: the listing leaves the catalogue
+def is_expired(listing: Listing | dict, today: dt.date) -> bool:
+    """Past `dates.end` or `dates.deadline`: the listing leaves the catalogue (bds.dates.is_expired)."""
+    return listing.is_expired(today) if isinstance(listing, Listing) else dates.is_expired(listing, today)
 
 
-def is_shown(listing: dict, today: dt.date) -> bool:
+def is_shown(listing: Listing | dict, today: dt.date) -> bool:
+    if isinstance(listing, Listing):
+        return listing.is_shown(today)
     return listing.get("status") in SHOWN_STATUSES and not is_expired(listing, today)
 
 
-def is_open_now(listing: dict, today: dt.date) -> bool:
+def is_open_now(listing: Listing | dict, today: dt.date) -> bool:
     """Open now: places left (status open) and, if there is a deadline, not passed."""
-    if listing.get("status") != "open" or is_expired(listing, today):
-        return False
-    return True
+    if isinstance(listing, Listing):
+        return listing.is_open_now(today)
+    return listing.get("status") == "open" and not is_expired(listing, today)
 
 
 def open_listings(listings: list[dict], today: dt.date) -> list[dict]:
@@ -58,24 +64,19 @@ def open_listings(listings: list[dict], today: dt.date) -> list[dict]:
     return sorted(shown, key=lambda item: (str(item.get("title", "")).casefold(), str(item.get("id", ""))))
 
 
-def is_zone_only(listing: dict) -> bool:
+def is_zone_only(listing: Listing | dict) -> bool:
     """A protected place (`bds.protected.is_protected`: housing, zone-only, or a home on the housing
     axis) shows only its zones, whatever the record says: its address and place name are never published."""
-    return protected.is_protected(listing)
+    return listing.protected if isinstance(listing, Listing) else protected.is_protected(listing)
 
 
-def public_address(listing: dict) -> str | None:
-    if is_zone_only(listing):
-        return None
-    address = (listing.get("location") or {}).get("address")
-    return address if isinstance(address, str) and address.strip() else None
+def public_address(listing: Listing | dict) -> str | None:
+    """The address that may be published: never a protected place's (bds.records.Listing.address)."""
+    return as_listing(listing).address
 
 
-def public_place_name(listing: dict) -> str | None:
-    if is_zone_only(listing):
-        return None
-    name = (listing.get("location") or {}).get("name")
-    return name if isinstance(name, str) and name.strip() else None
+def public_place_name(listing: Listing | dict) -> str | None:
+    return as_listing(listing).place_name
 
 
 def cost_key(listing: dict) -> str:
@@ -115,7 +116,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 def italian_day(value) -> str:
     """A date in words with its weekday, as people say it: «lunedì 12 gennaio 2026»."""
-    day = parse_date(value)
+    day = value if isinstance(value, dt.date) else parse_date(value)
     if day is None:
         return str(value or "")
     return f"{messages.t(f'site.weekdays.{WEEKDAYS[day.weekday()]}')} {italian_date(day)}"
@@ -142,7 +143,8 @@ def pay_text(listing: dict) -> str:
 
 
 def italian_date(value) -> str:
-    day = parse_date(value)
+    """«12 gennaio 2026»; a date of a typed record is not parsed again."""
+    day = value if isinstance(value, dt.date) else parse_date(value)
     if day is None:
         return str(value or "")
     return dates.in_words(day)
@@ -279,13 +281,13 @@ def absolute(site_url: str, path: str) -> str:
     return site_url.rstrip("/") + "/" + page_url(path)
 
 
-def valid_through(listing: dict, review_days: int) -> str:
+def valid_through(listing: Listing | dict, review_days: int) -> str:
     """The last day a listing is valid: deadline, else end, else the next review is due."""
-    dates = listing.get("dates") or {}
-    for key in ("deadline", "end"):
-        if parse_date(dates.get(key)):
-            return str(dates[key])
-    reviewed = parse_date(listing.get("reviewed")) or dt.date(2000, 1, 1)
+    record = as_listing(listing)
+    for key, day in (("deadline", record.deadline), ("end", record.end)):
+        if day:
+            return str(record.raw["dates"][key])
+    reviewed = record.reviewed or dt.date(2000, 1, 1)
     # Never past the last representable day, whatever date the record holds (no crash in JSON-LD).
     return (reviewed + dt.timedelta(days=min(review_days, (dt.date.max - reviewed).days))).isoformat()
 

@@ -13,6 +13,7 @@ import json
 import re
 
 from .. import guidelinks, messages
+from ..records import Listing, as_listing
 from . import ical, jsonld, languages, model, qr, services
 from .context import SiteContext
 from .model import rel
@@ -104,6 +105,11 @@ def _latest(*dates) -> str:
 # -- pieces ----------------------------------------------------------------------------------------
 
 
+def _written_date(parsed, written) -> str:
+    """«12 gennaio 2026» from a record's parsed date; what the file says when it is not a date."""
+    return model.italian_date(parsed if parsed is not None else written)
+
+
 def example_badge(record: dict, text: str = "") -> str:
     return (
         f'<p class="bds-badge bds-badge--example" data-search-exclude>{esc(text or messages.t("site.example.listing"))}</p>'
@@ -145,52 +151,61 @@ def contact_html(contact: dict | None, with_address: bool = False) -> str:
     )
 
 
-def when_html(listing: dict) -> str:
-    dates = listing.get("dates") or {}
+def _day(parsed, written) -> str:
+    """A record's date in words with its weekday; what the file says when it is not a date."""
+    return model.italian_day(parsed if parsed is not None else written)
+
+
+def when_html(listing: Listing | dict) -> str:
+    record = as_listing(listing)
+    written = record.raw.get("dates") or {}
     parts = []
-    start, end, deadline = dates.get("start"), dates.get("end"), dates.get("deadline")
+    start, end, deadline = written.get("start"), written.get("end"), written.get("deadline")
     if start and end and start == end:
-        day = model.italian_day(start)
+        day = _day(record.start, start)
         parts.append(day[:1].upper() + day[1:])  # not str.capitalize: «Saturday 24 April», not «april»
     elif start and end:
         parts.append(
-            messages.t("site.when.from_to", start=model.italian_day(start), end=model.italian_day(end))
+            messages.t("site.when.from_to", start=_day(record.start, start), end=_day(record.end, end))
         )
     elif start:
-        parts.append(messages.t("site.when.from", start=model.italian_day(start)))
+        parts.append(messages.t("site.when.from", start=_day(record.start, start)))
     elif end:
-        parts.append(messages.t("site.when.until", end=model.italian_day(end)))
+        parts.append(messages.t("site.when.until", end=_day(record.end, end)))
     else:
         parts.append(messages.t("site.when.ongoing"))
     if deadline:
-        parts.append(messages.t("site.when.deadline", day=model.italian_day(deadline)))
-    if listing.get("schedule"):
-        parts.append(str(listing["schedule"]))
+        parts.append(messages.t("site.when.deadline", day=_day(record.deadline, deadline)))
+    if record.raw.get("schedule"):
+        parts.append(str(record.raw["schedule"]))
     return "<br>".join(esc(p) for p in parts)
 
 
-def where_html(listing: dict, labels: model.Labels) -> str:
+def where_html(listing: Listing | dict, labels: model.Labels) -> str:
+    record = as_listing(listing)
     # a zone with the neighbourhoods people know it by: «Municipio 9 (Niguarda, Bicocca, Affori, Comasina)»
     zones = ", ".join(
         labels.zones.get(z, z) + (f" ({', '.join(labels.zone_areas[z])})" if labels.zone_areas.get(z) else "")
-        for z in listing.get("zones") or []
+        for z in record.zones
     )
-    if model.is_zone_only(listing):
+    if record.protected:
         note = " " + messages.t("site.where.zone_only")  # a protected place (bds.protected)
         return f"{esc(zones)}{esc(note)}"
-    parts = [p for p in (model.public_place_name(listing), model.public_address(listing), zones) if p]
+    parts = [p for p in (record.place_name, record.address, zones) if p]
     return "<br>".join(esc(p) for p in parts)
 
 
-def places_html(listing: dict, ctx: SiteContext) -> str:
+def places_html(listing: Listing | dict, ctx: SiteContext) -> str:
     """Places and status in one sentence that never contradicts the status."""
+    record = ctx.listing(listing)
+    listing = record.raw
     places = listing.get("places")
     counted = isinstance(places, int) and not isinstance(places, bool) and places > 0
     status = listing.get("status")
     if status == "full" or (counted is False and places == 0):
         total = " " + messages.t("site.places.in_all", count=places) if counted else ""
         return t_html("site.places.full", total_html=esc(total))
-    if model.is_expired(listing, ctx.today) or status == "closed":
+    if record.is_expired(ctx.today) or status == "closed":
         return ""
     if counted:
         return esc(messages.t("site.places.count", count=places))
@@ -243,6 +258,7 @@ def _italian_attr() -> str:
 
 def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     labels = ctx.labels
+    record = ctx.listing(listing)
     attrs = {
         "data-k": listing.get("kind", ""),
         "data-x": " ".join(listing.get("axes") or []),
@@ -250,7 +266,7 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
         "data-u": " ".join(listing.get("audience") or []),
         "data-r": listing.get("access", ""),
         "data-c": model.cost_key(listing),
-        "data-o": "1" if model.is_open_now(listing, ctx.today) else "0",
+        "data-o": "1" if record.is_open_now(ctx.today) else "0",
         "data-d": _latest(
             (listing.get("dates") or {}).get("deadline"), (listing.get("dates") or {}).get("end")
         ),
@@ -270,8 +286,8 @@ def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
         meta.append(messages.t("site.item.full"))
     deadline = (listing.get("dates") or {}).get("deadline")
     if deadline:
-        meta.append(messages.t("site.when.deadline", day=model.italian_day(deadline)))
-    badge = example_tag() if listing.get("example") is True else ""
+        meta.append(messages.t("site.when.deadline", day=_day(record.deadline, deadline)))
+    badge = example_tag() if record.example else ""
     href = rel(from_path, model.listing_path(str(listing.get("id", ""))))
     return (
         f'<li class="bds-item" {attr_text}><a href="{esc(href)}">{esc(listing.get("title", ""))}</a>{badge}'
@@ -419,7 +435,7 @@ def zone_areas(ctx: SiteContext) -> dict[str, list[str]]:
 
 def _in_catalogue(ctx: SiteContext) -> str:
     """«54 opportunità, 50 aperte ora»: the same two numbers as the catalogue's «Aperte ora» box."""
-    now = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
+    now = sum(1 for record in ctx.open_records if record.is_open_now(ctx.today))
     total = len(ctx.listings)
     if now == total:
         return messages.t("site.catalogue.count_open", count=total)
@@ -449,7 +465,7 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
             f"<ul>{boxes}</ul></fieldset>"
         )
         links.append(_browse_group(ctx, path, facet, counts[facet]))
-    now_count = sum(1 for item in ctx.listings if model.is_open_now(item, ctx.today))
+    now_count = sum(1 for record in ctx.open_records if record.is_open_now(ctx.today))
     form = (
         f'<form class="bds-filters" id="bds-filters" hidden role="search" aria-label="{t_html("site.filters.label")}">'
         f'<p class="bds-search"><label for="bds-q">{t_html("site.filters.search")}</label>'
@@ -577,11 +593,12 @@ def search_index(ctx: SiteContext) -> bytes:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def calendar_link(listing: dict, ctx: SiteContext, path: str) -> str:
+def calendar_link(listing: Listing | dict, ctx: SiteContext, path: str) -> str:
     """«Aggiungi al calendario»: the listing's own .ics, only when it is a calendar event (bds.web.ical)."""
-    if ical.event(listing, ctx) is None:
+    record = ctx.listing(listing)
+    if ical.event(record, ctx) is None:
         return ""
-    href = rel(path, ical.listing_file(str(listing.get("id", ""))))
+    href = rel(path, ical.listing_file(record.id))
     return (
         f'<br><a class="bds-ics" href="{esc(href)}" download type="text/calendar">'
         f"{t_html('site.listing.add_to_calendar')}</a>"
@@ -591,7 +608,8 @@ def calendar_link(listing: dict, ctx: SiteContext, path: str) -> str:
 def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str, str]]:
     """The key facts of a listing page, in the order a reader asks them (kind, axes, partner, status...)."""
     labels = ctx.labels
-    partner = ctx.partners.get(str(listing.get("partner", "")))
+    record = ctx.listing(listing)
+    partner = ctx.partners.get(record.partner_id)
     partner_name = (partner or {}).get("name") or listing.get("partner", "")
     partner_html = (
         f'<a href="{esc(rel(path, model.partner_path(str(partner.get("id")))))}">{esc(partner_name)}</a>'
@@ -600,7 +618,7 @@ def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str
     )
     status = listing.get("status")
     status_text = labels.statuses.get(str(status), status or "")
-    if model.is_expired(listing, ctx.today) or status == "closed":
+    if record.is_expired(ctx.today) or status == "closed":
         status_text = messages.t("site.listing.closed")
     access = listing.get("access", "")
     rows = [
@@ -616,9 +634,9 @@ def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str
         (messages.t("site.listing.facts.status"), esc(status_text)),
         # right after the status: what a job seeker asks first
         (messages.t("site.listing.facts.pay"), esc(model.pay_text(listing))),
-        (messages.t("site.listing.facts.places"), places_html(listing, ctx)),
-        (messages.t("site.listing.facts.when"), when_html(listing) + calendar_link(listing, ctx, path)),
-        (messages.t("site.listing.facts.where"), where_html(listing, labels)),
+        (messages.t("site.listing.facts.places"), places_html(record, ctx)),
+        (messages.t("site.listing.facts.when"), when_html(record) + calendar_link(record, ctx, path)),
+        (messages.t("site.listing.facts.where"), where_html(record, labels)),
         (
             messages.t("site.listing.facts.audience"),
             esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or [])),
@@ -649,7 +667,8 @@ def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str
 
 def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     labels = ctx.labels
-    partner = ctx.partners.get(str(listing.get("partner", "")))
+    record = ctx.listing(listing)
+    partner = ctx.partners.get(record.partner_id)
     rows = _listing_facts(listing, ctx, path)
     url = ctx.url(path)
     title = str(listing.get("title", ""))
@@ -658,14 +677,14 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     else:
         qr_html = QR_PLACEHOLDER
     description = ctx.glossary.mark(markdown_html(str(listing.get("description", "")), 3), "d")
-    data = jsonld.for_listing(listing, partner, ctx.territory, labels, url, ctx.review_days)
+    data = jsonld.for_listing(record, partner, ctx.territory, labels, url, ctx.review_days)
     body = (
         f'<div class="bds-page"><h1>{esc(title)}</h1><article class="bds-listing">{example_badge(listing)}'
         f'<p class="bds-lead">{ctx.glossary.mark(esc(listing.get("summary", "")), "s")}</p>'
         f"{facts(rows, searchable=True)}"
         f'<h2 id="contatti">{t_html("site.listing.contacts")}</h2>{contact_html(listing.get("contact"))}'
         f'<h2 id="descrizione">{t_html("site.listing.description")}</h2><div class="bds-description"{_italian_attr()}>{description}</div>'
-        f'<p class="bds-reviewed">{t_html("site.reviewed", date=model.italian_date(listing.get("reviewed")))}</p>'
+        f'<p class="bds-reviewed">{t_html("site.reviewed", date=_written_date(record.reviewed, listing.get("reviewed")))}</p>'
         f'<div class="bds-print-card"><div class="bds-qr">{qr_html}</div>'
         f'<p>{t_html("site.listing.scan")}<br><span class="bds-url">{esc(url)}</span></p></div>'
         f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.listing.back")}</a></p>'
@@ -804,7 +823,7 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         f'<h2 id="contatti">{t_html("site.listing.contacts")}</h2>{contact_html(partner.get("contact"), with_address=True)}'
         f"{_partner_cps(partner, ctx, path)}"
         f'<h2 id="opportunita">{t_html("site.partner.open", count=len(listings))}</h2>{listing_list(listings, ctx, path)}'
-        f'<p class="bds-reviewed">{t_html("site.reviewed", date=model.italian_date(partner.get("reviewed")))}</p>'
+        f'<p class="bds-reviewed">{t_html("site.reviewed", date=_written_date(ctx.partner(partner).reviewed, partner.get("reviewed")))}</p>'
         f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">{t_html("site.partner.all")}</a></p></article></div>'
     )
     return page(
@@ -922,7 +941,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-easy-title">{t_html("site.guide.in_short")}</p>'
         f"<p>{summary}</p>{_summary_cps_link(guide, path, ctx)}</div>"
         f'<p class="bds-meta">{t_html("site.guide.audience", audience=audience)}</p>{content}'
-        f'<p class="bds-reviewed">{t_html("site.guide.reviewed", date=model.italian_date(guide.get("reviewed")))}</p>'
+        f'<p class="bds-reviewed">{t_html("site.guide.reviewed", date=_written_date(ctx.guide(guide).reviewed, guide.get("reviewed")))}</p>'
         "</article></div>"
     )
     return page(

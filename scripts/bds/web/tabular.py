@@ -23,10 +23,12 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import cells, schema
 from ..messages import t, with_words
+from ..records import Listing, as_listing
 from . import model
 from .context import SiteContext
 
@@ -281,7 +283,7 @@ def _num(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _contact_cells(record: dict) -> dict:
+def _contact_cells(record: Mapping) -> dict:
     contact = record.get("contact") or {}
     return {
         "email": str(contact.get("email") or ""),
@@ -290,7 +292,7 @@ def _contact_cells(record: dict) -> dict:
     }
 
 
-def _date_cells(listing: dict) -> dict:
+def _date_cells(listing: Mapping) -> dict:
     dates = listing.get("dates") or {}
     return {
         "data_inizio": str(dates.get("start") or ""),
@@ -299,7 +301,7 @@ def _date_cells(listing: dict) -> dict:
     }
 
 
-def _cost_cells(listing: dict) -> dict:
+def _cost_cells(listing: Mapping) -> dict:
     """What a listing costs (free, within the budget, an amount in euro) and the stipend it pays."""
     cost = listing.get("cost")
     amount = _num(cost)
@@ -310,14 +312,28 @@ def _cost_cells(listing: dict) -> dict:
     }
 
 
-def _typed(record: dict, key: str, kind: type):
+def _typed(record: Mapping, key: str, kind: type):
     """The record's value if it has that type, else None."""
     value = record.get(key)
     return value if isinstance(value, kind) else None
 
 
-def public_record(listing: dict, ctx: SiteContext) -> dict:
+def open_record(listing: Listing | Mapping, ctx: SiteContext) -> dict:
+    """The listing's open-data record (`public_record`), built once per run: the CSV, the JSON and the
+    bulletin's files of one `bds publish` share it (memo in `ctx.cache`, which lives as long as the run).
+    Callers must not change it."""
+    record = ctx.listing(listing)
+    key = ("open-data", record.id, record.translated_to)
+    found = ctx.cache.get(key)
+    if found is None:
+        found = ctx.cache[key] = public_record(record, ctx)
+    return found
+
+
+def public_record(listing: Listing | Mapping, ctx: SiteContext) -> dict:
     """A listing as published: the address and place name are dropped when the place is reserved."""
+    record = as_listing(listing)
+    listing = record.raw
     partner = ctx.partners.get(str(listing.get("partner")), {})
     return {
         "id": str(listing.get("id", "")),
@@ -329,8 +345,8 @@ def public_record(listing: dict, ctx: SiteContext) -> dict:
         "ente_nome": str(partner.get("name", "")),
         "sintesi": str(listing.get("summary", "")),
         "zone": LIST_SEPARATOR.join(listing.get("zones") or []),
-        "luogo": model.public_place_name(listing) or "",
-        "indirizzo": model.public_address(listing) or "",
+        "luogo": record.place_name or "",
+        "indirizzo": record.address or "",
         **_date_cells(listing),
         "orari": _typed(listing, "schedule", str) or "",
         "posti": _typed(listing, "places", int),
@@ -340,8 +356,8 @@ def public_record(listing: dict, ctx: SiteContext) -> dict:
         **_contact_cells(listing),
         "stato": str(listing.get("status", "")),
         "verificata_il": str(listing.get("reviewed", "")),
-        "esempio": listing.get("example") is True,
-        "url": ctx.url(model.listing_path(str(listing.get("id", "")))),
+        "esempio": record.example,
+        "url": ctx.url(model.listing_path(record.id)),
     }
 
 
@@ -363,8 +379,8 @@ def partner_record(pid: str, partner: dict, ctx: SiteContext) -> dict:
     }
 
 
-def _listings(ctx: SiteContext) -> list[dict]:
-    return sorted(ctx.listings, key=lambda item: str(item.get("id", "")))
+def _listings(ctx: SiteContext) -> list[Listing]:
+    return sorted(ctx.open_records, key=lambda record: record.id)
 
 
 def _zones(ctx: SiteContext) -> list[dict]:
@@ -381,13 +397,10 @@ def tables(ctx: SiteContext) -> dict[str, tuple[list[Column], list[dict]]]:
         }
         for z in _zones(ctx)
     ]
-    links = [
-        {"opportunita": str(item.get("id", "")), "zona": str(zone)}
-        for item in _listings(ctx)
-        for zone in item.get("zones") or []
-    ]
+    listings = _listings(ctx)
+    links = [{"opportunita": record.id, "zona": zone} for record in listings for zone in record.zones]
     return {
-        "opportunita.csv": (OPPORTUNITY_COLUMNS, [public_record(item, ctx) for item in _listings(ctx)]),
+        "opportunita.csv": (OPPORTUNITY_COLUMNS, [open_record(record, ctx) for record in listings]),
         "enti.csv": (PARTNER_COLUMNS, [partner_record(pid, p, ctx) for pid, p in ctx.partners.items()]),
         "zone.csv": (ZONE_COLUMNS, zones),
         "opportunita-zone.csv": (LINK_COLUMNS, links),
