@@ -272,6 +272,7 @@ def from_content(content) -> Records:
     glossary: list = []
     if content.glossary is not None and content.glossary.ok and isinstance(content.glossary.data, dict):
         glossary = list(content.glossary.data.get("terms") or [])
+    guides: list[tuple[Mapping, str, str | None, str | None]]
     guides = [(doc.data, doc.path, doc.body, None) for doc in content.valid("guide")]
     guides += [
         (doc.data, doc.path, doc.body, PurePosixPath(doc.path).parent.name)

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import records
-from ..records import Guide, Listing, Partner
+from .. import records as typed_records
+from ..records import Guide, Listing, Partner, Records
 from . import model
 from .text import Glossary
 
@@ -44,7 +44,7 @@ class SiteContext:
     # On the site of another language: the Italian guides' slugs, so a link to an untranslated guide
     # leads to the Italian one (bds.web.languages).
     italian_guides: frozenset[str] = frozenset()
-    records: records.Records = field(default_factory=lambda: records.from_data(None))
+    records: Records = field(default_factory=lambda: typed_records.from_data(None))
     open_records: tuple[Listing, ...] = ()
     all_records: tuple[Listing, ...] = ()  # `all_listings` as typed records, by id
     glossary: Glossary = field(init=False)
@@ -73,7 +73,7 @@ class SiteContext:
         inline_qr: bool = True,
     ) -> SiteContext:
         """A context from plain records (tests, hostile input): the typed records are built here."""
-        typed = records.from_data(territory, listings, partners, glossary=glossary_terms or [])
+        typed = typed_records.from_data(territory, listings, partners, glossary=glossary_terms or [])
         return cls.of_records(
             typed,
             territory,
@@ -88,7 +88,7 @@ class SiteContext:
     @classmethod
     def of_records(
         cls,
-        typed: records.Records,
+        typed: Records,
         territory: dict,
         listings: list[tuple[dict, Listing]],
         partners: list[dict],

@@ -198,10 +198,9 @@ def where_html(listing: Listing | dict, labels: model.Labels) -> str:
 def places_html(listing: Listing | dict, ctx: SiteContext) -> str:
     """Places and status in one sentence that never contradicts the status."""
     record = ctx.listing(listing)
-    listing = record.raw
-    places = listing.get("places")
+    places = record.raw.get("places")
     counted = isinstance(places, int) and not isinstance(places, bool) and places > 0
-    status = listing.get("status")
+    status = record.raw.get("status")
     if status == "full" or (counted is False and places == 0):
         total = " " + messages.t("site.places.in_all", count=places) if counted else ""
         return t_html("site.places.full", total_html=esc(total))
@@ -426,7 +425,7 @@ def zone_areas(ctx: SiteContext) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for zone in ctx.territory.get("zones") or []:
         out[str(zone.get("id"))] = [str(a) for a in zone.get("areas") or []]
-    for cps in services.directory(ctx.territory):  # a CPS of one zone names that zone's neighbourhoods
+    for cps in services.cps_directory(ctx):  # a CPS of one zone names that zone's neighbourhoods
         if len(cps.zones) == 1 and cps.zones[0][0] in out:
             known = out[cps.zones[0][0]]
             known += [a for a in cps.areas if a not in known]
@@ -775,7 +774,7 @@ def _partner_cps(partner: dict, ctx: SiteContext, path: str) -> str:
         if isinstance(s, dict) and s.get("partner") == partner.get("id")
     ]
     ids = {str(c.get("id")) for s in services_of for c in s.get("cps") or [] if isinstance(c, dict)}
-    cpss = [c for c in services.directory(ctx.territory) if c.id in ids]
+    cpss = [c for c in services.cps_directory(ctx) if c.id in ids]
     if not cpss:
         return ""
     items = "".join(

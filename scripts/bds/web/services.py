@@ -89,6 +89,15 @@ def directory(territory: dict) -> list[Cps]:
     )
 
 
+def cps_directory(ctx: SiteContext) -> tuple[Cps, ...]:
+    """The territory's CPS (`directory`), derived once per site context: the CPS finder, every health
+    service's partner page, the catalogue's zones and its search all read it. Callers must not change it."""
+    found = ctx.cache.get("cps-directory")
+    if found is None:
+        found = ctx.cache["cps-directory"] = tuple(directory(ctx.territory))
+    return found
+
+
 def finder_key(text: str) -> str:
     """What the finder compares: lowercase, no accents, words split on anything else ("Città-Studi" -> "citta studi")."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(str(text))))
@@ -258,7 +267,7 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
 
     words = ctx.labels.words
     title = finder_title(words)
-    cpss = directory(ctx.territory)
+    cpss = list(cps_directory(ctx))
     index = area_index(cpss)
     territory = str(ctx.territory.get("territory") or "")
     entries = "".join(
