@@ -25,9 +25,10 @@ class SiteContext:
     - `glossary_terms`: the glossary entries; `glossary`: the marker that adds tooltips to HTML.
     - `labels`: Italian labels of enum values; `review_days`: days between two reviews.
     - `inline_qr`: put QR codes into listing pages (False: leave a placeholder the build fills later).
-    - `records`: the run's typed records (bds.records); `open_records`: `listings` as typed records,
-      in the same order (in this site's language). `listing(item)` and `partner(item)` give the typed
-      record of a mapping of this context: dates, protected flag and public place computed once.
+    - `records`: the run's typed records (bds.records); `open_records` and `all_records`: `listings`
+      and `all_listings` as typed records, in the same order (in this site's language). `listing(item)`
+      and `partner(item)` give the typed record of a mapping of this context (dates, protected flag and
+      public place computed once), and build one on the spot for a mapping the context does not hold.
     """
 
     today: dt.date
@@ -45,8 +46,6 @@ class SiteContext:
     # leads to the Italian one (bds.web.languages).
     italian_guides: frozenset[str] = frozenset()
     records: Records = field(default_factory=lambda: typed_records.from_data(None))
-    open_records: tuple[Listing, ...] = ()
-    all_records: tuple[Listing, ...] = ()  # `all_listings` as typed records, by id
     glossary: Glossary = field(init=False)
     listings_by_partner: dict[str, list[dict]] = field(init=False)
     cache: dict = field(init=False, default_factory=dict)  # renderers' memo, valid for this build only
@@ -57,8 +56,8 @@ class SiteContext:
     def __post_init__(self):
         self.glossary = Glossary(self.glossary_terms, "glossario.md")
         by_partner: dict[str, list[dict]] = {}
-        for item, record in zip(self.listings, self.open_records, strict=False):
-            by_partner.setdefault(record.partner_id, []).append(item)
+        for item in self.listings:
+            by_partner.setdefault(self.listing(item).partner_id, []).append(item)
         self.listings_by_partner = by_partner
 
     @classmethod
@@ -124,10 +123,18 @@ class SiteContext:
             review_days=typed.territory.review_days,
             inline_qr=inline_qr,
             records=typed,
-            open_records=tuple(record for _, record in shown),
-            all_records=tuple(record for _, record in every),
             typed=lookup,
         )
+
+    @property
+    def open_records(self) -> list[Listing]:
+        """`listings` (the catalogue) as typed records, in the same order."""
+        return [self.listing(item) for item in self.listings]
+
+    @property
+    def all_records(self) -> list[Listing]:
+        """`all_listings` as typed records, in the same order (by id)."""
+        return [self.listing(item) for item in self.all_listings]
 
     def listing(self, item: Mapping | Listing) -> Listing:
         """The typed record of a listing of this context (built on the spot for any other mapping)."""

@@ -412,7 +412,13 @@ def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str) -> Non
 
 
 def services(ctx: SiteContext) -> list[dict]:
-    return [service(ctx, item) for item in sorted(ctx.listings, key=lambda x: str(x.get("id", "")))]
+    """Every open listing's service object, built once per site context (dati/hsds.json and the tables
+    of dati/hsds/ are the same objects). Callers must not change them."""
+    found = ctx.cache.get("hsds-services")
+    if found is None or found[0] is not ctx.listings:  # a copy of the context with other listings
+        made = [service(ctx, item) for item in sorted(ctx.listings, key=lambda x: str(x.get("id", "")))]
+        found = ctx.cache["hsds-services"] = (ctx.listings, made)
+    return found[1]
 
 
 def terms(ctx: SiteContext) -> list[dict]:

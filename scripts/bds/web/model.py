@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import dates, messages, protected, schema, vocabulary
@@ -79,7 +80,7 @@ def public_place_name(listing: Listing | dict) -> str | None:
     return as_listing(listing).place_name
 
 
-def cost_key(listing: dict) -> str:
+def cost_key(listing: Mapping) -> str:
     cost = listing.get("cost")
     if cost in ("free", "budget"):
         return cost
@@ -88,7 +89,7 @@ def cost_key(listing: dict) -> str:
     return "free"
 
 
-def facet_values(listing: dict, facet: str) -> list[str]:
+def facet_values(listing: Mapping, facet: str) -> list[str]:
     if facet == "kind":
         return [str(listing.get("kind", ""))]
     if facet == "axis":
@@ -122,12 +123,12 @@ def italian_day(value) -> str:
     return f"{messages.t(f'site.weekdays.{WEEKDAYS[day.weekday()]}')} {italian_date(day)}"
 
 
-def pays(listing: dict) -> bool:
+def pays(listing: Mapping) -> bool:
     """A job or an internship: what matters is what it pays, and it costs the person nothing."""
     return listing.get("kind") in ("job", "internship")
 
 
-def pay_text(listing: dict) -> str:
+def pay_text(listing: Mapping) -> str:
     """What a job or internship pays, in words; "" for other kinds."""
     if not pays(listing):
         return ""

@@ -258,39 +258,37 @@ def _italian_attr() -> str:
 def _listing_item(listing: dict, ctx: SiteContext, from_path: str) -> str:
     labels = ctx.labels
     record = ctx.listing(listing)
+    written = record.raw.get("dates") or {}
     attrs = {
-        "data-k": listing.get("kind", ""),
-        "data-x": " ".join(listing.get("axes") or []),
-        "data-z": " ".join(listing.get("zones") or []),
-        "data-u": " ".join(listing.get("audience") or []),
-        "data-r": listing.get("access", ""),
-        "data-c": model.cost_key(listing),
+        "data-k": record.kind,
+        "data-x": " ".join(record.axes),
+        "data-z": " ".join(record.zones),
+        "data-u": " ".join(record.audience),
+        "data-r": record.access,
+        "data-c": model.cost_key(record.raw),
         "data-o": "1" if record.is_open_now(ctx.today) else "0",
-        "data-d": _latest(
-            (listing.get("dates") or {}).get("deadline"), (listing.get("dates") or {}).get("end")
-        ),
-        "data-id": listing.get("id", ""),
+        "data-d": _latest(written.get("deadline"), written.get("end")),
+        "data-id": record.id,
     }
     attr_text = " ".join(f'{k}="{esc(v)}"' for k, v in attrs.items() if v)
-    zones = ", ".join(labels.zones.get(z, z) for z in listing.get("zones") or [])
-    meta = [labels.kinds.get(str(listing.get("kind")), listing.get("kind", "")), zones]
-    if model.pays(listing):
-        stipend = listing.get("stipend")
+    zones = ", ".join(labels.zones.get(z, z) for z in record.zones)
+    meta = [labels.kinds.get(record.kind, record.kind), zones]
+    if model.pays(record.raw):
+        stipend = record.raw.get("stipend")
         meta.append(
             messages.t("site.item.stipend", amount=model.euro(stipend))
             if isinstance(stipend, (int, float)) and not isinstance(stipend, bool) and stipend > 0
-            else (messages.t("site.item.paid") if listing.get("kind") == "job" else "")
+            else (messages.t("site.item.paid") if record.kind == "job" else "")
         )
-    if listing.get("status") == "full":
+    if record.status == "full":
         meta.append(messages.t("site.item.full"))
-    deadline = (listing.get("dates") or {}).get("deadline")
-    if deadline:
-        meta.append(messages.t("site.when.deadline", day=_day(record.deadline, deadline)))
+    if written.get("deadline"):
+        meta.append(messages.t("site.when.deadline", day=_day(record.deadline, written["deadline"])))
     badge = example_tag() if record.example else ""
-    href = rel(from_path, model.listing_path(str(listing.get("id", ""))))
+    href = rel(from_path, model.listing_path(record.id))
     return (
-        f'<li class="bds-item" {attr_text}><a href="{esc(href)}">{esc(listing.get("title", ""))}</a>{badge}'
-        f"<p>{esc(listing.get('summary', ''))}</p>"
+        f'<li class="bds-item" {attr_text}><a href="{esc(href)}">{esc(record.title)}</a>{badge}'
+        f"<p>{esc(record.summary)}</p>"
         f'<p class="bds-meta">{esc(" · ".join(m for m in meta if m))}</p></li>'
     )
 
@@ -609,25 +607,25 @@ def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str
     labels = ctx.labels
     record = ctx.listing(listing)
     partner = ctx.partners.get(record.partner_id)
-    partner_name = (partner or {}).get("name") or listing.get("partner", "")
+    partner_name = (partner or {}).get("name") or record.partner_id
     partner_html = (
         f'<a href="{esc(rel(path, model.partner_path(str(partner.get("id")))))}">{esc(partner_name)}</a>'
         if partner
         else esc(partner_name)
     )
-    status = listing.get("status")
-    status_text = labels.statuses.get(str(status), status or "")
+    status = record.status
+    status_text = labels.statuses.get(status, status)
     if record.is_expired(ctx.today) or status == "closed":
         status_text = messages.t("site.listing.closed")
-    access = listing.get("access", "")
+    access = record.access
     rows = [
         (
             messages.t("site.listing.facts.kind"),
-            esc(labels.kinds.get(str(listing.get("kind")), listing.get("kind", ""))),
+            esc(labels.kinds.get(record.kind, record.kind)),
         ),
         (
             messages.t("site.listing.facts.axes", programme=labels.words.programme),
-            esc(", ".join(labels.axes.get(a, a) for a in listing.get("axes") or [])),
+            esc(", ".join(labels.axes.get(a, a) for a in record.axes)),
         ),
         (messages.t("site.listing.facts.partner"), partner_html),
         (messages.t("site.listing.facts.status"), esc(status_text)),
@@ -638,7 +636,7 @@ def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str
         (messages.t("site.listing.facts.where"), where_html(record, labels)),
         (
             messages.t("site.listing.facts.audience"),
-            esc(", ".join(labels.audiences.get(a, a) for a in listing.get("audience") or [])),
+            esc(", ".join(labels.audiences.get(a, a) for a in record.audience)),
         ),
         (
             messages.t("site.listing.facts.access"),
@@ -670,7 +668,7 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
     partner = ctx.partners.get(record.partner_id)
     rows = _listing_facts(listing, ctx, path)
     url = ctx.url(path)
-    title = str(listing.get("title", ""))
+    title = record.title
     if ctx.inline_qr:
         qr_html = qr.svg(url, esc(messages.t("site.listing.qr_label", title=title)))
     else:

@@ -93,9 +93,9 @@ def cps_directory(ctx: SiteContext) -> tuple[Cps, ...]:
     """The territory's CPS (`directory`), derived once per site context: the CPS finder, every health
     service's partner page, the catalogue's zones and its search all read it. Callers must not change it."""
     found = ctx.cache.get("cps-directory")
-    if found is None:
-        found = ctx.cache["cps-directory"] = tuple(directory(ctx.territory))
-    return found
+    if found is None or found[0] is not ctx.territory:  # a copy of the context with another territory
+        found = ctx.cache["cps-directory"] = (ctx.territory, tuple(directory(ctx.territory)))
+    return found[1]
 
 
 def finder_key(text: str) -> str:

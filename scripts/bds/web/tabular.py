@@ -323,11 +323,11 @@ def open_record(listing: Listing | Mapping, ctx: SiteContext) -> dict:
     bulletin's files of one `bds publish` share it (memo in `ctx.cache`, which lives as long as the run).
     Callers must not change it."""
     record = ctx.listing(listing)
-    key = ("open-data", record.id, record.translated_to)
+    key = ("open-data", id(record))  # the memo keeps the record alive: its id() is never reused
     found = ctx.cache.get(key)
-    if found is None:
-        found = ctx.cache[key] = public_record(record, ctx)
-    return found
+    if found is None or found[0] is not record:
+        found = ctx.cache[key] = (record, public_record(record, ctx))
+    return found[1]
 
 
 def public_record(listing: Listing | Mapping, ctx: SiteContext) -> dict:
