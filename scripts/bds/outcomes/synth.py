@@ -15,6 +15,7 @@ import random
 import uuid
 from pathlib import Path
 
+from ..pipeline.quarter import Quarter
 from . import package
 
 FIRST_ENTRY = dt.date(2023, 1, 1)
@@ -45,7 +46,7 @@ def _cps_zones(territory: dict) -> dict[str, str]:
 
 
 def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return Quarter.of(day).label
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -284,9 +285,9 @@ def _admissions(rng, new_id, tables, pid, start, baseline) -> None:
 
 def write(out_dir: Path, tables: dict[str, list[list]]) -> None:
     """Write the CSVs and a datapackage.json (schemas inlined) into a new folder, atomically."""
-    from .fsutil import atomic_dir
+    from ..pipeline.staging import staged_folder
 
-    with atomic_dir(out_dir) as tmp:
+    with staged_folder(out_dir) as tmp:
         for name, rows in tables.items():
             with (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
                 csv.writer(fh, lineterminator="\n").writerows(rows)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
+from ..pipeline.quarter import Quarter
 from . import codes, fsutil, package, rowcheck
 
 OUTSIDE_ZONE = "fuori-territorio"
@@ -476,13 +477,8 @@ def _key_problem(table: str, row: int, error) -> Problem:
 
 # -- domain rules ------------------------------------------------------------------------------------
 def _quarter_bounds(label: str) -> tuple[dt.date, dt.date] | None:
-    match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
-    if not match:
-        return None
-    year, q = int(match.group(1)), int(match.group(2))
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-    return start, end
+    quarter = Quarter.exact(label)
+    return (quarter.start, quarter.end) if quarter else None
 
 
 def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]:
