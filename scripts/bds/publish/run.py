@@ -80,13 +80,9 @@ def freshness_dir_for(reports: Path, quarter: Quarter, with_data: bool) -> Path:
 
 def check_targets(project: Project, out: Path, reports: Path, data: Path | None) -> None:
     """Refuse targets that are not ours before doing any work."""
-    check_writable(out, what="--out")
+    site_build.check_target(out)
     check_writable(reports / "x", what="--reports")
     check_writable(archive.record_path(project.root, "x"), what="content/bulletins")
-    if out.exists() and not out.is_dir():
-        raise BdsError(t("publish.run.out_not_folder", out=out), 2)
-    if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():
-        raise BdsError(t("publish.run.out_not_site", out=out), 2)
     if reports.resolve().is_relative_to(out.resolve()):
         raise BdsError(t("publish.run.reports_in_site", reports=reports), 2)
     if data is not None:

@@ -62,7 +62,8 @@ class Summary:
         )
 
 
-def _check_target(out: Path) -> None:
+def check_target(out: Path) -> None:
+    """Refuse an --out that is not a folder, or a folder that holds something else than a bds site."""
     check_writable(out, what="--out")
     if out.exists() and not out.is_dir():
         raise BdsError(messages.t("site.build.out_not_folder", out=out), 2)
@@ -107,7 +108,7 @@ def build_site(
     log = log if log is not None else sys.stderr  # the stream of the moment (tests redirect it)
     out = out.resolve()
     recover(project, out, log)
-    _check_target(out)
+    check_target(out)
     warnings = 0
     if validate:
         print(messages.t("site.build.checking"), file=log, flush=True)
