@@ -45,10 +45,6 @@ def _cps_zones(territory: dict) -> dict[str, str]:
     return mapping
 
 
-def quarter_of(day: dt.date) -> str:
-    return Quarter.of(day).label
-
-
 def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
@@ -221,7 +217,7 @@ def _project_costs(rng, tables, project_id, axes, start: dt.date, last: dt.date)
             category = rng.choice(CATEGORIES[axis])
             source = _pick(rng, SOURCES)
             amount = round(rng.lognormvariate(5.8, 0.7), 2)
-            row = [project_id, quarter_of(quarter_day), source, axis, category, f"{amount:.2f}"]
+            row = [project_id, Quarter.of(quarter_day).label, source, axis, category, f"{amount:.2f}"]
             if all(r[:5] != row[:5] for r in tables["costs"][-3:]):
                 tables["costs"].append(row)
         quarter_day = _add_months(quarter_day, 3)
