@@ -27,8 +27,8 @@ from pathlib import Path
 import yaml
 from bds.content import Project
 from bds.outcomes import synth
+from bds.pipeline.quarter import Quarter
 from bds.publish import run
-from bds.publish.quarter import Quarter
 from bds.web import synthetic
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from bds.outcomes import ledger as ledger_mod
-from bds.publish import run, staging
+from bds.pipeline import staging
+from bds.publish import run
 from conftest import REPO, run_cli
 
 PEOPLE = 120
@@ -375,7 +376,7 @@ def test_staging_names_are_git_ignored_in_the_kit(tmp_path):
     names.append(tmp_path / "content" / "bulletins" / staging.JOURNAL)
     area.discard()
     relative = [p.relative_to(tmp_path).as_posix() for p in names]
-    relative.append("opportunities/.scheda.yml.abc123.tmp")  # files.write_text's temporary file
+    relative.append("opportunities/.scheda.yml.abc123.tmp")  # pipeline.writing.write_file's temporary file
     checked = subprocess.run(
         ["git", "-C", str(REPO), "check-ignore", "--no-index", "--stdin", "-v", "-n"],
         input="\n".join(relative) + "\n",
@@ -410,7 +411,7 @@ def test_report_on_a_full_disk_writes_neither_report_nor_ledger(world, tmp_path,
     project = tmp_path / "progetto"
     shutil.copytree(world["project"], project, symlinks=True)
     before = {t: state(project / t) for t in REPORT_TARGETS}
-    monkeypatch.setattr(ledger_mod, "atomic_write_text", _enospc)
+    monkeypatch.setattr(ledger_mod, "write_file", _enospc)
     failed = run_cli(["--root", project, *report_argv(world["data"])])
     assert failed.code == 1
     assert "il disco è pieno" in failed.err and "sono rimasti com'erano" in failed.err

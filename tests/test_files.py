@@ -637,19 +637,19 @@ def test_edges_of_the_ranges_are_accepted(project_copy, tmp_path):
 
 
 def test_the_atomic_writer_never_replaces_a_symlink_or_a_fifo(tmp_path):
-    from bds import files
+    from bds.pipeline.writing import write_file
 
     real = tmp_path / "vera.yml"
     real.write_text("id: vera\n", encoding="utf-8")
     link = tmp_path / "scheda.yml"
     link.symlink_to(real)
     with pytest.raises(BdsError, match="collegamento simbolico"):
-        files.write_text(link, "id: nuova\n")
+        write_file(link, "id: nuova\n")
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "id: vera\n"
     fifo = tmp_path / "tubo.yml"
     os.mkfifo(fifo)
     with pytest.raises(BdsError, match="non è un file normale"):
-        files.write_text(fifo, "id: nuova\n")
+        write_file(fifo, "id: nuova\n")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scheda.yml", "tubo.yml", "vera.yml"]
 

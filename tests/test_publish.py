@@ -14,8 +14,10 @@ import pytest
 import yaml
 from bds.content import Project
 from bds.errors import BdsError
-from bds.publish import archive, bulletin, freshness_report, provider, run, staging
-from bds.publish.quarter import Quarter
+from bds.pipeline import staging
+from bds.pipeline import today as reference_day
+from bds.pipeline.quarter import Quarter
+from bds.publish import archive, bulletin, freshness_report, provider, run
 from bds.web import context, pages
 from conftest import REPO, run_cli
 
@@ -304,7 +306,7 @@ def test_quarter_bounds_and_default_today():
     assert q.default_today(dt.date(2027, 2, 1)) == dt.date(2026, 12, 31)  # over: its last day
     assert q.default_today(dt.date(2026, 11, 5)) == dt.date(2026, 11, 5)  # running: today
     with pytest.raises(BdsError) as error:
-        run.resolve_today(q, dt.date(2026, 9, 30))
+        reference_day.for_quarter(q, dt.date(2026, 9, 30))
     assert error.value.exit_code == 2
     for bad in ("2026Q5", "26Q1", "", "2026Q"):
         with pytest.raises(BdsError):

@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 from bds.content import Project
+from bds.pipeline.quarter import Quarter
 from bds.publish import run
-from bds.publish.quarter import Quarter
 from conftest import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve_directory
 from test_publish import shipped_copy
 

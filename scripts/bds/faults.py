@@ -3,7 +3,7 @@
 `BDS_FAULT_AT` names one or more steps, comma-separated (for example `commit-journal` or
 `build-switched`); when the running command reaches `point(name)` for one of them it kills itself
 with SIGKILL, as a power cut or `kill -9` would: no cleanup, no `finally`. The flag `no-exchange`
-makes `files.exchange` report that the file system cannot swap two names in one step, so the
+makes `pipeline.writing.exchange` report that the file system cannot swap two names in one step, so the
 two-rename fallback runs. Unset (always, outside the tests) it does nothing. See tests/test_faults.py.
 """
 

@@ -6,16 +6,14 @@ module level (no YAML, no schema, no content loader): those come inside the help
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import dates
 from ..errors import BdsError
 from ..messages import t
+from ..pipeline.today import parse as today  # noqa: F401 (every command reads `--today` from here)
 
 if TYPE_CHECKING:
     from ..content import Project
@@ -58,23 +56,6 @@ def project(args) -> Project:
         return Project.find(Path(args.root) if getattr(args, "root", None) else None)
     except ProjectNotFound as exc:
         raise BdsError(str(exc), exit_code=2) from None
-
-
-def today(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise ValueError  # fromisoformat also takes 20261231 and 2026-W53: the help promises AAAA-MM-GG
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise BdsError(t("cli.common.today.not_a_date", value=value), exit_code=2) from None
-    if not dates.FIRST_YEAR <= day.year <= dates.LAST_YEAR:
-        raise BdsError(
-            t("cli.common.today.out_of_range", value=value, first=dates.FIRST_YEAR, last=dates.LAST_YEAR),
-            exit_code=2,
-        )
-    return day
 
 
 def add_today(parser) -> None:

@@ -28,9 +28,9 @@ def _kind(proj, path: Path) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    from .. import files
+    from ..pipeline.writing import write_file
 
-    files.write_text(path, text)
+    write_file(path, text)
 
 
 def _same_regular_file(path: Path, before: os.stat_result) -> bool:

@@ -220,10 +220,12 @@ def github_files() -> dict[str, str]:
 def precommit_files() -> dict[str, str]:
     import yaml
 
+    from ..pipeline.writing import yaml_text
+
     config = yaml.safe_load(kitfiles.precommit_config().read_text(encoding="utf-8"))
     hooks = [hook for repo in config["repos"] for hook in repo["hooks"] if hook["id"] in PRECOMMIT_HOOKS]
     header = t("init.precommit_header")
-    body = yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, allow_unicode=True, sort_keys=False)
+    body = yaml_text({"repos": [{"repo": "local", "hooks": hooks}]})
     return {
         ".pre-commit-config.yaml": header + body,
         ".yamllint.yaml": kitfiles.yamllint_config().read_text(encoding="utf-8"),

@@ -352,9 +352,9 @@ def _check(proj, kind: str, record_id: str, text: str, day: dt.date):
 
 def _write_new(target: Path, text: str) -> None:
     """Write atomically and never replace an existing file."""
-    from .. import files
+    from ..pipeline.writing import write_file
 
     try:
-        files.write_text(target, text, replace=False)
+        write_file(target, text, replace=False)
     except FileExistsError:
         raise BdsError(t("intake.new.exists_now", name=target.name), 1) from None

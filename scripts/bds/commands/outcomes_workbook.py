@@ -51,17 +51,18 @@ def _territory(args) -> dict | None:
 
 def run_template(args) -> int:
     from ..outcomes import codes, fsutil, workbook
+    from ..pipeline.writing import check_writable, write_file
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise BdsError(f"{out}: {_cli('not_xlsx')}", 2)
-    fsutil.check_writable(out, folder=False)
+    check_writable(out, folder=False)
     if out.exists() and not args.force:
         raise BdsError(f"{out}: {_cli('file_exists')}", 2)
     data = workbook.template(_territory(args))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        workbook.write_bytes(out, data, replace=args.force)
+        write_file(out, data, replace=args.force, mode=0o644)
     except FileExistsError:
         raise BdsError(f"{out}: {_cli('file_exists')}", 2) from None
     except OSError as exc:
@@ -100,8 +101,9 @@ def run_import(args) -> int:
 def _check_import_out(args, out: Path) -> None:
     """BdsError for an output folder the import may not fill, said before reading the workbooks."""
     from ..outcomes import fsutil, validate
+    from ..pipeline.writing import check_writable
 
-    fsutil.check_writable(out, folder=True)
+    check_writable(out, folder=True)
     validate.check_location(out)
     if out.is_dir() and any(out.iterdir()) and not args.force:
         raise BdsError(_cli("folder_not_empty", out=out), exit_code=2)

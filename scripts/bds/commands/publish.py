@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ..errors import BdsError
 from ..messages import t
-from ..publish.quarter import Quarter
-from .common import add_command, project, today
+from ..pipeline import today
+from ..pipeline.quarter import Quarter
+from .common import add_command, project
 
 
 def register(sub) -> None:
@@ -27,7 +28,7 @@ def run(args) -> int:
 
     proj = project(args)
     quarter = Quarter.parse(args.quarter)
-    when = publishing.resolve_today(quarter, today(args.today) if args.today else None)
+    when = today.for_quarter(quarter, today.parse(args.today) if args.today else None)
     out = Path(args.out) if args.out else proj.root / "site"
     reports = Path(args.reports) if args.reports else proj.root / "private" / "reports"
     print(

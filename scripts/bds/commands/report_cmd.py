@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
-from ..publish.quarter import Quarter
+from ..pipeline.quarter import Quarter
 from .common import add_command
 
 

@@ -95,9 +95,9 @@ def form(content=None, schema: dict | None = None) -> dict:
 
 
 def form_yaml(content=None, schema: dict | None = None) -> str:
-    import yaml
+    from ..pipeline.writing import yaml_text
 
-    text = yaml.safe_dump(form(content, schema), allow_unicode=True, sort_keys=False, width=110)
+    text = yaml_text(form(content, schema), width=110)
     return HEADER + t("intake.issue.header") + "\n" + text
 
 

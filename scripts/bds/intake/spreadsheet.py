@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import cells, files, load
+from .. import cells, load
 from .. import findings as F
 from ..errors import BdsError
 from ..messages import t
+from ..pipeline.writing import write_file
 from . import record as R
 from .fields import Field, choices_for, content_choices, fields
 
@@ -591,6 +592,6 @@ def _owner(target: Path) -> str | None:
 def write_new(target: Path, text: str, update: bool) -> Path:
     """Write atomically; without `update`, never replace a file, not even one that appeared meanwhile."""
     try:
-        return files.write_text(target, text, replace=update)
+        return write_file(target, text, replace=update)
     except FileExistsError:
         raise BdsError(t("intake.sheet.exists", path=target), 1) from None

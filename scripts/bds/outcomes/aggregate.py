@@ -9,11 +9,11 @@ its cells never change from one release to the next.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 
 from .. import messages
 from ..errors import BdsError
+from ..pipeline.quarter import Quarter
 from . import package
 from .model import (
     COUNT,
@@ -43,18 +43,14 @@ YEAR = 365.25
 
 
 def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
-    match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
-    if not match:
+    quarter = Quarter.exact(label)
+    if quarter is None:
         raise BdsError(messages.t("outcomes.aggregate.bad_quarter", label=label), exit_code=2)
-    year, q = int(match.group(1)), int(match.group(2))
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-    return start, end
+    return quarter.start, quarter.end
 
 
 def previous_quarter(label: str) -> str:
-    year, q = int(label[:4]), int(label[-1])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+    return str(Quarter(int(label[:4]), int(label[-1])).previous())
 
 
 def enum_values(table: str, name: str) -> list[str]:

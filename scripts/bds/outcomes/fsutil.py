@@ -1,16 +1,13 @@
-"""Where private data may live and how outputs are written: never in the repository, never half-written."""
+"""Where private data may live: never in the repository (outputs are written by `pipeline`)."""
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from .. import files, messages
+from .. import messages
 from ..errors import BdsError
 from . import codes
 
@@ -131,74 +128,9 @@ _WRITE_ERRORS = {
 }
 
 
-def check_writable(target: Path, folder: bool) -> None:
-    """Refuse, before any work, an output that cannot be written: a folder (`folder=True`) or a file
-    whose place is taken by the other kind, a path under a regular file, a folder without write
-    permission or on a read-only disk. Root passes permission bits, not a read-only mount."""
-    target = Path(target)
-    why = _wrong_kind(target, folder)
-    if why is None:
-        why = _unwritable_parent(target)
-    if why is not None:
-        raise BdsError(f"{target}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
-
-
-def _wrong_kind(target: Path, folder: bool) -> str | None:
-    """Why `target` exists as the wrong kind (a file where a folder goes, or the reverse), or None."""
-    if target.exists() and folder and not target.is_dir():
-        return messages.t("outcomes.write.exists_not_folder", path=target)
-    if target.exists() and not folder and target.is_dir():
-        return messages.t("outcomes.write.folder_not_file", path=target)
-    return None
-
-
-def _unwritable_parent(target: Path) -> str | None:
-    """Why the nearest existing folder above `target` cannot take it (a file, no permission), or None."""
-    parent = Path(os.path.abspath(target)).parent
-    while not os.path.lexists(parent) and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        return messages.t("outcomes.write.under_file", path=parent)
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return messages.t("outcomes.write.no_permission", path=parent)
-    return None
-
-
 def inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
         return True
     except ValueError:
         return False
-
-
-@contextlib.contextmanager
-def atomic_dir(target: Path, replace: bool = False):
-    """Yield a temporary folder next to `target`; on success it becomes `target` in one rename."""
-    target = target.resolve()
-    if target.exists() and not replace:
-        if not target.is_dir() or any(target.iterdir()):
-            raise BdsError(messages.t("outcomes.write.not_empty", path=target), exit_code=2)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)
-        if target.exists() and files.exchange(tmp, target):
-            shutil.rmtree(tmp)  # the old folder, now at the temporary name (one atomic step)
-        elif target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    files.write_text(path, text)

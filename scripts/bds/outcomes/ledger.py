@@ -16,9 +16,9 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
+from ..pipeline.writing import write_file
 from . import codes, package
 from .disclosure import LedgerView, or_zero, prior
-from .fsutil import atomic_write_text
 from .model import COUNT, SUPPRESSED, Aggregate, Relation
 
 FORMAT = 1
@@ -257,4 +257,4 @@ def record(ledger: dict, agg: Aggregate, relations: list[Relation]) -> dict:
 
 
 def save(path: Path, ledger: dict) -> None:
-    atomic_write_text(path, json.dumps(ledger, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    write_file(path, json.dumps(ledger, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

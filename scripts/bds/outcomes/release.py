@@ -14,8 +14,10 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__, messages
-from .. import files as filesys
 from ..errors import BdsError
+from ..pipeline.progress import say
+from ..pipeline.staging import JOURNAL, Staging, recover_all
+from ..pipeline.writing import check_writable, write_failed
 from ..vocabulary import DEFAULTS
 from . import aggregate, disclosure, fsutil, package, render
 from . import ledger as ledger_mod
@@ -60,7 +62,7 @@ def default_out(project, quarter: str) -> Path:
 
 
 def check_output(out_dir: Path, root: Path | None, folder: bool = True) -> None:
-    fsutil.check_writable(out_dir, folder=folder)
+    check_writable(out_dir, folder=folder)
     if root is not None and fsutil.inside(out_dir, root / "site"):
         raise BdsError(f"{out_dir}: {messages.t('outcomes.release.inside_site')}", exit_code=2)
     why = fsutil.repository_exposure(out_dir)
@@ -99,7 +101,7 @@ def build_report(
     """Write the release for `quarter` into `out_dir` and record it in the ledger; return a summary.
 
     The report folder and the ledger are written together or not at all: both are staged beside
-    their targets and switched in by one journaled commit (`publish.staging`; the journal is
+    their targets and switched in by one journaled commit (`pipeline.staging`; the journal is
     `.bds-commit.json` beside the ledger), which the next run completes if a crash interrupts it.
     With `staging` (a `Staging` of a larger run, `bds publish`) both are only staged into it and
     its owner commits them. `checked` is a successful `validate()` of the same `data_dir` with its
@@ -144,8 +146,6 @@ def _targets(
 ) -> tuple[Path, Path]:
     """The report folder and the ledger, both checked writable and outside the repository and the site;
     an interrupted earlier run is completed first (unless a larger run's `staging` owns the commit)."""
-    from ..publish.staging import recover_all
-
     out_dir = Path(out_dir) if out_dir else default_out(project, quarter)
     check_output(out_dir, settings.root)
     ledger_path = Path(ledger_path) if ledger_path else out_dir.parent / "ledger.json"
@@ -222,8 +222,6 @@ def _write(
 ):
     """Stage the ledger and the report folder, then commit both in one journaled step (or leave them
     to the `staging` of a larger run)."""
-    from ..publish.staging import JOURNAL, Staging
-
     out_target, ledger_target = out_dir.absolute(), ledger_path.absolute()  # the journal outlives the cwd
     area = staging if staging is not None else Staging()
     try:
@@ -240,11 +238,10 @@ def _write(
             (work / name).write_bytes(data)
         area.add(work, out_target)
         if staging is None:
-            for sentence in area.recovered:
-                print(f"bds: {sentence}.", file=sys.stderr)
+            say(area.recovered, sys.stderr)
             area.commit(ledger_target.parent / JOURNAL, f"bds report {quarter}")  # msg-ok: the command line
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
-        raise filesys.write_failed(
+        raise write_failed(
             exc, messages.t("outcomes.release.write_what"), messages.t("outcomes.release.write_kept")
         ) from None
     finally:

@@ -15,6 +15,7 @@ import random
 import uuid
 from pathlib import Path
 
+from ..pipeline.quarter import Quarter
 from . import package
 
 FIRST_ENTRY = dt.date(2023, 1, 1)
@@ -42,10 +43,6 @@ def _cps_zones(territory: dict) -> dict[str, str]:
             for zone in cps.get("zones") or []:
                 mapping.setdefault(zone, service["id"])
     return mapping
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -220,7 +217,7 @@ def _project_costs(rng, tables, project_id, axes, start: dt.date, last: dt.date)
             category = rng.choice(CATEGORIES[axis])
             source = _pick(rng, SOURCES)
             amount = round(rng.lognormvariate(5.8, 0.7), 2)
-            row = [project_id, quarter_of(quarter_day), source, axis, category, f"{amount:.2f}"]
+            row = [project_id, Quarter.of(quarter_day).label, source, axis, category, f"{amount:.2f}"]
             if all(r[:5] != row[:5] for r in tables["costs"][-3:]):
                 tables["costs"].append(row)
         quarter_day = _add_months(quarter_day, 3)
@@ -284,9 +281,9 @@ def _admissions(rng, new_id, tables, pid, start, baseline) -> None:
 
 def write(out_dir: Path, tables: dict[str, list[list]]) -> None:
     """Write the CSVs and a datapackage.json (schemas inlined) into a new folder, atomically."""
-    from .fsutil import atomic_dir
+    from ..pipeline.staging import staged_folder
 
-    with atomic_dir(out_dir) as tmp:
+    with staged_folder(out_dir) as tmp:
         for name, rows in tables.items():
             with (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
                 csv.writer(fh, lineterminator="\n").writerows(rows)

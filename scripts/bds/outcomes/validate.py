@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
+from ..pipeline.quarter import Quarter
 from . import codes, fsutil, package, rowcheck
 
 OUTSIDE_ZONE = "fuori-territorio"
@@ -475,16 +476,6 @@ def _key_problem(table: str, row: int, error) -> Problem:
 
 
 # -- domain rules ------------------------------------------------------------------------------------
-def _quarter_bounds(label: str) -> tuple[dt.date, dt.date] | None:
-    match = re.fullmatch(r"(\d{4})Q([1-4])", label or "")
-    if not match:
-        return None
-    year, q = int(match.group(1)), int(match.group(2))
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
-    return start, end
-
-
 def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]:
     """The rules across cells and tables, in this order: zones and services, projects (dates, status,
     age, overlaps), assessments, admissions, costs."""
@@ -641,15 +632,15 @@ def _assessment_problems(asm: package.Table, projects: dict[str, tuple]) -> list
 def _cost_problems(cost: package.Table, projects: dict[str, tuple]) -> list[Problem]:
     """A cost's quarter must overlap its project's dates."""
     out = []
-    bounds_cache: dict[str, tuple | None] = {}
+    bounds_cache: dict[str, Quarter | None] = {}
     for i, (pid, quarter) in enumerate(zip(cost["project_id"], cost["quarter"], strict=False)):
         span = projects.get(pid)
         if span is None or quarter is None:
             continue
         if quarter not in bounds_cache:
-            bounds_cache[quarter] = _quarter_bounds(quarter)
+            bounds_cache[quarter] = Quarter.exact(quarter)
         q = bounds_cache[quarter]
-        if q and (q[1] < span[0] or (span[1] is not None and q[0] > span[1])):
+        if q and (q.end < span[0] or (span[1] is not None and q.start > span[1])):
             out.append(_problem("costs", i + 2, "quarter", "COST_OUTSIDE_PROJECT"))
     return out
 

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 from .. import __version__, cells, messages, vocabulary
 from ..errors import BdsError
 from ..intake import spreadsheet
+from ..pipeline.staging import staged_folder
 from . import codes, fsutil, package, validate
 
 _WB = "report.workbook"
@@ -403,22 +403,6 @@ def _fixed_zip(data: bytes) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content, compresslevel=9)
     return out.getvalue()
-
-
-def write_bytes(path: Path, data: bytes, replace: bool) -> None:
-    """Write next to `path` and move into place in one step; without `replace` never overwrite."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 # -- reading a filled workbook ------------------------------------------------------------------------
@@ -923,7 +907,7 @@ def import_workbooks(paths: list[Path], out_dir: Path, territory: dict | None, r
     if any(b.structural for b in books):
         raise ImportFailed(_order(problems, books))
     across = _across(books)
-    with fsutil.atomic_dir(out_dir, replace=replace) as tmp:
+    with staged_folder(out_dir, replace=replace) as tmp:
         origins = _write_tables(tmp, books)
         result = validate.validate(tmp, territory, check_repository=False, load=False)
         problems += _package_problems(result.problems, origins, books, across)

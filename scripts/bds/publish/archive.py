@@ -16,6 +16,7 @@ import yaml
 from .. import safefs
 from ..errors import BdsError
 from ..messages import t
+from ..pipeline.writing import yaml_text
 from ..web import exports
 from ..web.context import SiteContext
 from . import bulletin
@@ -57,7 +58,7 @@ def files_path(root: Path, label: str) -> Path:
 
 
 def dump(data: dict) -> str:
-    return t("publish.archive.header") + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return t("publish.archive.header") + yaml_text(data, width=100)
 
 
 def _check(data, shown: str, label: str) -> dict:

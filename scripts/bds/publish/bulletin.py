@@ -25,12 +25,12 @@ from typing import Any
 
 from .. import dates, vocabulary
 from ..messages import t
+from ..pipeline.quarter import Quarter
 from ..web import model
 from ..web.context import SiteContext
 from ..web.model import rel
 from ..web.render import page
 from ..web.text import esc
-from .quarter import Quarter
 
 FORMAT = 1  # version of the stored bulletin data
 SOON_DAYS = 60

@@ -8,7 +8,7 @@ Steps, in order, each announced on the progress stream:
 5. the freshness report for the coordinators.
 Nothing already published changes until every step has succeeded: each output is written in a
 temporary folder next to its target, and all of them are switched in together at the end
-(`staging.Staging.commit`, journaled in `.bds-commit.json` at the project root). A failure
+(`pipeline.staging.Staging.commit`, journaled in `.bds-commit.json` at the project root). A failure
 anywhere leaves the site, the reports, the ledger and the stored bulletins exactly as they were;
 a crash while switching is completed (or undone) by the next run of `bds publish`, `bds build`
 or `bds report`.
@@ -24,19 +24,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import files, messages, vocabulary
 from .. import freshness as fr
+from .. import messages, vocabulary
 from .. import report as findings_report
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
 from ..messages import t
+from ..pipeline.progress import Indented, say, seconds_text
+from ..pipeline.quarter import Quarter
+from ..pipeline.staging import JOURNAL, Staging, recover_all
+from ..pipeline.writing import check_writable, write_failed
 from ..web import build as site_build
 from ..web import generate
 from . import archive, bulletin, freshness_report, provider
 from .archive import Stored
-from .quarter import Quarter
-from .staging import JOURNAL, Staging, recover_all
 
 FRESHNESS_DAYS = 30
 
@@ -70,39 +72,6 @@ class Result:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-class _Indented:
-    """Sub-step lines of the site build, indented under the step they belong to."""
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        lines = text.split("\n")
-        return self.stream.write("\n".join(("    " + line) if line else line for line in lines))
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def resolve_today(quarter: Quarter, value: dt.date | None, clock_today: dt.date | None = None) -> dt.date:
-    today = value or quarter.default_today(clock_today or dt.date.today())
-    if today < quarter.start:
-        raise BdsError(
-            t(
-                "publish.run.before_quarter",
-                quarter=quarter.label,
-                start=quarter.start.isoformat(),
-                date=today.isoformat(),
-            ),
-            exit_code=2,
-        )
-    return today
-
-
 def freshness_dir_for(reports: Path, quarter: Quarter, with_data: bool) -> Path:
     """Beside the private report; without outcome data, in private/freshness/<quarter>/ (a report folder
     holding only the freshness list would block a later `bds report` for the quarter)."""
@@ -111,13 +80,9 @@ def freshness_dir_for(reports: Path, quarter: Quarter, with_data: bool) -> Path:
 
 def check_targets(project: Project, out: Path, reports: Path, data: Path | None) -> None:
     """Refuse targets that are not ours before doing any work."""
-    files.check_can_write(out, "--out")
-    files.check_can_write(reports / "x", "--reports")
-    files.check_can_write(archive.record_path(project.root, "x"), "content/bulletins")
-    if out.exists() and not out.is_dir():
-        raise BdsError(t("publish.run.out_not_folder", out=out), 2)
-    if out.is_dir() and any(out.iterdir()) and not (out / site_build.MARKER).is_file():
-        raise BdsError(t("publish.run.out_not_site", out=out), 2)
+    site_build.check_target(out)
+    check_writable(reports / "x", what="--reports")
+    check_writable(archive.record_path(project.root, "x"), what="content/bulletins")
     if reports.resolve().is_relative_to(out.resolve()):
         raise BdsError(t("publish.run.reports_in_site", reports=reports), 2)
     if data is not None:
@@ -260,7 +225,9 @@ class _Run:
         if self.on_step:
             self.on_step(name, "end")
         print(
-            t("publish.run.step_done", seconds=_seconds(self.result.seconds[name])), file=self.log, flush=True
+            t("publish.run.step_done", seconds=seconds_text(self.result.seconds[name])),
+            file=self.log,
+            flush=True,
         )
         return value
 
@@ -269,9 +236,7 @@ class _Run:
         project, label, result = self.project, self.quarter.label, self.result
         stored, result.republished = make_bulletin(project, content, self.quarter, self.today)
         work = self.staging.workspace(self.out)
-        summary = build_site(
-            project, content, self.today, work / "site", {label: stored}, _Indented(self.log)
-        )
+        summary = build_site(project, content, self.today, work / "site", {label: stored}, Indented(self.log))
         self.staging.add(work / "site", self.out)
         record = archive.record_path(project.root, label)
         self.staging.stage_file(record, archive.dump(stored.data).encode("utf-8"))
@@ -321,8 +286,7 @@ class _Run:
         if data is not None:
             self.step("report", lambda: self.report(data, data_checked))
         self.step("freshness", lambda: self.freshness(content))
-        for sentence in self.staging.recovered:
-            print(f"bds: {sentence}.", file=self.log, flush=True)
+        say(self.staging.recovered, self.log)
         print(t("publish.run.switching"), file=self.log, flush=True)
         command = f"bds publish {self.quarter.label}"  # msg-ok: a command line, named when a run is recovered
         self.staging.commit(project.root / JOURNAL, command)
@@ -349,7 +313,7 @@ def publish(
     try:
         run.run()
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
-        raise files.write_failed(exc, t("publish.run.the_publication"), "") from None
+        raise write_failed(exc, t("publish.run.the_publication"), "") from None
     finally:
         run.staging.discard()
     return result

@@ -2,11 +2,11 @@
 
 The previous site stays in place until the new one is complete: the new build lives in a
 temporary folder next to the target (`.<name>.bds-<pid>-...`, git-ignored) and takes its place
-in one atomic exchange of the two names (`files.exchange`); a crash at any instant leaves the
-old or the new site in place, never none. Where the file system cannot exchange, two renames
-(old aside as `.<name>.bds-<pid>-old`, new in): a crash between them leaves the old site aside,
-and the next build puts it back (`staging.sweep`). Fault points: build-staged, build-aside
-(fallback only), build-switched.
+through the pipeline's staging (`pipeline.staging.swap`: one atomic exchange of the two names); a
+crash at any instant leaves the old or the new site in place, never none. Where the file system
+cannot exchange, two renames (old aside as `.<name>.bds-<pid>-old`, new in): a crash between them
+leaves the old site aside, and the next build puts it back (`staging.sweep`). Fault points:
+build-staged, build-aside (fallback only), build-switched.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import faults, files, messages, report, vocabulary
+from .. import faults, messages, report, vocabulary
 from .. import validate as validation
 from ..content import Project
 from ..errors import BdsError
-from ..publish import staging
+from ..pipeline import progress, staging
+from ..pipeline.writing import check_writable, write_failed
 from . import engine, generate, languages, pages, postprocess, precompress
 from .context import SiteContext
 from .preview import copyright_text
@@ -51,47 +52,23 @@ class Summary:
     seconds: float
 
     def line(self) -> str:
-        seconds = f"{self.seconds:.1f}".replace(".", ",")
         return messages.t(
             "site.build.summary",
             out=self.out,
             pages=self.pages,
             listings=self.listings,
             warnings=messages.t("site.build.warnings", count=self.warnings),
-            seconds=seconds,
+            seconds=progress.seconds_text(self.seconds),
         )
 
 
-def _check_target(out: Path) -> None:
-    files.check_can_write(out, "--out")
+def check_target(out: Path) -> None:
+    """Refuse an --out that is not a folder, or a folder that holds something else than a bds site."""
+    check_writable(out, what="--out")
     if out.exists() and not out.is_dir():
         raise BdsError(messages.t("site.build.out_not_folder", out=out), 2)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise BdsError(messages.t("site.build.out_not_site", out=out), 2)
-
-
-def swap_in(new_site: Path, out: Path) -> None:
-    """Put `new_site` in the place of `out` (both in the same folder) and delete the old site."""
-    if not os.path.lexists(out):
-        os.rename(new_site, out)
-        faults.point("build-switched")
-        return
-    if files.exchange(new_site, out):
-        faults.point("build-switched")
-        shutil.rmtree(new_site, ignore_errors=True)  # the old site, now at the new one's name
-        return
-    old = staging.backup_path(out)
-    if os.path.lexists(old):
-        shutil.rmtree(old)
-    os.rename(out, old)
-    faults.point("build-aside")
-    try:
-        os.rename(new_site, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    faults.point("build-switched")
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def recover(project: Project | None, out: Path, log) -> None:
@@ -101,9 +78,8 @@ def recover(project: Project | None, out: Path, log) -> None:
     try:
         said = staging.sweep(out)
     except OSError as exc:
-        raise files.write_failed(exc, messages.t("site.build.the_site"), "") from None
-    for sentence in said:
-        print(f"bds: {sentence}.", file=log, flush=True)
+        raise write_failed(exc, messages.t("site.build.the_site"), "") from None
+    progress.say(said, log)
 
 
 def progress_printer(stream=sys.stderr, every: int = 500, total: int = 0):
@@ -132,7 +108,7 @@ def build_site(
     log = log if log is not None else sys.stderr  # the stream of the moment (tests redirect it)
     out = out.resolve()
     recover(project, out, log)
-    _check_target(out)
+    check_target(out)
     warnings = 0
     if validate:
         print(messages.t("site.build.checking"), file=log, flush=True)
@@ -240,11 +216,11 @@ def _generate_and_build(
             precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
-            swap_in(site, out)
+            staging.swap(site, out, "build")
         finally:
             shutil.rmtree(work, ignore_errors=True)
     except OSError as exc:  # disk full, read-only, a file where a folder should be...
-        raise files.write_failed(
+        raise write_failed(
             exc,
             messages.t("site.build.the_site_in", out=out),
             messages.t("site.build.old_site_kept")

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .. import kitfiles
+from ..pipeline.writing import yaml_text
 
 _DATA = yaml.safe_load(kitfiles.data("synthetic.yml").read_text(encoding="utf-8"))
 _TEXTS = _DATA["texts"]
@@ -143,7 +144,7 @@ def write_project(
     (root / "opportunities").mkdir(parents=True, exist_ok=True)
 
     def dump(path: Path, data) -> None:
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml_text(data), encoding="utf-8")
 
     dump(root / "content" / "territory.yml", territory())
     dump(root / "content" / "glossary.yml", GLOSSARY)
@@ -153,10 +154,8 @@ def write_project(
     for i in range(listings):
         dump(root / "opportunities" / f"opportunita-{i:05d}.yml", listing(i, rng, partners, today))
     for slug, title, audience, order, summary, body in GUIDES:
-        front = yaml.safe_dump(
-            {"title": title, "summary": summary, "audience": audience, "reviewed": reviewed, "order": order},
-            allow_unicode=True,
-            sort_keys=False,
+        front = yaml_text(
+            {"title": title, "summary": summary, "audience": audience, "reviewed": reviewed, "order": order}
         )
         (root / "content" / "guides" / f"{slug}.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     return root

@@ -1,12 +1,14 @@
 """All or nothing: every output is written aside, next to its target, and switched in together.
 
+The one staging of `bds build`, `bds publish`, `bds report` and the outcome commands' folders.
+
 `Staging.workspace(target)` gives a fresh folder in the target's own folder (so the final switch
 never crosses a file system); `add(staged, target)` records that `staged` will replace `target`.
 `commit(journal, what)` switches every pair:
 
 1. it writes a journal (atomically) listing every planned switch and the identity (device, inode)
    of each new output; from then on the publication is decided;
-2. each pair is switched in one atomic step (`files.exchange`, Linux `renameat2`), or, where the
+2. each pair is switched in one atomic step (`writing.exchange`, Linux `renameat2`), or, where the
    file system cannot, with two renames (old aside, new in);
 3. the old outputs are removed and the journal is deleted.
 
@@ -17,26 +19,35 @@ completes the switches the journal lists, or, if a new output has gone missing, 
 one back. An error (not a crash) while switching puts back the pairs already switched at once.
 `discard()` (always called at the end) removes the workspaces.
 
+One output alone needs no journal: `swap(staged, target, step)` switches it in the same way (a crash
+leaves the old or the new output, at worst the old one aside, put back by the next `sweep`), and
+`staged_folder(target)` gives a folder that becomes `target` when its block ends without error.
+
 Workspaces and backups are named `.<target name>.bds-<pid>-...`: `sweep(target)` removes the
 ones left by a process that no longer runs (and puts back an old output left aside, if the target
 is missing). The journal is `.bds-commit.json` in the folder given to `commit`. Both are
 git-ignored. Fault points (`faults.point`): commit-start, commit-journal, commit-<i>-aside
-(fallback only), commit-<i> (after pair i is switched), commit-switched, commit-cleaned.
+(fallback only), commit-<i> (after pair i is switched), commit-switched, commit-cleaned; for `swap`,
+<step>-aside (fallback only) and <step>-switched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import faults, files
+from .. import faults
 from ..errors import BdsError
 from ..messages import t
+from .progress import say
+from .writing import exchange, write_file, write_problem
 
 JOURNAL = ".bds-commit.json"
 FORMAT = 1
@@ -104,17 +115,18 @@ def sweep(target: Path) -> list[str]:
     return said
 
 
-def switch(staged: Path, target: Path, backup: Path, index: int) -> None:
-    """Put `staged` in the place of `target`: one atomic exchange, or two renames (old aside, new in)."""
+def switch(staged: Path, target: Path, backup: Path, aside: str) -> None:
+    """Put `staged` in the place of `target`: one atomic exchange, or two renames (old aside, new in);
+    `aside` names the fault point between the two renames."""
     if not _present(target):
         os.rename(staged, target)
         return
-    if files.exchange(staged, target):
+    if exchange(staged, target):
         return  # the old output now sits at `staged`
     if _present(backup):
         raise FileExistsError(17, t("publish.staging.exists"), str(backup))
     os.rename(target, backup)
-    faults.point(f"commit-{index}-aside")
+    faults.point(aside)
     try:
         os.rename(staged, target)
     except OSError:
@@ -122,19 +134,39 @@ def switch(staged: Path, target: Path, backup: Path, index: int) -> None:
         raise
 
 
+def swap(staged: Path, target: Path, step: str) -> None:
+    """Put `staged` in the place of `target` and remove the old output: the commit of one output, which
+    needs no journal (fault points <step>-aside, fallback only, and <step>-switched)."""
+    backup = backup_path(target)
+    if _present(backup):
+        _remove(backup)  # ours (this process id) from an earlier run: a dead process's is swept
+    switch(staged, target, backup, f"{step}-aside")
+    faults.point(f"{step}-switched")
+    _remove(staged)  # the old output, exchanged out (nothing there after a rename)
+    _remove(backup)
+
+
+@contextlib.contextmanager
+def staged_folder(target: Path, replace: bool = False) -> Iterator[Path]:
+    """A fresh folder beside `target` that replaces it (`swap`) when the block ends without error;
+    on an error, nothing changed and the folder is gone. Without `replace`, only a missing or empty
+    `target` may be replaced."""
+    target = Path(target).resolve()
+    if target.exists() and not replace and (not target.is_dir() or any(target.iterdir())):
+        raise BdsError(t("outcomes.write.not_empty", path=target), exit_code=2)
+    area = Staging()
+    try:
+        work = area.workspace(target) / target.name
+        work.mkdir()
+        yield work
+        swap(work, target, "folder")
+    finally:
+        area.discard()
+
+
 def _write_journal(path: Path, data: dict) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    files.write_text(path, text)
-    try:  # on disk before the first switch, also across a power cut
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-    except OSError:
-        pass
+    # on disk before the first switch, also across a power cut
+    write_file(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", durable=True)
 
 
 class Staging:
@@ -191,7 +223,9 @@ class Staging:
         done: list[dict] = []
         try:
             for index, pair in enumerate(plan):
-                switch(Path(pair["staged"]), Path(pair["target"]), Path(pair["backup"]), index)
+                switch(
+                    Path(pair["staged"]), Path(pair["target"]), Path(pair["backup"]), f"commit-{index}-aside"
+                )
                 done.append(pair)
                 faults.point(f"commit-{index}")
         except OSError:
@@ -229,7 +263,7 @@ def _finish(pair: dict, index: int) -> None:
     if _identity(target) == pair["new"]:
         return  # already switched
     if _present(target) or not _present(backup):
-        switch(staged, target, backup, index)
+        switch(staged, target, backup, f"commit-{index}-aside")
     else:  # interrupted between the two renames: the old one is aside already
         os.rename(staged, target)
 
@@ -239,7 +273,7 @@ def _put_back(pair: dict) -> None:
     staged, target, backup = Path(pair["staged"]), Path(pair["target"]), Path(pair["backup"])
     new_in_place = _identity(target) == pair["new"]
     if new_in_place and _present(staged):  # exchanged: the old one sits at `staged`
-        if not files.exchange(staged, target):
+        if not exchange(staged, target):
             aside = target.with_name(target.name + ".bds-new")
             os.rename(target, aside)
             os.rename(staged, target)
@@ -298,7 +332,7 @@ def recover(folder: Path) -> str | None:
         _clean(data)
     except OSError as exc:
         raise BdsError(
-            t("publish.staging.recover_failed", what=what, problem=files.write_problem(exc), journal=journal),
+            t("publish.staging.recover_failed", what=what, problem=write_problem(exc), journal=journal),
             1,
         ) from None
     journal.unlink(missing_ok=True)
@@ -315,4 +349,4 @@ def recover_all(folders, log) -> None:
         seen.add(folder)
         said = recover(folder)
         if said:
-            print(f"bds: {said}.", file=log, flush=True)
+            say([said], log)

@@ -1,49 +1,89 @@
-"""Writing files safely: a reader never sees half a file, and nothing is replaced unless asked."""
+"""Writing outputs safely: a reader never sees half a file, nothing is replaced unless asked, and a
+write that cannot succeed is refused before any work, in Italian.
+
+`write_file` is the one atomic writer (text or bytes), `yaml_text` the one YAML writer of plain data
+(the kit's readable style), `check_writable` the one early check of an output path, `write_failed`
+the one message for a write that failed anyway. `exchange` swaps two names in one step (staging).
+"""
 
 from __future__ import annotations
 
 import ctypes
 import errno
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import faults, messages
+from .. import faults, messages
+from ..errors import BdsError
 
 
-def write_text(path: Path, text: str, *, replace: bool = True) -> Path:
-    """Write `text` next to `path` and move it into place in one step.
+def write_file(
+    path: Path, data: str | bytes, *, replace: bool = True, durable: bool = False, mode: int | None = None
+) -> Path:
+    """Write `data` (text is written as UTF-8) next to `path` and move it into place in one step.
 
     With `replace=False` the move is a hard link, which fails when the name is taken, so an
     existing file is never overwritten, not even one that appeared while we were writing
-    (FileExistsError is raised). A replaced file keeps its permissions.
+    (FileExistsError is raised). The file gets `mode`, else a replaced file keeps its permissions
+    (a new one is private to its owner). `durable` waits until the file and its folder entry are on
+    disk (a journal must survive a power cut).
     """
     path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     _refuse_odd_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        elif replace and path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         if replace:
-            if path.exists():
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
             os.replace(tmp, path)
         else:
             os.link(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+    if durable:
+        _sync_folder(path.parent)
     return path
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems cannot sync a folder: the rename is still atomic
+    finally:
+        os.close(handle)
+
+
+def yaml_text(data: Any, width: int | None = None) -> str:
+    """Plain data as YAML the way the kit writes it: keys in their order, letters as they are.
+
+    (Records that a person edits have their own canonical form, `fmt.dump`; intake's quoted form is
+    `intake.yamlout`.)
+    """
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=width)
 
 
 def _refuse_odd_target(path: Path) -> None:
     """A symlink, FIFO or device where a record goes is never replaced by a file (nor followed)."""
-    import stat
-
-    from .errors import BdsError
-
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -136,34 +176,77 @@ def write_failed(exc: OSError, what: str, kept: str):
     A path that cannot hold files (a file where a folder should be, a name too long) is a usage
     error (exit 2); a full, read-only or forbidden disk is exit 1.
     """
-    from .errors import BdsError
-
     where = messages.t("validate.files.write.where", name=exc.filename) if exc.filename else ""
     code = 2 if exc.errno in _PATH_PROBLEMS else 1
     message = messages.t("validate.files.write.failed", what=what, where=where, why=write_problem(exc))
     return BdsError(f"{message}. {kept}" if kept else message, code)
 
 
-def check_can_write(path: Path, what: str) -> None:
-    """Refuse early, in Italian, an output `path` whose folder cannot hold files (BdsError).
+# -- refusing early an output that cannot be written ----------------------------------------------------
+
+
+def check_writable(path: Path, *, what: str | None = None, folder: bool | None = None) -> None:
+    """Refuse, before any work, an output `path` that cannot be written (BdsError).
 
     The nearest existing folder above `path` must be a folder, writable, on a disk that is not
-    read-only. A full disk cannot be foreseen: `write_failed` explains it when it happens.
+    read-only; with `folder` (True: a folder goes there, False: a file), a `path` that exists as the
+    other kind is refused too. `what` names the output in the build and publish wording (for example
+    «--out»); without it the outcome commands' wording is used (code OUTPUT_NOT_WRITABLE). A full disk
+    cannot be foreseen: `write_failed` explains it when it happens.
     """
-    from .errors import BdsError
-
+    path = Path(path)
+    kind = _wrong_kind(path, folder)
     anchor = Path(os.path.abspath(path)).parent
     while not os.path.lexists(anchor) and anchor != anchor.parent:
         anchor = anchor.parent
+    problem = kind or _anchor_problem(anchor)
+    if problem is None:
+        return
+    if what is not None and problem in _SITE_WORDING:
+        key, code = _SITE_WORDING[problem]
+        raise BdsError(messages.t(key, what=what, anchor=anchor, path=path), code)
+    from ..outcomes import codes  # the outcome commands' registry: only when one of them asks
+
+    why = messages.t(_OUTCOMES_WORDING[problem], path=anchor if problem in _ANCHOR_PROBLEMS else path)
+    raise BdsError(f"{path}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=2)
+
+
+_SITE_WORDING = {
+    "under_file": ("validate.files.write.anchor_is_file", 2),
+    "read_only": ("validate.files.write.anchor_read_only", 1),
+    "forbidden": ("validate.files.write.anchor_forbidden", 1),
+}
+_OUTCOMES_WORDING = {
+    "exists_not_folder": "outcomes.write.exists_not_folder",
+    "folder_not_file": "outcomes.write.folder_not_file",
+    "under_file": "outcomes.write.under_file",
+    "read_only": "outcomes.write.no_permission",  # os.access says no on a read-only disk too
+    "forbidden": "outcomes.write.no_permission",
+}
+_ANCHOR_PROBLEMS = {"under_file", "read_only", "forbidden"}
+
+
+def _wrong_kind(path: Path, folder: bool | None) -> str | None:
+    """Whether `path` exists as the wrong kind (a file where a folder goes, or the reverse)."""
+    if folder is None or not path.exists():
+        return None
+    if folder and not path.is_dir():
+        return "exists_not_folder"
+    if not folder and path.is_dir():
+        return "folder_not_file"
+    return None
+
+
+def _anchor_problem(anchor: Path) -> str | None:
+    """Why the nearest existing folder above an output cannot take it, or None."""
     if not anchor.is_dir():
-        raise BdsError(
-            messages.t("validate.files.write.anchor_is_file", what=what, anchor=anchor, path=path), 2
-        )
+        return "under_file"
     try:
         read_only = bool(os.statvfs(anchor).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):
         read_only = False
     if read_only:
-        raise BdsError(messages.t("validate.files.write.anchor_read_only", what=what, anchor=anchor), 1)
-    if not os.access(anchor, os.W_OK):
-        raise BdsError(messages.t("validate.files.write.anchor_forbidden", what=what, anchor=anchor), 1)
+        return "read_only"
+    if not os.access(anchor, os.W_OK | os.X_OK):  # a new name needs both
+        return "forbidden"
+    return None

@@ -1,4 +1,9 @@
-"""Quarters as the coordinators name them: 2026Q4 on the command line, «2026 T4» on the page."""
+"""Quarters as the coordinators name them: 2026Q4 on the command line, «2026 T4» on the page.
+
+The one quarter type of the kit: publication, report, ledger and outcome data all name quarters by
+`Quarter.label`. `parse` reads what a person typed (2026q4 too, a year the kit knows); `exact` reads
+a label a file or an earlier step wrote (exactly YYYYQn, None otherwise).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,11 @@ class Quarter:
                 exit_code=2,
             )
         return cls(year, int(match.group(2)))
+
+    @classmethod
+    def exact(cls, label: str | None) -> Quarter | None:
+        match = _LABEL.fullmatch(label or "")
+        return cls(int(match.group(1)), int(match.group(2))) if match else None
 
     @classmethod
     def of(cls, day: dt.date) -> Quarter:
