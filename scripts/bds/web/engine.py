@@ -6,8 +6,10 @@ these functions; the generated docs folder stays the same.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from pathlib import Path
 from .. import kitfiles, messages
 from ..errors import BdsError
 from . import siteconfig
+from .page import Page, SiteFiles
+from .text import esc
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
 
@@ -83,6 +87,70 @@ def walk_order(path: str) -> tuple:
     return (*((1, folder) for folder in folders), (0, stem not in ("index", "README"), name))
 
 
+# -- pages: a neutral `Page` as the engine reads it ---------------------------------------------------
+
+PRERENDERED_KEY = "bds_html"  # front matter flag: the body is finished HTML, the engine must not re-render it
+_MENU, _OUTLINE = "navigation", "toc"  # Material's `hide:` names of the side menu and the outline
+_BUTTON, _PRIMARY = "md-button", "md-button md-button--primary"  # Material's button classes
+
+# Python-Markdown keeps a raw HTML block verbatim only when it opens with a block-level tag (an
+# inline one like <link> gets wrapped in <p>): only such pages are marked as pre-rendered.
+_BLOCK_START = re.compile(
+    r"<(?:address|article|aside|div|dl|fieldset|figure|footer|form|h[1-6]|header|main|nav|ol|p|section|table|ul)[\s>]"
+)
+
+
+def button_class(primary: bool = False) -> str:
+    """The theme's class for a button (a link or a form button that looks like one)."""
+    return _PRIMARY if primary else _BUTTON
+
+
+def _html_block(html: str) -> str:
+    """One raw HTML block for the Markdown engine: no blank line inside, so it stays one block."""
+    return re.sub(r"\n\s*\n", "\n", html).strip() + "\n"
+
+
+def _front_matter(page: Page, prerendered: bool) -> str:
+    """YAML front matter. JSON strings are valid YAML, so values need no YAML quoting rules; the theme
+    prints `title` and `description` without escaping, so they are HTML-escaped here.
+
+    `prerendered`: the body is one finished HTML block; the hook passes it through as is instead of
+    running Markdown over it, which would return it unchanged after parsing every tag (the most
+    expensive step of the engine on our pages).
+    """
+    lines = ["---", f"title: {json.dumps(esc(page.title), ensure_ascii=False)}"]
+    if page.description:
+        text = page.description
+        short = text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+        lines.append(f"description: {json.dumps(esc(short), ensure_ascii=False)}")
+    if not page.searchable:
+        lines.append("search:\n  exclude: true")
+    elif page.search_boost:
+        lines.append(f"search:\n  boost: {page.search_boost:g}")  # the header search ranks these pages first
+    if page.lastmod:
+        lines.append(f"lastmod: {json.dumps(page.lastmod)}")
+    hidden = [name for name, shown in ((_MENU, page.side_menu), (_OUTLINE, page.outline)) if not shown]
+    if hidden:
+        lines.append("hide: [" + ", ".join(hidden) + "]")
+    if prerendered:
+        lines.append(f"{PRERENDERED_KEY}: true")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def page_source(page: Page) -> str:
+    """The Markdown file the engine reads for `page`: front matter, then the body."""
+    if not page.html:
+        return _front_matter(page, prerendered=False) + page.body
+    block = _html_block(page.body)
+    return _front_matter(page, prerendered=bool(_BLOCK_START.match(block))) + block
+
+
+def source(data: Page | str | bytes) -> str | bytes:
+    """A generated file as the engine reads it: a Page as its Markdown source, anything else as it is."""
+    return page_source(data) if isinstance(data, Page) else data
+
+
 def load(
     config_path: Path,
     docs_dir: Path,
@@ -92,7 +160,7 @@ def load(
     site_url: str,
     copyright_text: str,
     progress=None,
-    files: dict[str, str | bytes] | None = None,
+    files: SiteFiles | None = None,
     finish_page=None,
     words: dict[str, str] | None = None,
     language: Language | None = None,
@@ -113,7 +181,7 @@ def load(
     )
     cfg.extra["bds_pregenerated"] = True
     if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
-        cfg.extra["bds_files"] = [(path, files[path]) for path in sorted(files, key=walk_order)]
+        cfg.extra["bds_files"] = [(path, source(files[path])) for path in sorted(files, key=walk_order)]
     if finish_page is not None:
         cfg.extra["bds_finish_page"] = finish_page
     if progress is not None:
@@ -171,7 +239,7 @@ def build(
     copyright_text: str,
     today: date,
     progress=None,
-    files: dict[str, str | bytes] | None = None,
+    files: SiteFiles | None = None,
     finish_page=None,
     words: dict[str, str] | None = None,
     language: Language | None = None,

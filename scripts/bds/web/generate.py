@@ -11,14 +11,15 @@ from pathlib import Path, PurePosixPath
 
 from .. import messages
 from ..errors import BdsError
-from . import languages, pages
+from . import engine, languages, pages
 from .context import SiteContext
+from .page import SiteFiles
 from .text import esc
 
 
 @dataclass
 class Generated:
-    files: dict[str, str | bytes]
+    files: SiteFiles
     nav: list
     ctx: SiteContext
     warnings: list[str] = field(default_factory=list)
@@ -107,7 +108,7 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
         )  # inherited by the forked worker, never pickled
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         futures = {i: pool.submit(_run_in_worker, i) for i in heavy}
-    files: dict[str, str | bytes] = {}
+    files: SiteFiles = {}
     owner: dict[str, str] = {}
     nav: list = []
     try:
@@ -135,7 +136,7 @@ def write_docs(generated: Generated, docs_dir: Path, only_changed: bool = False)
     """Write the files in sorted order; with `only_changed`, leave identical files untouched (live reload)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted(generated.files):
-        data = generated.files[path]
+        data = engine.source(generated.files[path])
         raw = data.encode("utf-8") if isinstance(data, str) else data
         target = docs_dir / path
         if only_changed and target.is_file() and target.read_bytes() == raw:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from .. import messages
 from . import model
+from .page import Page, SiteFiles
 
 ITALIAN = messages.DEFAULT_LANGUAGE
 EASY = "facile"  # content/guides/facile/: easy Italian versions of guides
@@ -140,11 +141,11 @@ def _esc(text: str) -> str:
     return esc(text)
 
 
-def easy_pages(content, ctx) -> dict[str, str | bytes]:
+def easy_pages(content, ctx) -> SiteFiles:
     """Page provider of the Italian site of a multilingual territory: /guide/facile/<slug>/."""
     from . import render
 
-    out: dict[str, str | bytes] = {}
+    out: SiteFiles = {}
     for guide in translated_guides(content, EASY):
         path = easy_path(guide["slug"])
         out[path] = render.guide_page(guide, ctx, path)
@@ -186,15 +187,18 @@ def relink_to_italian(path: str, text: str) -> str:
     return _HREF.sub(repl, text)
 
 
-def localise(
-    files: dict[str, str | bytes], nav: list, italian_url: str
-) -> tuple[dict[str, str | bytes], list]:
+def localise(files: SiteFiles, nav: list, italian_url: str) -> tuple[SiteFiles, list]:
     """Another language's pages: no Italian-only page, links and menu entries to the Italian ones."""
-    kept: dict[str, str | bytes] = {}
+    kept: SiteFiles = {}
     for path, data in files.items():
         if italian_only(path):
             continue
-        kept[path] = relink_to_italian(path, data) if isinstance(data, str) and path.endswith(".md") else data
+        if isinstance(data, Page):
+            kept[path] = replace(data, body=relink_to_italian(path, data.body))
+        else:
+            kept[path] = (
+                relink_to_italian(path, data) if isinstance(data, str) and path.endswith(".md") else data
+            )
     return kept, _nav_to_italian(nav, italian_url)
 
 

@@ -5,14 +5,14 @@ here as virtual files: nothing is written to disk and read back). In a preview i
 pages from the project on every rebuild (content/ and opportunities/ are watched).
 
 Pages whose front matter says `bds_html: true` are finished HTML: Python-Markdown would parse
-every tag only to return the block unchanged, so the body skips it (see `render.page`).
+every tag only to return the block unchanged, so the body skips it (see `engine.page_source`).
 
 The theme's templates say `{{ t("theme.not_found.title") }}` (the message catalogue, bds.messages),
 and every page carries the texts of bds.js as JSON (`bds_js_messages()`), in the territory's words
 (`extra.bds_words`, set by the build and the preview).
 """
 
-PRERENDERED_KEY = "bds_html"  # same as bds.web.render.PRERENDERED_KEY (kept import-free here)
+PRERENDERED_KEY = "bds_html"  # same as bds.web.engine.PRERENDERED_KEY (kept import-free here)
 
 
 def on_config(config):
