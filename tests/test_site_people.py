@@ -144,9 +144,9 @@ def test_a_job_says_what_it_pays_and_that_it_costs_nothing():
 def test_an_internship_shows_its_stipend_on_the_page_and_in_the_list():
     item = _record(id="tirocinio", kind="internship", cost="free", stipend=300)
     ctx = SiteContext.create(synthetic.territory(), [item], [], [], [], TODAY)
-    assert _facts(render.listing_page(ctx.listings[0], ctx, model.listing_path("tirocinio")).body)["Paga"] == (
-        "Indennità di € 300 al mese"
-    )
+    assert _facts(render.listing_page(ctx.listings[0], ctx, model.listing_path("tirocinio")).body)[
+        "Paga"
+    ] == ("Indennità di € 300 al mese")
     assert "Indennità € 300 al mese" in render.listing_item(ctx.listings[0], ctx, "opportunita/index.md")
 
 

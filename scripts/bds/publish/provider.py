@@ -27,9 +27,7 @@ def render_all(stored: dict[str, Stored], ctx) -> SiteFiles:
 def _render_all(stored: dict[str, Stored], ctx) -> SiteFiles:
     shown = {str(item.get("id")) for item in ctx.listings}
     partners = set(ctx.partners)
-    out: SiteFiles = {
-        bulletin.INDEX_PATH: bulletin.index_html([s.data for s in stored.values()])
-    }
+    out: SiteFiles = {bulletin.INDEX_PATH: bulletin.index_html([s.data for s in stored.values()])}
     for label in sorted(stored):
         path = bulletin.page_path(label)
         out[path] = bulletin.page_html(stored[label].data, path, shown, partners)

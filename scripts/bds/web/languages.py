@@ -33,9 +33,6 @@ ITALIAN_ONLY_PAGES = frozenset({"dati-aperti.md", "messaggi-del-validatore.md"})
 ITALIAN_ONLY_FOLDERS = ("dati/", "bollettini/")
 ITALIAN_ONLY_PROVIDERS = frozenset({"open_data_files", "bds.publish.provider:provider"})
 
-# Material's search: Chinese has no spaces between words, so every ideograph starts a new token.
-SEARCH_SEPARATORS = {"zh": r"[\s\u200b\-]+|(?=[\u3400-\u9fff\uf900-\ufaff])"}
-
 
 def declared(territory: dict | None) -> list[str]:
     """The territory's languages, Italian first (the schema guarantees it; repeated here for safety)."""
