@@ -376,12 +376,42 @@ def _kit_overrides() -> dict:
 
 
 class _Counter(logging.Handler):
+    """The engine's warnings, each with the page it was building (None: not a page's)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.pages: list[str | None] = []
+        self.config = None
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        text = record.getMessage()
+        self.messages.append(text)
+        page = getattr(self.config, "_current_page", None)  # set by MkDocs while it reads or builds a page
+        named = _DOC_FILE.match(text)  # the anchor checks run after the pages, and name theirs
+        self.pages.append(page.file.src_uri if page is not None else named.group(1) if named else None)
+
+
+# MkDocs's words for a page's problems, and for a Markdown link to no page (mkdocs/structure/pages.py).
+_DOC_FILE = re.compile(r"Doc file '([^']+)' ")
+_BROKEN_LINK = re.compile(r"contains a link '([^']*)', but the target\b.* is not found")
+
+
+def _stopped(counter: _Counter, config_path: Path, failure: str) -> BdsError:
+    """The engine stopped: a page's warning (strict mode) names the page; anything else, the configuration."""
+    on_pages = [(page, text) for page, text in zip(counter.pages, counter.messages, strict=True) if page]
+    if on_pages:
+        page, text = on_pages[0]
+        found = _BROKEN_LINK.search(text)
+        problem = messages.t("site.engine.broken_link", target=found.group(1)) if found else text.strip()
+        more = " " + messages.t("site.engine.more_warnings", count=len(counter.messages) - 1)
+        return BdsError(
+            messages.t("site.engine.page_warning", page=page, problem=problem)
+            + (more if len(counter.messages) > 1 else ""),
+            1,
+        )
+    details = "; ".join(message.strip() for message in counter.messages if message.strip())
+    return BdsError(messages.t("site.engine.stopped", config=config_path, details=details or failure), 1)
 
 
 @contextmanager
@@ -500,6 +530,7 @@ def load(
         site_name=site_name,
         site_url=site_url,
         copyright=copyright_text,
+        strict=True,  # an engine warning (a Markdown link to no page...) stops the build: see `_stopped`
         **_overrides(config_path),
     )
     cfg.extra["bds_pregenerated"] = True
@@ -603,15 +634,10 @@ def build(
                     words=words,
                     language=language,
                 )
+                counter.config = cfg  # names the page being built in each warning
                 mkdocs_build(cfg)
-            except MkDocsException as failed:  # e.g. a project's own mkdocs.yml pointing at a missing theme
-                details = "; ".join(message.strip() for message in counter.messages if message.strip())
-                raise BdsError(
-                    messages.t(
-                        "site.engine.stopped", config=config_path, details=details or failed.format_message()
-                    ),
-                    1,
-                ) from None
+            except MkDocsException as failed:  # a warning in strict mode, a missing theme...
+                raise _stopped(counter, config_path, failed.format_message()) from None
     finally:
         logger.removeHandler(counter)
     return counter.messages
