@@ -436,6 +436,20 @@ def walk_order(path: str) -> tuple:
     return (*((1, folder) for folder in folders), (0, stem not in ("index", "README"), name))
 
 
+def nav_entries(entries: list) -> list:
+    """The site menu as MkDocs's `nav`: `(title, path)` and `(title, [entries])` pairs (web/pages.py)
+    become `{title: path}` mappings, the titles escaped because the theme prints them as they are.
+    An entry already in MkDocs's shape is kept as it is."""
+    out: list = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            out.append(entry)
+            continue
+        title, target = entry
+        out.append({_esc(title): nav_entries(target) if isinstance(target, list) else str(target)})
+    return out
+
+
 # -- pages: a neutral `Page` as the engine reads it ---------------------------------------------------
 
 PRERENDERED_KEY = "bds_html"  # front matter flag: the body is finished HTML, the engine must not re-render it
@@ -526,7 +540,7 @@ def load(
         config_file_path=str(config_path),
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
-        nav=nav,
+        nav=nav_entries(nav),
         site_name=site_name,
         site_url=site_url,
         copyright=copyright_text,

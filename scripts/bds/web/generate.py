@@ -14,13 +14,12 @@ from ..errors import BdsError
 from . import engine, languages, pages
 from .context import SiteContext
 from .page import SiteFiles
-from .text import esc
 
 
 @dataclass
 class Generated:
     files: SiteFiles
-    nav: list
+    nav: list  # (title, page path) or (title, [entries...]) for a section: see web/pages.py
     ctx: SiteContext
     warnings: list[str] = field(default_factory=list)
 
@@ -65,14 +64,6 @@ def _check_path(path: str) -> None:
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not path or "\\" in path:
         raise BdsError(messages.t("site.page_paths.invalid", path=path))
-
-
-def _nav_entries(entries: list) -> list:
-    out = []
-    for title, target in entries:
-        # the theme prints nav titles and the site name unescaped: escape them here
-        out.append({esc(title): _nav_entries(target) if isinstance(target, list) else str(target)})
-    return out
 
 
 PARALLEL_FROM = 1000  # listings; below this a worker process costs more than it saves
@@ -129,7 +120,7 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
             files[path] = data
             owner[path] = name
         nav += nav_of[index]
-    return Generated(files=files, nav=_nav_entries(nav), ctx=ctx)
+    return Generated(files=files, nav=nav, ctx=ctx)
 
 
 def write_docs(generated: Generated, docs_dir: Path, only_changed: bool = False) -> None:

@@ -201,14 +201,13 @@ def localise(files: SiteFiles, nav: list, italian_url: str) -> tuple[SiteFiles, 
 
 def _nav_to_italian(nav: list, italian_url: str) -> list:
     out: list = []
-    for entry in nav:
-        ((title, target),) = entry.items()
+    for title, target in nav:
         if isinstance(target, list):
-            out.append({title: _nav_to_italian(target, italian_url)})
+            out.append((title, _nav_to_italian(target, italian_url)))
         elif italian_only(target):
-            out.append({title: model.absolute(italian_url, model.page_url(target))})
+            out.append((title, model.absolute(italian_url, model.page_url(target))))
         else:
-            out.append(entry)
+            out.append((title, target))
     return out
 
 

@@ -18,9 +18,11 @@ PRERENDERED_KEY = "bds_html"  # same as bds.web.engine.PRERENDERED_KEY (kept imp
 def on_config(config):
     if config.extra.get("bds_pregenerated"):
         return config
-    from bds.web import preview
+    from bds.web import engine, preview
 
-    return preview.configure(config)
+    config = preview.configure(config)
+    config.nav = engine.nav_entries(config.nav or [])  # the menu's neutral entries in MkDocs's shape
+    return config
 
 
 def js_messages(words: dict | None = None) -> dict:
