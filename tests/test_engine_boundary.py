@@ -140,6 +140,12 @@ def test_only_the_adapter_and_the_hook_know_the_engine():
     assert outside == {}, "\n".join(f"{name}: {'; '.join(found)}" for name, found in outside.items())
 
 
+def test_every_pending_entry_still_knows_the_engine():
+    # A module that no longer knows the engine leaves the list: the boundary only narrows.
+    stale = set(PENDING) - set(knowing_modules())
+    assert not stale, f"remove from PENDING: {sorted(stale)}"
+
+
 def test_the_adapter_is_still_where_the_engine_is_known():
     # If the adapter stopped matching, the scan would have gone blind, not the code clean.
     known = knowing_modules()
