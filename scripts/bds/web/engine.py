@@ -43,9 +43,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of
 # configuration: no script, style sheet, picture, font or analytics from another host. No MkDocs import
 # in this part: `bds validate` uses it too (`config_findings`).
 
-CONFIG_NAME = (
-    "mkdocs.yml"  # a project's own configuration, at its top level (the kit's: kitfiles.site_config)
-)
+# A project's own configuration, at its top level (the kit's default: kitfiles.site_config).
+CONFIG_NAME = "mkdocs.yml"
 MAX_INHERIT = 5
 FONT_OFF = ("false", "False", "FALSE", "no", "off")  # msg-ok: the YAML spellings of «font: false»
 PYTHON_NAME = "tag:yaml.org,2002:python/name:"
@@ -468,9 +467,9 @@ def button_class(primary: bool = False) -> str:
     return _PRIMARY if primary else _BUTTON
 
 
-def _html_block(html: str) -> str:
+def _html_block(body: str) -> str:
     """One raw HTML block for the Markdown engine: no blank line inside, so it stays one block."""
-    return re.sub(r"\n\s*\n", "\n", html).strip() + "\n"
+    return re.sub(r"\n\s*\n", "\n", body).strip() + "\n"
 
 
 def _esc(text: object) -> str:
