@@ -79,8 +79,21 @@ def test_a_broken_internal_link_stops_the_build_naming_the_page(tmp_path, broken
     message = str(stopped.value)
     assert "la pagina «prova/index.md» non si può costruire" in message
     assert "c'è un collegamento a «manca.md», che non porta a nessuna pagina del sito" in message
-    assert "Il sito non è stato costruito" in message
+    assert "Il sito non è stato costruito" in message and "in tutto" not in message  # one warning
     assert not out.exists()
+
+
+def test_every_warning_is_counted_and_the_first_page_named(tmp_path):
+    def provider(content, ctx):
+        return {"index.md": Page("Home", "[a](manca.md) [b](altra.md)\n", html=False)}
+
+    with pytest.raises(BdsError) as stopped:
+        build.build_site(
+            _project(tmp_path), tmp_path / "site", TODAY, providers=[provider], log=io.StringIO()
+        )
+    message = str(stopped.value)
+    assert message.startswith("la pagina «index.md» non si può costruire: c'è un collegamento a «manca.md»")
+    assert message.endswith("(avvisi del motore in tutto: 2)")
 
 
 def test_a_sound_page_builds_in_strict_mode(tmp_path):

@@ -403,7 +403,7 @@ def _stopped(counter: _Counter, config_path: Path, failure: str) -> BdsError:
         page, text = on_pages[0]
         found = _BROKEN_LINK.search(text)
         problem = messages.t("site.engine.broken_link", target=found.group(1)) if found else text.strip()
-        more = " " + messages.t("site.engine.more_warnings", count=len(counter.messages) - 1)
+        more = " " + messages.t("site.engine.more_warnings", count=len(counter.messages))
         return BdsError(
             messages.t("site.engine.page_warning", page=page, problem=problem)
             + (more if len(counter.messages) > 1 else ""),
