@@ -19,7 +19,7 @@ import yaml
 from bds import findings, kitfiles, safefs
 from bds.errors import BdsError
 from bds.publish import archive
-from bds.web import engine, siteconfig
+from bds.web import engine
 from conftest import FIXTURES, TODAY, run_cli
 
 VALID = FIXTURES / "opportunity" / "valid" / "minimal.yml"
@@ -430,7 +430,7 @@ SAFE_THEME = "theme:\n  name: material\n  font: false\n"
 
 
 def test_shipped_config_passes():
-    raw, found = siteconfig.check(kitfiles.root() / "mkdocs.yml", "mkdocs.yml", {"bds.example.org"})
+    raw, found = engine.check_config(kitfiles.root() / "mkdocs.yml", "mkdocs.yml", {"bds.example.org"})
     assert raw is not None and found == []
 
 

@@ -141,7 +141,9 @@ def test_form_files_include_assets_and_template(project):
 def test_form_provider_adds_a_page_to_the_site(project):
     pytest.importorskip("bds.web.render")
     out = form.provider(_content(project), None)
-    assert "proponi/index.md" in out and out["proponi/index.md"].startswith("---\n")
+    assert (
+        "proponi/index.md" in out and out["proponi/index.md"].html and not out["proponi/index.md"].searchable
+    )
     from bds.web import pages
 
     assert pages.nav_of(form.provider, None) == [("Proponi un'opportunità", "proponi/index.md")]

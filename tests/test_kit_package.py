@@ -40,8 +40,10 @@ def test_every_code_package_is_listed_for_the_wheel():
 def test_the_checkout_finds_the_top_level_files():
     assert kitfiles.is_checkout()
     assert kitfiles.schemas() == ROOT / "schemas"
-    assert kitfiles.mkdocs_config() == ROOT / "mkdocs.yml"
-    overrides = kitfiles.mkdocs_overrides()
+    assert kitfiles.site_config() == ROOT / "mkdocs.yml"
+    from bds.web import engine
+
+    overrides = engine._kit_overrides()
     assert Path(overrides["theme"]["custom_dir"]).is_dir()
     assert Path(overrides["hooks"][0]).is_file()
     assert overrides["theme"]["name"] == "material"

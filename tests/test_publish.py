@@ -375,7 +375,7 @@ def test_page_is_accessible_and_links_only_published_records():
     data = bulletin.snapshot(
         _ctx([_listing("una"), _listing("due", kind="housing")]), Quarter.parse("2026Q4")
     )
-    html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners={"ente-a"})
+    html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners={"ente-a"}).body
     assert 'role="img"' in html and 'aria-labelledby="grafico-2026Q4-t grafico-2026Q4-d"' in html
     assert '<title id="grafico-2026Q4-t">' in html and '<desc id="grafico-2026Q4-d">' in html
     assert html.count("<table") == 3 and html.count("<caption") == 3  # the chart's data, by kind, axis, zone
@@ -402,7 +402,7 @@ def test_page_is_accessible_and_links_only_published_records():
             "reason": "start",
         },
     ]
-    html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners={"ente-a"})
+    html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners={"ente-a"}).body
     assert 'href="../../opportunita/una/"' in html
     assert "opportunita/sparita/" not in html and "enti/ente-x/" not in html
 
@@ -412,7 +412,7 @@ def test_hostile_text_is_escaped_in_the_bulletin():
     data = bulletin.snapshot(
         _ctx([_listing("una", title=evil, dates={"start": "2026-11-01"})]), Quarter.parse("2026Q4")
     )
-    html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners=set())
+    html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners=set()).body
     assert "<script>alert" not in html
 
 
@@ -506,10 +506,12 @@ def test_the_bulletin_speaks_in_the_territory_words():
     words = dict(programme="budget di cura", health_service="ATS")
     data = bulletin.snapshot(_ctx([_listing("una")]), Quarter.parse("2026Q4"))
     with messages.use(words=words):
-        html = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners=set())
-        index = bulletin.index_html([data])
-    for page in (html, index):
-        assert "Budget di Salute" not in page and "budget di cura" in page
+        bulletin_page = bulletin.page_html(data, bulletin.page_path("2026Q4"), shown={"una"}, partners=set())
+        index_page = bulletin.index_html([data])
+    html = bulletin_page.body
+    for page in (bulletin_page, index_page):
+        text = f"{page.title} {page.description} {page.body}"
+        assert "Budget di Salute" not in text and "budget di cura" in text
     assert "Opportunità e posti per asse del budget di cura" in html
 
 

@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from bds.web import exports, jsonld, model, render, synthetic
+from bds.web import engine, exports, jsonld, model, render, synthetic
 from bds.web.context import SiteContext
+from bds.web.page import Page
 from bds.web.text import Glossary, markdown_html, search_tokens
 
 TODAY = dt.date(2026, 6, 1)
@@ -64,7 +65,7 @@ def test_expired_listings_leave_the_catalogue():
     ctx = make_ctx([past_end, past_deadline, today_deadline, closed, full])
     shown = {item["id"] for item in ctx.listings}
     assert shown == {"oggi", "piena"}
-    page = render.catalogue(ctx)
+    page = render.catalogue(ctx).body
     assert 'data-id="oggi"' in page and 'data-id="piena"' in page
     for gone in ("finita", "scaduta", "chiusa"):
         assert f'data-id="{gone}"' not in page
@@ -73,7 +74,7 @@ def test_expired_listings_leave_the_catalogue():
 def test_open_now_excludes_full_listings():
     ctx = make_ctx([listing(id="a"), listing(id="b", status="full")])
     assert model.is_open_now(ctx.listings[0], TODAY) != model.is_open_now(ctx.listings[1], TODAY)
-    page = render.catalogue(ctx)
+    page = render.catalogue(ctx).body
     assert re.search(r'data-o="0"[^>]*data-id="b"', page)
     assert re.search(r'data-o="1"[^>]*data-id="a"', page)
 
@@ -91,8 +92,8 @@ def test_reserved_address_never_rendered(kind, visibility):
     )
     ctx = make_ctx([record])
     ctx_outputs = [
-        render.listing_page(ctx.listings[0], ctx, model.listing_path("casa")),
-        render.catalogue(ctx),
+        render.listing_page(ctx.listings[0], ctx, model.listing_path("casa")).body,
+        render.catalogue(ctx).body,
         exports.listings_csv(ctx).decode(),
         exports.listings_json(ctx).decode(),
         exports.hsds(ctx).decode(),
@@ -111,7 +112,7 @@ def test_public_address_is_shown():
         location={"name": "Spazio Aperto", "address": "Via Pubblica 1", "visibility": "public"},
     )
     ctx = make_ctx([record])
-    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("aperta"))
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("aperta")).body
     assert "Via Pubblica 1" in page
 
 
@@ -145,7 +146,7 @@ def test_glossary_marks_first_occurrence_outside_links():
 
 
 def test_front_matter_escapes_title():
-    page = render.page("<img src=x onerror=alert(1)>", "<p>x</p>", description='"><script>')
+    page = engine.page_source(Page("<img src=x onerror=alert(1)>", "<p>x</p>", description='"><script>'))
     head = page.split("---")[1]
     assert "<" not in head and ">" not in head
 
@@ -170,7 +171,7 @@ def test_jobposting_has_required_properties(kind):
         id="lavoro", kind=kind, axes=["work"], published="2026-05-02", dates={"deadline": "2026-07-01"}
     )
     ctx = make_ctx([record])
-    data = jsonld_of(render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro")))
+    data = jsonld_of(render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro")).body)
     assert data["@type"] == "JobPosting"
     for key in ("title", "description", "datePosted", "hiringOrganization", "validThrough"):
         assert data[key]
@@ -190,7 +191,7 @@ def test_jobposting_has_required_properties(kind):
 def test_no_jobposting_for_what_is_not_an_open_position(changes):
     record = listing(id="lavoro", axes=["work"], **changes)
     ctx = make_ctx([record])
-    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro"))
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("lavoro")).body
     assert "JobPosting" not in page
 
 
@@ -203,7 +204,7 @@ def test_event_has_required_properties_and_no_reserved_address():
         location={"name": "Cortile", "address": "Via Nascosta 3", "visibility": "zone-only"},
     )
     ctx = make_ctx([record])
-    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("festa"))
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("festa")).body
     data = jsonld_of(page)
     assert data["@type"] == "Event"
     assert data["name"] and data["startDate"] == "2026-07-01" and data["location"]
@@ -231,11 +232,11 @@ def test_pages_have_no_absolute_internal_links():
     ctx = make_ctx()
     path = model.listing_path(ctx.listings[0]["id"])
     for page in (
-        render.home(ctx),
-        render.catalogue(ctx),
-        render.listing_page(ctx.listings[0], ctx, path),
-        render.partner_directory(ctx),
-        render.open_data_page(ctx),
+        render.home(ctx).body,
+        render.catalogue(ctx).body,
+        render.listing_page(ctx.listings[0], ctx, path).body,
+        render.partner_directory(ctx).body,
+        render.open_data_page(ctx).body,
     ):
         for _tag, attrs in tags_of(page):
             href = attrs.get("href") or ""
@@ -307,16 +308,16 @@ def test_prerendered_pages_are_what_markdown_would_make_of_them():
         render.glossary_page(ctx),
         render.open_data_page(ctx),
     ]
-    for text in pages_:
-        meta, body = _split(text)
-        assert meta[render.PRERENDERED_KEY] is True
+    for page in pages_:
+        meta, body = _split(engine.page_source(page))
+        assert meta[engine.PRERENDERED_KEY] is True
         assert _markdown_of_engine(body) == body.strip()
 
 
 def test_pages_opening_with_an_inline_tag_stay_markdown():
-    text = render.page("Modulo", '<link rel="stylesheet" href="form.css">\n<div>x</div>')
+    text = engine.page_source(Page("Modulo", '<link rel="stylesheet" href="form.css">\n<div>x</div>'))
     meta, body = _split(text)
-    assert render.PRERENDERED_KEY not in meta
+    assert engine.PRERENDERED_KEY not in meta
     assert _markdown_of_engine(body) != body.strip()  # why: Markdown wraps the <link> in <p>
 
 
@@ -338,7 +339,7 @@ def test_the_territory_licence_is_stated_wherever_data_leaves(licence, spdx):
     assert package["licenses"][0]["name"] == spdx and package["licenses"][0]["path"].startswith("https://")
     assert json.loads(exports.listings_json(ctx))["licenza"] == licence
     assert licence in copyright_text(ctx.territory)
-    page = render.open_data_page(ctx)
+    page = render.open_data_page(ctx).body
     links = [attrs.get("href") for tag, attrs in tags_of(page) if tag == "a"]
     assert package["licenses"][0]["path"] in links and licence in page
 
@@ -348,11 +349,11 @@ def test_an_unknown_licence_is_named_without_promises():
     ctx.territory["content_licence"] = "Licenza del Comune di Esempio"
     package = json.loads(exports.datapackage(ctx))
     assert package["licenses"] == [{"title": "Licenza del Comune di Esempio"}]
-    page = render.open_data_page(ctx)
+    page = render.open_data_page(ctx).body
     assert "Licenza del Comune di Esempio" in page
     assert not any("creativecommons" in (attrs.get("href") or "") for _, attrs in tags_of(page))
     cc_by = make_ctx()
-    assert render.open_data_page(cc_by).count("commerciali") == 1
+    assert render.open_data_page(cc_by).body.count("commerciali") == 1
     assert "commerciali" not in page  # the reuse terms of CC BY are not claimed for another licence
 
 
@@ -365,14 +366,14 @@ def test_an_expansion_that_repeats_the_term_is_not_doubled():
     assert glossary.tooltip_text(0) == "Budget di Salute (BdS): Un progetto."
     assert glossary.tooltip_text(1) == "CPS (Centro Psico Sociale): Il servizio."
     ctx = SiteContext.create(synthetic.territory(), [], [], [], terms, TODAY)
-    page = render.glossary_page(ctx)
+    page = render.glossary_page(ctx).body
     assert re.search(
         r'<dt id="t-budget-di-salute">Budget di Salute <span class="bds-expansion">\(BdS\)</span></dt>', page
     )
 
 
 def test_home_offers_the_three_paths():
-    page = render.home(make_ctx())
+    page = render.home(make_ctx()).body
     paths = re.findall(r'<li class="bds-path"><a href="([^"]+)">', page)
     assert len(paths) == 4 and paths[0] == "opportunita/"  # looking for an opportunity
     assert paths[1] == "cps/"  # the CPS of one's neighbourhood
@@ -393,7 +394,7 @@ def test_listing_page_shows_every_promised_fact():
         reviewed="2026-05-20",
     )
     ctx = make_ctx([record])
-    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("tirocinio"))
+    page = render.listing_page(ctx.listings[0], ctx, model.listing_path("tirocinio")).body
     labels = re.findall(r"<dt>([^<]+)</dt>", page)
     for label in ("Ente", "Quando", "Dove", "Per chi è", "Come si partecipa", "Posti", "Paga"):
         assert label in labels, label

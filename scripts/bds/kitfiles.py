@@ -21,13 +21,14 @@ from .errors import BdsError
 PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = PACKAGE.parents[1]
 _MARKER = Path("schemas") / "opportunity.schema.json"
+SITE_CONFIG = "mkdocs.yml"  # the default site configuration, at the top level (read by bds.web.engine)
 
 
 def _is_checkout(folder: Path) -> bool:
     return (
         (folder / "scripts" / "bds").resolve() == PACKAGE
         and (folder / _MARKER).is_file()
-        and (folder / "mkdocs.yml").is_file()
+        and (folder / SITE_CONFIG).is_file()
     )
 
 
@@ -37,7 +38,7 @@ def root() -> Path:
     if _is_checkout(_CHECKOUT):
         return _CHECKOUT
     shipped = Path(str(resources.files("bds"))) / "_kit"
-    if (shipped / _MARKER).is_file() and (shipped / "mkdocs.yml").is_file():
+    if (shipped / _MARKER).is_file() and (shipped / SITE_CONFIG).is_file():
         return shipped
     from . import messages  # it reads its catalogue through this module: imported here, not at the top
 
@@ -61,17 +62,13 @@ def outcome_schemas() -> Path:
     return schemas() / "outcomes"
 
 
-def mkdocs_config() -> Path:
-    """The kit's default site configuration, used when a territory has no mkdocs.yml of its own."""
-    return root() / "mkdocs.yml"
+def site_config() -> Path:
+    """The kit's default site configuration, used when a territory has none of its own."""
+    return root() / SITE_CONFIG
 
 
 def theme() -> Path:
     return PACKAGE / "web" / "theme"
-
-
-def mkdocs_hook() -> Path:
-    return PACKAGE / "web" / "mkdocs_hook.py"
 
 
 def data(name: str) -> Path:
@@ -88,19 +85,3 @@ def precommit_config() -> Path:
 
 def yamllint_config() -> Path:
     return root() / ".yamllint.yaml"
-
-
-@cache
-def mkdocs_overrides() -> dict:
-    """Settings that make the kit's mkdocs.yml work wherever it is read from.
-
-    Its paths (theme `custom_dir`, `hooks`) are relative to the repository's top level; inside an
-    installed package that folder does not exist, so the engine gives MkDocs the absolute paths.
-    """
-    import yaml
-
-    with open(mkdocs_config(), encoding="utf-8") as fh:
-        config = yaml.safe_load(fh)
-    theme_config = dict(config.get("theme") or {})
-    theme_config["custom_dir"] = str(theme())
-    return {"theme": theme_config, "hooks": [str(mkdocs_hook())]}

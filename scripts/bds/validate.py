@@ -9,7 +9,7 @@ from pathlib import Path
 from . import findings as F
 from . import rules
 from .content import Content, Project, load_content
-from .web import siteconfig
+from .web import engine
 
 # The rule that decides what `bds validate FILE` loads besides FILE: the records whose facts the rules
 # read when they judge a record of that kind (rules.check, protected.check). A listing needs the
@@ -53,16 +53,16 @@ def _context_kinds(project: Project, paths: list[Path] | None) -> set[str] | Non
 
 
 def _project_findings(project: Project, content: Content, wanted: set[str] | None) -> list[F.Finding]:
-    """The translations' findings and those of the project's own mkdocs.yml."""
+    """The translations' findings and those of the project's own site configuration."""
     found: list[F.Finding] = []
     if content.translations:
         from . import translations  # only a project with translated guides pays for the check
 
         found += translations.check(content)
     territory = content.territory.data if content.territory and content.territory.ok else None
-    mkdocs = project.shown(project.root / "mkdocs.yml")
-    if wanted is None or mkdocs in wanted:
-        found += siteconfig.project_findings(project, territory)  # mkdocs.yml: no code, no third party
+    found += engine.config_findings(
+        project, territory, wanted
+    )  # the site configuration: no code, no third party
     return found
 
 

@@ -21,6 +21,7 @@ from .. import findings as F
 from .. import kitfiles, messages, protected, rules, unicodetext, vocabulary
 from .. import schema as S
 from ..messages import t
+from ..web.page import Page, SiteFiles
 from ..web.providers import mark
 from . import fields as FD
 from . import spreadsheet
@@ -641,23 +642,16 @@ def files(content, today: dt.date | None = None, schema: dict | None = None) -> 
     return out
 
 
-def provider(content, ctx) -> dict[str, str | bytes]:
+def provider(content, ctx) -> SiteFiles:
     """Site page provider (see bds.web.pages): the form page, its assets and the CSV template."""
-    from ..web import render
-
     page = build(None, content, None)
     body = (
         f'<link rel="stylesheet" href="form.css">\n<h1>{escape(page.title)}</h1>\n{page.fragment}\n'
         '<script src="form.js"></script>'
     )
-    out: dict[str, str | bytes] = {f"{PAGE_DIR}/{name}": text for name, text in assets().items()}
+    out: SiteFiles = {f"{PAGE_DIR}/{name}": text for name, text in assets().items()}
     out[f"{PAGE_DIR}/{TEMPLATE_NAME}"] = spreadsheet.template_csv(content)
-    out[f"{PAGE_DIR}/index.md"] = render.page(
-        page.title,
-        body,
-        description=t("form.description"),
-        search=False,
-    )
+    out[f"{PAGE_DIR}/index.md"] = Page(page.title, body, description=t("form.description"), searchable=False)
     return out
 
 

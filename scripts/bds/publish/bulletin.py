@@ -2,7 +2,7 @@
 
 A bulletin carries catalogue figures only (listings, partners, places): never a figure about
 people or outcomes. `snapshot()` computes the data once, at publication; the data is stored in
-`content/bulletins/<quarter>.yml` and every later build renders it again with `page()`, so an
+`content/bulletins/<quarter>.yml` and every later build renders it again (`page_html()`), so an
 earlier bulletin stays exactly as it was published, whatever the catalogue becomes.
 
 Definitions (also printed on every bulletin page):
@@ -29,7 +29,7 @@ from ..pipeline.quarter import Quarter
 from ..web import model
 from ..web.context import SiteContext
 from ..web.model import rel
-from ..web.render import page
+from ..web.page import Page
 from ..web.text import esc
 
 FORMAT = 1  # version of the stored bulletin data
@@ -373,7 +373,7 @@ def _section(heading_id: str, heading_key: str, count: int, items: str, empty_ke
     return f'<h2 id="{heading_id}">{heading}</h2>' + (f"<ul>{items}</ul>" if items else f"<p>{empty}</p>")
 
 
-def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> str:
+def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> Page:
     """The bulletin page. `shown`/`partners`: ids published in this build (only those get a link)."""
     totals = data["totals"]
     label = data["quarter"]
@@ -419,15 +419,15 @@ def page_html(data: dict, path: str, shown: set[str], partners: set[str]) -> str
         f"<p>{t(m + 'note')}</p>"
         f'<p><a href="{esc(rel(path, INDEX_PATH))}">{t(m + "all_bulletins")}</a></p></article>'
     )
-    return page(
+    return Page(
         data["title"],
         body,
         description=t(m + "description", quarter=data["quarter"]),
-        hide=("navigation",),
+        side_menu=False,
     )
 
 
-def index_html(bulletins: Iterable[dict], path: str = INDEX_PATH) -> str:
+def index_html(bulletins: Iterable[dict], path: str = INDEX_PATH) -> Page:
     ordered = sorted(bulletins, key=lambda b: b["quarter"], reverse=True)
     rows = [
         [
@@ -451,4 +451,4 @@ def index_html(bulletins: Iterable[dict], path: str = INDEX_PATH) -> str:
         f'<div class="bds-bulletins"><h1>{t(m + "title")}</h1>'
         f'<p class="bds-lead">{t(m + "lead")}</p>{table}</div>'
     )
-    return page(t(m + "title"), body, description=t(m + "description"))
+    return Page(t(m + "title"), body, description=t(m + "description"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import messages, vocabulary
 from ..messages import t
 from ..web import pages
+from ..web.page import SiteFiles
 from ..web.providers import mark
 from . import archive, bulletin
 from .archive import Stored
@@ -17,18 +18,16 @@ from .archive import Stored
 NAV = [(t("publish.bulletin.nav"), bulletin.INDEX_PATH)]
 
 
-def render_all(stored: dict[str, Stored], ctx) -> dict[str, str | bytes]:
+def render_all(stored: dict[str, Stored], ctx) -> SiteFiles:
     """Every bulletin page, its open data and the index, in the territory's words."""
     with messages.use(words=vocabulary.of(ctx.territory)):
         return _render_all(stored, ctx)
 
 
-def _render_all(stored: dict[str, Stored], ctx) -> dict[str, str | bytes]:
+def _render_all(stored: dict[str, Stored], ctx) -> SiteFiles:
     shown = {str(item.get("id")) for item in ctx.listings}
     partners = set(ctx.partners)
-    out: dict[str, str | bytes] = {
-        bulletin.INDEX_PATH: bulletin.index_html([s.data for s in stored.values()])
-    }
+    out: SiteFiles = {bulletin.INDEX_PATH: bulletin.index_html([s.data for s in stored.values()])}
     for label in sorted(stored):
         path = bulletin.page_path(label)
         out[path] = bulletin.page_html(stored[label].data, path, shown, partners)
@@ -37,7 +36,7 @@ def _render_all(stored: dict[str, Stored], ctx) -> dict[str, str | bytes]:
     return out
 
 
-def provider(content, ctx) -> dict[str, str | bytes]:
+def provider(content, ctx) -> SiteFiles:
     return render_all(archive.load_all(content.project.root), ctx)
 
 
@@ -47,7 +46,7 @@ mark(provider, nav=NAV)
 def with_pending(pending: dict[str, Stored]):
     """A provider that renders the stored bulletins plus `pending` (which win over stored ones)."""
 
-    def bulletin_pages(content, ctx) -> dict[str, str | bytes]:
+    def bulletin_pages(content, ctx) -> SiteFiles:
         stored = archive.load_all(content.project.root)
         stored.update(pending)
         return render_all(stored, ctx)

@@ -184,7 +184,6 @@ def _engine_language(site: _Site, alternates: languages.Alternates | None) -> en
     return engine.Language(
         code=site.language,
         direction=languages.direction(site.language),
-        search_separator=languages.SEARCH_SEPARATORS.get(site.language),
         page_languages=lambda src: alternates.for_page(site.language, src),
         italian_root="" if site.language == languages.ITALIAN else "../",
         extra_css=[languages.STYLESHEET],

@@ -1,40 +1,348 @@
-"""The only MkDocs-specific module: load the config with our overrides, build, serve.
+"""The engine adapter, the only module besides the hook (`mkdocs_hook`) that knows MkDocs and Material.
 
-Moving to another engine (ProperDocs reads the same mkdocs.yml; Zensical too) means replacing
-these functions; the generated docs folder stays the same.
+It checks the configuration (mkdocs.yml) before the engine reads it, turns the renderers' neutral
+pages (`bds.web.page.Page`) into the engine's input (front matter, the theme's layout switches and
+classes), loads the configuration with our overrides, builds in strict mode, and serves the preview.
+Moving to another engine (ProperDocs reads the same mkdocs.yml; Zensical too) means replacing this
+module and the hook; the renderers and the generated pages stay the same.
 """
 
 from __future__ import annotations
 
+import html
+import io
+import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import yaml
+
+from .. import findings as F
 from .. import kitfiles, messages
+from .. import load as loading
 from ..errors import BdsError
-from . import siteconfig
+from .page import Page, SiteFiles
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
 
 
+# -- the configuration, checked before the engine reads it -------------------------------------------
+# MkDocs reads its configuration with PyYAML's full loader, where `!!python/object/apply:os.system` runs
+# code. The file is checked here first with a safe composer: only the tags a MkDocs configuration
+# legitimately uses pass (`!ENV`, `!relative` and a short allow-list of `!!python/name:` functions of
+# Material and PyMdown Extensions); everything else, aliases included, is a located finding. The engine
+# then gets exactly the bytes that were checked. The same pass keeps the no-third-party promise on the
+# configuration: no script, style sheet, picture, font or analytics from another host. No MkDocs import
+# in this part: `bds validate` uses it too (`config_findings`).
+
+# A project's own configuration, at its top level (the kit's default: kitfiles.site_config).
+CONFIG_NAME = "mkdocs.yml"
+MAX_INHERIT = 5
+FONT_OFF = ("false", "False", "FALSE", "no", "off")  # msg-ok: the YAML spellings of «font: false»
+PYTHON_NAME = "tag:yaml.org,2002:python/name:"
+# Functions a configuration names with !!python/name: that make no request at build or view time
+# (pymdownx.emoji.to_svg/to_png would link pictures on a CDN, so they are not here).
+ALLOWED_PYTHON_NAMES = frozenset(
+    {
+        "material.extensions.emoji.twemoji",
+        "material.extensions.emoji.to_svg",
+        "pymdownx.emoji.to_alt",
+        "pymdownx.superfences.fence_code_format",
+        "pymdownx.superfences.fence_div_format",
+        "pymdownx.slugs.uslugify",
+    }
+)
+_CORE = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+ALLOWED_TAGS = _CORE | {"!ENV", "!relative", "tag:yaml.org,2002:merge"}
+# Where a value is something every visitor's browser fetches (or the build downloads).
+_RESOURCE_KEYS = ("extra_javascript", "extra_css", "theme", "plugins", "markdown_extensions")
+
+
+class _Named(io.BytesIO):
+    """The checked bytes, with the file's name (MkDocs resolves INHERIT next to it)."""
+
+    def __init__(self, raw: bytes, name: str):
+        super().__init__(raw)
+        self.name = name
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
+
+
+class _Walk:
+    def __init__(self, shown: str):
+        self.shown = shown
+        self.findings: list[F.Finding] = []
+        self.positions: dict[tuple, tuple[int, int]] = {}
+        self.seen: set[int] = set()
+
+    def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
+        mark = node.start_mark
+        self.findings.append(
+            F.make(code, self.shown, mark.line + 1, mark.column + 1, loading.field_name(path), **params)
+        )
+
+    def build(self, node: yaml.Node, path: tuple):
+        if id(node) in self.seen:
+            self._find("CONFIG_ALIAS", node, path)
+            return None
+        self.seen.add(id(node))
+        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        tag = node.tag or ""
+        if not _allowed_tag(tag):
+            self._find("CONFIG_TAG", node, path, tag=_short_tag(tag))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return node.value if tag in _CORE else None
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
+        out = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if name is None:
+                self.build(key, path)
+            elif key.tag not in _CORE and key.tag != "tag:yaml.org,2002:merge":
+                self._find("CONFIG_TAG", key, path, tag=_short_tag(key.tag or ""))
+                continue
+            out[name] = self.build(value, path + (str(name),))
+        return out
+
+
+def _allowed_tag(tag: str) -> bool:
+    return tag in ALLOWED_TAGS or (
+        tag.startswith(PYTHON_NAME) and tag[len(PYTHON_NAME) :] in ALLOWED_PYTHON_NAMES
+    )
+
+
+def _compose(text: str, shown: str) -> tuple[yaml.Node | None, list[F.Finding]]:
+    too_deep = loading._too_deep(text)
+    if too_deep:
+        problem = messages.t("site.config.too_deep", depth=loading.MAX_DEPTH)
+        return None, [F.make("CONFIG_SYNTAX", shown, *too_deep, problem=problem)]
+    loader = loading._Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = loading._italian_problem(exc.problem or exc.context or "")
+        if "expected a single document" in str(exc):
+            problem = messages.t("site.config.many_documents")
+        return None, [F.make("CONFIG_SYNTAX", shown, line, col, problem=problem)]
+    except yaml.YAMLError as exc:
+        return None, [F.make("CONFIG_SYNTAX", shown, 1, 1, problem=loading._italian_problem(str(exc)))]
+    finally:
+        loader.dispose()
+    if root is None:
+        return None, [F.make("CONFIG_EMPTY", shown, 1, 1)]
+    return root, []
+
+
+def _host(value) -> str | None:
+    """The host of an absolute or protocol-relative URL (what a browser fetches from elsewhere)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("\\", "/")
+    if text.startswith("//"):
+        return urlsplit("http:" + text).hostname or "?"
+    parts = urlsplit(text)
+    if parts.scheme and (parts.netloc or parts.scheme in ("http", "https")):
+        return parts.hostname or "?"
+    return None
+
+
+def _strings(value, path: tuple):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (str(key),))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _third_party(walk: _Walk, path: tuple, what: str, host: str) -> F.Finding:
+    line, col = next(
+        (walk.positions[path[:end]] for end in range(len(path), -1, -1) if path[:end] in walk.positions),
+        (1, 1),
+    )
+    return F.make("CONFIG_THIRD_PARTY", walk.shown, line, col, loading.field_name(path), what=what, host=host)
+
+
+def _foreign_host(value, own_hosts: set[str]) -> str | None:
+    host = _host(value)
+    return host if host and host.lower() not in own_hosts else None
+
+
+def _theme_findings(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]:
+    """Material fetches its fonts from Google and the repository's facts from its host."""
+    theme = data.get("theme")
+    theme = {"name": theme} if isinstance(theme, str) else theme if isinstance(theme, dict) else {}
+    if theme.get("name") != "material":
+        return []
+    out = []
+    if theme.get("font") not in FONT_OFF:
+        where = ("theme", "font") if "font" in theme else ("theme",)
+        out.append(_third_party(walk, where, messages.t("site.config.material_font"), "fonts.googleapis.com"))
+    host = _foreign_host(data.get("repo_url"), own_hosts)
+    if host:
+        out.append(_third_party(walk, ("repo_url",), messages.t("site.config.repo_url"), host))
+    return out
+
+
+def third_party(data: dict, walk: _Walk, own_hosts: set[str]) -> list[F.Finding]:
+    out = []
+    for key in _RESOURCE_KEYS:
+        for path, value in _strings(data.get(key), (key,)):
+            host = _foreign_host(value, own_hosts)
+            if host:
+                out.append(_third_party(walk, path, f"«{value}»", host))
+    out += _theme_findings(data, walk, own_hosts)
+    extra = data.get("extra")
+    if isinstance(extra, dict) and extra.get("analytics"):
+        out.append(
+            _third_party(
+                walk, ("extra", "analytics"), "«extra.analytics»", messages.t("site.config.analytics")
+            )
+        )
+    return out
+
+
+def _inside(base: Path, value: str, allowed: list[Path]) -> bool:
+    try:
+        target = (base / value).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(target == root or root in target.parents for root in allowed)
+
+
+def outside_paths(data: dict, walk: _Walk, config_path: Path) -> list[F.Finding]:
+    """The theme folder is copied into the public site and hooks run: both stay in the project or the kit."""
+    base = Path(os.path.abspath(config_path)).parent
+    allowed = [base.resolve(), kitfiles.root().resolve(), kitfiles.PACKAGE]
+    theme = data["theme"] if isinstance(data.get("theme"), dict) else {}
+    hooks = data["hooks"] if isinstance(data.get("hooks"), list) else []
+    named: list[tuple[tuple[str, str | int], object]] = [
+        (("theme", "custom_dir"), theme.get("custom_dir"))
+    ] + [(("hooks", i), hook) for i, hook in enumerate(hooks)]
+    out = []
+    for where, value in named:
+        if isinstance(value, str) and value.strip() and not _inside(base, value, allowed):
+            line, col = walk.positions.get(where, (1, 1))
+            field = loading.field_name(where)
+            out.append(F.make("CONFIG_PATH_OUTSIDE", walk.shown, line, col, field, value=value))
+    return out
+
+
+def _root(path: Path, shown: str) -> tuple[bytes | None, yaml.Node | None, list]:
+    """The configuration's bytes and its YAML root node, or None with the findings that stop there."""
+    raw, problems = loading.read_bytes(path, shown)
+    if raw is None:
+        return None, None, problems
+    text, problems = loading.decode(raw, shown)
+    if text is None:
+        return None, None, problems
+    if not text.strip():
+        return None, None, [F.make("CONFIG_EMPTY", shown, 1, 1)]
+    root, problems = _compose(text, shown)
+    if root is None:
+        return None, None, problems
+    if not isinstance(root, yaml.MappingNode):
+        shape = messages.t(
+            "site.config.a_list" if isinstance(root, yaml.SequenceNode) else "site.config.a_value"
+        )
+        mark = root.start_mark
+        return None, None, [F.make("CONFIG_NOT_MAPPING", shown, mark.line + 1, mark.column + 1, found=shape)]
+    return raw, root, []
+
+
+def _inherited(data: dict, path: Path, shown: str, own: set[str], depth: int) -> list[F.Finding]:
+    """The findings of the configuration this one INHERITs, if any."""
+    parent = data.get("INHERIT")
+    if not isinstance(parent, str) or not parent.strip():
+        return []
+    parent_path = path.parent / parent
+    parent_shown = (Path(shown).parent / parent).as_posix()
+    if depth >= MAX_INHERIT:
+        problem = messages.t("site.config.inherit_depth")
+        return [F.make("CONFIG_SYNTAX", shown, 1, 1, "INHERIT", problem=problem)]
+    if parent_path.exists() or parent_path.is_symlink():
+        return check_config(parent_path, parent_shown, own, depth + 1)[1]
+    return []
+
+
+def check_config(path: Path, shown: str, own_hosts: set[str] | None = None, depth: int = 0):
+    """Findings for the configuration at `path` (and the files it INHERITs), and its checked bytes."""
+    own = {h.lower() for h in own_hosts or ()}
+    raw, root, problems = _root(path, shown)
+    if root is None:
+        return None, problems
+    walk = _Walk(shown)
+    data = walk.build(root, ())
+    found = walk.findings + third_party(data, walk, own) + outside_paths(data, walk, path)
+    return raw, found + _inherited(data, path, shown, own, depth)
+
+
+def open_checked(path: Path, shown: str, own_hosts: set[str] | None = None) -> tuple[_Named | None, list]:
+    """A file object of the checked configuration for the engine, or None with the findings."""
+    raw, found = check_config(path, shown, own_hosts)
+    errors = [f for f in found if f.severity == F.ERROR]
+    if raw is None or errors:
+        return None, found
+    return _Named(raw, str(path)), found
+
+
+def host_of(url: str | None) -> set[str]:
+    host = urlsplit(url or "").hostname
+    return {host.lower()} if host else set()
+
+
+def config_findings(project, territory: dict | None, wanted: set[str] | None = None) -> list[F.Finding]:
+    """`bds validate`: the project's own configuration, if it has one (the kit's is checked by its tests);
+    with `wanted` (shown paths), only if the configuration is one of them."""
+    path = project.root / CONFIG_NAME
+    if wanted is not None and project.shown(path) not in wanted:
+        return []
+    if not (path.exists() or path.is_symlink()):
+        return []
+    site_url = territory.get("site_url") if isinstance(territory, dict) else None
+    return check_config(
+        path, project.shown(path, path), host_of(site_url if isinstance(site_url, str) else None)
+    )[1]
+
+
+# -- loading and building ---------------------------------------------------------------------------
+
+
 def config_file(project_root: Path) -> Path:
     """The project's own mkdocs.yml, else the kit's."""
-    own = project_root / "mkdocs.yml"
+    own = project_root / CONFIG_NAME
     # lexists: a symlink or a folder named mkdocs.yml is the project's and gets refused, not skipped.
-    return own if os.path.lexists(own) else kitfiles.mkdocs_config()
+    return own if os.path.lexists(own) else kitfiles.site_config()
 
 
 def checked_config(config_path: Path, site_url: str | None = None):
-    """The configuration as a file object of the bytes that passed `siteconfig.check`; BdsError if not."""
+    """The configuration as a file object of the bytes that passed `check_config`; BdsError if not."""
     try:
         shown = Path(config_path).resolve().relative_to(Path.cwd()).as_posix()
     except (ValueError, OSError, RuntimeError):
         shown = str(config_path)
-    handle, found = siteconfig.open_checked(Path(config_path), shown, siteconfig.host_of(site_url))
+    handle, found = open_checked(Path(config_path), shown, host_of(site_url))
     if handle is None:
         errors = [f for f in found if f.severity == "error"] or found
         first = errors[0]
@@ -44,21 +352,65 @@ def checked_config(config_path: Path, site_url: str | None = None):
 
 
 def _overrides(config_path: Path) -> dict:
-    """The kit's own configuration gets absolute theme and hook paths (see kitfiles.mkdocs_overrides)."""
+    """The kit's own configuration gets absolute theme and hook paths (see `_kit_overrides`)."""
     try:
-        is_kit = config_path.resolve() == kitfiles.mkdocs_config().resolve()
+        is_kit = config_path.resolve() == kitfiles.site_config().resolve()
     except OSError:
         is_kit = False
-    return kitfiles.mkdocs_overrides() if is_kit else {}
+    return _kit_overrides() if is_kit else {}
+
+
+@cache
+def _kit_overrides() -> dict:
+    """Settings that make the kit's mkdocs.yml work wherever it is read from.
+
+    Its paths (theme `custom_dir`, `hooks`) are relative to the repository's top level; inside an
+    installed package that folder does not exist, so the engine gets the absolute paths.
+    """
+    with open(kitfiles.site_config(), encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    theme_config = dict(config.get("theme") or {})
+    theme_config["custom_dir"] = str(kitfiles.theme())
+    return {"theme": theme_config, "hooks": [str(kitfiles.PACKAGE / "web" / "mkdocs_hook.py")]}
 
 
 class _Counter(logging.Handler):
+    """The engine's warnings, each with the page it was building (None: not a page's)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.pages: list[str | None] = []
+        self.config = None
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        text = record.getMessage()
+        self.messages.append(text)
+        page = getattr(self.config, "_current_page", None)  # set by MkDocs while it reads or builds a page
+        named = _DOC_FILE.match(text)  # the anchor checks run after the pages, and name theirs
+        self.pages.append(page.file.src_uri if page is not None else named.group(1) if named else None)
+
+
+# MkDocs's words for a page's problems, and for a Markdown link to no page (mkdocs/structure/pages.py).
+_DOC_FILE = re.compile(r"Doc file '([^']+)' ")
+_BROKEN_LINK = re.compile(r"contains a link '([^']*)', but the target\b.* is not found")
+
+
+def _stopped(counter: _Counter, config_path: Path, failure: str) -> BdsError:
+    """The engine stopped: a page's warning (strict mode) names the page; anything else, the configuration."""
+    on_pages = [(page, text) for page, text in zip(counter.pages, counter.messages, strict=True) if page]
+    if on_pages:
+        page, text = on_pages[0]
+        found = _BROKEN_LINK.search(text)
+        problem = messages.t("site.engine.broken_link", target=found.group(1)) if found else text.strip()
+        more = " " + messages.t("site.engine.more_warnings", count=len(counter.messages))
+        return BdsError(
+            messages.t("site.engine.page_warning", page=page, problem=problem)
+            + (more if len(counter.messages) > 1 else ""),
+            1,
+        )
+    details = "; ".join(message.strip() for message in counter.messages if message.strip())
+    return BdsError(messages.t("site.engine.stopped", config=config_path, details=details or failure), 1)
 
 
 @contextmanager
@@ -83,6 +435,88 @@ def walk_order(path: str) -> tuple:
     return (*((1, folder) for folder in folders), (0, stem not in ("index", "README"), name))
 
 
+def nav_entries(entries: list) -> list:
+    """The site menu as MkDocs's `nav`: `(title, path)` and `(title, [entries])` pairs (web/pages.py)
+    become `{title: path}` mappings, the titles escaped because the theme prints them as they are.
+    An entry already in MkDocs's shape is kept as it is."""
+    out: list = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            out.append(entry)
+            continue
+        title, target = entry
+        out.append({_esc(title): nav_entries(target) if isinstance(target, list) else str(target)})
+    return out
+
+
+# -- pages: a neutral `Page` as the engine reads it ---------------------------------------------------
+
+PRERENDERED_KEY = "bds_html"  # front matter flag: the body is finished HTML, the engine must not re-render it
+_MENU, _OUTLINE = "navigation", "toc"  # Material's `hide:` names of the side menu and the outline
+_BUTTON, _PRIMARY = "md-button", "md-button md-button--primary"  # Material's button classes
+
+# Python-Markdown keeps a raw HTML block verbatim only when it opens with a block-level tag (an
+# inline one like <link> gets wrapped in <p>): only such pages are marked as pre-rendered.
+_BLOCK_START = re.compile(
+    r"<(?:address|article|aside|div|dl|fieldset|figure|footer|form|h[1-6]|header|main|nav|ol|p|section|table|ul)[\s>]"
+)
+
+
+def button_class(primary: bool = False) -> str:
+    """The theme's class for a button (a link or a form button that looks like one)."""
+    return _PRIMARY if primary else _BUTTON
+
+
+def _html_block(body: str) -> str:
+    """One raw HTML block for the Markdown engine: no blank line inside, so it stays one block."""
+    return re.sub(r"\n\s*\n", "\n", body).strip() + "\n"
+
+
+def _esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _front_matter(page: Page, prerendered: bool) -> str:
+    """YAML front matter. JSON strings are valid YAML, so values need no YAML quoting rules; the theme
+    prints `title` and `description` without escaping, so they are HTML-escaped here.
+
+    `prerendered`: the body is one finished HTML block; the hook passes it through as is instead of
+    running Markdown over it, which would return it unchanged after parsing every tag (the most
+    expensive step of the engine on our pages).
+    """
+    lines = ["---", f"title: {json.dumps(_esc(page.title), ensure_ascii=False)}"]
+    if page.description:
+        text = page.description
+        short = text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+        lines.append(f"description: {json.dumps(_esc(short), ensure_ascii=False)}")
+    if not page.searchable:
+        lines.append("search:\n  exclude: true")
+    elif page.search_boost:
+        lines.append(f"search:\n  boost: {page.search_boost:g}")  # the header search ranks these pages first
+    if page.lastmod:
+        lines.append(f"lastmod: {json.dumps(page.lastmod)}")
+    hidden = [name for name, shown in ((_MENU, page.side_menu), (_OUTLINE, page.outline)) if not shown]
+    if hidden:
+        lines.append("hide: [" + ", ".join(hidden) + "]")
+    if prerendered:
+        lines.append(f"{PRERENDERED_KEY}: true")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def page_source(page: Page) -> str:
+    """The Markdown file the engine reads for `page`: front matter, then the body."""
+    if not page.html:
+        return _front_matter(page, prerendered=False) + page.body
+    block = _html_block(page.body)
+    return _front_matter(page, prerendered=bool(_BLOCK_START.match(block))) + block
+
+
+def source(data: Page | str | bytes) -> str | bytes:
+    """A generated file as the engine reads it: a Page as its Markdown source, anything else as it is."""
+    return page_source(data) if isinstance(data, Page) else data
+
+
 def load(
     config_path: Path,
     docs_dir: Path,
@@ -92,7 +526,7 @@ def load(
     site_url: str,
     copyright_text: str,
     progress=None,
-    files: dict[str, str | bytes] | None = None,
+    files: SiteFiles | None = None,
     finish_page=None,
     words: dict[str, str] | None = None,
     language: Language | None = None,
@@ -105,15 +539,16 @@ def load(
         config_file_path=str(config_path),
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
-        nav=nav,
+        nav=nav_entries(nav),
         site_name=site_name,
         site_url=site_url,
         copyright=copyright_text,
+        strict=True,  # an engine warning (a Markdown link to no page...) stops the build: see `_stopped`
         **_overrides(config_path),
     )
     cfg.extra["bds_pregenerated"] = True
     if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
-        cfg.extra["bds_files"] = [(path, files[path]) for path in sorted(files, key=walk_order)]
+        cfg.extra["bds_files"] = [(path, source(files[path])) for path in sorted(files, key=walk_order)]
     if finish_page is not None:
         cfg.extra["bds_finish_page"] = finish_page
     if progress is not None:
@@ -130,7 +565,8 @@ class Language:
     """The language of one site of a multilingual territory (see bds.web.languages).
 
     `code` sets the theme's language (Material's own texts, `<html lang>`) and the header search's;
-    `direction` "rtl" for Arabic; `search_separator` the search's word boundaries (Chinese);
+    `direction` "rtl" for Arabic; `search_separator` the search's word boundaries, if not the
+    engine's own for `code` (`_SEARCH_SEPARATORS`);
     `page_languages(src_path)` gives what the theme prints on each page (switcher, hreflang alternates);
     `italian_root` leads from this site's root to the Italian one ("" for Italian itself); `extra_css`
     adds stylesheets (paths of generated files) after the configuration's.
@@ -146,6 +582,11 @@ class Language:
     )  # stylesheets of the generated files, after the theme's
 
 
+# Material's search splits words on this pattern: Chinese has no spaces between words, so every
+# ideograph starts a new token.
+_SEARCH_SEPARATORS = {"zh": r"[\s\u200b\-]+|(?=[\u3400-\u9fff\uf900-\ufaff])"}
+
+
 def _set_language(cfg, language: Language) -> None:
     cfg.theme["language"] = language.code
     if language.direction == "rtl":
@@ -153,8 +594,9 @@ def _set_language(cfg, language: Language) -> None:
     for name, plugin in cfg.plugins.items():
         if name.split("/")[-1] == "search":
             plugin.config.lang = [language.code]
-            if language.search_separator:
-                plugin.config.separator = language.search_separator
+            separator = language.search_separator or _SEARCH_SEPARATORS.get(language.code)
+            if separator:
+                plugin.config.separator = separator
     if language.page_languages is not None:
         cfg.extra["bds_languages"] = language.page_languages
     cfg.extra["bds_italian_root"] = language.italian_root
@@ -171,7 +613,7 @@ def build(
     copyright_text: str,
     today: date,
     progress=None,
-    files: dict[str, str | bytes] | None = None,
+    files: SiteFiles | None = None,
     finish_page=None,
     words: dict[str, str] | None = None,
     language: Language | None = None,
@@ -205,15 +647,10 @@ def build(
                     words=words,
                     language=language,
                 )
+                counter.config = cfg  # names the page being built in each warning
                 mkdocs_build(cfg)
-            except MkDocsException as failed:  # e.g. a project's own mkdocs.yml pointing at a missing theme
-                details = "; ".join(message.strip() for message in counter.messages if message.strip())
-                raise BdsError(
-                    messages.t(
-                        "site.engine.stopped", config=config_path, details=details or failed.format_message()
-                    ),
-                    1,
-                ) from None
+            except MkDocsException as failed:  # a warning in strict mode, a missing theme...
+                raise _stopped(counter, config_path, failed.format_message()) from None
     finally:
         logger.removeHandler(counter)
     return counter.messages

@@ -12,15 +12,15 @@ from pathlib import Path, PurePosixPath
 from .. import messages
 from ..errors import BdsError
 from ..records import Listing, Records
-from . import languages, pages
+from . import engine, languages, pages
 from .context import SiteContext
-from .text import esc
+from .page import SiteFiles
 
 
 @dataclass
 class Generated:
-    files: dict[str, str | bytes]
-    nav: list
+    files: SiteFiles
+    nav: list  # (title, page path) or (title, [entries...]) for a section: see web/pages.py
     ctx: SiteContext
     warnings: list[str] = field(default_factory=list)
 
@@ -87,14 +87,6 @@ def _check_path(path: str) -> None:
         raise BdsError(messages.t("site.page_paths.invalid", path=path))
 
 
-def _nav_entries(entries: list) -> list:
-    out = []
-    for title, target in entries:
-        # the theme prints nav titles and the site name unescaped: escape them here
-        out.append({esc(title): _nav_entries(target) if isinstance(target, list) else str(target)})
-    return out
-
-
 PARALLEL_FROM = 1000  # listings; below this a worker process costs more than it saves
 
 _WORK: tuple = ()
@@ -128,7 +120,7 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
         )  # inherited by the forked worker, never pickled
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         futures = {i: pool.submit(_run_in_worker, i) for i in heavy}
-    files: dict[str, str | bytes] = {}
+    files: SiteFiles = {}
     owner: dict[str, str] = {}
     nav: list = []
     try:
@@ -149,14 +141,14 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
             files[path] = data
             owner[path] = name
         nav += nav_of[index]
-    return Generated(files=files, nav=_nav_entries(nav), ctx=ctx)
+    return Generated(files=files, nav=nav, ctx=ctx)
 
 
 def write_docs(generated: Generated, docs_dir: Path, only_changed: bool = False) -> None:
     """Write the files in sorted order; with `only_changed`, leave identical files untouched (live reload)."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted(generated.files):
-        data = generated.files[path]
+        data = engine.source(generated.files[path])
         raw = data.encode("utf-8") if isinstance(data, str) else data
         target = docs_dir / path
         if only_changed and target.is_file() and target.read_bytes() == raw:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from .. import messages
 from . import model
+from .page import Page, SiteFiles
 
 ITALIAN = messages.DEFAULT_LANGUAGE
 EASY = "facile"  # content/guides/facile/: easy Italian versions of guides
@@ -31,9 +32,6 @@ RTL = frozenset({"ar", "he", "fa", "ur"})
 ITALIAN_ONLY_PAGES = frozenset({"dati-aperti.md", "messaggi-del-validatore.md"})
 ITALIAN_ONLY_FOLDERS = ("dati/", "bollettini/")
 ITALIAN_ONLY_PROVIDERS = frozenset({"open_data_files", "bds.publish.provider:provider"})
-
-# Material's search: Chinese has no spaces between words, so every ideograph starts a new token.
-SEARCH_SEPARATORS = {"zh": r"[\s\u200b\-]+|(?=[\u3400-\u9fff\uf900-\ufaff])"}
 
 
 def declared(territory: dict | None) -> list[str]:
@@ -140,11 +138,11 @@ def _esc(text: str) -> str:
     return esc(text)
 
 
-def easy_pages(content, ctx) -> dict[str, str | bytes]:
+def easy_pages(content, ctx) -> SiteFiles:
     """Page provider of the Italian site of a multilingual territory: /guide/facile/<slug>/."""
     from . import render
 
-    out: dict[str, str | bytes] = {}
+    out: SiteFiles = {}
     for guide in translated_guides(content, EASY):
         path = easy_path(guide["slug"])
         out[path] = render.guide_page(guide, ctx, path)
@@ -186,28 +184,30 @@ def relink_to_italian(path: str, text: str) -> str:
     return _HREF.sub(repl, text)
 
 
-def localise(
-    files: dict[str, str | bytes], nav: list, italian_url: str
-) -> tuple[dict[str, str | bytes], list]:
+def localise(files: SiteFiles, nav: list, italian_url: str) -> tuple[SiteFiles, list]:
     """Another language's pages: no Italian-only page, links and menu entries to the Italian ones."""
-    kept: dict[str, str | bytes] = {}
+    kept: SiteFiles = {}
     for path, data in files.items():
         if italian_only(path):
             continue
-        kept[path] = relink_to_italian(path, data) if isinstance(data, str) and path.endswith(".md") else data
+        if isinstance(data, Page):
+            kept[path] = replace(data, body=relink_to_italian(path, data.body))
+        else:
+            kept[path] = (
+                relink_to_italian(path, data) if isinstance(data, str) and path.endswith(".md") else data
+            )
     return kept, _nav_to_italian(nav, italian_url)
 
 
 def _nav_to_italian(nav: list, italian_url: str) -> list:
     out: list = []
-    for entry in nav:
-        ((title, target),) = entry.items()
+    for title, target in nav:
         if isinstance(target, list):
-            out.append({title: _nav_to_italian(target, italian_url)})
+            out.append((title, _nav_to_italian(target, italian_url)))
         elif italian_only(target):
-            out.append({title: model.absolute(italian_url, model.page_url(target))})
+            out.append((title, model.absolute(italian_url, model.page_url(target))))
         else:
-            out.append(entry)
+            out.append((title, target))
     return out
 
 

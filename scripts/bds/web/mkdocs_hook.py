@@ -5,22 +5,24 @@ here as virtual files: nothing is written to disk and read back). In a preview i
 pages from the project on every rebuild (content/ and opportunities/ are watched).
 
 Pages whose front matter says `bds_html: true` are finished HTML: Python-Markdown would parse
-every tag only to return the block unchanged, so the body skips it (see `render.page`).
+every tag only to return the block unchanged, so the body skips it (see `engine.page_source`).
 
 The theme's templates say `{{ t("theme.not_found.title") }}` (the message catalogue, bds.messages),
 and every page carries the texts of bds.js as JSON (`bds_js_messages()`), in the territory's words
 (`extra.bds_words`, set by the build and the preview).
 """
 
-PRERENDERED_KEY = "bds_html"  # same as bds.web.render.PRERENDERED_KEY (kept import-free here)
+PRERENDERED_KEY = "bds_html"  # same as bds.web.engine.PRERENDERED_KEY (kept import-free here)
 
 
 def on_config(config):
     if config.extra.get("bds_pregenerated"):
         return config
-    from bds.web import preview
+    from bds.web import engine, preview
 
-    return preview.configure(config)
+    config = preview.configure(config)
+    config.nav = engine.nav_entries(config.nav or [])  # the menu's neutral entries in MkDocs's shape
+    return config
 
 
 def js_messages(words: dict | None = None) -> dict:

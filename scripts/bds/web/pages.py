@@ -8,8 +8,10 @@ A provider is a callable ``provider(content, ctx) -> dict[str, str | bytes]``:
   ``ctx`` is a `bds.web.context.SiteContext` (today, territory, site_url, open listings, partners,
   guides, glossary, labels, and helpers such as ``ctx.url(path)``).
 - It returns relative output paths (POSIX, inside the site) mapped to their content. A path ending
-  in ``.md`` is a page: YAML front matter plus Markdown or HTML, rendered by the engine with the
-  site theme (see `bds.web.render.page` for a helper that escapes the front matter). Any other
+  in ``.md`` is a page, rendered by the engine with the site theme: preferably a `bds.web.page.Page`
+  (title, description and layout wishes in no engine's terms; the engine adapter escapes and
+  translates them), or a ``str`` of YAML front matter plus Markdown, which the engine reads as it is
+  (the provider then escapes its own title and knows the engine's front matter keys). Any other
   path is copied as is (``bytes`` or UTF-8 ``str``): SVG, JSON, CSV...
 - It must be pure and deterministic: same content and ``ctx.today`` -> same bytes; no clock, no
   network, no absolute links (use `bds.web.model.rel(from_path, to_path)` for internal links).
@@ -21,7 +23,7 @@ returning a list, of ``(title, path)`` pairs (``path`` one of its ``.md`` pages)
 of ``PAGE_PROVIDERS``. Pages without a nav entry are still built and linked from other pages.
 
 Performance: a provider may set ``heavy = True``; on big sites it then runs in a forked worker
-process next to the others (its output must be picklable: ``str``/``bytes``).
+process next to the others (its output must be picklable: ``Page``/``str``/``bytes``).
 
 Registering: append the provider to ``PAGE_PROVIDERS``, either the callable itself or, to avoid
 import cycles, a ``"package.module:function"`` string that is imported when the site is built.
@@ -35,19 +37,20 @@ from collections.abc import Callable
 from .. import catalogue, messages, safefs
 from . import exports, ical, model, render, services
 from .context import SiteContext
+from .page import Page, SiteFiles
 from .providers import mark
 
-Output = dict[str, str | bytes]
+Output = SiteFiles
 MAX_PICTURE_BYTES = 20 * 1024 * 1024
 Provider = Callable[..., Output]
 
 
 def core_pages(content, ctx: SiteContext) -> Output:
-    codes = catalogue.markdown()
-    codes_page = (
-        render.front_matter(messages.t("site.nav.codes"), messages.t("site.codes_page.description"))
-        + codes
-        + "\n"
+    codes_page = Page(
+        messages.t("site.nav.codes"),
+        catalogue.markdown() + "\n",
+        description=messages.t("site.codes_page.description"),
+        html=False,
     )
     return {
         "index.md": render.home(ctx),

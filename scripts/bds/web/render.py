@@ -1,9 +1,8 @@
-"""One pure function per page type: records and a SiteContext in, page Markdown out.
+"""One pure function per page type: records and a SiteContext in, a `Page` out (bds.web.page).
 
-A page is YAML front matter plus one block of HTML. We write the HTML ourselves, so that every
-value is escaped here (no engine or template decides it) and every internal link is relative
-(the site works from a sub-path). Front matter values are HTML-escaped as well, because the
-theme prints `title` and `description` without escaping.
+A page's body is one block of HTML. We write the HTML ourselves, so that every value is escaped
+here (no engine or template decides it) and every internal link is relative (the site works from a
+sub-path). Title and description stay plain text: the engine adapter escapes them for its theme.
 """
 
 # ruff: noqa: E501 -- HTML and Italian text templates read better unbroken
@@ -16,7 +15,9 @@ from .. import guidelinks, messages
 from ..records import Listing, as_listing
 from . import ical, jsonld, languages, model, qr, services
 from .context import SiteContext
+from .engine import button_class
 from .model import rel
+from .page import Page
 from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url, stopwords, t_html
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
@@ -41,60 +42,6 @@ def access_help(access: str, words) -> str:
         coordinator=words.coordinator,
         coordinator_the=words.coordinator_the,
     )
-
-
-PRERENDERED_KEY = "bds_html"  # front matter flag: the body is finished HTML, the engine must not re-render it
-
-
-def front_matter(
-    title: str,
-    description: str = "",
-    *,
-    search: bool = True,
-    boost: float = 0,
-    lastmod: str = "",
-    hide: tuple[str, ...] = (),
-    prerendered: bool = False,
-) -> str:
-    """YAML front matter. JSON strings are valid YAML, so values need no YAML quoting rules.
-
-    `prerendered`: the body is one finished HTML block (see `page`); the engine passes it through
-    as is instead of running Markdown over it, which would return it unchanged after parsing
-    every tag (the most expensive step of the engine on our pages).
-    """
-    lines = ["---", f"title: {json.dumps(esc(title), ensure_ascii=False)}"]
-    if description:
-        short = description if len(description) <= 300 else description[:297].rsplit(" ", 1)[0] + "…"
-        lines.append(f"description: {json.dumps(esc(short), ensure_ascii=False)}")
-    if not search:
-        lines.append("search:\n  exclude: true")
-    elif boost:
-        lines.append(f"search:\n  boost: {boost:g}")  # the header search ranks these pages first
-    if lastmod:
-        lines.append(f"lastmod: {json.dumps(lastmod)}")
-    if hide:
-        lines.append("hide: [" + ", ".join(hide) + "]")
-    if prerendered:
-        lines.append(f"{PRERENDERED_KEY}: true")
-    lines.append("---")
-    return "\n".join(lines) + "\n\n"
-
-
-def _html_block(html: str) -> str:
-    """One raw HTML block for the Markdown engine: no blank line inside, so it stays one block."""
-    return re.sub(r"\n\s*\n", "\n", html).strip() + "\n"
-
-
-# Python-Markdown keeps a raw HTML block verbatim only when it opens with a block-level tag (an
-# inline one like <link> gets wrapped in <p>): only such pages are marked as pre-rendered.
-_BLOCK_START = re.compile(
-    r"<(?:address|article|aside|div|dl|fieldset|figure|footer|form|h[1-6]|header|main|nav|ol|p|section|table|ul)[\s>]"
-)
-
-
-def page(title: str, body_html: str, **meta) -> str:
-    block = _html_block(body_html)
-    return front_matter(title, prerendered=bool(_BLOCK_START.match(block)), **meta) + block
 
 
 def _latest(*dates) -> str:
@@ -390,7 +337,7 @@ def territory_description(territory: dict) -> tuple[str, bool]:
     return str(territory.get("description") or ""), language == "it"
 
 
-def home(ctx: SiteContext, path: str = "index.md") -> str:
+def home(ctx: SiteContext, path: str = "index.md") -> Page:
     territory = ctx.territory
     described, in_language = territory_description(territory)
     sentences = esc(described)
@@ -410,11 +357,12 @@ def home(ctx: SiteContext, path: str = "index.md") -> str:
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.home.see_all")}</a></p>'
         f"{services.crisis_html(ctx, path, compact=True)}</div>"
     )
-    return page(
+    return Page(
         programme,
         body,
         description=described,
-        hide=("navigation", "toc"),
+        side_menu=False,
+        outline=False,
     )
 
 
@@ -473,10 +421,10 @@ def facet_controls(ctx: SiteContext, path: str) -> str:
         + f'<details class="bds-more" id="bds-facets"><summary>{t_html("site.filters.more")}'
         '<span class="bds-active" data-active></span></summary>'
         + "".join(groups)
-        + '<p class="bds-jump-p"><a class="md-button md-button--primary bds-jump" href="#bds-result" '
+        + f'<p class="bds-jump-p"><a class="{button_class(primary=True)} bds-jump" href="#bds-result" '
         f"hidden>{t_html('site.filters.see_results')}</a></p>"
         + "</details>"
-        + f'<p><button type="reset" class="md-button">{t_html("site.filters.reset")}</button></p></form>'
+        + f'<p><button type="reset" class="{button_class()}">{t_html("site.filters.reset")}</button></p></form>'
     )
     browse = (
         '<nav class="bds-browse" id="bds-browse" aria-labelledby="sfoglia">'
@@ -495,7 +443,7 @@ def _browse_group(ctx: SiteContext, path: str, facet: str, counted: list, level:
     return f'<div class="bds-browse-group"><h{level}>{esc(ctx.labels.facet_title(facet))}</h{level}><ul>{items}</ul></div>'
 
 
-def browse_page(ctx: SiteContext, path: str, facets: tuple[str, ...]) -> str:
+def browse_page(ctx: SiteContext, path: str, facets: tuple[str, ...]) -> Page:
     """The folder pages above the filter pages (catalogo/, catalogo/tipo/ ...): where each value leads."""
     counts = model.facet_counts(ctx.listings, ctx.labels)
     name = ctx.labels.facet_title(facets[0])
@@ -510,10 +458,10 @@ def browse_page(ctx: SiteContext, path: str, facets: tuple[str, ...]) -> str:
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.browse.all")}</a></p>'
         f"{groups}</div>"
     )
-    return page(title, body, search=False, hide=("navigation", "toc"))
+    return Page(title, body, searchable=False, side_menu=False, outline=False)
 
 
-def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> str:
+def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> Page:
     by_kind: dict[str, list[dict]] = {}
     for item in ctx.listings:
         by_kind.setdefault(str(item.get("kind", "")), []).append(item)
@@ -547,16 +495,17 @@ def catalogue(ctx: SiteContext, path: str = f"{model.LISTING_DIR}/index.md") -> 
         + (groups or f'<p class="bds-empty">{t_html("site.catalogue.empty")}</p>')
         + "</div>"
     )
-    return page(
+    return Page(
         messages.t("site.catalogue.title"),
         body,
         description=messages.t("site.catalogue.description"),
-        search=False,  # its listings are found by its own search field (indice-ricerca.json)
-        hide=("navigation", "toc"),
+        searchable=False,  # its listings are found by its own search field (indice-ricerca.json)
+        side_menu=False,
+        outline=False,
     )
 
 
-def facet_page(ctx: SiteContext, facet: str, value: str, path: str) -> str:
+def facet_page(ctx: SiteContext, facet: str, value: str, path: str) -> Page:
     chosen = [item for item in ctx.listings if value in model.facet_values(item, facet)]
     label = ctx.labels.value(facet, value)
     title = f"{ctx.labels.facet_title(facet)}: {label}"
@@ -565,7 +514,7 @@ def facet_page(ctx: SiteContext, facet: str, value: str, path: str) -> str:
         f'<p><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.facet_page.back")}</a></p>'
         f"<p>{t_html('site.facet_page.count', count=len(chosen))}</p>{listing_list(chosen, ctx, path)}</div>"
     )
-    return page(title, body, search=False, hide=("navigation", "toc"))
+    return Page(title, body, searchable=False, side_menu=False, outline=False)
 
 
 def search_index(ctx: SiteContext) -> bytes:
@@ -662,7 +611,7 @@ def _listing_facts(listing: dict, ctx: SiteContext, path: str) -> list[tuple[str
     return rows
 
 
-def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
+def listing_page(listing: dict, ctx: SiteContext, path: str) -> Page:
     labels = ctx.labels
     record = ctx.listing(listing)
     partner = ctx.partners.get(record.partner_id)
@@ -687,16 +636,16 @@ def listing_page(listing: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-actions"><a href="{esc(rel(path, model.LISTING_DIR + "/index.md"))}">{t_html("site.listing.back")}</a></p>'
         f"{jsonld.script_tag(data)}</article></div>"
     )
-    return page(
+    return Page(
         title,
         body,
         description=str(listing.get("summary", "")),
         # the header search finds listings first («tirocinio», «cucina», «Affori»); a big catalogue
         # stays out of it (its index would weigh megabytes) and is searched by its own field
-        search=len(ctx.listings) <= HEADER_SEARCH_MAX_LISTINGS,
-        boost=4,
+        searchable=len(ctx.listings) <= HEADER_SEARCH_MAX_LISTINGS,
+        search_boost=4,
         lastmod=str(listing.get("reviewed", "")),
-        hide=("navigation",),
+        side_menu=False,
     )
 
 
@@ -715,7 +664,7 @@ def partner_item(partner: dict, ctx: SiteContext, from_path: str) -> str:
     )
 
 
-def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.md") -> str:
+def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.md") -> Page:
     partners = sorted(
         ctx.partners.values(), key=lambda p: (str(p.get("name", "")).casefold(), str(p.get("id")))
     )
@@ -756,11 +705,12 @@ def partner_directory(ctx: SiteContext, path: str = f"{model.PARTNER_DIR}/index.
         f'<div class="bds-partners"><h1>{t_html("site.partners.title")}</h1>'
         f'<p class="bds-lead">{t_html("site.partners.lead", count=len(partners))}</p>{form}{groups or none}</div>'
     )
-    return page(
+    return Page(
         messages.t("site.partners.title"),
         body,
         description=messages.t("site.partners.description"),
-        hide=("navigation", "toc"),
+        side_menu=False,
+        outline=False,
     )
 
 
@@ -783,7 +733,7 @@ def _partner_cps(partner: dict, ctx: SiteContext, path: str) -> str:
     return f'<h2 id="cps">{t_html("site.partner.units")}</h2><ul>{items}</ul>'
 
 
-def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
+def partner_page(partner: dict, ctx: SiteContext, path: str) -> Page:
     labels = ctx.labels
     networks = {str(n.get("id")): n for n in ctx.territory.get("networks") or []}
     rows = [
@@ -823,13 +773,13 @@ def partner_page(partner: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-reviewed">{t_html("site.reviewed", date=_written_date(ctx.partner(partner).reviewed, partner.get("reviewed")))}</p>'
         f'<p><a href="{esc(rel(path, model.PARTNER_DIR + "/index.md"))}">{t_html("site.partner.all")}</a></p></article></div>'
     )
-    return page(
+    return Page(
         name,
         body,
         description=plain_text(str(partner.get("description", ""))),
-        boost=0.5,  # listings come first in the header search
+        search_boost=0.5,  # listings come first in the header search
         lastmod=str(partner.get("reviewed", "")),
-        hide=("navigation",),
+        side_menu=False,
     )
 
 
@@ -850,7 +800,7 @@ def _easy_guides(ctx: SiteContext, path: str) -> str:
     )
 
 
-def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") -> str:
+def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") -> Page:
     items = "".join(
         f'<li><a href="{esc(rel(path, model.GUIDE_DIR + "/" + g["slug"] + ".md"))}">{esc(g.get("title", ""))}</a>'
         f"<p>{esc(g.get('summary', ''))}</p></li>"
@@ -860,7 +810,7 @@ def guides_index(ctx: SiteContext, path: str = f"{model.GUIDE_DIR}/index.md") ->
         f'<div class="bds-guides"><h1>{t_html("site.guides.title")}</h1><p class="bds-lead">{t_html("site.guides.lead")}</p>'
         f'<ul class="bds-list">{items}</ul>{_easy_guides(ctx, path)}</div>'
     )
-    return page(messages.t("site.guides.title"), body, description=messages.t("site.guides.description"))
+    return Page(messages.t("site.guides.title"), body, description=messages.t("site.guides.description"))
 
 
 # Links a guide writes by id, `[text](@target)`, resolved here for the page they appear on:
@@ -925,7 +875,7 @@ def _summary_cps_link(guide: dict, path: str, ctx: SiteContext) -> str:
     return f'<p><a href="{esc(rel(path, services.CPS_PAGE))}">{esc(services.finder_title(ctx.labels.words))}</a></p>'
 
 
-def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
+def guide_page(guide: dict, ctx: SiteContext, path: str) -> Page:
     audience = ", ".join(ctx.labels.guide_audiences.get(a, a) for a in guide.get("audience") or [])
     source = resolve_guide_links(str(guide.get("body", "")), ctx, path)
     content = ctx.glossary.mark(guide_html(source), "g")
@@ -941,7 +891,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
         f'<p class="bds-reviewed">{t_html("site.guide.reviewed", date=_written_date(ctx.guide(guide).reviewed, guide.get("reviewed")))}</p>'
         "</article></div>"
     )
-    return page(
+    return Page(
         str(guide.get("title", "")),
         body,
         description=str(guide.get("summary", "")),
@@ -949,7 +899,7 @@ def guide_page(guide: dict, ctx: SiteContext, path: str) -> str:
     )
 
 
-def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
+def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> Page:
     terms = sorted(ctx.glossary_terms, key=lambda t: str(t.get("term", "")).casefold())
     entries = []
     for term in terms:
@@ -972,7 +922,7 @@ def glossary_page(ctx: SiteContext, path: str = "glossario.md") -> str:
         f'<p class="bds-lead">{t_html("site.glossary.lead")}</p>'
         f'<dl class="bds-terms">{"".join(entries)}</dl></div>'
     )
-    return page(
+    return Page(
         messages.t("site.glossary.title"),
         body,
         description=messages.t("site.glossary.description"),
@@ -1007,7 +957,7 @@ def open_data_files() -> list[tuple[str, str, str]]:
     ]
 
 
-def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
+def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> Page:
     licence = model.licence(ctx.territory)
     licence_name = (
         f'<a href="{esc(licence.url)}">{esc(licence.text)}</a>' if licence.url else esc(licence.text)
@@ -1031,14 +981,14 @@ def open_data_page(ctx: SiteContext, path: str = "dati-aperti.md") -> str:
         f"<p>{t_html('site.open_data.privacy')}</p>"
         "</div>"
     )
-    return page(
+    return Page(
         messages.t("site.open_data.title"),
         body,
         description=messages.t("site.open_data.description"),
     )
 
 
-def accessibility_page(ctx: SiteContext, path: str = "accessibilita.md") -> str:
+def accessibility_page(ctx: SiteContext, path: str = "accessibilita.md") -> Page:
     coord = ctx.territory.get("coordinators") or {}
     email = coord.get("email", "")
     email_html = f'<a href="mailto:{esc(email)}">{esc(email)}</a>'
@@ -1067,12 +1017,12 @@ def accessibility_page(ctx: SiteContext, path: str = "accessibilita.md") -> str:
         + section("attuazione", "enforcement", f"<p>{t_html('site.accessibility.enforcement')}</p>")
         + "</div>"
     )
-    return page(
+    return Page(
         messages.t("site.accessibility.title"), body, description=messages.t("site.accessibility.description")
     )
 
 
-def privacy_page(ctx: SiteContext, path: str = "privacy.md") -> str:
+def privacy_page(ctx: SiteContext, path: str = "privacy.md") -> Page:
     coord = ctx.territory.get("coordinators") or {}
     email = coord.get("email", "")
     email_html = f'<a href="mailto:{esc(email)}">{esc(email)}</a>'
@@ -1083,4 +1033,4 @@ def privacy_page(ctx: SiteContext, path: str = "privacy.md") -> str:
         f'<div class="bds-legal"><h1>{t_html("site.privacy.title")}</h1>{paragraphs}'
         f"<p>{t_html('site.privacy.questions', email_html=email_html)}</p></div>"
     )
-    return page(messages.t("site.privacy.title"), body, description=messages.t("site.privacy.description"))
+    return Page(messages.t("site.privacy.title"), body, description=messages.t("site.privacy.description"))

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from .. import messages
 from .context import SiteContext
+from .engine import button_class
 from .model import rel
+from .page import Page
 from .text import esc, fold, t_html
 
 CPS_PAGE = "cps.md"
@@ -242,7 +244,7 @@ def _finder_form(title: str, words, cpss: list[Cps]) -> str:
         f'<span class="bds-hint" id="bds-cps-hint">{hint}</span>'
         '<span class="bds-finder-row"><input type="search" id="bds-cps-q" name="q" autocomplete="off" '
         'aria-describedby="bds-cps-hint" enterkeyhint="search">'
-        f'<button type="submit" class="md-button md-button--primary">{t_html("site.cps.finder_button")}</button>'
+        f'<button type="submit" class="{button_class(primary=True)}">{t_html("site.cps.finder_button")}</button>'
         "</span></p></form>"
         '<p id="bds-cps-answer" class="bds-cps-answer" role="status" aria-live="polite"></p>'
         '<div id="bds-cps-cards" class="bds-cps-cards"></div>'
@@ -262,8 +264,7 @@ def _ask_coordinators(ctx: SiteContext) -> str:
     return f"<p>{t_html('site.cps.ask', contacts_html=' · '.join(contacts))}</p>"
 
 
-def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
-    from .render import page  # render imports this module for the home page
+def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> Page:
 
     words = ctx.labels.words
     title = finder_title(words)
@@ -304,9 +305,10 @@ def cps_page(ctx: SiteContext, path: str = CPS_PAGE) -> str:
         f'<h2 id="elenco">{t_html("site.cps.list_heading", unit=words.unit)}</h2>{cards}'
         "</div>"
     )
-    return page(
+    return Page(
         title,
         body,
         description=messages.t("site.cps.description", unit_the=words.unit_the),
-        hide=("navigation", "toc"),
+        side_menu=False,
+        outline=False,
     )
