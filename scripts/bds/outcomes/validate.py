@@ -117,6 +117,9 @@ class Validation:
     data_dir: Path
     problems: list[Problem] = field(default_factory=list)
     data: package.Data | None = None
+    # file name -> SHA-256 of the bytes validated (every table read): a report's manifest records the
+    # inputs it was made from without opening them again
+    sha256: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -193,6 +196,12 @@ class _Read:
     text: str | None = None
     header: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sha256: str | None = None
+    bom: bool = False
+
+    def source(self) -> bytes:
+        """The file's bytes again, from the text (strict UTF-8 decodes and encodes back exactly)."""
+        return (codecs.BOM_UTF8 if self.bom else b"") + (self.text or "").encode("utf-8")
 
 
 def _read_table(table: str, path: Path) -> _Read:
@@ -203,6 +212,8 @@ def _read_table(table: str, path: Path) -> _Read:
     raw = _read_bytes(table, path, result.problems)
     if raw is None:
         return result
+    result.sha256 = hashlib.sha256(raw).hexdigest()
+    result.bom = raw.startswith(codecs.BOM_UTF8)
     text = _decode(table, raw, result.problems)
     del raw
     if text is not None and _scan_rows(table, text, result):
@@ -405,13 +416,22 @@ def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
 
 
 def _frictionless_problems(
-    data_dir: Path, headers: dict[str, list[str]] | None = None, names: list[str] | None = None
+    sources: Mapping[str, bytes], headers: dict[str, list[str]] | None = None, names: list[str] | None = None
 ) -> list[Problem]:
-    """frictionless' findings on the whole package, or on the tables `names` only."""
+    """frictionless' findings on the whole package, or on the tables `names` only, read from `sources`
+    (table -> the file's bytes as validation read them: frictionless opens no file again)."""
     import frictionless
 
-    descriptor = package.frictionless_descriptor(headers)
-    pkg = frictionless.Package(descriptor, basepath=str(data_dir))
+    resources = []
+    for spec in package.frictionless_descriptor(headers)["resources"]:
+        schema = frictionless.Schema.from_descriptor(spec["schema"])
+        source = sources[spec["name"]]
+        resources.append(
+            frictionless.Resource(
+                source, name=spec["name"], format=spec["format"], encoding=spec["encoding"], schema=schema
+            )
+        )
+    pkg = frictionless.Package(resources=resources)
     reports = [pkg.validate()] if names is None else [pkg.validate(name=name) for name in names]
     return [
         _structural_problem(task.name, error)
@@ -689,6 +709,7 @@ def validate(
     read = {table: _read_table(table, data_dir / f"{table}.csv") for table in package.TABLES}
     for table in package.TABLES:
         result.problems += read[table].problems
+    result.sha256 = {f"{table}.csv": r.sha256 for table, r in read.items() if r.sha256 is not None}
     if result.problems:
         return result
     texts = {table: r.text or "" for table, r in read.items()}  # every table was read (no problem above)
@@ -700,7 +721,10 @@ def validate(
     if fast is not None and all(errors is not None for errors in fast.values()):
         structural = [_structural_problem(t, error) for t, errors in fast.items() for error in errors or []]
     else:
-        identity, data, domain, structural = _with_frictionless(data_dir, texts, headers, territory, fast)
+        sources = {table: r.source() for table, r in read.items()}
+        identity, data, domain, structural = _with_frictionless(
+            data_dir, texts, sources, headers, territory, fast
+        )
     result.problems += identity + structural + domain
     result.problems = _order(result.problems)
     if load and result.ok:
@@ -762,20 +786,22 @@ def _rowcheck_files(
 def _with_frictionless(
     data_dir: Path,
     texts: dict[str, str],
+    sources: Mapping[str, bytes],
     headers: dict[str, list[str]],
     territory: dict | None,
     fast: dict[str, list[rowcheck.RowError] | None] | None,
 ) -> tuple[list[Problem], package.Data, list[Problem], list[Problem]]:
-    """The content checks with frictionless on the tables `fast` left to it (all when `fast` is None).
+    """The content checks with frictionless on the tables `fast` left to it (all when `fast` is None),
+    frictionless reading `sources` (table -> the file's bytes as validated).
 
     frictionless is slow (one core, ~30k rows/s): on a large package it runs in a second process
     while this one scans for identifiers, loads the tables and checks the domain rules."""
     names = None if fast is None else [t for t, errors in fast.items() if errors is None]
-    size = sum((data_dir / f"{t}.csv").stat().st_size for t in names or package.TABLES)
+    size = sum(len(sources[t]) for t in names or package.TABLES)
     with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
-        pending = pool.submit(_frictionless_problems, data_dir, headers, names) if pool else None
+        pending = pool.submit(_frictionless_problems, sources, headers, names) if pool else None
         identity, data, domain = _content_problems(data_dir, texts, headers, territory)
-        structural = pending.result() if pending else _frictionless_problems(data_dir, headers, names)
+        structural = pending.result() if pending else _frictionless_problems(sources, headers, names)
     for table, errors in (fast or {}).items():
         structural += [_structural_problem(table, error) for error in errors or []]
     return identity, data, domain, structural
