@@ -7,7 +7,6 @@ module level (no YAML, no schema, no content loader): those come inside the help
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from pathlib import Path
@@ -42,10 +41,26 @@ def add_commands(parser, title: str, metavar: str):
     return inner
 
 
+def add_format(parser, *others: str, help_key: str = "cli.common.format") -> None:
+    """`--format text|json` (and `others`): json prints the findings as `bds validate --format json` does."""
+    parser.add_argument("--format", choices=("text", *others, "json"), default="text", help=t(help_key))
+
+
+def print_findings(found, form: str = "json") -> None:
+    """`found` (`findings.Finding`s) on stdout as the one JSON contract (`report.as_json`), or as
+    compiler lines (`report.text`) when `form` is "text"."""
+    from .. import report
+
+    out = report.as_json(list(found)) if form == "json" else report.text(list(found))
+    if out or form == "json":
+        print(out)
+
+
 def print_problems(problems, form: str) -> None:
-    """The problems found on stdout: a JSON list, or one line each (`form` is "json" or "text")."""
+    """The outcome-data problems on stdout: as findings in the JSON contract, or each its own line
+    (`form` is "json" or "text")."""
     if form == "json":
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+        print_findings([p.finding() for p in problems])
         return
     for problem in problems:
         print(problem.text())

@@ -13,7 +13,17 @@ from pathlib import Path
 
 from ..errors import BdsError
 from ..messages import t
-from .common import add_command, add_commands, add_today, path_problem, project, read_problem, today
+from .common import (
+    add_command,
+    add_commands,
+    add_format,
+    add_today,
+    path_problem,
+    print_findings,
+    project,
+    read_problem,
+    today,
+)
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/nuova-opportunita.yml"  # intake.issue.PATH (tests/test_startup.py)
 
@@ -31,12 +41,7 @@ def _register_issue(inner) -> None:
     q = add_command(inner, "issue", "intake.cmd.issue.")
     q.add_argument("file", metavar="FILE", help=t("intake.cmd.issue.file"))
     q.add_argument("--out", metavar=t("intake.cmd.issue.out_metavar"), help=t("intake.cmd.issue.out"))
-    q.add_argument(
-        "--format",
-        choices=("text", "markdown"),
-        default="text",
-        help=t("intake.cmd.issue.format"),
-    )
+    add_format(q, "markdown", help_key="intake.cmd.issue.format")
     add_today(q)
     q.set_defaults(func=run_issue)
 
@@ -95,6 +100,8 @@ def run_issue(args) -> int:
     if result.problems:
         if args.format == "markdown":
             print(issue_form.problems_markdown(result), end="")
+        elif args.format == "json":
+            print_findings(issue_findings(args.file, result.problems, []))
         else:
             for title, code, message in result.problems:
                 print(
@@ -110,6 +117,10 @@ def run_issue(args) -> int:
     if target.exists():
         raise BdsError(t("intake.cmd.issue.exists", path=target), exit_code=1)
     write_new(target, result.text, update=False)
+    if args.format == "json":  # stdout is the findings' list; the file written goes to stderr
+        print_findings(issue_findings(args.file, [], result.warnings))
+        print(target, file=sys.stderr)
+        return 0
     for title, code, message in result.warnings:
         print(
             t("intake.cmd.issue.warning", file=args.file, title=title, code=code, message=message),
@@ -117,6 +128,18 @@ def run_issue(args) -> int:
         )
     print(target)
     return 0
+
+
+def issue_findings(file: str, problems: list[tuple], warnings: list[tuple]) -> list:
+    """The issue's problems (errors) and warnings as findings, the field's title as the field (an issue
+    body has no line that matches the form's)."""
+    from .. import findings as F
+
+    return [
+        F.Finding(file, 0, 0, title, code, message, severity)
+        for severity, found in ((F.ERROR, problems), (F.WARNING, warnings))
+        for title, code, message in found
+    ]
 
 
 def run_issue_form(args) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import BdsError
 from ..messages import t
 from ..publish.quarter import Quarter
-from .common import add_command, project, today
+from .common import add_command, add_format, print_findings, project, today
 
 
 def register(sub) -> None:
@@ -19,6 +19,7 @@ def register(sub) -> None:
     p.add_argument("--today", metavar=t(m + "metavar.date"), help=t(m + "today"))
     p.add_argument("--out", metavar=t(m + "metavar.folder"), help=t(m + "out"))
     p.add_argument("--reports", metavar=t(m + "metavar.folder"), help=t(m + "reports"))
+    add_format(p)
     p.set_defaults(func=run)
 
 
@@ -38,11 +39,15 @@ def run(args) -> int:
     try:
         result = publishing.publish(proj, quarter, when, out, reports, Path(args.data) if args.data else None)
     except BdsError as failed:
-        if getattr(failed, "details", ""):
+        if args.format == "json":
+            print_findings(getattr(failed, "findings", []))
+        elif getattr(failed, "details", ""):
             print(failed.details)
         print(t("publish.command.error", error=failed), file=sys.stderr)
         if not getattr(failed, "changed", False):
             print(t("publish.command.nothing_changed"), file=sys.stderr)
         return failed.exit_code
-    print(publishing.summary_text(result, proj))
+    if args.format == "json":  # stdout is the findings' list; the summary goes with the log
+        print_findings([])
+    print(publishing.summary_text(result, proj), file=sys.stderr if args.format == "json" else sys.stdout)
     return 0

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
+from ..findings import ERROR, Finding
 from . import codes, fsutil, package, rowcheck
 
 OUTSIDE_ZONE = "fuori-territorio"
@@ -101,6 +102,11 @@ class Problem:
     def text(self) -> str:
         error = messages.t("common.severity.error")
         return f"{self.table}:{self.row}:{self.column}: {error} [{self.code}] {self.message}"
+
+    def finding(self) -> Finding:
+        """This problem in the one finding model (`report.as_json`, every command's JSON): the table's
+        file, its row as the line, the column's name as the field (no character column: 0)."""
+        return Finding(self.table, self.row, 0, self.column, self.code, self.message, ERROR)
 
     def as_dict(self) -> dict:
         return {
