@@ -4,7 +4,8 @@ The contract is a JSON list of objects with the keys of `findings.Finding.as_dic
 field, code, message, severity, title, hint), codes of either registry (content and outcome data); the
 exit status stays non-zero on errors, and the text form is unchanged (bench/identity.py).
 `bds intake issue` and `bds import opportunities` are checked in tests/test_intake.py, `bds outcomes
-import` in tests/test_outcomes_workbook.py.
+import` in tests/test_outcomes_workbook.py. The codes of `bds fmt` and `bds intake issue-form --check`
+(FILE_NOT_CANONICAL, FILE_FORMAT_REFUSED, ISSUE_FORM_STALE) are made here.
 """
 
 from __future__ import annotations
@@ -105,3 +106,44 @@ def test_a_clean_report_prints_an_empty_list(tmp_path):
     argv = ["--root", ROOT, "report", "--data", good, "--quarter", "2026Q1", "--out", tmp_path / "r"]
     run = run_cli([*argv, "--ledger", tmp_path / "ledger.json", "--format", "json"])
     assert run.code == 0 and json.loads(run.out) == []
+
+
+def test_fmt_check_names_each_file_not_in_canonical_form(project_copy):
+    listing = project_copy / "content" / "partners"
+    target = sorted(listing.glob("*.yml"))[0]
+    original = target.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    target.write_text(lines[0] + "\n" + "".join(lines[1:]), encoding="utf-8")  # a blank line after the first
+    run = run_cli(["--root", project_copy, "fmt", "--check", target, "--format", "json"])
+    assert run.code == 1
+    found = _findings(run.out)
+    assert [(f["code"], f["line"]) for f in found] == [("FILE_NOT_CANONICAL", 2)]
+    assert target.read_text(encoding="utf-8") != original  # --check writes nothing
+    text = run_cli(["--root", project_copy, "fmt", "--check", target])
+    assert text.code == 1 and text.out.startswith("---")  # the text form is the diff, as before
+
+
+def test_fmt_names_a_file_it_refuses(project_copy):
+    target = sorted((project_copy / "content" / "partners").glob("*.yml"))[0]
+    lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    target.write_text("".join(lines[:1] + ["# una nota\n"] + lines[1:]), encoding="utf-8")
+    run = run_cli(["--root", project_copy, "fmt", target, "--format", "json"])
+    assert run.code == 1
+    (finding,) = _findings(run.out)
+    assert finding["code"] == "FILE_FORMAT_REFUSED" and "--drop-comments" in finding["message"]
+    text = run_cli(["--root", project_copy, "fmt", target])
+    assert text.code == 1 and text.out == "" and "non riformattato" in text.err
+
+
+def test_issue_form_check_names_a_stale_form(tmp_path):
+    stale = tmp_path / "modulo.yml"
+    assert run_cli(["--root", ROOT, "intake", "issue-form", "--out", stale]).code == 0
+    lines = stale.read_text(encoding="utf-8").splitlines(keepends=True)
+    stale.write_text("".join(lines[:3] + ["# cambiato\n"] + lines[3:]), encoding="utf-8")
+    run = run_cli(["--root", ROOT, "intake", "issue-form", "--check", "--out", stale, "--format", "json"])
+    assert run.code == 1
+    assert [(f["code"], f["line"], f["file"]) for f in _findings(run.out)] == [
+        ("ISSUE_FORM_STALE", 4, str(stale))
+    ]
+    fresh = run_cli(["--root", ROOT, "intake", "issue-form", "--check", "--format", "json"])
+    assert fresh.code == 0 and json.loads(fresh.out) == []

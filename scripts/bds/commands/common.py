@@ -56,6 +56,12 @@ def print_findings(found, form: str = "json") -> None:
         print(out)
 
 
+def first_changed_line(old: list[str], new: list[str]) -> int:
+    """The 1-based number of the first line that differs between two texts' lines (a finding's line)."""
+    pairs = enumerate(zip(old, new, strict=False), start=1)
+    return next((number for number, (a, b) in pairs if a != b), min(len(old), len(new)) + 1)
+
+
 def print_problems(problems, form: str) -> None:
     """The outcome-data problems on stdout: as findings in the JSON contract, or each its own line
     (`form` is "json" or "text")."""

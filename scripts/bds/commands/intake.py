@@ -18,6 +18,7 @@ from .common import (
     add_commands,
     add_format,
     add_today,
+    first_changed_line,
     path_problem,
     print_findings,
     project,
@@ -50,6 +51,7 @@ def _register_issue_form(inner) -> None:
     f = add_command(inner, "issue-form", "intake.cmd.issue_form.", path=ISSUE_FORM_PATH)
     f.add_argument("--out", metavar="FILE", help=t("intake.cmd.issue_form.out", path=ISSUE_FORM_PATH))
     f.add_argument("--check", action="store_true", help=t("intake.cmd.issue_form.check"))
+    add_format(f)
     f.set_defaults(func=run_issue_form)
 
 
@@ -153,15 +155,30 @@ def run_issue_form(args) -> int:
         raise BdsError(t("intake.cmd.issue_form.is_folder", path=target), exit_code=2)
     text = issue_form.form_yaml(load_content(proj))
     if args.check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current != text:
-            print(t("intake.cmd.issue_form.stale", path=target), file=sys.stderr)
-            return 1
-        return 0
+        return _check_issue_form(args, target, text)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_new(target, text, update=True)
+    if args.format == "json":  # stdout is the findings' list (none: the form was written)
+        print_findings([])
+        print(target, file=sys.stderr)
+        return 0
     print(target)
     return 0
+
+
+def _check_issue_form(args, target: Path, text: str) -> int:
+    """--check: 1 when the form on disk differs from `text`; with --format json its ISSUE_FORM_STALE
+    finding at the first line that differs."""
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    stale = current != text
+    if args.format == "json":
+        from .. import findings as F
+
+        line = first_changed_line((current or "").splitlines(), text.splitlines())
+        print_findings([F.make("ISSUE_FORM_STALE", str(target), line, 1)] if stale else [])
+    elif stale:
+        print(t("intake.cmd.issue_form.stale", path=target), file=sys.stderr)
+    return 1 if stale else 0
 
 
 def run_form(args) -> int:
