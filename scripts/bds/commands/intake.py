@@ -100,22 +100,9 @@ def run_issue(args) -> int:
     content = load_content(proj)
     result = issue_form.parse_body(_read(args.file), content, today(args.today))
     if result.problems:
-        if args.format == "markdown":
-            print(issue_form.problems_markdown(result), end="")
-        elif args.format == "json":
-            print_findings(issue_findings(args.file, result.problems, []))
-        else:
-            for title, code, message in result.problems:
-                print(
-                    t("intake.cmd.issue.error", file=args.file, title=title, code=code, message=message),
-                    file=sys.stderr,
-                )
+        _print_issue_problems(args, result)
         return 1
-    record_id = result.record["id"]
-    if args.out and args.out.endswith((".yml", ".yaml")):
-        target = Path(args.out)
-    else:
-        target = (Path(args.out) if args.out else proj.opportunities_dir) / f"{record_id}.yml"
+    target = _issue_target(args.out, proj, result.record["id"])
     if target.exists():
         raise BdsError(t("intake.cmd.issue.exists", path=target), exit_code=1)
     write_new(target, result.text, update=False)
@@ -130,6 +117,30 @@ def run_issue(args) -> int:
         )
     print(target)
     return 0
+
+
+def _print_issue_problems(args, result) -> None:
+    """Why the issue gives no listing: a comment for its author (markdown), findings (json) or lines."""
+    from ..intake import issue as issue_form
+
+    if args.format == "markdown":
+        print(issue_form.problems_markdown(result), end="")
+    elif args.format == "json":
+        print_findings(issue_findings(args.file, result.problems, []))
+    else:
+        for title, code, message in result.problems:
+            print(
+                t("intake.cmd.issue.error", file=args.file, title=title, code=code, message=message),
+                file=sys.stderr,
+            )
+
+
+def _issue_target(out: str | None, proj, record_id: str) -> Path:
+    """The listing's file: --out itself when it names a YAML file, else `<id>.yml` in --out or in the
+    project's listings."""
+    if out and out.endswith((".yml", ".yaml")):
+        return Path(out)
+    return (Path(out) if out else proj.opportunities_dir) / f"{record_id}.yml"
 
 
 def issue_findings(file: str, problems: list[tuple], warnings: list[tuple]) -> list:

@@ -39,15 +39,20 @@ def run(args) -> int:
     try:
         result = publishing.publish(proj, quarter, when, out, reports, Path(args.data) if args.data else None)
     except BdsError as failed:
-        if args.format == "json":
-            print_findings(getattr(failed, "findings", []))
-        elif getattr(failed, "details", ""):
-            print(failed.details)
-        print(t("publish.command.error", error=failed), file=sys.stderr)
-        if not getattr(failed, "changed", False):
-            print(t("publish.command.nothing_changed"), file=sys.stderr)
-        return failed.exit_code
+        return _failed(args, failed)
     if args.format == "json":  # stdout is the findings' list; the summary goes with the log
         print_findings([])
     print(publishing.summary_text(result, proj), file=sys.stderr if args.format == "json" else sys.stdout)
     return 0
+
+
+def _failed(args, failed: BdsError) -> int:
+    """What stopped the publication: its findings (stdout) and the error (stderr); the exit code."""
+    if args.format == "json":
+        print_findings(getattr(failed, "findings", []))
+    elif getattr(failed, "details", ""):
+        print(failed.details)
+    print(t("publish.command.error", error=failed), file=sys.stderr)
+    if not getattr(failed, "changed", False):
+        print(t("publish.command.nothing_changed"), file=sys.stderr)
+    return failed.exit_code
