@@ -35,6 +35,8 @@ DEDICATED |= {"CONFIG_NOT_MAPPING", "CONFIG_TAG", "CONFIG_ALIAS", "CONFIG_THIRD_
 DEDICATED |= {"PROTECTED_AT_PUBLIC_SEAT"}  # tests/test_protected.py: needs a partner and its listing together
 # Languages (issue 14): tests/test_translations.py, which needs an Italian guide and a language folder.
 DEDICATED |= {c for c in findings.REGISTRY if c.startswith("TRANSLATION_")}
+# tests/test_findings_json.py: `bds fmt` and `bds intake issue-form --check` (no record to put in a fixture)
+DEDICATED |= {"FILE_NOT_CANONICAL", "FILE_FORMAT_REFUSED", "ISSUE_FORM_STALE"}
 
 
 def _tree_hashes(root: Path) -> dict[str, str]:

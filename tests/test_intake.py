@@ -18,6 +18,17 @@ from bds.intake import form, issue, record, spreadsheet, yamlout
 from conftest import REPO, TODAY, copy_fixture_project, run_cli
 
 DAY = dt.date.fromisoformat(TODAY)
+FINDING_KEYS = (
+    "file",
+    "line",
+    "column",
+    "field",
+    "code",
+    "message",
+    "severity",
+    "title",
+    "hint",
+)  # validate's
 
 
 @pytest.fixture
@@ -320,6 +331,11 @@ def test_issue_errors_name_the_field_and_write_nothing(project):
     assert list((project / "opportunities").iterdir()) == []
     md = run_cli(["--root", project, "intake", "issue", body, "--today", TODAY, "--format", "markdown"])
     assert md.code == 1 and "**Data di inizio**" in md.out
+    as_json = run_cli(["--root", project, "intake", "issue", body, "--today", TODAY, "--format", "json"])
+    assert as_json.code == 1
+    found_json = json.loads(as_json.out)  # the findings of `bds validate --format json`, fields as titles
+    assert {(f["field"], f["code"]) for f in found_json} == found
+    assert all(set(f) == set(FINDING_KEYS) and f["severity"] == "error" for f in found_json)
 
 
 # -- spreadsheets -------------------------------------------------------------------------------------------
@@ -424,6 +440,25 @@ def test_csv_rows_import_with_errors_per_row_and_column(project, tmp_path):
     }
     assert "colonna «Colonna in più»: avviso [FIELD_UNKNOWN]" in run.err
     assert [p.name for p in (project / "opportunities").iterdir()] == ["tirocinio-all-orto.yml"]
+    again = [
+        sheet,
+        "--partner",
+        "coop-esempio",
+        "--today",
+        TODAY,
+        "--out",
+        tmp_path / "altre",
+        "--format",
+        "json",
+    ]
+    as_json = run_cli(["--root", project, "import", "opportunities", *again])
+    assert as_json.code == 1
+    found = json.loads(as_json.out)  # the findings of `bds validate --format json`, the row as the line
+    assert {(str(f["line"]), f["field"], f["code"]) for f in found if f["severity"] == "error"} == errors
+    assert ("Colonna in più", "FIELD_UNKNOWN", "warning") in {
+        (f["field"], f["code"], f["severity"]) for f in found
+    }
+    assert all(set(f) == set(FINDING_KEYS) and f["file"] == str(sheet) for f in found)
     data = load.load_path(project / "opportunities" / "tirocinio-all-orto.yml", "x").data
     assert data["partner"] == "coop-esempio" and data["zones"] == ["zona-nord", "zona-sud"]
     assert data["stipend"] == 400 and data["dates"] == {"start": "2026-07-01", "end": "2026-12-31"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
@@ -397,3 +398,52 @@ def test_ledger_problems_are_sentences_without_the_value(tmp_path):
         ledger.load(path)
     assert "segreto" not in str(caught.value)
     assert "[LEDGER_INVALID]" in str(caught.value)
+
+
+def _count_openings(monkeypatch, folder: Path) -> dict[str, int]:
+    """Every opening of a file in `folder` from now on, by name (os.open, open, io.open: Path's too)."""
+    import builtins
+    import io
+    import os
+
+    counts: dict[str, int] = {}
+    real_os_open, real_open = os.open, builtins.open
+    inside = str(folder.resolve())
+
+    def counted(path) -> None:
+        if not isinstance(path, int) and os.path.dirname(os.path.realpath(os.fspath(path))) == inside:
+            name = os.path.basename(os.fspath(path))
+            counts[name] = counts.get(name, 0) + 1
+
+    def os_open(path, *args, **kwargs):
+        counted(path)
+        return real_os_open(path, *args, **kwargs)
+
+    def open_(file, *args, **kwargs):
+        counted(file)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(builtins, "open", open_)
+    monkeypatch.setattr(io, "open", open_)
+    return counts
+
+
+@pytest.mark.parametrize("engine", ["fast", "frictionless"])
+def test_a_report_reads_each_table_once(demo, project, tmp_path, monkeypatch, engine):
+    """Validation reads each CSV once; the typed tables, the fallback to frictionless and the manifest's
+    hashes all come from that reading (bench/outcomes_reads.py prints the same counts)."""
+    from bds.outcomes import release
+    from bds.outcomes import validate as validation
+
+    monkeypatch.setattr(release, "validate", lambda *a, **k: validation.validate(*a, **k, engine=engine))
+    counts = _count_openings(monkeypatch, demo)
+    summary = build_report(demo, "2026Q1", tmp_path / "r", project, tmp_path / "ledger.json", pdf=False)
+    assert counts == {
+        f"{table}.csv": 1 for table in ("beneficiaries", "projects", "assessments", "admissions", "costs")
+    }
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"] == {
+        name: hashlib.sha256((demo / name).read_bytes()).hexdigest() for name in manifest["inputs"]
+    }
+    assert summary["quarter"] == "2026Q1"

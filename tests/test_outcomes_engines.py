@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bds.cli import main
 from bds.outcomes import package, rowcheck
-from bds.outcomes.validate import _read_table, validate
+from bds.outcomes.validate import _frictionless_problems, _read_table, _structural_problem, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 UUID = "3f2b9c1e-8a4d-4c2b-9e1f-0a6b7c8d9e0f"
@@ -281,6 +281,25 @@ def test_fast_checks_find_what_frictionless_finds(demo, tmp_path, name, change, 
     if name not in VALID:
         assert frictionless_problems  # every broken package is found broken
     assert all(p["message"] for p in fast_problems)
+
+
+@pytest.mark.parametrize(("name", "change", "decides"), CASES, ids=[case[0] for case in CASES])
+def test_frictionless_reading_the_validated_bytes_finds_what_it_finds_in_the_files(
+    demo, tmp_path, name, change, decides
+):
+    """The fallback hands frictionless the bytes validation read (no file opened again): the same
+    findings as frictionless opening the files itself, as it did before."""
+    import frictionless
+
+    data = tmp_path / name
+    shutil.copytree(demo, data)
+    change(data)
+    reads = {t: _read_table(t, data / f"{t}.csv") for t in package.TABLES}
+    headers = {t: r.header for t, r in reads.items()}
+    from_bytes = _frictionless_problems({t: r.source() for t, r in reads.items()}, headers)
+    from_files = frictionless.Package(package.frictionless_descriptor(headers), basepath=str(data)).validate()
+    assert from_bytes == [_structural_problem(task.name, e) for task in from_files.tasks for e in task.errors]
+    assert all(r.source() == (data / f"{t}.csv").read_bytes() for t, r in reads.items())
 
 
 def test_a_table_past_the_error_limit_goes_to_frictionless(demo, tmp_path):

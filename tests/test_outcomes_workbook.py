@@ -267,7 +267,8 @@ def test_validation_problems_are_located_in_the_sheet(template_file, tables, tmp
     assert "sconosciuto" not in out and "milleottocento" not in out
     assert _bds("outcomes", "import", str(filled), "--out", str(tmp_path / "dati"), "--format", "json") == 1
     found = json.loads(capsys.readouterr().out)
-    assert {"file": str(filled), "sheet": "Persone", "row": 9, "column": "B"}.items() <= found[1].items()
+    # the findings of `bds validate --format json`: the sheet as the field, the column letter as its number
+    assert {"file": str(filled), "field": "Persone", "line": 9, "column": 2}.items() <= found[1].items()
     assert {p["code"] for p in found} == {"CELL_ENUM", "CELL_TYPE"}
 
 

@@ -56,7 +56,11 @@ class Code:
 
 
 # The command that reports a group's codes, for `bds codes`; a group not named here is validate's.
-_GROUP_COMMAND = {"import": "import"}
+_GROUP_COMMAND = {
+    "import": "import",
+    "format": "fmt",
+    "issue_form": "intake issue-form",  # msg-ok: a command's name
+}
 
 # Every content code in catalogue order: (group, code, severity). The texts are in the message catalogue:
 # `codes.<CODE>.title|template|hint` and the group's title `validate.groups.<group>`; a template keeps its
@@ -183,6 +187,10 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("translations", "TRANSLATION_UNREVIEWED", WARNING),
     ("translations", "TRANSLATION_OUTDATED", WARNING),
     ("translations", "TRANSLATION_EASY_HARD_TO_READ", WARNING),
+    # -- The checks of generated and canonical files (`bds fmt --check`, `bds intake issue-form --check`)
+    ("format", "FILE_NOT_CANONICAL", ERROR),
+    ("format", "FILE_FORMAT_REFUSED", ERROR),
+    ("issue_form", "ISSUE_FORM_STALE", ERROR),
 )
 
 # `REGISTRY` and `_CODES` are built when first asked for (module `__getattr__`): reading the catalogue needs

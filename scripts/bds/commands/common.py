@@ -6,7 +6,6 @@ module level (no YAML, no schema, no content loader): those come inside the help
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,10 +39,32 @@ def add_commands(parser, title: str, metavar: str):
     return inner
 
 
+def add_format(parser, *others: str, help_key: str = "cli.common.format") -> None:
+    """`--format text|json` (and `others`): json prints the findings as `bds validate --format json` does."""
+    parser.add_argument("--format", choices=("text", *others, "json"), default="text", help=t(help_key))
+
+
+def print_findings(found, form: str = "json") -> None:
+    """`found` (`findings.Finding`s) on stdout as the one JSON contract (`report.as_json`), or as
+    compiler lines (`report.text`) when `form` is "text"."""
+    from .. import report
+
+    out = report.as_json(list(found)) if form == "json" else report.text(list(found))
+    if out or form == "json":
+        print(out)
+
+
+def first_changed_line(old: list[str], new: list[str]) -> int:
+    """The 1-based number of the first line that differs between two texts' lines (a finding's line)."""
+    pairs = enumerate(zip(old, new, strict=False), start=1)
+    return next((number for number, (a, b) in pairs if a != b), min(len(old), len(new)) + 1)
+
+
 def print_problems(problems, form: str) -> None:
-    """The problems found on stdout: a JSON list, or one line each (`form` is "json" or "text")."""
+    """The outcome-data problems on stdout: as findings in the JSON contract, or each its own line
+    (`form` is "json" or "text")."""
     if form == "json":
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+        print_findings([p.finding() for p in problems])
         return
     for problem in problems:
         print(problem.text())

@@ -5,8 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..errors import BdsError
 from ..messages import t
-from .common import add_command, add_commands, add_today, path_problem, project, today
+from .common import (
+    add_command,
+    add_commands,
+    add_format,
+    add_today,
+    path_problem,
+    print_findings,
+    project,
+    today,
+)
 
 ENCODINGS = ("utf-8", "cp1252")  # intake.spreadsheet.ENCODINGS (tests/test_startup.py checks)
 
@@ -31,6 +41,7 @@ def register(sub) -> None:
         help=t("intake.cmd.import_opportunities.encoding"),
     )
     add_today(o)
+    add_format(o)
     o.set_defaults(func=run)
 
 
@@ -47,33 +58,59 @@ def run(args) -> int:
         )
         return 2
     content = load_content(proj)
-    result = spreadsheet.import_file(
-        proj,
-        content,
-        path,
-        today(args.today),
-        partner=args.partner,
-        update=args.update,
-        out_dir=Path(args.out) if args.out else None,
-        dry_run=args.dry_run,
-        encoding=args.encoding,
-    )
+    try:
+        result = spreadsheet.import_file(
+            proj,
+            content,
+            path,
+            today(args.today),
+            partner=args.partner,
+            update=args.update,
+            out_dir=Path(args.out) if args.out else None,
+            dry_run=args.dry_run,
+            encoding=args.encoding,
+        )
+    except BdsError as refused:  # a file refused as a whole: its finding, when it has a code
+        if args.format == "json" and getattr(refused, "findings", None):
+            print_findings(refused.findings)  # type: ignore[attr-defined]
+        raise
     _report(args, result)
     return 1 if result.failed else 0
+
+
+def row_findings(file: str, result) -> list:
+    """The columns ignored (row 1) and each row's problems and warnings as findings (`--format json`):
+    the row as the line, the column's title as the field."""
+    from .. import findings as F
+
+    ignored = t("intake.cmd.import_opportunities.ignored_message")
+    return [
+        F.Finding(file, 1, 0, header, "FIELD_UNKNOWN", ignored, F.WARNING)
+        for header in result.ignored_columns
+    ] + [
+        F.Finding(file, row.row, 0, title, code, message, severity)
+        for row in result.rows
+        for severity, found in ((F.ERROR, row.problems), (F.WARNING, row.warnings))
+        for title, code, message in found
+    ]
 
 
 def _report(args, result) -> None:
     """The ignored columns and each row's problems on stderr, the files written on stdout, a summary."""
     say = "intake.cmd.import_opportunities."
-    for header in result.ignored_columns:
-        print(t("intake.cmd.import_opportunities.ignored", file=args.file, header=header), file=sys.stderr)
-    for row in result.rows:
-        for kind, found in (("error", row.problems), ("warning", row.warnings)):
-            for title, code, message in found:
-                line = t(say + kind, file=args.file, row=row.row, title=title, code=code, message=message)
-                print(line, file=sys.stderr)
-    for written in result.written:
-        print(written)
+    if args.format == "json":
+        print_findings(row_findings(args.file, result))
+    else:
+        message = t(say + "ignored_message")
+        for header in result.ignored_columns:
+            print(t(say + "ignored", file=args.file, header=header, message=message), file=sys.stderr)
+        for row in result.rows:
+            for kind, found in (("error", row.problems), ("warning", row.warnings)):
+                for title, code, message in found:
+                    line = t(say + kind, file=args.file, row=row.row, title=title, code=code, message=message)
+                    print(line, file=sys.stderr)
+    for written in result.written:  # stdout holds the JSON list with --format json
+        print(written, file=sys.stderr if args.format == "json" else sys.stdout)
     done = len(result.rows) - len(result.failed)
     verb = t(say + ("checked" if args.dry_run else "written"))
     summary = t(

@@ -13,7 +13,18 @@ from pathlib import Path
 
 from ..errors import BdsError
 from ..messages import t
-from .common import add_command, add_commands, add_today, path_problem, project, read_problem, today
+from .common import (
+    add_command,
+    add_commands,
+    add_format,
+    add_today,
+    first_changed_line,
+    path_problem,
+    print_findings,
+    project,
+    read_problem,
+    today,
+)
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/nuova-opportunita.yml"  # intake.issue.PATH (tests/test_startup.py)
 
@@ -31,12 +42,7 @@ def _register_issue(inner) -> None:
     q = add_command(inner, "issue", "intake.cmd.issue.")
     q.add_argument("file", metavar="FILE", help=t("intake.cmd.issue.file"))
     q.add_argument("--out", metavar=t("intake.cmd.issue.out_metavar"), help=t("intake.cmd.issue.out"))
-    q.add_argument(
-        "--format",
-        choices=("text", "markdown"),
-        default="text",
-        help=t("intake.cmd.issue.format"),
-    )
+    add_format(q, "markdown", help_key="intake.cmd.issue.format")
     add_today(q)
     q.set_defaults(func=run_issue)
 
@@ -45,6 +51,7 @@ def _register_issue_form(inner) -> None:
     f = add_command(inner, "issue-form", "intake.cmd.issue_form.", path=ISSUE_FORM_PATH)
     f.add_argument("--out", metavar="FILE", help=t("intake.cmd.issue_form.out", path=ISSUE_FORM_PATH))
     f.add_argument("--check", action="store_true", help=t("intake.cmd.issue_form.check"))
+    add_format(f)
     f.set_defaults(func=run_issue_form)
 
 
@@ -93,23 +100,16 @@ def run_issue(args) -> int:
     content = load_content(proj)
     result = issue_form.parse_body(_read(args.file), content, today(args.today))
     if result.problems:
-        if args.format == "markdown":
-            print(issue_form.problems_markdown(result), end="")
-        else:
-            for title, code, message in result.problems:
-                print(
-                    t("intake.cmd.issue.error", file=args.file, title=title, code=code, message=message),
-                    file=sys.stderr,
-                )
+        _print_issue_problems(args, result)
         return 1
-    record_id = result.record["id"]
-    if args.out and args.out.endswith((".yml", ".yaml")):
-        target = Path(args.out)
-    else:
-        target = (Path(args.out) if args.out else proj.opportunities_dir) / f"{record_id}.yml"
+    target = _issue_target(args.out, proj, result.record["id"])
     if target.exists():
         raise BdsError(t("intake.cmd.issue.exists", path=target), exit_code=1)
     write_new(target, result.text, update=False)
+    if args.format == "json":  # stdout is the findings' list; the file written goes to stderr
+        print_findings(issue_findings(args.file, [], result.warnings))
+        print(target, file=sys.stderr)
+        return 0
     for title, code, message in result.warnings:
         print(
             t("intake.cmd.issue.warning", file=args.file, title=title, code=code, message=message),
@@ -117,6 +117,42 @@ def run_issue(args) -> int:
         )
     print(target)
     return 0
+
+
+def _print_issue_problems(args, result) -> None:
+    """Why the issue gives no listing: a comment for its author (markdown), findings (json) or lines."""
+    from ..intake import issue as issue_form
+
+    if args.format == "markdown":
+        print(issue_form.problems_markdown(result), end="")
+    elif args.format == "json":
+        print_findings(issue_findings(args.file, result.problems, []))
+    else:
+        for title, code, message in result.problems:
+            print(
+                t("intake.cmd.issue.error", file=args.file, title=title, code=code, message=message),
+                file=sys.stderr,
+            )
+
+
+def _issue_target(out: str | None, proj, record_id: str) -> Path:
+    """The listing's file: --out itself when it names a YAML file, else `<id>.yml` in --out or in the
+    project's listings."""
+    if out and out.endswith((".yml", ".yaml")):
+        return Path(out)
+    return (Path(out) if out else proj.opportunities_dir) / f"{record_id}.yml"
+
+
+def issue_findings(file: str, problems: list[tuple], warnings: list[tuple]) -> list:
+    """The issue's problems (errors) and warnings as findings, the field's title as the field (an issue
+    body has no line that matches the form's)."""
+    from .. import findings as F
+
+    return [
+        F.Finding(file, 0, 0, title, code, message, severity)
+        for severity, found in ((F.ERROR, problems), (F.WARNING, warnings))
+        for title, code, message in found
+    ]
 
 
 def run_issue_form(args) -> int:
@@ -130,15 +166,30 @@ def run_issue_form(args) -> int:
         raise BdsError(t("intake.cmd.issue_form.is_folder", path=target), exit_code=2)
     text = issue_form.form_yaml(load_content(proj))
     if args.check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current != text:
-            print(t("intake.cmd.issue_form.stale", path=target), file=sys.stderr)
-            return 1
-        return 0
+        return _check_issue_form(args, target, text)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_new(target, text, update=True)
+    if args.format == "json":  # stdout is the findings' list (none: the form was written)
+        print_findings([])
+        print(target, file=sys.stderr)
+        return 0
     print(target)
     return 0
+
+
+def _check_issue_form(args, target: Path, text: str) -> int:
+    """--check: 1 when the form on disk differs from `text`; with --format json its ISSUE_FORM_STALE
+    finding at the first line that differs."""
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    stale = current != text
+    if args.format == "json":
+        from .. import findings as F
+
+        line = first_changed_line((current or "").splitlines(), text.splitlines())
+        print_findings([F.make("ISSUE_FORM_STALE", str(target), line, 1)] if stale else [])
+    elif stale:
+        print(t("intake.cmd.issue_form.stale", path=target), file=sys.stderr)
+    return 1 if stale else 0
 
 
 def run_form(args) -> int:

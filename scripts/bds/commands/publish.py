@@ -9,7 +9,7 @@ from ..errors import BdsError
 from ..messages import t
 from ..pipeline import today
 from ..pipeline.quarter import Quarter
-from .common import add_command, project
+from .common import add_command, add_format, print_findings, project
 
 
 def register(sub) -> None:
@@ -20,6 +20,7 @@ def register(sub) -> None:
     p.add_argument("--today", metavar=t(m + "metavar.date"), help=t(m + "today"))
     p.add_argument("--out", metavar=t(m + "metavar.folder"), help=t(m + "out"))
     p.add_argument("--reports", metavar=t(m + "metavar.folder"), help=t(m + "reports"))
+    add_format(p)
     p.set_defaults(func=run)
 
 
@@ -39,11 +40,20 @@ def run(args) -> int:
     try:
         result = publishing.publish(proj, quarter, when, out, reports, Path(args.data) if args.data else None)
     except BdsError as failed:
-        if getattr(failed, "details", ""):
-            print(failed.details)
-        print(t("publish.command.error", error=failed), file=sys.stderr)
-        if not getattr(failed, "changed", False):
-            print(t("publish.command.nothing_changed"), file=sys.stderr)
-        return failed.exit_code
-    print(publishing.summary_text(result, proj))
+        return _failed(args, failed)
+    if args.format == "json":  # stdout is the findings' list; the summary goes with the log
+        print_findings([])
+    print(publishing.summary_text(result, proj), file=sys.stderr if args.format == "json" else sys.stdout)
     return 0
+
+
+def _failed(args, failed: BdsError) -> int:
+    """What stopped the publication: its findings (stdout) and the error (stderr); the exit code."""
+    if args.format == "json":
+        print_findings(getattr(failed, "findings", []))
+    elif getattr(failed, "details", ""):
+        print(failed.details)
+    print(t("publish.command.error", error=failed), file=sys.stderr)
+    if not getattr(failed, "changed", False):
+        print(t("publish.command.nothing_changed"), file=sys.stderr)
+    return failed.exit_code

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import messages
 from ..errors import BdsError
 from ..pipeline.quarter import Quarter
-from .common import add_command
+from .common import add_command, add_format, print_findings, print_problems
 
 
 def _cli(key: str) -> str:
@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--out", metavar=folder, help=_cli("out_help"))
     p.add_argument("--ledger", metavar=_cli("file_metavar"), help=_cli("ledger_help"))
     p.add_argument("--force", action="store_true", help=_cli("force_help"))
+    add_format(p)
     p.set_defaults(func=run)
 
 
@@ -75,13 +76,14 @@ def _report(args, proj) -> int:
             replace=args.force,
         )
     except ValidationFailed as exc:
-        for problem in exc.problems:
-            print(problem.text())
+        print_problems(exc.problems, args.format)
         raise
     except OSError as exc:  # disk full, read-only disk, a folder that vanished: never a traceback
         where = exc.filename or args.out or _cli("out_default")
         why = fsutil.write_problem(exc)
         raise BdsError(f"{where}: {codes.message('OUTPUT_NOT_WRITABLE', why=why)}", exit_code=1) from None
+    if args.format == "json":
+        print_findings([])
     print(
         messages.t(
             "report.cli.written",

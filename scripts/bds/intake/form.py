@@ -222,14 +222,6 @@ def build(schema: dict | None = None, content=None, today: dt.date | None = None
 def _build(schema: dict, content, territory: dict, today: dt.date | None) -> FormPage:
     lists = FD.content_choices(content)
     all_fields = [replace(f, title=form_title(f)) for f in FD.fields(schema)]
-    existing = {}
-    if content is not None:
-        existing = {
-            doc.data["id"]: t("form.existing", title=doc.data.get("title") or doc.data["id"])
-            for doc in content.valid("opportunity")
-        }
-    given_coordinators = territory.get("coordinators")
-    coordinators = given_coordinators if isinstance(given_coordinators, dict) else {}
     groups = FD.groups(schema)
     config = {
         "fields": [_field_config(f, lists) for f in all_fields],
@@ -253,17 +245,36 @@ def _build(schema: dict, content, territory: dict, today: dt.date | None) -> For
             "bareScript": rules._BARE_SCRIPT.pattern,
             "safeSchemes": sorted(rules._SAFE_SCHEMES),
         },
-        "existingIds": existing,
-        "repositoryUrl": str(territory.get("repository_url") or "").rstrip("/"),
-        "coordinatorsEmail": str(coordinators.get("email") or ""),
-        "coordinatorsName": str(coordinators.get("name") or t("form.coordinators")),
-        "coordinatorsPhone": str(coordinators.get("phone") or ""),
-        "programme": str(territory.get("programme") or ""),
+        "existingIds": _existing_ids(content),
+        **_territory_config(territory),
         "storageKey": STORAGE_KEY,
         "today": today.isoformat() if today else None,
     }
     texts = browser_messages()
     return FormPage(_fragment(schema, _address_last(all_fields), lists, config, texts), config, texts)
+
+
+def _existing_ids(content) -> dict[str, str]:
+    """Each listing's id and how the form names it when a new title would take that id."""
+    if content is None:
+        return {}
+    return {
+        doc.data["id"]: t("form.existing", title=doc.data.get("title") or doc.data["id"])
+        for doc in content.valid("opportunity")
+    }
+
+
+def _territory_config(territory: dict) -> dict[str, str]:
+    """The territory's repository, coordinators and programme, as the form's script reads them."""
+    given_coordinators = territory.get("coordinators")
+    coordinators = given_coordinators if isinstance(given_coordinators, dict) else {}
+    return {
+        "repositoryUrl": str(territory.get("repository_url") or "").rstrip("/"),
+        "coordinatorsEmail": str(coordinators.get("email") or ""),
+        "coordinatorsName": str(coordinators.get("name") or t("form.coordinators")),
+        "coordinatorsPhone": str(coordinators.get("phone") or ""),
+        "programme": str(territory.get("programme") or ""),
+    }
 
 
 def browser_messages() -> dict:
@@ -338,18 +349,24 @@ def _protected_config() -> dict:
 def _address_last(all_fields: list[FD.Field]) -> list[FD.Field]:
     """On the page the address comes after the visibility: it is asked only for a public place; and the
     short name of the listing comes after its title, from which it is made."""
-    names = [f.name for f in all_fields]
-    if "id" in names and "title" in names and names.index("id") < names.index("title"):
-        ident = all_fields[names.index("id")]
-        all_fields = [f for f in all_fields if f.name != "id"]
-        at = [f.name for f in all_fields].index("title") + 1
-        all_fields = all_fields[:at] + [ident] + all_fields[at:]
+    all_fields = _id_after_title(all_fields)
     address = [f for f in all_fields if f.name == "location.address"]
     rest = [f for f in all_fields if f.name != "location.address"]
     if not address or "location.visibility" not in [f.name for f in rest]:
         return all_fields
     at = [f.name for f in rest].index("location.visibility") + 1
     return rest[:at] + address + rest[at:]
+
+
+def _id_after_title(all_fields: list[FD.Field]) -> list[FD.Field]:
+    """The listing's short name (id) moved just after its title, when it comes before it."""
+    names = [f.name for f in all_fields]
+    if "id" not in names or "title" not in names or names.index("id") > names.index("title"):
+        return all_fields
+    ident = all_fields[names.index("id")]
+    all_fields = [f for f in all_fields if f.name != "id"]
+    at = [f.name for f in all_fields].index("title") + 1
+    return all_fields[:at] + [ident] + all_fields[at:]
 
 
 # -- HTML ----------------------------------------------------------------------------------------------
@@ -419,25 +436,29 @@ def _control(f: FD.Field, lists: dict, config: dict | None = None) -> str:
     required = " required" if f.required else ""
     label = f'<label for="{fid}">{escape(f.title)}{_req(f)}</label>'
     attrs = f'id="{fid}" name="{name}" aria-describedby="{_describedby(f)}"{required}'
-    if f.widget == "select":
-        options = "".join(f'<option value="{escape(v)}">{escape(lbl)}</option>' for v, lbl in choices)
-        if f.name == "partner":
-            options += f'<option value="{NEW_PARTNER}">{t("form.new_partner.choice")}</option>'
-        control = f'<select {attrs}><option value="">{t("form.choose")}</option>{options}</select>'
-    elif f.widget == "textarea":
-        rows = 8 if f.schema.get("maxLength", 0) > 1000 else 3
-        control = f'<textarea {attrs} rows="{rows}"></textarea>'
-    elif f.widget == "boolean":
+    if f.widget == "boolean":
         return (
             f'<div class="bds-field bds-check" data-field="{name}">{_help(f)}{_error(f)}'
             f'<div class="bds-choice"><input type="checkbox" {attrs} value="true">{label}</div></div>'
         )
-    else:
-        control = _input(f, attrs)
+    control = _single_control(f, attrs, choices)
     help_extra = t("form.help.list") if f.widget == "list" and f.name not in FORM_HELP else ""
     help_html = _help(f, help_extra) if f.description else ""
     after = _new_partner(config or {}) if f.name == "partner" else ""
     return f'<div class="bds-field" data-field="{name}">{label}{help_html}{_error(f)}{control}{after}</div>'
+
+
+def _single_control(f: FD.Field, attrs: str, choices: list[tuple[str, str]]) -> str:
+    """The one control of a field: a list to choose from, a text area or an input box."""
+    if f.widget == "select":
+        options = "".join(f'<option value="{escape(v)}">{escape(lbl)}</option>' for v, lbl in choices)
+        if f.name == "partner":
+            options += f'<option value="{NEW_PARTNER}">{t("form.new_partner.choice")}</option>'
+        return f'<select {attrs}><option value="">{t("form.choose")}</option>{options}</select>'
+    if f.widget == "textarea":
+        rows = 8 if f.schema.get("maxLength", 0) > 1000 else 3
+        return f'<textarea {attrs} rows="{rows}"></textarea>'
+    return _input(f, attrs)
 
 
 def _cost_control(f: FD.Field, choices: list[tuple[str, str]]) -> str:

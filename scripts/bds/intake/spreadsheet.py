@@ -126,8 +126,10 @@ def _refuse(path: Path, code: str, at: int | None = None, **params) -> BdsError:
     """A file-level refusal at line `at`: located, with its code and hint; exit 1, nothing written."""
     entry = F.REGISTRY[code]
     where = t("intake.sheet.line", path=path, line=at) if at else f"{path}"
-    message = F.make(code, str(path), at or 0, 0, **params).message
-    return BdsError(f"{where}: [{code}] {message} {entry.hint}", exit_code=1)
+    finding = F.make(code, str(path), at or 0, 0, **params)
+    refused = BdsError(f"{where}: [{code}] {finding.message} {entry.hint}", exit_code=1)
+    refused.findings = [finding]  # type: ignore[attr-defined]  # for `bds import --format json`
+    return refused
 
 
 def read_rows(path: Path, encoding: str = "utf-8") -> list[list]:

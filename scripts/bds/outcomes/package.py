@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import itertools
 import json
@@ -76,14 +75,6 @@ def frictionless_descriptor(headers: dict[str, list[str]] | None = None) -> dict
             for key in [k for k in f if k.startswith("x-")]:
                 del f[key]
     return package
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # -- typed loading ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ..pipeline.progress import say
 from ..pipeline.staging import JOURNAL, Staging, recover_all
 from ..pipeline.writing import check_writable, write_failed
 from ..vocabulary import DEFAULTS
-from . import aggregate, disclosure, fsutil, package, render
+from . import aggregate, disclosure, fsutil, render
 from . import ledger as ledger_mod
 from .model import COUNT, SUPPRESSED
 from .territory import load_territory
@@ -133,7 +133,7 @@ def build_report(
     started = time.perf_counter()
     summary = _summary(agg, outcome, quarter, settings.k)
     files = _release_files(agg, outcome, book, settings, summary, pdf)
-    files["manifest.json"] = _json(_manifest(quarter, settings, Path(data_dir), ledger_path, files))
+    files["manifest.json"] = _json(_manifest(quarter, settings, checked.sha256, ledger_path, files))
     new_ledger = ledger_mod.record(book, agg, list(agg.relations))
     _write(files, new_ledger, out_dir, ledger_path, quarter, staging)
     timings["render"] = time.perf_counter() - started
@@ -198,9 +198,11 @@ def _release_files(
     return files
 
 
-def _manifest(quarter: str, settings: Settings, data_dir: Path, ledger_path: Path, files: dict) -> dict:
-    """What went in (inputs' hashes, parameters, the ledger before, versions) and what came out."""
-    inputs = {f"{t}.csv": package.file_sha256(data_dir / f"{t}.csv") for t in package.TABLES}
+def _manifest(
+    quarter: str, settings: Settings, inputs: dict[str, str], ledger_path: Path, files: dict
+) -> dict:
+    """What went in (the hashes of the inputs as validated, parameters, the ledger before, versions) and
+    what came out."""
     return {
         "quarter": quarter,
         "inputs": inputs,

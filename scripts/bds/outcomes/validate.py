@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import messages
 from ..errors import BdsError
+from ..findings import ERROR, Finding
 from ..pipeline.quarter import Quarter
 from . import codes, fsutil, package, rowcheck
 
@@ -103,6 +104,11 @@ class Problem:
         error = messages.t("common.severity.error")
         return f"{self.table}:{self.row}:{self.column}: {error} [{self.code}] {self.message}"
 
+    def finding(self) -> Finding:
+        """This problem in the one finding model (`report.as_json`, every command's JSON): the table's
+        file, its row as the line, the column's name as the field (no character column: 0)."""
+        return Finding(self.table, self.row, 0, self.column, self.code, self.message, ERROR)
+
     def as_dict(self) -> dict:
         return {
             "table": self.table,
@@ -118,6 +124,9 @@ class Validation:
     data_dir: Path
     problems: list[Problem] = field(default_factory=list)
     data: package.Data | None = None
+    # file name -> SHA-256 of the bytes validated (every table read): a report's manifest records the
+    # inputs it was made from without opening them again
+    sha256: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -194,6 +203,12 @@ class _Read:
     text: str | None = None
     header: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sha256: str | None = None
+    bom: bool = False
+
+    def source(self) -> bytes:
+        """The file's bytes again, from the text (strict UTF-8 decodes and encodes back exactly)."""
+        return (codecs.BOM_UTF8 if self.bom else b"") + (self.text or "").encode("utf-8")
 
 
 def _read_table(table: str, path: Path) -> _Read:
@@ -204,6 +219,8 @@ def _read_table(table: str, path: Path) -> _Read:
     raw = _read_bytes(table, path, result.problems)
     if raw is None:
         return result
+    result.sha256 = hashlib.sha256(raw).hexdigest()
+    result.bom = raw.startswith(codecs.BOM_UTF8)
     text = _decode(table, raw, result.problems)
     del raw
     if text is not None and _scan_rows(table, text, result):
@@ -225,20 +242,13 @@ def _read_bytes(table: str, path: Path, problems: list[Problem]) -> bytes | None
     if why:
         problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
         return None
-    raw, size = b"", 0
     try:
-        # O_NOFOLLOW: a link swapped in after the check above is refused too; O_NONBLOCK: never wait
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            opened = os.fstat(fh.fileno())
-            why, size = _not_regular(opened), opened.st_size
-            if why is None and size <= MAX_TABLE_BYTES:
-                raw = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since
+        raw, size, why = _read_regular(path)
     except OSError:
-        why = messages.t("outcomes.validate.not_regular.symlink") if os.path.islink(path) else None
-        if why is None:
+        if not os.path.islink(path):
             problems.append(_problem(table, 0, "", "TABLE_UNREADABLE"))
             return None
+        raw, size, why = b"", 0, messages.t("outcomes.validate.not_regular.symlink")
     if why:
         problems.append(_problem(table, 0, "", "TABLE_NOT_REGULAR", file=f"{table}.csv", why=why))
         return None
@@ -248,6 +258,19 @@ def _read_bytes(table: str, path: Path, problems: list[Problem]) -> bytes | None
         problems.append(_problem(table, 0, "", "TABLE_TOO_LARGE", limit=limit))
         return None
     return raw
+
+
+def _read_regular(path: Path) -> tuple[bytes, int, str | None]:
+    """The bytes (none when the file is too large), the size and why the file opened is not a regular
+    one (or None). OSError when it cannot be opened (a symlink among the causes)."""
+    # O_NOFOLLOW: a link swapped in after the check above is refused too; O_NONBLOCK: never wait
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        opened = os.fstat(fh.fileno())
+        why, size = _not_regular(opened), opened.st_size
+        if why is None and size <= MAX_TABLE_BYTES:
+            return fh.read(MAX_TABLE_BYTES + 1), size, why  # the file may have grown since
+    return b"", size, why
 
 
 def _decode(table: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -294,19 +317,26 @@ def _scan_rows(table: str, text: str, result: _Read) -> bool:
                 return too_large(0, "rows", MAX_TABLE_ROWS)
             if len(cells) > MAX_COLUMNS:
                 return too_large(row, "columns", MAX_COLUMNS)
-            if cells and max(map(len, cells)) > MAX_CELL_CHARS:
-                for position, cell in enumerate(cells):
-                    if len(cell) > MAX_CELL_CHARS:
-                        found(row, position, "CELL_TOO_LONG", limit=MAX_CELL_CHARS)
-            if has_nul:
-                for position, cell in enumerate(cells):
-                    if "\x00" in cell:
-                        found(row, position, "CELL_NUL")
+            for position, code in _bad_cells(cells, has_nul):
+                found(row, position, code, **({"limit": MAX_CELL_CHARS} if code == "CELL_TOO_LONG" else {}))
     except csv.Error:
         result.problems.append(_problem(table, row + 1, "", "TABLE_UNREADABLE"))
     finally:
         csv.field_size_limit(limit)
     return True
+
+
+def _bad_cells(cells: list[str], has_nul: bool) -> list[tuple[int, str]]:
+    """(position, code) of each over-long cell of a row, then of each cell with a NUL (when the text
+    has one)."""
+    out = []
+    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+        out += [
+            (position, "CELL_TOO_LONG") for position, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS
+        ]
+    if has_nul:
+        out += [(position, "CELL_NUL") for position, cell in enumerate(cells) if "\x00" in cell]
+    return out
 
 
 def _plain_within_limits(text: str, result: _Read) -> bool:
@@ -318,12 +348,17 @@ def _plain_within_limits(text: str, result: _Read) -> bool:
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
-    if len(lines) > MAX_TABLE_ROWS + 1 or max(map(len, lines), default=0) > MAX_CELL_CHARS:
-        return False
-    if max((line.count(",") for line in lines), default=0) >= MAX_COLUMNS:
+    if not _lines_within_limits(lines):
         return False
     result.header = lines[0].split(",") if lines and lines[0] else []
     return True
+
+
+def _lines_within_limits(lines: list[str]) -> bool:
+    """No more rows than MAX_TABLE_ROWS, no line longer than a cell may be, fewer than MAX_COLUMNS cells."""
+    if len(lines) > MAX_TABLE_ROWS + 1 or max(map(len, lines), default=0) > MAX_CELL_CHARS:
+        return False
+    return max((line.count(",") for line in lines), default=0) < MAX_COLUMNS
 
 
 def _identifier_columns(table: str, header: list[str]) -> list[Problem]:
@@ -406,13 +441,22 @@ def _constraint_problem(table: str, row: int, name: str, note: str) -> Problem:
 
 
 def _frictionless_problems(
-    data_dir: Path, headers: dict[str, list[str]] | None = None, names: list[str] | None = None
+    sources: Mapping[str, bytes], headers: dict[str, list[str]] | None = None, names: list[str] | None = None
 ) -> list[Problem]:
-    """frictionless' findings on the whole package, or on the tables `names` only."""
+    """frictionless' findings on the whole package, or on the tables `names` only, read from `sources`
+    (table -> the file's bytes as validation read them: frictionless opens no file again)."""
     import frictionless
 
-    descriptor = package.frictionless_descriptor(headers)
-    pkg = frictionless.Package(descriptor, basepath=str(data_dir))
+    resources = []
+    for spec in package.frictionless_descriptor(headers)["resources"]:
+        schema = frictionless.Schema.from_descriptor(spec["schema"])
+        source = sources[spec["name"]]
+        resources.append(
+            frictionless.Resource(
+                source, name=spec["name"], format=spec["format"], encoding=spec["encoding"], schema=schema
+            )
+        )
+    pkg = frictionless.Package(resources=resources)
     reports = [pkg.validate()] if names is None else [pkg.validate(name=name) for name in names]
     return [
         _structural_problem(task.name, error)
@@ -434,12 +478,25 @@ def _structural_problem(table: str, error) -> Problem:
     position = getattr(error, "field_number", None) or 0
     if kind in _LABEL_ERRORS:
         return _header_problem(table, kind, name, position)
+    if kind in _ROW_ERRORS:
+        return _row_problem(table, kind, row, name, position)
+    return _cell_problem(table, kind, row, name, error)
+
+
+_ROW_ERRORS = ("blank-row", "extra-cell", "missing-cell")
+
+
+def _row_problem(table: str, kind: str, row: int, name: str, position: int) -> Problem:
+    """A blank row, a row with a cell more or a cell less than the header."""
     if kind == "blank-row":
         return _problem(table, row, "", "ROW_BLANK")
     if kind == "extra-cell":
         return _problem(table, row, _column_label(position), "ROW_EXTRA_CELL")
-    if kind == "missing-cell":
-        return _problem(table, row, name, "ROW_MISSING_CELL")
+    return _problem(table, row, name, "ROW_MISSING_CELL")
+
+
+def _cell_problem(table: str, kind: str, row: int, name: str, error) -> Problem:
+    """A cell's type or constraint, a key, or the file unreadable."""
     if kind == "type-error":
         expected = _expected_type(package.fields_by_name(table).get(name, {}))
         return _problem(table, row, name, "CELL_TYPE", title=_title(table, name), expected=expected)
@@ -497,19 +554,22 @@ def domain_problems(data: package.Data, territory: dict | None) -> list[Problem]
 
 def _territory_problems(ben: package.Table, territory: dict) -> list[Problem]:
     """A person's zone and health service must be the territory's."""
-    out = []
     zones = {z["id"] for z in territory.get("zones") or []} | {OUTSIDE_ZONE}
     services = {s["id"] for s in territory.get("health_services") or []}
-    for i, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False)):
+    zone_title, service_title = _title("beneficiaries", "zone"), _title("beneficiaries", "health_service")
+    out = []
+    for row, (zone, service) in enumerate(zip(ben["zone"], ben["health_service"], strict=False), start=2):
         if zone is not None and zone not in zones:
-            title = _title("beneficiaries", "zone")
-            out.append(_problem("beneficiaries", i + 2, "zone", "BENEFICIARY_ZONE_UNKNOWN", title=title))
-        if service is not None and services and service not in services:
-            title = _title("beneficiaries", "health_service")
-            out.append(
-                _problem("beneficiaries", i + 2, "health_service", "BENEFICIARY_SERVICE_UNKNOWN", title=title)
-            )
+            out.append(_problem("beneficiaries", row, "zone", "BENEFICIARY_ZONE_UNKNOWN", title=zone_title))
+        if _unknown_service(service, services):
+            code = "BENEFICIARY_SERVICE_UNKNOWN"
+            out.append(_problem("beneficiaries", row, "health_service", code, title=service_title))
     return out
+
+
+def _unknown_service(service: str | None, services: set[str]) -> bool:
+    """A health service the territory does not list (a territory that lists none knows every one)."""
+    return service is not None and bool(services) and service not in services
 
 
 def _date_order(row: int, later: str, earlier: str, column: str | None = None) -> Problem:
@@ -545,17 +605,8 @@ def _project_problems(
     cols = [proj[c] for c in _PROJECT_COLUMNS]
     for i, (pid, person, referral, start, end, status, reason) in enumerate(zip(*cols, strict=False)):
         row = i + 2
-        if referral and start and referral > start:
-            out.append(_date_order(row, "referral_date", "start_date"))
-        if start and end and end < start:
-            out.append(_date_order(row, "end_date", "start_date"))
-        if status == "closed":
-            if end is None:
-                out.append(_problem("projects", row, "end_date", "END_MISSING"))
-            if reason is None:
-                out.append(_problem("projects", row, "closure_reason", "REASON_MISSING"))
-        elif status is not None and (end is not None or reason is not None):
-            out.append(_problem("projects", row, "status", "END_ON_OPEN_PROJECT"))
+        out += _project_dates(row, referral, start, end)
+        out += _project_status(row, end, status, reason)
         year = birth.get(person)
         if start and isinstance(year, int) and start.year - year < 16:
             out.append(_problem("projects", row, "start_date", "BIRTH_AFTER_START"))
@@ -563,6 +614,30 @@ def _project_problems(
             projects[pid] = (start, end, status)
             by_person[person].append((start, end or dt.date.max, row))
     return projects, by_person
+
+
+def _project_dates(row: int, referral, start, end) -> list[Problem]:
+    """The referral before the start, the start before the end."""
+    out = []
+    if referral and start and referral > start:
+        out.append(_date_order(row, "referral_date", "start_date"))
+    if start and end and end < start:
+        out.append(_date_order(row, "end_date", "start_date"))
+    return out
+
+
+def _project_status(row: int, end, status: str | None, reason: str | None) -> list[Problem]:
+    """A closed project has its end and reason; an open one has neither."""
+    if status == "closed":
+        out = []
+        if end is None:
+            out.append(_problem("projects", row, "end_date", "END_MISSING"))
+        if reason is None:
+            out.append(_problem("projects", row, "closure_reason", "REASON_MISSING"))
+        return out
+    if status is not None and (end is not None or reason is not None):
+        return [_problem("projects", row, "status", "END_ON_OPEN_PROJECT")]
+    return []
 
 
 def _first_contact_problems(proj: package.Table) -> list[Problem]:
@@ -603,22 +678,41 @@ def _assessment_problems(asm: package.Table, projects: dict[str, tuple]) -> list
         zip(asm["project_id"], asm["time_point"], asm["date"], asm["honos_total"], strict=False)
     ):
         row = i + 2
-        items = [c[i] for c in honos_cols]
-        if total is not None and all(isinstance(v, int) for v in items):
-            if 9 in items:
-                out.append(_problem("assessments", row, "honos_total", "HONOS_TOTAL_WITH_UNKNOWN"))
-            elif sum(items) != total:
-                out.append(_problem("assessments", row, "honos_total", "HONOS_TOTAL_MISMATCH"))
+        out += _honos_total(row, [c[i] for c in honos_cols], total)
         span = projects.get(pid)
         if span is None or day is None:
             continue
-        start, end, status = span
-        if day < start or (end is not None and day > end):
-            out.append(_problem("assessments", row, "date", "ASSESSMENT_OUTSIDE_PROJECT"))
-        if point == "closure" and status != "closed":
-            out.append(_problem("assessments", row, "time_point", "TIMEPOINT_CLOSURE_OPEN"))
+        out += _within_project(row, day, point, span)
         if point in TIME_POINT_ORDER:
             seen[pid].append((TIME_POINT_ORDER[point], day, point, row))
+    return out + _time_point_order(seen)
+
+
+def _honos_total(row: int, items: list, total: int | None) -> list[Problem]:
+    """The total of twelve known items is their sum; with an item unknown (9) there is no total."""
+    if total is None or not all(isinstance(v, int) for v in items):
+        return []
+    if 9 in items:
+        return [_problem("assessments", row, "honos_total", "HONOS_TOTAL_WITH_UNKNOWN")]
+    if sum(items) != total:
+        return [_problem("assessments", row, "honos_total", "HONOS_TOTAL_MISMATCH")]
+    return []
+
+
+def _within_project(row: int, day: dt.date, point: str | None, span: tuple) -> list[Problem]:
+    """An assessment within its project's dates; at «closure» only of a closed project."""
+    start, end, status = span
+    out = []
+    if day < start or (end is not None and day > end):
+        out.append(_problem("assessments", row, "date", "ASSESSMENT_OUTSIDE_PROJECT"))
+    if point == "closure" and status != "closed":
+        out.append(_problem("assessments", row, "time_point", "TIMEPOINT_CLOSURE_OPEN"))
+    return out
+
+
+def _time_point_order(seen: dict[str, list]) -> list[Problem]:
+    """Each project's time points in order of date (T0 before T6...)."""
+    out = []
     for points in seen.values():
         points.sort()
         for (_, d1, p1, _), (_, d2, p2, row2) in zip(points, points[1:], strict=False):
@@ -670,33 +764,49 @@ def validate(
     of its time; it hands back to frictionless what it does not mirror); "frictionless" runs
     frictionless itself, as tests/test_outcomes_engines.py does to compare the two."""
     data_dir = Path(data_dir)
+    _check_arguments(data_dir, engine, check_repository)
+    result = Validation(data_dir)
+    read = {table: _read_table(table, data_dir / f"{table}.csv") for table in package.TABLES}
+    result.problems = [problem for table in package.TABLES for problem in read[table].problems]
+    result.sha256 = {f"{table}.csv": r.sha256 for table, r in read.items() if r.sha256 is not None}
+    if result.problems:
+        return result
+    identity, data, domain, structural = _check_contents(data_dir, read, territory, engine)
+    result.problems = _order(identity + structural + domain)
+    if load and result.ok:
+        result.data = data
+    return result
+
+
+def _check_arguments(data_dir: Path, engine: str, check_repository: bool) -> None:
+    """ValueError for an unknown engine; BdsError for a folder that is missing or that git could commit."""
     if engine not in ENGINES:
         raise ValueError(engine)
     if not data_dir.is_dir():
         raise BdsError(f"{data_dir}: {messages.t('outcomes.validate.missing_folder')}", exit_code=2)
     if check_repository:
         check_location(data_dir)
-    result = Validation(data_dir)
-    read = {table: _read_table(table, data_dir / f"{table}.csv") for table in package.TABLES}
-    for table in package.TABLES:
-        result.problems += read[table].problems
-    if result.problems:
-        return result
+
+
+def _check_contents(
+    data_dir: Path, read: dict[str, _Read], territory: dict | None, engine: str
+) -> tuple[list[Problem], package.Data, list[Problem], list[Problem]]:
+    """The identifier, typed, domain and structural problems of tables read without a problem: by the
+    fast row checks, or by frictionless on what they hand back (everything with engine "frictionless")."""
     texts = {table: r.text or "" for table, r in read.items()}  # every table was read (no problem above)
     headers = {table: r.header for table, r in read.items()}
+    fast = None
     if engine == "fast":
         fast, identity, data, domain = _with_rowcheck(data_dir, texts, headers, territory)
-    else:
-        fast = None
-    if fast is not None and all(errors is not None for errors in fast.values()):
-        structural = [_structural_problem(t, error) for t, errors in fast.items() for error in errors or []]
-    else:
-        identity, data, domain, structural = _with_frictionless(data_dir, texts, headers, territory, fast)
-    result.problems += identity + structural + domain
-    result.problems = _order(result.problems)
-    if load and result.ok:
-        result.data = data
-    return result
+        if fast is not None and all(errors is not None for errors in fast.values()):
+            return identity, data, domain, _fast_structural(fast)
+    sources = {table: r.source() for table, r in read.items()}
+    return _with_frictionless(data_dir, texts, sources, headers, territory, fast)
+
+
+def _fast_structural(fast: dict[str, list[rowcheck.RowError] | None]) -> list[Problem]:
+    """The row checks' findings, as problems (a table they handed to frictionless has none here)."""
+    return [_structural_problem(table, error) for table, errors in fast.items() for error in errors or []]
 
 
 def _content_problems(
@@ -753,20 +863,20 @@ def _rowcheck_files(
 def _with_frictionless(
     data_dir: Path,
     texts: dict[str, str],
+    sources: Mapping[str, bytes],
     headers: dict[str, list[str]],
     territory: dict | None,
     fast: dict[str, list[rowcheck.RowError] | None] | None,
 ) -> tuple[list[Problem], package.Data, list[Problem], list[Problem]]:
-    """The content checks with frictionless on the tables `fast` left to it (all when `fast` is None).
+    """The content checks with frictionless on the tables `fast` left to it (all when `fast` is None),
+    frictionless reading `sources` (table -> the file's bytes as validated).
 
     frictionless is slow (one core, ~30k rows/s): on a large package it runs in a second process
     while this one scans for identifiers, loads the tables and checks the domain rules."""
     names = None if fast is None else [t for t, errors in fast.items() if errors is None]
-    size = sum((data_dir / f"{t}.csv").stat().st_size for t in names or package.TABLES)
+    size = sum(len(sources[t]) for t in names or package.TABLES)
     with ProcessPoolExecutor(max_workers=1) if size >= PARALLEL_FROM_BYTES else nullcontext() as pool:
-        pending = pool.submit(_frictionless_problems, data_dir, headers, names) if pool else None
+        pending = pool.submit(_frictionless_problems, sources, headers, names) if pool else None
         identity, data, domain = _content_problems(data_dir, texts, headers, territory)
-        structural = pending.result() if pending else _frictionless_problems(data_dir, headers, names)
-    for table, errors in (fast or {}).items():
-        structural += [_structural_problem(table, error) for error in errors or []]
-    return identity, data, domain, structural
+        structural = pending.result() if pending else _frictionless_problems(sources, headers, names)
+    return identity, data, domain, structural + _fast_structural(fast or {})

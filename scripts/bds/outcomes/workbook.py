@@ -31,6 +31,7 @@ from typing import Any
 
 from .. import __version__, cells, messages, vocabulary
 from ..errors import BdsError
+from ..findings import ERROR, Finding
 from ..intake import spreadsheet
 from ..pipeline.staging import staged_folder
 from . import codes, fsutil, package, validate
@@ -423,6 +424,14 @@ class Problem:
 
     def as_dict(self) -> dict:
         return asdict(self)  # the fields in their order: file, sheet, row, column, code, message
+
+    def finding(self) -> Finding:
+        """This problem in the one finding model (`report.as_json`, every command's JSON): the sheet
+        as the field, the column letter as its number (0 for the whole row or sheet)."""
+        column = 0
+        for letter in self.column:
+            column = column * 26 + ord(letter.upper()) - ord("A") + 1
+        return Finding(self.file, self.row, column, self.sheet, self.code, self.message, ERROR)
 
 
 def _problem(file: str, sheet: str, row: int, column: str, code: str, /, **values) -> Problem:

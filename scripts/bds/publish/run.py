@@ -46,9 +46,10 @@ FRESHNESS_DAYS = 30
 class PublishFailed(BdsError):
     """A step found problems: `details` lists them (located, in Italian); nothing was published."""
 
-    def __init__(self, message: str, details: str = "", exit_code: int = 1):
+    def __init__(self, message: str, details: str = "", exit_code: int = 1, findings: list | None = None):
         super().__init__(message, exit_code)
         self.details = details
+        self.findings = findings or []  # what `details` lists, as findings (`bds publish --format json`)
 
 
 @dataclass
@@ -100,6 +101,7 @@ def validate_content(project: Project, today: dt.date) -> validation.Result:
         raise PublishFailed(
             t("publish.run.content_errors", count=len(result.errors)),
             findings_report.text(result.findings),
+            findings=result.findings,
         )
     return result
 
@@ -113,6 +115,7 @@ def validate_data(data: Path, territory: dict | None):
         raise PublishFailed(
             t("publish.run.data_problems", count=len(checked.problems)),
             "\n".join(p.text() for p in checked.problems),
+            findings=[p.finding() for p in checked.problems],
         )
     return checked
 
@@ -163,7 +166,8 @@ def write_report(
                 staging=staging,
             )
     except release.ValidationFailed as failed:
-        raise PublishFailed(str(failed), "\n".join(p.text() for p in failed.problems)) from None
+        details = "\n".join(p.text() for p in failed.problems)
+        raise PublishFailed(str(failed), details, findings=[p.finding() for p in failed.problems]) from None
 
 
 def write_freshness(content, today: dt.date, quarter: Quarter, folder: Path) -> dict:

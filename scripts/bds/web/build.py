@@ -38,9 +38,10 @@ MARKER = ".bds-site"
 class ValidationFailed(BdsError):
     """The content has errors: nothing was built."""
 
-    def __init__(self, findings_text: str, count: int):
+    def __init__(self, findings_text: str, count: int, findings: list | None = None):
         super().__init__(messages.t("site.build.validation_failed", count=count), 1)
         self.findings_text = findings_text
+        self.findings = findings or []  # what `findings_text` prints, for `--format json`
 
 
 @dataclass
@@ -114,7 +115,7 @@ def build_site(
         print(messages.t("site.build.checking"), file=log, flush=True)
         result = validation.run(project, today=today)
         if result.errors:
-            raise ValidationFailed(report.text(result.findings), len(result.errors))
+            raise ValidationFailed(report.text(result.findings), len(result.errors), result.findings)
         content = result.content
         warnings += len(result.warnings)
     # The loaded content lives until the end: frozen, the garbage collector stops re-scanning it at
