@@ -20,10 +20,16 @@ def register(sub) -> None:
 def run(args) -> int:
     if args.site:
         return serve_built(Path(args.site), args.port)
-    from ..web import engine
+    from ..web import engine, live
 
     proj = project(args)
-    engine.serve(engine.config_file(proj.root), proj.root, "127.0.0.1", args.port)
+    config = engine.config_file(proj.root)
+    preview = live.Preview(proj, config=config if config.parent == proj.root else None)
+    try:
+        engine.serve(config, preview, "127.0.0.1", args.port)
+    except OSError as exc:  # the port is taken or not ours to open
+        why = exc.strerror or t("cli.serve.network_error")
+        raise BdsError(t("cli.serve.port_unusable", port=args.port, why=why), exit_code=2) from None
     return 0
 
 
