@@ -115,7 +115,7 @@ class Preview:
         self.content: Content | None = None
         self.generated: generate.Generated | None = None
         self.frame = ""
-        self._stats: dict[Path, tuple] = {}
+        self._stats: dict[str, tuple] = {}
         self._late = _Background()
 
     # -- what the engine calls -------------------------------------------------------------------------
@@ -139,13 +139,12 @@ class Preview:
     def refresh(self) -> Change | None:
         """What the files saved since the last call change (None: nothing the preview shows)."""
         stats = self._scan()
-        touched = sorted(
-            path for path in stats.keys() | self._stats.keys() if stats.get(path) != self._stats.get(path)
-        )
         touched = [
-            path
-            for path in touched
-            if not path.name.startswith(_IGNORED_NAMES) and not path.name.endswith("~")
+            Path(name)
+            for name in sorted(stats.keys() | self._stats.keys())
+            if stats.get(name) != self._stats.get(name)
+            and not os.path.basename(name).startswith(_IGNORED_NAMES)
+            and not name.endswith("~")
         ]
         if not touched:
             self._stats = stats
@@ -175,22 +174,30 @@ class Preview:
 
     # -- one save -------------------------------------------------------------------------------------
 
-    def _scan(self) -> dict[Path, tuple]:
+    def _scan(self) -> dict[str, tuple]:
         """Size, modification time and inode of every watched file: cheaper than reading any."""
-        stats: dict[Path, tuple] = {}
+        stats: dict[str, tuple] = {}
+        folders = []
         for top in self.watched():
-            if top.is_file():
+            if top.is_dir():
+                folders.append(str(top))
+            else:
                 found = top.stat()
-                stats[top] = (found.st_mtime_ns, found.st_size, found.st_ino)
+                stats[str(top)] = (found.st_mtime_ns, found.st_size, found.st_ino)
+        while folders:
+            try:
+                entries = list(os.scandir(folders.pop()))
+            except OSError:
                 continue
-            for folder, _dirs, names in os.walk(top):
-                for name in names:
-                    path = Path(folder, name)
-                    try:
-                        found = path.lstat()
-                    except OSError:
-                        continue
-                    stats[path] = (found.st_mtime_ns, found.st_size, found.st_ino)
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                    continue
+                try:
+                    found = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                stats[entry.path] = (found.st_mtime_ns, found.st_size, found.st_ino)
         return stats
 
     def _ctx(self):
@@ -244,13 +251,16 @@ class Preview:
         """Regenerate what the saves touch (the module's rule); hand over what came out different."""
         assert self.content is not None and self.generated is not None
         ctx = generate.context_from_content(self.content, self.today)
+        _keep_entries(old_ctx, ctx, _ids(*(record for save in saves for record in save[1:])))
         fresh: dict[str, str | bytes] = {}
         with messages.use(words=ctx.labels.words):
             for kind, old, new in saves:
                 touched = _listing_outputs if kind == "opportunity" else _partner_outputs
                 fresh.update(touched(self.content, old_ctx, ctx, old, new))
         files = dict(self.generated.files)
-        gone = (_record_paths(old_ctx) - _record_paths(ctx)) & set(files)
+        gone: set[str] = set()
+        if any(_reshapes(old_ctx, ctx, old, new) for _kind, old, new in saves):
+            gone = (_record_paths(old_ctx) - _record_paths(ctx)) & set(files)
         for path in gone:
             del files[path]
         changed = {path: data for path, data in fresh.items() if files.get(path) != data}
@@ -262,6 +272,17 @@ class Preview:
             return Change(full=True, site=site)
         self._late.pending = True
         return Change(changed=changed, removed=gone)
+
+
+def _keep_entries(old_ctx, ctx, saved_ids: set[str]) -> None:
+    """Carry the renderers' catalogue entries of the listings not saved over to the new context: an
+    entry (render.listing_item, keyed by listing id) depends only on its listing, today and the
+    territory's labels, and a territory change rebuilds everything anyway."""
+    ctx.cache.update(
+        (key, value)
+        for key, value in old_ctx.cache.items()
+        if isinstance(key, tuple) and key[:1] == ("item",) and key[1] not in saved_ids
+    )
 
 
 def _ids(*records: dict) -> set[str]:
@@ -276,6 +297,17 @@ def _facet_keys(*records: dict) -> set[tuple[str, str]]:
         for value in model.facet_values(record, facet)
         if model.is_slug(value)
     }
+
+
+def _reshapes(old_ctx, ctx, old: dict, new: dict) -> bool:
+    """Whether a save may add or remove outputs (pages of listings, partners, filter values)."""
+    return (
+        _ids(old) != _ids(new)
+        or _facet_keys(old) != _facet_keys(new)
+        or len(old_ctx.listings) != len(ctx.listings)
+        or set(old_ctx.partners) != set(ctx.partners)
+        or _shown_ids(old_ctx) != _shown_ids(ctx)
+    )
 
 
 def _shown_ids(ctx) -> set[str]:
@@ -306,7 +338,8 @@ def _listing_outputs(content, old_ctx, ctx, old: dict, new: dict) -> dict[str, s
             path = model.facet_path(facet, value)
             if any(value in model.facet_values(item, facet) for item in ctx.listings):
                 out[path] = render.facet_page(ctx, facet, value, path)
-        out.update({p: d for p, d in _browse_pages(ctx).items()})
+        if _facet_keys(old) != _facet_keys(new):  # the browse pages count listings per value
+            out.update(_browse_pages(ctx))
     for listing_id in sorted(_ids(old, new) & set(shown)):
         path = model.listing_path(listing_id)
         out[path] = render.listing_page(shown[listing_id], ctx, path)
