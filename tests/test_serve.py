@@ -161,6 +161,16 @@ def test_a_territory_save_rebuilds_every_page(served, project):
     assert served.rendered == served.preview.generated.page_count
 
 
+def test_an_invalid_territory_keeps_the_last_good_site(served, project):
+    territory = project / "content" / "territory.yml"
+    privacy = served.html("privacy")
+    _edit(territory, zones="nessuna")
+    assert served.save() is None
+    assert "territory.yml" in served.err.getvalue() and served.html("privacy") == privacy
+    (project / "content" / "territory.yml").unlink()
+    assert served.save() is None and served.html("privacy") == privacy
+
+
 def test_the_slow_outputs_follow_in_the_background(served):
     path, listing = _shown_listing(served)
     _edit(path, title="Titolo per i dati aperti")

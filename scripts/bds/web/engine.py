@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from .. import kitfiles, messages
 from ..errors import BdsError
@@ -241,10 +243,10 @@ class LiveSite:
         self.site_dir = Path(site_dir)
         self.site_url = site_url
         self.rendered = 0  # pages rendered since start: how the tests see that a save rebuilt little
-        self._cfg = None
-        self._files = None
-        self._nav = None
-        self._env = None
+        self._cfg: Any = None  # MkDocs's config, files, navigation and theme environment of the last build
+        self._files: Any = None
+        self._nav: Any = None
+        self._env: Any = None
         self._doc_files: list = []
         self._entries: dict[str, list] = {}  # src path -> its header-search entries, in page order
 
@@ -405,22 +407,28 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
         preview.after(site.write_output)
 
         def builder() -> None:
-            change = preview.refresh()
-            if change is None:
+            try:
+                change = preview.refresh()
+                if change is None:
+                    return
+                if change.full:
+                    site.build_all(change.site)
+                else:
+                    site.update(change.changed, change.removed)
+            except BdsError as failed:  # said in Italian; the browser keeps the pages it has
+                print(failed, file=sys.stderr, flush=True)
                 return
-            if change.full:
-                site.build_all(change.site)
-            else:
-                site.update(change.changed, change.removed)
             preview.after(site.write_output)
 
         server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site.site_dir))
         # Native file events (inotify on Linux) instead of polling every 0.5 s: a poll of thousands of
         # listings would take most of the second a save may take.
-        server.observer = watchdog.observers.Observer()
+        observer: Any = watchdog.observers.Observer()
+        server.observer = observer
         server.error_handler = lambda code: _error_page(site.site_dir, code)
         for path in preview.watched():
             server.watch(str(path))
+        logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)  # «Serving on http://…»
         try:
             server.serve()
         except KeyboardInterrupt:

@@ -13,7 +13,8 @@ What a save rebuilds (the rule; `Preview.refresh`, `_listing_outputs`, `_partner
   (the count decides whether the header search indexes them).
 - A partner: its page, the pages of its listings (before and after the save), the core pages, every
   filter page (their lists name partners) and the pages of the other small providers (form, bulletins).
-- Anything else (territory, glossary, guides and their translations, pictures, bulletins, mkdocs.yml)
+- Anything else (territory, glossary, guides and their translations, pictures, bulletins, the engine's
+  configuration)
   and whatever changes the frame every page shows (navigation, site name, footer): everything, as at
   start.
 - A moment later, in a background process the reload does not wait for: the catalogue's search data
@@ -39,7 +40,7 @@ from pathlib import Path
 from .. import findings as F
 from .. import messages, report, rules
 from .. import validate as validation
-from ..content import Content, Project, load_one
+from ..content import Content, Project, ProjectNotFound, load_one
 from . import generate, ical, model, pages, render
 from .model import licence
 from .text import esc
@@ -85,7 +86,7 @@ def site_of(generated: generate.Generated, default_name: str = "") -> Site:
     """The engine's view of generated pages: files, menu, and the site's name and footer."""
     territory = generated.ctx.territory
     with messages.use(words=generated.ctx.labels.words):
-        words = messages.words()  # the theme's texts in the territory's words (mkdocs_hook.on_env)
+        words = messages.words()  # the theme's texts in the territory's words
         footer = copyright_text(territory)
     name = esc(territory.get("programme") or default_name)
     return Site(generated.files, generated.nav, name, footer, words)
@@ -128,11 +129,26 @@ class Preview:
 
     def start(self) -> Site:
         """Load, validate and generate everything."""
+        site = self._whole()
+        assert site is not None
+        return site
+
+    def _whole(self, saved: list[Path] | None = None) -> Site | None:
+        """Everything again; None (the last good site stays) if a `saved` file has an error."""
         self._late.stop()
         self._stats = self._scan()
-        result, self.generated = generate_all(self.project, self.today, self.err)
-        self.content = result.content
-        site = site_of(self.generated)
+        try:
+            result, generated = generate_all(self.project, self.today, self.err)
+        except ProjectNotFound as missing:  # territory.yml deleted, say: said, and the pages stay
+            if saved is None:
+                raise
+            print(missing, file=self.err, flush=True)
+            return None
+        shown = {self.project.shown(path) for path in saved or []}
+        if self.generated is not None and any(f.file in shown for f in result.errors):
+            return None
+        self.content, self.generated = result.content, generated
+        site = site_of(generated)
         self.frame = site.frame()
         return site
 
@@ -151,7 +167,8 @@ class Preview:
             return None
         kinds = {path: self.project.kind_of(path) for path in touched}
         if any(kind not in RECORDS for kind in kinds.values()):
-            return Change(full=True, site=self.start())
+            site = self._whole(touched)
+            return None if site is None else Change(full=True, site=site)
         self._stats = stats
         self._late.stop()
         old_ctx = self._ctx()

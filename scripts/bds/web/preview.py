@@ -1,9 +1,9 @@
-"""The pages of a plain `mkdocs serve` / `mkdocs build` run on a project (not through `bds`).
+"""The pages of the engine's own preview or build run on a project (not through `bds`).
 
-MkDocs then reads a docs folder: the MkDocs hook (web/engine.plain_preview) asks for the project's
+The engine then reads a docs folder: its hook (web/engine.plain_preview) asks for the project's
 pages written to a stable folder per project, rewriting only the pages that came out different, so
-MkDocs's dirty rebuild redoes only those. `bds serve` itself keeps everything in memory instead
-(web/live.py). Engine-free: what MkDocs's configuration gets is set in web/engine.py.
+the engine's dirty rebuild redoes only those. `bds serve` itself keeps everything in memory instead
+(web/live.py). Engine-free: what the engine's configuration gets is set in web/engine.py.
 """
 
 from __future__ import annotations
