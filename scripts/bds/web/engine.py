@@ -296,6 +296,8 @@ class LiveSite:
                 files.remove(file)
                 self._entries.pop(file.src_uri, None)
                 Path(file.abs_dest_path).unlink(missing_ok=True)
+            elif not path.endswith(".md"):  # written later by write_output, unknown to the files
+                (self.site_dir / path).unlink(missing_ok=True)
         for path in sorted(changed):
             data = changed[path]
             file = files.get_file_from_path(path)

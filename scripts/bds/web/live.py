@@ -110,7 +110,8 @@ class Preview:
         self, project: Project, today: dt.date | None = None, err=sys.stderr, config: Path | None = None
     ):
         self.project = project
-        self.today = today or dt.date.today()  # the preview shows the catalogue of the real today
+        self._clock = today is None  # the preview shows the catalogue of the real today, day after day
+        self.today = today or dt.date.today()
         self.err = err
         self.config = config  # the engine's configuration file: a change to it rebuilds all
         self.content: Content | None = None
@@ -166,6 +167,9 @@ class Preview:
             self._stats = stats
             return None
         kinds = {path: self.project.kind_of(path) for path in touched}
+        if self._clock and dt.date.today() != self.today:  # past midnight: what is open changed
+            self.today = dt.date.today()
+            kinds[self.project.territory_file] = "territory"
         if any(kind not in RECORDS for kind in kinds.values()):
             site = self._whole(touched)
             return None if site is None else Change(full=True, site=site)
@@ -277,17 +281,17 @@ class Preview:
         files = dict(self.generated.files)
         gone: set[str] = set()
         if any(_reshapes(old_ctx, ctx, old, new) for _kind, old, new in saves):
-            gone = (_record_paths(old_ctx) - _record_paths(ctx)) & set(files)
+            gone = _record_paths(old_ctx) - _record_paths(ctx)
         for path in gone:
-            del files[path]
+            files.pop(path, None)
         changed = {path: data for path, data in fresh.items() if files.get(path) != data}
         files.update(fresh)
         self.generated = generate.Generated(files=files, nav=self.generated.nav, ctx=ctx)
+        self._late.pending = True
         site = site_of(self.generated)
-        if site.frame() != self.frame:  # e.g. a guide's menu entry: every page shows the menu
+        if site.frame() != self.frame:  # what every page shows changed: every page again
             self.frame = site.frame()
             return Change(full=True, site=site)
-        self._late.pending = True
         return Change(changed=changed, removed=gone)
 
 
