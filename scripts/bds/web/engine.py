@@ -6,6 +6,7 @@ these functions; the generated docs folder stays the same.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -405,7 +406,7 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bds-serve-"))
     site = LiveSite(config_path, work / "site", f"http://{host}:{port}/")
     try:
-        site.build_all(preview.start())
+        _build_frozen(site, preview.start())
         preview.after(site.write_output)
 
         def builder() -> None:
@@ -414,7 +415,9 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
                 if change is None:
                     return
                 if change.full:
-                    site.build_all(change.site)
+                    gc.unfreeze()  # the previous records and pages are garbage now
+                    gc.collect()
+                    _build_frozen(site, change.site)
                 else:
                     site.update(change.changed, change.removed)
             except BdsError as failed:  # said in Italian; the browser keeps the pages it has
@@ -440,6 +443,14 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
     finally:
         preview.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_frozen(site: LiveSite, pages) -> None:
+    """A whole build, with what is kept between saves frozen: the garbage collector stops rescanning
+    the records, pages and engine objects (millions at 5,000 listings) at every save (as in bds build)."""
+    gc.freeze()
+    site.build_all(pages)
+    gc.freeze()
 
 
 def _error_page(site_dir: Path, code: int) -> bytes | None:
