@@ -23,7 +23,7 @@ import pytest
 import yaml
 from bds.content import Project
 from bds.web import engine, live, synthetic
-from conftest import REPO
+from conftest import REPO, run_cli
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -234,3 +234,13 @@ def test_bds_serve_reloads_the_browser_after_a_save(tmp_path):
         _out, err = server.communicate(timeout=60)
     assert "[FIELD_TYPE]" in err and now2 > now
     assert server.returncode == 0
+
+
+def test_bds_serve_says_at_once_that_the_port_is_taken(tmp_path):
+    root = synthetic.write_project(tmp_path / "progetto", listings=2, partners=1, today=TODAY)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = run_cli(["--root", root, "serve", "--port", port])
+    assert run.code == 2 and str(port) in run.err and "Traceback" not in run.err
