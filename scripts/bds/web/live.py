@@ -41,6 +41,7 @@ from .. import findings as F
 from .. import messages, report, rules
 from .. import validate as validation
 from ..content import Content, Project, ProjectNotFound, load_one
+from ..errors import BdsError
 from . import generate, ical, model, pages, render
 from .model import licence
 from .text import esc
@@ -433,8 +434,11 @@ def late_outputs(content, ctx) -> dict[str, str | bytes]:
 
 
 def _write_late(content, ctx, write) -> None:
-    for path, data in sorted(late_outputs(content, ctx).items()):
-        write(path, data)
+    try:
+        for path, data in sorted(late_outputs(content, ctx).items()):
+            write(path, data)
+    except BdsError as failed:  # said like every other error of the preview; the old files stay
+        print(failed, file=sys.stderr, flush=True)
 
 
 class _Background:
