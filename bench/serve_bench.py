@@ -7,6 +7,7 @@ live-reload endpoint the browser polls (`/livereload/EPOCH/ID`, MkDocs) for the 
 Then, per edit: rewrite one listing's summary, take the file's mtime, and wait until the endpoint
 answers with a newer epoch (the moment the page in the browser reloads). Prints each delay and the
 median. Also the delay for a partner change and for a territory change. Not a test: it prints figures.
+What a save rebuilds is the rule in bds.web.live; the machine's load average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ def main() -> int:
             current = wait_up(port, proc, args.limit)
             print(
                 f"{args.listings} listings, {args.partners} partners: first build served after "
-                f"{time.monotonic() - started:.1f} s"
+                f"{time.monotonic() - started:.1f} s (load average {os.getloadavg()[0]:.2f}, "
+                f"{os.cpu_count()} cores)"
             )
             listing = next(p for p in sorted((root / "opportunities").glob("*.yml")) if published(port, p))
             delays = []
@@ -130,12 +132,14 @@ def main() -> int:
             line = next(x for x in text.splitlines() if x.startswith("name:"))
             delay, current = edit_and_wait(port, partner, line, line + " bis", current, args.limit)
             print(f"one partner saved -> reload: {delay:.2f} s")
+            assert " bis" in page(port, f"/enti/{partner.stem}/"), "the partner's page was not rebuilt"
             territory = root / "content" / "territory.yml"
             text = territory.read_text(encoding="utf-8")
             line = next(x for x in text.splitlines() if x.startswith("programme:"))
             delay, current = edit_and_wait(port, territory, line, line + " bis", current, args.limit)
             print(f"territory saved -> reload: {delay:.2f} s")
             assert "Borgoprova bis" in page(port, "/privacy/"), "a page without listings was not rebuilt"
+            print(f"load average at the end: {os.getloadavg()[0]:.2f}")
         finally:
             proc.send_signal(signal.SIGINT)
             try:

@@ -339,7 +339,7 @@ def test_preview_hook_regenerates_the_pages_from_the_project(tmp_path, monkeypat
 
 
 def test_preview_rebuilds_every_page_when_the_territory_changes(tmp_path, monkeypatch):
-    """The serve rule (preview._rebuild_all_if_frame_changed): what every page shows changes all pages."""
+    """The plain engine preview's rule (preview.write_preview): what every page shows changes all pages."""
     from types import SimpleNamespace
 
     from bds.web import mkdocs_hook, preview

@@ -271,6 +271,11 @@ class Content:
             self._records = records.from_content(self)
         return self._records
 
+    def forget_records(self) -> None:
+        """A record was replaced after loading (the live preview takes a saved file): the typed records,
+        and the site contexts kept with them, are built again on next use."""
+        self._records = None
+
     def documents(self):
         for doc in (self.territory, self.glossary):
             if doc is not None:

@@ -154,9 +154,12 @@ def markdown_findings(kind: str, doc: Document) -> list[F.Finding]:
     return out
 
 
-def check(content: Content, today: dt.date) -> list[F.Finding]:
+def check(content: Content, today: dt.date, only: set[str] | None = None) -> list[F.Finding]:
+    """With `only` (shown paths), the one-record checks run on those records only (see rules.check)."""
     out: list[F.Finding] = []
     for kind, doc in _documents(content):
+        if only is not None and doc.path not in only:
+            continue
         out += date_findings(kind, doc, today)
         if kind == "guide":
             out += guide_findings(doc)

@@ -132,7 +132,7 @@ def check(content: Content, today: dt.date, only: set[str] | None = None) -> lis
         out += _guide(doc, content, partner_ids)
     if content.glossary is not None and content.glossary.ok and mine(content.glossary):
         out += _glossary(content.glossary)
-    out += hygiene.check(content, today)  # dates in range, partner look-alikes, guide images, nesting
+    out += hygiene.check(content, today, only)  # dates in range, partner look-alikes, guide images, nesting
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -20,11 +21,25 @@ def register(sub) -> None:
 def run(args) -> int:
     if args.site:
         return serve_built(Path(args.site), args.port)
-    from ..web import engine
+    from ..web import engine, live
 
     proj = project(args)
-    engine.serve(engine.config_file(proj.root), proj.root, "127.0.0.1", args.port)
+    config = engine.config_file(proj.root)
+    _check_port("127.0.0.1", args.port)  # before the first build, which takes minutes on a big project
+    preview = live.Preview(proj, config=config if config.parent == proj.root else None)
+    engine.serve(config, preview, "127.0.0.1", args.port)
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """Say at once if the port is taken or not ours to open (the server reuses addresses too)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            why = exc.strerror or t("cli.serve.network_error")
+            raise BdsError(t("cli.serve.port_unusable", port=port, why=why), exit_code=2) from None
 
 
 def serve_built(site: Path, port: int) -> int:

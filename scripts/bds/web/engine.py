@@ -9,18 +9,21 @@ module and the hook; the renderers and the generated pages stay the same.
 
 from __future__ import annotations
 
+import gc
 import html
 import io
 import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -656,23 +659,254 @@ def build(
     return counter.messages
 
 
-def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
-    """Live preview: the hook regenerates the pages from the project on every rebuild."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+# ---------------------------------------------------------------------------------------------------------
+# Live preview (`bds serve`). The pages come from bds.web.live (engine-free); this section keeps MkDocs's
+# loaded configuration, files, navigation and theme environment between two saves and re-renders only the
+# pages it is handed, with MkDocs's own page-building steps (mkdocs.commands.build). What a save hands
+# over is decided by the rule in bds.web.live.
+# ---------------------------------------------------------------------------------------------------------
 
-    from .preview import docs_dir_for
 
-    os.environ["BDS_PROJECT_ROOT"] = str(project_root)
-    docs = docs_dir_for(project_root)
-    docs.mkdir(parents=True, exist_ok=True)  # MkDocs checks it exists before the hook fills it
+class LiveSite:
+    """One MkDocs build kept in memory for the preview, updated page by page.
+
+    `build_all(site)` runs the steps of `mkdocs build` itself (so each page's header-search entries are
+    known); `update(changed, removed)` re-renders only the given outputs, adds and drops pages, and
+    writes the search plugin's index again from the kept entries (the same index a full build writes).
+    `site` has `files` (output path -> content), `nav`, `site_name`, `copyright` and `words`.
+    """
+
+    def __init__(self, config_path: Path, site_dir: Path, site_url: str):
+        self.config_path = Path(config_path)
+        self.site_dir = Path(site_dir)
+        self.site_url = site_url
+        self.rendered = 0  # pages rendered since start: how the tests see that a save rebuilt little
+        self._cfg: Any = None  # MkDocs's config, files, navigation and theme environment of the last build
+        self._files: Any = None
+        self._nav: Any = None
+        self._env: Any = None
+        self._doc_files: list = []
+        self._entries: dict[str, list] = {}  # src path -> its header-search entries, in page order
+
+    def build_all(self, site) -> None:
+        from mkdocs import utils
+        from mkdocs.structure.files import get_files, set_exclusions
+        from mkdocs.structure.nav import get_navigation
+
+        docs = self.site_dir.parent / "docs"  # never read: the pages are handed over in memory
+        docs.mkdir(parents=True, exist_ok=True)
+        cfg = load(
+            self.config_path, docs, self.site_dir, site.nav, site.site_name, self.site_url, site.copyright,
+            files=site.files, words=site.words,
+        )  # fmt: skip
+        cfg.plugins.on_startup(command="serve", dirty=False)
+        cfg = cfg.plugins.on_config(cfg)
+        cfg.plugins.on_pre_build(config=cfg)
+        utils.clean_directory(str(self.site_dir))
+        files = get_files(cfg)
+        env = cfg.theme.get_env()
+        files.add_files_from_theme(env, cfg)
+        files = cfg.plugins.on_files(files, config=cfg)
+        set_exclusions(files, cfg)
+        nav = cfg.plugins.on_nav(get_navigation(files, cfg), config=cfg, files=files)
+        self._cfg, self._files, self._nav = cfg, files, nav
+        for file in files.documentation_pages():
+            self._populate(file)
+        self._env = cfg.plugins.on_env(env, config=cfg, files=files)
+        files.copy_static_files()
+        self._templates()
+        self._doc_files = list(files.documentation_pages())
+        self._entries = {}
+        for file in self._doc_files:
+            self._render(file)
+        self._write_index()
+
+    def update(self, changed: dict[str, str | bytes], removed: set[str]) -> None:
+        """Hand over the outputs that changed (new ones included) and those that are gone."""
+        from mkdocs.structure.files import File, set_exclusions
+
+        assert self._cfg is not None and self._files is not None
+        files, listed, pages = self._files, False, []  # listed: the list of pages changed
+        for path in sorted(removed):
+            file = files.get_file_from_path(path)
+            if file is not None:
+                listed |= file.is_documentation_page()
+                files.remove(file)
+                self._entries.pop(file.src_uri, None)
+                Path(file.abs_dest_path).unlink(missing_ok=True)
+            elif not path.endswith(".md"):  # written later by write_output, unknown to the files
+                (self.site_dir / path).unlink(missing_ok=True)
+        for path in sorted(changed):
+            data = source(changed[path])
+            file = files.get_file_from_path(path)
+            if file is None:
+                file = File.generated(self._cfg, path, content=data)
+                files.append(file)
+                set_exclusions([file], self._cfg)
+                listed |= file.is_documentation_page()
+            elif isinstance(data, bytes):
+                file.content_bytes = data
+            else:
+                file.content_string = data
+            if file.is_documentation_page():
+                pages.append(file)
+            else:
+                file.copy_file()
+        if listed:  # the pages' list changed: MkDocs's order of pages and the sitemap follow
+            self._doc_files = list(files.documentation_pages())
+            self._templates()
+        for file in pages:
+            self._populate(file)
+            self._render(file)
+        if pages or listed:
+            self._write_index()
+
+    def write_output(self, path: str, data: str | bytes) -> None:
+        """Write a file that is not a page (data, feeds) into the served site, whole or not at all.
+        Called from the preview's background process: the engine's objects are not touched."""
+        target = self.site_dir / path
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if target.is_file() and target.read_bytes() == raw:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.bds-{os.getpid()}")
+        temporary.write_bytes(raw)
+        os.replace(temporary, target)
+
+    def _populate(self, file) -> None:
+        from mkdocs.commands import build as steps
+        from mkdocs.structure.pages import Page
+
+        if file.page is None:
+            Page(None, file, self._cfg)
+        steps._populate_page(file.page, self._cfg, self._files)
+
+    def _templates(self) -> None:
+        from mkdocs.commands import build as steps
+
+        cfg = self._cfg
+        for template in cfg.theme.static_templates:  # 404.html, sitemap.xml
+            steps._build_theme_template(template, self._env, self._files, cfg, self._nav)
+        for template in cfg.extra_templates:
+            steps._build_extra_template(template, self._files, cfg, self._nav)
+
+    def _render(self, file) -> None:
+        """Build one page; the entries the search plugin adds meanwhile are that page's."""
+        from mkdocs.commands import build as steps
+
+        entries = _search_entries(self._cfg)
+        before = len(entries) if entries is not None else 0
+        steps._build_page(file.page, self._cfg, self._doc_files, self._nav, self._env)
+        self.rendered += 1
+        if entries is not None:
+            self._entries[file.src_uri] = entries[before:]
+            del entries[before:]
+
+    def _write_index(self) -> None:
+        """The search plugin writes its index (on_post_build) from the pages' kept entries, in page order."""
+        entries = _search_entries(self._cfg)
+        if entries is not None:
+            entries[:] = [entry for file in self._doc_files for entry in self._entries.get(file.src_uri, [])]
+        self._cfg.plugins.on_post_build(config=self._cfg)
+        if entries is not None:
+            entries.clear()
+
+
+def _search_entries(cfg) -> list | None:
+    """The list the search plugin collects its entries in (Material's `entries`, MkDocs's `_entries`)."""
+    for plugin in cfg.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        for name in ("entries", "_entries"):
+            found = getattr(index, name, None)
+            if isinstance(found, list):
+                return found
+    return None
+
+
+def serve(config_path: Path, preview, host: str, port: int) -> None:
+    """Live preview on host:port until interrupted.
+
+    `preview` (bds.web.live.Preview) gives the whole site at start (`start()`), on every save what changed
+    (`refresh()`: None, or a change with `full` and the site, or `changed`/`removed` outputs), and may
+    finish slow outputs in the background (`after(write)`). MkDocs's LiveReloadServer serves the folder
+    and tells browsers to reload once the builder returns.
+    """
+    import shutil
+    import tempfile
+
+    import watchdog.observers
+    from mkdocs.livereload import LiveReloadServer
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
     checked_config(config_path).close()  # refuse a tagged or third-party configuration before serving
-    mkdocs_serve(
-        docs_dir=str(docs),
-        config_file=str(config_path),
-        dev_addr=f"{host}:{port}",
-        livereload=True,
-        build_type="dirty",  # only the pages whose source changed: the rule is in preview.configure
-        watch=[str(project_root / "content"), str(project_root / "opportunities")],
-        **_overrides(config_path),
-    )
+    work = Path(tempfile.mkdtemp(prefix="bds-serve-"))
+    site = LiveSite(config_path, work / "site", f"http://{host}:{port}/")
+    try:
+        _build_frozen(site, preview.start())
+        preview.after(site.write_output)
+
+        def builder() -> None:
+            try:
+                change = preview.refresh()
+                if change is None:
+                    return
+                if change.full:
+                    gc.unfreeze()  # the previous records and pages are garbage now
+                    gc.collect()
+                    _build_frozen(site, change.site)
+                else:
+                    site.update(change.changed, change.removed)
+            except BdsError as failed:  # said in Italian; the browser keeps the pages it has
+                print(failed, file=sys.stderr, flush=True)
+                return
+            preview.after(site.write_output)
+
+        server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site.site_dir))
+        # Native file events (inotify on Linux) instead of polling every 0.5 s: a poll of thousands of
+        # listings would take most of the second a save may take.
+        observer: Any = watchdog.observers.Observer()
+        server.observer = observer
+        server.error_handler = lambda code: _error_page(site.site_dir, code)
+        for path in preview.watched():
+            server.watch(str(path))
+        logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)  # «Serving on http://…»
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+    finally:
+        preview.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_frozen(site: LiveSite, pages) -> None:
+    """A whole build, with what is kept between saves frozen: the garbage collector stops rescanning
+    the records, pages and engine objects (millions at 5,000 listings) at every save (as in bds build)."""
+    gc.freeze()
+    site.build_all(pages)
+    gc.freeze()
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+def plain_preview(config):
+    """The hook's on_config under a plain `mkdocs serve` / `mkdocs build` of a project: the whole
+    project's pages, written to a preview folder (bds.web.preview), with the menu, name and footer."""
+    from . import preview
+
+    root = os.environ.get("BDS_PROJECT_ROOT") or str(Path(config.config_file_path).parent)
+    settings = Path(config.config_file_path)
+    engine_config = settings.read_bytes().hex() if settings.is_file() else ""
+    site, docs = preview.write_preview(Path(root), engine_config, config.site_name)
+    config.docs_dir = str(docs)
+    config.nav = nav_entries(site.nav)  # the menu's neutral entries in MkDocs's shape
+    config.site_name = site.site_name
+    config.copyright = site.copyright
+    config.extra["bds_words"] = site.words  # the theme's texts (mkdocs_hook.on_env)
+    return config

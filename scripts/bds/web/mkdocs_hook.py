@@ -1,8 +1,9 @@
 """MkDocs hook: the thin engine glue for `bds build`, `bds serve` (and a plain `mkdocs serve`).
 
 `bds build` generates the pages itself and hands them over in memory (`extra.bds_files`, added
-here as virtual files: nothing is written to disk and read back). In a preview it regenerates the
-pages from the project on every rebuild (content/ and opportunities/ are watched).
+here as virtual files: nothing is written to disk and read back), and so does `bds serve`
+(engine.LiveSite). Under a plain `mkdocs serve` it regenerates the pages from the project on every
+rebuild (engine.plain_preview).
 
 Pages whose front matter says `bds_html: true` are finished HTML: Python-Markdown would parse
 every tag only to return the block unchanged, so the body skips it (see `engine.page_source`).
@@ -18,11 +19,9 @@ PRERENDERED_KEY = "bds_html"  # same as bds.web.engine.PRERENDERED_KEY (kept imp
 def on_config(config):
     if config.extra.get("bds_pregenerated"):
         return config
-    from bds.web import engine, preview
+    from bds.web import engine
 
-    config = preview.configure(config)
-    config.nav = engine.nav_entries(config.nav or [])  # the menu's neutral entries in MkDocs's shape
-    return config
+    return engine.plain_preview(config)
 
 
 def js_messages(words: dict | None = None) -> dict:

@@ -1,22 +1,25 @@
-"""Live preview support: regenerate the docs folder for `bds serve` (called by the MkDocs hook)."""
+"""The pages of the engine's own preview or build run on a project (not through `bds`).
+
+The engine then reads a docs folder: its hook (web/engine.plain_preview) asks for the project's
+pages written to a stable folder per project, rewriting only the pages that came out different, so
+the engine's dirty rebuild redoes only those. `bds serve` itself keeps everything in memory instead
+(web/live.py). Engine-free: what the engine's configuration gets is set in web/engine.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .. import messages, report
-from .. import validate as validation
 from ..content import Project
-from . import generate
-from .model import licence
-from .text import esc
+from . import generate, live
+from .live import copyright_text
+
+__all__ = ["copyright_text", "docs_dir_for", "write_preview"]
 
 
 def docs_dir_for(project_root: Path) -> Path:
@@ -25,39 +28,26 @@ def docs_dir_for(project_root: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"bds-preview-{key}" / "docs"
 
 
-def configure(config):
-    root = os.environ.get("BDS_PROJECT_ROOT") or str(Path(config.config_file_path).parent)
-    project = Project.find(Path(root))
-    result = validation.run(project, today=dt.date.today())
-    if result.errors:  # the preview still shows what is valid, and says what is not
-        print(report.text(result.errors), file=sys.stderr)
-    ctx = generate.context_from_content(result.content, dt.date.today())
-    with messages.use(words=ctx.labels.words):
-        generated = generate.run_providers(result.content, ctx)
-        config.copyright = copyright_text(ctx.territory)
-        config.extra["bds_words"] = messages.words()  # the theme's texts (mkdocs_hook.on_env)
+def write_preview(
+    project_root: Path, frame_extra: str = "", default_name: str = ""
+) -> tuple[live.Site, Path]:
+    """Generate the whole project into its preview folder; return the site and the folder.
+
+    The rule: every call regenerates the pages' sources from the whole project, and only the sources
+    that came out different are rewritten; the engine then rebuilds the pages whose source is newer
+    than their output. What every page shows (menu, site name, footer, `frame_extra`: the engine's
+    configuration) makes the frame: when it changes, every source is touched and every page rebuilt.
+    """
+    project = Project.find(Path(project_root))
+    _result, generated = live.generate_all(project, dt.date.today())
+    site = live.site_of(generated, default_name)
     docs = docs_dir_for(project.root)
     generate.write_docs(generated, docs, only_changed=True)
-    config.docs_dir = str(docs)
-    config.nav = generated.nav
-    config.site_name = esc(ctx.territory.get("programme") or config.site_name)
-    _rebuild_all_if_frame_changed(config, docs)
-    return config
+    _touch_all_if_frame_changed(docs, site.frame() + frame_extra)
+    return site, docs
 
 
-def _rebuild_all_if_frame_changed(config, docs: Path) -> None:
-    """What a save rebuilds in `bds serve` (the engine runs dirty builds, web/engine.serve).
-
-    The rule: every save regenerates the pages' sources from the whole project, and `write_docs`
-    rewrites only the sources that came out different; the engine then rebuilds only the pages whose
-    source is newer than their output. So one listing rebuilds its page and the pages that list it
-    (catalogue, search, its partner's page, exports); a partner rebuilds the pages that show it. What
-    every page shows (navigation, site name, footer, mkdocs.yml), a territory change above all, makes
-    the "frame": when it changes, every source is touched and every page rebuilt.
-    """
-    settings = Path(config.config_file_path)
-    engine_config = settings.read_bytes().hex() if settings.is_file() else ""
-    frame = json.dumps([config.nav, config.site_name, config.copyright, engine_config], default=str)
+def _touch_all_if_frame_changed(docs: Path, frame: str) -> None:
     key = hashlib.sha256(frame.encode("utf-8")).hexdigest()
     stamp = docs.parent / "frame.sha256"
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
@@ -67,10 +57,3 @@ def _rebuild_all_if_frame_changed(config, docs: Path) -> None:
         if path.is_file():
             os.utime(path, (now, now))
     stamp.write_text(key, encoding="utf-8")
-
-
-def copyright_text(territory: dict) -> str:
-    """Footer text; the theme prints it unescaped, so it is escaped here."""
-    return esc(
-        messages.t("site.footer", licence=licence(territory).text, name=territory.get("programme", ""))
-    )
