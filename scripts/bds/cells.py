@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from . import lazy
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
@@ -29,10 +31,7 @@ def rule() -> str:
     return messages.t("validate.cells.rule")
 
 
-def __getattr__(name: str) -> str:
-    if name == "RULE_IT":
-        return rule()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy.attributes(__name__, RULE_IT=rule)
 
 
 def neutralise(value, numeric: bool = False):

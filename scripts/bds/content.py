@@ -46,6 +46,16 @@ def absolute(path: Path) -> Path:
         return path
 
 
+class _InProject:
+    """A fixed place in every project, `root / parts`, read as a property of the project."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    def __get__(self, project: Project, owner: type | None = None) -> Path:
+        return project.root.joinpath(*self.parts)
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path
@@ -59,25 +69,12 @@ class Project:
                 return cls(folder)
         raise ProjectNotFound(messages.t("validate.project.not_found", here=here))
 
-    @property
-    def territory_file(self) -> Path:
-        return self.root / "content" / "territory.yml"
-
-    @property
-    def glossary_file(self) -> Path:
-        return self.root / "content" / "glossary.yml"
-
-    @property
-    def partners_dir(self) -> Path:
-        return self.root / "content" / "partners"
-
-    @property
-    def guides_dir(self) -> Path:
-        return self.root / "content" / "guides"
-
-    @property
-    def opportunities_dir(self) -> Path:
-        return self.root / "opportunities"
+    # The layout of every project (the module docstring): fixed places below the root.
+    territory_file = _InProject("content", "territory.yml")
+    glossary_file = _InProject("content", "glossary.yml")
+    partners_dir = _InProject("content", "partners")
+    guides_dir = _InProject("content", "guides")
+    opportunities_dir = _InProject("opportunities")
 
     def shown(self, path: Path, resolved: Path | None = None) -> str:
         """Paths in messages are relative to the project, in POSIX form, like a compiler's."""
@@ -141,19 +138,34 @@ class Project:
         ):
             if folder.parent != self.root and not content_ok:
                 continue
-            if not self._folder(folder, found):
-                continue
-            try:
-                names = sorted(entry.name for entry in os.scandir(folder))
-            except OSError as exc:
-                found.append(F.make("FOLDER_UNREADABLE", self.shown(folder), 1, 1, reason=safefs.reason(exc)))
-                continue
-            files += self._records(folder, names, extensions, expected, found)
-            if folder == self.guides_dir and "img" in names:
-                self._pictures(folder / "img", found)
-            if folder == self.guides_dir:
-                files += self._translations(folder, names, found)
+            files += self._scan_folder(folder, extensions, expected, found)
         return files, found
+
+    def _scan_folder(
+        self, folder: Path, extensions: tuple, expected: str, found: list[F.Finding]
+    ) -> list[Path]:
+        """The records of one record folder; for the guides' folder, its translations too (and its
+        pictures are checked)."""
+        names = self._names(folder, found)
+        if names is None:
+            return []
+        files = self._records(folder, names, extensions, expected, found)
+        if folder == self.guides_dir:
+            if "img" in names:
+                self._pictures(folder / "img", found)
+            files += self._translations(folder, names, found)
+        return files
+
+    def _names(self, folder: Path, found: list[F.Finding]) -> list[str] | None:
+        """The names in `folder`, sorted; None, with a finding, when it is not a folder to look into
+        (`_folder`) or cannot be listed."""
+        if not self._folder(folder, found):
+            return None
+        try:
+            return sorted(entry.name for entry in os.scandir(folder))
+        except OSError as exc:
+            found.append(F.make("FOLDER_UNREADABLE", self.shown(folder), 1, 1, reason=safefs.reason(exc)))
+            return None
 
     def _translations(self, folder: Path, names: list[str], found: list[F.Finding]) -> list[Path]:
         """The translated guides, `content/guides/<lang>/*.md` (bds.translations checks them)."""
@@ -162,24 +174,16 @@ class Project:
             sub = folder / name
             if name == "img" or name.startswith(("_", ".")) or not os.path.isdir(sub):
                 continue
-            if not self._folder(sub, found):  # a symlinked folder is reported, never followed
-                continue
-            try:
-                inner = sorted(entry.name for entry in os.scandir(sub))
-            except OSError as exc:
-                found.append(F.make("FOLDER_UNREADABLE", self.shown(sub), 1, 1, reason=safefs.reason(exc)))
+            inner = self._names(sub, found)  # a symlinked folder is reported, never followed
+            if inner is None:
                 continue
             files += self._records(sub, inner, (".md",), ".md", found)
         return files
 
     def _pictures(self, folder: Path, found: list[F.Finding]) -> None:
         """The guides' pictures are copied into the site: only regular files, with portable names."""
-        if not self._folder(folder, found):
-            return
-        try:
-            names = sorted(entry.name for entry in os.scandir(folder))
-        except OSError as exc:
-            found.append(F.make("FOLDER_UNREADABLE", self.shown(folder), 1, 1, reason=safefs.reason(exc)))
+        names = self._names(folder, found)
+        if names is None:
             return
         self._records(folder, names, (), ".img", found)
         for name in names:
@@ -275,6 +279,22 @@ class Content:
         """A record was replaced after loading (the live preview takes a saved file): the typed records,
         and the site contexts kept with them, are built again on next use."""
         self._records = None
+
+    def add(self, shown: str, kind: str, doc: Document, translation: bool = False) -> None:
+        """Keep `doc` (the file shown as `shown`) with the records of its kind; a translated guide
+        apart from the Italian ones."""
+        self.kinds[shown] = kind
+        if kind == "territory":
+            self.territory = doc
+        elif kind == "glossary":
+            self.glossary = doc
+        else:
+            table = {
+                "partner": self.partners,
+                "opportunity": self.opportunities,
+                "guide": self.translations if translation else self.guides,
+            }
+            table[kind][shown] = doc
 
     def documents(self):
         for doc in (self.territory, self.glossary):
@@ -383,18 +403,7 @@ def load_content(
     docs = load_files(jobs, workers)
     loaded = [(shown, kind, doc) for (_path, shown, kind), doc in zip(jobs, docs, strict=True)]
     for shown, kind, doc in loaded + refused:
-        content.kinds[shown] = kind
-        if kind == "territory":
-            content.territory = doc
-        elif kind == "glossary":
-            content.glossary = doc
-        else:
-            table = {
-                "partner": content.partners,
-                "opportunity": content.opportunities,
-                "guide": content.translations if shown in translated else content.guides,
-            }
-            table[kind][shown] = doc
+        content.add(shown, kind, doc, translation=shown in translated)
     return content
 
 
@@ -412,21 +421,10 @@ def _jobs(
     named = {absolute(p) for p in extra} if kinds is not None else set()
     for path in files + extra:
         resolved = absolute(path)  # a symlink stays itself: reading it reports it
-        if resolved in seen:
-            continue
-        if (
-            kinds is not None
-            and resolved not in named
-            and project.kind_of(resolved, resolved=True) not in kinds
-        ):
+        if resolved in seen or not _wanted(project, resolved, kinds, named):
             continue
         seen.add(resolved)
-        if kind_override is None or path not in extra:
-            kind = project.kind_of(resolved, resolved=True)
-        else:
-            kind = kind_override
-        if kind is None:
-            kind = "guide" if path.suffix == ".md" else "opportunity"
+        kind = _kind(project, path, resolved, kind_override if path in extra else None)
         lexical = Path(os.path.abspath(path))
         if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
             # named on the command line through a symlinked folder of the project: not read
@@ -435,3 +433,17 @@ def _jobs(
             continue
         jobs.append((path, project.shown(path, resolved), kind))
     return jobs, refused
+
+
+def _wanted(project: Project, resolved: Path, kinds: set[str] | None, named: set[Path]) -> bool:
+    """Whether to load the file: every file without `kinds`; else the files named and those of `kinds`."""
+    return kinds is None or resolved in named or project.kind_of(resolved, resolved=True) in kinds
+
+
+def _kind(project: Project, path: Path, resolved: Path, override: str | None) -> str:
+    """The kind to load a file as: `override` when given, else where it lies in the project; a file
+    outside the record folders by its extension."""
+    kind = override if override is not None else project.kind_of(resolved, resolved=True)
+    if kind is None:
+        kind = "guide" if path.suffix == ".md" else "opportunity"
+    return kind

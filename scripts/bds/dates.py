@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from . import lazy
 from .messages import t
 
 _MONTH_KEYS = (
@@ -54,12 +55,14 @@ def span(start: dt.date, end: dt.date | None = None) -> str:
     return t("common.dates.from_to", start=with_weekday(start), end=with_weekday(end))
 
 
-def __getattr__(name: str):
-    if name == "MONTHS":  # the month names in the current language, read from the catalogue when asked
-        return tuple(month_name(n) for n in range(1, 13))
-    if name == "WEEKDAYS":
-        return tuple(t(f"common.dates.weekdays.{key}") for key in _WEEKDAY_KEYS)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The month and weekday names in the current language, read from the catalogue when asked.
+MONTHS: tuple[str, ...]
+WEEKDAYS: tuple[str, ...]
+__getattr__ = lazy.attributes(
+    __name__,
+    MONTHS=lambda: tuple(month_name(n) for n in range(1, 13)),
+    WEEKDAYS=lambda: tuple(t(f"common.dates.weekdays.{key}") for key in _WEEKDAY_KEYS),
+)
 
 
 def parse(value) -> dt.date | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from dataclasses import field as _field  # `field` is also a Finding attribute
 
-from . import messages
+from . import lazy, messages
 
 ERROR = "error"
 WARNING = "warning"
@@ -239,12 +239,7 @@ def registry() -> dict[str, Code]:
     return _registry_for(_current_words())
 
 
-def __getattr__(name: str) -> object:
-    if name == "REGISTRY":
-        return registry()
-    if name == "_CODES":
-        return list(codes())
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy.attributes(__name__, REGISTRY=registry, _CODES=lambda: list(codes()))
 
 
 @dataclass(frozen=True)

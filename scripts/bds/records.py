@@ -254,37 +254,60 @@ def from_data(
     glossary: Iterable[Mapping] = (),
 ) -> Records:
     """Records from plain mappings (`guides`: (front matter, path, body, language) each)."""
-    typed_partners = [Partner.of(p) for p in partners]
-    all_guides = [Guide.of(data, path, body, language) for data, path, body, language in guides]
+    italian, translations = _guides(guides)
     return Records(
         territory=Territory.of(territory),
         listings=tuple(Listing.of(item) for item in listings),
-        partners=types.MappingProxyType({p.id: p for p in sorted(typed_partners, key=lambda p: p.id)}),
-        guides=tuple(g for g in all_guides if g.language is None),
-        translations=tuple(g for g in all_guides if g.language is not None),
+        partners=_partners_by_id(partners),
+        guides=italian,
+        translations=translations,
         glossary=tuple(GlossaryTerm.of(t) for t in glossary if isinstance(t, Mapping)),
     )
+
+
+def _partners_by_id(partners: Iterable[Mapping]) -> Mapping[str, Partner]:
+    """The partners by id, sorted by id, read-only."""
+    typed = sorted((Partner.of(p) for p in partners), key=lambda p: p.id)
+    return types.MappingProxyType({p.id: p for p in typed})
+
+
+def _guides(
+    guides: Iterable[tuple[Mapping, str, str | None, str | None]],
+) -> tuple[tuple[Guide, ...], tuple[Guide, ...]]:
+    """The Italian guides and the translations (a language), each in the order given."""
+    typed = [Guide.of(data, path, body, language) for data, path, body, language in guides]
+    return tuple(g for g in typed if g.language is None), tuple(g for g in typed if g.language is not None)
 
 
 def from_content(content) -> Records:
     """The records of a loaded project: only the documents that passed validation (`Content.valid`)."""
     territory = content.territory.data if content.territory is not None and content.territory.ok else {}
-    glossary: list = []
-    if content.glossary is not None and content.glossary.ok and isinstance(content.glossary.data, dict):
-        glossary = list(content.glossary.data.get("terms") or [])
-    guides: list[tuple[Mapping, str, str | None, str | None]]
-    guides = [(doc.data, doc.path, doc.body, None) for doc in content.valid("guide")]
-    guides += [
-        (doc.data, doc.path, doc.body, PurePosixPath(doc.path).parent.name)
-        for doc in content.valid("translation")
-    ]
     return from_data(
         territory,
         [doc.data for doc in content.valid("opportunity")],
         [doc.data for doc in content.valid("partner")],
-        guides,
-        glossary,
+        _guide_entries(content),
+        _glossary_terms(content.glossary),
     )
+
+
+def _glossary_terms(glossary) -> list:
+    """The terms of the glossary document, when it passed validation."""
+    if glossary is None or not glossary.ok or not isinstance(glossary.data, dict):
+        return []
+    return list(glossary.data.get("terms") or [])
+
+
+def _guide_entries(content) -> list[tuple[Mapping, str, str | None, str | None]]:
+    """(front matter, path, body, language) of every valid guide: the Italian ones (no language),
+    then the translations (the language is their folder's name, `content/guides/<lang>/`)."""
+    entries: list[tuple[Mapping, str, str | None, str | None]]
+    entries = [(doc.data, doc.path, doc.body, None) for doc in content.valid("guide")]
+    entries += [
+        (doc.data, doc.path, doc.body, PurePosixPath(doc.path).parent.name)
+        for doc in content.valid("translation")
+    ]
+    return entries
 
 
 def as_listing(item: Mapping | Listing) -> Listing:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import kitfiles
+from . import kitfiles, lazy
 
 # The territory's words; the kit's defaults (Milan's) are in data/vocabulary.yml.
 WORD_KEYS = (
@@ -43,10 +43,7 @@ def defaults() -> dict[str, str]:
     return dict(_defaults())
 
 
-def __getattr__(name: str) -> dict[str, str]:
-    if name == "DEFAULTS":
-        return defaults()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy.attributes(__name__, DEFAULTS=defaults)
 
 
 @dataclass(frozen=True)

@@ -761,11 +761,12 @@ class LiveSite:
         if pages or listed:
             self._write_index()
 
-    def write_output(self, path: str, data: str | bytes) -> None:
+    def write_output(self, path: str, data: Page | str | bytes) -> None:
         """Write a file that is not a page (data, feeds) into the served site, whole or not at all.
         Called from the preview's background process: the engine's objects are not touched."""
         target = self.site_dir / path
-        raw = data.encode("utf-8") if isinstance(data, str) else data
+        text = source(data)
+        raw = text.encode("utf-8") if isinstance(text, str) else text
         if target.is_file() and target.read_bytes() == raw:
             return
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -87,21 +87,34 @@ def sessions(listing: Listing | Mapping, exceptions: bool = True) -> list[dt.dat
     """The days of the sessions a timetable describes (exceptions left out unless `exceptions` is
     False); [] without a timetable. A typed record's dates are not parsed again; a plain mapping's
     (bds.rules checks timetables before there are records) are."""
-    if isinstance(listing, Listing):
-        table, (start, end), skip = listing.raw.get("timetable"), _span(listing), listing.except_days
-    else:
-        table, when = listing.get("timetable"), listing.get("dates") or {}
-        start, end = parse_date(when.get("start")), parse_date(when.get("end"))
-        end = None if start is not None and end is not None and end < start else end
-        skip = frozenset(
-            parse_date(d) for d in (table.get("except") or [] if isinstance(table, Mapping) else [])
-        )
+    table, start, end, skip = (
+        _timetable(listing) if isinstance(listing, Listing) else _plain_timetable(listing)
+    )
     if not isinstance(table, Mapping) or start is None or _time(table.get("start_time")) is None:
         return []
     end = min(end or start, start + dt.timedelta(days=MAX_SPAN_DAYS))
     days, every = _weekly_rule(table)
     skip = skip if exceptions else frozenset()
     return [d for d in _rule_days(start, end, days, every) if d not in skip]
+
+
+_Timetable = tuple[object, dt.date | None, dt.date | None, frozenset[dt.date | None]]
+
+
+def _timetable(listing: Listing) -> _Timetable:
+    """A typed listing's timetable, first and last day (`_span`) and days off, parsed already."""
+    start, end = _span(listing)
+    return listing.raw.get("timetable"), start, end, listing.except_days
+
+
+def _plain_timetable(listing: Mapping) -> _Timetable:
+    """The same read from a plain mapping, whose dates are parsed here (as `_span` and
+    `Listing.except_days` do)."""
+    table, when = listing.get("timetable"), listing.get("dates") or {}
+    start, end = parse_date(when.get("start")), parse_date(when.get("end"))
+    end = None if start is not None and end is not None and end < start else end
+    days_off = (table.get("except") or []) if isinstance(table, Mapping) else []
+    return table, start, end, frozenset(parse_date(d) for d in days_off)
 
 
 def _weekly_rule(table: Mapping) -> tuple[list[int], int]:

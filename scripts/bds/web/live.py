@@ -44,6 +44,7 @@ from ..content import Content, Project, ProjectNotFound, load_one
 from ..errors import BdsError
 from . import generate, ical, model, pages, render
 from .model import licence
+from .page import Page, SiteFiles
 from .text import esc
 
 RECORDS = ("opportunity", "partner")  # the kinds a save rebuilds in part; any other file rebuilds all
@@ -55,7 +56,7 @@ SEARCH_DATA = f"{model.LISTING_DIR}/indice-ricerca.json"
 class Site:
     """The whole preview as the engine gets it at start and after a full rebuild."""
 
-    files: dict[str, str | bytes]
+    files: SiteFiles
     nav: list
     site_name: str
     copyright: str
@@ -72,7 +73,7 @@ class Change:
 
     full: bool = False
     site: Site | None = None
-    changed: dict[str, str | bytes] = field(default_factory=dict)
+    changed: SiteFiles = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
 
 
@@ -186,7 +187,7 @@ class Preview:
             return None  # only errors: the last good pages stay
         return self._regenerate(old_ctx, saves)
 
-    def after(self, write: Callable[[str, str | bytes], None]) -> None:
+    def after(self, write: Callable[[str, Page | str | bytes], None]) -> None:
         """Finish the slow outputs in the background (see the module's rule); `write` puts one in the site."""
         if self._late.pending and self.content is not None and self.generated is not None:
             self._late.start(self.content, self.generated.ctx, write)
@@ -276,7 +277,7 @@ class Preview:
         assert self.content is not None and self.generated is not None
         ctx = generate.context_from_content(self.content, self.today)
         _keep_entries(old_ctx, ctx, _ids(*(record for save in saves for record in save[1:])))
-        fresh: dict[str, str | bytes] = {}
+        fresh: SiteFiles = {}
         with messages.use(words=ctx.labels.words):
             for kind, old, new in saves:
                 touched = _listing_outputs if kind == "opportunity" else _partner_outputs
@@ -346,9 +347,9 @@ def _record_paths(ctx) -> set[str]:
     return paths | {model.facet_path(facet, value) for facet, value in _facet_keys(*ctx.listings)}
 
 
-def _listing_outputs(content, old_ctx, ctx, old: dict, new: dict) -> dict[str, str | bytes]:
+def _listing_outputs(content, old_ctx, ctx, old: dict, new: dict) -> SiteFiles:
     """What one saved listing rebuilds (the module's rule)."""
-    out: dict[str, str | bytes] = {}
+    out: SiteFiles = {}
     shown = {str(item.get("id")): item for item in ctx.listings}
     if _shown_ids(old_ctx) != set(shown):  # added, deleted, opened or closed: pages that name any listing
         out.update(_small_pages(content, ctx))
@@ -373,7 +374,7 @@ def _listing_outputs(content, old_ctx, ctx, old: dict, new: dict) -> dict[str, s
     return out
 
 
-def _partner_outputs(content, old_ctx, ctx, old: dict, new: dict) -> dict[str, str | bytes]:
+def _partner_outputs(content, old_ctx, ctx, old: dict, new: dict) -> SiteFiles:
     """What one saved partner rebuilds (the module's rule)."""
     out = _small_pages(content, ctx)
     out.update({p: d for p, d in pages.facet_pages(content, ctx).items() if p != SEARCH_DATA})
@@ -394,7 +395,7 @@ def _partner_outputs(content, old_ctx, ctx, old: dict, new: dict) -> dict[str, s
     return out
 
 
-def _counting_pages(ctx) -> dict[str, str | bytes]:
+def _counting_pages(ctx) -> SiteFiles:
     """The pages that list or count every listing: home, catalogue, partners' directory, open data."""
     return {
         "index.md": render.home(ctx),
@@ -404,11 +405,9 @@ def _counting_pages(ctx) -> dict[str, str | bytes]:
     }
 
 
-def _browse_pages(ctx) -> dict[str, str | bytes]:
+def _browse_pages(ctx) -> SiteFiles:
     """The folders above the filter pages (same as pages.facet_pages): they count listings per value."""
-    out: dict[str, str | bytes] = {
-        "catalogo/index.md": render.browse_page(ctx, "catalogo/index.md", tuple(model.FACETS))
-    }
+    out: SiteFiles = {"catalogo/index.md": render.browse_page(ctx, "catalogo/index.md", tuple(model.FACETS))}
     for facet in model.FACETS:
         path = f"catalogo/{model.FACET_QUERY[facet]}/index.md"
         out[path] = render.browse_page(ctx, path, (facet,))
@@ -420,8 +419,8 @@ def _browse_pages(ctx) -> dict[str, str | bytes]:
 _PER_RECORD = {"listing_pages", "facet_pages", "partner_pages", "open_data_files"}
 
 
-def _small_pages(content, ctx) -> dict[str, str | bytes]:
-    out: dict[str, str | bytes] = {}
+def _small_pages(content, ctx) -> SiteFiles:
+    out: SiteFiles = {}
     for entry in pages.PAGE_PROVIDERS:
         provider = pages.resolve(entry)
         if getattr(provider, "__name__", "") not in _PER_RECORD:
@@ -429,7 +428,7 @@ def _small_pages(content, ctx) -> dict[str, str | bytes]:
     return out
 
 
-def late_outputs(content, ctx) -> dict[str, str | bytes]:
+def late_outputs(content, ctx) -> SiteFiles:
     """The outputs finished in the background: the catalogue's search data and the open-data files."""
     with messages.use(words=ctx.labels.words):
         return {SEARCH_DATA: render.search_index(ctx), **pages.open_data_files(content, ctx)}

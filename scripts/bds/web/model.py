@@ -90,17 +90,17 @@ def cost_key(listing: Mapping) -> str:
     return "free"
 
 
+# What each facet reads of a listing: a field holding a list, or one holding one value; `cost` is
+# derived (cost_key).
+_LIST_FACETS = {"axis": "axes", "zone": "zones", "audience": "audience"}
+_ONE_VALUE_FACETS = ("kind", "access")
+
+
 def facet_values(listing: Mapping, facet: str) -> list[str]:
-    if facet == "kind":
-        return [str(listing.get("kind", ""))]
-    if facet == "axis":
-        return [str(v) for v in listing.get("axes") or []]
-    if facet == "zone":
-        return [str(v) for v in listing.get("zones") or []]
-    if facet == "audience":
-        return [str(v) for v in listing.get("audience") or []]
-    if facet == "access":
-        return [str(listing.get("access", ""))]
+    if facet in _LIST_FACETS:
+        return [str(v) for v in listing.get(_LIST_FACETS[facet]) or []]
+    if facet in _ONE_VALUE_FACETS:
+        return [str(listing.get(facet, ""))]
     if facet == "cost":
         return [cost_key(listing)]
     raise KeyError(facet)

@@ -59,35 +59,56 @@ def _strings(value) -> list[str]:
     return [str(v) for v in value if isinstance(v, (str, int))] if isinstance(value, list) else []
 
 
+@dataclass(frozen=True)
+class _Zones:
+    """The territory's zones by id: where each stands in the territory's order, its label, its
+    neighbourhoods."""
+
+    order: dict[str, int]
+    labels: dict[str, str]
+    areas: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, zones: list[dict]) -> _Zones:
+        return cls(
+            order={str(z.get("id")): i for i, z in enumerate(zones)},
+            labels={str(z.get("id")): str(z.get("label") or z.get("id")) for z in zones},
+            areas={str(z.get("id")): _strings(z.get("areas")) for z in zones},
+        )
+
+    def rank(self, zone: str) -> int:
+        """Where `zone` stands in the territory's order; an unknown zone after every known one."""
+        return self.order.get(zone, 999)
+
+
 def directory(territory: dict) -> list[Cps]:
     """Every CPS of the territory, ordered by the first zone it serves (then by name)."""
-    zones = _records(territory.get("zones"))
-    order = {str(z.get("id")): i for i, z in enumerate(zones)}
-    labels = {str(z.get("id")): str(z.get("label") or z.get("id")) for z in zones}
-    zone_areas = {str(z.get("id")): _strings(z.get("areas")) for z in zones}
-    out = []
-    for service in _records(territory.get("health_services")):
-        short = str(service.get("short_name") or service.get("name") or "")
-        for cps in _records(service.get("cps")):
-            ids = sorted(_strings(cps.get("zones")), key=lambda z: (order.get(z, 999), z))
-            areas = _strings(cps.get("areas")) or [a for z in ids for a in zone_areas.get(z, [])]
-            out.append(
-                Cps(
-                    id=str(cps.get("id")),
-                    name=str(cps.get("name") or cps.get("id")),
-                    service=short,
-                    zones=tuple((z, labels.get(z, z)) for z in ids),
-                    areas=tuple(dict.fromkeys(areas)),
-                    address=_text(cps, "address"),
-                    phone=_text(cps, "phone"),
-                    email=_text(cps, "email"),
-                    hours=_text(cps, "hours"),
-                    booking=_text(cps, "booking"),
-                    example=cps.get("example") is True,
-                )
-            )
-    return sorted(
-        out, key=lambda c: (min((order.get(z, 999) for z, _ in c.zones), default=999), c.name, c.id)
+    zones = _Zones.of(_records(territory.get("zones")))
+    found = [
+        _cps(cps, str(service.get("short_name") or service.get("name") or ""), zones)
+        for service in _records(territory.get("health_services"))
+        for cps in _records(service.get("cps"))
+    ]
+    return sorted(found, key=lambda c: (min((zones.rank(z) for z, _ in c.zones), default=999), c.name, c.id))
+
+
+def _cps(cps: dict, service: str, zones: _Zones) -> Cps:
+    """One CPS of the health service whose short name is `service`; without its own neighbourhoods,
+    those of the zones it serves."""
+    ids = sorted(_strings(cps.get("zones")), key=lambda z: (zones.rank(z), z))
+    areas = _strings(cps.get("areas")) or [a for z in ids for a in zones.areas.get(z, [])]
+    return Cps(
+        id=str(cps.get("id")),
+        name=str(cps.get("name") or cps.get("id")),
+        service=service,
+        zones=tuple((z, zones.labels.get(z, z)) for z in ids),
+        areas=tuple(dict.fromkeys(areas)),
+        address=_text(cps, "address"),
+        phone=_text(cps, "phone"),
+        email=_text(cps, "email"),
+        hours=_text(cps, "hours"),
+        booking=_text(cps, "booking"),
+        example=cps.get("example") is True,
     )
 
 
@@ -139,25 +160,35 @@ def _zone_names(cps: Cps) -> str:
     return messages.t("site.cps.zone_list", first=", ".join(labels[:-1]), last=labels[-1])
 
 
-def cps_card(cps: Cps, ctx: SiteContext, heading: int = 3) -> str:
+def _missing(ctx: SiteContext) -> str:
+    """What a CPS card says where the territory gives no fact: who to ask, when there is a number."""
     coord = ctx.territory.get("coordinators") or {}
-    missing = (
-        messages.t("site.cps.missing_ask", phone=esc(coord["phone"]))
-        if coord.get("phone")
-        else messages.t("site.cps.missing")
-    )
-    rows = [
-        (messages.t("site.cps.facts.phone"), phone_link(cps.phone) if cps.phone else esc(missing)),
-        (messages.t("site.cps.facts.address"), esc(cps.address) if cps.address else esc(missing)),
-        (messages.t("site.cps.facts.hours"), esc(cps.hours) if cps.hours else esc(missing)),
-        (messages.t("site.cps.facts.booking"), esc(cps.booking) if cps.booking else esc(missing)),
-    ]
+    if coord.get("phone"):
+        return messages.t("site.cps.missing_ask", phone=esc(coord["phone"]))
+    return messages.t("site.cps.missing")
+
+
+def _more_facts(cps: Cps) -> list[tuple[str, str]]:
+    """The facts a card shows only when the territory gives them: the email, the neighbourhoods."""
+    rows = []
     if cps.email:
         rows.append(
             (messages.t("site.cps.facts.email"), f'<a href="mailto:{esc(cps.email)}">{esc(cps.email)}</a>')
         )
     if cps.areas:
         rows.append((messages.t("site.cps.facts.areas"), esc(", ".join(cps.areas))))
+    return rows
+
+
+def cps_card(cps: Cps, ctx: SiteContext, heading: int = 3) -> str:
+    missing = _missing(ctx)
+    rows = [
+        (messages.t("site.cps.facts.phone"), phone_link(cps.phone) if cps.phone else esc(missing)),
+        (messages.t("site.cps.facts.address"), esc(cps.address) if cps.address else esc(missing)),
+        (messages.t("site.cps.facts.hours"), esc(cps.hours) if cps.hours else esc(missing)),
+        (messages.t("site.cps.facts.booking"), esc(cps.booking) if cps.booking else esc(missing)),
+        *_more_facts(cps),
+    ]
     badge = f'<p class="bds-badge bds-badge--example">{t_html("site.cps.example")}</p>' if cps.example else ""
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     return (

@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import cells, schema
 from ..messages import t, with_words
@@ -283,22 +284,15 @@ def _num(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _contact_cells(record: Mapping) -> dict:
-    contact = record.get("contact") or {}
-    return {
-        "email": str(contact.get("email") or ""),
-        "telefono": str(contact.get("phone") or ""),
-        "sito": str(contact.get("url") or ""),
-    }
+# Cells read from a nested mapping of a record: cell name -> key.
+_CONTACT_CELLS = {"email": "email", "telefono": "phone", "sito": "url"}  # record["contact"]
+_DATE_CELLS = {"data_inizio": "start", "data_fine": "end", "scadenza": "deadline"}  # listing["dates"]
 
 
-def _date_cells(listing: Mapping) -> dict:
-    dates = listing.get("dates") or {}
-    return {
-        "data_inizio": str(dates.get("start") or ""),
-        "data_fine": str(dates.get("end") or ""),
-        "scadenza": str(dates.get("deadline") or ""),
-    }
+def _nested_cells(record: Mapping, key: str, cells_of: Mapping[str, str]) -> dict:
+    """The cells `cells_of` names, read from the mapping `record[key]` ("" where a value is missing)."""
+    nested = record.get(key) or {}
+    return {cell: str(nested.get(name) or "") for cell, name in cells_of.items()}
 
 
 def _cost_cells(listing: Mapping) -> dict:
@@ -347,13 +341,13 @@ def public_record(listing: Listing | Mapping, ctx: SiteContext) -> dict:
         "zone": LIST_SEPARATOR.join(listing.get("zones") or []),
         "luogo": record.place_name or "",
         "indirizzo": record.address or "",
-        **_date_cells(listing),
+        **_nested_cells(listing, "dates", _DATE_CELLS),
         "orari": _typed(listing, "schedule", str) or "",
         "posti": _typed(listing, "places", int),
         **_cost_cells(listing),
         "accesso": str(listing.get("access", "")),
         "destinatari": LIST_SEPARATOR.join(listing.get("audience") or []),
-        **_contact_cells(listing),
+        **_nested_cells(listing, "contact", _CONTACT_CELLS),
         "stato": str(listing.get("status", "")),
         "verificata_il": str(listing.get("reviewed", "")),
         "esempio": record.example,
@@ -370,7 +364,7 @@ def partner_record(pid: str, partner: dict, ctx: SiteContext) -> dict:
         "ruolo": str(partner.get("role", "")),
         "reti": LIST_SEPARATOR.join(partner.get("networks") or []),
         "zone": LIST_SEPARATOR.join(partner.get("zones") or []),
-        **_contact_cells(partner),
+        **_nested_cells(partner, "contact", _CONTACT_CELLS),
         "sede": str((partner.get("contact") or {}).get("address") or ""),
         "esp": _typed(partner, "peer_support", bool),
         "verificato_il": str(partner.get("reviewed", "")),
@@ -462,17 +456,51 @@ def _fields(kind: str, columns: list[Column], ctx: SiteContext) -> list[dict]:
     return out
 
 
-def _resource(name: str, path: str, title: str, description: str, fields: list[dict], **schema_extra) -> dict:
+class _Table(NamedTuple):
+    """One table of the data package: its name (the file is NAME.csv), the catalogue entry of its
+    title and description (`data.package.<texts>`), the schema its columns come from, its columns,
+    primary key and foreign keys (column, table it refers to by id)."""
+
+    name: str
+    texts: str
+    kind: str
+    columns: list[Column]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str], ...] = ()
+
+
+_TABLES = (
+    _Table("opportunita", "listings", "opportunity", OPPORTUNITY_COLUMNS, ("id",), (("ente", "enti"),)),
+    _Table("enti", "partners", "partner", PARTNER_COLUMNS, ("id",)),
+    _Table("zone", "zones", "zone", ZONE_COLUMNS, ("id",)),
+    _Table(
+        "opportunita-zone",
+        "listing_zones",
+        "opportunity",
+        LINK_COLUMNS,
+        ("opportunita", "zona"),
+        (("opportunita", "opportunita"), ("zona", "zone")),
+    ),
+)
+
+
+def _resource(table: _Table, rule: str, ctx: SiteContext) -> dict:
+    keys: dict = {"primaryKey": list(table.primary_key)}
+    if table.foreign_keys:
+        keys["foreignKeys"] = [
+            {"fields": [column], "reference": {"resource": other, "fields": ["id"]}}
+            for column, other in table.foreign_keys
+        ]
     return {
-        "name": name,
-        "path": path,
+        "name": table.name,
+        "path": f"{table.name}.csv",
         "profile": "tabular-data-resource",
-        "title": title,
-        "description": description,
+        "title": t(f"data.package.{table.texts}.title"),
+        "description": t(f"data.package.{table.texts}.description", rule=rule),
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": {"fields": fields, "missingValues": [""], **schema_extra},
+        "schema": {"fields": _fields(table.kind, table.columns, ctx), "missingValues": [""], **keys},
     }
 
 
@@ -489,45 +517,7 @@ def descriptor(ctx: SiteContext) -> dict:
         "title": t("data.package.title", name=programme),
         "description": t("data.package.description", name=programme, rule=rule),
         "licenses": [licence_info],
-        "resources": [
-            _resource(
-                "opportunita",
-                "opportunita.csv",
-                t("data.package.listings.title"),
-                t("data.package.listings.description", rule=rule),
-                _fields("opportunity", OPPORTUNITY_COLUMNS, ctx),
-                primaryKey=["id"],
-                foreignKeys=[{"fields": ["ente"], "reference": {"resource": "enti", "fields": ["id"]}}],
-            ),
-            _resource(
-                "enti",
-                "enti.csv",
-                t("data.package.partners.title"),
-                t("data.package.partners.description", rule=rule),
-                _fields("partner", PARTNER_COLUMNS, ctx),
-                primaryKey=["id"],
-            ),
-            _resource(
-                "zone",
-                "zone.csv",
-                t("data.package.zones.title"),
-                t("data.package.zones.description", rule=rule),
-                _fields("zone", ZONE_COLUMNS, ctx),
-                primaryKey=["id"],
-            ),
-            _resource(
-                "opportunita-zone",
-                "opportunita-zone.csv",
-                t("data.package.listing_zones.title"),
-                t("data.package.listing_zones.description"),
-                _fields("opportunity", LINK_COLUMNS, ctx),
-                primaryKey=["opportunita", "zona"],
-                foreignKeys=[
-                    {"fields": ["opportunita"], "reference": {"resource": "opportunita", "fields": ["id"]}},
-                    {"fields": ["zona"], "reference": {"resource": "zone", "fields": ["id"]}},
-                ],
-            ),
-        ],
+        "resources": [_resource(table, rule, ctx) for table in _TABLES],
     }
 
 
