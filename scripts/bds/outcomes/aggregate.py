@@ -62,16 +62,7 @@ def _rows(table: package.Table, *names: str):
     return zip(*(table[name] for name in names), strict=False)
 
 
-_PROJECT_COLUMNS = (
-    "project_id",
-    "beneficiary_id",
-    "referral_date",
-    "start_date",
-    "end_date",
-    "status",
-    "closure_reason",
-    "axes",
-)
+_PROJECT_COLUMNS = (*package.PROJECT_SPAN_COLUMNS, "axes")
 
 
 def _domains(person: dict[str, tuple], territory: dict | None) -> dict[str, list]:

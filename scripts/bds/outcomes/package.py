@@ -21,6 +21,16 @@ from .. import kitfiles
 
 SCHEMA_DIR_NAME = "outcomes"
 TABLES = ("beneficiaries", "projects", "assessments", "admissions", "costs")
+# The columns of a project's span (who, when, how it ended), read by the cross-table checks and the aggregate.
+PROJECT_SPAN_COLUMNS = (
+    "project_id",
+    "beneficiary_id",
+    "referral_date",
+    "start_date",
+    "end_date",
+    "status",
+    "closure_reason",
+)
 
 
 def schema_dir() -> Path:

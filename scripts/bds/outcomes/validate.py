@@ -584,15 +584,7 @@ def _date_order(row: int, later: str, earlier: str, column: str | None = None) -
     )
 
 
-_PROJECT_COLUMNS = (
-    "project_id",
-    "beneficiary_id",
-    "referral_date",
-    "start_date",
-    "end_date",
-    "status",
-    "closure_reason",
-)
+_PROJECT_COLUMNS = package.PROJECT_SPAN_COLUMNS
 
 
 def _project_problems(
