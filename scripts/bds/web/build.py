@@ -222,11 +222,13 @@ def _generate_and_build(
     sites = _generate_sites(content, today, log, providers)
     ctx = sites[0].ctx
     alternates = _alternates(sites)
-    # QR codes are drawn in another process while the engine runs (not earlier: the generation
-    # already keeps both cores busy); the engine fills them in page by page.
-    qr_jobs = postprocess.start_qr(ctx)
-    gc.freeze()  # the generated pages too
     total = sum(s.generated.page_count for s in sites)
+    processes = engine_processes(sites[0].generated.page_count)
+    # QR codes are drawn in another process while the engine runs (not earlier: the generation
+    # already keeps both cores busy); the engine fills them in page by page. When the engine's own
+    # processes keep the cores busy, each draws the codes of its pages itself.
+    qr_jobs = postprocess.start_qr(ctx, in_process=processes > 1)
+    gc.freeze()  # the generated pages too
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
@@ -236,7 +238,9 @@ def _generate_and_build(
             print(messages.t("site.build.building", count=total), file=log, flush=True)
             for one in sites:
                 target = site / one.folder if one.folder else site
-                warnings += _build_one(project, one, docs, target, today, log, total, qr_jobs, alternates)
+                warnings += _build_one(
+                    project, one, docs, target, today, log, total, qr_jobs, alternates, processes
+                )
             precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
@@ -267,15 +271,43 @@ def _alternates(sites: list[_Site]) -> languages.Alternates | None:
     )
 
 
+PROCESSES_ENV = "BDS_BUILD_PROCESSES"  # how many processes render the pages; 1 = MkDocs's own build
+SHARE_FROM = 100  # pages of a language's site; below, a second process saves less than it costs
+
+
+def engine_processes(pages: int) -> int:
+    """How many processes render the pages (engine.build_in_processes): one per core, at most 4 (the
+    pages are shared copy-on-write, each process adds its own renders' memory); BDS_BUILD_PROCESSES
+    forces a number (1: one process, as MkDocs alone builds; the test of identical outputs)."""
+    forced = os.environ.get(PROCESSES_ENV, "").strip()
+    if forced.isdigit():
+        return max(1, int(forced))
+    if pages < SHARE_FROM:
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
 def _build_one(
-    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates
+    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates, processes=1
 ) -> int:
     """One language's engine run (its texts in its language); returns the number of engine warnings."""
-    jobs = qr_jobs if one.language == languages.ITALIAN else postprocess.start_qr(one.ctx)
+    if one.language == languages.ITALIAN:
+        jobs = qr_jobs
+    else:
+        jobs = postprocess.start_qr(one.ctx, in_process=processes > 1)
     try:
         with messages.use(language=one.language):
             engine_warnings = _run_engine(
-                project, one, docs, target, today, log, total, jobs, _engine_language(one, alternates)
+                project,
+                one,
+                docs,
+                target,
+                today,
+                log,
+                total,
+                jobs,
+                _engine_language(one, alternates),
+                processes,
             )
     finally:
         if jobs is not qr_jobs:
@@ -285,7 +317,9 @@ def _build_one(
     return len(engine_warnings)
 
 
-def _run_engine(project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language):
+def _run_engine(
+    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language, processes=1
+):
     ctx, generated = one.ctx, one.generated
     return engine.build(
         engine.config_file(project.root),
@@ -301,4 +335,5 @@ def _run_engine(project, one: _Site, docs: Path, target: Path, today, log, total
         finish_page=qr_jobs.fill,
         words=messages.words(),
         language=language,
+        workers=processes,
     )

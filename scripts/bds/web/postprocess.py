@@ -2,7 +2,9 @@
 
 Drawing 5,000 QR codes takes seconds of CPU, so a worker process draws them on the other core;
 the engine hands each built listing page to `QrJobs.fill` before writing it, which swaps the
-placeholder for the code (no built file is read back or written twice).
+placeholder for the code (no built file is read back or written twice). When the engine renders
+its pages in several processes (engine.build_in_processes), those keep every core busy: each process
+then draws the codes of its own pages as it renders them (`in_process=True`), no worker is started.
 """
 
 from __future__ import annotations
@@ -36,11 +38,15 @@ def _draw(batch: list[tuple[str, str, str]]) -> dict[str, str]:
 
 
 class QrJobs:
-    def __init__(self, ctx: SiteContext):
+    def __init__(self, ctx: SiteContext, in_process: bool = False):
         jobs = _jobs(ctx)
         self.pool: ProcessPoolExecutor | None = None
         self.pending: dict[str, Future] = {}
         self.ready: dict[str, str] = {}
+        self.later: dict[str, tuple[str, str, str]] = {}  # drawn when their page asks (in_process)
+        if in_process:
+            self.later = {job[0]: job for job in jobs}
+            return
         if len(jobs) < IN_PROCESS_BELOW:
             self.ready = _draw(jobs)
             return
@@ -52,6 +58,8 @@ class QrJobs:
 
     def code(self, where: str) -> str | None:
         """The SVG for the page at source path `where` (waits for its batch), None if not a listing."""
+        if where in self.later:
+            return _draw([self.later[where]])[where]
         if where not in self.ready and where in self.pending:
             self.ready.update(self.pending[where].result())
         return self.ready.get(where)
@@ -70,5 +78,5 @@ class QrJobs:
         self.pending = {}
 
 
-def start_qr(ctx: SiteContext) -> QrJobs:
-    return QrJobs(ctx)
+def start_qr(ctx: SiteContext, in_process: bool = False) -> QrJobs:
+    return QrJobs(ctx, in_process)

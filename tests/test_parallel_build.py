@@ -1,0 +1,62 @@
+"""The pages rendered in several processes (engine.build_in_processes) give the same site, byte for byte,
+as MkDocs's own one-process build (BDS_BUILD_PROCESSES=1), for a site in one language and in two."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from bds.content import Project
+from bds.web import build, engine, synthetic
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _build(root: Path, out: Path, processes: int, monkeypatch) -> dict[str, bytes]:
+    monkeypatch.setenv(build.PROCESSES_ENV, str(processes))
+    build.build_site(Project(root), out, TODAY, log=io.StringIO())
+    return _tree(out)
+
+
+def _differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
+    return sorted(path for path in one.keys() | other.keys() if one.get(path) != other.get(path))
+
+
+@pytest.mark.parametrize("languages", [["it"], ["it", "en"]])
+def test_pages_rendered_in_several_processes_give_the_same_site(tmp_path, monkeypatch, languages):
+    root = synthetic.write_project(tmp_path / "project", listings=40, partners=5, today=TODAY)
+    territory = root / "content" / "territory.yml"
+    data = yaml.safe_load(territory.read_text(encoding="utf-8"))
+    data["languages"] = languages
+    territory.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    calls = []
+    shared = engine.build_in_processes
+    monkeypatch.setattr(engine, "build_in_processes", lambda cfg, n: calls.append(n) or shared(cfg, n))
+    alone = _build(root, tmp_path / "alone", 1, monkeypatch)
+    assert calls == []
+    three = _build(root, tmp_path / "three", 3, monkeypatch)
+    assert calls == [3] * len(languages)  # the shared build did run, once per language
+    assert len(alone) > 100 and "search/search_index.json" in alone
+    assert _differences(alone, three) == []
+
+
+def test_a_page_that_fails_in_a_child_process_fails_the_build(tmp_path, monkeypatch):
+    root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
+    original = engine._render_share
+
+    def failing(cfg, pages, nav, env, numbers, index):
+        if 0 not in numbers:  # a child's share
+            raise ValueError("broken page")
+        return original(cfg, pages, nav, env, numbers, index)
+
+    monkeypatch.setattr(engine, "_render_share", failing)
+    with pytest.raises(ValueError, match="broken page"):
+        _build(root, tmp_path / "site", 2, monkeypatch)
+    assert not (tmp_path / "site").exists()  # nothing swapped in
