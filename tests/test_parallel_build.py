@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -31,18 +32,30 @@ def _differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
 
 @pytest.mark.parametrize("languages", [["it"], ["it", "en"]])
 def test_pages_rendered_in_several_processes_give_the_same_site(tmp_path, monkeypatch, languages):
+    """One language: its pages shared among 3 processes; two languages: built side by side."""
     root = synthetic.write_project(tmp_path / "project", listings=40, partners=5, today=TODAY)
     territory = root / "content" / "territory.yml"
     data = yaml.safe_load(territory.read_text(encoding="utf-8"))
     data["languages"] = languages
     territory.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    calls = []
-    shared = engine.build_in_processes
-    monkeypatch.setattr(engine, "build_in_processes", lambda cfg, n: calls.append(n) or shared(cfg, n))
+    runs = tmp_path / "engine-runs.txt"  # written by every process (children's memory is their own)
+    original = engine.build
+
+    def recorded(*args, **kwargs):
+        with runs.open("a", encoding="utf-8") as record:
+            record.write(f"{os.getpid()} {kwargs.get('workers', 1)}\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "build", recorded)
     alone = _build(root, tmp_path / "alone", 1, monkeypatch)
-    assert calls == []
+    assert runs.read_text(encoding="utf-8").split() == [str(os.getpid()), "1"] * len(languages)
+    runs.unlink()
     three = _build(root, tmp_path / "three", 3, monkeypatch)
-    assert calls == [3] * len(languages)  # the shared build did run, once per language
+    seen = [line.split() for line in runs.read_text(encoding="utf-8").splitlines()]
+    if len(languages) == 1:
+        assert seen == [[str(os.getpid()), "3"]]  # the pages shared by 3 processes
+    else:
+        assert len({pid for pid, _ in seen}) == 2 and {w for _, w in seen} == {"1"}  # side by side
     assert len(alone) > 100 and "search/search_index.json" in alone
     assert _differences(alone, three) == []
 

@@ -12,7 +12,9 @@ and the next build puts it back (`staging.sweep`). Fault points: build-staged, b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
+import multiprocessing
 import os
 import shutil
 import sys
@@ -236,11 +238,8 @@ def _generate_and_build(
             docs, site = work / "docs", work / "site"
             docs.mkdir()  # stays empty: the pages reach the engine in memory
             print(messages.t("site.build.building", count=total), file=log, flush=True)
-            for one in sites:
-                target = site / one.folder if one.folder else site
-                warnings += _build_one(
-                    project, one, docs, target, today, log, total, qr_jobs, alternates, processes
-                )
+            engine_run = functools.partial(_build_one, project, docs=docs, today=today, log=log, total=total)
+            warnings += _build_languages(sites, site, engine_run, qr_jobs, alternates, processes)
             precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
@@ -287,17 +286,69 @@ def engine_processes(pages: int) -> int:
     return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
+def _build_languages(sites: list[_Site], site: Path, engine_run, qr_jobs, alternates, processes: int) -> int:
+    """Every language's engine run; returns how many warnings the engine gave, printed in the order of the
+    languages. Several languages and processes: the languages are built side by side (each process takes
+    the next language nobody has taken: they differ in size), each by one process; one language: its pages
+    are shared among the processes (engine.build_in_processes)."""
+    side_by_side = processes > 1 and len(sites) > 1
+
+    def run(index: int) -> list[str]:
+        one = sites[index]
+        target = site / one.folder if one.folder else site
+        return engine_run(
+            one,
+            target=target,
+            qr_jobs=qr_jobs,
+            alternates=alternates,
+            processes=1 if side_by_side else processes,
+        )
+
+    if side_by_side:
+        found = _side_by_side(len(sites), processes, run)
+    else:
+        found = {index: run(index) for index in range(len(sites))}
+    for index in range(len(sites)):
+        for message in found[index]:
+            print(messages.t("site.build.engine_warning", message=message), file=engine_run.keywords["log"])
+    return sum(len(listed) for listed in found.values())
+
+
+def _side_by_side(count: int, processes: int, run) -> dict[int, list[str]]:
+    """`run(0)` … `run(count - 1)` in `processes` processes (this one and forked children), each taking the
+    next number nobody has taken; the results by number."""
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+
+    def take_and_run() -> dict[int, list[str]]:
+        done = {}
+        while True:
+            with taken.get_lock():
+                index, taken.value = taken.value, taken.value + 1
+            if index >= count:
+                return done
+            done[index] = run(index)
+
+    children = [engine.run_forked(take_and_run) for _ in range(processes - 1)]
+    try:
+        found = take_and_run()
+    finally:
+        sent = [engine.collect_forked(child) for child in children]
+    for results in sent:
+        found.update(results)
+    return found
+
+
 def _build_one(
-    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates, processes=1
-) -> int:
-    """One language's engine run (its texts in its language); returns the number of engine warnings."""
+    project, one: _Site, *, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates, processes=1
+) -> list[str]:
+    """One language's engine run (its texts in its language); returns the engine's warnings."""
     if one.language == languages.ITALIAN:
         jobs = qr_jobs
     else:
-        jobs = postprocess.start_qr(one.ctx, in_process=processes > 1)
+        jobs = postprocess.start_qr(one.ctx, in_process=processes > 1 or qr_jobs.pool is None)
     try:
         with messages.use(language=one.language):
-            engine_warnings = _run_engine(
+            return _run_engine(
                 project,
                 one,
                 docs,
@@ -312,9 +363,6 @@ def _build_one(
     finally:
         if jobs is not qr_jobs:
             jobs.close()
-    for message in engine_warnings:
-        print(messages.t("site.build.engine_warning", message=message), file=log)
-    return len(engine_warnings)
 
 
 def _run_engine(

@@ -340,11 +340,7 @@ def _render_share(cfg, pages, nav, env, numbers, index) -> dict[int, list]:
 def _render_shares(cfg, pages, nav, env, workers: int, index) -> _Shares:
     """Page k goes to process k mod `workers` (listing pages are alike: the shares take the same time);
     the parent renders share 0 while the children render theirs, then collects what they send back."""
-    import sys
-
     shares = _Shares()
-    sys.stdout.flush()
-    sys.stderr.flush()
     children = [
         _fork_share(cfg, pages, nav, env, range(k, len(pages), workers), index) for k in range(1, workers)
     ]
@@ -355,7 +351,7 @@ def _render_shares(cfg, pages, nav, env, workers: int, index) -> _Shares:
         shares.entries.update(_render_share(cfg, pages, nav, env, range(0, len(pages), workers), index))
     finally:
         cfg.extra["bds_progress"] = report
-        received = [_collect(child) for child in children]
+        received = [collect_forked(child) for child in children]
     for entries, warnings in received:
         shares.entries.update(entries)
         shares.warnings += warnings
@@ -365,9 +361,26 @@ def _render_shares(cfg, pages, nav, env, workers: int, index) -> _Shares:
 
 
 def _fork_share(cfg, pages, nav, env, numbers, index) -> tuple[int, int]:
-    """Start a child that renders `numbers`; (its pid, the pipe's read end)."""
-    import pickle
+    """A child that renders the pages at `numbers` (see run_forked); it sends their search entries and the
+    engine's warnings it saw."""
 
+    def share() -> tuple[dict[int, list], list[str]]:
+        cfg.extra.pop("bds_progress", None)
+        counter = _Counter()  # the parent's counter is a copy here: its messages would be lost
+        logging.getLogger("mkdocs").addHandler(counter)
+        return _render_share(cfg, pages, nav, env, numbers, index), counter.messages
+
+    return run_forked(share)
+
+
+def run_forked(work: Callable[[], object]) -> tuple[int, int]:
+    """Call `work()` in a forked child (everything shared copy-on-write); (its pid, the read end of the pipe
+    that brings back its result). `collect_forked` gives the result, or raises the child's error."""
+    import pickle
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
     read, write = os.pipe()
     pid = os.fork()
     if pid:
@@ -376,13 +389,10 @@ def _fork_share(cfg, pages, nav, env, numbers, index) -> tuple[int, int]:
     os.close(read)
     status = 0
     try:
-        cfg.extra.pop("bds_progress", None)
-        counter = _Counter()  # the parent's counter is a copy here: its messages would be lost
-        logging.getLogger("mkdocs").addHandler(counter)
         try:
-            result = ("ok", _render_share(cfg, pages, nav, env, numbers, index), counter.messages)
+            result: tuple = ("ok", work())
         except Exception as error:  # sent to the parent, which raises it
-            result = ("error", _picklable(error), counter.messages)
+            result = ("error", _picklable(error))
         with os.fdopen(write, "wb") as pipe:
             pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
@@ -401,8 +411,8 @@ def _picklable(error: Exception) -> Exception:
     return error
 
 
-def _collect(child: tuple[int, int]) -> tuple[dict[int, list], list[str]]:
-    """What a child sent; raises its error, or a RuntimeError if it died without a word."""
+def collect_forked(child: tuple[int, int]):
+    """What a child of `run_forked` sent back; raises its error (a RuntimeError if it died without a word)."""
     import pickle
 
     pid, read = child
@@ -410,11 +420,11 @@ def _collect(child: tuple[int, int]) -> tuple[dict[int, list], list[str]]:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
     if not data or status != 0:
-        raise RuntimeError(f"page rendering process {pid} ended with status {status}")
-    kind, payload, warnings = pickle.loads(data)
+        raise RuntimeError(f"process {pid} ended with status {status}")
+    kind, payload = pickle.loads(data)
     if kind == "error":
         raise payload
-    return payload, warnings
+    return payload
 
 
 def serve(config_path: Path, project_root: Path, host: str, port: int) -> None:
