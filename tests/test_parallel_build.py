@@ -73,3 +73,20 @@ def test_a_page_that_fails_in_a_child_process_fails_the_build(tmp_path, monkeypa
     with pytest.raises(ValueError, match="broken page"):
         _build(root, tmp_path / "site", 2, monkeypatch)
     assert not (tmp_path / "site").exists()  # nothing swapped in
+
+
+def test_qr_codes_are_drawn_as_segno_draws_them():
+    """bds.web.qr writes the SVG path itself (faster): the same text as segno's own svg_inline."""
+    import random
+
+    import segno
+    from bds.web import qr
+
+    rng = random.Random(3)
+    urls = [f"https://esempio.org/{'x' * rng.randint(0, 400)}/opportunita/{i:05d}/" for i in range(120)]
+    for url in urls:
+        code = segno.make(url, error="m", micro=False, mask=0, boost_error=False)
+        segnos = code.svg_inline(scale=3, omitsize=True, svgclass="bds-qr-svg", lineclass=None, title=None)
+        assert qr.svg(url, "Etichetta") == segnos.replace(
+            "<svg ", '<svg role="img" aria-label="Etichetta" ', 1
+        )
