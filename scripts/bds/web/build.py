@@ -279,11 +279,14 @@ def engine_processes(pages: int) -> int:
     pages are shared copy-on-write, each process adds its own renders' memory); BDS_BUILD_PROCESSES
     forces a number (1: one process, as MkDocs alone builds; the test of identical outputs)."""
     forced = os.environ.get(PROCESSES_ENV, "").strip()
+    if not hasattr(os, "fork"):  # the processes are forked: where a system cannot, MkDocs's own build
+        return 1
     if forced.isdigit():
         return max(1, int(forced))
     if pages < SHARE_FROM:
         return 1
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, cores))
 
 
 def _build_languages(sites: list[_Site], site: Path, engine_run, qr_jobs, alternates, processes: int) -> int:
@@ -320,7 +323,7 @@ def _side_by_side(count: int, processes: int, run) -> dict[int, list[str]]:
     taken = multiprocessing.get_context("fork").Value("i", 0)
 
     def take_and_run() -> dict[int, list[str]]:
-        done = {}
+        done: dict[int, list[str]] = {}
         while True:
             with taken.get_lock():
                 index, taken.value = taken.value, taken.value + 1

@@ -6,6 +6,7 @@ these functions; the generated docs folder stays the same.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable
@@ -239,7 +240,7 @@ def can_share_pages(cfg) -> bool:
     """Whether the pages may be rendered in several processes: only the plugins whose page events are
     known to keep no state but the search index (Material's search, the kit's hook), never in strict mode
     (MkDocs counts the warnings of the whole build)."""
-    from material.plugins.search.plugin import SearchPlugin
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
 
     hook = Path(__file__).with_name("mkdocs_hook.py").resolve()
     for name, plugin in cfg.plugins.items():
@@ -341,6 +342,9 @@ def _render_shares(cfg, pages, nav, env, workers: int, index) -> _Shares:
     """Page k goes to process k mod `workers` (listing pages are alike: the shares take the same time);
     the parent renders share 0 while the children render theirs, then collects what they send back."""
     shares = _Shares()
+    # The pages read so far stay until the end: frozen, the collector neither scans them again nor
+    # writes to their pages of memory (which would copy them into every child).
+    gc.freeze()
     children = [
         _fork_share(cfg, pages, nav, env, range(k, len(pages), workers), index) for k in range(1, workers)
     ]

@@ -28,7 +28,7 @@ def _svg(code) -> str:
     rows = [bytes(row) for row in code.matrix]
     if not rows or rows[0][:1] != b"\x01":  # never for a QR code (finder pattern): segno's own then
         return code.svg_inline(scale=SCALE, omitsize=True, svgclass="bds-qr-svg", lineclass=None, title=None)
-    moves = []
+    moves: list[str] = []
     last_x, last_y = 0, 0.0
     for number, row in enumerate(rows):
         y = BORDER + 0.5 + number
