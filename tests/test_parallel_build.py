@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bds.content import Project
-from bds.web import build, engine, synthetic
+from bds.web import build, engine, postprocess, synthetic
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -47,10 +47,22 @@ def test_pages_rendered_in_several_processes_give_the_same_site(tmp_path, monkey
         return original(*args, **kwargs)
 
     monkeypatch.setattr(engine, "build", recorded)
+    monkeypatch.setattr(postprocess, "IN_PROCESS_BELOW", 10)  # QR codes in a worker / drawn beforehand
+    prefetched = []
+    start_qr = postprocess.start_qr
+    monkeypatch.setattr(
+        postprocess,
+        "start_qr",
+        lambda ctx, in_process=False, drawn=None: (
+            prefetched.append(len(drawn or {})) or start_qr(ctx, in_process, drawn)
+        ),
+    )
     alone = _build(root, tmp_path / "alone", 1, monkeypatch)
+    assert set(prefetched) == {0}
     assert runs.read_text(encoding="utf-8").split() == [str(os.getpid()), "1"] * len(languages)
     runs.unlink()
     three = _build(root, tmp_path / "three", 3, monkeypatch)
+    assert prefetched[len(languages)] == 40  # the Italian codes, drawn while validating
     seen = [line.split() for line in runs.read_text(encoding="utf-8").splitlines()]
     if len(languages) == 1:
         assert seen == [[str(os.getpid()), "3"]]  # the pages shared by 3 processes

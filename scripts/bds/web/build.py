@@ -136,22 +136,28 @@ def build_site(
     recover(project, out, log)
     _check_target(out)
     warnings = 0
-    if validate:
-        print(messages.t("site.build.checking"), file=log, flush=True)
-        result = validation.run(project, today=today)
-        if result.errors:
-            raise ValidationFailed(report.text(result.findings), len(result.errors))
-        content = result.content
-        warnings += len(result.warnings)
-    # The loaded content lives until the end: frozen, the garbage collector stops re-scanning it at
-    # every collection the generation and the engine trigger (seconds on big sites).
-    gc.freeze()
+    # QR codes drawn on the core the validation leaves free (postprocess.Prefetch)
+    qr_codes = postprocess.prefetch(project) if validate and engine_processes(SHARE_FROM) > 1 else None
     try:
+        if validate:
+            print(messages.t("site.build.checking"), file=log, flush=True)
+            result = validation.run(project, today=today)
+            if result.errors:
+                raise ValidationFailed(report.text(result.findings), len(result.errors))
+            content = result.content
+            warnings += len(result.warnings)
+        # The loaded content lives until the end: frozen, the garbage collector stops re-scanning it at
+        # every collection the generation and the engine trigger (seconds on big sites).
+        gc.freeze()
         territory = content.territory.data if content.territory is not None and content.territory.ok else {}
         with messages.use(words=vocabulary.of(territory)):
-            return _generate_and_build(project, out, today, log, providers, content, warnings, started)
+            return _generate_and_build(
+                project, out, today, log, providers, content, warnings, started, qr_codes
+            )
     finally:
         gc.unfreeze()
+        if qr_codes is not None:
+            qr_codes.close()
 
 
 @dataclass
@@ -218,7 +224,15 @@ def _engine_language(site: _Site, alternates: languages.Alternates | None) -> en
 
 
 def _generate_and_build(
-    project: Project, out: Path, today: dt.date, log, providers, content, warnings: int, started: float
+    project: Project,
+    out: Path,
+    today: dt.date,
+    log,
+    providers,
+    content,
+    warnings: int,
+    started: float,
+    qr_codes: postprocess.Prefetch | None = None,
 ) -> Summary:
     """The generation and the engine, in the territory's words (see build_site); one run per language."""
     sites = _generate_sites(content, today, log, providers)
@@ -229,7 +243,8 @@ def _generate_and_build(
     # QR codes are drawn in another process while the engine runs (not earlier: the generation
     # already keeps both cores busy); the engine fills them in page by page. When the engine's own
     # processes keep the cores busy, each draws the codes of its pages itself.
-    qr_jobs = postprocess.start_qr(ctx, in_process=processes > 1)
+    drawn = qr_codes.result() if qr_codes is not None else None
+    qr_jobs = postprocess.start_qr(ctx, in_process=processes > 1, drawn=drawn)
     gc.freeze()  # the generated pages too
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

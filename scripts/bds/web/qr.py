@@ -20,8 +20,17 @@ def svg(url: str, label: str) -> str:
     here from the code's matrix with one regular expression per row (a third of the time, thousands
     of codes per build; tests/test_parallel_build.py compares the two).
     """
-    code = segno.make(url, error="m", micro=False, mask=0, boost_error=False)
-    return _svg(code).replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return labelled(drawing(url), label)
+
+
+def drawing(url: str) -> str:
+    """The SVG of `url`'s code without its label (see `labelled`)."""
+    return _svg(segno.make(url, error="m", micro=False, mask=0, boost_error=False))
+
+
+def labelled(drawing: str, label: str) -> str:
+    """`drawing` named for screen readers (`label` already escaped)."""
+    return drawing.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 def _svg(code) -> str:
