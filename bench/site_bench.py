@@ -130,8 +130,8 @@ def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
 
 
-def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict) -> dict:
-    """One size: generate the project, build it `repeat` times with bds and with MkDocs alone."""
+def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict, floor: bool = True) -> dict:
+    """One size: generate the project, build it `repeat` times with bds and (`floor`) with MkDocs alone."""
     from bds.web import synthetic
 
     root = tmp / f"project-{listings}"
@@ -145,6 +145,8 @@ def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict) -> 
         cpus.append(cpu)
         rss.append(peak_rss)
         pss.append(peak_pss)
+        if not floor:
+            continue
         docs = tmp / f"docs-{listings}-{i}"
         run_measured([PY, "-c", PREPARE_SCRIPT, str(root), str(docs), TODAY], env)
         floor_wall, _, _, floor_cpu = run_measured(
@@ -162,17 +164,18 @@ def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict) -> 
             "assets/bds.js",
         )
     }
-    total, floor = statistics.median(totals), statistics.median(floors)
+    total = statistics.median(totals)
+    floor_s = statistics.median(floors) if floors else None
     return {
         "listings": listings,
         "partners": partners,
         "pages": sum(1 for _ in site.rglob("index.html")),
         "total_s": round(total, 2),
-        "floor_s": round(floor, 2),
-        "ratio": round(total / floor, 2),
+        "floor_s": round(floor_s, 2) if floor_s else None,
+        "ratio": round(total / floor_s, 2) if floor_s else None,
         "runs": [round(t, 2) for t in totals],
         "cpu_s": round(statistics.median(cpus), 2),
-        "floor_cpu_s": round(statistics.median(floor_cpus), 2),
+        "floor_cpu_s": round(statistics.median(floor_cpus), 2) if floor_cpus else None,
         "floor_runs": [round(t, 2) for t in floors],
         "peak_rss_mib": round(max(rss) / 2**20),
         "peak_pss_mib": round(max(pss) / 2**20),
@@ -188,11 +191,13 @@ def _table(rows: list[dict]) -> str:
     )
     lines = [head, "|" + "---|" * 10]
     for r in rows:
+        floor = f"{r['floor_s']:.2f} s" if r["floor_s"] else "-"
+        ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "-"
+        floor_cpu = f"{r['floor_cpu_s']:.1f}" if r["floor_cpu_s"] else "-"
         lines.append(
-            f"| {r['listings']:,} | {r['pages']:,} | {r['total_s']:.2f} s | {r['floor_s']:.2f} s | "
-            f"{r['ratio']:.2f}x | {r['cpu_s']:.1f} / {r['floor_cpu_s']:.1f} s | {r['peak_rss_mib']} MiB | "
-            f"{r['peak_pss_mib']} MiB | {r['site_mib']} MiB | "
-            f"{r['payload_gz_bytes'] / 2**20:.2f} MiB |"
+            f"| {r['listings']:,} | {r['pages']:,} | {r['total_s']:.2f} s | {floor} | {ratio} | "
+            f"{r['cpu_s']:.1f} / {floor_cpu} s | {r['peak_rss_mib']} MiB | {r['peak_pss_mib']} MiB | "
+            f"{r['site_mib']} MiB | {r['payload_gz_bytes'] / 2**20:.2f} MiB |"
         )
     return "\n".join(lines)
 
@@ -202,13 +207,15 @@ def main() -> int:
     parser.add_argument("--listings", default="500,5000,20000", help="sizes, comma-separated")
     parser.add_argument("--partners", type=int, default=0, help="partners (default: listings / 50)")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--floor-up-to", type=int, help="MkDocs alone only up to this many listings (time)")
     args = parser.parse_args()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bds-site-bench-") as tmp:
         for listings in (int(n) for n in args.listings.split(",")):
             partners = args.partners or max(2, listings // 50)
-            rows.append(measure(Path(tmp), listings, partners, args.repeat, env))
+            floor = args.floor_up_to is None or listings <= args.floor_up_to
+            rows.append(measure(Path(tmp), listings, partners, args.repeat, env, floor))
             print(json.dumps(rows[-1]), flush=True)
     print("load average (1/5/15 min) at the end: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     print(_table(rows))
