@@ -41,7 +41,10 @@ def _jobs(ctx: SiteContext) -> list[tuple[str, str, str]]:
 
 def _draw(batch: list[tuple[str, str, str]], drawn: dict[str, str] | None = None) -> dict[str, str]:
     drawn = drawn or {}
-    return {where: qr.labelled(drawn.get(url) or qr.drawing(url), label) for where, url, label in batch}
+    return {
+        where: qr.labelled(drawn[url], label) if url in drawn else qr.svg(url, label)
+        for where, url, label in batch
+    }
 
 
 class QrJobs:
