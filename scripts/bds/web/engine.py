@@ -182,8 +182,7 @@ def build(
 
     The pages come from `docs_dir`, or from `files` (output path -> content) when given, and
     `docs_dir` may then be empty. `finish_page(src_path, html)` may change each built page
-    before it is written (the build fills in the QR codes drawn meanwhile by another process).
-    `workers` > 1 renders the pages in that many processes (`build_in_processes`), same bytes.
+    before it is written (the QR codes). `workers` > 1: see `build_in_processes` (same bytes).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
