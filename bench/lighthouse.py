@@ -1,17 +1,17 @@
-"""Lighthouse (mobile) on a build of the shipped content, served gzipped on 127.0.0.1.
+"""Lighthouse (mobile) on a build of the shipped content, served on 127.0.0.1 as a host serves it.
 
-Not a test: prints the four category scores per page and the audits that cost points.
-Needs Node and `npm install lighthouse@12` in LH_DIR (default /tmp/lh), Chromium at CHROME_PATH.
+The server is `bds serve --site`'s (bds.web.precompress.StaticHandler): a plain static server that sends
+the build's pre-compressed FILE.gz copies, nothing compressed on the fly. Not a test: prints the four
+category scores per page and the audits that cost points: home, catalogue, listing, guide, form, and the
+home of the other languages asked for (`--languages en,zh`).
+Needs Node and `npm i -E lighthouse@12.2.3` in LH_DIR (default /tmp/lh), Chromium at CHROME_PATH.
 
-    .venv/bin/python bench/lighthouse.py [--site DIR] [--out DIR]
+    .venv/bin/python bench/lighthouse.py [--site DIR] [--out DIR] [--languages en]
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import json
 import os
 import subprocess
@@ -20,6 +20,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from bds.web import precompress
+
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-06-01"
 PAGES = {
@@ -27,39 +29,15 @@ PAGES = {
     "catalogue": "opportunita/",
     "listing": None,  # the first listing page found
     "guide": "guide/cos-e-il-budget-di-salute/",
+    "form": "proponi/",
 }
-COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv", ".ics")
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, gzipped when the client accepts it (as any real host does)."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and path.suffix in COMPRESSIBLE):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=3600")
-        self.end_headers()
-        import io
-
-        return io.BytesIO(body)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", help="an already built site (default: build the shipped content)")
     parser.add_argument("--out", default=tempfile.mkdtemp(prefix="bds-lighthouse-"))
+    parser.add_argument("--languages", default="", help="other languages whose home is measured too: en,zh")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,8 +58,7 @@ def main() -> int:
             ],
             check=True,
         )
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = precompress.serve_site(site, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     listing = sorted(p for p in (site / "opportunita").glob("*/index.html"))[0].parent.name
@@ -89,7 +66,8 @@ def main() -> int:
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
     rows = []
     try:
-        for name, path in PAGES.items():
+        pages = {**PAGES, **{f"home-{code}": f"{code}/" for code in args.languages.split(",") if code}}
+        for name, path in pages.items():
             url = base + (path if path is not None else f"opportunita/{listing}/")
             report = out / f"{name}.json"
             profile = tempfile.mkdtemp(prefix="bds-lh-profile-")

@@ -1,10 +1,16 @@
-"""Site build benchmark: N synthetic listings and P partners, against the engine's own floor.
+"""Site build benchmark: N synthetic listings and N/50 partners, against the engine's own floor.
 
-Prints: total `bds build` time and peak memory; the time MkDocs alone takes on the same generated
-pages (the floor); our overhead over it; the catalogue + search payload gzipped. Each measurement
-runs in a fresh process. Not a test: it prints figures.
+For each size: the wall time of `bds build` and of MkDocs alone on the same generated pages (the floor),
+measured alternately in fresh processes, their ratio (target <= 1.15 at 5,000 listings), the peak memory
+of the whole process tree (the build forks: page rendering, QR codes, generation workers), the site's
+size and the catalogue + search payload gzipped (target <= 1 MiB at 5,000). Not a test: it prints figures.
 
-    .venv/bin/python bench/site_bench.py [--listings 5000] [--partners 100] [--repeat 2]
+    .venv/bin/python bench/site_bench.py [--listings 500,5000,20000] [--repeat 2]
+
+Memory: every 50 ms the sampler adds up the resident set (RSS) and the proportional set (PSS: pages
+shared copy-on-write by forked processes counted once, split among them) of the process and all its
+descendants; the table shows the peaks. RSS counts shared pages once per process (an upper bound).
+The synthetic project is in Italian only (no `languages`): one engine run, as MkDocs alone.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,101 +66,159 @@ engine.build(Path(s["config"]), docs, site, s["nav"], s["site_name"], s["site_ur
 """
 
 
-def run_measured(args: list[str], env=None) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS in bytes of the child, and its stdout."""
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """(RSS, PSS) in bytes, summed over `pids`."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            pass
+    return rss, pss
+
+
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run_measured(args: list[str], env=None) -> tuple[float, int, int, float]:
+    """Wall seconds, the peak RSS and PSS (bytes) of the child's whole process tree, and the CPU seconds
+    of the tree (processes the build forks and waits for count in its own)."""
+    peaks = [0, 0]
+    cpu = _cpu()
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run(args, capture_output=True, text=True, env=env)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            rss, pss = _memory(_tree(proc.pid))
+            peaks[0], peaks[1] = max(peaks[0], rss), max(peaks[1], pss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
     if proc.returncode != 0:
-        print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+        print(out[-2000:], err[-2000:], file=sys.stderr)
         raise SystemExit(f"failed: {' '.join(args)}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) * 1024, proc.stdout
+    return wall, peaks[0], peaks[1], _cpu() - cpu
 
 
 def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
 
 
+def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict, floor: bool = True) -> dict:
+    """One size: generate the project, build it `repeat` times with bds and (`floor`) with MkDocs alone."""
+    from bds.web import synthetic
+
+    root = tmp / f"project-{listings}"
+    synthetic.write_project(root, listings=listings, partners=partners, today=dt.date.fromisoformat(TODAY))
+    totals, floors, rss, pss, cpus, floor_cpus = [], [], [], [], [], []
+    for i in range(repeat):
+        out = tmp / f"site-{listings}-{i}"
+        command = [PY, "-m", "bds.cli", "--root", str(root), "build", "--out", str(out), "--today", TODAY]
+        wall, peak_rss, peak_pss, cpu = run_measured(command, env)
+        totals.append(wall)
+        cpus.append(cpu)
+        rss.append(peak_rss)
+        pss.append(peak_pss)
+        if not floor:
+            continue
+        docs = tmp / f"docs-{listings}-{i}"
+        run_measured([PY, "-c", PREPARE_SCRIPT, str(root), str(docs), TODAY], env)
+        floor_wall, _, _, floor_cpu = run_measured(
+            [PY, "-c", FLOOR_SCRIPT, str(docs), str(tmp / f"floor-{i}"), TODAY], env
+        )
+        floors.append(floor_wall)
+        floor_cpus.append(floor_cpu)
+    site = tmp / f"site-{listings}-0"
+    payload = {
+        path: gz(site / path)
+        for path in (
+            "opportunita/index.html",
+            "opportunita/indice-ricerca.json",
+            "search/search_index.json",
+            "assets/bds.js",
+        )
+    }
+    total = statistics.median(totals)
+    floor_s = statistics.median(floors) if floors else None
+    return {
+        "listings": listings,
+        "partners": partners,
+        "pages": sum(1 for _ in site.rglob("index.html")),
+        "total_s": round(total, 2),
+        "floor_s": round(floor_s, 2) if floor_s else None,
+        "ratio": round(total / floor_s, 2) if floor_s else None,
+        "runs": [round(t, 2) for t in totals],
+        "cpu_s": round(statistics.median(cpus), 2),
+        "floor_cpu_s": round(statistics.median(floor_cpus), 2) if floor_cpus else None,
+        "floor_runs": [round(t, 2) for t in floors],
+        "peak_rss_mib": round(max(rss) / 2**20),
+        "peak_pss_mib": round(max(pss) / 2**20),
+        "site_mib": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20, 1),
+        "payload_gz_bytes": sum(payload.values()),
+    }
+
+
+def _table(rows: list[dict]) -> str:
+    head = (
+        "| listings | pages | bds build | MkDocs alone | ratio | CPU bds / MkDocs | peak RSS tree "
+        "| peak PSS tree | site | payload gz |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for r in rows:
+        floor = f"{r['floor_s']:.2f} s" if r["floor_s"] else "-"
+        ratio = f"{r['ratio']:.2f}x" if r["ratio"] else "-"
+        floor_cpu = f"{r['floor_cpu_s']:.1f}" if r["floor_cpu_s"] else "-"
+        lines.append(
+            f"| {r['listings']:,} | {r['pages']:,} | {r['total_s']:.2f} s | {floor} | {ratio} | "
+            f"{r['cpu_s']:.1f} / {floor_cpu} s | {r['peak_rss_mib']} MiB | {r['peak_pss_mib']} MiB | "
+            f"{r['site_mib']} MiB | {r['payload_gz_bytes'] / 2**20:.2f} MiB |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--listings", type=int, default=5000)
-    parser.add_argument("--partners", type=int, default=100)
+    parser.add_argument("--listings", default="500,5000,20000", help="sizes, comma-separated")
+    parser.add_argument("--partners", type=int, default=0, help="partners (default: listings / 50)")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--floor-up-to", type=int, help="MkDocs alone only up to this many listings (time)")
     args = parser.parse_args()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bds-site-bench-") as tmp:
-        root = Path(tmp) / "project"
-        from bds.web import synthetic
-
-        t0 = time.perf_counter()
-        synthetic.write_project(
-            root, listings=args.listings, partners=args.partners, today=dt.date.fromisoformat(TODAY)
-        )
-        print(
-            f"generated {args.listings} listings, {args.partners} partners "
-            f"in {time.perf_counter() - t0:.1f} s"
-        )
-
-        totals, peaks, floors = [], [], []
-        for i in range(args.repeat):
-            out = Path(tmp) / f"site-{i}"
-            wall, peak, _ = run_measured(
-                [PY, "-m", "bds.cli", "--root", str(root), "build", "--out", str(out), "--today", TODAY], env
-            )
-            totals.append(wall)
-            peaks.append(peak)
-            docs = Path(tmp) / f"docs-{i}"
-            run_measured([PY, "-c", PREPARE_SCRIPT, str(root), str(docs), TODAY], env)
-            floor_wall, _, _ = run_measured(
-                [PY, "-c", FLOOR_SCRIPT, str(docs), str(Path(tmp) / f"floor-{i}"), TODAY], env
-            )
-            floors.append(floor_wall)
-        total, floor = statistics.median(totals), statistics.median(floors)
-        site = Path(tmp) / "site-0"
-        catalogue = site / "opportunita" / "index.html"
-        index = site / "opportunita" / "indice-ricerca.json"
-        stock = site / "search" / "search_index.json"
-        script = site / "assets" / "bds.js"
-        payload = {
-            p.relative_to(site).as_posix(): (p.stat().st_size, gz(p))
-            for p in (catalogue, index, stock, script)
-        }
-        pages = sum(1 for _ in site.rglob("index.html"))
-        size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-
-    print(f"pages built: {pages}; site size {size / 2**20:.1f} MiB")
-    print(
-        f"bds build total (median): {total:.2f} s (runs: {', '.join(f'{t:.2f}' for t in totals)}); "
-        f"peak memory {max(peaks) / 2**20:.0f} MiB (target <= 1024)"
-    )
-    print(
-        f"engine floor (MkDocs alone on the same generated pages, median): {floor:.2f} s "
-        f"(runs: {', '.join(f'{t:.2f}' for t in floors)})"
-    )
-    overhead = (total - floor) / floor * 100
-    print(f"our overhead: {total - floor:.2f} s = {overhead:.1f}% of the floor (target <= 15%)")
-    gz_total = sum(g for _, g in payload.values())
-    for name, (raw, g) in payload.items():
-        print(f"  {name}: {raw:,} B raw, {g:,} B gzipped")
-    print(
-        f"catalogue + search payload: {gz_total:,} B gzipped = {gz_total / 2**20:.2f} MiB (target <= 1 MiB)"
-    )
-    print(
-        json.dumps(
-            {
-                "listings": args.listings,
-                "partners": args.partners,
-                "total_s": round(total, 2),
-                "floor_s": round(floor, 2),
-                "overhead_pct": round(overhead, 1),
-                "peak_mib": round(max(peaks) / 2**20),
-                "payload_gz_bytes": gz_total,
-            }
-        )
-    )
+        for listings in (int(n) for n in args.listings.split(",")):
+            partners = args.partners or max(2, listings // 50)
+            floor = args.floor_up_to is None or listings <= args.floor_up_to
+            rows.append(measure(Path(tmp), listings, partners, args.repeat, env, floor))
+            print(json.dumps(rows[-1]), flush=True)
+    print("load average (1/5/15 min) at the end: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
+    print(_table(rows))
     return 0
 
 

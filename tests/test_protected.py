@@ -9,6 +9,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -348,11 +349,17 @@ def shipped_build(tmp_path_factory):
         return original(url, label)
 
     qr.svg = recording
+    processes = os.environ.get(build.PROCESSES_ENV)
+    os.environ[build.PROCESSES_ENV] = "1"  # every code drawn here, where it is recorded (not in a child)
     try:
         canaries = tmp_path_factory.mktemp("canaries") / "site"
         build.build_site(project, canaries, today, log=io.StringIO(), content=content, validate=False)
     finally:
         qr.svg = original
+        if processes is None:
+            os.environ.pop(build.PROCESSES_ENV, None)
+        else:
+            os.environ[build.PROCESSES_ENV] = processes
     return clean, canaries, ids, payloads
 
 

@@ -156,6 +156,16 @@ def _scalars(words: Any) -> dict[str, str]:
     return {k: v for k, v in vars(words).items() if isinstance(v, str)}
 
 
+def _words_now() -> Mapping[str, str]:
+    """The territory's words in use, not copied (words() gives a copy to keep)."""
+    given = _words.get()
+    if given is None:
+        from .vocabulary import DEFAULTS
+
+        return DEFAULTS
+    return given.get() if isinstance(given, _Later) else given
+
+
 def words() -> dict[str, str]:
     """The territory's words as placeholders (the kit's defaults when no territory is in use)."""
     given = _words.get()
@@ -214,10 +224,12 @@ def t(key: str, /, count: int | None = None, **params: Any) -> str:
             raise MessageError(f"{key}: a plural message needs count=")
         lang = language if has(key, language) else DEFAULT_LANGUAGE
         entry = entry.get(plural_form(lang, count), entry["other"])
+    text = str(entry)
+    if "{" not in text and "}" not in text:  # nothing to fill (most texts): what vformat would give
+        return text
     if count is not None:
         params.setdefault("count", count)
-    values = {**words(), **params}
-    return _FORMATTER.vformat(str(entry), (), values)
+    return _FORMATTER.vformat(text, (), {**_words_now(), **params})
 
 
 def has(key: str, language: str | None = None) -> bool:

@@ -12,7 +12,9 @@ build-staged, build-aside (fallback only), build-switched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
+import multiprocessing
 import os
 import shutil
 import sys
@@ -111,22 +113,28 @@ def build_site(
     recover(project, out, log)
     check_target(out)
     warnings = 0
-    if validate:
-        print(messages.t("site.build.checking"), file=log, flush=True)
-        result = validation.run(project, today=today)
-        if result.errors:
-            raise ValidationFailed(report.text(result.findings), len(result.errors), result.findings)
-        content = result.content
-        warnings += len(result.warnings)
-    # The loaded content lives until the end: frozen, the garbage collector stops re-scanning it at
-    # every collection the generation and the engine trigger (seconds on big sites).
-    gc.freeze()
+    # QR codes drawn on the core the validation leaves free (postprocess.Prefetch)
+    qr_codes = postprocess.prefetch(project) if validate and engine_processes(SHARE_FROM) > 1 else None
     try:
+        if validate:
+            print(messages.t("site.build.checking"), file=log, flush=True)
+            result = validation.run(project, today=today)
+            if result.errors:
+                raise ValidationFailed(report.text(result.findings), len(result.errors), result.findings)
+            content = result.content
+            warnings += len(result.warnings)
+        # The loaded content lives until the end: frozen, the garbage collector stops re-scanning it at
+        # every collection the generation and the engine trigger (seconds on big sites).
+        gc.freeze()
         territory = content.territory.data if content.territory is not None and content.territory.ok else {}
         with messages.use(words=vocabulary.of(territory)):
-            return _generate_and_build(project, out, today, log, providers, content, warnings, started)
+            return _generate_and_build(
+                project, out, today, log, providers, content, warnings, started, qr_codes
+            )
     finally:
         gc.unfreeze()
+        if qr_codes is not None:
+            qr_codes.close()
 
 
 @dataclass
@@ -192,17 +200,28 @@ def _engine_language(site: _Site, alternates: languages.Alternates | None) -> en
 
 
 def _generate_and_build(
-    project: Project, out: Path, today: dt.date, log, providers, content, warnings: int, started: float
+    project: Project,
+    out: Path,
+    today: dt.date,
+    log,
+    providers,
+    content,
+    warnings: int,
+    started: float,
+    qr_codes: postprocess.Prefetch | None = None,
 ) -> Summary:
     """The generation and the engine, in the territory's words (see build_site); one run per language."""
     sites = _generate_sites(content, today, log, providers)
     ctx = sites[0].ctx
     alternates = _alternates(sites)
-    # QR codes are drawn in another process while the engine runs (not earlier: the generation
-    # already keeps both cores busy); the engine fills them in page by page.
-    qr_jobs = postprocess.start_qr(ctx)
-    gc.freeze()  # the generated pages too
     total = sum(s.generated.page_count for s in sites)
+    processes = engine_processes(sites[0].generated.page_count)
+    # QR codes are drawn in another process while the engine runs (not earlier: the generation
+    # already keeps both cores busy); the engine fills them in page by page. When the engine's own
+    # processes keep the cores busy, each draws the codes of its pages itself.
+    drawn = qr_codes.result() if qr_codes is not None else None
+    qr_jobs = postprocess.start_qr(ctx, in_process=processes > 1, drawn=drawn)
+    gc.freeze()  # the generated pages too
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
@@ -210,9 +229,8 @@ def _generate_and_build(
             docs, site = work / "docs", work / "site"
             docs.mkdir()  # stays empty: the pages reach the engine in memory
             print(messages.t("site.build.building", count=total), file=log, flush=True)
-            for one in sites:
-                target = site / one.folder if one.folder else site
-                warnings += _build_one(project, one, docs, target, today, log, total, qr_jobs, alternates)
+            engine_run = functools.partial(_build_one, project, docs=docs, today=today, log=log, total=total)
+            warnings += _build_languages(sites, site, engine_run, qr_jobs, alternates, processes)
             precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
@@ -243,25 +261,107 @@ def _alternates(sites: list[_Site]) -> languages.Alternates | None:
     )
 
 
+PROCESSES_ENV = "BDS_BUILD_PROCESSES"  # how many processes render the pages; 1 = MkDocs's own build
+SHARE_FROM = 100  # pages of a language's site; below, a second process saves less than it costs
+
+
+def engine_processes(pages: int) -> int:
+    """How many processes render the pages (engine.build_in_processes): one per core, at most 4 (the
+    pages are shared copy-on-write, each process adds its own renders' memory); BDS_BUILD_PROCESSES
+    forces a number (1: one process, as MkDocs alone builds; the test of identical outputs)."""
+    forced = os.environ.get(PROCESSES_ENV, "").strip()
+    if not hasattr(os, "fork"):  # the processes are forked: where a system cannot, MkDocs's own build
+        return 1
+    if forced.isdigit():
+        return max(1, int(forced))
+    if pages < SHARE_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def _build_languages(sites: list[_Site], site: Path, engine_run, qr_jobs, alternates, processes: int) -> int:
+    """Every language's engine run; returns how many warnings the engine gave, printed in the order of the
+    languages. Several languages and processes: the languages are built side by side (each process takes
+    the next language nobody has taken: they differ in size), each by one process; one language: its pages
+    are shared among the processes (engine.build_in_processes)."""
+    side_by_side = processes > 1 and len(sites) > 1
+
+    def run(index: int) -> list[str]:
+        one = sites[index]
+        target = site / one.folder if one.folder else site
+        return engine_run(
+            one,
+            target=target,
+            qr_jobs=qr_jobs,
+            alternates=alternates,
+            processes=1 if side_by_side else processes,
+        )
+
+    if side_by_side:
+        found = _side_by_side(len(sites), processes, run)
+    else:
+        found = {index: run(index) for index in range(len(sites))}
+    for index in range(len(sites)):
+        for message in found[index]:
+            print(messages.t("site.build.engine_warning", message=message), file=engine_run.keywords["log"])
+    return sum(len(listed) for listed in found.values())
+
+
+def _side_by_side(count: int, processes: int, run) -> dict[int, list[str]]:
+    """`run(0)` … `run(count - 1)` in `processes` processes (this one and forked children), each taking the
+    next number nobody has taken; the results by number."""
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+
+    def take_and_run() -> dict[int, list[str]]:
+        done: dict[int, list[str]] = {}
+        while True:
+            with taken.get_lock():
+                index, taken.value = taken.value, taken.value + 1
+            if index >= count:
+                return done
+            done[index] = run(index)
+
+    children = [engine.run_forked(take_and_run) for _ in range(processes - 1)]
+    try:
+        found = take_and_run()
+    finally:
+        sent = [engine.collect_forked(child) for child in children]
+    for results in sent:
+        found.update(results)
+    return found
+
+
 def _build_one(
-    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates
-) -> int:
-    """One language's engine run (its texts in its language); returns the number of engine warnings."""
-    jobs = qr_jobs if one.language == languages.ITALIAN else postprocess.start_qr(one.ctx)
+    project, one: _Site, *, docs: Path, target: Path, today, log, total: int, qr_jobs, alternates, processes=1
+) -> list[str]:
+    """One language's engine run (its texts in its language); returns the engine's warnings."""
+    if one.language == languages.ITALIAN:
+        jobs = qr_jobs
+    else:
+        jobs = postprocess.start_qr(one.ctx, in_process=processes > 1 or qr_jobs.pool is None)
     try:
         with messages.use(language=one.language):
-            engine_warnings = _run_engine(
-                project, one, docs, target, today, log, total, jobs, _engine_language(one, alternates)
+            return _run_engine(
+                project,
+                one,
+                docs,
+                target,
+                today,
+                log,
+                total,
+                jobs,
+                _engine_language(one, alternates),
+                processes,
             )
     finally:
         if jobs is not qr_jobs:
             jobs.close()
-    for message in engine_warnings:
-        print(messages.t("site.build.engine_warning", message=message), file=log)
-    return len(engine_warnings)
 
 
-def _run_engine(project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language):
+def _run_engine(
+    project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language, processes=1
+):
     ctx, generated = one.ctx, one.generated
     return engine.build(
         engine.config_file(project.root),
@@ -277,4 +377,5 @@ def _run_engine(project, one: _Site, docs: Path, target: Path, today, log, total
         finish_page=qr_jobs.fill,
         words=messages.words(),
         language=language,
+        workers=processes,
     )

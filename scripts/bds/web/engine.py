@@ -393,6 +393,15 @@ class _Counter(logging.Handler):
         named = _DOC_FILE.match(text)  # the anchor checks run after the pages, and name theirs
         self.pages.append(page.file.src_uri if page is not None else named.group(1) if named else None)
 
+    def take(self, found: list[tuple[str | None, str]]) -> None:
+        """Add the warnings another process saw, each with its page."""
+        for page, text in found:
+            self.pages.append(page)
+            self.messages.append(text)
+
+    def found(self) -> list[tuple[str | None, str]]:
+        return list(zip(self.pages, self.messages, strict=True))
+
 
 # MkDocs's words for a page's problems, and for a Markdown link to no page (mkdocs/structure/pages.py).
 _DOC_FILE = re.compile(r"Doc file '([^']+)' ")
@@ -620,15 +629,16 @@ def build(
     finish_page=None,
     words: dict[str, str] | None = None,
     language: Language | None = None,
+    workers: int = 1,
 ) -> list[str]:
     """Build the site; return the engine's warnings.
 
     The pages come from `docs_dir`, or from `files` (output path -> content) when given, and
     `docs_dir` may then be empty. `finish_page(src_path, html)` may change each built page
-    before it is written (the build fills in the QR codes drawn meanwhile by another process).
+    before it is written (the QR codes). `workers` > 1: see `build_in_processes` (same bytes).
     """
     from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
 
     counter = _Counter()
     logger = logging.getLogger("mkdocs")
@@ -651,12 +661,224 @@ def build(
                     language=language,
                 )
                 counter.config = cfg  # names the page being built in each warning
-                mkdocs_build(cfg)
+                if workers > 1 and can_share_pages(cfg):
+                    counter.take(build_in_processes(cfg, workers))
+                    if cfg.strict and counter.messages:  # as MkDocs's own build ends in strict mode
+                        raise Abort(f"Aborted with {len(counter.messages)} warnings in strict mode!")
+                else:
+                    mkdocs_build(cfg)
             except MkDocsException as failed:  # a warning in strict mode, a missing theme...
                 raise _stopped(counter, config_path, failed.format_message()) from None
     finally:
         logger.removeHandler(counter)
     return counter.messages
+
+
+# --- Page rendering in several processes -------------------------------------------------------------
+# MkDocs renders one page after the other, and a page's template rendering (Material's base.html,
+# ~80% of the engine's time) depends only on what is known before the first page is rendered: the
+# configuration, the files, the navigation and every page's Markdown already converted. So the build
+# below is MkDocs's own `build` (mkdocs.commands.build.build, 1.6) with one change: after that shared
+# part, the process forks and each process renders and writes every n-th page with MkDocs's own
+# `_build_page`. The children inherit everything copy-on-write and send back only what the parent
+# writes after the pages: the search plugin's entries of their pages (put back in page order, so
+# search_index.json has the same bytes as a one-process build) and the engine's warnings.
+
+
+def can_share_pages(cfg) -> bool:
+    """Whether the pages may be rendered in several processes: only the plugins whose page events are
+    known to keep no state but the search index (Material's search, the kit's hook). Strict mode holds:
+    the children send their warnings back and `build` stops on any, as MkDocs's own build does."""
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+
+    hook = Path(__file__).with_name("mkdocs_hook.py").resolve()
+    for name, plugin in cfg.plugins.items():
+        if isinstance(plugin, SearchPlugin):
+            continue
+        if not (name.endswith(".py") and Path(name).resolve() == hook):
+            return False
+    return True
+
+
+def build_in_processes(cfg, workers: int) -> list[tuple[str | None, str]]:
+    """MkDocs's build with the pages shared among `workers` processes; returns the children's warnings,
+    each with its page (the parent's reach the caller's log handler directly)."""
+    from mkdocs.exceptions import Abort, BuildError
+
+    try:
+        cfg = cfg.plugins.on_config(cfg)
+        cfg.plugins.on_pre_build(config=cfg)
+        files, nav, env, pages = _read_pages(cfg)
+        index = _search_index(cfg)
+        start = len(index.entries) if index is not None else 0
+        shares = _render_shares(cfg, pages, nav, env, workers, index)
+        if index is not None:
+            index.entries[start:] = [entry for i in range(len(pages)) for entry in shares.entries[i]]
+        log_level = cfg.validation.links.anchors
+        for file in pages:
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+        cfg.plugins.on_post_build(config=cfg)
+    except Exception as error:
+        cfg.plugins.on_build_error(error=error)
+        if isinstance(error, BuildError):
+            logging.getLogger("mkdocs").error(str(error))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    return shares.warnings
+
+
+def _read_pages(cfg):
+    """The shared part of MkDocs's build, up to the first rendered page: files, navigation, every page's
+    Markdown converted, the theme's assets and static templates written."""
+    from mkdocs import utils
+    from mkdocs.commands import build as steps
+    from mkdocs.structure.files import InclusionLevel
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    utils.clean_directory(cfg.site_dir)
+    files = steps.get_files(cfg)
+    env = cfg.theme.get_env()
+    files.add_files_from_theme(env, cfg)
+    files = cfg.plugins.on_files(files, config=cfg)
+    steps.set_exclusions(files, cfg)
+    nav = get_navigation(files, cfg)
+    nav = cfg.plugins.on_nav(nav, config=cfg, files=files)
+    included = InclusionLevel.is_included
+    for file in files.documentation_pages(inclusion=included):
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, cfg)
+        steps._populate_page(file.page, cfg, files)
+    env = cfg.plugins.on_env(env, config=cfg, files=files)
+    files.copy_static_files(inclusion=included)
+    for template in sorted(cfg.theme.static_templates):
+        steps._build_theme_template(template, env, files, cfg, nav)
+    for template in cfg.extra_templates:
+        steps._build_extra_template(template, files, cfg, nav)
+    return files, nav, env, files.documentation_pages(inclusion=included)
+
+
+def _search_index(cfg):
+    for plugin in cfg.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return index
+    return None
+
+
+@dataclass
+class _Shares:
+    entries: dict[int, list] = field(default_factory=dict)  # page number -> its search entries
+    warnings: list[tuple[str | None, str]] = field(default_factory=list)  # the children's, with their pages
+
+
+def _render_share(cfg, pages, nav, env, numbers, index) -> dict[int, list]:
+    """Render and write the pages at `numbers`; their search entries by page number."""
+    from mkdocs.commands import build as steps
+
+    entries: dict[int, list] = {}
+    for number in numbers:
+        before = len(index.entries) if index is not None else 0
+        file = pages[number]
+        steps._build_page(file.page, cfg, pages, nav, env, excluded=file.inclusion.is_excluded())
+        if index is not None:
+            entries[number] = index.entries[before:]
+            del index.entries[before:]
+    return entries
+
+
+def _render_shares(cfg, pages, nav, env, workers: int, index) -> _Shares:
+    """Page k goes to process k mod `workers` (listing pages are alike: the shares take the same time);
+    the parent renders share 0 while the children render theirs, then collects what they send back."""
+    shares = _Shares()
+    # The pages read so far stay until the end: frozen, the collector neither scans them again nor
+    # writes to their pages of memory (which would copy them into every child).
+    gc.freeze()
+    children = [
+        _fork_share(cfg, pages, nav, env, range(k, len(pages), workers), index) for k in range(1, workers)
+    ]
+    report = cfg.extra.get("bds_progress")
+    if report is not None:  # the parent sees its own pages only: it counts for every process
+        cfg.extra["bds_progress"] = lambda done: report(done * workers)
+    try:
+        shares.entries.update(_render_share(cfg, pages, nav, env, range(0, len(pages), workers), index))
+    finally:
+        cfg.extra["bds_progress"] = report
+        received = [collect_forked(child) for child in children]
+    for entries, warnings in received:
+        shares.entries.update(entries)
+        shares.warnings += warnings
+    for i in range(len(pages)):
+        shares.entries.setdefault(i, [])
+    return shares
+
+
+def _fork_share(cfg, pages, nav, env, numbers, index) -> tuple[int, int]:
+    """A child that renders the pages at `numbers` (see run_forked); it sends their search entries and the
+    engine's warnings it saw."""
+
+    def share() -> tuple[dict[int, list], list[tuple[str | None, str]]]:
+        cfg.extra.pop("bds_progress", None)
+        counter = _Counter()  # the parent's counter is a copy here: its messages would be lost
+        counter.config = cfg
+        logging.getLogger("mkdocs").addHandler(counter)
+        return _render_share(cfg, pages, nav, env, numbers, index), counter.found()
+
+    return run_forked(share)
+
+
+def run_forked(work: Callable[[], object]) -> tuple[int, int]:
+    """Call `work()` in a forked child (everything shared copy-on-write); (its pid, the read end of the pipe
+    that brings back its result). `collect_forked` gives the result, or raises the child's error."""
+    import pickle
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    os.close(read)
+    status = 0
+    try:
+        try:
+            result: tuple = ("ok", work())
+        except Exception as error:  # sent to the parent, which raises it
+            result = ("error", _picklable(error))
+        with os.fdopen(write, "wb") as pipe:
+            pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)  # never back into the parent's code (no atexit, no buffers flushed twice)
+
+
+def _picklable(error: Exception) -> Exception:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def collect_forked(child: tuple[int, int]):
+    """What a child of `run_forked` sent back; raises its error (a RuntimeError if it died without a word)."""
+    import pickle
+
+    pid, read = child
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data or status != 0:
+        raise RuntimeError(f"process {pid} ended with status {status}")
+    kind, payload = pickle.loads(data)
+    if kind == "error":
+        raise payload
+    return payload
 
 
 # ---------------------------------------------------------------------------------------------------------

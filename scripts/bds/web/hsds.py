@@ -24,6 +24,7 @@ listings do not record one (none is invented). Schedules: the free text as `desc
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -69,7 +70,13 @@ def _extra_terms(taxonomy: str) -> dict[str, tuple[str, str]]:
 
 
 def _uuid(key: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, key))
+    """`str(uuid.uuid5(_NAMESPACE, key))`, the same text without building a UUID object (tens of thousands
+    of ids on a big site: a third of the time)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + key.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def _scoped(ctx: SiteContext, kind: str, key: str) -> str:

@@ -70,13 +70,31 @@ def on_env(env, config, files):
     env.bytecode_cache = _bytecode_cache()
 
     words = config.extra.get("bds_words")
+    # Every page asks for the same texts (~90 a page) and the same JSON block: found once per engine
+    # run and language, not once per page (a second of a 5,000-page build).
+    texts: dict = {}
 
     def t(key, **params):
+        try:
+            found = (messages.current_language(), key, *sorted(params.items()))
+            if found in texts:
+                return texts[found]
+        except TypeError:  # a parameter that cannot be a key: not kept
+            found = None
         with messages.use(words=words):
-            return messages.t(key, **params)
+            text = messages.t(key, **params)
+        if found is not None:
+            texts[found] = text
+        return text
+
+    def js_block():
+        language = messages.current_language()
+        if language not in texts:
+            texts[language] = js_messages(words)
+        return texts[language]
 
     env.globals["t"] = t
-    env.globals["bds_js_messages"] = lambda: js_messages(words)
+    env.globals["bds_js_messages"] = js_block
     env.globals["bds_languages"] = lambda page: _languages_of(config, page)
     return env
 

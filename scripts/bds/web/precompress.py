@@ -21,6 +21,7 @@ that has one, as a real host would (the measure of what visitors get, e.g. bench
 from __future__ import annotations
 
 import gzip
+import hashlib
 import http.server
 import os
 import zlib
@@ -42,30 +43,53 @@ def _targets(site: Path) -> list[Path]:
     return out
 
 
-def _compress(path: Path) -> int:
-    raw = path.read_bytes()
+def _has_copy(path: Path, raw: bytes) -> bool:
+    """Whether `path` already has a `.gz` copy of exactly `raw` (the engine's own sitemap.xml.gz, dated by
+    the content: kept as it is)."""
     target = path.with_name(path.name + ".gz")
     if target.is_file() and not target.is_symlink():
         try:
-            if gzip.decompress(target.read_bytes()) == raw:
-                return 1  # the engine's own (sitemap.xml.gz, dated by the content): kept as it is
+            return gzip.decompress(target.read_bytes()) == raw
         except (OSError, EOFError, zlib.error):
             pass
-    packed = gzip.compress(raw, compresslevel=LEVEL, mtime=0)
-    if len(packed) >= len(raw):
-        return 0
-    target.write_bytes(packed)
-    return 1
+    return False
+
+
+def _compress_group(paths: list[Path]) -> int:
+    """The copies of files with the same bytes (a multilingual site has Material's assets once per
+    language): compressed once, written beside each."""
+    raw = paths[0].read_bytes()
+    packed: bytes | None = None
+    written = 0
+    for path in paths:
+        if _has_copy(path, raw):
+            written += 1
+            continue
+        if packed is None:
+            packed = gzip.compress(raw, compresslevel=LEVEL, mtime=0)
+        if len(packed) >= len(raw):
+            return written
+        path.with_name(path.name + ".gz").write_bytes(packed)
+        written += 1
+    return written
+
+
+def _groups(targets: list[Path]) -> list[list[Path]]:
+    """The files grouped by their bytes (a digest of each, in the order of `targets`)."""
+    by_digest: dict[bytes, list[Path]] = {}
+    for path in targets:
+        by_digest.setdefault(hashlib.blake2b(path.read_bytes(), digest_size=20).digest(), []).append(path)
+    return list(by_digest.values())
 
 
 def write_copies(site: Path, workers: int | None = None) -> int:
     """Write the `.gz` copies in `site`; returns how many. zlib releases the GIL: threads use every core."""
-    targets = _targets(site)
+    groups = _groups(_targets(site))
     workers = workers or min(4, os.cpu_count() or 1)
-    if workers <= 1 or len(targets) < 16:
-        return sum(_compress(p) for p in targets)
+    if workers <= 1 or len(groups) < 16:
+        return sum(_compress_group(group) for group in groups)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return sum(pool.map(_compress, targets, chunksize=32))
+        return sum(pool.map(_compress_group, groups, chunksize=32))
 
 
 def accepts_gzip(header: str | None) -> bool:

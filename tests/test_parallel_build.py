@@ -1,0 +1,130 @@
+"""The pages rendered in several processes (engine.build_in_processes) give the same site, byte for byte,
+as MkDocs's own one-process build (BDS_BUILD_PROCESSES=1), for a site in one language and in two."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from bds.content import Project
+from bds.web import build, engine, postprocess, synthetic
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _build(root: Path, out: Path, processes: int, monkeypatch) -> dict[str, bytes]:
+    monkeypatch.setenv(build.PROCESSES_ENV, str(processes))
+    build.build_site(Project(root), out, TODAY, log=io.StringIO())
+    return _tree(out)
+
+
+def _differences(one: dict[str, bytes], other: dict[str, bytes]) -> list[str]:
+    return sorted(path for path in one.keys() | other.keys() if one.get(path) != other.get(path))
+
+
+@pytest.mark.parametrize("languages", [["it"], ["it", "en"]])
+def test_pages_rendered_in_several_processes_give_the_same_site(tmp_path, monkeypatch, languages):
+    """One language: its pages shared among 3 processes; two languages: built side by side."""
+    root = synthetic.write_project(tmp_path / "project", listings=40, partners=5, today=TODAY)
+    territory = root / "content" / "territory.yml"
+    data = yaml.safe_load(territory.read_text(encoding="utf-8"))
+    data["languages"] = languages
+    territory.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    runs = tmp_path / "engine-runs.txt"  # written by every process (children's memory is their own)
+    original = engine.build
+
+    def recorded(*args, **kwargs):
+        with runs.open("a", encoding="utf-8") as record:
+            record.write(f"{os.getpid()} {kwargs.get('workers', 1)}\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "build", recorded)
+    monkeypatch.setattr(postprocess, "IN_PROCESS_BELOW", 10)  # QR codes in a worker / drawn beforehand
+    prefetched = []
+    start_qr = postprocess.start_qr
+    monkeypatch.setattr(
+        postprocess,
+        "start_qr",
+        lambda ctx, in_process=False, drawn=None: (
+            prefetched.append(len(drawn or {})) or start_qr(ctx, in_process, drawn)
+        ),
+    )
+    alone = _build(root, tmp_path / "alone", 1, monkeypatch)
+    assert set(prefetched) == {0}
+    assert runs.read_text(encoding="utf-8").split() == [str(os.getpid()), "1"] * len(languages)
+    runs.unlink()
+    three = _build(root, tmp_path / "three", 3, monkeypatch)
+    assert prefetched[len(languages)] == 40  # the Italian codes, drawn while validating
+    seen = [line.split() for line in runs.read_text(encoding="utf-8").splitlines()]
+    if len(languages) == 1:
+        assert seen == [[str(os.getpid()), "3"]]  # the pages shared by 3 processes
+    else:
+        assert len({pid for pid, _ in seen}) == 2 and {w for _, w in seen} == {"1"}  # side by side
+    assert len(alone) > 100 and "search/search_index.json" in alone
+    assert _differences(alone, three) == []
+
+
+def test_a_page_that_fails_in_a_child_process_fails_the_build(tmp_path, monkeypatch):
+    root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
+    original = engine._render_share
+
+    def failing(cfg, pages, nav, env, numbers, index):
+        if 0 not in numbers:  # a child's share
+            raise ValueError("broken page")
+        return original(cfg, pages, nav, env, numbers, index)
+
+    monkeypatch.setattr(engine, "_render_share", failing)
+    with pytest.raises(ValueError, match="broken page"):
+        _build(root, tmp_path / "site", 2, monkeypatch)
+    assert not (tmp_path / "site").exists()  # nothing swapped in
+
+
+def test_qr_codes_are_drawn_as_segno_draws_them():
+    """bds.web.qr writes the SVG path itself (faster): the same text as segno's own svg_inline."""
+    import random
+
+    import segno
+    from bds.web import qr
+
+    rng = random.Random(3)
+    urls = [f"https://esempio.org/{'x' * rng.randint(0, 400)}/opportunita/{i:05d}/" for i in range(120)]
+    for url in urls:
+        code = segno.make(url, error="m", micro=False, mask=0, boost_error=False)
+        segnos = code.svg_inline(scale=3, omitsize=True, svgclass="bds-qr-svg", lineclass=None, title=None)
+        assert qr.svg(url, "Etichetta") == segnos.replace(
+            "<svg ", '<svg role="img" aria-label="Etichetta" ', 1
+        )
+
+
+def test_strict_mode_holds_when_the_pages_are_shared(tmp_path, monkeypatch):
+    """A warning seen in a child process stops the build as MkDocs's strict build does, naming the page."""
+    import logging
+
+    from bds.errors import BdsError
+
+    root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
+    original = engine._render_share
+
+    def warning_in_child(cfg, pages, nav, env, numbers, index):
+        if 0 not in numbers:  # a child's share: as if a page of it had a link to no page
+            logging.getLogger("mkdocs.structure.pages").warning(
+                "Doc file 'opportunita/altrove.md' contains a link 'manca.md', but the target is not found "
+                "among documentation files."
+            )
+        return original(cfg, pages, nav, env, numbers, index)
+
+    monkeypatch.setattr(engine, "_render_share", warning_in_child)
+    with pytest.raises(BdsError) as stopped:
+        _build(root, tmp_path / "site", 2, monkeypatch)
+    message = str(stopped.value)
+    assert "la pagina «opportunita/altrove.md» non si può costruire" in message
+    assert "«manca.md»" in message
+    assert not (tmp_path / "site").exists()  # nothing swapped in
