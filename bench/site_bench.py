@@ -61,8 +61,8 @@ from pathlib import Path
 from bds.web import engine
 docs, site = Path(sys.argv[1]), Path(sys.argv[2])
 s = json.loads((docs.parent / (docs.name + ".json")).read_text(encoding="utf-8"))
-engine.build(Path(s["config"]), docs, site, s["nav"], s["site_name"], s["site_url"], s["copyright"],
-             dt.date.fromisoformat(sys.argv[3]))
+engine.build(engine.SiteInput(Path(s["config"]), docs, site, s["nav"], s["site_name"], s["site_url"],
+                              s["copyright"]), dt.date.fromisoformat(sys.argv[3]))
 """
 
 

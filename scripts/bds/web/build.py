@@ -363,7 +363,7 @@ def _run_engine(
     project, one: _Site, docs: Path, target: Path, today, log, total: int, qr_jobs, language, processes=1
 ):
     ctx, generated = one.ctx, one.generated
-    return engine.build(
+    site = engine.SiteInput(
         engine.config_file(project.root),
         docs,
         target,
@@ -371,11 +371,10 @@ def _run_engine(
         site_name=esc(ctx.territory.get("programme") or ctx.labels.words.programme),
         site_url=ctx.site_url,
         copyright_text=copyright_text(ctx.territory),
-        today=today,
         progress=progress_printer(log, every=max(500, total // 10), total=total) if total >= 1000 else None,
         files=generated.files,
         finish_page=qr_jobs.fill,
         words=messages.words(),
         language=language,
-        workers=processes,
     )
+    return engine.build(site, today, workers=processes)

@@ -529,46 +529,54 @@ def source(data: Page | str | bytes) -> str | bytes:
     return page_source(data) if isinstance(data, Page) else data
 
 
-def load(
-    config_path: Path,
-    docs_dir: Path,
-    site_dir: Path,
-    nav: list,
-    site_name: str,
-    site_url: str,
-    copyright_text: str,
-    progress=None,
-    files: SiteFiles | None = None,
-    finish_page=None,
-    words: dict[str, str] | None = None,
-    language: Language | None = None,
-):
+@dataclass(frozen=True)
+class SiteInput:
+    """What one engine run builds: the configuration file, where pages come from and go, what every page
+    shows around its content (menu, site name, address, footer) and the kit's extras: the pages in memory
+    (`files`, output path -> content; `docs_dir` may then be empty), `finish_page(src_path, html)` that
+    may change each built page before it is written (the QR codes), progress, the territory's words and
+    the site's language."""
+
+    config_path: Path
+    docs_dir: Path
+    site_dir: Path
+    nav: list
+    site_name: str
+    site_url: str
+    copyright_text: str
+    progress: Callable[[int], None] | None = None
+    files: SiteFiles | None = None
+    finish_page: Callable[[str, str], str] | None = None
+    words: dict[str, str] | None = None
+    language: Language | None = None
+
+
+def load(site: SiteInput):
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     cfg = load_config(
-        config_file=checked_config(config_path, site_url),
-        config_file_path=str(config_path),
-        docs_dir=str(docs_dir),
-        site_dir=str(site_dir),
-        nav=nav_entries(nav),
-        site_name=site_name,
-        site_url=site_url,
-        copyright=copyright_text,
+        config_file=checked_config(site.config_path, site.site_url),
+        config_file_path=str(site.config_path),
+        docs_dir=str(site.docs_dir),
+        site_dir=str(site.site_dir),
+        nav=nav_entries(site.nav),
+        site_name=site.site_name,
+        site_url=site.site_url,
+        copyright=site.copyright_text,
         strict=True,  # an engine warning (a Markdown link to no page...) stops the build: see `_stopped`
-        **_overrides(config_path),
+        **_overrides(site.config_path),
     )
     cfg.extra["bds_pregenerated"] = True
+    files = site.files
     if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
         cfg.extra["bds_files"] = [(path, source(files[path])) for path in sorted(files, key=walk_order)]
-    if finish_page is not None:
-        cfg.extra["bds_finish_page"] = finish_page
-    if progress is not None:
-        cfg.extra["bds_progress"] = progress
-    if words is not None:  # the territory's words, for the theme's texts (mkdocs_hook.on_env)
-        cfg.extra["bds_words"] = dict(words)
-    if language is not None:
-        _set_language(cfg, language)
+    extras = {"bds_finish_page": site.finish_page, "bds_progress": site.progress}
+    cfg.extra.update({key: value for key, value in extras.items() if value is not None})
+    if site.words is not None:  # the territory's words, for the theme's texts (mkdocs_hook.on_env)
+        cfg.extra["bds_words"] = dict(site.words)
+    if site.language is not None:
+        _set_language(cfg, site.language)
     return cfg
 
 
@@ -615,28 +623,8 @@ def _set_language(cfg, language: Language) -> None:
     cfg.extra_css = [*cfg.extra_css, *language.extra_css]
 
 
-def build(
-    config_path: Path,
-    docs_dir: Path,
-    site_dir: Path,
-    nav: list,
-    site_name: str,
-    site_url: str,
-    copyright_text: str,
-    today: date,
-    progress=None,
-    files: SiteFiles | None = None,
-    finish_page=None,
-    words: dict[str, str] | None = None,
-    language: Language | None = None,
-    workers: int = 1,
-) -> list[str]:
-    """Build the site; return the engine's warnings.
-
-    The pages come from `docs_dir`, or from `files` (output path -> content) when given, and
-    `docs_dir` may then be empty. `finish_page(src_path, html)` may change each built page
-    before it is written (the QR codes). `workers` > 1: see `build_in_processes` (same bytes).
-    """
+def build(site: SiteInput, today: date, workers: int = 1) -> list[str]:
+    """Build `site`; return the engine's warnings. `workers` > 1: see `build_in_processes` (same bytes)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -646,20 +634,7 @@ def build(
     try:
         with _source_date(today):
             try:
-                cfg = load(
-                    config_path,
-                    docs_dir,
-                    site_dir,
-                    nav,
-                    site_name,
-                    site_url,
-                    copyright_text,
-                    progress,
-                    files=files,
-                    finish_page=finish_page,
-                    words=words,
-                    language=language,
-                )
+                cfg = load(site)
                 counter.config = cfg  # names the page being built in each warning
                 if workers > 1 and can_share_pages(cfg):
                     counter.take(build_in_processes(cfg, workers))
@@ -668,7 +643,7 @@ def build(
                 else:
                     mkdocs_build(cfg)
             except MkDocsException as failed:  # a warning in strict mode, a missing theme...
-                raise _stopped(counter, config_path, failed.format_message()) from None
+                raise _stopped(counter, site.config_path, failed.format_message()) from None
     finally:
         logger.removeHandler(counter)
     return counter.messages
@@ -917,10 +892,10 @@ class LiveSite:
 
         docs = self.site_dir.parent / "docs"  # never read: the pages are handed over in memory
         docs.mkdir(parents=True, exist_ok=True)
+        frame = (site.nav, site.site_name, self.site_url, site.copyright)
         cfg = load(
-            self.config_path, docs, self.site_dir, site.nav, site.site_name, self.site_url, site.copyright,
-            files=site.files, words=site.words,
-        )  # fmt: skip
+            SiteInput(self.config_path, docs, self.site_dir, *frame, files=site.files, words=site.words)
+        )
         cfg.plugins.on_startup(command="serve", dirty=False)
         cfg = cfg.plugins.on_config(cfg)
         cfg.plugins.on_pre_build(config=cfg)
