@@ -244,3 +244,19 @@ def test_bds_serve_says_at_once_that_the_port_is_taken(tmp_path):
         port = taken.getsockname()[1]
         run = run_cli(["--root", root, "serve", "--port", port])
     assert run.code == 2 and str(port) in run.err and "Traceback" not in run.err
+
+
+def test_a_configuration_the_engine_refuses_is_said_in_italian(tmp_path):
+    """A project's own mkdocs.yml naming a theme folder that does not exist: `bds serve` stops at once with
+    the message `bds build` gives (the file, what the engine said), exit 1, not an internal error."""
+    root = synthetic.write_project(tmp_path / "progetto", listings=3, partners=1, today=dt.date.today())
+    (root / "mkdocs.yml").write_text(
+        "site_name: Prova\ntheme:\n  name: material\n  custom_dir: manca/tema\n  font: false\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"), NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "bds", "--root", str(root), "serve", "--port", str(_free_port())]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert "il motore del sito si è fermato" in done.stderr and "custom_dir" in done.stderr
+    assert "errore interno" not in done.stderr and "Traceback" not in done.stderr

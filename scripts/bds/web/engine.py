@@ -1041,7 +1041,8 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bds-serve-"))
     site = LiveSite(config_path, work / "site", f"http://{host}:{port}/")
     try:
-        _build_frozen(site, preview.start())
+        with _said(config_path):  # a project's mkdocs.yml the engine refuses: the message `bds build` gives
+            _build_frozen(site, preview.start())
         preview.after(site.write_output)
 
         def builder() -> None:
@@ -1049,12 +1050,13 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
                 change = preview.refresh()
                 if change is None:
                     return
-                if change.full:
-                    gc.unfreeze()  # the previous records and pages are garbage now
-                    gc.collect()
-                    _build_frozen(site, change.site)
-                else:
-                    site.update(change.changed, change.removed)
+                with _said(config_path):
+                    if change.full:
+                        gc.unfreeze()  # the previous records and pages are garbage now
+                        gc.collect()
+                        _build_frozen(site, change.site)
+                    else:
+                        site.update(change.changed, change.removed)
             except BdsError as failed:  # said in Italian; the browser keeps the pages it has
                 print(failed, file=sys.stderr, flush=True)
                 return
@@ -1078,6 +1080,23 @@ def serve(config_path: Path, preview, host: str, port: int) -> None:
     finally:
         preview.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def _said(config_path: Path):
+    """The engine's own stop (a configuration it refuses, a missing theme folder) as the Italian error
+    `bds build` gives (`_stopped`), never an internal error."""
+    from mkdocs.exceptions import MkDocsException
+
+    counter = _Counter()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    try:
+        yield
+    except MkDocsException as failed:
+        raise _stopped(counter, config_path, failed.format_message()) from None
+    finally:
+        logger.removeHandler(counter)
 
 
 def _build_frozen(site: LiveSite, pages) -> None:
