@@ -35,6 +35,7 @@ from ..errors import BdsError
 from .page import Page, SiteFiles
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # silence the Material end-of-life banner
+_KIT_HOOK = kitfiles.PACKAGE / "web" / "mkdocs_hook.py"  # the kit's hook (bds.web.mkdocs_hook)
 
 
 # -- the configuration, checked before the engine reads it -------------------------------------------
@@ -374,7 +375,7 @@ def _kit_overrides() -> dict:
         config = yaml.safe_load(fh)
     theme_config = dict(config.get("theme") or {})
     theme_config["custom_dir"] = str(kitfiles.theme())
-    return {"theme": theme_config, "hooks": [str(kitfiles.PACKAGE / "web" / "mkdocs_hook.py")]}
+    return {"theme": theme_config, "hooks": [str(_KIT_HOOK)]}
 
 
 class _Counter(logging.Handler):
@@ -666,7 +667,7 @@ def can_share_pages(cfg) -> bool:
     the children send their warnings back and `build` stops on any, as MkDocs's own build does."""
     from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
 
-    hook = Path(__file__).with_name("mkdocs_hook.py").resolve()
+    hook = _KIT_HOOK.resolve()
     for name, plugin in cfg.plugins.items():
         if isinstance(plugin, SearchPlugin):
             continue

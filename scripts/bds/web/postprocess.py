@@ -16,9 +16,7 @@ import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-import yaml
-
-from .. import messages
+from .. import load, messages
 from . import engine, model, qr
 from .context import SiteContext
 from .engine import walk_order
@@ -134,11 +132,12 @@ class Prefetch:
 
 
 def _site_url_guess(territory_file: Path) -> str | None:
-    try:
-        data = yaml.safe_load(territory_file.read_text(encoding="utf-8"))
-        site_url = str(data.get("site_url") or "http://127.0.0.1:8000/")
-    except Exception:  # noqa: BLE001 - a guess: validation reports what is wrong with the file
+    """The address the territory file gives, read through the safe loader (never a symlink, a FIFO or an
+    oversized file: `bds.load`); None when it cannot say: validation reports what is wrong with the file."""
+    doc = load.load_path(territory_file, "content/territory.yml")
+    if not isinstance(doc.data, dict):
         return None
+    site_url = str(doc.data.get("site_url") or "http://127.0.0.1:8000/")
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
