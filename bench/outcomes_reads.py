@@ -17,7 +17,6 @@ import argparse
 import contextlib
 import io
 import os
-import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -92,15 +91,11 @@ def main() -> int:
 
 
 def _copy_project(target: Path) -> Path:
-    """The kit's own project (Milan) without its site, as bench/identity.py copies it."""
-    for part in ("content", "opportunities", "mkdocs.yml"):
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    (target / "scripts").symlink_to(ROOT / "scripts")  # Milan's mkdocs.yml points its theme into scripts/
-    return target
+    """The kit's own project (Milan) without its site, copied as bench/identity.py copies it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from identity import _copy_project as copy_project
+
+    return copy_project(ROOT, target)
 
 
 if __name__ == "__main__":
