@@ -76,10 +76,10 @@ def test_a_page_that_fails_in_a_child_process_fails_the_build(tmp_path, monkeypa
     root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
     original = engine._render_share
 
-    def failing(cfg, pages, nav, env, numbers, index):
+    def failing(run, numbers):
         if 0 not in numbers:  # a child's share
             raise ValueError("broken page")
-        return original(cfg, pages, nav, env, numbers, index)
+        return original(run, numbers)
 
     monkeypatch.setattr(engine, "_render_share", failing)
     with pytest.raises(ValueError, match="broken page"):
@@ -113,13 +113,13 @@ def test_strict_mode_holds_when_the_pages_are_shared(tmp_path, monkeypatch):
     root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
     original = engine._render_share
 
-    def warning_in_child(cfg, pages, nav, env, numbers, index):
+    def warning_in_child(run, numbers):
         if 0 not in numbers:  # a child's share: as if a page of it had a link to no page
             logging.getLogger("mkdocs.structure.pages").warning(
                 "Doc file 'opportunita/altrove.md' contains a link 'manca.md', but the target is not found "
                 "among documentation files."
             )
-        return original(cfg, pages, nav, env, numbers, index)
+        return original(run, numbers)
 
     monkeypatch.setattr(engine, "_render_share", warning_in_child)
     with pytest.raises(BdsError) as stopped:
@@ -128,3 +128,41 @@ def test_strict_mode_holds_when_the_pages_are_shared(tmp_path, monkeypatch):
     assert "la pagina «opportunita/altrove.md» non si può costruire" in message
     assert "«manca.md»" in message
     assert not (tmp_path / "site").exists()  # nothing swapped in
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_anchors_of_pages_read_in_the_children_are_checked(tmp_path, monkeypatch, processes):
+    """Pages outside the menu are read and converted by the process that renders them; MkDocs's anchor
+    check still sees their anchors and their links: a link to an anchor that exists passes, one to a
+    missing anchor stops the strict build, naming the page, whatever the number of processes."""
+    from bds.errors import BdsError
+    from bds.web import pages
+
+    root = synthetic.write_project(tmp_path / "project", listings=60, partners=3, today=TODAY)
+    extra = {"prove/b.md": "# B\n\n## Una sezione\n\nTesto.\n"}
+
+    def with_links(target: str):
+        def provider(content, ctx):
+            return {**extra, "prove/a.md": f"# A\n\n[Vai]({target})\n"}
+
+        return provider
+
+    monkeypatch.setenv(build.PROCESSES_ENV, str(processes))
+    site = build.build_site(
+        Project(root),
+        tmp_path / "ok",
+        TODAY,
+        log=io.StringIO(),
+        providers=[*pages.PAGE_PROVIDERS, with_links("b.md#una-sezione")],
+    )
+    assert site.pages > 100 and (tmp_path / "ok" / "prove" / "a" / "index.html").is_file()
+    with pytest.raises(BdsError) as stopped:
+        build.build_site(
+            Project(root),
+            tmp_path / "broken",
+            TODAY,
+            log=io.StringIO(),
+            providers=[*pages.PAGE_PROVIDERS, with_links("b.md#nessuna")],
+        )
+    assert "«prove/a.md»" in str(stopped.value)
+    assert not (tmp_path / "broken").exists()

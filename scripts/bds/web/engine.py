@@ -684,12 +684,15 @@ def build_in_processes(cfg, workers: int) -> list[tuple[str | None, str]]:
     try:
         cfg = cfg.plugins.on_config(cfg)
         cfg.plugins.on_pre_build(config=cfg)
-        files, nav, env, pages = _read_pages(cfg)
+        files, nav, env, pages, deferred = _read_pages(cfg)
         index = _search_index(cfg)
         start = len(index.entries) if index is not None else 0
-        shares = _render_shares(cfg, pages, nav, env, workers, index)
+        shares = _render_shares(_Shared(cfg, files, pages, nav, env, index, deferred), workers)
         if index is not None:
             index.entries[start:] = [entry for i in range(len(pages)) for entry in shares.entries[i]]
+        for number, facts in shares.facts.items():
+            facts.restore(pages[number].page, files)
+        _build_templates(cfg, env, files, nav)
         log_level = cfg.validation.links.anchors
         for file in pages:
             file.page.validate_anchor_links(files=files, log_level=log_level)
@@ -704,8 +707,13 @@ def build_in_processes(cfg, workers: int) -> list[tuple[str | None, str]]:
 
 
 def _read_pages(cfg):
-    """The shared part of MkDocs's build, up to the first rendered page: files, navigation, every page's
-    Markdown converted, the theme's assets and static templates written."""
+    """The shared part of MkDocs's build, up to the first rendered page: files, navigation, the pages of
+    the navigation read and converted (their titles make the menu), the theme's assets written. The
+    other pages (listings, partners, facets: nearly all) are read and converted by the process that
+    renders them (`deferred`, their numbers); the static templates (sitemap.xml reads every page's
+    metadata) are written once the processes have sent back what they learnt (`_PageFacts`). Where a
+    page would take a template's place, every page is read here and the templates come first, as in
+    MkDocs's own build."""
     from mkdocs import utils
     from mkdocs.commands import build as steps
     from mkdocs.structure.files import InclusionLevel
@@ -721,17 +729,36 @@ def _read_pages(cfg):
     nav = get_navigation(files, cfg)
     nav = cfg.plugins.on_nav(nav, config=cfg, files=files)
     included = InclusionLevel.is_included
-    for file in files.documentation_pages(inclusion=included):
+    pages = files.documentation_pages(inclusion=included)
+    templates = {*cfg.theme.static_templates, *cfg.extra_templates}
+    may_defer = not any(file.dest_uri in templates for file in pages)
+    in_menu = {id(page) for page in nav.pages}
+    deferred: set[int] = set()
+    for number, file in enumerate(pages):
         if file.page is None and file.inclusion.is_not_in_nav():
             Page(None, file, cfg)
+        if may_defer and id(file.page) not in in_menu:
+            deferred.add(number)
+            continue
         steps._populate_page(file.page, cfg, files)
     env = cfg.plugins.on_env(env, config=cfg, files=files)
     files.copy_static_files(inclusion=included)
+    if not may_defer:
+        _build_templates(cfg, env, files, nav)
+        cfg.extra["bds_templates_written"] = True
+    return files, nav, env, pages, deferred
+
+
+def _build_templates(cfg, env, files, nav) -> None:
+    """The theme's static templates and the configuration's extra templates (once per build)."""
+    from mkdocs.commands import build as steps
+
+    if cfg.extra.pop("bds_templates_written", False):
+        return
     for template in sorted(cfg.theme.static_templates):
         steps._build_theme_template(template, env, files, cfg, nav)
     for template in cfg.extra_templates:
         steps._build_extra_template(template, files, cfg, nav)
-    return files, nav, env, files.documentation_pages(inclusion=included)
 
 
 def _search_index(cfg):
@@ -743,62 +770,112 @@ def _search_index(cfg):
 
 
 @dataclass
+class _PageFacts:
+    """What reading and converting a page taught the process that did it, and the parent needs after the
+    pages: the metadata and title (the sitemap), the anchors it has and the anchors it links to (MkDocs's
+    anchor check, run by the parent over every page)."""
+
+    meta: dict
+    title: str | None
+    anchors: set[str] | None
+    links: dict[str, dict[str, str]] | None  # target page's source path -> {anchor: the link as written}
+
+    @classmethod
+    def of(cls, page) -> _PageFacts:
+        links = page.links_to_anchors
+        by_path = {target.src_uri: found for target, found in links.items()} if links is not None else None
+        return cls(page.meta, page._title_from_render, page.present_anchor_ids, by_path)
+
+    def restore(self, page, files) -> None:
+        page.meta, page._title_from_render, page.present_anchor_ids = self.meta, self.title, self.anchors
+        if self.links is not None:
+            page.links_to_anchors = {
+                files.get_file_from_path(src): found for src, found in self.links.items()
+            }
+
+
+@dataclass
 class _Shares:
     entries: dict[int, list] = field(default_factory=dict)  # page number -> its search entries
     warnings: list[tuple[str | None, str]] = field(default_factory=list)  # the children's, with their pages
+    facts: dict[int, _PageFacts] = field(default_factory=dict)  # deferred page number -> what it taught
 
 
-def _render_share(cfg, pages, nav, env, numbers, index) -> dict[int, list]:
-    """Render and write the pages at `numbers`; their search entries by page number."""
+@dataclass
+class _Shared:
+    """What every process renders from: MkDocs's configuration, files, pages, navigation and theme
+    environment, the search index, and the pages each process reads itself (numbers)."""
+
+    cfg: Any  # MkDocsConfig, Files, Navigation, jinja2.Environment, the search plugin's index (or None):
+    files: Any  # MkDocs's types, imported only when the engine runs
+    pages: list
+    nav: Any
+    env: Any
+    index: Any
+    deferred: set[int]
+
+
+def _render_share(run: _Shared, numbers) -> tuple[dict[int, list], dict[int, _PageFacts]]:
+    """Read and convert (the deferred ones), render and write the pages at `numbers`; their search entries
+    and the deferred pages' facts, by page number."""
     from mkdocs.commands import build as steps
 
     entries: dict[int, list] = {}
+    facts: dict[int, _PageFacts] = {}
     for number in numbers:
-        before = len(index.entries) if index is not None else 0
-        file = pages[number]
-        steps._build_page(file.page, cfg, pages, nav, env, excluded=file.inclusion.is_excluded())
-        if index is not None:
-            entries[number] = index.entries[before:]
-            del index.entries[before:]
-    return entries
+        file = run.pages[number]
+        if number in run.deferred:
+            steps._populate_page(file.page, run.cfg, run.files)
+            facts[number] = _PageFacts.of(file.page)
+        before = len(run.index.entries) if run.index is not None else 0
+        steps._build_page(
+            file.page, run.cfg, run.pages, run.nav, run.env, excluded=file.inclusion.is_excluded()
+        )
+        if run.index is not None:
+            entries[number] = run.index.entries[before:]
+            del run.index.entries[before:]
+    return entries, facts
 
 
-def _render_shares(cfg, pages, nav, env, workers: int, index) -> _Shares:
+def _render_shares(run: _Shared, workers: int) -> _Shares:
     """Page k goes to process k mod `workers` (listing pages are alike: the shares take the same time);
     the parent renders share 0 while the children render theirs, then collects what they send back."""
     shares = _Shares()
     # The pages read so far stay until the end: frozen, the collector neither scans them again nor
     # writes to their pages of memory (which would copy them into every child).
     gc.freeze()
-    children = [
-        _fork_share(cfg, pages, nav, env, range(k, len(pages), workers), index) for k in range(1, workers)
-    ]
-    report = cfg.extra.get("bds_progress")
+    count = len(run.pages)
+    children = [_fork_share(run, range(k, count, workers)) for k in range(1, workers)]
+    extra = run.cfg.extra
+    report = extra.get("bds_progress")
     if report is not None:  # the parent sees its own pages only: it counts for every process
-        cfg.extra["bds_progress"] = lambda done: report(done * workers)
+        extra["bds_progress"] = lambda done: report(done * workers)
+    received: list[tuple] = []
     try:
-        shares.entries.update(_render_share(cfg, pages, nav, env, range(0, len(pages), workers), index))
+        received.append((*_render_share(run, range(0, count, workers)), []))
     finally:
-        cfg.extra["bds_progress"] = report
-        received = [collect_forked(child) for child in children]
-    for entries, warnings in received:
+        extra["bds_progress"] = report
+        received += [collect_forked(child) for child in children]
+    for entries, facts, warnings in received:
         shares.entries.update(entries)
+        shares.facts.update(facts)
         shares.warnings += warnings
-    for i in range(len(pages)):
+    for i in range(count):
         shares.entries.setdefault(i, [])
     return shares
 
 
-def _fork_share(cfg, pages, nav, env, numbers, index) -> tuple[int, int]:
-    """A child that renders the pages at `numbers` (see run_forked); it sends their search entries and the
-    engine's warnings it saw."""
+def _fork_share(run: _Shared, numbers) -> tuple[int, int]:
+    """A child that renders the pages at `numbers` (see run_forked); it sends their search entries, the
+    deferred pages' facts and the engine's warnings it saw."""
 
-    def share() -> tuple[dict[int, list], list[tuple[str | None, str]]]:
-        cfg.extra.pop("bds_progress", None)
+    def share() -> tuple[dict[int, list], dict[int, _PageFacts], list[tuple[str | None, str]]]:
+        run.cfg.extra.pop("bds_progress", None)
         counter = _Counter()  # the parent's counter is a copy here: its messages would be lost
-        counter.config = cfg
+        counter.config = run.cfg
         logging.getLogger("mkdocs").addHandler(counter)
-        return _render_share(cfg, pages, nav, env, numbers, index), counter.found()
+        entries, facts = _render_share(run, numbers)
+        return entries, facts, counter.found()
 
     return run_forked(share)
 

@@ -3,11 +3,12 @@
 `bds build` writes `FILE.gz` beside every HTML, CSS, JS, JSON, XML, SVG, ICS and CSV file of the
 new site, before the site is swapped in (`write_copies`): gzip level 6 with no time stamp nor file
 name in the header, so the same site gives the same bytes, and only where the copy is smaller than
-the file. Level 6, zlib's default, and not 9: on a 5,000-listing site (200 MB of text) level 9 takes
-twice the time (5.7 s against 2.9 s of CPU) for copies 1% smaller (38.1 against 38.4 MB). A host that serves pre-compressed files (nginx `gzip_static on`, Caddy `file_server
-{ precompressed gzip }`, Apache with MultiViews or rewrite rules) then sends the small copy
-without compressing at every request; a host that compresses
-on its own (GitHub Pages, Netlify, Cloudflare Pages) ignores the copies.
+the file. Level 6, zlib's default, and not 9: on a 5,000-listing site (200 MB of text) level 9
+takes twice the time (5.7 s against 2.9 s of CPU) for copies 1% smaller (38.1 against 38.4 MB).
+A host that serves pre-compressed files (nginx `gzip_static on`, Caddy `file_server { precompressed
+gzip }`, Apache with MultiViews or rewrite rules) then sends the small copy without compressing at
+every request; a host that compresses on its own (GitHub Pages, Netlify, Cloudflare Pages) ignores
+the copies.
 
 No `.br` copies: Brotli needs a compiled library (the `Brotli` wheel is a C extension, not pure
 Python, so one more binary dependency to pin and audit), its best level costs seconds per
