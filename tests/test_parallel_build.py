@@ -95,13 +95,28 @@ def test_qr_codes_are_drawn_as_segno_draws_them():
     from bds.web import qr
 
     rng = random.Random(3)
-    urls = [f"https://esempio.org/{'x' * rng.randint(0, 400)}/opportunita/{i:05d}/" for i in range(120)]
+    urls = [f"https://esempio.org/{'x' * rng.randint(0, 1500)}/opportunita/{i:05d}/" for i in range(160)]
+    urls += ["HTTPS://ESEMPIO.ORG/1", "0123456789" * 7, "https://esempio.org/città/è-aperta/"]
+    versions = set()
     for url in urls:
         code = segno.make(url, error="m", micro=False, mask=0, boost_error=False)
+        versions.add(code.version)
         segnos = code.svg_inline(scale=3, omitsize=True, svgclass="bds-qr-svg", lineclass=None, title=None)
         assert qr.svg(url, "Etichetta") == segnos.replace(
             "<svg ", '<svg role="img" aria-label="Etichetta" ', 1
         )
+    assert min(versions) <= 3 and max(versions) >= 30  # small codes, and big ones with many blocks
+
+
+def test_qr_codes_fall_back_on_segno_when_its_steps_change(monkeypatch):
+    """The modules are placed from segno's own encoding steps; when those are not there (a later segno
+    that renamed them: `_rows` gives None), segno.make draws the same code."""
+    from bds.web import qr
+
+    url = "https://esempio.org/opportunita/corso/"
+    placed = qr.svg(url, "Etichetta")
+    monkeypatch.setattr(qr, "_rows", lambda url: None)
+    assert qr.svg(url, "Etichetta") == placed
 
 
 def test_strict_mode_holds_when_the_pages_are_shared(tmp_path, monkeypatch):
