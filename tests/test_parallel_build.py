@@ -181,3 +181,29 @@ def test_anchors_of_pages_read_in_the_children_are_checked(tmp_path, monkeypatch
         )
     assert "«prove/a.md»" in str(stopped.value)
     assert not (tmp_path / "broken").exists()
+
+
+def test_a_big_site_generates_its_pages_in_two_processes_with_the_same_bytes(tmp_path, monkeypatch):
+    """From `generate.PARALLEL_FROM` listings the descriptions are converted ahead, half in a forked
+    process, and the heavy providers (listing and filter pages) run in a worker: the same files as one
+    process gives, and the worker really ran (its conversions were not made in this process)."""
+    from bds import validate
+    from bds.web import generate, text
+
+    root = synthetic.write_project(tmp_path / "project", listings=30, partners=3, today=TODAY)
+    content = validate.run(Project(root), today=TODAY).content
+
+    def generated(parallel_from: int) -> dict:
+        monkeypatch.setattr(generate, "PARALLEL_FROM", parallel_from)
+        text.remember_markdown(3, {})
+        ctx = generate.context_from_content(content, TODAY, inline_qr=False)
+        ctx.cache.clear()
+        out = generate.run_providers(content, ctx)
+        return {path: getattr(data, "body", data) for path, data in out.files.items()}
+
+    alone = generated(10**9)
+    text._markdown_html.cache_clear()
+    shared = generated(10)
+    assert len(text._AHEAD) >= 10  # half of the descriptions came converted from the other process
+    assert alone == shared
+    assert any(path.startswith("opportunita/") for path in shared)

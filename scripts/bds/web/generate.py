@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from .. import messages
 from ..errors import BdsError
 from ..records import Listing, Records
-from . import engine, languages, pages
+from . import engine, languages, pages, text
 from .context import SiteContext
 from .page import SiteFiles
 
@@ -98,6 +98,21 @@ def _run_in_worker(index: int) -> dict:
         return providers[index](content, ctx)
 
 
+def _convert_descriptions_ahead(ctx: SiteContext) -> None:
+    """Convert every listing's description (Markdown) once, half of them in a forked process, before the
+    providers split between two processes: the listing page, its JSON-LD, the catalogue's search data and
+    the open data all need it, and each process would otherwise convert them all (seconds at 5,000)."""
+    sources = sorted({str(item.get("description", "")) for item in ctx.listings})
+    theirs = sources[1::2]  # every other one: both halves alike in length
+    child = engine.run_forked(lambda: [text.markdown_html(source, 3) for source in theirs])
+    try:
+        for source in sources[0::2]:
+            text.markdown_html(source, 3)
+    finally:
+        converted = engine.collect_forked(child)
+    text.remember_markdown(3, dict(zip(theirs, converted, strict=True)))
+
+
 def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
     """Run every provider; merge their files and nav in the order of the list (deterministic).
 
@@ -112,6 +127,7 @@ def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
     futures = {}
     pool = None
     if heavy and len(ctx.listings) >= PARALLEL_FROM:
+        _convert_descriptions_ahead(ctx)
         _WORK = (
             content,
             ctx,

@@ -121,6 +121,9 @@ def facet_pages(content, ctx: SiteContext) -> Output:
     return out
 
 
+mark(facet_pages, heavy=True)  # with the listing pages, in the worker: the two sides take the same time
+
+
 def partner_pages(content, ctx: SiteContext) -> Output:
     return {
         model.partner_path(pid): render.partner_page(p, ctx, model.partner_path(pid))

@@ -182,12 +182,28 @@ def _shift_headings(fragment: str, top_level: int) -> str:
     return re.sub(r"<(/?)h([1-6])", repl, fragment)
 
 
-@lru_cache(maxsize=20000)  # a listing's description feeds its page, JSON-LD, exports and search
+_AHEAD: dict[tuple[str, int], str] = {}  # conversions made by another process (see `remember_markdown`)
+
+
 def markdown_html(source: str, top_level: int = 2) -> str:
     """Markdown to HTML, then sanitised: no raw HTML, no script, no javascript: link survives.
 
     Headings are moved so that the highest becomes `top_level` (see `_shift_headings`).
     """
+    ahead = _AHEAD.get((source, top_level))
+    return ahead if ahead is not None else _markdown_html(source, top_level)
+
+
+def remember_markdown(top_level: int, converted: dict[str, str]) -> None:
+    """Keep what `markdown_html(source, top_level)` gave in another process, for each source (a big site
+    converts its descriptions in two processes before the page providers run: bds.web.generate); what
+    an earlier build of the same process kept is dropped."""
+    _AHEAD.clear()
+    _AHEAD.update(((source, top_level), rendered) for source, rendered in converted.items())
+
+
+@lru_cache(maxsize=20000)  # a listing's description feeds its page, JSON-LD, exports and search
+def _markdown_html(source: str, top_level: int) -> str:
     rendered = _shift_headings(_convert(source), top_level)
     return nh3.clean(
         rendered,
@@ -291,12 +307,26 @@ def stem(token: str) -> str:
 
 
 def search_tokens(*texts: str) -> list[str]:
-    """Unique stems of a listing's words, in first-seen order (deterministic)."""
+    """Unique stems of a listing's words, in first-seen order (deterministic).
+
+    The words of the folded text, taken piece by piece between white space: folding and lowercasing
+    change one character at a time and never make or remove white space, so the pieces give the same
+    words as the whole text, and the same piece (a word of the territory's language) is folded once."""
     seen: dict[str, None] = {}
-    for word in re.findall(r"[a-z0-9]+", fold("\n".join(t or "" for t in texts))):
-        if len(word) >= 3 and word not in stopwords():
-            seen.setdefault(stem(word), None)
+    for piece in "\n".join(t or "" for t in texts).split():
+        for token in _piece_stems(piece):
+            seen.setdefault(token, None)
     return list(seen)
+
+
+@lru_cache(maxsize=65536)
+def _piece_stems(piece: str) -> tuple[str, ...]:
+    """The stems of the searchable words of one piece of text without white space, in order."""
+    stop = stopwords()
+    return tuple(stem(word) for word in _WORD.findall(fold(piece)) if len(word) >= 3 and word not in stop)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 # -- glossary ------------------------------------------------------------------------------------
