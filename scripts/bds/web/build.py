@@ -231,7 +231,8 @@ def _generate_and_build(
             print(messages.t("site.build.building", count=total), file=log, flush=True)
             engine_run = functools.partial(_build_one, project, docs=docs, today=today, log=log, total=total)
             warnings += _build_languages(sites, site, engine_run, qr_jobs, alternates, processes)
-            precompress.write_copies(site)  # FILE.gz beside the text files, for hosts that use them
+            # FILE.gz beside the text files, for hosts that use them (the pages' ones written by the engine)
+            precompress.write_copies(site, pages_done=True)
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
             staging.swap(site, out, "build")
@@ -374,6 +375,7 @@ def _run_engine(
         progress=progress_printer(log, every=max(500, total // 10), total=total) if total >= 1000 else None,
         files=generated.files,
         finish_page=qr_jobs.fill,
+        page_written=precompress.write_copy,
         words=messages.words(),
         language=language,
     )

@@ -535,8 +535,9 @@ class SiteInput:
     """What one engine run builds: the configuration file, where pages come from and go, what every page
     shows around its content (menu, site name, address, footer) and the kit's extras: the pages in memory
     (`files`, output path -> content; `docs_dir` may then be empty), `finish_page(src_path, html)` that
-    may change each built page before it is written (the QR codes), progress, the territory's words and
-    the site's language."""
+    may change each built page before it is written (the QR codes), `page_written(path, bytes)` told
+    of each page's file and bytes as it is written, by the process that renders it (its compressed
+    copy), progress, the territory's words and the site's language."""
 
     config_path: Path
     docs_dir: Path
@@ -548,6 +549,7 @@ class SiteInput:
     progress: Callable[[int], None] | None = None
     files: SiteFiles | None = None
     finish_page: Callable[[str, str], str] | None = None
+    page_written: Callable[[str, bytes], None] | None = None
     words: dict[str, str] | None = None
     language: Language | None = None
 
@@ -572,7 +574,11 @@ def load(site: SiteInput):
     files = site.files
     if files is not None:  # in memory, for the hook: nothing is written to docs_dir and read back
         cfg.extra["bds_files"] = [(path, source(files[path])) for path in sorted(files, key=walk_order)]
-    extras = {"bds_finish_page": site.finish_page, "bds_progress": site.progress}
+    extras = {
+        "bds_finish_page": site.finish_page,
+        "bds_page_written": site.page_written,
+        "bds_progress": site.progress,
+    }
     cfg.extra.update({key: value for key, value in extras.items() if value is not None})
     if site.words is not None:  # the territory's words, for the theme's texts (mkdocs_hook.on_env)
         cfg.extra["bds_words"] = dict(site.words)

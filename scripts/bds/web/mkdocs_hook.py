@@ -163,6 +163,9 @@ def on_post_page(output, page, config):
     finish = config.extra.get("bds_finish_page")
     if finish is not None:
         output = finish(page.file.src_uri, output)
+    written = config.extra.get("bds_page_written")
+    if written is not None and output.strip():  # the bytes MkDocs writes next (mkdocs.commands.build)
+        written(page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
     report = config.extra.get("bds_progress")
     if report is not None:
         _seen["pages"] += 1

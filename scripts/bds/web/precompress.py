@@ -35,12 +35,27 @@ COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".ics", ".csv")
 LEVEL = 6  # see the module's docstring
 
 
-def _targets(site: Path) -> list[Path]:
+def write_copy(path: str | Path, raw: bytes) -> None:
+    """`path`.gz for the bytes `raw` that `path` gets, if the copy is smaller (the engine's processes call
+    it for every page they write: the pages' copies are made by the processes that render them)."""
+    packed = gzip.compress(raw, compresslevel=LEVEL, mtime=0)
+    if len(packed) < len(raw):
+        target = Path(f"{path}.gz")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(packed)
+
+
+def _targets(site: Path, pages_done: bool) -> list[Path]:
+    """The files to compress. `pages_done`: the engine wrote the pages' copies (`write_copy`) into this new
+    site, so an HTML file that has one is left as it is (nothing else writes `.html.gz` files)."""
     out = []
     for folder, dirs, names in os.walk(site):  # symlinks to folders are not followed
         dirs.sort()
+        present = set(names) if pages_done else set()
         for name in sorted(names):
             path = Path(folder) / name
+            if name.endswith(".html") and f"{name}.gz" in present:
+                continue
             if name.endswith(COMPRESSIBLE) and not path.is_symlink() and path.is_file():
                 out.append(path)
     return out
@@ -90,9 +105,10 @@ def _groups(targets: list[Path]) -> list[list[Path]]:
     return list(by_bytes.values())
 
 
-def write_copies(site: Path, workers: int | None = None) -> int:
-    """Write the `.gz` copies in `site`; returns how many. zlib releases the GIL: threads use every core."""
-    groups = _groups(_targets(site))
+def write_copies(site: Path, workers: int | None = None, pages_done: bool = False) -> int:
+    """Write the `.gz` copies in `site`; returns how many written here. zlib releases the GIL: threads use
+    every core. `pages_done`: see `_targets`."""
+    groups = _groups(_targets(site, pages_done))
     workers = workers or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(groups) < 16:
         return sum(_compress_group(group) for group in groups)
