@@ -64,6 +64,26 @@ def test_copies_are_the_same_for_the_same_files(tmp_path):
     assert sorted(p.name for p in (tmp_path / "0").iterdir()) == ["a.html", "a.html.gz", "b.png", "tiny.css"]
 
 
+def test_copies_made_ahead_are_written_only_beside_the_bytes_announced(tmp_path):
+    """precompress.Ahead compresses the data files while the engine runs; a file the engine wrote with
+    other bytes than announced (here another size) is left to write_copies, which compresses what is there."""
+    data = ("id,titolo\n" + "1,Laboratorio di ceramica\n" * 300).encode("utf-8")
+    ahead = precompress.Ahead({"dati/a.csv": data, "dati/b.csv": data, "dati/tiny.json": b"{}"})
+    (tmp_path / "dati").mkdir()
+    (tmp_path / "dati" / "a.csv").write_bytes(data)
+    (tmp_path / "dati" / "b.csv").write_bytes(data + b"2,Altro\n")  # not what was announced
+    (tmp_path / "dati" / "tiny.json").write_bytes(b"{}")
+    try:
+        done = ahead.write(tmp_path)
+    finally:
+        ahead.close()
+    assert done == {tmp_path / "dati" / "a.csv", tmp_path / "dati" / "tiny.json"}
+    assert gzip.decompress((tmp_path / "dati" / "a.csv.gz").read_bytes()) == data
+    assert not (tmp_path / "dati" / "tiny.json.gz").exists()  # no smaller copy
+    assert precompress.write_copies(tmp_path, pages_done=True, done=done) == 1  # b.csv, from its own bytes
+    assert gzip.decompress((tmp_path / "dati" / "b.csv.gz").read_bytes()) == data + b"2,Altro\n"
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [

@@ -222,6 +222,7 @@ def _generate_and_build(
     drawn = qr_codes.result() if qr_codes is not None else None
     qr_jobs = postprocess.start_qr(ctx, in_process=processes > 1, drawn=drawn)
     gc.freeze()  # the generated pages too
+    copies = precompress.Ahead(_data_files(sites))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bds-{os.getpid()}-", dir=out.parent))
@@ -232,7 +233,7 @@ def _generate_and_build(
             engine_run = functools.partial(_build_one, project, docs=docs, today=today, log=log, total=total)
             warnings += _build_languages(sites, site, engine_run, qr_jobs, alternates, processes)
             # FILE.gz beside the text files, for hosts that use them (the pages' ones written by the engine)
-            precompress.write_copies(site, pages_done=True)
+            precompress.write_copies(site, pages_done=True, done=copies.write(site))
             (site / MARKER).write_text(messages.t("site.build.marker") + "\n", encoding="utf-8")
             faults.point("build-staged")
             staging.swap(site, out, "build")
@@ -248,7 +249,24 @@ def _generate_and_build(
         ) from None
     finally:
         qr_jobs.close()
+        copies.close()
     return Summary(out, total, len(ctx.listings), warnings, time.perf_counter() - started)
+
+
+def _data_files(sites: list[_Site]) -> dict[str, bytes]:
+    """The generated files that are not pages and get a compressed copy (the open data, the catalogue's
+    search data...): path in the site -> the bytes the engine writes there (precompress.Ahead)."""
+    out = {}
+    for one in sites:
+        for path, data in one.generated.files.items():
+            if (
+                isinstance(data, (str, bytes))
+                and not path.endswith(".md")
+                and path.endswith(precompress.COMPRESSIBLE)
+            ):
+                where = f"{one.folder}/{path}" if one.folder else path
+                out[where] = data.encode("utf-8") if isinstance(data, str) else data
+    return out
 
 
 def _alternates(sites: list[_Site]) -> languages.Alternates | None:

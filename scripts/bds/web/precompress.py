@@ -38,23 +38,59 @@ LEVEL = 6  # see the module's docstring
 def write_copy(path: str | Path, raw: bytes) -> None:
     """`path`.gz for the bytes `raw` that `path` gets, if the copy is smaller (the engine's processes call
     it for every page they write: the pages' copies are made by the processes that render them)."""
-    packed = gzip.compress(raw, compresslevel=LEVEL, mtime=0)
-    if len(packed) < len(raw):
+    packed = _packed(raw)
+    if packed is not None:
         target = Path(f"{path}.gz")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(packed)
 
 
-def _targets(site: Path, pages_done: bool) -> list[Path]:
-    """The files to compress. `pages_done`: the engine wrote the pages' copies (`write_copy`) into this new
-    site, so an HTML file that has one is left as it is (nothing else writes `.html.gz` files)."""
+def _packed(raw: bytes) -> bytes | None:
+    packed = gzip.compress(raw, compresslevel=LEVEL, mtime=0)
+    return packed if len(packed) < len(raw) else None
+
+
+class Ahead:
+    """The copies of files whose bytes are known before the engine writes them (the generated data files:
+    dati/hsds.json alone is 36 MB at 5,000 listings), made by a thread while the engine runs (zlib
+    releases the GIL: it takes the core the engine's steps in one process leave free), and written
+    beside the files once the engine has written them (`write`)."""
+
+    def __init__(self, files: dict[str, bytes]):
+        """`files`: path in the site -> the bytes the engine will write there."""
+        self.sizes = {path: len(raw) for path, raw in files.items()}
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.copies = {path: self.pool.submit(_packed, raw) for path, raw in files.items()}
+
+    def write(self, site: Path) -> set[Path]:
+        """Write the copies into `site`; the files they are for. A file the engine wrote with other bytes
+        than announced (another size) is left to `write_copies`."""
+        done = set()
+        for path, copy in self.copies.items():
+            target = site / path
+            packed = copy.result()
+            if target.is_symlink() or not target.is_file() or target.stat().st_size != self.sizes[path]:
+                continue
+            if packed is not None:
+                target.with_name(target.name + ".gz").write_bytes(packed)
+            done.add(target)
+        return done
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _targets(site: Path, pages_done: bool, done: set[Path]) -> list[Path]:
+    """The files to compress, but those of `done` (their copies are written: `Ahead`). `pages_done`: the
+    engine wrote the pages' copies (`write_copy`) into this new site, so an HTML file that has one is
+    left as it is (nothing else writes `.html.gz` files)."""
     out = []
     for folder, dirs, names in os.walk(site):  # symlinks to folders are not followed
         dirs.sort()
         present = set(names) if pages_done else set()
         for name in sorted(names):
             path = Path(folder) / name
-            if name.endswith(".html") and f"{name}.gz" in present:
+            if (name.endswith(".html") and f"{name}.gz" in present) or path in done:
                 continue
             if name.endswith(COMPRESSIBLE) and not path.is_symlink() and path.is_file():
                 out.append(path)
@@ -105,10 +141,12 @@ def _groups(targets: list[Path]) -> list[list[Path]]:
     return list(by_bytes.values())
 
 
-def write_copies(site: Path, workers: int | None = None, pages_done: bool = False) -> int:
+def write_copies(
+    site: Path, workers: int | None = None, pages_done: bool = False, done: set[Path] | None = None
+) -> int:
     """Write the `.gz` copies in `site`; returns how many written here. zlib releases the GIL: threads use
-    every core. `pages_done`: see `_targets`."""
-    groups = _groups(_targets(site, pages_done))
+    every core. `pages_done` and `done`: see `_targets`."""
+    groups = _groups(_targets(site, pages_done, done or set()))
     workers = workers or min(4, os.cpu_count() or 1)
     if workers <= 1 or len(groups) < 16:
         return sum(_compress_group(group) for group in groups)
