@@ -32,7 +32,7 @@ import uuid
 
 from .. import cells, kitfiles
 from ..messages import t
-from . import model
+from . import jsontext, model
 from .context import SiteContext
 from .text import plain_text
 
@@ -69,14 +69,17 @@ def _extra_terms(taxonomy: str) -> dict[str, tuple[str, str]]:
     return {code: (t(f"{key}.{code}.name"), t(f"{key}.{code}.description")) for code in EXTRA_TERMS[taxonomy]}
 
 
+_SEEDED = hashlib.sha1(_NAMESPACE.bytes)  # SHA-1 fed with the namespace: each id goes on from a copy
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}  # RFC 4122 variant bits
+
+
 def _uuid(key: str) -> str:
-    """`str(uuid.uuid5(_NAMESPACE, key))`, the same text without building a UUID object (tens of thousands
-    of ids on a big site: a third of the time)."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + key.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    x = digest.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+    """`str(uuid.uuid5(_NAMESPACE, key))`, the same text without building a UUID object (a big site has
+    a hundred thousand ids): the hex digest's version digit set to 5, its variant digit to 8-b."""
+    sha = _SEEDED.copy()
+    sha.update(key.encode("utf-8"))
+    x = sha.hexdigest()
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
 def _scoped(ctx: SiteContext, kind: str, key: str) -> str:
@@ -105,30 +108,80 @@ def _terms_of(ctx: SiteContext, taxonomy: str) -> dict[str, tuple[str, str]]:
 
 def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
     """One HSDS taxonomy_term with its taxonomy_detail; an unknown code keeps its code as name."""
-    unknown = (code, t("data.hsds.unknown_term", title=taxonomy_title(taxonomy), code=code))
-    name, description = _terms_of(ctx, taxonomy).get(code, unknown)
-    return {
-        "id": _term_id(ctx, taxonomy, code),
-        "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
-        "name": name,
-        "description": description,
-        "taxonomy": taxonomy,
-        "taxonomy_detail": {
-            "id": _taxonomy_id(ctx, taxonomy),
-            "name": taxonomy_title(taxonomy),
-            "description": t(
-                "data.hsds.taxonomy_description", taxonomy=taxonomy, name=ctx.territory.get("programme", "")
-            ),
-            "uri": ctx.url(TAXONOMY_URL),
-        },
-        "language": "it",
-        "taxonomy_id": _taxonomy_id(ctx, taxonomy),
-    }
+    return _Parts(ctx).term(taxonomy, code)
 
 
-def _attribute(ctx, owner_id: str, entity: str, taxonomy: str, code: str, value: str | None = None) -> dict:
-    term = taxonomy_term(ctx, taxonomy, code)
-    del term["taxonomy_detail"]  # in dati/hsds-taxonomy.json, once per taxonomy term
+class _Parts:
+    """The taxonomy terms and organizations of one export, each built once: a big site has tens of
+    thousands of attributes for a few dozen terms, and thousands of services for a hundred
+    organizations. A book lives for one call (`services`, `terms`, the tables):
+    the texts depend on the language and the words in use then, and a copy of the context with
+    another address gets its own ids."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self.names: dict[str, dict[str, tuple[str, str]]] = {}  # taxonomy -> code -> (name, description)
+        self.details: dict[str, dict] = {}  # taxonomy -> its taxonomy_detail
+        self.attached: dict[tuple[str, str], dict] = {}  # (taxonomy, code) -> term of an attribute
+        self.organizations: dict[str, dict] = {}  # partner id -> the organization its services hold
+
+    def _names(self, taxonomy: str) -> dict[str, tuple[str, str]]:
+        if taxonomy not in self.names:
+            self.names[taxonomy] = _terms_of(self.ctx, taxonomy)
+        return self.names[taxonomy]
+
+    def _detail(self, taxonomy: str) -> dict:
+        if taxonomy not in self.details:
+            ctx = self.ctx
+            self.details[taxonomy] = {
+                "id": _taxonomy_id(ctx, taxonomy),
+                "name": taxonomy_title(taxonomy),
+                "description": t(
+                    "data.hsds.taxonomy_description", taxonomy=taxonomy, name=ctx.territory.get("programme", "")
+                ),
+                "uri": ctx.url(TAXONOMY_URL),
+            }
+        return self.details[taxonomy]
+
+    def term(self, taxonomy: str, code: str) -> dict:
+        """A new term dict with its own taxonomy_detail (dati/hsds-taxonomy.json)."""
+        found = self._names(taxonomy).get(code)
+        if found is None:
+            found = (code, t("data.hsds.unknown_term", title=taxonomy_title(taxonomy), code=code))
+        detail = self._detail(taxonomy)
+        return {
+            "id": _term_id(self.ctx, taxonomy, code),
+            "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
+            "name": found[0],
+            "description": found[1],
+            "taxonomy": taxonomy,
+            "taxonomy_detail": dict(detail),
+            "language": "it",
+            "taxonomy_id": detail["id"],
+        }
+
+    def of_attribute(self, taxonomy: str, code: str) -> dict:
+        """The term without its taxonomy_detail (that is in dati/hsds-taxonomy.json, once per term):
+        one dict shared by every attribute that names it (callers must not change it)."""
+        key = (taxonomy, code)
+        if key not in self.attached:
+            term = self.term(taxonomy, code)
+            del term["taxonomy_detail"]
+            self.attached[key] = term
+        return self.attached[key]
+
+
+    def organization(self, pid: str) -> dict:
+        """The organization of a partner, one dict shared by its services (callers must not change it)."""
+        if pid not in self.organizations:
+            self.organizations[pid] = _organization(self.ctx, pid, self)
+        return self.organizations[pid]
+
+
+def _attribute(
+    parts: _Parts, owner_id: str, entity: str, taxonomy: str, code: str, value: str | None = None
+) -> dict:
+    term = parts.of_attribute(taxonomy, code)
     out = {
         "id": _uuid(f"{owner_id}|attribute|{taxonomy}|{code}"),
         "link_id": owner_id,
@@ -202,7 +255,7 @@ def weekly(text: str) -> dict | None:
 # -- Services -------------------------------------------------------------------------------------
 
 
-def _organization(ctx: SiteContext, pid: str) -> dict:
+def _organization(ctx: SiteContext, pid: str, parts: _Parts) -> dict:
     partner = ctx.partners.get(pid, {})
     contact = partner.get("contact") or {}
     oid = _scoped(ctx, "organization", pid)
@@ -224,7 +277,7 @@ def _organization(ctx: SiteContext, pid: str) -> dict:
         ]
     if isinstance(partner.get("peer_support"), bool):
         org["attributes"] = [
-            _attribute(ctx, oid, "organization", "bds-ente", "esp", str(partner["peer_support"]).lower())
+            _attribute(parts, oid, "organization", "bds-ente", "esp", str(partner["peer_support"]).lower())
         ]
     return org
 
@@ -283,21 +336,21 @@ def _schedules(item: dict, sid: str) -> list[dict]:
     return [schedule]
 
 
-def _service_areas(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
+def _service_areas(ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> list[dict]:
     locality = str(ctx.territory.get("locality") or ctx.territory.get("territory", ""))
     areas = {str(z.get("id")): z for z in ctx.territory.get("zones") or []}
     out = []
     for zone in item.get("zones") or []:
         said = _uuid(f"{sid}|service_area|{zone}")
         label = ctx.labels.zones.get(zone, zone)
-        parts = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
+        neighbourhoods = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
         out.append(
             {
                 "id": said,
                 "service_id": sid,
                 "name": label,
-                "description": f"{label} ({locality})" + (f": {parts}" if parts else ""),
-                "attributes": [_attribute(ctx, said, "service_area", "bds-zona", str(zone))],
+                "description": f"{label} ({locality})" + (f": {neighbourhoods}" if neighbourhoods else ""),
+                "attributes": [_attribute(parts, said, "service_area", "bds-zona", str(zone))],
             }
         )
     return out
@@ -346,25 +399,26 @@ def _languages(item: dict, sid: str) -> list[dict]:
     return out
 
 
-def _service_attributes(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
-    attributes = [_attribute(ctx, sid, "service", "bds-tipo", str(item.get("kind", "")))]
-    attributes += [_attribute(ctx, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
+def _service_attributes(parts: _Parts, item: dict, sid: str) -> list[dict]:
+    attributes = [_attribute(parts, sid, "service", "bds-tipo", str(item.get("kind", "")))]
+    attributes += [_attribute(parts, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
     attributes += [
-        _attribute(ctx, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
+        _attribute(parts, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
     ]
-    attributes.append(_attribute(ctx, sid, "service", "bds-accesso", str(item.get("access", ""))))
+    attributes.append(_attribute(parts, sid, "service", "bds-accesso", str(item.get("access", ""))))
     if item.get("accessibility"):
         attributes.append(
-            _attribute(ctx, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
+            _attribute(parts, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
         )
     return attributes
 
 
-def service(ctx: SiteContext, item: dict) -> dict:
-    """One HSDS service object; its keys in the order of service.json (the export's byte order)."""
+def service(ctx: SiteContext, item: dict, parts: _Parts | None = None) -> dict:
+    """One HSDS service object; its keys in the order of service.json (the export's byte order).
+    `parts`: the terms and organizations already built by this export (shared, see `_Parts`)."""
     sid = _scoped(ctx, "service", str(item.get("id", "")))
     out = _service_facts(ctx, item, sid)
-    _add_service_parts(out, ctx, item, sid)
+    _add_service_parts(out, ctx, item, sid, parts or _Parts(ctx))
     return out
 
 
@@ -396,7 +450,7 @@ def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
     return out
 
 
-def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str) -> None:
+def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> None:
     """The objects a service holds, from its phones to its attributes (empty lists left out)."""
     phone = (item.get("contact") or {}).get("phone")
     if phone:
@@ -404,18 +458,18 @@ def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str) -> Non
     schedules = _schedules(item, sid)
     if schedules:
         out["schedules"] = schedules
-    out["service_areas"] = _service_areas(ctx, item, sid)
+    out["service_areas"] = _service_areas(ctx, item, sid, parts)
     locations = _service_at_locations(ctx, item, sid, out["organization_id"])
     if locations:
         out["service_at_locations"] = locations
     languages = _languages(item, sid)
     if languages:
         out["languages"] = languages
-    out["organization"] = _organization(ctx, str(item.get("partner", "")))
+    out["organization"] = parts.organization(str(item.get("partner", "")))
     costs = _cost_options(item, sid, ctx)
     if costs:
         out["cost_options"] = costs
-    out["attributes"] = _service_attributes(ctx, item, sid)
+    out["attributes"] = _service_attributes(parts, item, sid)
 
 
 def services(ctx: SiteContext) -> list[dict]:
@@ -423,18 +477,21 @@ def services(ctx: SiteContext) -> list[dict]:
     of dati/hsds/ are the same objects). Callers must not change them."""
     found = ctx.cache.get("hsds-services")
     if found is None or found[0] is not ctx.listings:  # a copy of the context with other listings
-        made = [service(ctx, item) for item in sorted(ctx.listings, key=lambda x: str(x.get("id", "")))]
+        parts = _Parts(ctx)
+        listings = sorted(ctx.listings, key=lambda x: str(x.get("id", "")))
+        made = [service(ctx, item, parts) for item in listings]
         found = ctx.cache["hsds-services"] = (ctx.listings, made)
     return found[1]
 
 
 def terms(ctx: SiteContext) -> list[dict]:
     """Every term of the BdS taxonomies, taxonomy by taxonomy, in the order of the labels."""
-    return [taxonomy_term(ctx, code, term) for code in TAXONOMIES for term in _terms_of(ctx, code)]
+    parts = _Parts(ctx)
+    return [parts.term(code, term) for code in TAXONOMIES for term in _terms_of(ctx, code)]
 
 
 def _dump(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (jsontext.dumps(data, indent=1) + "\n").encode("utf-8")
 
 
 def hsds_json(ctx: SiteContext) -> bytes:
@@ -519,8 +576,9 @@ _SERVICE_TABLES = (
 def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
     """Resource name -> rows: the same objects as dati/hsds.json, one table per HSDS object."""
     rows = _Rows()
+    parts = _Parts(ctx)
     for pid in ctx.partners:
-        rows.organization(_organization(ctx, pid))
+        rows.organization(_organization(ctx, pid, parts))
     for item in services(ctx):
         rows.service(item)
     for term in terms(ctx):

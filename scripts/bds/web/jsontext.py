@@ -22,9 +22,11 @@ _SCALARS = frozenset((str, int, float, bool, type(None)))
 _CONTAINERS = frozenset((dict, list, tuple))
 _HOLE = "\x00"  # stands for a nested container; json always escapes it: its text is `"\u0000"`
 _HOLE_TEXT = encode_basestring(_HOLE)
-# A container held by more references than this is probably shared by several parents: its text is
-# kept for the next time (a count, not a proof: the text is the same either way, only the time differs).
-_SHARED = 4
+# The references to a nested container held by one parent only, as `sys.getrefcount` sees it in the
+# loop of `_Writer.container` (the parent, the list `nested`, the loop variable, the call's argument).
+# More means other parents may hold it too: its text is then kept for the next time (a count, not a
+# proof: the text is the same either way, only the time differs).
+_HELD_ONCE = 4
 
 
 class _Other(Exception):
@@ -67,20 +69,15 @@ class _Writer:
             )
         return self.encoders[depth]
 
-    def child(self, value, depth: int, out: list[str]) -> None:
-        """A nested container's text (`{}`, `[]` when empty, as json writes them at any depth)."""
-        if not value:
-            out.append("{}" if type(value) is dict else "[]")
-        elif sys.getrefcount(value) <= _SHARED:
-            self.container(value, depth, out)
-        else:
-            key = (id(value), depth)  # every container lives as long as the data: ids are not reused
-            text = self.seen.get(key)
-            if text is None:
-                done: list[str] = []
-                self.container(value, depth, done)
-                text = self.seen[key] = "".join(done)
-            out.append(text)
+    def shared(self, value, depth: int) -> str:
+        """The text of a container that several parents may hold, written the first time only."""
+        key = (id(value), depth)  # every container lives as long as the data: ids are not reused
+        text = self.seen.get(key)
+        if text is None:
+            done: list[str] = []
+            self.container(value, depth, done)
+            text = self.seen[key] = "".join(done)
+        return text
 
     def container(self, data, depth: int, out: list[str]) -> None:
         """A non-empty dict, list or tuple at `depth` (its opening bracket already indented)."""
@@ -101,6 +98,12 @@ class _Writer:
         pieces[0] = pieces[0][0] + self.line(depth + 1) + pieces[0][1:]
         pieces[-1] = pieces[-1][:-1] + self.line(depth) + pieces[-1][-1]
         out.append(pieces[0])
-        for piece, value in zip(pieces[1:], nested, strict=True):
-            self.child(value, depth + 1, out)
+        for index, piece in enumerate(pieces[1:]):
+            value = nested[index]  # not from a zip: its reused tuple would hold one more reference
+            if not value:
+                out.append("{}" if type(value) is dict else "[]")
+            elif sys.getrefcount(value) > _HELD_ONCE:
+                out.append(self.shared(value, depth + 1))
+            else:
+                self.container(value, depth + 1, out)
             out.append(piece)

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from .. import cells, schema
 from ..messages import t, with_words
 from ..records import Listing, as_listing
-from . import model
+from . import jsontext, model
 from .context import SiteContext
 
 LIST_SEPARATOR = ";"
@@ -522,4 +522,4 @@ def descriptor(ctx: SiteContext) -> dict:
 
 
 def datapackage(ctx: SiteContext) -> bytes:
-    return (json.dumps(descriptor(ctx), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (jsontext.dumps(descriptor(ctx), indent=1) + "\n").encode("utf-8")
