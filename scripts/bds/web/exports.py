@@ -8,7 +8,6 @@ homes on the housing axis) never carry an address, a place name or coordinates: 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from email.utils import format_datetime
 

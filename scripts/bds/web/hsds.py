@@ -124,6 +124,8 @@ class _Parts:
         self.details: dict[str, dict] = {}  # taxonomy -> its taxonomy_detail
         self.attached: dict[tuple[str, str], dict] = {}  # (taxonomy, code) -> term of an attribute
         self.organizations: dict[str, dict] = {}  # partner id -> the organization its services hold
+        self.texts: dict[tuple, str] = {}  # (catalogue key, its parameters) -> the text
+        self.timetables: dict[str, dict | None] = {}  # a schedule's words -> `weekly` of them
 
     def _names(self, taxonomy: str) -> dict[str, tuple[str, str]]:
         if taxonomy not in self.names:
@@ -137,7 +139,9 @@ class _Parts:
                 "id": _taxonomy_id(ctx, taxonomy),
                 "name": taxonomy_title(taxonomy),
                 "description": t(
-                    "data.hsds.taxonomy_description", taxonomy=taxonomy, name=ctx.territory.get("programme", "")
+                    "data.hsds.taxonomy_description",
+                    taxonomy=taxonomy,
+                    name=ctx.territory.get("programme", ""),
                 ),
                 "uri": ctx.url(TAXONOMY_URL),
             }
@@ -170,6 +174,19 @@ class _Parts:
             self.attached[key] = term
         return self.attached[key]
 
+    def text(self, key: str, **params: str) -> str:
+        """`t(key, **params)`, looked up once per export for the same parameters (an address, an
+        amount: a few hundred texts for thousands of services)."""
+        memo = (key, *params.items())
+        if memo not in self.texts:
+            self.texts[memo] = t(key, **params)
+        return self.texts[memo]
+
+    def weekly(self, text: str) -> dict | None:
+        """`weekly(text)` once per export for the same words (do not change the dict it gives)."""
+        if text not in self.timetables:
+            self.timetables[text] = weekly(text)
+        return self.timetables[text]
 
     def organization(self, pid: str) -> dict:
         """The organization of a partner, one dict shared by its services (callers must not change it)."""
@@ -210,6 +227,7 @@ _ORDER = list(_DAYS)
 _DAY = "(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"  # msg-ok: regex over day names
 _TIME = r"([0-9]{1,2})(?:[.:]([0-9]{2}))?"
 _HOURS = rf",? dalle {_TIME} alle {_TIME}\.?"  # msg-ok: regex over the listings' own Italian hours
+_ONE_DAY = re.compile(_DAY, re.IGNORECASE)
 _EVERY = re.compile(rf"(?:il|la) {_DAY}((?: e (?:il|la) {_DAY})*){_HOURS}", re.IGNORECASE)
 _RANGE = re.compile(rf"da(?:l)? {_DAY} a(?:l)? {_DAY}{_HOURS}", re.IGNORECASE)
 
@@ -230,7 +248,7 @@ def weekly(text: str) -> dict | None:
     text = " ".join(text.split())
     every = _EVERY.fullmatch(text)
     if every:
-        days = [every.group(1).lower()] + [d.lower() for d in re.findall(_DAY, every.group(2) or "", re.I)]
+        days = [every.group(1).lower()] + [d.lower() for d in _ONE_DAY.findall(every.group(2) or "")]
         times = every.groups()[-4:]
     else:
         span = _RANGE.fullmatch(text)
@@ -282,20 +300,18 @@ def _organization(ctx: SiteContext, pid: str, parts: _Parts) -> dict:
     return org
 
 
-def _cost_options(item: dict, sid: str, ctx: SiteContext) -> list[dict]:
-    cost = item.get("cost")
+def _cost_options(item: dict, sid: str, ctx: SiteContext, parts: _Parts) -> list[dict]:
+    cost, labels = item.get("cost"), ctx.labels.costs
     base = {"id": _uuid(f"{sid}|cost_option"), "service_id": sid}
     if cost == "free":
-        return [
-            base
-            | {"option": ctx.labels.costs.get("free", t("data.cost.free")), "currency": "EUR", "amount": 0}
-        ]
+        option = labels["free"] if "free" in labels else parts.text("data.cost.free")
+        return [base | {"option": option, "currency": "EUR", "amount": 0}]
     if cost == "budget":
-        return [base | {"option": ctx.labels.costs.get("budget", t("data.cost.budget"))}]
+        return [base | {"option": labels["budget"] if "budget" in labels else parts.text("data.cost.budget")}]
     amount = cost if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None
     if amount is None:
         return []
-    return [base | {"option": t("data.cost.paid"), "currency": "EUR", "amount": amount}]
+    return [base | {"option": parts.text("data.cost.paid"), "currency": "EUR", "amount": amount}]
 
 
 def _fees(item: dict, ctx: SiteContext) -> str | None:
@@ -307,17 +323,17 @@ def _fees(item: dict, ctx: SiteContext) -> str | None:
     return None
 
 
-def _description(item: dict) -> str:
+def _description(item: dict, parts: _Parts) -> str:
     description = " ".join(
         p for p in (str(item.get("summary", "")), plain_text(str(item.get("description", "")))) if p
     )
     stipend = item.get("stipend")
     if isinstance(stipend, (int, float)) and not isinstance(stipend, bool):
-        description += " " + t("data.hsds.stipend", amount=model.euro(stipend))
+        description += " " + parts.text("data.hsds.stipend", amount=model.euro(stipend))
     return description
 
 
-def _schedules(item: dict, sid: str) -> list[dict]:
+def _schedules(item: dict, sid: str, parts: _Parts) -> list[dict]:
     """The listing's dates and hours as one HSDS schedule, or none."""
     dates = item.get("dates") or {}
     schedule_text = schedule_text_of(item)
@@ -330,7 +346,7 @@ def _schedules(item: dict, sid: str) -> list[dict]:
         schedule["valid_to"] = str(dates["end"])
     if dates.get("start"):
         schedule["dtstart"] = str(dates["start"])
-    schedule |= weekly(schedule_text) or {}
+    schedule |= parts.weekly(schedule_text) or {}
     if schedule_text:
         schedule["description"] = schedule_text
     return [schedule]
@@ -356,7 +372,7 @@ def _service_areas(ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> lis
     return out
 
 
-def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str) -> list[dict]:
+def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str, parts: _Parts) -> list[dict]:
     """The public place of the listing; none for a protected place (bds.protected): zones only."""
     record = ctx.listing(item)  # the place computed once (bds.records): never a protected one
     place, address = record.place_name, record.address
@@ -368,7 +384,7 @@ def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str) -
     location: dict = {"id": loc_id, "location_type": "physical", "organization_id": org_id}
     location["name"] = place or address
     if address:
-        location["description"] = t("data.hsds.address", address=address)
+        location["description"] = parts.text("data.hsds.address", address=address)
     if item.get("accessibility"):
         location["accessibility"] = [
             {
@@ -416,13 +432,14 @@ def _service_attributes(parts: _Parts, item: dict, sid: str) -> list[dict]:
 def service(ctx: SiteContext, item: dict, parts: _Parts | None = None) -> dict:
     """One HSDS service object; its keys in the order of service.json (the export's byte order).
     `parts`: the terms and organizations already built by this export (shared, see `_Parts`)."""
+    parts = parts or _Parts(ctx)
     sid = _scoped(ctx, "service", str(item.get("id", "")))
-    out = _service_facts(ctx, item, sid)
-    _add_service_parts(out, ctx, item, sid, parts or _Parts(ctx))
+    out = _service_facts(ctx, item, sid, parts)
+    _add_service_parts(out, ctx, item, sid, parts)
     return out
 
 
-def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
+def _service_facts(ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> dict:
     """The service's own fields, from its id to its last change."""
     lid = str(item.get("id", ""))
     contact = item.get("contact") or {}
@@ -430,7 +447,7 @@ def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
         "id": sid,
         "organization_id": _scoped(ctx, "organization", str(item.get("partner", ""))),
         "name": str(item.get("title", "")),
-        "description": _description(item),
+        "description": _description(item, parts),
         "url": ctx.url(model.listing_path(lid)),
     }
     if contact.get("email"):
@@ -455,18 +472,18 @@ def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str, parts:
     phone = (item.get("contact") or {}).get("phone")
     if phone:
         out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(phone)}]
-    schedules = _schedules(item, sid)
+    schedules = _schedules(item, sid, parts)
     if schedules:
         out["schedules"] = schedules
     out["service_areas"] = _service_areas(ctx, item, sid, parts)
-    locations = _service_at_locations(ctx, item, sid, out["organization_id"])
+    locations = _service_at_locations(ctx, item, sid, out["organization_id"], parts)
     if locations:
         out["service_at_locations"] = locations
     languages = _languages(item, sid)
     if languages:
         out["languages"] = languages
     out["organization"] = parts.organization(str(item.get("partner", "")))
-    costs = _cost_options(item, sid, ctx)
+    costs = _cost_options(item, sid, ctx, parts)
     if costs:
         out["cost_options"] = costs
     out["attributes"] = _service_attributes(parts, item, sid)
@@ -586,14 +603,37 @@ def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
     return rows.rows
 
 
+_HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
 def _cell(value, kind: str) -> str:
     if value is None:
         return ""
-    if kind == "time" and re.fullmatch(r"[0-9]{2}:[0-9]{2}", str(value)):
+    if kind == "time" and _HHMM.fullmatch(str(value)):
         return f"{value}:00"  # Table Schema time is HH:MM:SS
     if kind in ("number", "integer"):
         return str(value)
     return cells.neutralise(str(value))  # text cells only: see bds.cells
+
+
+def _table(fields: list[dict], records: list[dict]) -> bytes:
+    """One CSV table: a header of the field names, a row of `_cell`s per record."""
+    names = [f["name"] for f in fields]
+    kinds = [f["type"] for f in fields]
+    textual = [kind == "string" for kind in kinds]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    triggers = cells.TRIGGERS
+    # a text that bds.cells leaves alone (most of them) is written as it is, without calling _cell
+    writer.writerows(
+        [
+            value if text and type(value) is str and not value.startswith(triggers) else _cell(value, kind)
+            for value, kind, text in zip(map(record.get, names), kinds, textual, strict=True)
+        ]
+        for record in records
+    )
+    return buffer.getvalue().encode("utf-8")
 
 
 def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
@@ -603,13 +643,8 @@ def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
     rows = _rows(ctx)
     out: dict[str, bytes] = {}
     for resource in official["resources"]:
-        fields = resource["schema"]["fields"]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([f["name"] for f in fields])
-        for record in rows.get(resource["name"], []):
-            writer.writerow([_cell(record.get(f["name"]), f["type"]) for f in fields])
-        out[f"{TABULAR_DIR}/{resource['path']}"] = buffer.getvalue().encode("utf-8")
+        records = rows.get(resource["name"], [])
+        out[f"{TABULAR_DIR}/{resource['path']}"] = _table(resource["schema"]["fields"], records)
     chosen = model.licence(ctx.territory)
     licence_info: dict[str, str | None] = {"title": chosen.title}
     if chosen.spdx:
