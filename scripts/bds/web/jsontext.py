@@ -81,24 +81,21 @@ class _Writer:
 
     def container(self, data, depth: int, out: list[str]) -> None:
         """A non-empty dict, list or tuple at `depth` (its opening bracket already indented)."""
-        items = data.values() if type(data) is dict else data
-        kinds = set(map(type, items))
+        kinds = set(map(type, data.values() if type(data) is dict else data))
+        if kinds <= _SCALARS:
+            text = "".join(self.encoder(depth)(data, 0))
+            out.append(text[0] + self.line(depth + 1) + text[1:-1] + self.line(depth) + text[-1])
+            return
         if not kinds <= _SCALARS | _CONTAINERS:
             raise _Other
-        nested = [] if kinds <= _SCALARS else [x for x in items if type(x) in _CONTAINERS]
-        if nested:
-            if type(data) is dict:
-                data = {k: _HOLE if type(x) in _CONTAINERS else x for k, x in data.items()}
-            else:
-                data = [_HOLE if type(x) in _CONTAINERS else x for x in data]
-        text = "".join(self.encoder(depth)(data, 0))
-        pieces = text.split(_HOLE_TEXT) if nested else [text]
-        if len(pieces) != len(nested) + 1:  # some text of the data is spelt as the placeholder
-            raise _Other
-        pieces[0] = pieces[0][0] + self.line(depth + 1) + pieces[0][1:]
-        pieces[-1] = pieces[-1][:-1] + self.line(depth) + pieces[-1][-1]
+        if type(data) is not dict and kinds <= _CONTAINERS:  # a list of objects: nothing to encode
+            nested = list(data)
+            between = "," + self.line(depth + 1)
+            pieces = ["[" + self.line(depth + 1), *([between] * (len(nested) - 1)), self.line(depth) + "]"]
+        else:
+            nested, pieces = self.holes(data, depth)
         out.append(pieces[0])
-        for index, piece in enumerate(pieces[1:]):
+        for index in range(len(nested)):
             value = nested[index]  # not from a zip: its reused tuple would hold one more reference
             if not value:
                 out.append("{}" if type(value) is dict else "[]")
@@ -106,4 +103,20 @@ class _Writer:
                 out.append(self.shared(value, depth + 1))
             else:
                 self.container(value, depth + 1, out)
-            out.append(piece)
+            out.append(pieces[index + 1])
+
+    def holes(self, data, depth: int) -> tuple[list, list[str]]:
+        """The nested containers of `data` and the text around them, from the C encoder with a
+        placeholder in their place (so the text has one piece more than there are containers)."""
+        if type(data) is dict:
+            nested = [x for x in data.values() if type(x) in _CONTAINERS]
+            data = {k: _HOLE if type(x) in _CONTAINERS else x for k, x in data.items()}
+        else:
+            nested = [x for x in data if type(x) in _CONTAINERS]
+            data = [_HOLE if type(x) in _CONTAINERS else x for x in data]
+        pieces = "".join(self.encoder(depth)(data, 0)).split(_HOLE_TEXT)
+        if len(pieces) != len(nested) + 1:  # some text of the data is spelt as the placeholder
+            raise _Other
+        pieces[0] = pieces[0][0] + self.line(depth + 1) + pieces[0][1:]
+        pieces[-1] = pieces[-1][:-1] + self.line(depth) + pieces[-1][-1]
+        return nested, pieces
