@@ -29,6 +29,7 @@ import io
 import json
 import re
 import uuid
+from typing import Any
 
 from .. import cells, kitfiles
 from ..messages import t
@@ -174,7 +175,7 @@ class _Parts:
             self.attached[key] = term
         return self.attached[key]
 
-    def text(self, key: str, **params: str) -> str:
+    def text(self, key: str, **params: Any) -> str:
         """`t(key, **params)`, looked up once per export for the same parameters (an address, an
         amount: a few hundred texts for thousands of services)."""
         memo = (key, *params.items())

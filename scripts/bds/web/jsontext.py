@@ -109,8 +109,10 @@ class _Writer:
         """The nested containers of `data` and the text around them, from the C encoder with a
         placeholder in their place (so the text has one piece more than there are containers)."""
         if type(data) is dict:
-            nested = [x for x in data.values() if type(x) in _CONTAINERS]
-            data = {k: _HOLE if type(x) in _CONTAINERS else x for k, x in data.items()}
+            keys = [k for k, x in data.items() if type(x) in _CONTAINERS]
+            nested = list(map(data.__getitem__, keys))
+            data = data.copy()
+            data.update(dict.fromkeys(keys, _HOLE))  # the keys keep their places
         else:
             nested = [x for x in data if type(x) in _CONTAINERS]
             data = [_HOLE if type(x) in _CONTAINERS else x for x in data]
