@@ -626,10 +626,14 @@ def _table(fields: list[dict], records: list[dict]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
     triggers = cells.TRIGGERS
-    # a text that bds.cells leaves alone (most of them) is written as it is, without calling _cell
+    # a missing value, or a text that bds.cells leaves alone (most of them), is written without _cell
     writer.writerows(
         [
-            value if text and type(value) is str and not value.startswith(triggers) else _cell(value, kind)
+            ""
+            if value is None
+            else value
+            if text and type(value) is str and not value.startswith(triggers)
+            else _cell(value, kind)
             for value, kind, text in zip(map(record.get, names), kinds, textual, strict=True)
         ]
         for record in records

@@ -251,15 +251,16 @@ def _event_text(record: Listing, ctx: SiteContext) -> _EventText | None:
     """The listing's VEVENT written once per run (the calendar of all listings and the listing's own
     file carry the same bytes); kept in `ctx.cache` with what its text depends on."""
     key = ("ical-event", id(record))  # the memo keeps the record alive: its id() is never reused
-    depends = (record, ctx.site_url, ctx.today, ctx.labels, messages.current_language())
+    # a copy of the context (another address, day or language) shares the memo but not the text
+    same, equal = (record, ctx.labels), (ctx.site_url, ctx.today, messages.current_language())
     found = ctx.cache.get(key)
-    if found is None or any(a is not b for a, b in zip(found[0], depends, strict=True)):
+    if found is None or any(a is not b for a, b in zip(found[0], same, strict=True)) or found[1] != equal:
         one = event(record, ctx)
         made = None
         if one is not None:
             made = _EventText(one.to_ical(), "TZID" in getattr(one.get("dtstart"), "params", {}))
-        found = ctx.cache[key] = (depends, made)
-    return found[1]
+        found = ctx.cache[key] = (same, equal, made)
+    return found[2]
 
 
 @cache
