@@ -113,11 +113,11 @@ def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
 
 
 class _Parts:
-    """The taxonomy terms and organizations of one export, each built once: a big site has tens of
-    thousands of attributes for a few dozen terms, and thousands of services for a hundred
-    organizations. A book lives for one call (`services`, `terms`, the tables):
-    the texts depend on the language and the words in use then, and a copy of the context with
-    another address gets its own ids."""
+    """The taxonomy terms, organizations and catalogue texts of one export, each built once: a big site
+    has tens of thousands of attributes for a few dozen terms, and thousands of services for a hundred
+    organizations. It lives for one call (`services`, `terms`, the tables), never in `ctx.cache`: the
+    texts depend on the language and the words in use then, and a copy of the context with another
+    address has other ids."""
 
     def __init__(self, ctx: SiteContext) -> None:
         self.ctx = ctx
