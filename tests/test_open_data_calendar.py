@@ -8,6 +8,7 @@ services are no events, and the recurrence expands to the sessions the free-text
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from pathlib import Path
@@ -270,3 +271,22 @@ def test_sessions_are_bounded_for_any_accepted_dates():
     )
     days = ical.sessions(record)
     assert days[0] == dt.date(1000, 1, 1) and len(days) == ical.MAX_SPAN_DAYS + 1
+
+
+def test_each_event_is_written_once_and_a_copy_of_the_context_writes_its_own():
+    short = _listing(id="breve", dates={"start": "2027-02-06", "end": "2027-02-07"})
+    ctx = _ctx([short])
+    (record,) = ctx.open_records
+    own = ical.listing_calendar(record, ctx)
+    assert b"UID:breve@prova.example" in own and own.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert ical.listing_calendar(record, ctx) is not own and ical.listing_calendar(record, ctx) == own
+    # the calendar of all listings carries the very same VEVENT bytes
+    event_text = own[own.index(b"BEGIN:VEVENT") : own.index(b"END:VCALENDAR")]
+    assert event_text in ical.calendar(ctx)
+    other = copy.copy(ctx)  # shares ctx.cache, as a site in another address or day would
+    other.site_url = "https://altro.example/"
+    assert b"UID:breve@altro.example" in ical.listing_calendar(record, other)
+    later = copy.copy(ctx)
+    later.today = dt.date(2027, 3, 1)
+    assert b"DTSTAMP:20270301T000000Z" in ical.listing_calendar(record, later)
+    assert ical.listing_calendar(record, ctx) == own

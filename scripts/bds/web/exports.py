@@ -8,14 +8,13 @@ homes on the housing axis) never carry an address, a place name or coordinates: 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from email.utils import format_datetime
 
 from .. import messages
 from ..records import Listing
 from . import hsds as hsds_export
-from . import ical, model, tabular
+from . import ical, jsontext, model, tabular
 from .context import SiteContext
 
 CSV_FIELDS = [(c.name, c.type, c.title or c.name) for c in tabular.OPPORTUNITY_COLUMNS]
@@ -43,7 +42,7 @@ def listings_json(ctx: SiteContext) -> bytes:
         "aggiornato_il": ctx.today.isoformat(),
         "opportunita": [tabular.open_record(record, ctx) for record in _by_id(ctx)],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (jsontext.dumps(data, indent=1) + "\n").encode("utf-8")
 
 
 def datapackage(ctx: SiteContext) -> bytes:

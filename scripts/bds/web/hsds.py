@@ -29,10 +29,11 @@ import io
 import json
 import re
 import uuid
+from typing import Any
 
 from .. import cells, kitfiles
 from ..messages import t
-from . import model
+from . import jsontext, model
 from .context import SiteContext
 from .text import plain_text
 
@@ -69,14 +70,17 @@ def _extra_terms(taxonomy: str) -> dict[str, tuple[str, str]]:
     return {code: (t(f"{key}.{code}.name"), t(f"{key}.{code}.description")) for code in EXTRA_TERMS[taxonomy]}
 
 
+_SEEDED = hashlib.sha1(_NAMESPACE.bytes)  # SHA-1 fed with the namespace: each id goes on from a copy
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}  # RFC 4122 variant bits
+
+
 def _uuid(key: str) -> str:
-    """`str(uuid.uuid5(_NAMESPACE, key))`, the same text without building a UUID object (tens of thousands
-    of ids on a big site: a third of the time)."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + key.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    x = digest.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+    """`str(uuid.uuid5(_NAMESPACE, key))`, the same text without building a UUID object (a big site has
+    a hundred thousand ids): the hex digest's version digit set to 5, its variant digit to 8-b."""
+    sha = _SEEDED.copy()
+    sha.update(key.encode("utf-8"))
+    x = sha.hexdigest()
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
 def _scoped(ctx: SiteContext, kind: str, key: str) -> str:
@@ -105,30 +109,97 @@ def _terms_of(ctx: SiteContext, taxonomy: str) -> dict[str, tuple[str, str]]:
 
 def taxonomy_term(ctx: SiteContext, taxonomy: str, code: str) -> dict:
     """One HSDS taxonomy_term with its taxonomy_detail; an unknown code keeps its code as name."""
-    unknown = (code, t("data.hsds.unknown_term", title=taxonomy_title(taxonomy), code=code))
-    name, description = _terms_of(ctx, taxonomy).get(code, unknown)
-    return {
-        "id": _term_id(ctx, taxonomy, code),
-        "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
-        "name": name,
-        "description": description,
-        "taxonomy": taxonomy,
-        "taxonomy_detail": {
-            "id": _taxonomy_id(ctx, taxonomy),
-            "name": taxonomy_title(taxonomy),
-            "description": t(
-                "data.hsds.taxonomy_description", taxonomy=taxonomy, name=ctx.territory.get("programme", "")
-            ),
-            "uri": ctx.url(TAXONOMY_URL),
-        },
-        "language": "it",
-        "taxonomy_id": _taxonomy_id(ctx, taxonomy),
-    }
+    return _Parts(ctx).term(taxonomy, code)
 
 
-def _attribute(ctx, owner_id: str, entity: str, taxonomy: str, code: str, value: str | None = None) -> dict:
-    term = taxonomy_term(ctx, taxonomy, code)
-    del term["taxonomy_detail"]  # in dati/hsds-taxonomy.json, once per taxonomy term
+class _Parts:
+    """The taxonomy terms, organizations and catalogue texts of one export, each built once: a big site
+    has tens of thousands of attributes for a few dozen terms, and thousands of services for a hundred
+    organizations. It lives for one call (`services`, `terms`, the tables), never in `ctx.cache`: the
+    texts depend on the language and the words in use then, and a copy of the context with another
+    address has other ids."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self.names: dict[str, dict[str, tuple[str, str]]] = {}  # taxonomy -> code -> (name, description)
+        self.details: dict[str, dict] = {}  # taxonomy -> its taxonomy_detail
+        self.attached: dict[tuple[str, str], dict] = {}  # (taxonomy, code) -> term of an attribute
+        self.organizations: dict[str, dict] = {}  # partner id -> the organization its services hold
+        self.texts: dict[tuple, str] = {}  # (catalogue key, its parameters) -> the text
+        self.timetables: dict[str, dict | None] = {}  # a schedule's words -> `weekly` of them
+
+    def _names(self, taxonomy: str) -> dict[str, tuple[str, str]]:
+        if taxonomy not in self.names:
+            self.names[taxonomy] = _terms_of(self.ctx, taxonomy)
+        return self.names[taxonomy]
+
+    def _detail(self, taxonomy: str) -> dict:
+        if taxonomy not in self.details:
+            ctx = self.ctx
+            self.details[taxonomy] = {
+                "id": _taxonomy_id(ctx, taxonomy),
+                "name": taxonomy_title(taxonomy),
+                "description": t(
+                    "data.hsds.taxonomy_description",
+                    taxonomy=taxonomy,
+                    name=ctx.territory.get("programme", ""),
+                ),
+                "uri": ctx.url(TAXONOMY_URL),
+            }
+        return self.details[taxonomy]
+
+    def term(self, taxonomy: str, code: str) -> dict:
+        """A new term dict with its own taxonomy_detail (dati/hsds-taxonomy.json)."""
+        found = self._names(taxonomy).get(code)
+        if found is None:
+            found = (code, t("data.hsds.unknown_term", title=taxonomy_title(taxonomy), code=code))
+        detail = self._detail(taxonomy)
+        return {
+            "id": _term_id(self.ctx, taxonomy, code),
+            "code": f"{taxonomy}/{code}",  # unique in the dataset (HSDS), e.g. housing is a kind and an axis
+            "name": found[0],
+            "description": found[1],
+            "taxonomy": taxonomy,
+            "taxonomy_detail": dict(detail),
+            "language": "it",
+            "taxonomy_id": detail["id"],
+        }
+
+    def of_attribute(self, taxonomy: str, code: str) -> dict:
+        """The term without its taxonomy_detail (that is in dati/hsds-taxonomy.json, once per term):
+        one dict shared by every attribute that names it (callers must not change it)."""
+        key = (taxonomy, code)
+        if key not in self.attached:
+            term = self.term(taxonomy, code)
+            del term["taxonomy_detail"]
+            self.attached[key] = term
+        return self.attached[key]
+
+    def text(self, key: str, **params: Any) -> str:
+        """`t(key, **params)`, looked up once per export for the same parameters (an address, an
+        amount: a few hundred texts for thousands of services)."""
+        memo = (key, *params.items())
+        if memo not in self.texts:
+            self.texts[memo] = t(key, **params)
+        return self.texts[memo]
+
+    def weekly(self, text: str) -> dict | None:
+        """`weekly(text)` once per export for the same words (do not change the dict it gives)."""
+        if text not in self.timetables:
+            self.timetables[text] = weekly(text)
+        return self.timetables[text]
+
+    def organization(self, pid: str) -> dict:
+        """The organization of a partner, one dict shared by its services (callers must not change it)."""
+        if pid not in self.organizations:
+            self.organizations[pid] = _organization(self.ctx, pid, self)
+        return self.organizations[pid]
+
+
+def _attribute(
+    parts: _Parts, owner_id: str, entity: str, taxonomy: str, code: str, value: str | None = None
+) -> dict:
+    term = parts.of_attribute(taxonomy, code)
     out = {
         "id": _uuid(f"{owner_id}|attribute|{taxonomy}|{code}"),
         "link_id": owner_id,
@@ -157,6 +228,7 @@ _ORDER = list(_DAYS)
 _DAY = "(lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica)"  # msg-ok: regex over day names
 _TIME = r"([0-9]{1,2})(?:[.:]([0-9]{2}))?"
 _HOURS = rf",? dalle {_TIME} alle {_TIME}\.?"  # msg-ok: regex over the listings' own Italian hours
+_ONE_DAY = re.compile(_DAY, re.IGNORECASE)
 _EVERY = re.compile(rf"(?:il|la) {_DAY}((?: e (?:il|la) {_DAY})*){_HOURS}", re.IGNORECASE)
 _RANGE = re.compile(rf"da(?:l)? {_DAY} a(?:l)? {_DAY}{_HOURS}", re.IGNORECASE)
 
@@ -177,7 +249,7 @@ def weekly(text: str) -> dict | None:
     text = " ".join(text.split())
     every = _EVERY.fullmatch(text)
     if every:
-        days = [every.group(1).lower()] + [d.lower() for d in re.findall(_DAY, every.group(2) or "", re.I)]
+        days = [every.group(1).lower()] + [d.lower() for d in _ONE_DAY.findall(every.group(2) or "")]
         times = every.groups()[-4:]
     else:
         span = _RANGE.fullmatch(text)
@@ -202,7 +274,7 @@ def weekly(text: str) -> dict | None:
 # -- Services -------------------------------------------------------------------------------------
 
 
-def _organization(ctx: SiteContext, pid: str) -> dict:
+def _organization(ctx: SiteContext, pid: str, parts: _Parts) -> dict:
     partner = ctx.partners.get(pid, {})
     contact = partner.get("contact") or {}
     oid = _scoped(ctx, "organization", pid)
@@ -224,25 +296,23 @@ def _organization(ctx: SiteContext, pid: str) -> dict:
         ]
     if isinstance(partner.get("peer_support"), bool):
         org["attributes"] = [
-            _attribute(ctx, oid, "organization", "bds-ente", "esp", str(partner["peer_support"]).lower())
+            _attribute(parts, oid, "organization", "bds-ente", "esp", str(partner["peer_support"]).lower())
         ]
     return org
 
 
-def _cost_options(item: dict, sid: str, ctx: SiteContext) -> list[dict]:
-    cost = item.get("cost")
+def _cost_options(item: dict, sid: str, ctx: SiteContext, parts: _Parts) -> list[dict]:
+    cost, labels = item.get("cost"), ctx.labels.costs
     base = {"id": _uuid(f"{sid}|cost_option"), "service_id": sid}
     if cost == "free":
-        return [
-            base
-            | {"option": ctx.labels.costs.get("free", t("data.cost.free")), "currency": "EUR", "amount": 0}
-        ]
+        option = labels["free"] if "free" in labels else parts.text("data.cost.free")
+        return [base | {"option": option, "currency": "EUR", "amount": 0}]
     if cost == "budget":
-        return [base | {"option": ctx.labels.costs.get("budget", t("data.cost.budget"))}]
+        return [base | {"option": labels["budget"] if "budget" in labels else parts.text("data.cost.budget")}]
     amount = cost if isinstance(cost, (int, float)) and not isinstance(cost, bool) else None
     if amount is None:
         return []
-    return [base | {"option": t("data.cost.paid"), "currency": "EUR", "amount": amount}]
+    return [base | {"option": parts.text("data.cost.paid"), "currency": "EUR", "amount": amount}]
 
 
 def _fees(item: dict, ctx: SiteContext) -> str | None:
@@ -254,17 +324,17 @@ def _fees(item: dict, ctx: SiteContext) -> str | None:
     return None
 
 
-def _description(item: dict) -> str:
+def _description(item: dict, parts: _Parts) -> str:
     description = " ".join(
         p for p in (str(item.get("summary", "")), plain_text(str(item.get("description", "")))) if p
     )
     stipend = item.get("stipend")
     if isinstance(stipend, (int, float)) and not isinstance(stipend, bool):
-        description += " " + t("data.hsds.stipend", amount=model.euro(stipend))
+        description += " " + parts.text("data.hsds.stipend", amount=model.euro(stipend))
     return description
 
 
-def _schedules(item: dict, sid: str) -> list[dict]:
+def _schedules(item: dict, sid: str, parts: _Parts) -> list[dict]:
     """The listing's dates and hours as one HSDS schedule, or none."""
     dates = item.get("dates") or {}
     schedule_text = schedule_text_of(item)
@@ -277,33 +347,33 @@ def _schedules(item: dict, sid: str) -> list[dict]:
         schedule["valid_to"] = str(dates["end"])
     if dates.get("start"):
         schedule["dtstart"] = str(dates["start"])
-    schedule |= weekly(schedule_text) or {}
+    schedule |= parts.weekly(schedule_text) or {}
     if schedule_text:
         schedule["description"] = schedule_text
     return [schedule]
 
 
-def _service_areas(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
+def _service_areas(ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> list[dict]:
     locality = str(ctx.territory.get("locality") or ctx.territory.get("territory", ""))
     areas = {str(z.get("id")): z for z in ctx.territory.get("zones") or []}
     out = []
     for zone in item.get("zones") or []:
         said = _uuid(f"{sid}|service_area|{zone}")
         label = ctx.labels.zones.get(zone, zone)
-        parts = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
+        neighbourhoods = ", ".join(str(a) for a in (areas.get(zone) or {}).get("areas") or [])
         out.append(
             {
                 "id": said,
                 "service_id": sid,
                 "name": label,
-                "description": f"{label} ({locality})" + (f": {parts}" if parts else ""),
-                "attributes": [_attribute(ctx, said, "service_area", "bds-zona", str(zone))],
+                "description": f"{label} ({locality})" + (f": {neighbourhoods}" if neighbourhoods else ""),
+                "attributes": [_attribute(parts, said, "service_area", "bds-zona", str(zone))],
             }
         )
     return out
 
 
-def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str) -> list[dict]:
+def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str, parts: _Parts) -> list[dict]:
     """The public place of the listing; none for a protected place (bds.protected): zones only."""
     record = ctx.listing(item)  # the place computed once (bds.records): never a protected one
     place, address = record.place_name, record.address
@@ -315,7 +385,7 @@ def _service_at_locations(ctx: SiteContext, item: dict, sid: str, org_id: str) -
     location: dict = {"id": loc_id, "location_type": "physical", "organization_id": org_id}
     location["name"] = place or address
     if address:
-        location["description"] = t("data.hsds.address", address=address)
+        location["description"] = parts.text("data.hsds.address", address=address)
     if item.get("accessibility"):
         location["accessibility"] = [
             {
@@ -346,29 +416,31 @@ def _languages(item: dict, sid: str) -> list[dict]:
     return out
 
 
-def _service_attributes(ctx: SiteContext, item: dict, sid: str) -> list[dict]:
-    attributes = [_attribute(ctx, sid, "service", "bds-tipo", str(item.get("kind", "")))]
-    attributes += [_attribute(ctx, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
+def _service_attributes(parts: _Parts, item: dict, sid: str) -> list[dict]:
+    attributes = [_attribute(parts, sid, "service", "bds-tipo", str(item.get("kind", "")))]
+    attributes += [_attribute(parts, sid, "service", "bds-asse", str(a)) for a in item.get("axes") or []]
     attributes += [
-        _attribute(ctx, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
+        _attribute(parts, sid, "service", "bds-destinatari", str(a)) for a in item.get("audience") or []
     ]
-    attributes.append(_attribute(ctx, sid, "service", "bds-accesso", str(item.get("access", ""))))
+    attributes.append(_attribute(parts, sid, "service", "bds-accesso", str(item.get("access", ""))))
     if item.get("accessibility"):
         attributes.append(
-            _attribute(ctx, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
+            _attribute(parts, sid, "service", "bds-luogo", "accessibilita", str(item["accessibility"]))
         )
     return attributes
 
 
-def service(ctx: SiteContext, item: dict) -> dict:
-    """One HSDS service object; its keys in the order of service.json (the export's byte order)."""
+def service(ctx: SiteContext, item: dict, parts: _Parts | None = None) -> dict:
+    """One HSDS service object; its keys in the order of service.json (the export's byte order).
+    `parts`: the terms and organizations already built by this export (shared, see `_Parts`)."""
+    parts = parts or _Parts(ctx)
     sid = _scoped(ctx, "service", str(item.get("id", "")))
-    out = _service_facts(ctx, item, sid)
-    _add_service_parts(out, ctx, item, sid)
+    out = _service_facts(ctx, item, sid, parts)
+    _add_service_parts(out, ctx, item, sid, parts)
     return out
 
 
-def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
+def _service_facts(ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> dict:
     """The service's own fields, from its id to its last change."""
     lid = str(item.get("id", ""))
     contact = item.get("contact") or {}
@@ -376,7 +448,7 @@ def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
         "id": sid,
         "organization_id": _scoped(ctx, "organization", str(item.get("partner", ""))),
         "name": str(item.get("title", "")),
-        "description": _description(item),
+        "description": _description(item, parts),
         "url": ctx.url(model.listing_path(lid)),
     }
     if contact.get("email"):
@@ -396,26 +468,26 @@ def _service_facts(ctx: SiteContext, item: dict, sid: str) -> dict:
     return out
 
 
-def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str) -> None:
+def _add_service_parts(out: dict, ctx: SiteContext, item: dict, sid: str, parts: _Parts) -> None:
     """The objects a service holds, from its phones to its attributes (empty lists left out)."""
     phone = (item.get("contact") or {}).get("phone")
     if phone:
         out["phones"] = [{"id": _uuid(f"{sid}|phone"), "service_id": sid, "number": str(phone)}]
-    schedules = _schedules(item, sid)
+    schedules = _schedules(item, sid, parts)
     if schedules:
         out["schedules"] = schedules
-    out["service_areas"] = _service_areas(ctx, item, sid)
-    locations = _service_at_locations(ctx, item, sid, out["organization_id"])
+    out["service_areas"] = _service_areas(ctx, item, sid, parts)
+    locations = _service_at_locations(ctx, item, sid, out["organization_id"], parts)
     if locations:
         out["service_at_locations"] = locations
     languages = _languages(item, sid)
     if languages:
         out["languages"] = languages
-    out["organization"] = _organization(ctx, str(item.get("partner", "")))
-    costs = _cost_options(item, sid, ctx)
+    out["organization"] = parts.organization(str(item.get("partner", "")))
+    costs = _cost_options(item, sid, ctx, parts)
     if costs:
         out["cost_options"] = costs
-    out["attributes"] = _service_attributes(ctx, item, sid)
+    out["attributes"] = _service_attributes(parts, item, sid)
 
 
 def services(ctx: SiteContext) -> list[dict]:
@@ -423,18 +495,21 @@ def services(ctx: SiteContext) -> list[dict]:
     of dati/hsds/ are the same objects). Callers must not change them."""
     found = ctx.cache.get("hsds-services")
     if found is None or found[0] is not ctx.listings:  # a copy of the context with other listings
-        made = [service(ctx, item) for item in sorted(ctx.listings, key=lambda x: str(x.get("id", "")))]
+        parts = _Parts(ctx)
+        listings = sorted(ctx.listings, key=lambda x: str(x.get("id", "")))
+        made = [service(ctx, item, parts) for item in listings]
         found = ctx.cache["hsds-services"] = (ctx.listings, made)
     return found[1]
 
 
 def terms(ctx: SiteContext) -> list[dict]:
     """Every term of the BdS taxonomies, taxonomy by taxonomy, in the order of the labels."""
-    return [taxonomy_term(ctx, code, term) for code in TAXONOMIES for term in _terms_of(ctx, code)]
+    parts = _Parts(ctx)
+    return [parts.term(code, term) for code in TAXONOMIES for term in _terms_of(ctx, code)]
 
 
 def _dump(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (jsontext.dumps(data, indent=1) + "\n").encode("utf-8")
 
 
 def hsds_json(ctx: SiteContext) -> bytes:
@@ -519,8 +594,9 @@ _SERVICE_TABLES = (
 def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
     """Resource name -> rows: the same objects as dati/hsds.json, one table per HSDS object."""
     rows = _Rows()
+    parts = _Parts(ctx)
     for pid in ctx.partners:
-        rows.organization(_organization(ctx, pid))
+        rows.organization(_organization(ctx, pid, parts))
     for item in services(ctx):
         rows.service(item)
     for term in terms(ctx):
@@ -528,14 +604,41 @@ def _rows(ctx: SiteContext) -> dict[str, list[dict]]:
     return rows.rows
 
 
+_HHMM = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
 def _cell(value, kind: str) -> str:
     if value is None:
         return ""
-    if kind == "time" and re.fullmatch(r"[0-9]{2}:[0-9]{2}", str(value)):
+    if kind == "time" and _HHMM.fullmatch(str(value)):
         return f"{value}:00"  # Table Schema time is HH:MM:SS
     if kind in ("number", "integer"):
         return str(value)
     return cells.neutralise(str(value))  # text cells only: see bds.cells
+
+
+def _table(fields: list[dict], records: list[dict]) -> bytes:
+    """One CSV table: a header of the field names, a row of `_cell`s per record."""
+    names = [f["name"] for f in fields]
+    kinds = [f["type"] for f in fields]
+    textual = [kind == "string" for kind in kinds]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    triggers = cells.TRIGGERS
+    # a missing value, or a text that bds.cells leaves alone (most of them), is written without _cell
+    writer.writerows(
+        [
+            ""
+            if value is None
+            else value
+            if text and type(value) is str and not value.startswith(triggers)
+            else _cell(value, kind)
+            for value, kind, text in zip(map(record.get, names), kinds, textual, strict=True)
+        ]
+        for record in records
+    )
+    return buffer.getvalue().encode("utf-8")
 
 
 def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
@@ -545,13 +648,8 @@ def tabular_files(ctx: SiteContext) -> dict[str, bytes]:
     rows = _rows(ctx)
     out: dict[str, bytes] = {}
     for resource in official["resources"]:
-        fields = resource["schema"]["fields"]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([f["name"] for f in fields])
-        for record in rows.get(resource["name"], []):
-            writer.writerow([_cell(record.get(f["name"]), f["type"]) for f in fields])
-        out[f"{TABULAR_DIR}/{resource['path']}"] = buffer.getvalue().encode("utf-8")
+        records = rows.get(resource["name"], [])
+        out[f"{TABULAR_DIR}/{resource['path']}"] = _table(resource["schema"]["fields"], records)
     chosen = model.licence(ctx.territory)
     licence_info: dict[str, str | None] = {"title": chosen.title}
     if chosen.spdx:

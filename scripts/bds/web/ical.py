@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 import icalendar
 
+from .. import messages
 from ..dates import parse as parse_date
 from ..messages import t
 from ..records import Listing, as_listing
@@ -157,28 +159,30 @@ def event(listing: Listing | Mapping, ctx: SiteContext) -> icalendar.Event | Non
     start, end = _span(record)
     if start is None:  # is_event() has already ruled this out; the check narrows the type
         return None
-    lid = record.id
     table = record.raw.get("timetable") if isinstance(record.raw.get("timetable"), Mapping) else None
     begin = _time((table or {}).get("start_time"))
+    timed = table is not None and begin is not None
+    # whether there is an event is known before one is built (most listings have none)
+    every_day = sessions(record, exceptions=False) if timed else []  # days off included: EXDATEs
+    if (timed and not every_day) or (not timed and not _is_block(start, end)):
+        return None
     vevent = icalendar.Event()
     host = ctx.site_url.split("//", 1)[-1].split("/", 1)[0] or "bds"
-    vevent.add("uid", f"{lid}@{host}")
+    vevent.add("uid", f"{record.id}@{host}")
     vevent.add("dtstamp", dt.datetime.combine(ctx.today, dt.time(0, 0), tzinfo=dt.UTC))
     if table is not None and begin is not None:
-        placed = _add_sessions(vevent, record, table, begin)
+        _add_sessions(vevent, record, table, begin, every_day)
     else:
-        placed = _add_days(vevent, start, end)
-    if not placed:
-        return None
-    _add_texts(vevent, record, ctx, lid)
+        _add_days(vevent, start, end)
+    _add_texts(vevent, record, ctx, record.id)
     return vevent
 
 
-def _add_sessions(vevent: icalendar.Event, listing: Listing, table: Mapping, begin: dt.time) -> bool:
-    """The first session, the rule that repeats it and the days left out; False if there is none."""
-    every_day = sessions(listing, exceptions=False)  # exceptions included: they become EXDATEs
-    if not every_day:
-        return False
+def _add_sessions(
+    vevent: icalendar.Event, listing: Listing, table: Mapping, begin: dt.time, every_day: list[dt.date]
+) -> None:
+    """The first session, the rule that repeats it and the days left out (`every_day`: the sessions,
+    days off included, never empty)."""
     first, last = every_day[0], every_day[-1]
     finish = _time(table.get("end_time"))
     vevent.add("dtstart", dt.datetime.combine(first, begin), parameters={"TZID": TZID})
@@ -189,7 +193,6 @@ def _add_sessions(vevent: icalendar.Event, listing: Listing, table: Mapping, beg
     off = sorted(set(every_day) - set(sessions(listing)))
     if off:
         vevent.add("exdate", [dt.datetime.combine(d, begin) for d in off], parameters={"TZID": TZID})
-    return True
 
 
 def _rrule(table: Mapping, last: dt.date, begin: dt.time) -> dict[str, object]:
@@ -203,15 +206,19 @@ def _rrule(table: Mapping, last: dt.date, begin: dt.time) -> dict[str, object]:
     return rule
 
 
-def _add_days(vevent: icalendar.Event, start: dt.date, end: dt.date | None) -> bool:
-    """An all-day block from start to end; False when open-ended or longer than a week (no block of
-    weeks in anyone's calendar)."""
-    if end is None or (end - start).days + 1 > MAX_BLOCK_DAYS:
-        return False
+def _is_block(start: dt.date, end: dt.date | None) -> bool:
+    """Whether a listing without a timetable is one all-day block: not open-ended nor longer than a
+    week (no block of weeks in anyone's calendar)."""
+    return end is not None and (end - start).days + 1 <= MAX_BLOCK_DAYS
+
+
+def _add_days(vevent: icalendar.Event, start: dt.date, end: dt.date | None) -> None:
+    """The all-day block from start to end (`_is_block`)."""
+    if end is None:  # _is_block() has ruled this out; the check narrows the type
+        return
     vevent.add("dtstart", start)
     # exclusive end day; the validator's date range never reaches it, but no export may crash
     vevent.add("dtend", end + dt.timedelta(days=1) if end < dt.date.max else end)
-    return True
 
 
 def _add_texts(vevent: icalendar.Event, listing: Listing, ctx: SiteContext, lid: str) -> None:
@@ -233,7 +240,42 @@ def _add_texts(vevent: icalendar.Event, listing: Listing, ctx: SiteContext, lid:
         vevent.add("status", "CONFIRMED")
 
 
-def _calendar(ctx: SiteContext, events: list[icalendar.Event], name: str) -> bytes:
+class _EventText(NamedTuple):
+    """A VEVENT as the calendar files carry it, and whether it needs the VTIMEZONE (a TZID start)."""
+
+    text: bytes
+    zoned: bool
+
+
+def _event_text(record: Listing, ctx: SiteContext) -> _EventText | None:
+    """The listing's VEVENT written once per run (the calendar of all listings and the listing's own
+    file carry the same bytes); kept in `ctx.cache` with what its text depends on."""
+    key = ("ical-event", id(record))  # the memo keeps the record alive: its id() is never reused
+    # a copy of the context (another address, day or language) shares the memo but not the text
+    same, equal = (record, ctx.labels), (ctx.site_url, ctx.today, messages.current_language())
+    found = ctx.cache.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], same, strict=True)) or found[1] != equal:
+        one = event(record, ctx)
+        made = None
+        if one is not None:
+            made = _EventText(one.to_ical(), "TZID" in getattr(one.get("dtstart"), "params", {}))
+        found = ctx.cache[key] = (same, equal, made)
+    return found[2]
+
+
+@cache
+def _timezone_text() -> bytes:
+    """The VTIMEZONE as icalendar writes it (its properties sorted), parsed once."""
+    return icalendar.Timezone.from_ical(VTIMEZONE).to_ical()
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _calendar(name: str, events: list[_EventText]) -> bytes:
+    """What icalendar writes for a calendar of these events: its own lines, the VTIMEZONE when an event
+    starts at a local time, the events as they were written, its end (each line is folded on its own,
+    so the parts join as they are)."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//bds//Budget di Salute//IT")
     cal.add("version", "2.0")
@@ -241,18 +283,16 @@ def _calendar(ctx: SiteContext, events: list[icalendar.Event], name: str) -> byt
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", TZID)
-    if any("TZID" in getattr(e.get("dtstart"), "params", {}) for e in events):
-        cal.add_component(icalendar.Timezone.from_ical(VTIMEZONE))
-    for item in events:
-        cal.add_component(item)
-    return cal.to_ical()
+    head = cal.to_ical().removesuffix(_END)
+    zone = [_timezone_text()] if any(e.zoned for e in events) else []
+    return b"".join([head, *zone, *(e.text for e in events), _END])
 
 
 def calendar(ctx: SiteContext) -> bytes:
     """All the listings that are events, ordered by id."""
     items = sorted(ctx.open_records, key=lambda record: record.id)
-    events = [e for e in (event(record, ctx) for record in items) if e is not None]
-    return _calendar(ctx, events, t("data.calendar.name", name=ctx.territory.get("programme", "")))
+    events = [e for e in (_event_text(record, ctx) for record in items) if e is not None]
+    return _calendar(t("data.calendar.name", name=ctx.territory.get("programme", "")), events)
 
 
 def listing_file(listing_id: str) -> str:
@@ -261,10 +301,10 @@ def listing_file(listing_id: str) -> str:
 
 def listing_calendar(listing: Listing | Mapping, ctx: SiteContext) -> bytes | None:
     record = ctx.listing(listing) if not isinstance(listing, Listing) else listing
-    one = event(record, ctx)
+    one = _event_text(record, ctx)
     if one is None:
         return None
-    return _calendar(ctx, [one], record.title)
+    return _calendar(record.title, [one])
 
 
 def listing_files(ctx: SiteContext) -> dict[str, bytes]:
