@@ -831,7 +831,7 @@ def _render_share(run: _Shared, numbers) -> tuple[dict[int, list], dict[int, _Pa
     for number in numbers:
         file = run.pages[number]
         if number in run.deferred:
-            steps._populate_page(file.page, run.cfg, run.files)
+            _populate_page(file.page, run.cfg, run.files)
             facts[number] = _PageFacts.of(file.page)
         before = len(run.index.entries) if run.index is not None else 0
         steps._build_page(
@@ -841,6 +841,36 @@ def _render_share(run: _Shared, numbers) -> tuple[dict[int, list], dict[int, _Pa
             entries[number] = run.index.entries[before:]
             del run.index.entries[before:]
     return entries, facts
+
+
+def _populate_page(page, cfg, files) -> None:
+    """MkDocs's `_populate_page` (read, page_markdown, render, page_content), where a finished HTML page
+    (the hook left it no Markdown: mkdocs_hook.on_page_markdown) skips the Markdown converter that
+    `Page.render` would build only to convert an empty text; the page gets what that conversion gives."""
+    from mkdocs.structure import pages as page_module
+    from mkdocs.structure.toc import get_toc
+
+    cfg._current_page = page
+    try:
+        page = cfg.plugins.on_pre_page(page, config=cfg, files=files)
+        page.read_source(cfg)
+        page.markdown = cfg.plugins.on_page_markdown(page.markdown, page=page, config=cfg, files=files)
+        if page.markdown == "" and page.meta.get(PRERENDERED_KEY) is True:
+            page.content, page.toc, page._title_from_render = "", get_toc([]), None
+            page.present_anchor_ids = set()
+            if page_module.log.getEffectiveLevel() > logging.DEBUG:  # as Page.render records them
+                page.links_to_anchors = {}
+        else:
+            page.render(cfg, files)
+        page.content = cfg.plugins.on_page_content(page.content, page=page, config=cfg, files=files)
+    except Exception as error:  # as MkDocs says it (`_populate_page`)
+        message = f"Error reading page '{page.file.src_uri}':"
+        logging.getLogger("mkdocs.commands.build").error(
+            message if type(error).__name__ == "BuildError" else f"{message} {error}"
+        )
+        raise
+    finally:
+        cfg._current_page = None
 
 
 def _render_shares(run: _Shared, workers: int) -> _Shares:
