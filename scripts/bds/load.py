@@ -84,16 +84,22 @@ def field_name(path: tuple) -> str:
     return out
 
 
-def strings(value, path: tuple = ()):
+def strings(value, path: tuple = ()) -> list[tuple[tuple, str]]:
     """(path, text) of every string in a loaded value, in document order."""
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from strings(item, path + (i,))
+        return [(path, value)]
+    out: list[tuple[tuple, str]] = []
+    _collect_strings(value, path, out)  # one list, not a generator per level: validation walks every record
+    return out
+
+
+def _collect_strings(value, path: tuple, out: list) -> None:
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            out.append((path + (key,), item))
+        elif isinstance(item, (dict, list)):
+            _collect_strings(item, path + (key,), out)
 
 
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
