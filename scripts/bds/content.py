@@ -37,13 +37,25 @@ class ProjectNotFound(Exception):
     pass
 
 
-def absolute(path: Path) -> Path:
-    """`path` made absolute through its real folder, without following `path` itself if it is a symlink."""
+def absolute(path: Path, folders: dict[Path, Path | None] | None = None) -> Path:
+    """`path` made absolute through its real folder, without following `path` itself if it is a symlink.
+
+    `folders` remembers each folder's real place for one pass over many files (thousands of listings
+    share one folder): a folder is resolved once, not once per file.
+    """
     path = Path(os.path.abspath(path))
+    if folders is None:
+        real = _real_folder(path.parent)
+    elif (real := folders.get(path.parent, path)) is path:
+        real = folders[path.parent] = _real_folder(path.parent)
+    return path if real is None else real / path.name
+
+
+def _real_folder(folder: Path) -> Path | None:
     try:
-        return path.parent.resolve() / path.name
+        return folder.resolve()
     except (OSError, RuntimeError):  # a loop among the parent folders
-        return path
+        return None
 
 
 class _InProject:
@@ -418,9 +430,11 @@ def _jobs(
     seen = set()
     jobs = []
     refused: list[tuple[str, str, Document]] = []
-    named = {absolute(p) for p in extra} if kinds is not None else set()
+    folders: dict[Path, Path | None] = {}
+    named = {absolute(p, folders) for p in extra} if kinds is not None else set()
+    shown_in = _ShownIn(project)
     for path in files + extra:
-        resolved = absolute(path)  # a symlink stays itself: reading it reports it
+        resolved = absolute(path, folders)  # a symlink stays itself: reading it reports it
         if resolved in seen or not _wanted(project, resolved, kinds, named):
             continue
         seen.add(resolved)
@@ -431,8 +445,26 @@ def _jobs(
             shown = lexical.relative_to(project.root).as_posix()
             refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
             continue
-        jobs.append((path, project.shown(path, resolved), kind))
+        jobs.append((path, shown_in(path, resolved), kind))
     return jobs, refused
+
+
+class _ShownIn:
+    """`project.shown(path, resolved)` for many files, the folder's part worked out once per folder."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.folders: dict[Path, str | None] = {}
+
+    def __call__(self, path: Path, resolved: Path) -> str:
+        folder = resolved.parent
+        if folder not in self.folders:
+            inside = folder.is_relative_to(self.project.root)
+            self.folders[folder] = folder.relative_to(self.project.root).as_posix() if inside else None
+        relative = self.folders[folder]
+        if relative is None or resolved.name in ("", ".", ".."):  # outside the project: the general rule
+            return self.project.shown(path, resolved)
+        return resolved.name if relative == "." else f"{relative}/{resolved.name}"
 
 
 def _wanted(project: Project, resolved: Path, kinds: set[str] | None, named: set[Path]) -> bool:

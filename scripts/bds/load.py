@@ -153,11 +153,14 @@ def load_bytes(raw: bytes, shown: str, line_offset: int = 0) -> Document:
 
 def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = None) -> Document:
     doc = Document(shown, line_offset=line_offset)
-    hidden = unicodetext.scan(text) if text.strip() else []  # bidi, invisible and control characters
+    # Most files hold no character that needs a look (a quick byte scan says so), and then no value
+    # holds one either unless a YAML escape (a backslash) wrote it.
+    suspects = unicodetext.may_hold_suspects(text, raw)
+    hidden = unicodetext.scan(text) if suspects and text.strip() else []  # bidi, invisible and control
     root = _root(doc, text, hidden, raw)
     if root is None:
         return doc
-    builder = _Builder(doc)
+    builder = _Builder(doc, look_at_values=suspects or "\\" in text)
     doc.data = builder.build(root, ())
     if hidden or builder.suspects:
         doc.findings += unicodetext.document_findings(doc, hidden, builder.suspects, text)
@@ -316,11 +319,12 @@ def _italian_problem(problem: str) -> str:
 class _Builder:
     """Turn a composed node tree into plain data, recording problems as findings."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, look_at_values: bool = True):
         self.doc = doc
         self.seen: set[int] = set()
         self.has_alias = False
         self.suspects: list[tuple[tuple, str]] = []  # strings holding a possibly refused character
+        self.suspect = unicodetext.suspect if look_at_values else _never
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -365,7 +369,7 @@ class _Builder:
                 self._find("YAML_KEY_NOT_TEXT", key_node, path, key=shown)
                 continue
             key = key_node.value
-            if unicodetext.suspect(key):  # an escaped control character in a key names a field too
+            if self.suspect(key):  # an escaped control character in a key names a field too
                 self.suspects.append((path + (key,), key))
             if key in first_line:
                 self._find("YAML_DUPLICATE_KEY", key_node, path + (key,), key=key, first_line=first_line[key])
@@ -383,7 +387,7 @@ class _Builder:
             return value
         tag = node.tag
         if tag == _STR or tag == _TIMESTAMP:
-            if unicodetext.suspect(value):
+            if self.suspect(value):
                 self.suspects.append((path, value))
             return unicodetext.nfc(value)  # one spelling of "è" for the site, the search and comparisons
         if tag == _NULL:
@@ -403,6 +407,10 @@ class _Builder:
             self._find("YAML_AMBIGUOUS_BOOLEAN", node, path, value=node.value)
             return node.value
         return lowered == "true"
+
+
+def _never(value: str) -> bool:
+    return False
 
 
 def _integer(value: str) -> int | str:
