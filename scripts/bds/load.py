@@ -20,9 +20,9 @@ from . import findings as F
 from . import messages, safefs, unicodetext
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - exercised only without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_BYTES = 256 * 1024
 # libyaml's composer and our builder recurse once per nesting level: a hostile file with thousands of
@@ -43,6 +43,37 @@ _DEEP_PREFIX = re.compile(rf"^[ ?:-]{{{MAX_DEPTH},}}", re.MULTILINE)
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _resolver = yaml.resolver.Resolver()
+_PLAIN_TAGS: dict[str, str] = {}
+
+
+def _plain_tag(value: str) -> str:
+    """The tag YAML gives an untagged plain scalar (int, bool, null, timestamp or str): it depends on
+    the text alone, so the short texts that recur in every record (`free`, `true`, dates) are
+    resolved once."""
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+        if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
+            _PLAIN_TAGS[value] = tag
+    return tag
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, resolving tags as PyYAML's resolver does without path resolvers (none is ever
+    registered on it): the composer asks once per node, so the answer is looked up, not worked out."""
+
+    _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _plain_tag(value)
+        return self._DEFAULT_TAGS.get(kind)
+
+    def descend_resolver(self, current_node, current_index) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 @dataclass
@@ -325,6 +356,8 @@ class _Builder:
         self.has_alias = False
         self.suspects: list[tuple[tuple, str]] = []  # strings holding a possibly refused character
         self.suspect = unicodetext.suspect if look_at_values else _never
+        self.positions, self.key_positions = doc.positions, doc.key_positions
+        self.first_line = 1 + doc.line_offset  # a mark's line is 0-based, in the text given
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -346,7 +379,7 @@ class _Builder:
             return None
         self.seen.add(id(node))
         mark = node.start_mark
-        self.doc.positions[path] = (mark.line + 1 + self.doc.line_offset, mark.column + 1)
+        self.positions[path] = (mark.line + self.first_line, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 self._find("YAML_TAG", node, path, tag=node.tag)
@@ -369,19 +402,21 @@ class _Builder:
                 self._find("YAML_KEY_NOT_TEXT", key_node, path, key=shown)
                 continue
             key = key_node.value
+            child = path + (key,)
             if self.suspect(key):  # an escaped control character in a key names a field too
-                self.suspects.append((path + (key,), key))
+                self.suspects.append((child, key))
             if key in first_line:
-                self._find("YAML_DUPLICATE_KEY", key_node, path + (key,), key=key, first_line=first_line[key])
+                self._find("YAML_DUPLICATE_KEY", key_node, child, key=key, first_line=first_line[key])
                 continue
-            first_line[key] = key_node.start_mark.line + 1 + self.doc.line_offset
-            self.doc.key_positions[path + (key,)] = (first_line[key], key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, path + (key,))
+            mark = key_node.start_mark
+            line = first_line[key] = mark.line + self.first_line
+            self.key_positions[child] = (line, mark.column + 1)
+            out[key] = self.build(value_node, child)
         return out
 
     def _scalar(self, node: yaml.ScalarNode, path: tuple):
         value = node.value
-        implicit = _STR if node.style else _resolver.resolve(yaml.ScalarNode, value, (True, False))
+        implicit = _STR if node.style else _plain_tag(value)
         if node.tag != implicit:
             self._find("YAML_TAG", node, path, tag=node.tag)
             return value
