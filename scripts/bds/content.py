@@ -374,17 +374,39 @@ def _load_batch(batch: list[tuple[str, str, str]]) -> list[Document]:
     return [load_one(Path(path), shown, kind) for path, shown, kind in batch]
 
 
+BATCHES_PER_WORKER = 8  # a batch comes back as soon as it is loaded: its transfer overlaps the loading
+
+
 def load_files(jobs: list[tuple[Path, str, str]], workers: int | None = None) -> list[Document]:
-    """Load many files, in worker processes when there are enough of them to pay off."""
+    """Load many files; when there are enough of them to pay off, `workers` processes share them: this
+    one and `workers - 1` started for the purpose.
+
+    This process loads its share itself rather than wait: a document loaded elsewhere costs pickling
+    there and unpickling here, and the site build draws its QR codes on the other core meanwhile
+    (web/postprocess.prefetch). A worker that cannot start or dies leaves its files to this process.
+    """
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
-    if workers <= 1:
-        return [load_one(p, s, k) for p, s, k in jobs]
+    if workers <= 1 or len(jobs) < 2:
+        return _load_batch([(str(p), s, k) for p, s, k in jobs])
     plain = [(str(p), s, k) for p, s, k in jobs]
-    size = max(1, len(plain) // (workers * 8))
-    batches = [plain[i : i + size] for i in range(0, len(plain), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [doc for docs in pool.map(_load_batch, batches) for doc in docs]
+    theirs = len(plain) * (workers - 1) // workers  # the head of the list; this process takes the tail
+    size = max(1, theirs // ((workers - 1) * BATCHES_PER_WORKER))
+    batches = [plain[i : min(i + size, theirs)] for i in range(0, theirs, size)]
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers - 1)
+        futures = [pool.submit(_load_batch, batch) for batch in batches]
+    except (OSError, RuntimeError):  # no process to start (limits, an interpreter shutting down)
+        return _load_batch(plain)
+    with pool:
+        mine = _load_batch(plain[theirs:])
+        docs: list[Document] = []
+        for batch, future in zip(batches, futures, strict=True):
+            try:
+                docs += future.result()
+            except Exception:  # noqa: BLE001 - a worker that died (memory, a signal): load its files here
+                docs += _load_batch(batch)
+    return docs + mine
 
 
 def load_content(
