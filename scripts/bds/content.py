@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -374,39 +374,77 @@ def _load_batch(batch: list[tuple[str, str, str]]) -> list[Document]:
     return [load_one(Path(path), shown, kind) for path, shown, kind in batch]
 
 
-BATCHES_PER_WORKER = 8  # a batch comes back as soon as it is loaded: its transfer overlaps the loading
+BATCH = 100  # files per batch: this process and the workers meet within a batch or two
+AHEAD = 3  # batches handed to the workers and not yet loaded: enough that they never wait for more
 
 
 def load_files(jobs: list[tuple[Path, str, str]], workers: int | None = None) -> list[Document]:
     """Load many files; when there are enough of them to pay off, `workers` processes share them: this
     one and `workers - 1` started for the purpose.
 
-    This process loads its share itself rather than wait: a document loaded elsewhere costs pickling
-    there and unpickling here, and the site build draws its QR codes on the other core meanwhile
-    (web/postprocess.prefetch). A worker that cannot start or dies leaves its files to this process.
+    The workers are handed batches from the head of the list, a few at a time, while this process
+    loads batches from the tail, until they meet: whatever else runs on the machine (the site build
+    draws its QR codes meanwhile, web/postprocess.prefetch), both finish together. This process loads
+    rather than waits because a document loaded elsewhere costs pickling there and unpickling here. A
+    worker that cannot start or dies leaves its files to this process.
     """
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
-    if workers <= 1 or len(jobs) < 2:
-        return _load_batch([(str(p), s, k) for p, s, k in jobs])
     plain = [(str(p), s, k) for p, s, k in jobs]
-    theirs = len(plain) * (workers - 1) // workers  # the head of the list; this process takes the tail
-    size = max(1, theirs // ((workers - 1) * BATCHES_PER_WORKER))
-    batches = [plain[i : min(i + size, theirs)] for i in range(0, theirs, size)]
+    if workers <= 1 or len(plain) < 2:
+        return _load_batch(plain)
+    size = max(1, min(BATCH, len(plain) // (workers * 4)))
+    batches = [plain[i : i + size] for i in range(0, len(plain), size)]
     try:
         pool = ProcessPoolExecutor(max_workers=workers - 1)
-        futures = [pool.submit(_load_batch, batch) for batch in batches]
     except (OSError, RuntimeError):  # no process to start (limits, an interpreter shutting down)
         return _load_batch(plain)
     with pool:
-        mine = _load_batch(plain[theirs:])
+        handed = _Handed(pool, batches, ahead=AHEAD * (workers - 1))
+        here: dict[int, list[Document]] = {}
+        while (index := handed.take_last()) is not None:
+            here[index] = _load_batch(batches[index])
         docs: list[Document] = []
-        for batch, future in zip(batches, futures, strict=True):
+        for i, batch in enumerate(batches):
+            docs += here[i] if i in here else _result(handed.futures[i], batch)
+    return docs
+
+
+class _Handed:
+    """The batches handed to a pool from the head of the list, and the tail left to the caller."""
+
+    def __init__(self, pool: ProcessPoolExecutor, batches: list, ahead: int) -> None:
+        self.pool, self.batches, self.ahead = pool, batches, ahead
+        self.futures: dict[int, Future] = {}
+        self.head, self.tail = 0, len(batches)
+        self.broken = False
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        waiting = sum(not f.done() for f in list(self.futures.values())[-self.ahead :])
+        while not self.broken and waiting < self.ahead and self.head < self.tail:
             try:
-                docs += future.result()
-            except Exception:  # noqa: BLE001 - a worker that died (memory, a signal): load its files here
-                docs += _load_batch(batch)
-    return docs + mine
+                self.futures[self.head] = self.pool.submit(_load_batch, self.batches[self.head])
+            except Exception:  # noqa: BLE001 - the pool cannot take more (a worker died): the rest is here
+                self.broken = True
+                return
+            self.head += 1
+            waiting += 1
+
+    def take_last(self) -> int | None:
+        """The index of the last batch nobody has yet (after handing the workers more), or None."""
+        self._hand_out()
+        if self.head >= self.tail:
+            return None
+        self.tail -= 1
+        return self.tail
+
+
+def _result(future: Future, batch: list[tuple[str, str, str]]) -> list[Document]:
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - a worker that died (memory, a signal): load its files here
+        return _load_batch(batch)
 
 
 def load_content(
