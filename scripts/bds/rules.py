@@ -132,8 +132,10 @@ def check(content: Content, today: dt.date, only: set[str] | None = None) -> lis
     for doc in filter(mine, content.valid("opportunity")):
         out += _opportunity(doc, partner_ids, zones, today, review_days)
     out += protected.check(content, only)  # protected places: no address, coordinates or map anywhere
-    for doc in filter(mine, content.valid("guide")):
-        out += _guide(doc, content, partner_ids)
+    guides = list(filter(mine, content.valid("guide")))
+    targets = _link_targets(content, partner_ids) if guides else None
+    for doc in guides:
+        out += _guide(doc, targets)
     if content.glossary is not None and content.glossary.ok and mine(content.glossary):
         out += _glossary(content.glossary)
     out += hygiene.check(content, today, only)  # dates in range, partner look-alikes, guide images, nesting
@@ -156,7 +158,7 @@ def _partner(
     return out
 
 
-def _guide(doc: Document, content: Content, partner_ids: set[str]) -> list[F.Finding]:
+def _guide(doc: Document, targets: tuple[set[str], set[str], set[str]]) -> list[F.Finding]:
     """One guide's findings: stigmatising wording in its title, summary and body, and its links."""
     out: list[F.Finding] = []
     for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
@@ -169,7 +171,7 @@ def _guide(doc: Document, content: Content, partner_ids: set[str]) -> list[F.Fin
         _markup(doc, "WORDING_STIGMATISING", ("__body__",), True, body, offset, found=f, suggestion=s)
         for offset, f, s in textcheck.stigmatising_at(body)
     ]
-    out += _guide_links(doc, body, content, partner_ids)
+    out += _guide_links(doc, body, targets)
     return out
 
 
@@ -367,10 +369,16 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
     return out
 
 
-def _guide_links(doc: Document, body: str, content: Content, partner_ids: set[str]) -> list[F.Finding]:
-    """Guides link where they point: a link by id names a page, a mention of a page has a link."""
+def _link_targets(content: Content, partner_ids: set[str]) -> tuple[set[str], set[str], set[str]]:
+    """The pages a guide may link to by id: guides, partners, listings (read once for every guide)."""
     guides = {_stem(g.path) for g in content.valid("guide")}
     listings = {str(o.data.get("id")) for o in content.valid("opportunity")}
+    return guides, partner_ids, listings
+
+
+def _guide_links(doc: Document, body: str, targets: tuple[set[str], set[str], set[str]]) -> list[F.Finding]:
+    """Guides link where they point: a link by id names a page, a mention of a page has a link."""
+    guides, partner_ids, listings = targets
     out = [
         _markup(doc, "GUIDE_LINK_UNKNOWN", ("__body__",), True, body, offset, target=target)
         for offset, target in guidelinks.unknown_targets(body, guides, partner_ids, listings)
