@@ -75,6 +75,7 @@ def _required(items: list) -> tuple[str, ...] | None:
         if op is sre.LITERAL and av < 128:
             run += chr(av).lower()
             continue
+        run = run.strip(" ")  # a part of a required piece is required too: a space starts too many
         inner: tuple[str, ...] | None = (run,) if len(run) >= _MIN_LITERAL else None
         run = ""
         if op is sre.SUBPATTERN:
