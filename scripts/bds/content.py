@@ -245,9 +245,11 @@ class Project:
     ) -> list[Path]:
         files = []
         first_of: dict[str, str] = {}
+        inside = folder.is_relative_to(self.root)  # always, for the record folders: a prefix worked out once
+        prefix = folder.relative_to(self.root).as_posix() + "/" if inside else ""
         for name in names:
             path = folder / name
-            shown = self.shown(path, path)
+            shown = prefix + name if inside and prefix != "./" else self.shown(path, path)
             # macOS also equates an é written as one character or as e + accent
             folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
             if folded in first_of:
@@ -494,12 +496,12 @@ def _jobs(
     named = {absolute(p, folders) for p in extra} if kinds is not None else set()
     shown_in = _ShownIn(project)
     for path in files + extra:
-        resolved = absolute(path, folders)  # a symlink stays itself: reading it reports it
+        lexical = Path(os.path.abspath(path))
+        resolved = absolute(lexical, folders)  # a symlink stays itself: reading it reports it
         if resolved in seen or not _wanted(project, resolved, kinds, named):
             continue
         seen.add(resolved)
         kind = _kind(project, path, resolved, kind_override if path in extra else None)
-        lexical = Path(os.path.abspath(path))
         if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
             # named on the command line through a symlinked folder of the project: not read
             shown = lexical.relative_to(project.root).as_posix()
