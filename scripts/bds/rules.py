@@ -133,9 +133,10 @@ def check(content: Content, today: dt.date, only: set[str] | None = None) -> lis
         out += _opportunity(doc, partner_ids, zones, today, review_days)
     out += protected.check(content, only)  # protected places: no address, coordinates or map anywhere
     guides = list(filter(mine, content.valid("guide")))
-    targets = _link_targets(content, partner_ids) if guides else None
-    for doc in guides:
-        out += _guide(doc, targets)
+    if guides:
+        targets = _link_targets(content, partner_ids)
+        for doc in guides:
+            out += _guide(doc, targets)
     if content.glossary is not None and content.glossary.ok and mine(content.glossary):
         out += _glossary(content.glossary)
     out += hygiene.check(content, today, only)  # dates in range, partner look-alikes, guide images, nesting
