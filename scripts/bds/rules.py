@@ -267,14 +267,16 @@ def _stale(doc: Document, today: dt.date, review_days: int) -> list[F.Finding]:
 
 
 def _wording(doc: Document, kind: str, *paths: tuple) -> list[F.Finding]:
+    texts = [(path, text) for path in paths if isinstance(text := doc.data.get(path[0]), str)]
+    # One look at the fields together first: most records hold no such wording anywhere.
+    if not textcheck.may_hold_wording(*(text for _, text in texts)):
+        return []
     out = []
-    for path in paths:
-        text = doc.data.get(path[0])
-        if isinstance(text, str):
-            out += [
-                _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
-                for f, s in textcheck.stigmatising(text)
-            ]
+    for path, text in texts:
+        out += [
+            _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+            for f, s in textcheck.stigmatising(text)
+        ]
     return out
 
 

@@ -96,13 +96,14 @@ def _better(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, 
     return a if min(map(len, a)) >= min(map(len, b)) else b
 
 
-def _may_hold_wording(text: str) -> bool:
-    """False only when no wording pattern can match `text`."""
+def may_hold_wording(*texts: str) -> bool:
+    """False only when no wording pattern can match any of `texts` (one look for several fields)."""
     literals = _literals()
-    if literals is None or (not text.isascii() and _CASE_TWINS.search(text)):
-        return _any_wording().search(text) is not None
+    joined = "\n".join(texts)
+    if literals is None or (not joined.isascii() and _CASE_TWINS.search(joined)):
+        return any(_any_wording().search(text) for text in texts)
     # Lowering keeps every ASCII letter in place; the only other letters that match one are the twins.
-    return literals.search(text.lower()) is not None
+    return literals.search(joined.lower()) is not None
 
 
 def stigmatising(text: str) -> list[tuple[str, str]]:
@@ -112,7 +113,7 @@ def stigmatising(text: str) -> list[tuple[str, str]]:
 
 def stigmatising_at(text: str) -> list[tuple[int, str, str]]:
     """Every (offset, found wording, person-first suggestion) in `text`, in order of appearance."""
-    if not _may_hold_wording(text):
+    if not may_hold_wording(text):
         return []
     out = []
     for pattern, suggestion in _wording():
