@@ -139,3 +139,12 @@ def test_the_literal_pieces_are_required_by_each_pattern():
     for pattern, _ in textcheck._wording():
         pieces = textcheck._required(list(re._parser.parse(pattern.pattern, pattern.flags)))  # type: ignore[attr-defined]
         assert pieces and all(len(p) >= 3 for p in pieces)
+
+
+def test_the_case_twins_are_every_letter_re_equates_with_an_ascii_one():
+    """Exhaustive over Unicode: a text without these letters matches an ASCII letter of a
+    case-insensitive pattern only with an ASCII letter, which lowering keeps in place."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    twins = {c for c in re.findall(r"[a-z]", every, re.IGNORECASE) if not c.isascii()}
+    assert twins == set(textcheck._CASE_TWINS.pattern.strip("[]"))
+    assert [c for c in every if len(c.lower()) != 1] == ["\u0130"]  # and lowering moves nothing else
