@@ -59,6 +59,11 @@ _SUSPECT_BYTES = re.compile(
     rb"[\x00-\x08\x0b-\x1f\x7f\xc4-\xe1\xe3-\xff]|\xc2[\x80-\x9f\xad]"
     rb"|\xe2(?:\x80[\x8b-\x8f\xa8-\xae]|\x81[\xa0-\xaf])"
 )
+# The bytes that start none of those sequences: deleting them (bytes.translate, many times faster than
+# any pattern) leaves nothing of most files.
+_PLAIN_BYTES = bytes(
+    b for b in range(256) if b in (9, 10) or 0x20 <= b < 0x7F or 0x80 <= b < 0xC2 or b == 0xC3
+)
 
 # YAML refuses these outright, or reads them as line breaks (NEL, U+2028/2029) that shift the rest of
 # the file: the file cannot be parsed usefully, so only these findings are reported.
@@ -153,6 +158,8 @@ def may_hold_suspects(text: str, raw: bytes | None = None) -> bool:
     """False only when `text` (whose UTF-8 bytes are `raw`, when at hand) holds no character `scan` or
     `suspect` would look at."""
     encoded = raw if raw is not None else text.encode("utf-8", "surrogatepass")
+    if not encoded.translate(None, _PLAIN_BYTES):
+        return False
     return _SUSPECT_BYTES.search(encoded) is not None and _SUSPECT.search(text) is not None
 
 
