@@ -381,6 +381,31 @@ def test_every_control_format_and_noncharacter_code_point_is_refused():
     assert missed == []
 
 
+def test_the_byte_prefilter_misses_no_suspect_character():
+    """Exhaustive over Unicode: a character `suspect` looks at is always seen by the byte scan that lets
+    the loader skip clean files (`may_hold_suspects`), alone, between letters and as its whole text."""
+    missed = []
+    for code in range(0x110000):
+        ch = chr(code)
+        if not unicodetext.suspect(ch):
+            continue
+        for text in (ch, "è" + ch + "a"):
+            if not unicodetext.may_hold_suspects(text) or not unicodetext.may_hold_suspects(
+                text, text.encode("utf-8", "surrogatepass")
+            ):
+                missed.append(hex(code))
+    assert missed == []
+
+
+def test_a_clean_file_skips_the_character_checks_but_not_an_escape():
+    """Plain accented text has nothing to look at; a YAML escape still writes a refused character."""
+    assert not unicodetext.may_hold_suspects("Città, «caffè» – 5 € ’")
+    escaped = load.load_bytes(b'id: x\ntitle: "a\\u202eb"\nnote: caff\xc3\xa8\n', "x.yml")
+    assert [f.code for f in escaped.findings] == ["TEXT_BIDI_CONTROL"]
+    clean = load.load_bytes("id: x\ntitle: Città «caffè» – 5 €\n".encode(), "x.yml")
+    assert clean.findings == [] and clean.data["title"] == "Città «caffè» – 5 €"
+
+
 def test_messages_never_carry_hidden_characters_to_the_terminal(project_copy):
     target = project_copy / "opportunities" / "chiave.yml"
     target.write_text(OPPORTUNITY.replace("id: minimal", 'id: chiave\n"\\e[2J\\u202e": 1'), encoding="utf-8")

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,13 +37,25 @@ class ProjectNotFound(Exception):
     pass
 
 
-def absolute(path: Path) -> Path:
-    """`path` made absolute through its real folder, without following `path` itself if it is a symlink."""
+def absolute(path: Path, folders: dict[Path, Path | None] | None = None) -> Path:
+    """`path` made absolute through its real folder, without following `path` itself if it is a symlink.
+
+    `folders` remembers each folder's real place for one pass over many files (thousands of listings
+    share one folder): a folder is resolved once, not once per file.
+    """
     path = Path(os.path.abspath(path))
+    if folders is None:
+        real = _real_folder(path.parent)
+    elif (real := folders.get(path.parent, path)) is path:
+        real = folders[path.parent] = _real_folder(path.parent)
+    return path if real is None else real / path.name
+
+
+def _real_folder(folder: Path) -> Path | None:
     try:
-        return path.parent.resolve() / path.name
+        return folder.resolve()
     except (OSError, RuntimeError):  # a loop among the parent folders
-        return path
+        return None
 
 
 class _InProject:
@@ -233,9 +245,11 @@ class Project:
     ) -> list[Path]:
         files = []
         first_of: dict[str, str] = {}
+        inside = folder.is_relative_to(self.root)  # always, for the record folders: a prefix worked out once
+        prefix = folder.relative_to(self.root).as_posix() + "/" if inside else ""
         for name in names:
             path = folder / name
-            shown = self.shown(path, path)
+            shown = prefix + name if inside and prefix != "./" else self.shown(path, path)
             # macOS also equates an é written as one character or as e + accent
             folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
             if folded in first_of:
@@ -362,17 +376,77 @@ def _load_batch(batch: list[tuple[str, str, str]]) -> list[Document]:
     return [load_one(Path(path), shown, kind) for path, shown, kind in batch]
 
 
+BATCH = 100  # files per batch: this process and the workers meet within a batch or two
+AHEAD = 3  # batches handed to the workers and not yet loaded: enough that they never wait for more
+
+
 def load_files(jobs: list[tuple[Path, str, str]], workers: int | None = None) -> list[Document]:
-    """Load many files, in worker processes when there are enough of them to pay off."""
+    """Load many files; when there are enough of them to pay off, `workers` processes share them: this
+    one and `workers - 1` started for the purpose.
+
+    The workers are handed batches from the head of the list, a few at a time, while this process
+    loads batches from the tail, until they meet: whatever else runs on the machine (the site build
+    draws its QR codes meanwhile, web/postprocess.prefetch), both finish together. This process loads
+    rather than waits because a document loaded elsewhere costs pickling there and unpickling here. A
+    worker that cannot start or dies leaves its files to this process.
+    """
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
-    if workers <= 1:
-        return [load_one(p, s, k) for p, s, k in jobs]
     plain = [(str(p), s, k) for p, s, k in jobs]
-    size = max(1, len(plain) // (workers * 8))
+    if workers <= 1 or len(plain) < 2:
+        return _load_batch(plain)
+    size = max(1, min(BATCH, len(plain) // (workers * 4)))
     batches = [plain[i : i + size] for i in range(0, len(plain), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [doc for docs in pool.map(_load_batch, batches) for doc in docs]
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers - 1)
+    except (OSError, RuntimeError):  # no process to start (limits, an interpreter shutting down)
+        return _load_batch(plain)
+    with pool:
+        handed = _Handed(pool, batches, ahead=AHEAD * (workers - 1))
+        here: dict[int, list[Document]] = {}
+        while (index := handed.take_last()) is not None:
+            here[index] = _load_batch(batches[index])
+        docs: list[Document] = []
+        for i, batch in enumerate(batches):
+            docs += here[i] if i in here else _result(handed.futures[i], batch)
+    return docs
+
+
+class _Handed:
+    """The batches handed to a pool from the head of the list, and the tail left to the caller."""
+
+    def __init__(self, pool: ProcessPoolExecutor, batches: list, ahead: int) -> None:
+        self.pool, self.batches, self.ahead = pool, batches, ahead
+        self.futures: dict[int, Future] = {}
+        self.head, self.tail = 0, len(batches)
+        self.broken = False
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        waiting = sum(not f.done() for f in list(self.futures.values())[-self.ahead :])
+        while not self.broken and waiting < self.ahead and self.head < self.tail:
+            try:
+                self.futures[self.head] = self.pool.submit(_load_batch, self.batches[self.head])
+            except Exception:  # noqa: BLE001 - the pool cannot take more (a worker died): the rest is here
+                self.broken = True
+                return
+            self.head += 1
+            waiting += 1
+
+    def take_last(self) -> int | None:
+        """The index of the last batch nobody has yet (after handing the workers more), or None."""
+        self._hand_out()
+        if self.head >= self.tail:
+            return None
+        self.tail -= 1
+        return self.tail
+
+
+def _result(future: Future, batch: list[tuple[str, str, str]]) -> list[Document]:
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - a worker that died (memory, a signal): load its files here
+        return _load_batch(batch)
 
 
 def load_content(
@@ -418,21 +492,41 @@ def _jobs(
     seen = set()
     jobs = []
     refused: list[tuple[str, str, Document]] = []
-    named = {absolute(p) for p in extra} if kinds is not None else set()
+    folders: dict[Path, Path | None] = {}
+    named = {absolute(p, folders) for p in extra} if kinds is not None else set()
+    shown_in = _ShownIn(project)
     for path in files + extra:
-        resolved = absolute(path)  # a symlink stays itself: reading it reports it
+        lexical = Path(os.path.abspath(path))
+        resolved = absolute(lexical, folders)  # a symlink stays itself: reading it reports it
         if resolved in seen or not _wanted(project, resolved, kinds, named):
             continue
         seen.add(resolved)
         kind = _kind(project, path, resolved, kind_override if path in extra else None)
-        lexical = Path(os.path.abspath(path))
         if resolved.parent != lexical.parent and lexical.is_relative_to(project.root):
             # named on the command line through a symlinked folder of the project: not read
             shown = lexical.relative_to(project.root).as_posix()
             refused.append((shown, kind, Document(shown, findings=[F.make("FOLDER_SYMLINK", shown, 1, 1)])))
             continue
-        jobs.append((path, project.shown(path, resolved), kind))
+        jobs.append((path, shown_in(path, resolved), kind))
     return jobs, refused
+
+
+class _ShownIn:
+    """`project.shown(path, resolved)` for many files, the folder's part worked out once per folder."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.folders: dict[Path, str | None] = {}
+
+    def __call__(self, path: Path, resolved: Path) -> str:
+        folder = resolved.parent
+        if folder not in self.folders:
+            inside = folder.is_relative_to(self.project.root)
+            self.folders[folder] = folder.relative_to(self.project.root).as_posix() if inside else None
+        relative = self.folders[folder]
+        if relative is None or resolved.name in ("", ".", ".."):  # outside the project: the general rule
+            return self.project.shown(path, resolved)
+        return resolved.name if relative == "." else f"{relative}/{resolved.name}"
 
 
 def _wanted(project: Project, resolved: Path, kinds: set[str] | None, named: set[Path]) -> bool:

@@ -15,13 +15,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cache
 
 from . import findings as F
 from . import mdbounds, messages, schema, unicodetext
 from .content import Content
 from .dates import parse as parse_date
 from .load import Document, field_name
-from .load import strings as _strings
 
 MIN_DATE = dt.date(2000, 1, 1)
 YEARS_AHEAD = 5
@@ -52,6 +53,51 @@ def _documents(content: Content):
             yield kind, doc
 
 
+@dataclass(frozen=True)
+class _DateFields:
+    """Where a kind's schema declares `format: date`: here, under these properties, in the items."""
+
+    here: bool
+    properties: dict[str, _DateFields]
+    items: _DateFields | None
+
+
+@cache
+def _date_fields(kind: str) -> _DateFields | None:
+    return _date_tree(schema.load_schema(kind))
+
+
+def _date_tree(node: dict) -> _DateFields | None:
+    """The parts of `node` that hold a date field (None: none), read as `schema.subschema` reads a
+    schema: through `properties` and `items` only."""
+    properties = {}
+    for key, sub in (node.get("properties") or {}).items():
+        if isinstance(sub, dict) and (tree := _date_tree(sub)) is not None:
+            properties[key] = tree
+    items = node.get("items")
+    item_tree = _date_tree(items) if isinstance(items, dict) else None
+    here = node.get("format") == "date"
+    return _DateFields(here, properties, item_tree) if here or properties or item_tree else None
+
+
+def _date_strings(value, fields: _DateFields | None, path: tuple, out: list) -> list[tuple[tuple, str]]:
+    """(path, text) of the strings of `value` at a date field, in document order: `load.strings` of
+    the record kept to the fields `schema.subschema` gives `format: date`, without visiting the rest."""
+    if fields is None:
+        return out
+    if isinstance(value, str):
+        if fields.here:
+            out.append((path, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in fields.properties:
+                _date_strings(item, fields.properties[key], path + (key,), out)
+    elif isinstance(value, list) and fields.items is not None:
+        for i, item in enumerate(value):
+            _date_strings(item, fields.items, path + (i,), out)
+    return out
+
+
 def date_findings(kind: str, doc: Document, today: dt.date) -> list[F.Finding]:
     out = []
     latest = latest_date(today)
@@ -59,9 +105,7 @@ def date_findings(kind: str, doc: Document, today: dt.date) -> list[F.Finding]:
     # `bds publish` of a quarter that is over, whose day is the quarter's last) must not turn the
     # reviews made since then into errors; a later reference day moves the bound with it.
     now = max(today, dt.date.today())
-    for path, value in _strings(doc.data):
-        if schema.subschema(kind, path).get("format") != "date":
-            continue
+    for path, value in _date_strings(doc.data, _date_fields(kind), (), []):
         day = parse_date(value)
         if day is None:
             continue  # the schema layer reports it

@@ -20,9 +20,9 @@ from . import findings as F
 from . import messages, safefs, unicodetext
 
 try:  # libyaml is ~10x faster; the pure-Python parser is a correct fallback
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - exercised only without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_BYTES = 256 * 1024
 # libyaml's composer and our builder recurse once per nesting level: a hostile file with thousands of
@@ -43,6 +43,37 @@ _DEEP_PREFIX = re.compile(rf"^[ ?:-]{{{MAX_DEPTH},}}", re.MULTILINE)
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _resolver = yaml.resolver.Resolver()
+_PLAIN_TAGS: dict[str, str] = {}
+
+
+def _plain_tag(value: str) -> str:
+    """The tag YAML gives an untagged plain scalar (int, bool, null, timestamp or str): it depends on
+    the text alone, so the short texts that recur in every record (`free`, `true`, dates) are
+    resolved once."""
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+        if len(value) <= 64 and len(_PLAIN_TAGS) < 50_000:
+            _PLAIN_TAGS[value] = tag
+    return tag
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, resolving tags as PyYAML's resolver does without path resolvers (none is ever
+    registered on it): the composer asks once per node, so the answer is looked up, not worked out."""
+
+    _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _plain_tag(value)
+        return self._DEFAULT_TAGS.get(kind)
+
+    def descend_resolver(self, current_node, current_index) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 @dataclass
@@ -84,16 +115,22 @@ def field_name(path: tuple) -> str:
     return out
 
 
-def strings(value, path: tuple = ()):
+def strings(value, path: tuple = ()) -> list[tuple[tuple, str]]:
     """(path, text) of every string in a loaded value, in document order."""
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from strings(item, path + (i,))
+        return [(path, value)]
+    out: list[tuple[tuple, str]] = []
+    _collect_strings(value, path, out)  # one list, not a generator per level: validation walks every record
+    return out
+
+
+def _collect_strings(value, path: tuple, out: list) -> None:
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            out.append((path + (key,), item))
+        elif isinstance(item, (dict, list)):
+            _collect_strings(item, path + (key,), out)
 
 
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[F.Finding]]:
@@ -147,11 +184,14 @@ def load_bytes(raw: bytes, shown: str, line_offset: int = 0) -> Document:
 
 def load_text(text: str, shown: str, line_offset: int = 0, raw: bytes | None = None) -> Document:
     doc = Document(shown, line_offset=line_offset)
-    hidden = unicodetext.scan(text) if text.strip() else []  # bidi, invisible and control characters
+    # Most files hold no character that needs a look (a quick byte scan says so), and then no value
+    # holds one either unless a YAML escape (a backslash) wrote it.
+    suspects = unicodetext.may_hold_suspects(text, raw)
+    hidden = unicodetext.scan(text) if suspects and text.strip() else []  # bidi, invisible and control
     root = _root(doc, text, hidden, raw)
     if root is None:
         return doc
-    builder = _Builder(doc)
+    builder = _Builder(doc, look_at_values=suspects or "\\" in text)
     doc.data = builder.build(root, ())
     if hidden or builder.suspects:
         doc.findings += unicodetext.document_findings(doc, hidden, builder.suspects, text)
@@ -310,11 +350,14 @@ def _italian_problem(problem: str) -> str:
 class _Builder:
     """Turn a composed node tree into plain data, recording problems as findings."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, look_at_values: bool = True):
         self.doc = doc
         self.seen: set[int] = set()
         self.has_alias = False
         self.suspects: list[tuple[tuple, str]] = []  # strings holding a possibly refused character
+        self.suspect = unicodetext.suspect if look_at_values else _never
+        self.positions, self.key_positions = doc.positions, doc.key_positions
+        self.first_line = 1 + doc.line_offset  # a mark's line is 0-based, in the text given
 
     def _find(self, code: str, node: yaml.Node, path: tuple, **params) -> None:
         line = node.start_mark.line + 1 + self.doc.line_offset
@@ -336,7 +379,7 @@ class _Builder:
             return None
         self.seen.add(id(node))
         mark = node.start_mark
-        self.doc.positions[path] = (mark.line + 1 + self.doc.line_offset, mark.column + 1)
+        self.positions[path] = (mark.line + self.first_line, mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 self._find("YAML_TAG", node, path, tag=node.tag)
@@ -359,25 +402,27 @@ class _Builder:
                 self._find("YAML_KEY_NOT_TEXT", key_node, path, key=shown)
                 continue
             key = key_node.value
-            if unicodetext.suspect(key):  # an escaped control character in a key names a field too
-                self.suspects.append((path + (key,), key))
+            child = path + (key,)
+            if self.suspect(key):  # an escaped control character in a key names a field too
+                self.suspects.append((child, key))
             if key in first_line:
-                self._find("YAML_DUPLICATE_KEY", key_node, path + (key,), key=key, first_line=first_line[key])
+                self._find("YAML_DUPLICATE_KEY", key_node, child, key=key, first_line=first_line[key])
                 continue
-            first_line[key] = key_node.start_mark.line + 1 + self.doc.line_offset
-            self.doc.key_positions[path + (key,)] = (first_line[key], key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, path + (key,))
+            mark = key_node.start_mark
+            line = first_line[key] = mark.line + self.first_line
+            self.key_positions[child] = (line, mark.column + 1)
+            out[key] = self.build(value_node, child)
         return out
 
     def _scalar(self, node: yaml.ScalarNode, path: tuple):
         value = node.value
-        implicit = _STR if node.style else _resolver.resolve(yaml.ScalarNode, value, (True, False))
+        implicit = _STR if node.style else _plain_tag(value)
         if node.tag != implicit:
             self._find("YAML_TAG", node, path, tag=node.tag)
             return value
         tag = node.tag
         if tag == _STR or tag == _TIMESTAMP:
-            if unicodetext.suspect(value):
+            if self.suspect(value):
                 self.suspects.append((path, value))
             return unicodetext.nfc(value)  # one spelling of "è" for the site, the search and comparisons
         if tag == _NULL:
@@ -397,6 +442,10 @@ class _Builder:
             self._find("YAML_AMBIGUOUS_BOOLEAN", node, path, value=node.value)
             return node.value
         return lowered == "true"
+
+
+def _never(value: str) -> bool:
+    return False
 
 
 def _integer(value: str) -> int | str:

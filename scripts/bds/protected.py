@@ -534,6 +534,8 @@ def _at(doc, code: str, path: tuple, **params):
 
 def _leak_findings(doc, kind: str, path: tuple, leaks: list[Leak], code_for=None) -> list:
     """One finding per code and field, naming every kind of leak found there (never the text)."""
+    if not leaks:
+        return []
     by_code: dict[str, list[str]] = {}
     for leak in leaks:
         code = code_for(leak) if code_for else leak.code

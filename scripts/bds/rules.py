@@ -51,13 +51,17 @@ def markup_findings(doc: Document, kind: str) -> list[F.Finding]:
     if doc.body is not None:
         texts.append((("__body__",), doc.body))
     for path, text in texts:
+        # Each pattern holds a literal character: a text without it is skipped without running the pattern.
+        bad = [m.start(1) for m in _LINK.finditer(text) if _unsafe_target(m.group(1))] if "]" in text else []
+        if ":" in text:
+            bad += [m.start() for m in _BARE_SCRIPT.finditer(text)]
+        html = _HTML.search(text) if "<" in text else None
+        if not bad and html is None:
+            continue
         is_body = path == ("__body__",)
         title = messages.t("validate.text.guide_body") if is_body else schema.title_for(kind, path)
-        bad = [m.start(1) for m in _LINK.finditer(text) if _unsafe_target(m.group(1))]
-        bad += [m.start() for m in _BARE_SCRIPT.finditer(text)]
         if bad:
             out.append(_markup(doc, "URL_SCHEME", path, is_body, text, min(bad), title=title))
-        html = _HTML.search(text)
         if html:
             out.append(_markup(doc, "HTML_NOT_ALLOWED", path, is_body, text, html.start(), title=title))
     return out
@@ -128,8 +132,11 @@ def check(content: Content, today: dt.date, only: set[str] | None = None) -> lis
     for doc in filter(mine, content.valid("opportunity")):
         out += _opportunity(doc, partner_ids, zones, today, review_days)
     out += protected.check(content, only)  # protected places: no address, coordinates or map anywhere
-    for doc in filter(mine, content.valid("guide")):
-        out += _guide(doc, content, partner_ids)
+    guides = list(filter(mine, content.valid("guide")))
+    if guides:
+        targets = _link_targets(content, partner_ids)
+        for doc in guides:
+            out += _guide(doc, targets)
     if content.glossary is not None and content.glossary.ok and mine(content.glossary):
         out += _glossary(content.glossary)
     out += hygiene.check(content, today, only)  # dates in range, partner look-alikes, guide images, nesting
@@ -152,7 +159,7 @@ def _partner(
     return out
 
 
-def _guide(doc: Document, content: Content, partner_ids: set[str]) -> list[F.Finding]:
+def _guide(doc: Document, targets: tuple[set[str], set[str], set[str]]) -> list[F.Finding]:
     """One guide's findings: stigmatising wording in its title, summary and body, and its links."""
     out: list[F.Finding] = []
     for path, text in ((("title",), doc.data["title"]), (("summary",), doc.data["summary"])):
@@ -165,7 +172,7 @@ def _guide(doc: Document, content: Content, partner_ids: set[str]) -> list[F.Fin
         _markup(doc, "WORDING_STIGMATISING", ("__body__",), True, body, offset, found=f, suggestion=s)
         for offset, f, s in textcheck.stigmatising_at(body)
     ]
-    out += _guide_links(doc, body, content, partner_ids)
+    out += _guide_links(doc, body, targets)
     return out
 
 
@@ -260,14 +267,16 @@ def _stale(doc: Document, today: dt.date, review_days: int) -> list[F.Finding]:
 
 
 def _wording(doc: Document, kind: str, *paths: tuple) -> list[F.Finding]:
+    texts = [(path, text) for path in paths if isinstance(text := doc.data.get(path[0]), str)]
+    # One look at the fields together first: most records hold no such wording anywhere.
+    if not textcheck.may_hold_wording(*(text for _, text in texts)):
+        return []
     out = []
-    for path in paths:
-        text = doc.data.get(path[0])
-        if isinstance(text, str):
-            out += [
-                _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
-                for f, s in textcheck.stigmatising(text)
-            ]
+    for path, text in texts:
+        out += [
+            _at(doc, "WORDING_STIGMATISING", path, found=f, suggestion=s)
+            for f, s in textcheck.stigmatising(text)
+        ]
     return out
 
 
@@ -363,10 +372,16 @@ def _opportunity(doc, partner_ids, zones, today, review_days) -> list[F.Finding]
     return out
 
 
-def _guide_links(doc: Document, body: str, content: Content, partner_ids: set[str]) -> list[F.Finding]:
-    """Guides link where they point: a link by id names a page, a mention of a page has a link."""
+def _link_targets(content: Content, partner_ids: set[str]) -> tuple[set[str], set[str], set[str]]:
+    """The pages a guide may link to by id: guides, partners, listings (read once for every guide)."""
     guides = {_stem(g.path) for g in content.valid("guide")}
     listings = {str(o.data.get("id")) for o in content.valid("opportunity")}
+    return guides, partner_ids, listings
+
+
+def _guide_links(doc: Document, body: str, targets: tuple[set[str], set[str], set[str]]) -> list[F.Finding]:
+    """Guides link where they point: a link by id names a page, a mention of a page has a link."""
+    guides, partner_ids, listings = targets
     out = [
         _markup(doc, "GUIDE_LINK_UNKNOWN", ("__body__",), True, body, offset, target=target)
         for offset, target in guidelinks.unknown_targets(body, guides, partner_ids, listings)

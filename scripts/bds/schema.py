@@ -63,8 +63,23 @@ def _detailed(kind: str) -> jsonschema.Draft202012Validator:
     return cls(load_schema(kind), format_checker=cls.FORMAT_CHECKER)
 
 
+_SUBSCHEMAS: dict[tuple[str, tuple], dict] = {}
+
+
 def subschema(kind: str, path: tuple) -> dict:
     """The schema of the value at `path` (list indices step into `items`)."""
+    try:
+        return _SUBSCHEMAS[kind, path]  # asked for every string of every record (hygiene, titles)
+    except KeyError:
+        if len(_SUBSCHEMAS) > 100_000:  # a long `bds serve` session: forget rather than grow
+            _SUBSCHEMAS.clear()
+        node = _SUBSCHEMAS[kind, path] = _walk(kind, path)
+        return node
+    except TypeError:  # a path part that is not hashable: no record holds one
+        return _walk(kind, path)
+
+
+def _walk(kind: str, path: tuple) -> dict:
     node = load_schema(kind)
     for part in path:
         if isinstance(part, int):

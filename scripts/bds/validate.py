@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +69,21 @@ def _project_findings(project: Project, content: Content, wanted: set[str] | Non
     return found
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while records are loaded and checked (and in the loader's
+    worker processes, forked meanwhile). Loading creates hundreds of thousands of small objects and no
+    cycle worth collecting: each collection they trigger re-scans every record loaded so far, a
+    quarter of the validation's time at 5,000 listings. Collection resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(
     project: Project,
     paths: list[Path] | None = None,
@@ -73,6 +91,11 @@ def run(
     workers: int | None = None,
 ) -> Result:
     """Validate the whole project; with `paths`, report only on those files (the rest is context)."""
+    with collector_paused():
+        return _run(project, paths, today, workers)
+
+
+def _run(project: Project, paths: list[Path] | None, today: dt.date | None, workers: int | None) -> Result:
     today = today or dt.date.today()
     wanted = {project.shown(p) for p in paths} if paths else None
     content = load_content(project, extra=paths, workers=workers, kinds=_context_kinds(project, paths))
