@@ -1,16 +1,18 @@
 """Site build benchmark: N synthetic listings and N/50 partners, against the engine's own floor.
 
 For each size: the wall time of `bds build` and of MkDocs alone on the same generated pages (the floor),
-measured alternately in fresh processes, their ratio (target <= 1.15 at 5,000 listings), the peak memory
-of the whole process tree (the build forks: page rendering, QR codes, generation workers), the site's
-size and the catalogue + search payload gzipped (target <= 1 MiB at 5,000). Not a test: it prints figures.
+measured alternately in fresh processes (not sampled: see `run_measured`), their ratio (target <= 1.15
+at 5,000 listings), the peak memory of the whole process tree (the build forks: page rendering, QR
+codes, generation workers), the site's size and the catalogue + search payload gzipped (target <= 1 MiB
+at 5,000). Not a test: it prints figures.
 
     .venv/bin/python bench/site_bench.py [--listings 500,5000,20000] [--repeat 2]
 
-Memory: every 50 ms the sampler adds up the resident set (RSS) and the proportional set (PSS: pages
-shared copy-on-write by forked processes counted once, split among them) of the process and all its
-descendants; the table shows the peaks. RSS counts shared pages once per process (an upper bound).
-The synthetic project is in Italian only (no `languages`): one engine run, as MkDocs alone.
+Memory, in one more `bds build` of its own: every 50 ms the sampler adds up the resident set (RSS) and
+the proportional set (PSS: pages shared copy-on-write by forked processes counted once, split among
+them) of the process and all its descendants; the table shows the peaks. RSS counts shared pages once
+per process (an upper bound). The synthetic project is in Italian only (no `languages`): one engine
+run, as MkDocs alone.
 """
 
 from __future__ import annotations
@@ -100,21 +102,26 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def run_measured(args: list[str], env=None) -> tuple[float, int, int, float]:
-    """Wall seconds, the peak RSS and PSS (bytes) of the child's whole process tree, and the CPU seconds
-    of the tree (processes the build forks and waits for count in its own)."""
+def run_measured(args: list[str], env=None, sample: bool = False) -> tuple[float, int, int, float]:
+    """Wall seconds, the peak RSS and PSS (bytes) of the child's whole process tree (`sample`, else 0),
+    and the CPU seconds of the tree (processes the build forks and waits for count in its own).
+
+    The memory is sampled only when asked: reading smaps_rollup walks every page table of every process
+    of the tree 20 times a second, which slows the measured processes (by 1–1.5 s of a 14 s build at
+    5,000 listings, more for a build in several processes than for MkDocs alone): the timed runs are
+    not sampled, a run of its own measures the memory."""
     peaks = [0, 0]
     cpu = _cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     done = threading.Event()
 
-    def sample() -> None:
+    def sample_memory() -> None:
         while not done.wait(0.05):
             rss, pss = _memory(_tree(proc.pid))
             peaks[0], peaks[1] = max(peaks[0], rss), max(peaks[1], pss)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = threading.Thread(target=sample_memory if sample else done.wait, daemon=True)
     sampler.start()
     out, err = proc.communicate()
     wall = time.perf_counter() - start
@@ -137,14 +144,14 @@ def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict, flo
     root = tmp / f"project-{listings}"
     synthetic.write_project(root, listings=listings, partners=partners, today=dt.date.fromisoformat(TODAY))
     totals, floors, rss, pss, cpus, floor_cpus = [], [], [], [], [], []
+
+    def command(out: Path) -> list[str]:
+        return [PY, "-m", "bds.cli", "--root", str(root), "build", "--out", str(out), "--today", TODAY]
+
     for i in range(repeat):
-        out = tmp / f"site-{listings}-{i}"
-        command = [PY, "-m", "bds.cli", "--root", str(root), "build", "--out", str(out), "--today", TODAY]
-        wall, peak_rss, peak_pss, cpu = run_measured(command, env)
+        wall, _, _, cpu = run_measured(command(tmp / f"site-{listings}-{i}"), env)
         totals.append(wall)
         cpus.append(cpu)
-        rss.append(peak_rss)
-        pss.append(peak_pss)
         if not floor:
             continue
         docs = tmp / f"docs-{listings}-{i}"
@@ -154,6 +161,9 @@ def measure(tmp: Path, listings: int, partners: int, repeat: int, env: dict, flo
         )
         floors.append(floor_wall)
         floor_cpus.append(floor_cpu)
+    _, peak_rss, peak_pss, _ = run_measured(command(tmp / f"site-{listings}-memory"), env, sample=True)
+    rss.append(peak_rss)
+    pss.append(peak_pss)
     site = tmp / f"site-{listings}-0"
     payload = {
         path: gz(site / path)
