@@ -13,6 +13,8 @@ from bds.web import engine, exports, jsonld, model, render, synthetic
 from bds.web.context import SiteContext
 from bds.web.page import Page
 from bds.web.text import Glossary, markdown_html, search_tokens
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -403,3 +405,28 @@ def test_listing_page_shows_every_promised_fact():
     assert 'href="mailto:info@ente.example"' in page
     assert '<div class="bds-print-card"><div class="bds-qr">' in page
     assert re.search(r'<h2 id="descrizione">', page) and 'class="bds-lead"' in page
+
+
+_FACT_PIECES = list("ab &;<>\"'éè09.-+*_`\\[]!#()\t:/ ") + [
+    "<br>",
+    '<a href="../enti/x/">',
+    "</a>",
+    "<strong>",
+    "</strong>",
+    "&amp;",
+    "&lt;",
+    "1. ",
+    "- ",
+    "    ",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_FACT_PIECES), max_size=14))
+def test_a_fact_read_as_text_is_what_markdown_gives(pieces):
+    """The facts' hidden search sentence skips the Markdown converter for fragments it would leave as
+    they are (text.fact_text): the same text as text.plain_text, whatever the fragment."""
+    from bds.web import text
+
+    fragment = "".join(pieces)
+    assert text.fact_text.__wrapped__(fragment) == text.plain_text(fragment)

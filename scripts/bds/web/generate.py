@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -89,13 +87,14 @@ def _check_path(path: str) -> None:
 
 PARALLEL_FROM = 1000  # listings; below this a worker process costs more than it saves
 
-_WORK: tuple = ()
 
-
-def _run_in_worker(index: int) -> dict:
-    content, ctx, providers, language = _WORK
+def _run_heavy(
+    content, ctx: SiteContext, providers: list, heavy: list[int], language: str
+) -> dict[int, dict]:
+    """The heavy providers' outputs, by index (in a forked process: everything is inherited, nothing
+    pickled on the way in; the outputs come back in one piece, read when this side is done)."""
     with messages.use(language=language, words=ctx.labels.words):
-        return providers[index](content, ctx)
+        return {index: providers[index](content, ctx) for index in heavy}
 
 
 def _convert_descriptions_ahead(ctx: SiteContext) -> None:
@@ -116,38 +115,29 @@ def _convert_descriptions_ahead(ctx: SiteContext) -> None:
 def run_providers(content, ctx: SiteContext, providers=None) -> Generated:
     """Run every provider; merge their files and nav in the order of the list (deterministic).
 
-    On big sites, providers marked `heavy = True` run in a forked worker process while the others
-    run here: the machine has two cores and rendering is CPU-bound.
+    On big sites, providers marked `heavy = True` run in a forked process while the others run here:
+    the machine has two cores and rendering is CPU-bound.
     """
-    global _WORK
     resolved = [
         pages.resolve(entry) for entry in (providers if providers is not None else pages.PAGE_PROVIDERS)
     ]
     heavy = [i for i, p in enumerate(resolved) if getattr(p, "heavy", False)]
-    futures = {}
-    pool = None
+    child = None
     if heavy and len(ctx.listings) >= PARALLEL_FROM:
         _convert_descriptions_ahead(ctx)
-        _WORK = (
-            content,
-            ctx,
-            resolved,
-            messages.current_language(),
-        )  # inherited by the forked worker, never pickled
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        futures = {i: pool.submit(_run_in_worker, i) for i in heavy}
+        language = messages.current_language()
+        child = engine.run_forked(lambda: _run_heavy(content, ctx, resolved, heavy, language))
+    away = set(heavy) if child is not None else set()
     files: SiteFiles = {}
     owner: dict[str, str] = {}
     nav: list = []
     try:
         with messages.use(words=ctx.labels.words):  # the renderers' texts in the territory's words
-            outputs = {i: p(content, ctx) for i, p in enumerate(resolved) if i not in futures}
+            outputs = {i: p(content, ctx) for i, p in enumerate(resolved) if i not in away}
             nav_of = [pages.nav_of(provider, ctx) for provider in resolved]
-        outputs.update({i: f.result() for i, f in futures.items()})
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        _WORK = ()
+    finally:  # read only now: read while this side works, the transfer would take turns with it
+        done_away = engine.collect_forked(child) if child is not None else {}
+    outputs.update(done_away)
     for index, provider in enumerate(resolved):
         name = getattr(provider, "__qualname__", repr(provider))
         for path, data in outputs[index].items():

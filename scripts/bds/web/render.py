@@ -18,7 +18,17 @@ from .context import SiteContext
 from .engine import button_class
 from .model import rel
 from .page import Page
-from .text import esc, guide_html, markdown_html, own_expansion, plain_text, safe_url, stopwords, t_html
+from .text import (
+    esc,
+    fact_text,
+    guide_html,
+    markdown_html,
+    own_expansion,
+    plain_text,
+    safe_url,
+    stopwords,
+    t_html,
+)
 
 QR_PLACEHOLDER = "<!--bds:qr-->"
 HEADER_SEARCH_MAX_LISTINGS = 400  # above this, listings are found only by the catalogue's own search
@@ -179,7 +189,7 @@ def facts(rows: list[tuple[str, str]], searchable: bool = False) -> str:
         + "</dl>"
     )
     if searchable:
-        text = " ".join(f"{k}: {plain_text(re.sub(r'<br>', '; ', v)).rstrip('.')}." for k, v in shown)
+        text = " ".join(f"{k}: {fact_text(re.sub(r'<br>', '; ', v)).rstrip('.')}." for k, v in shown)
         html += f'<p class="bds-search-text" hidden>{esc(text)}</p>'
     return html
 
