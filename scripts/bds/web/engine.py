@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -693,7 +694,8 @@ def build_in_processes(cfg, workers: int) -> list[tuple[str | None, str]]:
         files, nav, env, pages, deferred = _read_pages(cfg)
         index = _search_index(cfg)
         start = len(index.entries) if index is not None else 0
-        shares = _render_shares(_Shared(cfg, files, pages, nav, env, index, deferred), workers)
+        run = _Shared(cfg, files, pages, nav, env, index, deferred)
+        shares = _render_shares(run, workers, alongside=_static_files_copier(files))
         if index is not None:
             index.entries[start:] = [entry for i in range(len(pages)) for entry in shares.entries[i]]
         for number, facts in shares.facts.items():
@@ -747,12 +749,20 @@ def _read_pages(cfg):
             deferred.add(number)
             continue
         steps._populate_page(file.page, cfg, files)
-    env = cfg.plugins.on_env(env, config=cfg, files=files)
-    files.copy_static_files(inclusion=included)
+    env = cfg.plugins.on_env(env, config=cfg, files=files)  # the static files: see _static_files_copier
     if not may_defer:
         _build_templates(cfg, env, files, nav)
         cfg.extra["bds_templates_written"] = True
     return files, nav, env, pages, deferred
+
+
+def _static_files_copier(files) -> Callable[[], None]:
+    """MkDocs's copy of the static files (the theme's assets, the open data: 60 MB at 5,000 listings),
+    done by a thread of this process while the pages are rendered, once the children are forked (a
+    thread is never forked): writing releases the interpreter, the pages need none of these files."""
+    from mkdocs.structure.files import InclusionLevel
+
+    return lambda: files.copy_static_files(inclusion=InclusionLevel.is_included)
 
 
 def _build_templates(cfg, env, files, nav) -> None:
@@ -873,15 +883,17 @@ def _populate_page(page, cfg, files) -> None:
         cfg._current_page = None
 
 
-def _render_shares(run: _Shared, workers: int) -> _Shares:
+def _render_shares(run: _Shared, workers: int, alongside: Callable[[], None] | None = None) -> _Shares:
     """Page k goes to process k mod `workers` (listing pages are alike: the shares take the same time);
-    the parent renders share 0 while the children render theirs, then collects what they send back."""
+    the parent renders share 0 while the children render theirs, then collects what they send back.
+    `alongside` runs in a thread of the parent meanwhile (its error is raised after the pages)."""
     shares = _Shares()
     # The pages read so far stay until the end: frozen, the collector neither scans them again nor
     # writes to their pages of memory (which would copy them into every child).
     gc.freeze()
     count = len(run.pages)
     children = [_fork_share(run, range(k, count, workers)) for k in range(1, workers)]
+    helper = _Alongside(alongside)
     extra = run.cfg.extra
     report = extra.get("bds_progress")
     if report is not None:  # the parent sees its own pages only: it counts for every process
@@ -892,6 +904,7 @@ def _render_shares(run: _Shared, workers: int) -> _Shares:
     finally:
         extra["bds_progress"] = report
         received += [collect_forked(child) for child in children]
+        helper.join()
     for entries, facts, warnings in received:
         shares.entries.update(entries)
         shares.facts.update(facts)
@@ -899,6 +912,28 @@ def _render_shares(run: _Shared, workers: int) -> _Shares:
     for i in range(count):
         shares.entries.setdefault(i, [])
     return shares
+
+
+class _Alongside:
+    """`work()` in a thread, started now; `join()` waits for it and raises its error, if any."""
+
+    def __init__(self, work: Callable[[], None] | None):
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(work,)) if work is not None else None
+        if self.thread is not None:
+            self.thread.start()
+
+    def _run(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - raised again by join(), in the caller's thread
+            self.error = error
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _fork_share(run: _Shared, numbers) -> tuple[int, int]:
