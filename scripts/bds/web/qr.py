@@ -187,20 +187,24 @@ def labelled(drawing: str, label: str) -> str:
 
 
 def _svg(matrix) -> str:
+    """segno's `svg_inline` drawing of the modules: one path, a relative move and a horizontal line per run
+    of dark modules, row after row (all rows in one search: a row ends with a light separator)."""
     rows = [bytes(row) for row in matrix]
     if not rows or rows[0][:1] != b"\x01":  # never for a QR code (finder pattern)
         raise ValueError("not a QR code matrix")
+    width = len(rows[0]) + 1
     moves: list[str] = []
-    last_x, last_y = 0, 0.0
-    for number, row in enumerate(rows):
-        y = BORDER + 0.5 + number
-        for run in _DARK_RUN.finditer(row):
-            start, end = BORDER + run.start(), BORDER + run.end()
-            dy = y - last_y
-            moves.append(
-                f"{'m' if moves else 'M'}{start - last_x} {int(dy) if int(dy) == dy else dy}h{end - start}"
-            )
-            last_x, last_y = end, y
+    last_row, last_end = -1, 0
+    for run in _DARK_RUN.finditer(b"\x00".join(rows)):
+        row, start = divmod(run.start(), width)
+        length = run.end() - run.start()
+        if row == last_row:
+            moves.append(f"m{start - last_end} 0h{length}")
+        elif moves:
+            moves.append(f"m{start - last_end} {row - last_row}h{length}")
+        else:  # the first move is absolute, to the middle of the first row's modules
+            moves.append(f"M{BORDER + start} {BORDER + 0.5 + row}h{length}")
+        last_row, last_end = row, start + length
     side = (len(rows) + 2 * BORDER) * SCALE
     return (
         f'<svg viewBox="0 0 {side} {side}" class="bds-qr-svg">'
