@@ -12,6 +12,8 @@ import pytest
 import yaml
 from bds.content import Project
 from bds.web import build, engine, postprocess, synthetic
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -207,3 +209,41 @@ def test_a_big_site_generates_its_pages_in_two_processes_with_the_same_bytes(tmp
     assert len(text._AHEAD) >= 10  # half of the descriptions came converted from the other process
     assert alone == shared
     assert any(path.startswith("opportunita/") for path in shared)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    title=st.text(max_size=40),
+    description=st.text(max_size=40),
+    searchable=st.booleans(),
+    boost=st.sampled_from([0, 1, 2, 1.5, 10, 0.25, 1e-5]),
+    lastmod=st.text(max_size=12),
+    side_menu=st.booleans(),
+    outline=st.booleans(),
+    html=st.booleans(),
+)
+def test_the_kits_front_matter_is_read_as_yaml_reads_it(
+    title, description, searchable, boost, lastmod, side_menu, outline, html
+):
+    """Pages read in the render processes skip the YAML parser for the front matter the kit writes
+    (engine.front_matter_data): the same Markdown and metadata as MkDocs's meta.get_data, or None."""
+    from bds.web.page import Page
+    from mkdocs.utils import meta
+
+    page = Page(
+        title,
+        "<div>corpo</div>" if html else "Testo.",
+        description=description,
+        html=html,
+        searchable=searchable,
+        search_boost=boost,
+        lastmod=lastmod,
+        side_menu=side_menu,
+        outline=outline,
+    )
+    source = engine.page_source(page)
+    known = engine.front_matter_data(source)
+    assert known is None or known == meta.get_data(source)
+    plain = all(text.isascii() and text.isalnum() for text in (title, description, lastmod or "x"))
+    if plain and boost != 1e-5:  # plain texts, the usual boosts: always read without the parser
+        assert known is not None

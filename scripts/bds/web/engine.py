@@ -863,7 +863,7 @@ def _populate_page(page, cfg, files) -> None:
     cfg._current_page = page
     try:
         page = cfg.plugins.on_pre_page(page, config=cfg, files=files)
-        page.read_source(cfg)
+        _read_source(page, cfg)
         page.markdown = cfg.plugins.on_page_markdown(page.markdown, page=page, config=cfg, files=files)
         if page.markdown == "" and page.meta.get(PRERENDERED_KEY) is True:
             page.content, page.toc, page._title_from_render = "", get_toc([]), None
@@ -881,6 +881,74 @@ def _populate_page(page, cfg, files) -> None:
         raise
     finally:
         cfg._current_page = None
+
+
+def _read_source(page, cfg) -> None:
+    """`Page.read_source`, where the front matter the kit writes (`_front_matter`) is read by
+    `front_matter_data` instead of the YAML parser (a fifth of a page's reading and converting)."""
+    from mkdocs.utils import meta
+
+    source = cfg.plugins.on_page_read_source(page=page, config=cfg)
+    if source is None:
+        try:
+            source = page.file.content_string
+        except (OSError, ValueError):
+            page.read_source(cfg)  # MkDocs says what is wrong with the file and stops
+            return
+    known = front_matter_data(source)
+    page.markdown, page.meta = known if known is not None else meta.get_data(source)
+
+
+# Characters that the YAML reader refuses in a document (PyYAML's Reader.NON_PRINTABLE) or reads as a
+# line break inside a quoted text: a front matter holding one is left to the YAML parser.
+_YAML_SPECIAL = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_TEXT_KEYS = ("title", "description", "lastmod")
+
+
+def front_matter_data(source: str) -> tuple[str, dict] | None:
+    """(Markdown, metadata) as MkDocs's `meta.get_data(source)` gives them, for the front matter
+    `_front_matter` writes (JSON texts, `search:` with `exclude` or `boost`, `hide: [...]`, the
+    pre-rendered flag); None for anything else, which the YAML parser reads."""
+    end = source.find("\n---\n", 3)
+    if not source.startswith("---\n") or end < 0:
+        return None
+    lines, data, i = source[4 : end + 1].split("\n")[:-1], {}, 0
+    while i < len(lines):
+        key, _, value = lines[i].partition(": ")
+        if (
+            key in _TEXT_KEYS
+            and value.startswith('"')
+            and not _YAML_SPECIAL.search(value)
+            and (
+                not _SURROGATE_ESCAPE.search(value)  # YAML refuses the two halves of an escaped character
+            )
+        ):
+            data[key] = json.loads(value)
+        elif lines[i] == "search:" and i + 1 < len(lines) and _search_value(lines[i + 1]) is not None:
+            data["search"] = _search_value(lines[i + 1])
+            i += 1
+        elif key == "hide" and value in ("[navigation]", "[toc]", "[navigation, toc]"):
+            data["hide"] = value[1:-1].split(", ")
+        elif lines[i] == f"{PRERENDERED_KEY}: true":
+            data[PRERENDERED_KEY] = True
+        else:
+            return None
+        i += 1
+    return source[end + 5 :].lstrip("\n"), data
+
+
+def _search_value(line: str) -> dict | None:
+    if line == "  exclude: true":
+        return {"exclude": True}
+    boost = line.removeprefix("  boost: ")
+    if boost != line and re.fullmatch(r"[1-9][0-9]*", boost):
+        return {"boost": int(boost)}
+    if boost != line and re.fullmatch(r"[0-9]+\.[0-9]+", boost):
+        return {"boost": float(boost)}
+    return None
 
 
 def _render_shares(run: _Shared, workers: int, alongside: Callable[[], None] | None = None) -> _Shares:
