@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import collector, rules
 from . import findings as F
-from . import rules
 from .content import Content, Project, load_content
 from .web import engine
 
@@ -69,21 +66,6 @@ def _project_findings(project: Project, content: Content, wanted: set[str] | Non
     return found
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while records are loaded and checked (and in the loader's
-    worker processes, forked meanwhile). Loading creates hundreds of thousands of small objects and no
-    cycle worth collecting: each collection they trigger re-scans every record loaded so far, a
-    quarter of the validation's time at 5,000 listings. Collection resumes afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def run(
     project: Project,
     paths: list[Path] | None = None,
@@ -91,7 +73,7 @@ def run(
     workers: int | None = None,
 ) -> Result:
     """Validate the whole project; with `paths`, report only on those files (the rest is context)."""
-    with collector_paused():
+    with collector.paused():  # loading makes hundreds of thousands of objects, no cycle
         return _run(project, paths, today, workers)
 
 

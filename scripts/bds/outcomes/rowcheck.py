@@ -25,20 +25,19 @@ frictionless (`None` below). No value of a cell leaves this module: errors carry
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import functools
-import gc
 import io
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .. import collector
 from . import package
 
 LIMIT_ERRORS = 1000  # frictionless' DEFAULT_LIMIT_ERRORS, per table
@@ -289,19 +288,6 @@ def columns_of(text: str, width: int) -> list[list[str]] | None:
     return [flat[i::width] for i in range(width)]
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while millions of cells are made (none of them is a cycle): Python
-    would otherwise walk every object made so far, again and again, as the lists grow."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def header_row(rows: list[list[str]]) -> int:
     """The row frictionless takes for the header: the first of its sample (100 rows) whose width is
     within 10% of the sample's mean width (row 1 when none is)."""
@@ -460,7 +446,7 @@ def check(texts: dict[str, str], headers: dict[str, list[str]]) -> dict[str, lis
     for name in package.TABLES:
         if headers.get(name) != expected[name] or not plain_dialect(texts[name]):
             return None
-    with paused_gc():
+    with collector.paused():
         return _check(texts, headers)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .. import messages
+from .. import collector, messages
 from ..errors import BdsError
 from ..findings import ERROR, Finding
 from ..pipeline.quarter import Quarter
@@ -809,7 +809,7 @@ def _content_problems(
     for table, header in headers.items():
         identity += _identifier_columns(table, header)
         identity += _identifier_values(table, texts[table], header)
-    with rowcheck.paused_gc():  # the typed tables are millions of objects, none of them a cycle
+    with collector.paused():  # the typed tables are millions of objects, none of them a cycle
         data = package.load(data_dir, texts)
         return identity, data, domain_problems(data, territory)
 
