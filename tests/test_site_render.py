@@ -430,3 +430,115 @@ def test_a_fact_read_as_text_is_what_markdown_gives(pieces):
 
     fragment = "".join(pieces)
     assert text.fact_text.__wrapped__(fragment) == text.plain_text(fragment)
+
+
+# Pieces of descriptions: prose, list items, paragraph breaks, and what Markdown reads as syntax.
+_PROSE_PIECES = [
+    "Un corso",
+    "di cucina",
+    " per tutti",
+    "È aperto",
+    "l'orto",
+    "«insieme»",
+    "(CPS)",
+    "11 posti",
+    "2026",
+    "ß²",
+    ",",
+    ".",
+    ":",
+    ";",
+    "?",
+    "!",
+    "—",
+    "-",
+    "/",
+    "%",
+    '"',
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    "- ",
+    "-  ",
+    "* ",
+    "+ ",
+    "1. ",
+    "1) ",
+    "> ",
+    "    ",
+    "\t",
+    "\r",
+    "\u00a0",
+    "# ",
+    "---",
+    "===",
+    "*",
+    "_",
+    "`",
+    "&",
+    "&amp;",
+    "<b>",
+    "<",
+    "|",
+    "\\",
+    "[a](b)",
+    "![x](y)",
+    "\u2028",
+    "\u0301",
+]
+_PROSE_LINES = st.tuples(
+    st.sampled_from(_PROSE_PIECES[:10]), st.lists(st.sampled_from(_PROSE_PIECES[:22]), max_size=5)
+).map(lambda line: line[0] + "".join(line[1]))
+
+
+@st.composite
+def _descriptions(draw):
+    """Mostly well-formed prose and lists, with any piece anywhere now and then."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 4))):
+        lines = draw(st.lists(_PROSE_LINES, min_size=1, max_size=3))
+        if draw(st.booleans()):
+            lines = ["- " + line for line in lines]
+        blocks.append("\n".join(lines))
+    text = draw(st.sampled_from(["\n\n", "\n\n\n", "\n"])).join(blocks)
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(_PROSE_PIECES)) + text[at:]
+    return text
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.one_of(_descriptions(), st.lists(st.sampled_from(_PROSE_PIECES), max_size=16).map("".join)))
+def test_prose_skips_the_converter_with_the_same_html(source):
+    """Descriptions in plain prose and "- " lists skip the Markdown converter (text._prose_html): where
+    they do, the HTML is what the converter and the sanitiser give, whatever the text."""
+    from bds.web import text
+
+    fast = text._prose_html(source)
+    assert fast is None or fast == text.converted_html(source, 3)
+
+
+def test_prose_and_lists_take_the_fast_path():
+    """The shortcut is taken for what descriptions usually are (else the test above proves nothing),
+    and refused for Markdown syntax; every description of the Milan content gives the converter's HTML."""
+    from bds.content import Project, load_content
+    from bds.web import text
+
+    taken = [
+        "Un corso di cucina.\nSi lavora in gruppo.",
+        "Il programma:\n\n- igiene e sicurezza;\n- 11 ore di pratica.\n\nÈ gratuito (CPS).\n",
+        "- uno\n- due",
+    ]
+    refused = ["- a\n\n- b", "Testo *importante*.", "1. primo", "a  \nb", "A &amp; B", "Titolo\n===", "    codice"]
+    for source in taken:
+        assert text._prose_html(source) == text.converted_html(source, 3)
+    for source in refused:
+        assert text._prose_html(source) is None
+    project = Project(Path(__file__).resolve().parents[1])
+    content = load_content(project)
+    sources = [doc.data.get("description", "") for kind in ("opportunity", "partner") for doc in content.valid(kind)]
+    assert len(sources) > 50
+    for source in sources:
+        assert text._markdown_html.__wrapped__(source, 3) == text.converted_html(source, 3)

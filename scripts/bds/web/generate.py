@@ -86,6 +86,7 @@ def _check_path(path: str) -> None:
 
 
 PARALLEL_FROM = 1000  # listings; below this a worker process costs more than it saves
+FORK_CONVERSIONS_FROM = 200  # descriptions for the Markdown converter (0.3 ms each) worth a second process
 
 
 def _run_heavy(
@@ -98,18 +99,23 @@ def _run_heavy(
 
 
 def _convert_descriptions_ahead(ctx: SiteContext) -> None:
-    """Convert every listing's description (Markdown) once, half of them in a forked process, before the
-    providers split between two processes: the listing page, its JSON-LD, the catalogue's search data and
-    the open data all need it, and each process would otherwise convert them all (seconds at 5,000)."""
+    """Convert every listing's description (Markdown) once before the providers split between two
+    processes: the listing page, its JSON-LD, the catalogue's search data and the open data all need it,
+    and each process would otherwise convert them all. Plain prose needs no converter (text.prose_html,
+    nearly every description); when many need it, half of those are converted in a forked process."""
     sources = sorted({str(item.get("description", "")) for item in ctx.listings})
-    theirs = sources[1::2]  # every other one: both halves alike in length
-    child = engine.run_forked(lambda: [text.markdown_html(source, 3) for source in theirs])
+    prose = {source: text.prose_html(source) for source in sources}
+    ready = {source: html for source, html in prose.items() if html is not None}
+    rest = [source for source, html in prose.items() if html is None]
+    theirs = rest[1::2] if len(rest) >= FORK_CONVERSIONS_FROM else []  # every other one: halves alike
+    mine = rest[0::2] if theirs else rest
+    child = engine.run_forked(lambda: [text.markdown_html(source, 3) for source in theirs]) if theirs else None
     try:
-        for source in sources[0::2]:
-            text.markdown_html(source, 3)
+        ready.update((source, text.markdown_html(source, 3)) for source in mine)
     finally:
-        converted = engine.collect_forked(child)
-    text.remember_markdown(3, dict(zip(theirs, converted, strict=True)))
+        converted = engine.collect_forked(child) if child is not None else []
+    ready.update(zip(theirs, converted, strict=True))
+    text.remember_markdown(3, ready)
 
 
 def run_providers(content, ctx: SiteContext, providers=None) -> Generated:

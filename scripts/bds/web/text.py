@@ -145,6 +145,40 @@ def _plain_paragraphs(source: str) -> str:
     return "".join(f"<p>{esc(part)}</p>" for part in re.split(r"\n[ \t]*\n", source) if part.strip())
 
 
+# Prose that Markdown turns into paragraphs and lists of the same text (what partners write, nearly all
+# of it): blocks parted by empty lines, each either lines of prose or a list of "- " items of prose, no
+# list right after another (Markdown would join them into one list of paragraphs). A line of prose is
+# letters, digits, spaces and common punctuation, starting with a letter or a number that is not a
+# list's ("1." or "1)") and ending without a space: none of Markdown's syntax can start or appear in it
+# (no *_`[]<>&\\#|, no quote, code block, heading, rule or line break), no character needs escaping,
+# nothing is left for the sanitiser to remove. Anything else goes to the converter.
+_PUNCTUATION = ".,;:'\"?!()%/\u2018\u2019\u201c\u201d\u00ab\u00bb\u2013\u2014-"
+# (possessive runs: the two classes share no character, so nothing is given back; twice as fast)
+_PROSE_LINE = rf"(?![0-9]+[.)])[^\W_](?:[^\W_]++|[ {_PUNCTUATION}]++)*+(?<! )"
+_PROSE_PARAGRAPH = re.compile(rf"{_PROSE_LINE}(?:\n{_PROSE_LINE})*")
+_PROSE_LIST = re.compile(rf"- {_PROSE_LINE}(?:\n- {_PROSE_LINE})*")
+
+
+def _prose_html(source: str) -> str | None:
+    """What `_markdown_html` gives for prose (see _PROSE_LINE), without the converter; None otherwise.
+    Prose is never nested deeper than a list (MAX_NESTING holds); a block too long for the converter
+    (MAX_BLOCK, as `longest_block` measures it) goes where the converter would send it."""
+    out: list[str] = []
+    after_list = False
+    for block in re.split(r"\n\n+", source.strip("\n")):
+        if len(block) > MAX_BLOCK:
+            return None
+        if _PROSE_PARAGRAPH.fullmatch(block):
+            out.append(f"<p>{block}</p>")
+            after_list = False
+        elif not after_list and _PROSE_LIST.fullmatch(block):
+            out.append("<ul>\n<li>" + block[2:].replace("\n- ", "</li>\n<li>") + "</li>\n</ul>")
+            after_list = True
+        else:
+            return None
+    return "\n".join(out)
+
+
 def _convert(source: str) -> str:
     """Markdown to (unsanitised) HTML; text nested too deep becomes escaped paragraphs instead."""
     source = source or ""
@@ -194,6 +228,12 @@ def markdown_html(source: str, top_level: int = 2) -> str:
     return ahead if ahead is not None else _markdown_html(source, top_level)
 
 
+def prose_html(source: str) -> str | None:
+    """`markdown_html(source, level)` for plain prose and lists (any level: prose has no heading), made
+    without the Markdown converter; None for text that needs it (see _PROSE_LINE)."""
+    return _prose_html(source)
+
+
 def remember_markdown(top_level: int, converted: dict[str, str]) -> None:
     """Keep what `markdown_html(source, top_level)` gave in another process, for each source (a big site
     converts its descriptions in two processes before the page providers run: bds.web.generate); what
@@ -204,6 +244,12 @@ def remember_markdown(top_level: int, converted: dict[str, str]) -> None:
 
 @lru_cache(maxsize=20000)  # a listing's description feeds its page, JSON-LD, exports and search
 def _markdown_html(source: str, top_level: int) -> str:
+    prose = _prose_html(source)  # plain prose (nearly every description): the same HTML, 20 times faster
+    return prose if prose is not None else converted_html(source, top_level)
+
+
+def converted_html(source: str, top_level: int) -> str:
+    """`markdown_html` by the Markdown converter and the sanitiser, whatever the text."""
     rendered = _shift_headings(_convert(source), top_level)
     return nh3.clean(
         rendered,
