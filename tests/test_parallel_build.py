@@ -78,10 +78,12 @@ def test_a_page_that_fails_in_a_child_process_fails_the_build(tmp_path, monkeypa
     root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
     original = engine._render_share
 
-    def failing(run, numbers):
-        if 0 not in numbers:  # a child's share
+    parent = os.getpid()
+
+    def failing(run, numbers, queue=None):
+        if os.getpid() != parent:  # a child's share
             raise ValueError("broken page")
-        return original(run, numbers)
+        return original(run, numbers, queue)
 
     monkeypatch.setattr(engine, "_render_share", failing)
     with pytest.raises(ValueError, match="broken page"):
@@ -130,13 +132,15 @@ def test_strict_mode_holds_when_the_pages_are_shared(tmp_path, monkeypatch):
     root = synthetic.write_project(tmp_path / "project", listings=6, partners=2, today=TODAY)
     original = engine._render_share
 
-    def warning_in_child(run, numbers):
-        if 0 not in numbers:  # a child's share: as if a page of it had a link to no page
+    parent = os.getpid()
+
+    def warning_in_child(run, numbers, queue=None):
+        if os.getpid() != parent:  # a child's share: as if a page of it had a link to no page
             logging.getLogger("mkdocs.structure.pages").warning(
                 "Doc file 'opportunita/altrove.md' contains a link 'manca.md', but the target is not found "
                 "among documentation files."
             )
-        return original(run, numbers)
+        return original(run, numbers, queue)
 
     monkeypatch.setattr(engine, "_render_share", warning_in_child)
     with pytest.raises(BdsError) as stopped:

@@ -86,9 +86,15 @@ def recover(project: Project | None, out: Path, log) -> None:
 
 
 def progress_printer(stream=sys.stderr, every: int = 500, total: int = 0):
+    """A line each time the pages done pass a multiple of `every` (the count may skip numbers: several
+    processes render the pages)."""
+    printed = [0]
+
     def report_pages(done: int) -> None:
-        if done % every == 0:
-            print(messages.t("site.build.progress", done=done, total=total), file=stream, flush=True)
+        reached = done // every * every
+        if reached > printed[0]:
+            printed[0] = reached
+            print(messages.t("site.build.progress", done=reached, total=total), file=stream, flush=True)
 
     return report_pages
 

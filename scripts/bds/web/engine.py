@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -414,7 +414,8 @@ def _stopped(counter: _Counter, config_path: Path, failure: str) -> BdsError:
     """The engine stopped: a page's warning (strict mode) names the page; anything else, the configuration."""
     on_pages = [(page, text) for page, text in zip(counter.pages, counter.messages, strict=True) if page]
     if on_pages:
-        page, text = on_pages[0]
+        # the first page in the site's order: the same whichever process rendered which page
+        page, text = min(on_pages, key=lambda found: walk_order(found[0]))
         found = _BROKEN_LINK.search(text)
         problem = messages.t("site.engine.broken_link", target=found.group(1)) if found else text.strip()
         more = " " + messages.t("site.engine.more_warnings", count=len(counter.messages))
@@ -662,8 +663,8 @@ def build(site: SiteInput, today: date, workers: int = 1) -> list[str]:
 # ~80% of the engine's time) depends only on what is known before the first page is rendered: the
 # configuration, the files, the navigation and every page's Markdown already converted. So the build
 # below is MkDocs's own `build` (mkdocs.commands.build.build, 1.6) with one change: after that shared
-# part, the process forks and each process renders and writes every n-th page with MkDocs's own
-# `_build_page`. The children inherit everything copy-on-write and send back only what the parent
+# part, the process forks and the processes render and write the pages, each taking the next ones
+# nobody has taken, with MkDocs's own `_build_page`. The children inherit everything copy-on-write and send back only what the parent
 # writes after the pages: the search plugin's entries of their pages (put back in page order, so
 # search_index.json has the same bytes as a one-process build) and the engine's warnings.
 
@@ -831,9 +832,11 @@ class _Shared:
     deferred: set[int]
 
 
-def _render_share(run: _Shared, numbers) -> tuple[dict[int, list], dict[int, _PageFacts]]:
-    """Read and convert (the deferred ones), render and write the pages at `numbers`; their search entries
-    and the deferred pages' facts, by page number."""
+def _render_share(
+    run: _Shared, numbers: Iterable[int], queue: _PageQueue | None = None
+) -> tuple[dict[int, list], dict[int, _PageFacts]]:
+    """Read and convert (the deferred ones), render and write the pages at `numbers`, each counted done
+    in `queue`; their search entries and the deferred pages' facts, by page number."""
     from mkdocs.commands import build as steps
 
     entries: dict[int, list] = {}
@@ -850,6 +853,8 @@ def _render_share(run: _Shared, numbers) -> tuple[dict[int, list], dict[int, _Pa
         if run.index is not None:
             entries[number] = run.index.entries[before:]
             del run.index.entries[before:]
+        if queue is not None:
+            queue.finished()
     return entries, facts
 
 
@@ -952,27 +957,30 @@ def _search_value(line: str) -> dict | None:
 
 
 def _render_shares(run: _Shared, workers: int, alongside: Callable[[], None] | None = None) -> _Shares:
-    """Page k goes to process k mod `workers` (listing pages are alike: the shares take the same time);
-    the parent renders share 0 while the children render theirs, then collects what they send back.
-    `alongside` runs in a thread of the parent meanwhile (its error is raised after the pages)."""
+    """The pages rendered by `workers` processes (this one and forked children), each taking the next
+    pages nobody has taken (`_PageQueue`); then what the children send back is collected. `alongside`
+    runs in a thread of this process meanwhile (its error is raised after the pages)."""
     shares = _Shares()
     # The pages read so far stay until the end: frozen, the collector neither scans them again nor
     # writes to their pages of memory (which would copy them into every child).
     gc.freeze()
     count = len(run.pages)
-    children = [_fork_share(run, range(k, count, workers)) for k in range(1, workers)]
+    queue = _PageQueue(count)
+    children = [_fork_share(run, queue) for _ in range(1, workers)]
     helper = _Alongside(alongside)
     extra = run.cfg.extra
     report = extra.get("bds_progress")
-    if report is not None:  # the parent sees its own pages only: it counts for every process
-        extra["bds_progress"] = lambda done: report(done * workers)
+    if report is not None:  # this process counts the pages every process has finished
+        extra["bds_progress"] = lambda _: report(queue.done)
     received: list[tuple] = []
     try:
-        received.append((*_render_share(run, range(0, count, workers)), []))
+        received.append((*_render_share(run, queue.numbers(), queue), []))
     finally:
         extra["bds_progress"] = report
         received += [collect_forked(child) for child in children]
         helper.join()
+    if report is not None:  # the last pages may be another process's
+        report(queue.done)
     for entries, facts, warnings in received:
         shares.entries.update(entries)
         shares.facts.update(facts)
@@ -980,6 +988,43 @@ def _render_shares(run: _Shared, workers: int, alongside: Callable[[], None] | N
     for i in range(count):
         shares.entries.setdefault(i, [])
     return shares
+
+
+class _PageQueue:
+    """The numbers of the pages still to render, shared by the processes that render them (made before
+    they fork): each process takes the next CHUNK numbers nobody has taken, so one slowed by other work
+    (this process copies the static files meanwhile) renders fewer pages and all end together. Which
+    process renders a page changes nothing in it (tests/test_parallel_build.py: the same bytes)."""
+
+    CHUNK = 8  # pages (~20 ms): the processes end within one chunk of each other
+
+    def __init__(self, count: int):
+        import multiprocessing
+
+        fork = multiprocessing.get_context("fork")
+        self.count = count
+        self._next = fork.RawValue("q", 0)
+        self._done = fork.RawValue("q", 0)
+        self._lock = fork.Lock()
+
+    def numbers(self) -> Iterator[int]:
+        """The pages this process renders, taken a chunk at a time as it goes."""
+        while True:
+            with self._lock:
+                start = self._next.value
+                self._next.value = start + self.CHUNK
+            if start >= self.count:
+                return
+            yield from range(start, min(start + self.CHUNK, self.count))
+
+    def finished(self) -> None:
+        with self._lock:
+            self._done.value += 1
+
+    @property
+    def done(self) -> int:
+        """How many pages all the processes have finished."""
+        return self._done.value
 
 
 class _Alongside:
@@ -1004,16 +1049,16 @@ class _Alongside:
             raise self.error
 
 
-def _fork_share(run: _Shared, numbers) -> tuple[int, int]:
-    """A child that renders the pages at `numbers` (see run_forked); it sends their search entries, the
-    deferred pages' facts and the engine's warnings it saw."""
+def _fork_share(run: _Shared, queue: _PageQueue) -> tuple[int, int]:
+    """A child that renders the pages it takes from `queue` (see run_forked); it sends their search
+    entries, the deferred pages' facts and the engine's warnings it saw."""
 
     def share() -> tuple[dict[int, list], dict[int, _PageFacts], list[tuple[str | None, str]]]:
         run.cfg.extra.pop("bds_progress", None)
         counter = _Counter()  # the parent's counter is a copy here: its messages would be lost
         counter.config = run.cfg
         logging.getLogger("mkdocs").addHandler(counter)
-        entries, facts = _render_share(run, numbers)
+        entries, facts = _render_share(run, queue.numbers(), queue)
         return entries, facts, counter.found()
 
     return run_forked(share)
