@@ -189,15 +189,20 @@ def test_anchors_of_pages_read_in_the_children_are_checked(tmp_path, monkeypatch
     assert not (tmp_path / "broken").exists()
 
 
-def test_a_big_site_generates_its_pages_in_two_processes_with_the_same_bytes(tmp_path, monkeypatch):
-    """From `generate.PARALLEL_FROM` listings the descriptions are converted ahead, half in a forked
-    process, and the heavy providers (listing and filter pages) run in a worker: the same files as one
-    process gives, and the worker really ran (its conversions were not made in this process)."""
+@pytest.mark.parametrize("prose", [True, False])
+def test_a_big_site_generates_its_pages_in_two_processes_with_the_same_bytes(tmp_path, monkeypatch, prose):
+    """From `generate.PARALLEL_FROM` listings the descriptions are converted ahead (plain prose without
+    the converter; when many need it, half of those in a forked process) and the heavy providers
+    (listing and filter pages) run in a worker: the same files as one process gives, and the worker
+    really ran (its conversions were not made in this process)."""
     from bds import validate
     from bds.web import generate, text
 
     root = synthetic.write_project(tmp_path / "project", listings=30, partners=3, today=TODAY)
     content = validate.run(Project(root), today=TODAY).content
+    if not prose:  # as if no description were plain prose: all go to the converter, half in the child
+        monkeypatch.setattr(text, "prose_html", lambda source: None)
+        monkeypatch.setattr(generate, "FORK_CONVERSIONS_FROM", 10)
 
     def generated(parallel_from: int) -> dict:
         monkeypatch.setattr(generate, "PARALLEL_FROM", parallel_from)
@@ -210,7 +215,10 @@ def test_a_big_site_generates_its_pages_in_two_processes_with_the_same_bytes(tmp
     alone = generated(10**9)
     text._markdown_html.cache_clear()
     shared = generated(10)
-    assert len(text._AHEAD) >= 10  # half of the descriptions came converted from the other process
+    descriptions = {item.data.get("description", "") for item in content.valid("opportunity")}
+    assert len(text._AHEAD) >= len(descriptions)  # every description ready before the providers
+    if not prose:  # this process converted only its half of them
+        assert text._markdown_html.cache_info().misses < len(descriptions) * 3 // 4
     assert alone == shared
     assert any(path.startswith("opportunita/") for path in shared)
 

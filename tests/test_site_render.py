@@ -531,14 +531,24 @@ def test_prose_and_lists_take_the_fast_path():
         "Il programma:\n\n- igiene e sicurezza;\n- 11 ore di pratica.\n\nÈ gratuito (CPS).\n",
         "- uno\n- due",
     ]
-    refused = ["- a\n\n- b", "Testo *importante*.", "1. primo", "a  \nb", "A &amp; B", "Titolo\n===", "    codice"]
+    refused = [
+        "- a\n\n- b",
+        "Testo *importante*.",
+        "1. primo",
+        "a  \nb",
+        "A &amp; B",
+        "Titolo\n===",
+        "    codice",
+    ]
     for source in taken:
         assert text._prose_html(source) == text.converted_html(source, 3)
     for source in refused:
         assert text._prose_html(source) is None
     project = Project(Path(__file__).resolve().parents[1])
     content = load_content(project)
-    sources = [doc.data.get("description", "") for kind in ("opportunity", "partner") for doc in content.valid(kind)]
+    sources = [
+        doc.data.get("description", "") for kind in ("opportunity", "partner") for doc in content.valid(kind)
+    ]
     assert len(sources) > 50
     for source in sources:
         assert text._markdown_html.__wrapped__(source, 3) == text.converted_html(source, 3)

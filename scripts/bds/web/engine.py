@@ -664,9 +664,10 @@ def build(site: SiteInput, today: date, workers: int = 1) -> list[str]:
 # configuration, the files, the navigation and every page's Markdown already converted. So the build
 # below is MkDocs's own `build` (mkdocs.commands.build.build, 1.6) with one change: after that shared
 # part, the process forks and the processes render and write the pages, each taking the next ones
-# nobody has taken, with MkDocs's own `_build_page`. The children inherit everything copy-on-write and send back only what the parent
-# writes after the pages: the search plugin's entries of their pages (put back in page order, so
-# search_index.json has the same bytes as a one-process build) and the engine's warnings.
+# nobody has taken, with MkDocs's own `_build_page`. The children inherit everything copy-on-write and
+# send back only what the parent writes after the pages: the search plugin's entries of their pages
+# (put back in page order, so search_index.json has the same bytes as a one-process build) and the
+# engine's warnings.
 
 
 def can_share_pages(cfg) -> bool:

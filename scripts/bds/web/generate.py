@@ -109,7 +109,9 @@ def _convert_descriptions_ahead(ctx: SiteContext) -> None:
     rest = [source for source, html in prose.items() if html is None]
     theirs = rest[1::2] if len(rest) >= FORK_CONVERSIONS_FROM else []  # every other one: halves alike
     mine = rest[0::2] if theirs else rest
-    child = engine.run_forked(lambda: [text.markdown_html(source, 3) for source in theirs]) if theirs else None
+    child = (
+        engine.run_forked(lambda: [text.markdown_html(source, 3) for source in theirs]) if theirs else None
+    )
     try:
         ready.update((source, text.markdown_html(source, 3)) for source in mine)
     finally:
