@@ -102,7 +102,7 @@ def _convert_descriptions_ahead(ctx: SiteContext) -> None:
     """Convert every listing's description (Markdown) once before the providers split between two
     processes: the listing page, its JSON-LD, the catalogue's search data and the open data all need it,
     and each process would otherwise convert them all. Plain prose needs no converter (text.prose_html,
-    nearly every description); when many need it, half of those are converted in a forked process."""
+    most descriptions); when many need it, half of those are converted in a forked process."""
     sources = sorted({str(item.get("description", "")) for item in ctx.listings})
     prose = {source: text.prose_html(source) for source in sources}
     ready = {source: html for source, html in prose.items() if html is not None}

@@ -145,9 +145,10 @@ def _plain_paragraphs(source: str) -> str:
     return "".join(f"<p>{esc(part)}</p>" for part in re.split(r"\n[ \t]*\n", source) if part.strip())
 
 
-# Prose that Markdown turns into paragraphs and lists of the same text (what partners write, nearly all
-# of it): blocks parted by empty lines, each either lines of prose or a list of "- " items of prose, no
-# list right after another (Markdown would join them into one list of paragraphs). A line of prose is
+# Prose that Markdown turns into paragraphs and lists of the same text (what partners mostly write: 86
+# of Milan's 98 descriptions): blocks parted by empty lines, each either lines of prose or a list of
+# "- " items of prose, no list right after another (Markdown would join them into one list of
+# paragraphs). A line of prose is
 # letters, digits, spaces and common punctuation, starting with a letter or a number that is not a
 # list's ("1." or "1)") and ending without a space: none of Markdown's syntax can start or appear in it
 # (no *_`[]<>&\\#|, no quote, code block, heading, rule or line break), no character needs escaping,
@@ -244,7 +245,7 @@ def remember_markdown(top_level: int, converted: dict[str, str]) -> None:
 
 @lru_cache(maxsize=20000)  # a listing's description feeds its page, JSON-LD, exports and search
 def _markdown_html(source: str, top_level: int) -> str:
-    prose = _prose_html(source)  # plain prose (nearly every description): the same HTML, 20 times faster
+    prose = _prose_html(source)  # plain prose (most descriptions): the same HTML, 20 times faster
     return prose if prose is not None else converted_html(source, top_level)
 
 
